@@ -1,0 +1,1 @@
+"""Multilingual model hub: corpus, tokenizers, models, ONNX bundles and their measured cost."""

@@ -1,0 +1,21 @@
+"""The `hub` command: corpus, tokenizers, training, export, runtime and measurement."""
+
+from __future__ import annotations
+
+import rich_click as click
+
+from hub.lazy_group import LazyGroup
+
+# One line per subcommand: name -> "module:click command". Keep modules light at import.
+COMMANDS: dict[str, str] = {
+    "regions": "hub.regions_cli:regions",
+}
+
+
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS)
+@click.version_option(package_name="intl-strategy")
+def main() -> None:
+    """Train, export, run and measure multilingual language models per world region.
+
+    Example: `hub regions`
+    """

@@ -1,0 +1,21 @@
+"""Names that become paths (regions, versions, bundle names) are checked against an allow-list."""
+
+from __future__ import annotations
+
+import re
+
+from hub.errors import InputError
+
+# Letters, digits, '.', '_' and '-'; must start with a letter or digit, so '..', '/x',
+# empty names and NUL bytes are all refused.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_name(kind: str, value: str) -> str:
+    """Return `value` if it is a safe path component, else raise InputError naming `kind`."""
+    if not isinstance(value, str) or not NAME_PATTERN.fullmatch(value) or ".." in value:
+        raise InputError(
+            f"{kind} {value!r} is not allowed: expected 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return value

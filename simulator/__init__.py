@@ -1,0 +1,1 @@
+"""Agent-based simulator of LLM firms expanding into country markets."""

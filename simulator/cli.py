@@ -1,0 +1,21 @@
+"""The `simulator` command: world data, scenario runs, batch sweeps and reports."""
+
+from __future__ import annotations
+
+import rich_click as click
+
+from hub.lazy_group import LazyGroup
+
+# One line per subcommand: name -> "module:click command". Keep modules light at import.
+COMMANDS: dict[str, str] = {
+    "regions": "hub.regions_cli:regions",
+}
+
+
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS)
+@click.version_option(package_name="intl-strategy")
+def main() -> None:
+    """Simulate firms that build language models expanding into country markets.
+
+    Example: `simulator run data/scenarios/default.toml`
+    """

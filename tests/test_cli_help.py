@@ -1,0 +1,34 @@
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["hub.cli", "simulator.cli", "tui.cli"],
+)
+def test_every_command_has_help(module):
+    out = subprocess.run(
+        [sys.executable, "-c", f"from {module} import main; main()", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Usage" in out
+    assert "Example" in out
+
+
+def test_every_subcommand_has_help_with_an_example():
+    from click.testing import CliRunner
+
+    from hub.cli import main as hub_main
+    from simulator.cli import main as sim_main
+
+    runner = CliRunner()
+    for group in (hub_main, sim_main):
+        ctx = group.make_context(group.name, ["--help"], resilient_parsing=True)
+        for name in group.list_commands(ctx):
+            result = runner.invoke(group, [*name.split(), "--help"])
+            assert result.exit_code == 0, (name, result.output)
+            assert "Example" in result.output, f"{group.name} {name} --help has no example"

@@ -1,0 +1,1 @@
+"""Textual terminal UI over the simulator and the hub."""
