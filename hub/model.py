@@ -1,0 +1,349 @@
+"""A decoder-only Transformer with rotary positions and a key/value cache.
+
+One forward serves training, evaluation, generation and ONNX export: it takes
+token ids, an optional attention mask over past + current positions (1 = real
+token, 0 = padding; generation batches are LEFT padded) and an optional cache,
+and returns logits plus the updated cache. Nothing in the forward branches on
+tensor values, so `torch.onnx.export` can trace it.
+
+References:
+- GPT-2 shape and initialisation: Radford et al. 2019; karpathy/nanoGPT `model.py`.
+- Pre-norm with RMSNorm: Zhang & Sennrich 2019, "Root Mean Square Layer Normalization".
+- Rotary position embedding (half-split "NeoX" layout): Su et al. 2021, RoFormer.
+- FLOPs per token: PaLM, Chowdhery et al. 2022, Appendix B (6N + 12·L·d·T).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+KeyValueCache = tuple[tuple[torch.Tensor, torch.Tensor], ...]
+
+ATTENTION_KINDS = ("sdpa", "explicit")
+
+
+@dataclass
+class ModelConfig:
+    """Shape of a decoder-only Transformer.
+
+    Attributes:
+        vocab_size: Tokenizer vocabulary size (input and tied output embedding rows).
+        n_layer: Number of Transformer blocks.
+        n_head: Attention heads per block; must divide `d_model`.
+        d_model: Residual stream width.
+        context_length: Longest sequence seen in training (rotary positions extrapolate
+            past it only poorly, so generation should stay within it).
+        dropout: Dropout on attention weights and residual branches; 0 because our
+            models see each token only a few times, where dropout only slows learning.
+        rope_base: Rotary frequency base; 10000 as in RoFormer and most open models.
+        attention: "sdpa" (fused kernel, used in training) or "explicit" (matmul +
+            softmax, which gives a simpler, faster ONNX graph). Same results within 1e-5.
+    """
+
+    vocab_size: int
+    n_layer: int
+    n_head: int
+    d_model: int
+    context_length: int
+    dropout: float = 0.0
+    rope_base: float = 10000.0
+    attention: str = "sdpa"
+
+    def __post_init__(self) -> None:
+        for name in ("vocab_size", "n_layer", "n_head", "d_model", "context_length"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if self.d_model % self.n_head:
+            raise ValueError(
+                f"n_head={self.n_head} does not divide d_model={self.d_model}: "
+                "each head needs an equal share of the width"
+            )
+        if self.head_dim % 2:
+            raise ValueError(
+                f"head_dim = d_model / n_head = {self.head_dim} must be even for rotary positions"
+            )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        if not self.rope_base > 1.0:
+            raise ValueError(f"rope_base must be greater than 1, got {self.rope_base!r}")
+        if self.attention not in ATTENTION_KINDS:
+            raise ValueError(f"attention must be one of {ATTENTION_KINDS}, got {self.attention!r}")
+
+    @property
+    def head_dim(self) -> int:
+        """Width of one attention head."""
+        return self.d_model // self.n_head
+
+    def to_dict(self) -> dict:
+        """JSON-able dict of every field."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelConfig:
+        """Build from `to_dict()` output; unknown keys are refused with their names."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown model config keys {unknown}; expected some of {sorted(known)}"
+            )
+        return cls(**data)
+
+
+# Named sizes (everything but the vocabulary, which comes from the tokenizer).
+SIZES: dict[str, dict] = {
+    # Trains in seconds: for tests.
+    "tiny": dict(n_layer=2, n_head=2, d_model=64, context_length=64),
+    # ~5M parameters with an 8k vocabulary: trains on two CPU cores in a few minutes.
+    "small": dict(n_layer=4, n_head=4, d_model=256, context_length=128),
+    # ~30M parameters: for a GPU.
+    "base": dict(n_layer=8, n_head=8, d_model=512, context_length=512),
+}
+
+
+def config_for(size: str, vocab_size: int, **overrides) -> ModelConfig:
+    """The ModelConfig of a named size for a tokenizer's vocabulary size."""
+    if size not in SIZES:
+        raise ValueError(f"unknown model size {size!r}; expected one of {sorted(SIZES)}")
+    return ModelConfig(vocab_size=vocab_size, **{**SIZES[size], **overrides})
+
+
+class RMSNorm(nn.Module):
+    """Root-mean-square normalisation with a learned gain (no bias, no mean subtraction)."""
+
+    def __init__(self, width: int, eps: float = 1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(width))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Normalise the last dimension."""
+        # Normalise in float32 even under bf16 autocast: the mean of squares loses precision.
+        x32 = x.float()
+        normed = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
+        return (normed * self.weight).type_as(x)
+
+
+def rotary_cos_sin(
+    position_ids: torch.Tensor, head_dim: int, base: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cosines and sines (B, 1, T, head_dim) of the rotary angles for each position."""
+    inv_freq = 1.0 / (
+        base
+        ** (
+            torch.arange(0, head_dim, 2, device=position_ids.device, dtype=torch.float32) / head_dim
+        )
+    )
+    angles = position_ids.float().unsqueeze(-1) * inv_freq  # (B, T, head_dim/2)
+    angles = torch.cat((angles, angles), dim=-1).unsqueeze(1)
+    return angles.cos(), angles.sin()
+
+
+def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    """Rotate pairs (x_i, x_{i+d/2}) of each head by their position's angles."""
+    half = x.shape[-1] // 2
+    rotated = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+    return (x * cos + rotated * sin).type_as(x)
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head self-attention over the cache plus the current positions."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.n_head = config.n_head
+        self.head_dim = config.head_dim
+        self.rope_base = config.rope_base
+        self.dropout = config.dropout
+        self.attention = config.attention
+        self.qkv = nn.Linear(config.d_model, 3 * config.d_model, bias=False)
+        self.proj = nn.Linear(config.d_model, config.d_model, bias=False)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        cos: torch.Tensor,
+        sin: torch.Tensor,
+        mask: torch.Tensor | None,
+        past: tuple[torch.Tensor, torch.Tensor] | None,
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """Attend (B, T, width) under `mask` (None = plain causal); return output and (k, v)."""
+        batch, length, width = x.shape
+        q, k, v = self.qkv(x).split(width, dim=-1)
+        q, k, v = (
+            t.view(batch, length, self.n_head, self.head_dim).transpose(1, 2) for t in (q, k, v)
+        )
+        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        if past is not None:
+            k = torch.cat((past[0].to(k.dtype), k), dim=2)
+            v = torch.cat((past[1].to(v.dtype), v), dim=2)
+        dropout = self.dropout if self.training else 0.0
+        if self.attention == "explicit":
+            out = _explicit_attention(q, k, v, mask, dropout)
+        elif mask is None:
+            out = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, is_causal=True)
+        else:
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout)
+        out = out.transpose(1, 2).reshape(batch, length, width)
+        return self.proj(out), (k, v)
+
+
+def _explicit_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None, dropout: float
+) -> torch.Tensor:
+    scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(q.shape[-1]))
+    if mask is None:
+        mask = causal_mask(q.shape[-2], k.shape[-2], q.device)
+    scores = scores.masked_fill(~mask, float("-inf"))
+    weights = F.dropout(torch.softmax(scores.float(), dim=-1).type_as(q), p=dropout)
+    return weights @ v
+
+
+def _query_key_positions(length: int, total: int, device: torch.device):
+    # Absolute positions: queries (length, 1) are the last `length` of `total`; keys (1, total).
+    query_pos = torch.arange(length, device=device) + (total - length)
+    return query_pos.unsqueeze(1), torch.arange(total, device=device).unsqueeze(0)
+
+
+def causal_mask(length: int, total: int, device: torch.device) -> torch.Tensor:
+    """Boolean (length, total): query i (absolute position total-length+i) sees keys <= itself."""
+    query_pos, key_pos = _query_key_positions(length, total, device)
+    return key_pos <= query_pos
+
+
+class MLP(nn.Module):
+    """Position-wise feed-forward: width -> 4·width -> GELU -> width (GPT-2)."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.up = nn.Linear(config.d_model, 4 * config.d_model, bias=False)
+        self.down = nn.Linear(4 * config.d_model, config.d_model, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply the feed-forward to every position."""
+        return self.down(F.gelu(self.up(x)))
+
+
+class Block(nn.Module):
+    """Pre-norm Transformer block: x + attn(norm(x)), then x + mlp(norm(x))."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.attn_norm = RMSNorm(config.d_model)
+        self.attn = CausalSelfAttention(config)
+        self.mlp_norm = RMSNorm(config.d_model)
+        self.mlp = MLP(config)
+        self.dropout = nn.Dropout(config.dropout)
+
+    def forward(self, x, cos, sin, mask, past):
+        """Run one block; returns the new residual stream and this layer's (k, v)."""
+        attended, present = self.attn(self.attn_norm(x), cos, sin, mask, past)
+        x = x + self.dropout(attended)
+        x = x + self.dropout(self.mlp(self.mlp_norm(x)))
+        return x, present
+
+
+class DecoderLM(nn.Module):
+    """Decoder-only language model with tied input/output embeddings."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.d_model)
+        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
+        self.final_norm = RMSNorm(config.d_model)
+        self.dropout = nn.Dropout(config.dropout)
+        self.apply(self._init_weights)
+        # GPT-2: scale residual output projections so the stream's variance stays ~1 with depth.
+        for name, param in self.named_parameters():
+            if name.endswith(("attn.proj.weight", "mlp.down.weight")):
+                nn.init.normal_(param, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layer))
+
+    @staticmethod
+    def _init_weights(module: nn.Module) -> None:
+        if isinstance(module, nn.Linear | nn.Embedding):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def set_attention(self, kind: str) -> None:
+        """Switch every block between "sdpa" and "explicit" attention (same results)."""
+        if kind not in ATTENTION_KINDS:
+            raise ValueError(f"attention must be one of {ATTENTION_KINDS}, got {kind!r}")
+        self.config.attention = kind
+        for block in self.blocks:
+            block.attn.attention = kind
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        past_key_values: KeyValueCache | None = None,
+    ) -> tuple[torch.Tensor, KeyValueCache]:
+        """Logits (B, T, V) for `input_ids` (B, T) and the cache extended by these positions.
+
+        Args:
+            input_ids: Token ids of the current positions.
+            attention_mask: (B, P+T) over past and current positions, 1 = real token,
+                0 = padding. Positions are counted over real tokens only, so a left-padded
+                row gets the same rotary positions as the unpadded sequence.
+            past_key_values: Per layer (key, value), each (B, n_head, P, head_dim); P may be 0.
+
+        Returns:
+            The logits and the per-layer cache (B, n_head, P+T, head_dim).
+        """
+        length = input_ids.shape[1]
+        past_length = 0 if past_key_values is None else past_key_values[0][0].shape[2]
+        if attention_mask is None:
+            positions = torch.arange(length, device=input_ids.device) + past_length
+            position_ids = positions.unsqueeze(0).expand(input_ids.shape[0], length)
+            # Without padding or cache, the fused kernel's own causal mask is the fastest path.
+            mask = (
+                None
+                if past_key_values is None
+                else causal_mask(length, past_length + length, input_ids.device)
+            )
+        else:
+            position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, -length:]
+            query_pos, key_pos = _query_key_positions(
+                length, attention_mask.shape[1], input_ids.device
+            )
+            # A padded query may see itself, so no row is fully masked (softmax would give NaN).
+            seen = attention_mask.bool().unsqueeze(1) | (key_pos == query_pos).unsqueeze(0)
+            mask = ((key_pos <= query_pos).unsqueeze(0) & seen).unsqueeze(1)
+        cos, sin = rotary_cos_sin(position_ids, self.config.head_dim, self.config.rope_base)
+        x = self.dropout(self.embed(input_ids))
+        presents = []
+        for index, block in enumerate(self.blocks):
+            past = None if past_key_values is None else past_key_values[index]
+            x, present = block(x, cos, sin, mask, past)
+            presents.append(present)
+        logits = F.linear(self.final_norm(x), self.embed.weight)
+        return logits, tuple(presents)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of distinct trainable parameters (tied weights counted once)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def parameter_count(config: ModelConfig) -> int:
+    """Parameters of a DecoderLM with this config, computed from its shape."""
+    per_block = 12 * config.d_model**2 + 2 * config.d_model
+    return config.vocab_size * config.d_model + config.n_layer * per_block + config.d_model
+
+
+def flops_per_token(config: ModelConfig) -> int:
+    """Training FLOPs per token (forward + backward), PaLM Appendix B convention.
+
+    6·N for the weight matmuls (N counts the tied embedding once, which is the cost
+    of the output projection; the input lookup is free) plus 12·L·d·T for the
+    attention scores and weighted sums at full context T.
+    """
+    return (
+        6 * parameter_count(config) + 12 * config.n_layer * config.d_model * config.context_length
+    )

@@ -1,0 +1,146 @@
+import pytest
+import torch
+
+from hub.model import (
+    SIZES,
+    DecoderLM,
+    ModelConfig,
+    config_for,
+    count_parameters,
+    flops_per_token,
+    parameter_count,
+)
+
+
+def tiny_model(seed=0, **overrides) -> DecoderLM:
+    torch.manual_seed(seed)
+    config = ModelConfig(
+        **{
+            **dict(vocab_size=97, n_layer=2, n_head=4, d_model=32, context_length=32),
+            **overrides,
+        }
+    )
+    return DecoderLM(config).eval()
+
+
+def test_shapes_of_logits_and_cache():
+    model = tiny_model()
+    ids = torch.randint(0, 97, (3, 7))
+    logits, cache = model(ids)
+    assert logits.shape == (3, 7, 97)
+    assert len(cache) == 2
+    for key, value in cache:
+        assert key.shape == value.shape == (3, 4, 7, 8)
+
+
+def test_a_change_at_t_never_changes_logits_before_t():
+    model = tiny_model()
+    ids = torch.randint(0, 97, (2, 12))
+    base, _ = model(ids)
+    for t in (0, 5, 11):
+        changed = ids.clone()
+        changed[:, t] = (changed[:, t] + 1) % 97
+        logits, _ = model(changed)
+        assert torch.equal(logits[:, :t], base[:, :t])
+        assert not torch.allclose(logits[:, t:], base[:, t:])
+
+
+@pytest.mark.parametrize("attention", ["sdpa", "explicit"])
+def test_cache_gives_the_same_logits_as_the_full_sequence(attention):
+    model = tiny_model(attention=attention)
+    ids = torch.randint(0, 97, (2, 10))
+    full, _ = model(ids)
+    logits, cache = model(ids[:, :6])
+    steps = [logits]
+    for t in range(6, 10):
+        logits, cache = model(ids[:, t : t + 1], past_key_values=cache)
+        steps.append(logits)
+    torch.testing.assert_close(torch.cat(steps, dim=1), full, atol=1e-5, rtol=0)
+    assert cache[0][0].shape == (2, 4, 10, 8)
+
+
+def test_zero_length_past_equals_no_past():
+    model = tiny_model()
+    ids = torch.randint(0, 97, (2, 5))
+    empty = tuple((torch.zeros(2, 4, 0, 8), torch.zeros(2, 4, 0, 8)) for _ in range(2))
+    mask = torch.ones(2, 5, dtype=torch.long)
+    with_empty, cache = model(ids, attention_mask=mask, past_key_values=empty)
+    plain, _ = model(ids)
+    torch.testing.assert_close(with_empty, plain, atol=1e-5, rtol=0)
+    assert cache[1][1].shape == (2, 4, 5, 8)
+
+
+def test_explicit_attention_equals_sdpa():
+    model = tiny_model()
+    ids = torch.randint(0, 97, (3, 9))
+    mask = torch.ones(3, 9, dtype=torch.long)
+    mask[1, :4] = 0
+    fused, _ = model(ids, attention_mask=mask)
+    model.set_attention("explicit")
+    explicit, _ = model(ids, attention_mask=mask)
+    torch.testing.assert_close(explicit, fused, atol=1e-5, rtol=0)
+    plain_fused = model(ids)[0]
+    model.set_attention("sdpa")
+    torch.testing.assert_close(plain_fused, model(ids)[0], atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("attention", ["sdpa", "explicit"])
+def test_left_padded_batch_matches_each_sequence_alone(attention):
+    model = tiny_model(attention=attention)
+    short = torch.randint(1, 97, (1, 4))
+    long = torch.randint(1, 97, (1, 7))
+    batch = torch.zeros(2, 7, dtype=torch.long)
+    batch[0, 3:] = short
+    batch[1] = long
+    mask = torch.tensor([[0, 0, 0, 1, 1, 1, 1], [1] * 7])
+    logits, cache = model(batch, attention_mask=mask)
+    assert torch.isfinite(logits).all()
+    torch.testing.assert_close(logits[0, 3:], model(short)[0][0], atol=1e-5, rtol=0)
+    torch.testing.assert_close(logits[1], model(long)[0][0], atol=1e-5, rtol=0)
+    # Continue generation with the cache: one new token per row, mask grows by one.
+    step = torch.randint(1, 97, (2, 1))
+    step_logits, _ = model(
+        step, attention_mask=torch.cat([mask, torch.ones(2, 1)], 1).long(), past_key_values=cache
+    )
+    alone = model(torch.cat([short, step[:1]], 1))[0][0, -1]
+    torch.testing.assert_close(step_logits[0, 0], alone, atol=1e-5, rtol=0)
+
+
+def test_parameter_count_is_computed_from_the_shape_and_tied():
+    for size in SIZES:
+        config = config_for(size, vocab_size=1000)
+        model = DecoderLM(config)
+        assert count_parameters(model) == parameter_count(config)
+        assert flops_per_token(config) > 6 * parameter_count(config)
+    model = tiny_model()
+    assert not any("lm_head" in name for name, _ in model.named_parameters())
+
+
+def test_config_round_trips_through_a_dict():
+    config = config_for("small", vocab_size=8000)
+    assert ModelConfig.from_dict(config.to_dict()) == config
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        (dict(n_head=3), "does not divide"),
+        (dict(n_head=32, d_model=32), "even"),
+        (dict(n_layer=0), "n_layer"),
+        (dict(vocab_size=-1), "vocab_size"),
+        (dict(context_length=2.5), "context_length"),
+        (dict(dropout=1.0), "dropout"),
+        (dict(attention="flash"), "attention"),
+    ],
+)
+def test_bad_configs_are_refused_with_the_reason(kwargs, reason):
+    base = dict(vocab_size=97, n_layer=2, n_head=4, d_model=32, context_length=32)
+    with pytest.raises(ValueError, match=reason):
+        ModelConfig(**{**base, **kwargs})
+
+
+def test_unknown_size_and_keys_are_refused():
+    with pytest.raises(ValueError, match="huge"):
+        config_for("huge", 100)
+    with pytest.raises(ValueError, match="n_layers"):
+        ModelConfig.from_dict({"n_layers": 2})
