@@ -1,0 +1,362 @@
+"""The model registry: immutable, hash-verified model versions under the hub home.
+
+Layout (this module is the only one that knows it)::
+
+    {home}/{region}/v{N}/config.json            model config, tokenizer info, training metadata
+    {home}/{region}/v{N}/tokenizer.json         the region's tokenizer, copied
+    {home}/{region}/v{N}/model.safetensors      weights (never pickle)
+    {home}/{region}/v{N}/training_curve.parquet loss and per-language valid bits per byte
+    {home}/{region}/v{N}/manifest.json          sha256 of every file, the content hash
+    {home}/catalog.parquet                      one row per version
+
+`config.json` holds `{"region", "model": ModelConfig.to_dict(), "tokenizer": {...},
+"languages": [...], "training": {"size", "params", "steps", "tokens", "train_flops",
+"train_seconds", "device", "seed", "corpus_sha256", ...}}`.
+
+Rules:
+- A version is registered atomically: written into a hidden temporary folder, then
+  renamed to `v{N}`. Registering content identical to an existing version (same
+  weights, tokenizer and model config) returns that version instead of a new one.
+- The training files of a version never change. Derived artefacts (ONNX exports,
+  metrics, the model card) are added with `attach`, which writes the file atomically
+  and records its hash in the manifest; they may be replaced by a newer derivation,
+  but never under the name of a training file.
+- Every load verifies every file's sha256 first and names each file that differs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hub.atomic import sha256_file, write_parquet, write_text
+from hub.errors import InputError
+from hub.home import hub_home
+from hub.metrics import now_iso
+from hub.names import check_name
+
+CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
+    "config.json",
+    "tokenizer.json",
+    "model.safetensors",
+    "training_curve.parquet",
+    "manifest.json",
+)
+TRAINING_FILES = (CONFIG, TOKENIZER, WEIGHTS, CURVE)
+CATALOG = "catalog.parquet"
+VERSION_PATTERN = re.compile(r"v([1-9][0-9]*)")
+
+CATALOG_SCHEMA = pa.schema(
+    [
+        ("region", pa.string()),
+        ("version", pa.int32()),
+        ("model_id", pa.string()),
+        ("size", pa.string()),
+        ("params", pa.int64()),
+        ("languages", pa.list_(pa.string())),
+        ("created_at", pa.string()),
+        ("content_hash", pa.string()),
+        ("path", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """One registered model version (a folder under the hub home)."""
+
+    home: Path
+    region: str
+    version: int
+
+    @property
+    def path(self) -> Path:
+        """The version's folder."""
+        return self.home / self.region / f"v{self.version}"
+
+    @property
+    def model_id(self) -> str:
+        """Stable identifier used in metrics and profiles, e.g. `eu/v3`."""
+        return f"{self.region}/v{self.version}"
+
+    def file(self, name: str) -> Path:
+        """Path of a file of this version."""
+        return self.path / name
+
+    def config(self) -> dict:
+        """The parsed config.json."""
+        return json.loads(self.file(CONFIG).read_text(encoding="utf-8"))
+
+    def manifest(self) -> dict:
+        """The parsed manifest.json."""
+        return json.loads(self.file(MANIFEST).read_text(encoding="utf-8"))
+
+
+def register(
+    home: str | os.PathLike | None,
+    region: str,
+    config: dict,
+    tensors: Mapping[str, object],
+    tokenizer_path: str | os.PathLike,
+    files: Mapping[str, str | os.PathLike] | None = None,
+) -> ModelVersion:
+    """Register a trained model as a new immutable version (or return an identical one).
+
+    Args:
+        home: Hub home (None: $HUB_HOME or ./models).
+        region: Region name (checked with `check_name`).
+        config: JSON-able dict with at least "model" (ModelConfig.to_dict()) and
+            "training" (metadata; "size" and "params" go to the catalog).
+        tensors: Weights by name (a state dict), saved as model.safetensors.
+        tokenizer_path: The tokenizer.json to copy into the version.
+        files: Further training files to copy by name, e.g. {"training_curve.parquet": path}.
+
+    Returns:
+        The new version, or the existing one with the same content hash.
+    """
+    from safetensors.torch import save_file
+
+    home, region = hub_home(home), check_name("region", region)
+    if "model" not in config:
+        raise ValueError("config needs a 'model' section (ModelConfig.to_dict())")
+    region_dir = home / region
+    region_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=region_dir))
+    try:
+        save_file({k: v.contiguous() for k, v in tensors.items()}, staging / WEIGHTS)
+        shutil.copyfile(tokenizer_path, staging / TOKENIZER)
+        for name, source in (files or {}).items():
+            shutil.copyfile(source, staging / check_name("file", name))
+        full_config = {"region": region, **config}
+        (staging / CONFIG).write_text(json.dumps(full_config, indent=2, sort_keys=True) + "\n")
+        content_hash = _content_hash(staging, config["model"])
+        with _locked(home):
+            for existing in versions(home, region):
+                if existing.manifest().get("content_hash") == content_hash:
+                    return existing
+            number = max((v.version for v in versions(home, region)), default=0) + 1
+            _write_manifest(staging, content_hash, created_at=now_iso(), derived=[])
+            for path in staging.iterdir():
+                _fsync(path)
+            os.rename(staging, region_dir / f"v{number}")
+            _fsync(region_dir)
+            _write_catalog(home)
+        return ModelVersion(home, region, number)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def resolve(
+    home: str | os.PathLike | None, region: str, version: int | str | None = None
+) -> ModelVersion:
+    """Find a version: the latest when `version` is None or "latest"; else N, "N" or "vN".
+
+    Raises:
+        InputError: naming the region or version asked for and listing what exists.
+    """
+    home, region = hub_home(home), check_name("region", region)
+    found = versions(home, region)
+    if not found:
+        regions = sorted({v.region for v in all_versions(home)})
+        raise InputError(
+            f"no model registered for region {region!r} in {home} "
+            f"(regions with models: {', '.join(regions) or 'none'}); "
+            f"make one with `hub train --region {region}`"
+        )
+    if version is None or version == "latest":
+        return found[-1]
+    text = str(version)
+    number = int(text[1:]) if VERSION_PATTERN.fullmatch(text) else None
+    if number is None and text.isdigit():
+        number = int(text)
+    for candidate in found:
+        if candidate.version == number:
+            return candidate
+    names = ", ".join(f"v{v.version}" for v in found)
+    raise InputError(f"region {region!r} has no version {version!r} in {home}; it has {names}")
+
+
+def versions(home: str | os.PathLike | None, region: str) -> list[ModelVersion]:
+    """Complete versions of a region, oldest first (staging folders are skipped)."""
+    home = hub_home(home)
+    region_dir = home / region
+    if not region_dir.is_dir():
+        return []
+    found = [
+        ModelVersion(home, region, int(match.group(1)))
+        for entry in region_dir.iterdir()
+        if (match := VERSION_PATTERN.fullmatch(entry.name)) and (entry / MANIFEST).is_file()
+    ]
+    return sorted(found, key=lambda v: v.version)
+
+
+def all_versions(home: str | os.PathLike | None) -> list[ModelVersion]:
+    """Every complete version under the home, by region then version."""
+    home = hub_home(home)
+    if not home.is_dir():
+        return []
+    regions = sorted(
+        p.name for p in home.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))
+    )
+    return [v for region in regions for v in versions(home, region)]
+
+
+def verify(version: ModelVersion) -> list[str]:
+    """Problems with a version's files: each one missing, changed or unlisted, by name."""
+    try:
+        listed = version.manifest()["files"]
+    except (OSError, ValueError, KeyError) as error:
+        return [f"{version.file(MANIFEST)}: unreadable manifest ({error})"]
+    problems = []
+    for name, expected in sorted(listed.items()):
+        path = version.file(name)
+        if not path.is_file():
+            problems.append(f"{path}: missing (listed in manifest.json)")
+        elif (actual := sha256_file(path)) != expected:
+            problems.append(f"{path}: sha256 {actual[:12]}… differs from manifest {expected[:12]}…")
+    for path in sorted(version.path.iterdir()):
+        if path.name not in listed and path.name != MANIFEST and not path.name.startswith("."):
+            problems.append(f"{path}: not listed in manifest.json")
+    return problems
+
+
+def check(version: ModelVersion) -> ModelVersion:
+    """Verify a version and raise InputError listing every problem; returns it when sound."""
+    problems = verify(version)
+    if problems:
+        raise InputError(
+            f"model {version.model_id} failed its hash check:\n  " + "\n  ".join(problems)
+        )
+    return version
+
+
+def load_model(version: ModelVersion, device: str = "cpu"):
+    """Load (DecoderLM in eval mode, ModelConfig, tokenizers.Tokenizer), hashes verified first."""
+    from safetensors.torch import load_file
+    from tokenizers import Tokenizer
+
+    from hub.model import DecoderLM, ModelConfig
+
+    check(version)
+    model_config = ModelConfig.from_dict(version.config()["model"])
+    model = DecoderLM(model_config)
+    model.load_state_dict(load_file(version.file(WEIGHTS), device="cpu"), strict=True)
+    tokenizer = Tokenizer.from_file(str(version.file(TOKENIZER)))
+    return model.to(device).eval(), model_config, tokenizer
+
+
+def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> Path:
+    """Add (or replace) a derived file, e.g. model.onnx, written by `writer(tmp_path)`.
+
+    The file is written atomically, then its hash is recorded in the manifest. Training
+    files and the manifest itself can never be replaced.
+    """
+    check_name("file", name)
+    if name in TRAINING_FILES or name == MANIFEST:
+        raise InputError(f"{name} is a training file of {version.model_id}; versions are immutable")
+    with _locked(version.home):
+        if not version.file(MANIFEST).is_file():
+            raise InputError(f"{version.path} is not a registered version")
+        target = version.file(name)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=version.path)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            writer(tmp)
+            _fsync(tmp)
+            manifest = version.manifest()
+            manifest["files"][name] = sha256_file(tmp)
+            manifest["derived"] = sorted({*manifest.get("derived", []), name})
+            os.replace(tmp, target)
+            write_text(version.file(MANIFEST), json.dumps(manifest, indent=2, sort_keys=True))
+        finally:
+            tmp.unlink(missing_ok=True)
+    return target
+
+
+def remove(home: str | os.PathLike | None, region: str, version: int | str) -> None:
+    """Delete a version (renamed aside first, so a crash never leaves half a version)."""
+    found = resolve(home, region, version)
+    with _locked(found.home):
+        doomed = found.path.with_name(f".removing-v{found.version}")
+        os.rename(found.path, doomed)
+        shutil.rmtree(doomed)
+        _write_catalog(found.home)
+
+
+def catalog(home: str | os.PathLike | None) -> pa.Table:
+    """The catalog: one row per version (empty table with the schema when none)."""
+    path = hub_home(home) / CATALOG
+    if not path.is_file():
+        return CATALOG_SCHEMA.empty_table()
+    return pq.read_table(path, schema=CATALOG_SCHEMA)
+
+
+def _write_catalog(home: Path) -> None:
+    rows = []
+    for version in all_versions(home):
+        config, manifest = version.config(), version.manifest()
+        training = config.get("training", {})
+        rows.append(
+            {
+                "region": version.region,
+                "version": version.version,
+                "model_id": version.model_id,
+                "size": training.get("size"),
+                "params": training.get("params"),
+                "languages": config.get("languages", []),
+                "created_at": manifest.get("created_at"),
+                "content_hash": manifest.get("content_hash"),
+                "path": str(version.path),
+            }
+        )
+    write_parquet(pa.Table.from_pylist(rows, schema=CATALOG_SCHEMA), home / CATALOG)
+
+
+def _content_hash(folder: Path, model_config: dict) -> str:
+    # Identity of a model: what it computes (weights, tokenizer, architecture), not when or
+    # how fast it was trained, so the same deterministic run registers once.
+    digest = hashlib.sha256()
+    digest.update(json.dumps(model_config, sort_keys=True).encode())
+    for name in (WEIGHTS, TOKENIZER):
+        digest.update(sha256_file(folder / name).encode())
+    return digest.hexdigest()
+
+
+def _write_manifest(folder: Path, content_hash: str, created_at: str, derived: list[str]) -> None:
+    files = {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
+    manifest = {"files": files, "content_hash": content_hash, "created_at": created_at}
+    manifest["derived"] = derived
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    # One writer at a time per home: version numbers and the catalog are shared state.
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / ".registry.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
