@@ -1,0 +1,96 @@
+"""`hub corpus build|stats`: build the multilingual corpus and show what it holds."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import rich_click as click
+
+from hub.home import home_option, hub_home
+
+# Skipped inputs shown one by one; the rest are counted (all are listed in the manifest).
+SHOWN_WARNINGS = 10
+
+
+@click.group()
+def corpus() -> None:
+    """Build and inspect the multilingual corpus under the hub home.
+
+    Example: `hub corpus build && hub corpus stats`
+    """
+
+
+@corpus.command()
+@home_option
+@click.option("--sources", default="cldr,iso-codes,gettext", show_default=True,
+              help="Comma-separated built-in sources: cldr, iso-codes, gettext ('' for none).")
+@click.option("--gettext-dir", "gettext_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Folder of PO/MO catalogs for the gettext source (default /usr/share/locale).")
+@click.option("--add", "added", multiple=True, metavar="[LANG=]FILE",
+              help="Add a .tmx, .txt, .jsonl, .parquet, .po or .mo file (repeatable).")
+@click.option("--strict", is_flag=True, help="Fail on an unreadable input instead of skipping it.")
+def build(home, sources, gettext_dirs, added, strict) -> None:
+    """Read, clean, split and store the corpus in {home}/_corpus/.
+
+    Example: `hub corpus build --add de=notes.txt --add memory.tmx`
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from hub.corpus.sources import make_sources
+    from hub.corpus.store import build_corpus
+
+    names = [name.strip() for name in sources.split(",") if name.strip()]
+    chosen = make_sources(names, [Path(d) for d in gettext_dirs], list(added))
+    console = Console(stderr=True)
+    total = sum(len(source.units) for source in chosen)
+    with warnings.catch_warnings(record=True) as caught, Progress(console=console) as progress:
+        warnings.simplefilter("always")
+        task = progress.add_task("reading sources", total=total)
+        manifest = build_corpus(hub_home(home), chosen, strict,
+                                lambda label: progress.advance(task))
+    for warning in caught[:SHOWN_WARNINGS]:
+        console.print(f"[yellow]warning:[/] {warning.message}", markup=True, highlight=False)
+    if len(caught) > SHOWN_WARNINGS:
+        console.print(f"[yellow]... {len(caught) - SHOWN_WARNINGS} more skipped inputs, "
+                      "listed in the manifest[/]")
+    click.echo(f"{manifest['rows']} rows in {len(manifest['languages'])} languages, "
+               f"{len(manifest['skipped'])} inputs skipped -> {hub_home(home) / '_corpus'}")
+
+
+@corpus.command()
+@home_option
+@click.option("--min-chars", default=0, show_default=True, help="Hide languages below this size.")
+def stats(home, min_chars) -> None:
+    """Print rows and characters per language, split and source.
+
+    Example: `hub corpus stats --min-chars 200000`
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from hub.corpus.store import read_manifest
+
+    manifest = read_manifest(hub_home(home))
+    console = Console()
+    table = Table(title="corpus per language")
+    for column in ("lang", "rows", "chars", "train chars", "valid chars", "test chars"):
+        table.add_column(column, justify="left" if column == "lang" else "right")
+    big = 0
+    for lang, counts in manifest["languages"].items():
+        chars = sum(counts["chars"].values())
+        big += chars >= 200_000
+        if chars >= min_chars:
+            split_chars = [f"{counts['chars'].get(s, 0):,}" for s in ("train", "valid", "test")]
+            table.add_row(lang, f"{sum(counts['rows'].values()):,}", f"{chars:,}", *split_chars)
+    console.print(table)
+    sources = Table(title="sources")
+    for column in ("source", "version", "inputs read", "inputs skipped"):
+        sources.add_column(column)
+    for source in manifest["sources"]:
+        sources.add_row(source["name"], source["version"], str(source["read"]),
+                        str(source["skipped"]))
+    console.print(sources)
+    console.print(f"{manifest['rows']:,} rows, {len(manifest['languages'])} languages, "
+                  f"{big} with >= 200,000 characters; dropped: {manifest['dropped']}")
