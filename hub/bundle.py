@@ -1,0 +1,210 @@
+"""Export bundles: file layout, sha256 manifest, safe tar extraction, external-data checks.
+
+A bundle is one folder (or a tar of it) that plain onnxruntime plus the tokenizers
+library can run: the ONNX models, `tokenizer.json`, `config.json`, the model card,
+metrics when measured, `genai_config.json` for onnxruntime-genai and `manifest.json`
+with the sha256 and size of every other file. Nothing in a bundle is used before
+its manifest is checked, and an ONNX file whose external data points outside the
+bundle is refused before any onnxruntime session sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+
+from hub.atomic import sha256_file, write_text, write_with
+from hub.errors import InputError
+
+MODEL_FP32 = "model.onnx"
+MODEL_INT8 = "model.int8.onnx"
+TOKENIZER = "tokenizer.json"
+CONFIG = "config.json"
+MODEL_CARD = "README.md"
+METRICS = "metrics.parquet"
+GENAI_CONFIG = "genai_config.json"
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+
+
+def write_manifest(folder: Path) -> dict:
+    """Hash every regular file of `folder` (except the manifest) into `manifest.json`.
+
+    Same shape as a registry version's manifest (`files`: name -> sha256), plus each
+    file's size so a truncated file is named as such without hashing it.
+    """
+    paths = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.is_symlink() and p.name != MANIFEST
+    ]
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "files": {p.name: sha256_file(p) for p in paths},
+        "bytes": {p.name: p.stat().st_size for p in paths},
+    }
+    write_text(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+def read_manifest(folder: Path) -> dict:
+    """A bundle's parsed manifest; InputError if it is missing or malformed."""
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files, sizes = manifest["files"], manifest.get("bytes", {})
+        if not all(isinstance(h, str) for h in files.values()) or not isinstance(sizes, dict):
+            raise ValueError("expected 'files' to map file names to sha256 hex digests")
+    except FileNotFoundError:
+        raise InputError(f"{path}: missing; a bundle must carry its manifest") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise InputError(f"{path}: not a valid manifest ({err})") from None
+    return manifest
+
+
+def verify_files(folder: Path, manifest: dict) -> list[str]:
+    """Re-hash every listed file; one message per missing, truncated or altered file."""
+    problems = []
+    sizes = manifest.get("bytes", {})
+    for name, expected in sorted(manifest["files"].items()):
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            problems.append(f"{path}: missing (manifest expects sha256 {expected})")
+        elif name in sizes and path.stat().st_size != sizes[name]:
+            problems.append(
+                f"{path}: {path.stat().st_size} bytes, manifest expects {sizes[name]} "
+                "(truncated or altered)"
+            )
+        elif (actual := sha256_file(path)) != expected:
+            problems.append(f"{path}: sha256 {actual} does not match manifest {expected}")
+    return problems
+
+
+def verify_bundle(folder: Path) -> list[str]:
+    """Every problem of a bundle folder: hash mismatches and files the manifest does not list."""
+    manifest = read_manifest(folder)
+    files = manifest["files"]
+    problems = verify_files(folder, manifest)
+    listed = set(files) | {MANIFEST}
+    problems += [
+        f"{p}: not listed in the manifest (a bundle holds only what its manifest names)"
+        for p in sorted(folder.iterdir())
+        if p.name not in listed
+    ]
+    return problems
+
+
+def require_valid(folder: Path) -> None:
+    """Raise InputError listing every problem of the bundle, if any."""
+    problems = verify_bundle(folder)
+    if problems:
+        raise InputError("bundle failed verification:\n  " + "\n  ".join(problems))
+
+
+def check_external_data(onnx_path: Path, root: Path) -> None:
+    """Refuse an ONNX file whose external data lies outside `root` (checked without loading it).
+
+    Raises:
+        InputError: naming the ONNX file and the offending location.
+    """
+    import onnx
+    from onnx.external_data_helper import ExternalDataInfo, _get_all_tensors
+
+    root = root.resolve()
+    try:
+        model = onnx.load(str(onnx_path), load_external_data=False)
+    except Exception as err:  # noqa: BLE001 - any parse failure is a bad file
+        raise InputError(f"{onnx_path}: not a readable ONNX model ({err})") from None
+    for tensor in _get_all_tensors(model):
+        if tensor.data_location != onnx.TensorProto.EXTERNAL:
+            continue
+        location = ExternalDataInfo(tensor).location
+        target = (onnx_path.parent / location).resolve()
+        if (
+            not location
+            or os.path.isabs(location)
+            or not target.is_relative_to(root)
+            or not target.is_file()
+        ):
+            raise InputError(
+                f"{onnx_path}: tensor {tensor.name!r} keeps its data in {location!r}, "
+                f"which is not a file inside the bundle {root}; refusing to load it"
+            )
+
+
+def _member_problem(member: tarfile.TarInfo) -> str | None:
+    name = member.name
+    normal = posixpath.normpath(name)
+    if name.startswith(("/", "\\")) or os.path.isabs(name) or (len(name) > 1 and name[1] == ":"):
+        return "has an absolute path"
+    if normal == ".." or normal.startswith("../") or "\x00" in name:
+        return "lies outside the target folder"
+    if member.issym() or member.islnk():
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(normal), member.linkname))
+        if member.linkname.startswith("/") or target == ".." or target.startswith("../"):
+            return f"is a link leading outside the target ({member.linkname!r})"
+        return f"is a link ({member.linkname!r}); bundles hold only regular files"
+    if not (member.isfile() or member.isdir()):
+        return "is a device, FIFO or other special file"
+    return None
+
+
+def extract_tar(tar_path: Path, target: Path) -> Path:
+    """Safely extract a bundle tar into the new folder `target` and verify its manifest.
+
+    Every member is checked first (no absolute paths, no `..`, no links, no device
+    files) and extraction uses tarfile's `data` filter as a second guard; an
+    interpreter without that filter is refused. The tar is unpacked next to
+    `target` and renamed into place only once verified, so a bad tar leaves nothing.
+    """
+    if not hasattr(tarfile, "data_filter"):
+        raise InputError(
+            "this Python has no tarfile 'data' extraction filter (3.11.4+); refusing to "
+            f"extract {tar_path}: use a bundle folder instead"
+        )
+    if target.exists():
+        raise InputError(f"{target}: already exists; choose a new folder to extract into")
+    try:
+        archive = tarfile.open(tar_path)
+    except (OSError, tarfile.TarError) as err:
+        raise InputError(f"{tar_path}: not a readable tar file ({err})") from None
+    with archive:
+        members = archive.getmembers()
+        for member in members:
+            if problem := _member_problem(member):
+                raise InputError(f"{tar_path}: member {member.name!r} {problem}; refusing it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            archive.extractall(staging, members=members, filter="data")
+            require_valid(staging)
+            os.replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def write_tar(folder: Path, tar_path: Path) -> None:
+    """Write the bundle folder's files as a flat, uncompressed tar (atomically)."""
+
+    def add_files(tmp: Path) -> None:
+        with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as archive:
+            for path in sorted(folder.iterdir()):
+                archive.add(path, arcname=path.name, recursive=False)
+
+    write_with(tar_path, add_files)
+
+
+def open_bundle(path: Path, workdir: Path) -> Path:
+    """A verified bundle folder: `path` itself, or the tar `path` extracted under `workdir`."""
+    if path.is_dir():
+        require_valid(path)
+        return path
+    if path.is_file():
+        return extract_tar(path, workdir / "bundle")
+    raise InputError(f"{path}: no such bundle folder or tar file")

@@ -1,0 +1,197 @@
+"""PyTorch -> ONNX with a key/value cache (fp32 and int8), validated before it is kept.
+
+One graph serves prefill and decoding: the cache inputs may have zero length.
+Names follow DESIGN.md: inputs `input_ids`, `attention_mask`,
+`past_key_values.N.key/value`; outputs `logits`, `present.N.key/value`; batch,
+sequence and past axes are dynamic.
+
+Measured pitfalls this module works around (issue 6):
+- torch's default (dynamo) exporter specialises any dimension whose example size is
+  1, so the example batch, sequence and past lengths are all at least 2.
+- SDPA attention exports to a slower graph than explicit matmul + softmax, so the
+  model is exported with explicit attention (same results within 1e-5).
+- `quantize_dynamic` with its defaults also quantises the tied embedding's Gather
+  and makes decoding 2-4x slower, so only MatMul/Gemm weights are quantised.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from pathlib import Path
+
+import numpy as np
+import rich_click as click
+import torch
+
+from hub.model import DecoderLM
+
+FP32_TOLERANCE = 1e-4
+# Protobuf caps a single file at 2 GiB; stay well below it before splitting out the weights.
+SINGLE_FILE_LIMIT_BYTES = 1_500_000_000
+
+
+class ExportError(click.ClickException):
+    """An export that failed validation (exit code 1): nothing was written."""
+
+
+def input_names(n_layer: int) -> list[str]:
+    """Graph input names in order."""
+    past = [f"past_key_values.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
+    return ["input_ids", "attention_mask", *past]
+
+
+def output_names(n_layer: int) -> list[str]:
+    """Graph output names in order."""
+    present = [f"present.{i}.{kv}" for i in range(n_layer) for kv in ("key", "value")]
+    return ["logits", *present]
+
+
+class _FlatCache(torch.nn.Module):
+    """The model with its cache as flat positional tensors, as an ONNX graph needs it."""
+
+    def __init__(self, model: DecoderLM):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, *flat_past):
+        past = tuple(zip(flat_past[0::2], flat_past[1::2], strict=True))
+        logits, present = self.model(input_ids, attention_mask, past)
+        return (logits, *(t for layer in present for t in layer))
+
+
+def explicit_copy(model: DecoderLM) -> DecoderLM:
+    """An eval-mode copy with explicit attention (the faster graph); the original is untouched."""
+    twin = copy.deepcopy(model).eval()
+    twin.set_attention("explicit")
+    return twin
+
+
+def export_fp32(model: DecoderLM, path: Path) -> None:
+    """Export `model` to an ONNX file at `path` (weights beside it only if over 1.5 GB)."""
+    config = model.config
+    twin = explicit_copy(model)
+    batch, length, past = 2, 3, 2  # all >= 2: the exporter specialises dimensions of size 1
+    ids = torch.randint(0, config.vocab_size, (batch, length))
+    mask = torch.ones(batch, past + length, dtype=torch.long)
+    flat = tuple(
+        torch.zeros(batch, config.n_head, past, config.head_dim) for _ in range(2 * config.n_layer)
+    )
+    dynamic = {
+        "input_ids": {0: "batch", 1: "sequence"},
+        "attention_mask": {0: "batch", 1: "total_sequence"},
+        "flat_past": tuple({0: "batch", 2: "past_sequence"} for _ in flat),
+    }
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(
+            _FlatCache(twin),
+            (ids, mask, *flat),
+            input_names=input_names(config.n_layer),
+            output_names=output_names(config.n_layer),
+            dynamic_shapes=dynamic,
+            dynamo=True,
+            optimize=True,
+            verbose=False,
+        )
+    weight_bytes = sum(p.numel() * p.element_size() for p in twin.parameters())
+    program.save(str(path), external_data=weight_bytes > SINGLE_FILE_LIMIT_BYTES)
+
+
+def _left_padded(rows: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    width = max(len(r) for r in rows)
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, width - len(row) :] = row
+        mask[i, width - len(row) :] = 1
+    return ids, mask
+
+
+def _session(path: Path):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _run_both(model, session, ids, mask, past):
+    feed = {"input_ids": ids, "attention_mask": mask}
+    names = input_names(model.config.n_layer)[2:]
+    feed.update({name: t.numpy() for name, t in zip(names, past, strict=True)})
+    with torch.no_grad():
+        expected = _FlatCache(model)(torch.from_numpy(ids), torch.from_numpy(mask), *past)
+    actual = session.run(None, feed)
+    diff = max(float(np.abs(a - e.numpy()).max()) for a, e in zip(actual, expected, strict=True))
+    return diff, expected
+
+
+def validate_fp32(model: DecoderLM, path: Path, tolerance: float = FP32_TOLERANCE) -> float:
+    """Compare ONNX and PyTorch on padded batches, with and without a cache.
+
+    Cases: a left-padded batch of three prompts of different lengths with an empty
+    cache; two more tokens per row on top of that cache; a single-row prefill and
+    one-token decode (batch and sequence of 1, which the graph must not specialise).
+
+    Returns:
+        The largest absolute difference over logits and cache outputs.
+
+    Raises:
+        ExportError: if any difference exceeds `tolerance`.
+    """
+    config = model.config
+    twin = explicit_copy(model)
+    session = _session(path)
+    gen = torch.Generator().manual_seed(0)
+
+    def tokens(*shape):
+        return torch.randint(0, config.vocab_size, shape, generator=gen).numpy()
+
+    def empty(batch):
+        shape = (batch, config.n_head, 0, config.head_dim)
+        return [torch.zeros(shape) for _ in range(2 * config.n_layer)]
+
+    worst = 0.0
+    ids, mask = _left_padded([list(tokens(7)), list(tokens(4)), list(tokens(2))], pad_id=0)
+    cases = []
+    diff, out = _run_both(twin, session, ids, mask, empty(3))
+    cases.append(("padded batch, no cache", diff))
+    mask2 = np.concatenate([mask, np.ones((3, 2), dtype=np.int64)], axis=1)
+    diff, _ = _run_both(twin, session, tokens(3, 2), mask2, list(out[1:]))
+    cases.append(("padded batch, 2 tokens on the cache", diff))
+    single = tokens(1, 5)
+    diff, out = _run_both(twin, session, single, np.ones_like(single), empty(1))
+    cases.append(("batch of 1, no cache", diff))
+    diff, _ = _run_both(twin, session, tokens(1, 1), np.ones((1, 6), np.int64), list(out[1:]))
+    cases.append(("batch of 1, 1 token on the cache", diff))
+    for name, diff in cases:
+        worst = max(worst, diff)
+        if not diff <= tolerance:
+            raise ExportError(
+                f"{path}: ONNX differs from PyTorch by {diff:.3g} (> {tolerance:g}) on {name}"
+            )
+    return worst
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path) -> None:
+    """Dynamic int8 quantisation of the MatMul/Gemm weights; the embedding Gather stays fp32."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(fp32_path),
+        str(int8_path),
+        op_types_to_quantize=["MatMul", "Gemm"],
+        weight_type=QuantType.QInt8,
+        per_channel=False,
+    )
+
+
+def check_onnx(path: Path) -> None:
+    """`onnx.checker` with full shape checks, given the path so external data is checked too."""
+    import onnx
+
+    try:
+        onnx.checker.check_model(str(path), full_check=True)
+    except Exception as err:  # noqa: BLE001 - the checker raises several types
+        raise ExportError(f"{path}: fails onnx.checker ({err})") from None
