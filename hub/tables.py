@@ -1,0 +1,98 @@
+"""Typed rows from the curated CSV tables shipped in `data/` (prices, talent, regulation).
+
+Each table maps to a frozen dataclass: the CSV header must name exactly its fields, and each
+cell is converted by the field's type (`str`, `int`, `float`, `float | None`, `str | None`;
+an empty cell is None where allowed). Every row carries its source: `source_publisher`,
+`source_title`, `source_url` (https) and `year`. All problems are collected and raised as one
+InputError naming the file, the row (as a line number) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import types
+import typing
+from pathlib import Path
+
+from hub.errors import InputError
+
+T = typing.TypeVar("T")
+
+SOURCE_FIELDS = ("source_publisher", "source_title", "source_url", "year")
+
+
+def _convert(text: str, kind: object) -> object:
+    optional = typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in (
+        typing.get_args(kind)
+    )
+    if optional:
+        if text == "":
+            return None
+        kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+    if text == "":
+        raise ValueError("expected a value, got an empty cell")
+    if kind is int:
+        return int(text)
+    if kind is float:
+        value = float(text)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"expected a finite number, got {text!r}")
+        return value
+    if kind is bool:
+        if text not in ("true", "false"):
+            raise ValueError(f"expected true or false, got {text!r}")
+        return text == "true"
+    return text
+
+
+def _check_source(row: dict[str, object]) -> list[tuple[str, str]]:
+    problems = []
+    if not str(row["source_url"]).startswith("https://"):
+        problems.append(("source_url", f"expected an https:// address, got {row['source_url']!r}"))
+    if not 1990 <= int(row["year"]) <= 2100:
+        problems.append(("year", f"expected a year between 1990 and 2100, got {row['year']}"))
+    return problems
+
+
+def read_table(path: Path, row_type: type[T]) -> list[T]:
+    """Read `path` into `row_type` rows; InputError lists every bad row and column."""
+    hints = typing.get_type_hints(row_type)
+    names = [f.name for f in dataclasses.fields(row_type)]
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header = list(reader.fieldnames or [])
+            records = [(reader.line_num, record) for record in reader]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read table: {exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: not a UTF-8 CSV file: {exc}") from exc
+    if header != names:
+        missing = [n for n in names if n not in header]
+        extra = [h for h in header if h not in names]
+        raise InputError(
+            f"{path}: bad header: missing columns {missing}, unknown columns {extra}; "
+            f"expected the columns {names} in this order"
+        )
+    rows, problems = [], []
+    for line, record in records:
+        if None in record or any(record[name] is None for name in names):
+            problems.append(f"{path}:{line}: expected {len(names)} cells, got another count")
+            continue
+        values, row_problems = {}, []
+        for name in names:
+            try:
+                values[name] = _convert(record[name].strip(), hints[name])
+            except ValueError as exc:
+                row_problems.append((name, str(exc)))
+        if not row_problems and set(SOURCE_FIELDS) <= set(names):
+            row_problems = _check_source(values)
+        if not row_problems and hasattr(row_type, "check"):
+            row_problems = row_type.check(values)
+        problems += [f"{path}:{line}: column {name!r}: {why}" for name, why in row_problems]
+        if not row_problems:
+            rows.append(row_type(**values))
+    if problems:
+        raise InputError("bad table rows:\n  " + "\n  ".join(problems))
+    return rows
