@@ -9,6 +9,8 @@ from hub.lazy_group import LazyGroup
 # One line per subcommand: name -> "module:click command". Keep modules light at import.
 COMMANDS: dict[str, str] = {
     "regions": "hub.regions_cli:regions",
+    "corpus": "hub.corpus.cli:corpus",
+    "tokenizer": "hub.tokenizer_cli:tokenizer",
 }
 
 

@@ -194,3 +194,48 @@ def token_premium(tokenizer, pairs: Sequence[tuple[str, str]]) -> float:
     if english == 0:
         raise InputError("token premium needs parallel pairs with non-empty English text")
     return token_count(tokenizer, [translation for _, translation in pairs]) / english
+
+
+def evaluate_region(home: Path, region: str) -> list:
+    """Per-language tokenizer figures on the test split, for the region's, global and English.
+
+    For every corpus language of the region: tokens per character and bytes per token over
+    its test rows, and the token premium over its parallel test rows (rows with `en`), each
+    under the region's tokenizer, the global one and the English-centric baseline.
+
+    Returns:
+        hub.metrics.Metric rows (model_id `tokenizer/{name}`, region = the evaluated region).
+
+    Raises:
+        InputError: a tokenizer or the corpus is missing (naming the command that makes it).
+    """
+    from hub.corpus.store import load_corpus, read_manifest
+    from hub.languages import ENGLISH_REGION, GLOBAL_REGION
+    from hub.metrics import Metric
+
+    names = list(dict.fromkeys((region, GLOBAL_REGION, ENGLISH_REGION)))
+    tokenizers = {name: load_tokenizer(home, name) for name in names}
+    langs = region_corpus_langs(read_manifest(home)["languages"], region)
+    table = load_corpus(home, langs, split="test")
+    rows: dict[str, list[tuple[str, str | None]]] = {lang: [] for lang in langs}
+    columns = (table[c].to_pylist() for c in ("lang", "text", "en"))
+    for lang, text, en in zip(*columns, strict=True):
+        rows[lang].append((text, en))
+    metrics = []
+    for lang in langs:
+        texts = [text for text, _ in rows[lang]]
+        # English against itself is 1 by definition; only translations have a premium.
+        pairs = [(en, text) for text, en in rows[lang] if en is not None and lang != "en"]
+        if not texts:
+            continue
+        for name, tokenizer in tokenizers.items():
+            figures = [("tokens_per_char", tokens_per_char(tokenizer, texts), "tokens/char"),
+                       ("bytes_per_token", bytes_per_token(tokenizer, texts), "bytes/token")]
+            if pairs:
+                figures.append(("token_premium_vs_en", token_premium(tokenizer, pairs), "ratio"))
+            metrics.extend(
+                Metric(model_id=f"tokenizer/{name}", region=region, lang=lang, metric=metric,
+                       value=value, unit=unit, precision="n/a", device="cpu")
+                for metric, value, unit in figures
+            )
+    return metrics

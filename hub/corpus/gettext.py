@@ -3,8 +3,9 @@
 A catalog's language comes from its path (`.../de/LC_MESSAGES/x.mo`, any LC_ category),
 else from its file name (`pt_BR.po`). The msgid is taken as the English original: each
 translated message gives a row in the catalog's language with `en` set, and a row of English
-text. Plural forms pair the singular msgid with the first form and the plural msgid with the others.
-Fuzzy (unreviewed) translations are left out.
+text (an `en` catalog's strings are English text themselves). Plural forms pair the singular
+msgid with the first form and the plural msgid with the others. Fuzzy (unreviewed)
+translations are left out.
 """
 
 from __future__ import annotations
@@ -69,10 +70,15 @@ def read_catalog(path: Path, lang: str | None = None) -> Iterator[Row]:
         )
         for index, text in enumerate(strings):
             original = ids[min(index, len(ids) - 1)]
-            if text and original:
+            if not (text and original):
+                continue
+            if lang == "en":
+                # English catalogs rewrite English (quotes, spelling, or symbolic msgids):
+                # their text is English, not a translation of it.
+                rows.append(Row("en", text, None))
+            else:
                 rows.append(Row(lang, text, original))
-                if lang != "en":
-                    rows.append(Row("en", original, None))
+                rows.append(Row("en", original, None))
     return iter(rows)
 
 

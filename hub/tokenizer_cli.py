@@ -1,0 +1,83 @@
+"""`hub tokenizer train|eval`: per-region tokenizers and their token premium."""
+
+from __future__ import annotations
+
+import rich_click as click
+
+from hub.home import home_option, hub_home
+
+REGION_HELP = "Region name (see `hub regions`), `global` or `english` (English-centric baseline)."
+
+
+@click.group()
+def tokenizer() -> None:
+    """Train per-region byte-level BPE tokenizers and measure their token premium.
+
+    Example: `hub tokenizer train --region eu && hub tokenizer eval --region eu`
+    """
+
+
+@tokenizer.command()
+@home_option
+@click.option("--region", required=True, help=REGION_HELP)
+@click.option("--vocab-size", default=8192, show_default=True, help="Vocabulary size.")
+@click.option("--alpha", default=0.3, show_default=True,
+              help="Temperature sampling exponent over language sizes (p ~ n^alpha).")
+@click.option("--max-chars", default=None, type=int,
+              help="Characters of training text drawn from the corpus (default 3,000,000).")
+def train(home, region, vocab_size, alpha, max_chars) -> None:
+    """Train {home}/_tokenizers/{region}/tokenizer.json on the corpus train split.
+
+    Example: `hub tokenizer train --region eu --vocab-size 8192`
+    """
+    import time
+
+    from rich.console import Console
+
+    from hub.tokenizer import DEFAULT_MAX_CHARS, train_tokenizer
+
+    started = time.perf_counter()
+    with Console(stderr=True).status(f"training the {region} tokenizer"):
+        path = train_tokenizer(hub_home(home), region, vocab_size, alpha,
+                               max_chars or DEFAULT_MAX_CHARS)
+    click.echo(f"{path} ({time.perf_counter() - started:.1f} s)")
+
+
+@tokenizer.command(name="eval")
+@home_option
+@click.option("--region", required=True, help=REGION_HELP)
+def evaluate(home, region) -> None:
+    """Tokens per char, bytes per token and token premium per language, side by side.
+
+    Compares the region's tokenizer with the global one and the English-centric baseline on
+    the corpus test split; writes tidy rows to {home}/_tokenizers/{region}/metrics.parquet.
+
+    Example: `hub tokenizer eval --region eu`
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from hub.atomic import write_parquet
+    from hub.metrics import metrics_table
+    from hub.tokenizer import evaluate_region, tokenizer_path
+
+    home = hub_home(home)
+    with Console(stderr=True).status(f"measuring tokenizers on the {region} languages"):
+        metrics = evaluate_region(home, region)
+    out = tokenizer_path(home, region).with_name("metrics.parquet")
+    write_parquet(metrics_table(metrics), out)
+    models = list(dict.fromkeys(m.model_id for m in metrics))
+    values = {(m.lang, m.model_id, m.metric): m.value for m in metrics}
+    table = Table(title=f"tokenizers on the {region} languages (test split)")
+    table.add_column("lang", no_wrap=True)
+    for short in ("tok/char", "premium"):
+        for model in models:
+            table.add_column(f"{short} {model.split('/', 1)[1]}", justify="right")
+    for lang in dict.fromkeys(m.lang for m in metrics):
+        cells = [
+            f"{values[key]:.3f}" if (key := (lang, model, metric)) in values else "-"
+            for metric in ("tokens_per_char", "token_premium_vs_en") for model in models
+        ]
+        table.add_row(lang, *cells)
+    Console().print(table)
+    click.echo(f"{len(metrics)} rows -> {out}")
