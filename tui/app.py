@@ -1,0 +1,159 @@
+"""The `intl-strategy` Textual app: scenarios, runs, results, world and hub in one place.
+
+Five screens are the app's modes (switch with 1-5, the navigation row or the command
+palette). They share the app's `Workspace`, so the scenario, report and hub home the user
+opened stay open across screens and across a change of language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.events import Resize
+from textual.screen import Screen
+from textual.signal import Signal
+
+from tui import i18n
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
+from tui.i18n import N_, _
+from tui.screens.base import MODES, translate_bindings
+from tui.screens.hub import HubScreen
+from tui.screens.results import ResultsScreen
+from tui.screens.run import RunScreen
+from tui.screens.scenarios import ScenariosScreen
+from tui.screens.world import WorldScreen
+from tui.workspace import Workspace
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class StrategyApp(App[None]):
+    """The terminal UI over the simulator and the hub."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "intl-strategy"
+    MODES = {
+        "scenarios": ScenariosScreen,
+        "run": RunScreen,
+        "results": ResultsScreen,
+        "world": WorldScreen,
+        "hub": HubScreen,
+    }
+    DEFAULT_MODE = "scenarios"
+    BINDINGS = [
+        Binding("1", "show('scenarios')", N_("Scenarios"), id="screen.scenarios", show=False),
+        Binding("2", "show('run')", N_("Run"), id="screen.run", show=False),
+        Binding("3", "show('results')", N_("Results"), id="screen.results", show=False),
+        Binding("4", "show('world')", N_("World"), id="screen.world", show=False),
+        Binding("5", "show('hub')", N_("Hub"), id="screen.hub", show=False),
+        Binding("r,f5", "run", N_("Run scenario"), id="run.start", priority=False),
+        Binding("f1,question_mark", "help", N_("Help"), id="app.help"),
+        Binding("l", "switch_locale", N_("Language"), id="app.locale"),
+        Binding("t", "toggle_theme", N_("Light/dark"), id="app.theme", show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        locale: str | None = None,
+        home: str | Path | None = None,
+        *,
+        scenario: str | Path | None = None,
+        profile: str | Path | None = None,
+        user_dir: str | Path | None = None,
+        reports_dir: str | Path | None = None,
+        report: str | Path | None = None,
+    ) -> None:
+        """Open the app.
+
+        Args:
+            locale: UI locale (`en`, `zh_Hans`, or a POSIX name); default from the environment.
+            home: Hub home (default: $HUB_HOME or ./models).
+            scenario: Scenario file to open (default: the shipped default scenario).
+            profile: Technology profile shown when no model is trained (default: shipped).
+            user_dir: Folder listed for the user's own scenarios (default: current folder).
+            reports_dir: Where runs started here write their reports (default: ./reports).
+            report: A report folder to open on the results screen.
+        """
+        i18n.set_locale(i18n.resolve_locale(locale))
+        super().__init__()
+        translate_bindings(self)
+        self.workspace = Workspace.defaults(home, scenario, profile, user_dir, reports_dir)
+        if report:
+            self.workspace.report_path = Path(report)
+        self.locale_changed_signal: Signal[str] = Signal(self, "locale-changed")
+        self.theme = DARK_THEME
+
+    def on_mount(self) -> None:
+        """Check the size at start (no resize event comes if it never changes)."""
+        self.check_size(self.size.width, self.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        """Cover the app with a notice while the terminal is too small."""
+        self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int, height: int) -> None:
+        """Show or hide the too-small notice."""
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallNotice)
+        if small and not showing:
+            self.push_screen(TooSmallNotice())
+        elif not small and showing:
+            self.pop_screen()
+
+    async def action_show(self, mode: str) -> None:
+        """Switch to one of the main screens."""
+        await self.switch_mode(mode)
+
+    async def action_run(self) -> None:
+        """Run the open scenario (from any screen)."""
+        await self.switch_mode("run")
+        run_screen = self.screen
+        if isinstance(run_screen, RunScreen):
+            run_screen.start_run()
+
+    def action_help(self) -> None:
+        """Show the help screen."""
+        if not isinstance(self.screen, HelpScreen | TooSmallNotice):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def action_switch_locale(self, locale: str | None = None) -> None:
+        """Switch the UI language (to `locale`, or the next supported one)."""
+        chosen = i18n.set_locale(locale or i18n.next_locale())
+        translate_bindings(self)
+        self.locale_changed_signal.publish(chosen)
+        self.notify(_("Language: {name}").format(name=i18n.language_name()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette: every app action, grouped by verb."""
+        for mode, label in MODES.items():
+            yield SystemCommand(
+                _("show: {screen}").format(screen=_(label)),
+                _("Go to the {screen} screen").format(screen=_(label)),
+                lambda mode=mode: self.run_action(f"show('{mode}')"),
+            )
+        yield SystemCommand(_("run: start the open scenario"), _("Run it and watch it unfold"),
+                            self.action_run)
+        yield from getattr(screen, "commands", lambda: [])()
+        for locale in i18n.SUPPORTED_LOCALES:
+            yield SystemCommand(
+                _("language: {name}").format(name=i18n.language_name(locale)),
+                _("Switch the interface language"),
+                lambda locale=locale: self.action_switch_locale(locale),
+            )
+        yield SystemCommand(_("theme: toggle light/dark"), _("Switch the colour theme"),
+                            self.action_toggle_theme)
+        yield SystemCommand(_("theme: choose"), _("Pick any installed theme"),
+                            self.action_change_theme)
+        yield SystemCommand(_("help: show keys"), _("What each screen does and its keys"),
+                            self.action_help)
+        yield SystemCommand(_("app: quit"), _("Leave the app"), self.action_quit)

@@ -1,0 +1,57 @@
+"""Per-language model figures for the hub screen, from the registry or the shipped profile.
+
+Both sources become one table with a row per (model_id, region, lang) and the columns the
+screen shows, so the screen draws a registry and a profile the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+FIGURES = ("bits_per_byte", "token_premium_vs_en", "usd_per_1m_chars", "latency_ms_per_token")
+"""The per-language figures shown, in the metric names of the metrics and profile tables."""
+
+
+def registry_figures(home: Path) -> pd.DataFrame:
+    """Latest version per region's metrics (fp32 where measured at several precisions)."""
+    from hub.registry import all_versions
+
+    latest: dict[str, object] = {}
+    for version in all_versions(home):
+        latest[version.region] = version  # oldest first, so the last one wins
+    frames = []
+    for version in latest.values():
+        path = version.file("metrics.parquet")  # type: ignore[attr-defined]
+        if path.is_file():
+            frames.append(pq.read_table(path).to_pandas())
+    if not frames:
+        return _empty()
+    metrics = pd.concat(frames, ignore_index=True)
+    metrics = metrics[metrics["metric"].isin(FIGURES)]
+    # Prefer fp32; tokenizer-only figures (token premium) are recorded with precision n/a.
+    metrics = metrics.assign(rank=metrics["precision"].map({"fp32": 0, "n/a": 1}).fillna(2))
+    metrics = metrics.sort_values("rank").drop_duplicates(["model_id", "region", "lang", "metric"])
+    wide = metrics.pivot_table(index=["model_id", "region", "lang"], columns="metric",
+                               values="value", aggfunc="first").reset_index()
+    return _with_all_figures(wide)
+
+
+def profile_figures(path: Path) -> pd.DataFrame:
+    """A technology profile (hub/profile_schema.PROFILE_SCHEMA) in the same shape."""
+    columns = ["model_id", "region", "lang", *FIGURES]
+    return _with_all_figures(pq.read_table(path).to_pandas()[columns])
+
+
+def _with_all_figures(frame: pd.DataFrame) -> pd.DataFrame:
+    for name in FIGURES:
+        if name not in frame.columns:
+            frame[name] = float("nan")
+    return frame[["model_id", "region", "lang", *FIGURES]].sort_values(
+        ["region", "lang"]).reset_index(drop=True)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["model_id", "region", "lang", *FIGURES])

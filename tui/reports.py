@@ -1,0 +1,189 @@
+"""Reading Parquet reports for the results, run and world screens.
+
+A report is what `simulator run --out DIR` or `simulator batch --out DIR` writes: a
+`runs` table (one row per run) and a tidy `timeseries` table (run_id, month, firm,
+country, users, share, revenue, serving_cost, localisation_spend, talent_headcount,
+cash), each a Parquet file or a folder of Parquet files; batches over a Sobol design
+also have sensitivity indices. This module only reads and summarises those tables for
+display; the model itself lives in `simulator`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as ds
+
+from tui.i18n import _
+
+KPIS = ("users", "share", "revenue", "cash")
+"""Headline figures per firm at the end of a run (revenue summed over the run)."""
+SUM_OVER_COUNTRIES = ("users", "revenue", "serving_cost", "localisation_spend",
+                      "talent_headcount")
+
+
+class ReportError(Exception):
+    """A report folder that cannot be read, with a message naming the file and the problem."""
+
+
+@dataclass
+class Report:
+    """One opened report: its runs and timeseries tables (and sensitivity indices if any)."""
+
+    path: Path
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    sensitivity: pd.DataFrame | None = None
+
+    @property
+    def is_batch(self) -> bool:
+        """Whether it holds more than one run."""
+        return self.timeseries["run_id"].nunique() > 1
+
+    def run_ids(self) -> list[str]:
+        """Run ids in the order of the runs table (else of the timeseries)."""
+        if "run_id" in self.runs.columns and len(self.runs):
+            return [str(r) for r in self.runs["run_id"]]
+        return sorted(str(r) for r in self.timeseries["run_id"].unique())
+
+    def run_label(self, run_id: str) -> str:
+        """A short name for a run: its strategy or scenario and its seed where known."""
+        row = self.runs[self.runs["run_id"].astype(str) == run_id] if "run_id" in self.runs else []
+        parts = [self.path.name]
+        if len(row):
+            first = row.iloc[0]
+            for column in ("strategy", "variant", "scenario"):
+                if column in first and pd.notna(first[column]) and str(first[column]):
+                    parts.append(str(first[column]))
+                    break
+            if "seed" in first and pd.notna(first["seed"]):
+                parts.append(_("seed {seed}").format(seed=int(first["seed"])))
+        if self.is_batch:
+            parts.append(run_id)
+        return " · ".join(parts)
+
+
+def _read_table(folder: Path, name: str, required: bool = True) -> pd.DataFrame | None:
+    for candidate in (folder / f"{name}.parquet", folder / name):
+        if candidate.exists():
+            try:
+                return ds.dataset(candidate, format="parquet").to_table().to_pandas()
+            except (OSError, ValueError) as error:
+                raise ReportError(
+                    _("{path}: not a readable Parquet table ({error})").format(
+                        path=candidate, error=error)
+                ) from error
+    if required:
+        raise ReportError(
+            _("{path}: no '{name}' table (expected {name}.parquet or a {name}/ folder)").format(
+                path=folder, name=name)
+        )
+    return None
+
+
+def open_report(path: str | Path) -> Report:
+    """Read a report folder; ReportError says what is missing or unreadable."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ReportError(_("{path}: no such report folder").format(path=folder))
+    timeseries = _read_table(folder, "timeseries")
+    missing = [c for c in ("run_id", "month", "firm", "country", *SUM_OVER_COUNTRIES[:2], "cash")
+               if c not in timeseries.columns]
+    if missing:
+        raise ReportError(_("{path}: timeseries lacks columns {columns}").format(
+            path=folder, columns=", ".join(missing)))
+    timeseries["run_id"] = timeseries["run_id"].astype(str)
+    runs = _read_table(folder, "runs", required=False)
+    if runs is None:
+        runs = pd.DataFrame({"run_id": sorted(timeseries["run_id"].unique())})
+    sensitivity = _read_table(folder, "sensitivity", required=False)
+    return Report(folder, runs, timeseries, sensitivity)
+
+
+def find_reports(root: Path) -> list[Path]:
+    """Report folders directly under `root` (those with a timeseries table), newest first."""
+    if not root.is_dir():
+        return []
+    found = [p for p in root.iterdir()
+             if p.is_dir() and any((p / n).exists() for n in ("timeseries", "timeseries.parquet"))]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def firm_series(timeseries: pd.DataFrame, run_id: str | None, metric: str,
+                countries: set[str] | None = None) -> dict[str, pd.Series]:
+    """Per firm, a metric over months, summed over `countries` (all when None).
+
+    `share` is the firm's users over all firms' users in those countries; `cash` is the
+    firm's company-wide cash (the same in every country row, so not summed).
+    """
+    frame = timeseries if run_id is None else timeseries[timeseries["run_id"] == run_id]
+    if countries is not None:
+        frame = frame[frame["country"].isin(countries)]
+    if frame.empty:
+        return {}
+    if metric == "cash":
+        table = frame.groupby(["month", "firm"])["cash"].max().unstack("firm")
+    elif metric == "share":
+        users = frame.groupby(["month", "firm"])["users"].sum().unstack("firm")
+        total = users.sum(axis=1).where(lambda s: s > 0)
+        table = users.div(total, axis=0).fillna(0.0)
+    else:
+        table = frame.groupby(["month", "firm"])[metric].sum().unstack("firm")
+    return {str(firm): table[firm].fillna(0.0) for firm in table.columns}
+
+
+def final_kpis(timeseries: pd.DataFrame, run_id: str) -> pd.DataFrame:
+    """Per firm at the end of a run: users, share of all users, revenue over the run, cash."""
+    frame = timeseries[timeseries["run_id"] == run_id]
+    last = frame[frame["month"] == frame["month"].max()]
+    users = last.groupby("firm")["users"].sum()
+    total = users.sum()
+    return pd.DataFrame({
+        "users": users,
+        "share": users / total if total > 0 else users * 0.0,
+        "revenue": frame.groupby("firm")["revenue"].sum(),
+        "cash": last.groupby("firm")["cash"].max(),
+    })
+
+
+def compare_kpis(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Side by side KPIs of two runs per firm and KPI: a, b, b - a and the relative change."""
+    rows = []
+    for firm in sorted(set(a.index) | set(b.index)):
+        for kpi in KPIS:
+            value_a = float(a.at[firm, kpi]) if firm in a.index else float("nan")
+            value_b = float(b.at[firm, kpi]) if firm in b.index else float("nan")
+            delta = value_b - value_a
+            relative = delta / abs(value_a) if value_a != 0.0 and value_a == value_a else None
+            rows.append({"firm": firm, "kpi": kpi, "a": value_a, "b": value_b,
+                         "delta": delta, "relative": relative})
+    return pd.DataFrame(rows)
+
+
+def uncertainty_bands(report: Report, metric: str, firm: str,
+                      group: str | None = None) -> dict[str, pd.DataFrame]:
+    """A firm's metric over months across a batch's runs: 10th, 50th and 90th percentile.
+
+    One band per strategy (or one for all runs when the runs table names none).
+    """
+    frame = report.timeseries[report.timeseries["firm"] == firm]
+    if metric == "cash":
+        per_run = frame.groupby(["run_id", "month"])["cash"].max()
+    else:
+        per_run = frame.groupby(["run_id", "month"])[metric].sum()
+    per_run = per_run.reset_index()
+    column = group or next((c for c in ("strategy", "variant") if c in report.runs.columns), None)
+    if column is not None:
+        labels = report.runs.assign(run_id=report.runs["run_id"].astype(str))
+        per_run = per_run.merge(labels[["run_id", column]], on="run_id", how="left")
+    else:
+        per_run["group"] = _("all runs")
+        column = "group"
+    bands = {}
+    for name, rows in per_run.groupby(column):
+        quantiles = rows.groupby("month")[metric].quantile([0.1, 0.5, 0.9]).unstack()
+        quantiles.columns = ["p10", "p50", "p90"]
+        bands[str(name)] = quantiles
+    return bands

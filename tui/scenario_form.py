@@ -1,0 +1,183 @@
+"""A scenario file open for editing: its fields, the user's edits, validation, save.
+
+The file is parsed with tomlkit so saving keeps the user's comments and layout. Every edit
+is validated at once by the simulator's own `Scenario` model and `format_problems`, so the
+form shows the very messages `simulator run` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomlkit
+from pydantic import ValidationError
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Item
+
+from hub.atomic import write_text
+
+Key = str | int
+
+
+class DraftError(Exception):
+    """The file cannot be opened as a scenario at all (unreadable or not TOML)."""
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One editable value of the file: its key path and the kind of value it holds."""
+
+    path: tuple[Key, ...]
+    kind: str  # int | float | bool | str | list
+
+    @property
+    def dotted(self) -> str:
+        """The key as the simulator's messages spell it, e.g. `firms[0].talent.researchers`."""
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+
+def _kind(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+        return "list"
+    return None
+
+
+def _parse_scalar(text: str, kind: str) -> object:
+    """The typed value of `text`, or the raw text when it does not parse.
+
+    Unparsable text goes to the simulator's validation as is, so that it (not the form)
+    says what was expected.
+    """
+    stripped = text.strip()
+    try:
+        if kind == "int":
+            return int(stripped.replace("_", ""))
+        if kind == "float":
+            return float(stripped.replace("_", ""))
+    except ValueError:
+        return text
+    if kind == "bool" and stripped.lower() in ("true", "false"):
+        return stripped.lower() == "true"
+    return text
+
+
+class ScenarioDraft:
+    """A scenario file open in the form, with the user's unsaved edits."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        """Parse `text` (the content of `path`); DraftError when it is not TOML."""
+        self.path = path
+        try:
+            self.doc = tomlkit.parse(text)
+        except TOMLKitError as error:
+            raise DraftError(f"{path}: not valid TOML: {error}") from None
+        self.dirty = False
+        self.scenario = None
+        self.problems: list[str] = []
+        self.validate()
+
+    @classmethod
+    def open(cls, path: Path) -> ScenarioDraft:
+        """Read a scenario file; DraftError says why it cannot be opened."""
+        try:
+            return cls(path, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise DraftError(f"{path}: cannot read the scenario file: {error}") from None
+
+    def fields(self) -> list[FormField]:
+        """Every scalar or list-of-scalars value of the file, in file order."""
+        found: list[FormField] = []
+
+        def walk(node: object, path: tuple[Key, ...]) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    walk(value, (*path, str(key)))
+            elif isinstance(node, list) and node and all(isinstance(v, dict) for v in node):
+                for index, value in enumerate(node):
+                    walk(value, (*path, index))
+            elif (kind := _kind(node)) is not None:
+                found.append(FormField(path, kind))
+
+        walk(self.doc, ())
+        return found
+
+    def _container(self, path: tuple[Key, ...]) -> object:
+        node: object = self.doc
+        for part in path[:-1]:
+            node = node[part]  # type: ignore[index]
+        return node
+
+    def text_of(self, field: FormField) -> str:
+        """The field's value as the user edits it (lists comma separated)."""
+        value = self._container(field.path)[field.path[-1]]  # type: ignore[index]
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    def set_text(self, field: FormField, text: str) -> list[str]:
+        """Apply an edit and validate; returns the problems of this field."""
+        if field.kind == "list":
+            parts = [p.strip() for p in text.split(",") if p.strip()]
+            value: object = [_parse_scalar(p, "float") if _is_number(p) else p for p in parts]
+        else:
+            value = _parse_scalar(text, field.kind)
+        container = self._container(field.path)
+        old = container[field.path[-1]]  # type: ignore[index]
+        new = tomlkit.item(value)
+        if isinstance(old, Item) and isinstance(new, Item):
+            # Keep the user's comment at the end of the line.
+            new.trivia.comment, new.trivia.comment_ws = old.trivia.comment, old.trivia.comment_ws
+        container[field.path[-1]] = new  # type: ignore[index]
+        self.dirty = True
+        self.validate()
+        return self.problems_for(field)
+
+    def validate(self) -> list[str]:
+        """Validate with the simulator's Scenario model; returns every problem."""
+        from simulator.scenario import Scenario, format_problems
+
+        try:
+            self.scenario = Scenario.model_validate({**self.doc.unwrap(), "source": str(self.path)})
+            self.problems = []
+        except ValidationError as error:
+            self.scenario = None
+            self.problems = format_problems(self.path, error)
+        return self.problems
+
+    def problems_for(self, field: FormField) -> list[str]:
+        """The problems whose key is this field or inside it (e.g. `markets[1]`)."""
+        prefix = f"{self.path}: {field.dotted}"
+        return [p.removeprefix(prefix + ": ") if p.startswith(prefix + ": ")
+                else p.removeprefix(f"{self.path}: ")
+                for p in self.problems
+                if p.startswith(prefix + ": ") or p.startswith(prefix + "[")
+                or p.startswith(prefix + ".")]
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write the file (atomically, comments kept); returns where it went."""
+        target = path or self.path
+        write_text(target, tomlkit.dumps(self.doc))
+        self.path, self.dirty = target, False
+        return target
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

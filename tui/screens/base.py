@@ -1,0 +1,103 @@
+"""What every main screen shares: header, navigation tabs, footer, translated key bindings.
+
+Binding descriptions are declared with `N_` at class level and translated per instance,
+so the footer and the help screen follow the UI language; when the language changes the
+screen rebuilds itself from the app's `Workspace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Tab, Tabs
+
+from tui.i18n import N_, _
+
+if TYPE_CHECKING:
+    from tui.app import StrategyApp
+
+MODES: dict[str, str] = {
+    "scenarios": N_("Scenarios"),
+    "run": N_("Run"),
+    "results": N_("Results"),
+    "world": N_("World"),
+    "hub": N_("Hub"),
+}
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Give `node` its class bindings with descriptions in the current UI language."""
+    # Textual copies the class's merged bindings per instance; we replace that copy with
+    # translated descriptions (ids and keys unchanged, so user keymaps still apply).
+    merged = type(node)._merged_bindings
+    if merged is None:
+        return
+    node._bindings = merged.copy()
+    node._bindings.key_to_bindings = {
+        key: [replace(b, description=_(b.description), tooltip=_(b.tooltip) if b.tooltip else "")
+              for b in bindings]
+        for key, bindings in merged.key_to_bindings.items()
+    }
+
+
+class NavTabs(Tabs):
+    """The row of screen names; choosing one switches the app's mode."""
+
+    can_focus = False
+
+    def __init__(self, active: str) -> None:
+        super().__init__(*[Tab(_(label), id=f"nav-{mode}") for mode, label in MODES.items()],
+                         active=f"nav-{active}")
+
+
+class MainScreen(Screen):
+    """Base class of the five main screens."""
+
+    MODE = "scenarios"
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    @property
+    def strategy_app(self) -> StrategyApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Header, navigation, the screen's own body, footer."""
+        yield Header(show_clock=False)
+        yield NavTabs(self.MODE)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets (override)."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        """Follow language changes."""
+        self.title = _("International strategy")
+        self.sub_title = _(MODES[self.MODE])
+        self.strategy_app.locale_changed_signal.subscribe(self, self._on_locale_changed)
+
+    async def _on_locale_changed(self, _locale: str) -> None:
+        translate_bindings(self)
+        self.title = _("International strategy")
+        self.sub_title = _(MODES[self.MODE])
+        await self.recompose()
+        self.after_recompose()
+
+    def after_recompose(self) -> None:
+        """Refill widgets after a rebuild (override where the screen shows loaded data)."""
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        """Switch screens from the navigation row."""
+        event.stop()
+        mode = (event.tab.id or "").removeprefix("nav-")
+        if mode in MODES and mode != self.MODE:
+            self.app.switch_mode(mode)

@@ -1,0 +1,234 @@
+"""Hub: the registry's models per region with their per-language figures, and export.
+
+With no model trained it shows the shipped technology profile and how to train and
+export. Export runs `hub export` as a subprocess in a worker, its output shown live.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Log, OptionList, Static
+
+from tui import i18n
+from tui.hub_figures import FIGURES, profile_figures, registry_figures
+from tui.i18n import N_, _
+from tui.screens.base import MainScreen
+from tui.widgets.chart import BarChart
+
+FIGURE_LABELS = {
+    "bits_per_byte": N_("Bits per byte"),
+    "token_premium_vs_en": N_("Token premium vs English"),
+    "usd_per_1m_chars": N_("USD per million characters"),
+    "latency_ms_per_token": N_("Latency, ms per token"),
+}
+HOW_TO_TRAIN = N_(
+    "No model is trained in {home}. These are the shipped technology profile's figures.\n"
+    "To train and export a region's model:\n"
+    "  hub corpus build\n  hub tokenizer train --region eu\n  hub train --region eu\n"
+    "  hub export --region eu --out bundles/eu"
+)
+
+
+class FiguresLoaded(Message):
+    """Per-language figures and where they come from."""
+
+    def __init__(self, figures: pd.DataFrame, source: str, trained: bool) -> None:
+        super().__init__()
+        self.figures, self.source, self.trained = figures, source, trained
+
+
+class ExportOutput(Message):
+    """A line the running `hub export` printed."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__()
+        self.line = line
+
+
+class ExportFinished(Message):
+    """`hub export` ended with this exit code."""
+
+    def __init__(self, region: str, returncode: int) -> None:
+        super().__init__()
+        self.hub_region, self.returncode = region, returncode
+
+
+class HubScreen(MainScreen):
+    """Regions list, per-language table and bar charts, export log."""
+
+    MODE = "hub"
+    AUTO_FOCUS = "#hub-regions"
+    BINDINGS = [
+        Binding("m", "next_figure", N_("Next figure"), id="hub.figure"),
+        Binding("e", "export", N_("Export region"), id="hub.export"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures = pd.DataFrame()
+        self.source = ""
+        self.trained = False
+        self.hub_region: str | None = None
+        self.figure = FIGURES[0]
+
+    def compose_body(self) -> ComposeResult:
+        """Regions left; figures table, charts and export log right."""
+        yield Static(_("Loading…"), id="hub-source", classes="banner")
+        with Horizontal(classes="split"):
+            yield OptionList(id="hub-regions", classes="side-narrow")
+            with Vertical():
+                yield DataTable(id="hub-table", cursor_type="row", zebra_stripes=True)
+                with Horizontal(id="hub-charts"):
+                    yield BarChart(id="hub-languages")
+                    yield BarChart(id="hub-vs-global")
+                yield Log(id="hub-log", classes="hidden")
+
+    def on_mount(self) -> None:
+        """Read the registry (or the profile) in the background."""
+        super().on_mount()
+        self.load_figures()
+
+    def after_recompose(self) -> None:
+        """Refill after a language change."""
+        if not self.figures.empty or self.source:
+            self.show_figures()
+
+    def commands(self):
+        """Palette commands of this screen."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand(_("export: the selected region"), _("Run hub export in the background"),
+                            self.action_export)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="hub",
+          description="read hub figures")
+    def load_figures(self) -> None:
+        """Registry metrics when a model is trained, else the shipped profile."""
+        workspace = self.strategy_app.workspace
+        figures = registry_figures(workspace.home)
+        if not figures.empty:
+            self.post_message(FiguresLoaded(figures, str(workspace.home), True))
+            return
+        profile = workspace.profile_path
+        if profile is None or not profile.is_file():
+            self.post_message(FiguresLoaded(figures, "", False))
+            return
+        self.post_message(FiguresLoaded(profile_figures(profile), profile.name, False))
+
+    def on_figures_loaded(self, message: FiguresLoaded) -> None:
+        """Keep and show the figures."""
+        self.figures, self.source, self.trained = message.figures, message.source, message.trained
+        regions = list(dict.fromkeys(self.figures["region"])) if not self.figures.empty else []
+        self.hub_region = self.hub_region if self.hub_region in regions else (
+            next((r for r in regions if r != "global"), regions[0] if regions else None))
+        self.show_figures()
+
+    def show_figures(self) -> None:
+        """Banner, region list, table and charts."""
+        home = self.strategy_app.workspace.home
+        banner = self.query_one("#hub-source", Static)
+        if self.trained:
+            banner.update(_("Registered models in {home}").format(home=home.name or str(home)))
+        elif self.source:
+            banner.update(_(HOW_TO_TRAIN).format(home=home.name or str(home)))
+        else:
+            banner.update(_("No model is trained and no technology profile is installed."))
+        options = self.query_one("#hub-regions", OptionList)
+        options.clear_options()
+        regions = list(dict.fromkeys(self.figures["region"])) if not self.figures.empty else []
+        options.add_options(regions)
+        if self.hub_region in regions:
+            options.highlighted = regions.index(self.hub_region)
+        self.show_region()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Show the highlighted region."""
+        region = str(event.option.prompt)
+        if region != self.hub_region:
+            self.hub_region = region
+            self.show_region()
+
+    def show_region(self) -> None:
+        """The region's per-language table and its two bar charts."""
+        table = self.query_one("#hub-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Model"), _("Language"), *[_(FIGURE_LABELS[f]) for f in FIGURES])
+        rows = self.figures
+        if self.hub_region:
+            rows = rows[rows["region"] == self.hub_region]
+        for row in rows.itertuples(index=False):
+            table.add_row(row.model_id, row.lang, i18n.fmt_number(row.bits_per_byte, 3),
+                          i18n.fmt_number(row.token_premium_vs_en, 2),
+                          i18n.fmt_money(row.usd_per_1m_chars),
+                          i18n.fmt_number(row.latency_ms_per_token, 2))
+        label = _(FIGURE_LABELS[self.figure])
+        langs = [str(x) for x in rows["lang"]] if len(rows) else []
+        values = [float(v) if v == v else 0.0 for v in rows[self.figure]] if len(rows) else []
+        self.query_one("#hub-languages", BarChart).show_bars(
+            f"{self.hub_region or ''}: {label}", langs, {self.hub_region or "": values})
+        self.show_versus_global(rows, label)
+
+    def show_versus_global(self, rows: pd.DataFrame, label: str) -> None:
+        """The region's model against the global one on the region's languages."""
+        chart = self.query_one("#hub-vs-global", BarChart)
+        world = self.figures[self.figures["region"] == "global"].set_index("lang")[self.figure]
+        if self.hub_region == "global" or world.empty or rows.empty:
+            chart.show_bars(_("{figure}: no global model to compare").format(figure=label), [], {})
+            return
+        langs = [str(x) for x in rows["lang"] if x in world.index]
+        own = rows.set_index("lang")[self.figure]
+        title = _("{figure}: {region} vs global").format(figure=label, region=self.hub_region)
+        chart.show_bars(title,
+                        langs, {self.hub_region or "": [float(own[x]) for x in langs],
+                                "global": [float(world[x]) for x in langs]})
+
+    def action_next_figure(self) -> None:
+        """Chart the next figure."""
+        self.figure = FIGURES[(FIGURES.index(self.figure) + 1) % len(FIGURES)]
+        self.show_region()
+
+    def action_export(self) -> None:
+        """Export the selected region's latest model as a bundle."""
+        if not self.trained or not self.hub_region:
+            self.notify(_("Train a model first: there is nothing to export."), severity="warning")
+            return
+        log = self.query_one("#hub-log", Log)
+        log.remove_class("hidden")
+        log.clear()
+        self.run_export(self.hub_region)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export",
+          description="hub export")
+    def run_export(self, region: str) -> None:
+        """`hub export --region R --out exports/R` in a subprocess, output streamed."""
+        home = self.strategy_app.workspace.home
+        out = Path("exports") / region
+        command = [sys.executable, "-c", "from hub.cli import main; main()", "export",
+                   "--region", region, "--home", str(home), "--out", str(out)]
+        self.post_message(ExportOutput(f"$ hub export --region {region} --home {home} --out {out}"))
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, bufsize=1) as process:
+            for line in process.stdout or []:
+                self.post_message(ExportOutput(line.rstrip()))
+        self.post_message(ExportFinished(region, process.returncode))
+
+    def on_export_output(self, message: ExportOutput) -> None:
+        """Show a line of the export's output."""
+        self.query_one("#hub-log", Log).write_line(message.line)
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        """Say how the export ended."""
+        if message.returncode == 0:
+            self.notify(_("Exported {region}.").format(region=message.region))
+        else:
+            self.notify(_("Export of {region} failed (exit code {code}).").format(
+                region=message.region, code=message.returncode), severity="error")

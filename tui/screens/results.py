@@ -1,0 +1,247 @@
+"""Results: open reports, pick two runs (or strategies of a batch) and compare them.
+
+The KPI table shows each firm's final users, share, revenue over the run and cash for run
+A and run B with the difference; charts show a chosen figure over time for both. A batch
+report also shows uncertainty bands (10th-90th percentile across its runs, per strategy)
+and, for Sobol designs, its sensitivity indices.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Input, Select, Static
+
+from tui import i18n
+from tui.i18n import N_, _
+from tui.reports import (
+    KPIS,
+    Report,
+    ReportError,
+    compare_kpis,
+    final_kpis,
+    find_reports,
+    firm_series,
+    open_report,
+    uncertainty_bands,
+)
+from tui.screens.base import MainScreen
+from tui.widgets.chart import LineChart
+
+KPI_LABELS = {"users": N_("Users"), "share": N_("Share of users"),
+              "revenue": N_("Revenue, USD"), "cash": N_("Cash, USD")}
+
+
+def format_kpi(kpi: str, value: float | None) -> str:
+    """A KPI value in the locale's format."""
+    if kpi == "share":
+        return i18n.fmt_percent(value)
+    if kpi in ("revenue", "cash"):
+        return i18n.fmt_money(value, compact=True)
+    return i18n.fmt_compact(value)
+
+
+class ReportsLoaded(Message):
+    """Every report found, read."""
+
+    def __init__(self, reports: list[Report], errors: list[str]) -> None:
+        super().__init__()
+        self.reports, self.errors = reports, errors
+
+
+class ResultsScreen(MainScreen):
+    """Run pickers, KPI comparison, charts, and batch bands and sensitivity."""
+
+    MODE = "results"
+    AUTO_FOCUS = "#results-kpis"
+    BINDINGS = [
+        Binding("o", "open_report", N_("Open report"), id="results.open"),
+        Binding("m", "next_metric", N_("Next figure"), id="results.metric"),
+        Binding("x", "swap", N_("Swap A/B"), id="results.swap"),
+        Binding("ctrl+r", "reload", N_("Reload"), id="results.reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reports: list[Report] = []
+        self.choices: list[tuple[Report, str]] = []
+        self.metric = "share"
+
+    def compose_body(self) -> ComposeResult:
+        """Pickers on top; KPI table and charts below."""
+        with Horizontal(classes="toolbar"):
+            yield Select([], prompt=_("Run A"), id="results-a")
+            yield Select([], prompt=_("Run B"), id="results-b")
+        yield Input(placeholder=_("Report folder to open, then enter"), id="results-path",
+                    classes="hidden")
+        yield Static(_("Loading reports…"), id="results-status", classes="banner")
+        with Horizontal(classes="split"):
+            yield DataTable(id="results-kpis", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="results-charts"):
+                yield LineChart(id="results-chart")
+                with Vertical(id="results-batch", classes="hidden"):
+                    yield LineChart(id="results-bands")
+                    yield DataTable(id="results-sensitivity", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        """Read the reports in the background."""
+        super().on_mount()
+        self.load_reports()
+
+    def on_screen_resume(self) -> None:
+        """A run may have written a new report since the screen was last shown."""
+        self.load_reports()
+
+    def after_recompose(self) -> None:
+        """Refill after a language change."""
+        self.show_reports()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="results",
+          description="read reports")
+    def load_reports(self) -> None:
+        """The open report first, then the others under the reports folder."""
+        workspace = self.strategy_app.workspace
+        paths = find_reports(workspace.reports_dir)
+        if workspace.report_path is not None:
+            paths = [workspace.report_path, *[p for p in paths if p.resolve() !=
+                                              workspace.report_path.resolve()]]
+        reports, errors = [], []
+        for path in paths:
+            try:
+                reports.append(open_report(path))
+            except ReportError as error:
+                errors.append(str(error))
+        self.post_message(ReportsLoaded(reports, errors))
+
+    def on_reports_loaded(self, message: ReportsLoaded) -> None:
+        """Offer the runs of every report."""
+        self.reports = message.reports
+        for error in message.errors:
+            self.notify(error, severity="error", title=_("Cannot open report"))
+        self.show_reports()
+
+    def show_reports(self) -> None:
+        """Fill the run pickers (A: the open report's first run; B: the next run)."""
+        self.choices = [(r, run_id) for r in self.reports for run_id in r.run_ids()]
+        options = [(report.run_label(run_id), str(i)) for i, (report, run_id) in
+                   enumerate(self.choices)]
+        status = self.query_one("#results-status", Static)
+        if not options:
+            status.update(_("No report yet: run a scenario (r) or open a report folder (o)."))
+            return
+        status.update(_("{runs} runs in {reports} reports.").format(
+            runs=i18n.fmt_number(len(options)), reports=i18n.fmt_number(len(self.reports))))
+        select_a, select_b = self.query_one("#results-a", Select), self.query_one(
+            "#results-b", Select)
+        keep_a, keep_b = select_a.value, select_b.value
+        with self.prevent(Select.Changed):
+            select_a.set_options(options)
+            select_b.set_options(options)
+            values = [v for _label, v in options]
+            select_a.value = keep_a if keep_a in values else values[0]
+            select_b.value = keep_b if keep_b in values else values[min(1, len(values) - 1)]
+        self.compare()
+
+    def chosen(self, select_id: str) -> tuple[Report, str] | None:
+        """The report and run picked in a selector."""
+        value = self.query_one(select_id, Select).value
+        if isinstance(value, str) and value.isdigit() and int(value) < len(self.choices):
+            return self.choices[int(value)]
+        return None
+
+    @on(Select.Changed, "#results-a, #results-b")
+    def run_chosen(self) -> None:
+        """Compare the newly picked runs."""
+        self.compare()
+
+    def compare(self) -> None:
+        """KPI table, the chosen figure over time, and batch extras."""
+        a, b = self.chosen("#results-a"), self.chosen("#results-b")
+        if a is None or b is None:
+            return
+        table = self.query_one("#results-kpis", DataTable)
+        table.clear(columns=True)
+        table.add_columns(_("Firm"), _("Figure"), "A", "B", _("Change"), _("Change, %"))
+        rows = compare_kpis(final_kpis(a[0].timeseries, a[1]), final_kpis(b[0].timeseries, b[1]))
+        for row in rows.itertuples(index=False):
+            table.add_row(row.firm, _(KPI_LABELS[row.kpi]), format_kpi(row.kpi, row.a),
+                          format_kpi(row.kpi, row.b), _signed(row.kpi, row.delta),
+                          i18n.fmt_signed_percent(row.relative))
+        series = {}
+        for tag, (report, run_id) in (("A", a), ("B", b)):
+            for firm, values in firm_series(report.timeseries, run_id, self.metric).items():
+                series[f"{firm} ({tag})"] = (values.index, values.values)
+        self.query_one("#results-chart", LineChart).show_series(
+            _("{figure}: A and B").format(figure=_(KPI_LABELS[self.metric])), series, _("month"))
+        self.show_batch(a[0])
+
+    def show_batch(self, report: Report) -> None:
+        """Uncertainty bands per strategy and sensitivity indices of a batch report."""
+        box = self.query_one("#results-batch", Vertical)
+        box.set_class(not report.is_batch, "hidden")
+        if not report.is_batch:
+            return
+        firm = str(report.timeseries["firm"].iloc[0])
+        bands = uncertainty_bands(report, self.metric, firm)
+        self.query_one("#results-bands", LineChart).show_series(
+            _("{figure} of {firm}: median and 10th-90th percentile").format(
+                figure=_(KPI_LABELS[self.metric]), firm=firm),
+            {name: (b.index, b["p50"].values) for name, b in bands.items()}, _("month"),
+            bands={name: (b.index, b["p10"].values, b["p90"].values) for name, b in bands.items()})
+        table = self.query_one("#results-sensitivity", DataTable)
+        table.clear(columns=True)
+        if report.sensitivity is None or report.sensitivity.empty:
+            table.add_column(_("No sensitivity indices (not a Sobol design)."))
+            return
+        frame = report.sensitivity
+        table.add_columns(*[str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            table.add_row(*[i18n.fmt_number(v, 3) if isinstance(v, float) else str(v)
+                            for v in row])
+
+    def action_next_metric(self) -> None:
+        """Chart the next figure."""
+        self.metric = KPIS[(KPIS.index(self.metric) + 1) % len(KPIS)]
+        self.compare()
+
+    def action_swap(self) -> None:
+        """Swap runs A and B."""
+        select_a, select_b = self.query_one("#results-a", Select), self.query_one(
+            "#results-b", Select)
+        with self.prevent(Select.Changed):
+            select_a.value, select_b.value = select_b.value, select_a.value
+        self.compare()
+
+    def action_reload(self) -> None:
+        """Read the reports again."""
+        self.load_reports()
+
+    def action_open_report(self) -> None:
+        """Type a report folder's path."""
+        path_input = self.query_one("#results-path", Input)
+        path_input.remove_class("hidden")
+        path_input.focus()
+
+    @on(Input.Submitted, "#results-path")
+    def path_submitted(self, event: Input.Submitted) -> None:
+        """Open the typed report folder (an unreadable one is reported, nothing else changes)."""
+        path = Path(event.value.strip()).expanduser()
+        try:
+            open_report(path)
+        except ReportError as error:
+            self.notify(str(error), severity="error", title=_("Cannot open report"))
+            return
+        self.strategy_app.workspace.report_path = path
+        event.input.add_class("hidden")
+        self.query_one("#results-a", Select).clear()
+        self.load_reports()
+
+
+def _signed(kpi: str, delta: float) -> str:
+    text = format_kpi(kpi, abs(delta))
+    return text if text == "—" else ("+" if delta >= 0 else "−") + text

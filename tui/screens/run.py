@@ -1,0 +1,267 @@
+"""Run: the open scenario simulated in a worker, drawn month by month.
+
+The worker calls the simulator (`simulator.model.run_scenario`) and posts typed messages:
+progress (which replace each other, like toolong's scan progress), then finished, failed or
+cancelled. Charts of users, share and revenue per firm follow the run live, for all
+markets or one region. The report is written with the simulator's own `write_report`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import ProgressBar, Select, Static
+from textual.worker import get_current_worker
+
+from tui import i18n
+from tui.i18n import N_, _
+from tui.reports import firm_series
+from tui.screens.base import MainScreen
+from tui.widgets.chart import LineChart
+
+CHARTS = (("users", N_("Users")), ("share", N_("Share of users")), ("revenue", N_("Revenue, USD")))
+REDRAW_SECONDS = 0.25
+"""Charts redraw at most this often while a run streams months (keeps frames short)."""
+
+
+class RunProgress(Message):
+    """Months done so far, with the rows of the months since the last message."""
+
+    def __init__(self, month: int, months: int, rows: pd.DataFrame | None) -> None:
+        super().__init__()
+        self.month, self.months, self.rows = month, months, rows
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer count replaces an older one still queued, unless it carries rows."""
+        return isinstance(message, RunProgress) and message.rows is None and self.rows is None
+
+
+class RunFinished(Message):
+    """The run ended and its report was written."""
+
+    def __init__(self, report: Path, timeseries: pd.DataFrame) -> None:
+        super().__init__()
+        self.report, self.timeseries = report, timeseries
+
+
+class RunFailed(Message):
+    """The run stopped with an error (shown, never raised in the UI)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class RunCancelled(Message):
+    """The user cancelled the run."""
+
+
+def report_folder(root: Path, scenario_name: str, seed: int) -> Path:
+    """A new report folder under `root` named after the scenario and seed (never reused)."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", scenario_name).strip("-").lower() or "scenario"
+    base = root / f"{slug}-seed{seed}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = root / f"{base.name}-{n}"
+    return candidate
+
+
+class RunScreen(MainScreen):
+    """Progress, region choice and live charts of the running scenario."""
+
+    MODE = "run"
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("c,escape", "cancel", N_("Cancel run"), id="run.cancel"),
+        Binding("g", "next_region", N_("Next region"), id="run.region"),
+    ]
+
+    month: reactive[int] = reactive(0)
+    months: reactive[int] = reactive(0)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[pd.DataFrame] = []
+        self.timeseries = pd.DataFrame()
+        self.market_region = "all"
+        self.status_text = ""
+        self.last_draw = 0.0
+
+    def compose_body(self) -> ComposeResult:
+        """Status, progress, region and three charts."""
+        yield Static(_("Press r to run the open scenario."), id="run-status", classes="banner")
+        with Horizontal(classes="toolbar"):
+            yield ProgressBar(id="run-progress", show_eta=False)
+            yield Select([(_("All markets"), "all")], id="run-region", allow_blank=False)
+        with Grid(id="run-charts"):
+            for key, _label in CHARTS:
+                yield LineChart(id=f"run-{key}")
+
+    def on_mount(self) -> None:
+        """Show the last run, if any."""
+        super().on_mount()
+        self.after_recompose()
+
+    def after_recompose(self) -> None:
+        """Redraw status and charts (after a language change too)."""
+        if self.status_text:
+            self.query_one("#run-status", Static).update(self.status_text)
+        self.watch_months(self.months)
+        self.watch_month(self.month)
+        self.fill_regions()
+        self.draw()
+
+    def watch_month(self, month: int) -> None:
+        """Move the progress bar."""
+        for bar in self.query("#run-progress").results(ProgressBar):
+            bar.update(progress=month)
+
+    def watch_months(self, months: int) -> None:
+        """Size the progress bar."""
+        for bar in self.query("#run-progress").results(ProgressBar):
+            bar.update(total=months or None)
+
+    def set_status(self, text: str) -> None:
+        """The line above the progress bar."""
+        self.status_text = text
+        self.query_one("#run-status", Static).update(text)
+
+    def start_run(self) -> None:
+        """Run the workspace's scenario, unless a run is going or the scenario has problems."""
+        draft = self.strategy_app.workspace.draft
+        if any(w.group == "run" and w.is_running for w in self.workers):
+            self.notify(_("A run is already going; cancel it first."), severity="warning")
+            return
+        if draft is None or draft.scenario is None:
+            self.notify(_("The scenario has problems; fix them on the Scenarios screen."),
+                        severity="error")
+            return
+        scenario = draft.scenario
+        self.rows, self.timeseries = [], pd.DataFrame()
+        self.months, self.month = scenario.months, 0
+        self.set_status(_("Running {name}: press c to cancel.").format(name=scenario.name))
+        self.run_scenario(scenario, report_folder(self.strategy_app.workspace.reports_dir,
+                                                  scenario.name, scenario.seed))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="run",
+          description="run scenario")
+    def run_scenario(self, scenario: object, out_dir: Path) -> None:
+        """Simulate off the UI thread; report through messages only."""
+        from simulator.model import run_scenario, write_report
+
+        worker = get_current_worker()
+
+        def progress(month: int, months: int, rows: object = None) -> None:
+            frame = rows.to_pandas() if hasattr(rows, "to_pandas") else rows
+            self.post_message(RunProgress(month, months, frame))
+
+        try:
+            result = run_scenario(scenario, seed=scenario.seed, months=scenario.months,
+                                  progress_callback=progress, cancel=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                self.post_message(RunCancelled())
+                return
+            write_report(result, out_dir)
+        except Exception as error:  # noqa: BLE001 - any model error is shown, never a crash
+            self.post_message(RunFailed(f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(RunFinished(out_dir, result.timeseries.to_pandas()))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        """Advance the bar; redraw charts now and then."""
+        self.months, self.month = message.months, message.month
+        if message.rows is not None and len(message.rows):
+            self.rows.append(message.rows)
+            if time.monotonic() - self.last_draw >= REDRAW_SECONDS:
+                self.timeseries = pd.concat(self.rows, ignore_index=True)
+                self.rows = [self.timeseries]
+                self.fill_regions()
+                self.draw()
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        """Show the whole run and open its report."""
+        self.timeseries, self.rows = message.timeseries, [message.timeseries]
+        self.month = self.months
+        self.strategy_app.workspace.report_path = message.report
+        self.set_status(_("Done: report written to {folder}. Press 3 for results.").format(
+            folder=message.report.name))
+        self.fill_regions()
+        self.draw()
+
+    def on_run_failed(self, message: RunFailed) -> None:
+        """Say why the run stopped."""
+        self.set_status(_("The run failed: {error}").format(error=message.error))
+        self.notify(message.error, severity="error", title=_("Run failed"))
+
+    def on_run_cancelled(self, _message: RunCancelled) -> None:
+        """Say the run was cancelled; nothing was written."""
+        self.set_status(_("Cancelled at month {month}; no report written.").format(
+            month=i18n.fmt_number(self.month)))
+
+    def action_cancel(self) -> None:
+        """Cancel the running scenario."""
+        running = [w for w in self.workers if w.group == "run" and w.is_running]
+        for worker in running:
+            worker.cancel()
+        if not running:
+            self.notify(_("No run is going."))
+
+    def region_countries(self) -> set[str] | None:
+        """Countries of the chosen region (None for all markets)."""
+        if self.market_region == "all":
+            return None
+        from hub.regions import get_region
+
+        return set(get_region(self.market_region).territories)
+
+    def fill_regions(self) -> None:
+        """Offer the regions that hold a market of the run."""
+        select = self.query_one("#run-region", Select)
+        if self.timeseries.empty:
+            return
+        from hub.regions import all_regions
+
+        present = set(self.timeseries["country"].unique())
+        names = [r.name for r in all_regions()
+                 if r.name != "global" and present & set(r.territories)]
+        options = [(_("All markets"), "all"), *[(name, name) for name in names]]
+        if [value for _label, value in options] != [value for _label, value in
+                                                     getattr(self, "_region_options", [])]:
+            self._region_options = options
+            with self.prevent(Select.Changed):
+                select.set_options(options)
+                known = [value for _label, value in options]
+                select.value = self.market_region if self.market_region in known else "all"
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Chart another region."""
+        if event.select.id == "run-region" and isinstance(event.value, str):
+            self.market_region = event.value
+            self.draw()
+
+    def action_next_region(self) -> None:
+        """Chart the next region."""
+        options = [value for _label, value in getattr(self, "_region_options", [])]
+        if options:
+            at = options.index(self.market_region) if self.market_region in options else -1
+            self.query_one("#run-region", Select).value = options[(at + 1) % len(options)]
+
+    def draw(self) -> None:
+        """Users, share and revenue per firm over months."""
+        self.last_draw = time.monotonic()
+        countries = self.region_countries() if not self.timeseries.empty else None
+        for key, label in CHARTS:
+            series = {} if self.timeseries.empty else firm_series(
+                self.timeseries, None, key, countries)
+            self.query_one(f"#run-{key}", LineChart).show_series(
+                _(label), {firm: (s.index, s.values) for firm, s in series.items()}, _("month"))

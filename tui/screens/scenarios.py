@@ -1,0 +1,202 @@
+"""Scenarios: the shipped and the user's scenario files, and a form to edit one.
+
+Every keystroke is validated by the simulator's scenario model; problems show under the
+field and in the summary, with the messages `simulator run` prints. Save keeps comments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui import i18n
+from tui.dialogs.confirm import ConfirmDialog
+from tui.i18n import N_, _
+from tui.scenario_form import DraftError, FormField, ScenarioDraft
+from tui.screens.base import MainScreen
+from tui.workspace import shipped_scenarios
+
+
+class ScenariosScreen(MainScreen):
+    """File list on the left, the open scenario's form on the right."""
+
+    MODE = "scenarios"
+    AUTO_FOCUS = "#scenario-files"
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), id="scenario.save"),
+        Binding("escape", "focus_files", N_("Files"), id="scenario.files"),
+        Binding("f", "focus_form", N_("Edit form"), id="scenario.form"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[FormField] = []
+        self.file_paths: dict[str, Path] = {}
+
+    def compose_body(self) -> ComposeResult:
+        """Files left, form right."""
+        with Horizontal(classes="split"):
+            yield OptionList(id="scenario-files", classes="side")
+            with Vertical(id="scenario-pane"):
+                yield Static(id="scenario-title", classes="banner")
+                yield Static(id="scenario-summary")
+                yield VerticalScroll(id="scenario-form")
+
+    def on_mount(self) -> None:
+        """List the files and open the workspace's scenario."""
+        super().on_mount()
+        self.list_files()
+        workspace = self.strategy_app.workspace
+        if workspace.draft is None and workspace.scenario_path is not None:
+            self.open_file(workspace.scenario_path)
+        else:
+            self.show_draft()
+        self.query_one("#scenario-files", OptionList).focus()
+
+    def after_recompose(self) -> None:
+        """Refill after a language change."""
+        self.list_files()
+        self.show_draft()
+
+    def list_files(self) -> None:
+        """Shipped scenarios, then the user's."""
+        files = self.query_one("#scenario-files", OptionList)
+        files.clear_options()
+        self.file_paths = {}
+        user = self.strategy_app.workspace.user_scenarios()
+        for heading, paths in ((_("Shipped"), shipped_scenarios()), (_("Yours"), user)):
+            files.add_option(Option(f"[b]{heading}[/b]", disabled=True))
+            if not paths:
+                files.add_option(Option(_("(none)"), disabled=True))
+            for path in paths:
+                option_id = f"file-{len(self.file_paths)}"
+                self.file_paths[option_id] = path
+                files.add_option(Option(path.name, id=option_id))
+
+    @on(OptionList.OptionSelected, "#scenario-files")
+    def file_chosen(self, event: OptionList.OptionSelected) -> None:
+        """Open the chosen file, asking first when edits would be lost."""
+        path = self.file_paths.get(event.option.id or "")
+        draft = self.strategy_app.workspace.draft
+        if path is None:
+            return
+        if draft is not None and draft.dirty:
+            question = _("Discard your unsaved changes to {name}?").format(name=draft.path.name)
+            self.app.push_screen(ConfirmDialog(question),
+                                 lambda yes: self.open_file(path) if yes else None)
+        else:
+            self.open_file(path)
+
+    def open_file(self, path: Path) -> None:
+        """Open a scenario file into the form; a file that cannot be read is reported."""
+        workspace = self.strategy_app.workspace
+        try:
+            workspace.draft = ScenarioDraft.open(path)
+        except DraftError as error:
+            self.notify(str(error), severity="error", title=_("Cannot open"))
+            return
+        workspace.scenario_path = path
+        self.show_draft()
+
+    def show_draft(self) -> None:
+        """Build the form for the open draft."""
+        draft = self.strategy_app.workspace.draft
+        form = self.query_one("#scenario-form", VerticalScroll)
+        form.remove_children()
+        if draft is None:
+            self.query_one("#scenario-title", Static).update(_("No scenario open."))
+            return
+        self.fields = draft.fields()
+        rows = []
+        for index, field in enumerate(self.fields):
+            rows.append(Vertical(
+                Horizontal(
+                    Label(field.dotted, classes="field-label"),
+                    Input(draft.text_of(field), id=f"field-{index}", classes="field-input",
+                          compact=True),
+                    classes="field-line",
+                ),
+                Static("", id=f"problem-{index}", classes="field-problem"),
+                classes="field-row",
+            ))
+        form.mount_all(rows)
+        self.show_problems()
+
+    @on(Input.Changed, ".field-input")
+    def field_changed(self, event: Input.Changed) -> None:
+        """Validate as the user types."""
+        draft = self.strategy_app.workspace.draft
+        index = int((event.input.id or "field--1").removeprefix("field-"))
+        if draft is None or not 0 <= index < len(self.fields):
+            return
+        field = self.fields[index]
+        if draft.text_of(field) == event.value:
+            return  # the form being filled, not an edit
+        draft.set_text(field, event.value)
+        self.show_problems()
+
+    def show_problems(self) -> None:
+        """Each field's problems under it; all of them in the summary."""
+        draft = self.strategy_app.workspace.draft
+        if draft is None:
+            return
+        for index, field in enumerate(self.fields):
+            problems = draft.problems_for(field)
+            for widget in self.query(f"#problem-{index}"):
+                widget.update("\n".join(problems))
+                widget.set_class(bool(problems), "visible")
+            for widget in self.query(f"#field-{index}"):
+                widget.set_class(bool(problems), "-invalid")
+        marker = _(" (modified)") if draft.dirty else ""
+        self.query_one("#scenario-title", Static).update(f"{draft.path.name}{marker}")
+        summary = self.query_one("#scenario-summary", Static)
+        if draft.problems:
+            summary.update(_("{count} problems, fix them to run:").format(
+                count=i18n.fmt_number(len(draft.problems))) + "\n" + "\n".join(draft.problems))
+            summary.set_class(True, "error")
+        else:
+            scenario = draft.scenario
+            summary.update(_("Valid: {firms} firms, {markets} markets, {months} months. "
+                             "Press r to run.").format(
+                firms=i18n.fmt_number(len(scenario.firms)),
+                markets=i18n.fmt_number(len(scenario.markets)),
+                months=i18n.fmt_number(scenario.months)))
+            summary.set_class(False, "error")
+
+    def action_save(self) -> None:
+        """Save the draft back to its file (comments kept)."""
+        draft = self.strategy_app.workspace.draft
+        if draft is None:
+            return
+        try:
+            target = draft.save(self.save_target(draft.path))
+        except OSError as error:
+            self.notify(str(error), severity="error", title=_("Cannot save"))
+            return
+        self.strategy_app.workspace.scenario_path = target
+        self.list_files()
+        self.show_problems()
+        self.notify(_("Saved {name}.").format(name=target.name))
+
+    def save_target(self, path: Path) -> Path:
+        """Shipped files are never overwritten: their edits go to the user's folder."""
+        shipped = {p.resolve() for p in shipped_scenarios()}
+        if path.resolve() in shipped:
+            return self.strategy_app.workspace.user_dir / path.name
+        return path
+
+    def action_focus_files(self) -> None:
+        """Back to the file list."""
+        self.query_one("#scenario-files", OptionList).focus()
+
+    def action_focus_form(self) -> None:
+        """Into the form's first field."""
+        inputs = self.query(".field-input")
+        if inputs:
+            inputs.first().focus()

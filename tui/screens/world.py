@@ -1,0 +1,280 @@
+"""World: countries with their market, regulation, talent and CAGE distance from home.
+
+The table sorts by any column (select its header, or press `o` to cycle) and filters as
+you type; choosing a country shows its detail and, when a report is open, its market over
+time per firm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Select, Static
+
+from tui import i18n
+from tui.i18n import N_, _
+from tui.reports import Report, ReportError, firm_series, open_report
+from tui.screens.base import MainScreen
+from tui.widgets.chart import LineChart
+
+COLUMNS = (
+    ("iso2", N_("Code")), ("name", N_("Country")), ("population", N_("Population")),
+    ("gdp_per_capita", N_("GDP per head")), ("languages", N_("Languages")),
+    ("eu_member", N_("EU")), ("regulation", N_("Regulation")), ("talent", N_("AI talent")),
+    ("cage", N_("CAGE distance")),
+)
+
+
+@dataclass
+class WorldRow:
+    """One country's figures as shown (raw values, formatted when drawn)."""
+
+    iso2: str
+    name: str
+    population: int
+    gdp_per_capita: float
+    languages: str
+    eu_member: bool
+    regulation: float | None
+    talent: float | None
+    cage: float
+
+
+class WorldLoaded(Message):
+    """The countries, their CAGE distances and curated tables are ready."""
+
+    def __init__(self, countries: list, cage: object, curated: dict[str, dict[str, float]],
+                 report: Report | None, report_error: str | None) -> None:
+        super().__init__()
+        self.countries, self.cage, self.curated = countries, cage, curated
+        self.report, self.report_error = report, report_error
+
+
+def _curated_by_country() -> dict[str, dict[str, float]]:
+    """Regulation intensity and AI talent per country, where the curated tables exist."""
+    from simulator.world import curated  # the tables of issue 7; absent tables show as —
+
+    values: dict[str, dict[str, float]] = {"regulation": {}, "talent": {}}
+    for kind, loader in (("regulation", "load_regulation"), ("talent", "load_talent")):
+        load = getattr(curated, loader, None)
+        if load is None:
+            continue
+        for iso2, figure in curated_figures(load()).items():
+            values[kind][iso2] = figure
+    return values
+
+
+def curated_figures(table: object) -> dict[str, float]:
+    """One headline number per country from a curated table (mapping or list of records)."""
+    items = table.items() if isinstance(table, dict) else [
+        (getattr(r, "iso2", None) or getattr(r, "country", None), r) for r in table  # type: ignore[union-attr]
+    ]
+    figures: dict[str, float] = {}
+    for iso2, record in items:
+        for attr in ("intensity", "compliance_cost", "share", "researchers", "value"):
+            value = record.get(attr) if isinstance(record, dict) else getattr(record, attr, None)
+            if isinstance(value, int | float):
+                figures[str(iso2)] = float(value)
+                break
+    return figures
+
+
+class WorldScreen(MainScreen):
+    """Countries table, filter, home country and the chosen country's detail."""
+
+    MODE = "world"
+    AUTO_FOCUS = "#world-table"
+    BINDINGS = [
+        Binding("slash", "focus_filter", N_("Filter"), id="world.filter"),
+        Binding("o", "cycle_sort", N_("Sort"), id="world.sort"),
+        Binding("h", "focus_home", N_("Home country"), id="world.home"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[WorldRow] = []
+        self.countries: list = []
+        self.cage = None
+        self.curated: dict[str, dict[str, float]] = {"regulation": {}, "talent": {}}
+        self.report: Report | None = None
+        self.home_country = "US"
+        self.sort_column = "cage"
+        self.sort_reverse = False
+
+    def compose_body(self) -> ComposeResult:
+        """Filter and home on top, table left, detail right."""
+        with Horizontal(classes="toolbar"):
+            yield Input(placeholder=_("Filter by name, code or language"), id="world-filter")
+            yield Select([], prompt=_("Home country"), id="world-home", allow_blank=True)
+        with Horizontal(classes="split"):
+            yield DataTable(id="world-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="world-detail", classes="side"):
+                yield Static(_("Loading countries…"), id="world-info")
+                yield LineChart(id="world-chart")
+
+    def on_mount(self) -> None:
+        """Load the world in the background."""
+        super().on_mount()
+        self.load_world()
+
+    def after_recompose(self) -> None:
+        """Refill after a language change."""
+        if self.countries:
+            self.show_world()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="world",
+          description="load countries")
+    def load_world(self) -> None:
+        """Countries, CAGE matrices, curated tables and the open report, off the UI thread."""
+        from simulator.world.cage import cage_matrices
+        from simulator.world.countries import load_countries
+
+        countries = load_countries()
+        cage = cage_matrices(countries)
+        try:
+            curated = _curated_by_country()
+        except ImportError:
+            curated = {"regulation": {}, "talent": {}}
+        report, error = None, None
+        path = self.strategy_app.workspace.report_path
+        if path is not None:
+            try:
+                report = open_report(path)
+            except ReportError as problem:
+                error = str(problem)
+        self.post_message(WorldLoaded(countries, cage, curated, report, error))
+
+    def on_world_loaded(self, message: WorldLoaded) -> None:
+        """Show what was loaded."""
+        self.countries, self.cage, self.curated = message.countries, message.cage, message.curated
+        self.report = message.report
+        if message.report_error:
+            self.notify(message.report_error, severity="warning")
+        self.show_world()
+
+    def show_world(self) -> None:
+        """Fill the home selector and the table."""
+        home = self.query_one("#world-home", Select)
+        options = sorted(((f"{i18n.territory_name(c.iso2)} ({c.iso2})", c.iso2)
+                          for c in self.countries), key=lambda o: o[0])
+        with self.prevent(Select.Changed):
+            home.set_options(options)
+            home.value = self.home_country
+        self.build_rows()
+
+    def build_rows(self) -> None:
+        """Compute the rows for the current home country."""
+        index = {code: i for i, code in enumerate(self.cage.iso2)}  # type: ignore[attr-defined]
+        home = index.get(self.home_country, 0)
+        combined = self.cage.combined  # type: ignore[attr-defined]
+        self.rows = [
+            WorldRow(
+                iso2=c.iso2, name=i18n.territory_name(c.iso2), population=c.population,
+                gdp_per_capita=c.gdp_per_capita,
+                languages=", ".join(code for code, _share in c.languages[:3]),
+                eu_member=c.eu_member,
+                regulation=self.curated["regulation"].get(c.iso2),
+                talent=self.curated["talent"].get(c.iso2),
+                cage=float(combined[home, index[c.iso2]]),
+            )
+            for c in self.countries
+        ]
+        self.refill()
+
+    def refill(self) -> None:
+        """Redraw the table with the filter and sort applied."""
+        table = self.query_one("#world-table", DataTable)
+        needle = self.query_one("#world-filter", Input).value.strip().lower()
+        rows = [r for r in self.rows if not needle or needle in
+                f"{r.iso2} {r.name} {r.languages}".lower()]
+        rows.sort(key=lambda r: _sort_value(getattr(r, self.sort_column)),
+                  reverse=self.sort_reverse)
+        table.clear(columns=True)
+        for key, label in COLUMNS:
+            marker = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else ""
+            table.add_column(_(label) + marker, key=key)
+        for r in rows:
+            table.add_row(
+                r.iso2, r.name, i18n.fmt_compact(r.population), i18n.fmt_money(r.gdp_per_capita,
+                compact=True), r.languages, _("yes") if r.eu_member else "",
+                i18n.fmt_number(r.regulation, 2), i18n.fmt_compact(r.talent),
+                i18n.fmt_number(r.cage, 2), key=r.iso2,
+            )
+        self.query_one("#world-info", Static).update(
+            _("{shown} of {total} countries; distance from {home}.").format(
+                shown=i18n.fmt_number(len(rows)), total=i18n.fmt_number(len(self.rows)),
+                home=i18n.territory_name(self.home_country)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Filter as the user types."""
+        if event.input.id == "world-filter" and self.rows:
+            self.refill()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Measure distances from another home country."""
+        if event.select.id == "world-home" and isinstance(event.value, str):
+            self.home_country = event.value
+            if self.cage is not None:
+                self.build_rows()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """Sort by the chosen column; choosing it again reverses the order."""
+        key = str(event.column_key.value)
+        self.sort_reverse = not self.sort_reverse if key == self.sort_column else False
+        self.sort_column = key
+        self.refill()
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next column."""
+        keys = [key for key, _label in COLUMNS]
+        self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
+        self.sort_reverse = self.sort_column in ("population", "gdp_per_capita", "talent")
+        if self.rows:
+            self.refill()
+
+    def action_focus_filter(self) -> None:
+        """Type a filter."""
+        self.query_one("#world-filter", Input).focus()
+
+    def action_focus_home(self) -> None:
+        """Choose the home country."""
+        self.query_one("#world-home", Select).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Show the highlighted country's detail."""
+        if event.data_table.id == "world-table" and event.row_key.value:
+            self.show_country(str(event.row_key.value))
+
+    def show_country(self, iso2: str) -> None:
+        """The country's figures and, with a report open, its market per firm over time."""
+        row = next((r for r in self.rows if r.iso2 == iso2), None)
+        if row is None:
+            return
+        lines = [
+            f"[b]{row.name}[/b] ({row.iso2})",
+            _("Population: {value}").format(value=i18n.fmt_number(row.population)),
+            _("GDP per head: {value}").format(value=i18n.fmt_money(row.gdp_per_capita)),
+            _("Languages: {value}").format(value=row.languages),
+            _("CAGE distance from {home}: {value}").format(
+                home=self.home_country, value=i18n.fmt_number(row.cage, 2)),
+        ]
+        chart = self.query_one("#world-chart", LineChart)
+        series = {} if self.report is None else firm_series(
+            self.report.timeseries, self.report.run_ids()[0], "users", {iso2})
+        if self.report is None:
+            lines.append(_("Open a report (Results screen) or run a scenario to see its market."))
+        elif not series:
+            lines.append(_("No firm is present here in the open report."))
+        self.query_one("#world-info", Static).update("\n".join(lines))
+        chart.show_series(_("Users in {country}").format(country=row.name),
+                          {f: (s.index, s.values) for f, s in series.items()}, _("month"))
+
+
+def _sort_value(value: object) -> tuple[int, object]:
+    # Missing figures sort last whichever the direction of the numbers.
+    return (1, 0) if value is None else (0, value)
