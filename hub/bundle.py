@@ -208,3 +208,48 @@ def open_bundle(path: Path, workdir: Path) -> Path:
     if path.is_file():
         return extract_tar(path, workdir / "bundle")
     raise InputError(f"{path}: no such bundle folder or tar file")
+
+
+def genai_config(model: dict, special: dict[str, int]) -> dict:
+    """onnxruntime-genai's config for running model.onnx as it is.
+
+    `past_present_share_buffer` is off because the graph concatenates its cache
+    (past + new) rather than writing into a preallocated buffer, and positions come
+    from the attention mask, so the graph has no `position_ids` input.
+    """
+    head_dim = model["d_model"] // model["n_head"]
+    return {
+        "model": {
+            "type": "decoder",
+            "bos_token_id": special["bos"],
+            "eos_token_id": special["eos"],
+            "pad_token_id": special["pad"],
+            "context_length": model["context_length"],
+            "vocab_size": model["vocab_size"],
+            "decoder": {
+                "filename": MODEL_FP32,
+                "session_options": {"log_id": "onnxruntime-genai", "provider_options": []},
+                "head_size": head_dim,
+                "hidden_size": model["d_model"],
+                "num_attention_heads": model["n_head"],
+                "num_key_value_heads": model["n_head"],
+                "num_hidden_layers": model["n_layer"],
+                "inputs": {
+                    "input_ids": "input_ids",
+                    "attention_mask": "attention_mask",
+                    "past_key_names": "past_key_values.%d.key",
+                    "past_value_names": "past_key_values.%d.value",
+                },
+                "outputs": {
+                    "logits": "logits",
+                    "present_key_names": "present.%d.key",
+                    "present_value_names": "present.%d.value",
+                },
+            },
+        },
+        "search": {
+            "do_sample": False,
+            "max_length": model["context_length"],
+            "past_present_share_buffer": False,
+        },
+    }

@@ -11,6 +11,12 @@ COMMANDS: dict[str, str] = {
     "regions": "hub.regions_cli:regions",
     "corpus": "hub.corpus.cli:corpus",
     "tokenizer": "hub.tokenizer_cli:tokenizer",
+    "export": "hub.export_cli:export",
+    "generate": "hub.generate_cli:generate",
+    "list": "hub.registry_cli:list_models",
+    "show": "hub.registry_cli:show",
+    "verify": "hub.registry_cli:verify",
+    "rm": "hub.registry_cli:rm",
 }
 
 

@@ -16,7 +16,9 @@ Measured pitfalls this module works around (issue 6):
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import logging
 import warnings
 from pathlib import Path
 
@@ -195,3 +197,88 @@ def check_onnx(path: Path) -> None:
         onnx.checker.check_model(str(path), full_check=True)
     except Exception as err:  # noqa: BLE001 - the checker raises several types
         raise ExportError(f"{path}: fails onnx.checker ({err})") from None
+
+
+@contextlib.contextmanager
+def _quiet_exporters():
+    # The exporter and the quantiser log advice (torchvision ops, pre-processing) that
+    # does not apply here and would bury the progress bar; levels are restored after.
+    loggers = [logging.getLogger(n) for n in ("torch.onnx", "torch._dynamo", "torch.export", "")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def build_bundle(version, staging: Path, int8: bool = True, progress=None) -> dict:
+    """Export a registry version into the empty folder `staging` and validate everything.
+
+    Writes model.onnx (and model.int8.onnx), tokenizer.json, config.json, README.md,
+    metrics.parquet when measured, genai_config.json and manifest.json. Nothing here
+    touches the registry; the caller attaches and moves the results once this returns.
+
+    Returns:
+        Facts for the report: largest fp32 difference, int8 top-1 agreement, file sizes.
+    """
+    import json
+    import shutil
+
+    from hub import bundle, model_card, registry
+    from hub.atomic import write_text
+    from hub.tokenizer import special_ids
+
+    step = progress or (lambda message: None)
+    model, _, tokenizer = registry.load_model(version)
+    special = special_ids(tokenizer)
+    step("exporting fp32")
+    fp32 = staging / bundle.MODEL_FP32
+    with _quiet_exporters():
+        export_fp32(model, fp32)
+    check_onnx(fp32)
+    step("validating fp32 against PyTorch")
+    facts = {"max_abs_diff_fp32": validate_fp32(model, fp32)}
+    if int8:
+        step("quantising to int8")
+        with _quiet_exporters():
+            quantize_int8(fp32, staging / bundle.MODEL_INT8)
+        check_onnx(staging / bundle.MODEL_INT8)
+        facts["int8_top1_agreement"] = int8_agreement(fp32, staging / bundle.MODEL_INT8, model)
+    step("writing tokenizer, config, model card and manifest")
+    for name in (bundle.TOKENIZER, bundle.CONFIG, bundle.METRICS):
+        if version.file(name).is_file():
+            shutil.copyfile(version.file(name), staging / name)
+    config = version.config()
+    metrics = staging / bundle.METRICS
+    card = model_card.render(version.model_id, config, special, metrics)
+    write_text(staging / bundle.MODEL_CARD, card)
+    genai = bundle.genai_config(config["model"], special)
+    write_text(staging / bundle.GENAI_CONFIG, json.dumps(genai, indent=2) + "\n")
+    manifest = bundle.write_manifest(staging)
+    facts["bytes"] = manifest["bytes"]
+    return facts
+
+
+def int8_agreement(fp32_path: Path, int8_path: Path, model: DecoderLM) -> float:
+    """Share of positions where int8 and fp32 pick the same next token (a padded batch).
+
+    Raises:
+        ExportError: if the int8 model gives non-finite logits.
+    """
+    gen = torch.Generator().manual_seed(1)
+    rows = [torch.randint(0, model.config.vocab_size, (n,), generator=gen).tolist() for n in (9, 5)]
+    ids, mask = _left_padded(rows, pad_id=0)
+    shape = (2, model.config.n_head, 0, model.config.head_dim)
+    feed = {"input_ids": ids, "attention_mask": mask}
+    feed.update(
+        {name: np.zeros(shape, np.float32) for name in input_names(model.config.n_layer)[2:]}
+    )
+    full = _session(fp32_path).run(["logits"], feed)[0]
+    quant = _session(int8_path).run(["logits"], feed)[0]
+    if not np.isfinite(quant).all():
+        raise ExportError(f"{int8_path}: int8 model gives non-finite logits")
+    real = mask.astype(bool)
+    return float((full.argmax(-1) == quant.argmax(-1))[real].mean())

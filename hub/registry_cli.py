@@ -1,0 +1,188 @@
+"""`hub list`, `hub show`, `hub verify`, `hub rm`: browse and maintain the model registry."""
+
+from __future__ import annotations
+
+import statistics
+
+import rich_click as click
+
+from hub.errors import InputError
+from hub.home import home_option
+from hub.names import check_name
+
+# Headline columns of `hub list`: metric -> (column title, how to summarise over languages).
+HEADLINE = {
+    "bits_per_byte": ("bits/byte (mean)", statistics.fmean),
+    "tokens_per_s": ("tokens/s", max),
+}
+
+
+def parse_ref(ref: str, need_version: bool = False) -> tuple[str, str | None]:
+    """Split `REGION[@VERSION]`, checking both parts as names that become paths."""
+    region, _, version = ref.partition("@")
+    check_name("region", region)
+    if version:
+        check_name("version", version)
+    elif need_version:
+        raise InputError(f"{ref!r}: name the version too, e.g. {region}@v1")
+    return region, version or None
+
+
+def _bytes(version) -> int:
+    return sum(p.stat().st_size for p in version.path.iterdir() if p.is_file())
+
+
+def _headlines(version) -> list[str]:
+    from hub.model_card import metrics_by_lang
+
+    table = metrics_by_lang(version.file("metrics.parquet"))
+    cells = []
+    for metric, (_, summary) in HEADLINE.items():
+        values = [row[metric] for row in table.values() if metric in row]
+        cells.append(f"{summary(values):.3g}" if values else "")
+    return cells
+
+
+@click.command("list")
+@home_option
+def list_models(home):
+    """List every registered model version with its size, languages and headline metrics.
+
+    Example: `hub list --home models`
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from hub import registry
+
+    table = Table(
+        "region",
+        "version",
+        "size",
+        "params",
+        "on disk",
+        "languages",
+        *(title for title, _ in HEADLINE.values()),
+    )
+    for version in registry.all_versions(home):
+        config = version.config()
+        training, languages = config.get("training", {}), config.get("languages", [])
+        shown = ", ".join(languages[:8]) + (f" +{len(languages) - 8}" if len(languages) > 8 else "")
+        params = training.get("params")
+        table.add_row(
+            version.region,
+            f"v{version.version}",
+            str(training.get("size", "")),
+            f"{params / 1e6:.1f}M" if params else "",
+            f"{_bytes(version) / 1e6:.1f} MB",
+            shown,
+            *_headlines(version),
+        )
+    if not table.row_count:
+        raise InputError("no registered models in this hub home; train one with `hub train`")
+    Console().print(table)
+
+
+@click.command()
+@click.argument("ref")
+@home_option
+def show(ref, home):
+    """Show one model version: config, training facts, files and per-language metrics.
+
+    REF is REGION or REGION@VERSION (default: the latest version).
+
+    Example: `hub show eu@v1`
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from hub import registry
+    from hub.model_card import CARD_METRICS, metrics_by_lang
+
+    region, version_name = parse_ref(ref)
+    version = registry.resolve(home, region, version_name)
+    config, manifest = version.config(), version.manifest()
+    console = Console()
+    console.print(f"[bold]{version.model_id}[/]  {version.path}")
+    facts = Table("field", "value", title="config", show_header=False)
+    for key, value in {**config["model"], **config.get("training", {})}.items():
+        facts.add_row(key, str(value))
+    facts.add_row("languages", ", ".join(config.get("languages", [])))
+    console.print(facts)
+    files = Table("file", "bytes", "sha256", title="files")
+    for name, digest in sorted(manifest["files"].items()):
+        path = version.file(name)
+        files.add_row(
+            name, f"{path.stat().st_size:,}" if path.is_file() else "missing", digest[:16]
+        )
+    console.print(files)
+    metrics = metrics_by_lang(version.file("metrics.parquet"))
+    if metrics:
+        shown = [m for m in CARD_METRICS if any(m in row for row in metrics.values())]
+        per_lang = Table("lang", *shown, title="metrics per language (fp32, cpu)")
+        for lang in sorted(metrics):
+            per_lang.add_row(
+                lang, *(f"{metrics[lang][m]:.4g}" if m in metrics[lang] else "" for m in shown)
+            )
+        console.print(per_lang)
+    else:
+        console.print("no metrics yet: run `hub eval` and `hub bench`")
+
+
+@click.command()
+@click.argument("ref", required=False)
+@home_option
+def verify(ref, home):
+    """Re-hash every file of every version (or of REGION[@VERSION]); exit 1 on any mismatch.
+
+    Example: `hub verify` or `hub verify eu@v1`
+    """
+    from hub import registry
+
+    if ref:
+        region, version_name = parse_ref(ref)
+        found = (
+            [registry.resolve(home, region, version_name)]
+            if version_name
+            else registry.versions(home, region)
+        )
+        if not found:
+            registry.resolve(home, region)  # raises, naming what exists
+    else:
+        found = registry.all_versions(home)
+    failed = 0
+    for version in found:
+        problems = registry.verify(version)
+        if problems:
+            failed += 1
+            click.secho(f"FAILED {version.model_id}", fg="red", bold=True)
+            for problem in problems:
+                click.echo(f"  {problem}")
+        else:
+            click.secho(
+                f"ok     {version.model_id} ({len(version.manifest()['files'])} files)", fg="green"
+            )
+    click.echo(f"{len(found)} versions checked, {failed} failed")
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@home_option
+def rm(ref, yes, home):
+    """Delete a model version (asks first unless --yes).
+
+    REF is REGION@VERSION; the version must be named.
+
+    Example: `hub rm eu@v1 --yes`
+    """
+    from hub import registry
+
+    region, version_name = parse_ref(ref, need_version=True)
+    version = registry.resolve(home, region, version_name)
+    if not yes:
+        click.confirm(f"Delete {version.model_id} ({version.path})?", abort=True)
+    registry.remove(home, region, version.version)
+    click.echo(f"removed {version.model_id}")
