@@ -19,7 +19,8 @@ global every CLDR territory with a population
 ====== ================================================================================
 
 Only territories with a CLDR population count (so uninhabited ones such as 'BV' drop out).
-Users add regions in a TOML file::
+Users add regions in a TOML file, passed as `extra_file` or named by the environment
+variable INTL_STRATEGY_REGIONS (used when `extra_file` is None)::
 
     [regions.dach]
     territories = ["DE", "AT", "CH"]      # alpha-2 codes or CLDR/M.49 groups such as "155"
@@ -27,6 +28,7 @@ Users add regions in a TOML file::
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -59,6 +61,9 @@ BUILTIN: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "global": ("Every CLDR territory with a population", ("001",), ()),
 }
+
+# Environment variable naming a TOML file of user regions.
+REGIONS_ENV = "INTL_STRATEGY_REGIONS"
 
 # A language counts in a region when this share of its people speak it, or this many do.
 MIN_SHARE = 0.005
@@ -123,9 +128,9 @@ def _languages(territories: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
 def _resolve(codes: tuple[str, ...], leave_out: tuple[str, ...] = ()) -> tuple[str, ...]:
     found: set[str] = set()
     for code in codes:
-        found |= cldr.expand(code)
+        found |= cldr.expand(code.upper())
     for code in leave_out:
-        found -= cldr.expand(code)
+        found -= cldr.expand(code.upper())
     return tuple(sorted(found & cldr.territory_info().keys()))
 
 
@@ -181,7 +186,7 @@ def _check_user_region(name: str, table: object, key: str) -> list[str]:
         return problems
     for code in codes:
         try:
-            if not cldr.expand(code) & cldr.territory_info().keys():
+            if not cldr.expand(code.upper()) & cldr.territory_info().keys():
                 raise KeyError(code)
         except KeyError:
             problems.append(
@@ -198,19 +203,22 @@ def _builtin(name: str) -> Region:
     return _make(name, description, _resolve(codes, leave_out))
 
 
+def _user_regions(extra_file: Path | None) -> dict[str, Region]:
+    if extra_file is None and os.environ.get(REGIONS_ENV):
+        extra_file = Path(os.environ[REGIONS_ENV])
+    return load_user_regions(extra_file) if extra_file is not None else {}
+
+
 def region_names(extra_file: Path | None = None) -> list[str]:
-    """Built-in region names, then those of the user's file (if given)."""
-    names = list(BUILTIN)
-    if extra_file is not None:
-        names += list(load_user_regions(extra_file))
-    return names
+    """Built-in region names, then those of the user's file (if any)."""
+    return [*BUILTIN, *_user_regions(extra_file)]
 
 
 def get_region(name: str, extra_file: Path | None = None) -> Region:
-    """The region called `name` (built-in, or from `extra_file`); InputError lists valid names."""
+    """The region called `name` (built-in, or from the user's file); InputError lists names."""
     if name in BUILTIN:
         return _builtin(name)
-    user = load_user_regions(extra_file) if extra_file is not None else {}
+    user = _user_regions(extra_file)
     if name in user:
         return user[name]
     raise InputError(f"unknown region {name!r}: expected one of {', '.join([*BUILTIN, *user])}")
@@ -218,5 +226,4 @@ def get_region(name: str, extra_file: Path | None = None) -> Region:
 
 def all_regions(extra_file: Path | None = None) -> list[Region]:
     """Every built-in region, then the user's."""
-    user = load_user_regions(extra_file) if extra_file is not None else {}
-    return [*(_builtin(name) for name in BUILTIN), *user.values()]
+    return [*(_builtin(name) for name in BUILTIN), *_user_regions(extra_file).values()]

@@ -17,9 +17,8 @@ def _millions(count: float) -> str:
     "--file",
     "extra_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="INTL_STRATEGY_REGIONS",
     help="TOML file with extra regions ([regions.NAME] territories = [...]). "
-    "Default: $INTL_STRATEGY_REGIONS.",
+    "Default: the file named by $INTL_STRATEGY_REGIONS, if set.",
 )
 @click.option("--top", default=3, show_default=True, help="Languages shown per region.")
 @click.option("--territories", is_flag=True, help="List the valid territory codes instead.")

@@ -106,3 +106,13 @@ def test_regions_command():
     assert result.exit_code == 2 and "latam" in result.output
     result = runner.invoke(regions, ["--territories"])
     assert result.exit_code == 0 and "DE" in result.output
+
+
+def test_user_regions_from_the_environment(tmp_path, monkeypatch):
+    path = tmp_path / "env.toml"
+    path.write_text('[regions.iberia]\nterritories = ["es", "PT", "AD"]\n')
+    monkeypatch.setenv("INTL_STRATEGY_REGIONS", str(path))
+    assert get_region("iberia").territories == ("AD", "ES", "PT")
+    assert region_names()[-1] == "iberia"
+    result = CliRunner().invoke(regions, [])
+    assert result.exit_code == 0 and "iberia" in result.output
