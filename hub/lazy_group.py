@@ -20,9 +20,11 @@ class LazyGroup(click.RichGroup):
         self.lazy_commands = dict(lazy_commands or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Eager and lazy command names, sorted."""
         return sorted({*super().list_commands(ctx), *self.lazy_commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import a lazy command's module on first use."""
         if cmd_name in self.lazy_commands:
             module_name, attribute = self.lazy_commands[cmd_name].split(":")
             return getattr(importlib.import_module(module_name), attribute)
