@@ -1,0 +1,123 @@
+"""The curated talent and regulation tables turned into per-country arrays for one run.
+
+Talent (data/talent.csv, MacroPolo Global AI Talent Tracker 2.0, latest year):
+- researchers' pool share = the top-tier *workplace* share of the country; a group row
+  (e.g. '150' Europe) is split among its members without a row of their own by GDP, and the
+  rest of the world's share among all remaining countries by GDP (PPP);
+- engineers' pool share = the top-tier *origin* share (where people studied: the supply of
+  trained engineers), split the same way;
+- openness = workplace share / origin share, the revealed net attraction of talent (the US
+  employs three times the top researchers it educates, China a quarter), scaled to max 1.
+
+Regulation (data/regulation.csv): a country's entry cost is the base legal set-up plus, per
+regime that binds it (its own or its bloc's, e.g. the EU's), the default cost of the regime's
+kind plus the documented cost estimates of its obligations; the entry delay is the base plus
+the longest regime's months (Parameters.compliance_*). `[regulation.X]` in the scenario
+replaces either figure for a country or for the bloc `EU`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hub.errors import InputError
+
+# ECB reference rate, 2024 average (1 EUR = 1.0824 USD); the table's estimates are in EUR.
+USD_PER = {"USD": 1.0, "EUR": 1.0824}
+
+
+def _spread(rows: dict[str, float], world: dict, weight: dict[str, float]) -> dict[str, float]:
+    """Share per country: own rows, group rows split by weight, the rest of the world too."""
+    from hub import cldr
+
+    own = {code: share for code, share in rows.items() if code in world}
+    shares = dict(own)
+    for group, share in sorted(rows.items()):
+        if group in world:
+            continue
+        members = sorted(c for c in cldr.expand(group) if c in world and c not in own)
+        total = sum(weight[c] for c in members)
+        for c in members:
+            shares[c] = shares.get(c, 0.0) + share * weight[c] / total
+    rest = sorted(c for c in world if c not in shares)
+    remaining = max(0.0, 1.0 - sum(rows.values()))
+    total = sum(weight[c] for c in rest)
+    for c in rest:
+        shares[c] = remaining * weight[c] / total
+    return shares
+
+
+def _latest(metric: str) -> dict[str, float]:
+    from simulator.world.curated import load_talent
+
+    rows = [r for r in load_talent() if r.metric == metric]
+    year = max(r.data_year for r in rows)
+    return {r.territory: r.share for r in rows if r.data_year == year}
+
+
+def talent_arrays(iso2: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """([countries, 2] world-pool shares of researchers and engineers, [countries] openness)."""
+    from simulator.world.countries import load_countries
+
+    world = {c.iso2: c for c in load_countries()}
+    gdp = {code: c.gdp_usd for code, c in world.items()}
+    workplace = _spread(_latest("top_tier_workplace_share"), world, gdp)
+    origin = _spread(_latest("top_tier_origin_share"), world, gdp)
+    shares = np.array([[workplace[c], origin[c]] for c in iso2])
+    ratio = np.array([workplace[c] / max(origin[c], 1e-12) for c in iso2])
+    everywhere = max(workplace[c] / max(origin[c], 1e-12) for c in world)
+    return shares, np.clip(ratio / everywhere, 1e-3, 1.0)
+
+
+def _regimes(jurisdiction: str, params) -> tuple[float, float]:
+    """(cost in USD, delay in months) of every regime binding `jurisdiction` itself."""
+    from simulator.world.curated import load_regulation
+
+    regimes: dict[str, list] = {}
+    for row in load_regulation():
+        if row.jurisdiction == jurisdiction:
+            regimes.setdefault(row.regime, []).append(row)
+    cost, delay = 0.0, 0.0
+    for rows in regimes.values():
+        kind = rows[0].kind
+        cost += params.compliance_ai_usd if kind == "ai" else params.compliance_privacy_usd
+        delay = max(delay, params.compliance_ai_months if kind == "ai"
+                    else params.compliance_privacy_months)
+        for row in rows:
+            if row.compliance_cost_low is None:
+                continue
+            if row.compliance_cost_currency not in USD_PER:
+                raise InputError(
+                    f"regulation.csv: {row.regime}: currency {row.compliance_cost_currency!r}; "
+                    f"expected one of {sorted(USD_PER)}"
+                )
+            middle = (row.compliance_cost_low + row.compliance_cost_high) / 2
+            cost += middle * USD_PER[row.compliance_cost_currency]
+    return cost, delay
+
+
+def regulation_arrays(iso2: tuple[str, ...], countries: list, scenario) -> tuple[np.ndarray,
+                                                                              np.ndarray]:
+    """(compliance cost in USD, entry delay in months) per country of the run."""
+    params, overrides = scenario.parameters, scenario.regulation
+    eu_cost, eu_delay = _regimes("EU", params)
+    cost = np.zeros(len(iso2))
+    delay = np.zeros(len(iso2))
+    for i, (code, country) in enumerate(zip(iso2, countries, strict=True)):
+        own_cost, own_delay = _regimes(code, params)
+        bloc_cost, bloc_delay = (eu_cost, eu_delay) if country.eu_member else (0.0, 0.0)
+        bloc = overrides.get("EU") if country.eu_member else None
+        if bloc is not None:
+            if bloc.compliance_cost_usd is not None:
+                bloc_cost = bloc.compliance_cost_usd
+            if bloc.delay_months is not None:
+                bloc_delay = bloc.delay_months
+        cost[i] = params.compliance_base_usd + own_cost + bloc_cost
+        delay[i] = params.compliance_base_months + max(own_delay, bloc_delay)
+        mine = overrides.get(code)
+        if mine is not None:
+            if mine.compliance_cost_usd is not None:
+                cost[i] = mine.compliance_cost_usd
+            if mine.delay_months is not None:
+                delay[i] = mine.delay_months
+    return cost, delay

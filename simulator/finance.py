@@ -1,0 +1,65 @@
+"""Money: revenue, serving cost and the monthly cash-flow ledger per firm and country.
+
+Every flow is booked per (firm, country) so that a firm's cash change in a month equals the
+sum over countries of revenue minus serving cost, salaries, localisation, compliance and
+commitment spend (the conservation test checks this on the written time series).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+COST_FLOWS = ("serving_cost", "salaries", "localisation_spend", "compliance_spend",
+              "commitment_spend")
+FLOWS = ("revenue", *COST_FLOWS)
+
+
+def local_price(price: np.ndarray, ppp_adjusted: np.ndarray, gdp_per_capita: np.ndarray,
+                reference_gdp: float) -> np.ndarray:
+    """Monthly price per firm and country; PPP pricing scales by income, floor 25%."""
+    factor = np.clip(gdp_per_capita / reference_gdp, 0.25, 1.0)
+    return price[:, None] * np.where(ppp_adjusted[:, None], factor[None, :], 1.0)
+
+
+def revenue(users: np.ndarray, price: np.ndarray, paying_share: float,
+            arpu_multiplier: np.ndarray) -> np.ndarray:
+    """Users x paying share x local price x the commitment level's revenue multiplier."""
+    return users * paying_share * price * arpu_multiplier
+
+
+def serving_cost(users: np.ndarray, usd_per_1m_chars: np.ndarray, requests: float,
+                 chars_per_request: float, multiplier: float) -> np.ndarray:
+    """Users x requests x characters x measured cost per million characters."""
+    return users * (requests * chars_per_request / 1e6) * usd_per_1m_chars * multiplier
+
+
+@dataclass
+class Ledger:
+    """This month's flows per (firm, country), each a [firms, countries] array."""
+
+    shape: tuple[int, int]
+    flows: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new month with every flow at zero."""
+        self.flows = {name: np.zeros(self.shape) for name in FLOWS}
+
+    def book(self, flow: str, firm: int, country: int, amount: float) -> None:
+        """Add one amount (e.g. a one-off setup cost) to a flow."""
+        self.flows[flow][firm, country] += amount
+
+    def net(self) -> np.ndarray:
+        """Cash change per firm: revenue minus every cost flow, summed over countries."""
+        total = self.flows["revenue"].sum(axis=1)
+        for name in COST_FLOWS:
+            total = total - self.flows[name].sum(axis=1)
+        return total
+
+    def costs(self) -> np.ndarray:
+        """Total costs per firm this month (the burn rate a cash reserve is measured in)."""
+        return sum(self.flows[name].sum(axis=1) for name in COST_FLOWS)

@@ -1,0 +1,140 @@
+"""The world of one run as arrays: its countries, their markets, languages, distances, talent.
+
+`build_geography(scenario)` selects the countries a scenario touches (its markets, the firms'
+homes and hiring places), reads them from `simulator.world` (CLDR, geonames, the curated
+talent and regulation tables) and lays every country attribute out as a numpy array indexed
+like `iso2`, so the model's monthly step is vectorised over countries x firms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.scenario import Scenario
+
+# Order in which a country is assigned to one region for the summary tables.
+REPORT_REGIONS = ("eu", "na", "latam", "apac", "mena", "ssa", "cis")
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Country arrays for one run (index i means the country `iso2[i]`)."""
+
+    iso2: tuple[str, ...]
+    is_market: np.ndarray  # bool: firms may sell here
+    population: np.ndarray
+    literacy: np.ndarray
+    gdp_per_capita: np.ndarray  # PPP US dollars
+    lang_codes: tuple[str, ...]
+    lang_weights: np.ndarray  # [countries, languages], rows sum to 1 (speaker shares)
+    distance: np.ndarray  # [countries, countries] combined CAGE distance, 0..1
+    neighbours: np.ndarray  # [countries, k] nearest countries by CAGE distance
+    talent_share: np.ndarray  # [countries, 2] share of the world's researchers, engineers
+    openness: np.ndarray  # [countries] 0..1, how easily talent settles there
+    compliance_cost: np.ndarray  # [countries] one-off US dollars to enter
+    compliance_delay: np.ndarray  # [countries] months from decision to entry
+    region_members: dict[str, np.ndarray]  # region -> bool mask
+    report_region: tuple[str, ...]  # one region name per country for summaries
+
+    @property
+    def size(self) -> int:
+        """Number of countries."""
+        return len(self.iso2)
+
+    def index(self, iso2: str) -> int:
+        """Position of a country."""
+        return self.iso2.index(iso2)
+
+    def places(self, names: list[str]) -> list[int]:
+        """Indices of regions and countries in `names`, in order, each once."""
+        out: list[int] = []
+        for name in names:
+            members = (
+                np.flatnonzero(self.region_members[name]).tolist()
+                if name in self.region_members
+                else [self.index(name)] if name in self.iso2 else []
+            )
+            out.extend(i for i in members if i not in out)
+        return out
+
+
+def _region_territories(names: list[str]) -> dict[str, tuple[str, ...]]:
+    from hub.regions import get_region
+
+    return {name: get_region(name).territories for name in names}
+
+
+def _language_weights(countries: list) -> tuple[tuple[str, ...], np.ndarray]:
+    codes = tuple(sorted({lang for c in countries for lang, _ in c.languages}))
+    column = {code: j for j, code in enumerate(codes)}
+    weights = np.zeros((len(countries), len(codes)))
+    for i, country in enumerate(countries):
+        for lang, share in country.languages:
+            weights[i, column[lang]] += share
+    totals = weights.sum(axis=1, keepdims=True)
+    # CLDR shares overlap in multilingual countries (they may sum above 1): normalise.
+    return codes, np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+
+
+def _neighbours(distance: np.ndarray, k: int) -> np.ndarray:
+    n = distance.shape[0]
+    k = max(1, min(k, n - 1)) if n > 1 else 1
+    masked = distance + np.eye(n) * 10.0  # never one's own neighbour
+    return np.argsort(masked, axis=1, kind="stable")[:, :k]
+
+
+def build_geography(scenario: Scenario) -> Geography:
+    """Arrays for every country the scenario's markets, homes and hiring places name."""
+    from simulator.curated_arrays import regulation_arrays, talent_arrays
+    from simulator.world.cage import cage_matrices
+    from simulator.world.countries import load_countries
+
+    world = {c.iso2: c for c in load_countries()}
+    named = [*scenario.markets]
+    for firm in scenario.firms:
+        named += [firm.home, *firm.strategy.hiring.countries, *firm.strategy.entry_order]
+    region_names = sorted({n for n in named if n not in world} | set(REPORT_REGIONS))
+    for firm in scenario.firms:
+        region_names += [loc.region for loc in firm.strategy.localise]
+    territories = _region_territories(sorted(set(region_names)))
+
+    def expand(name: str) -> list[str]:
+        return [t for t in territories[name] if t in world] if name in territories else [name]
+
+    market_codes = {code for name in scenario.markets for code in expand(name)}
+    touched = set(market_codes)
+    for firm in scenario.firms:
+        touched.add(firm.home)
+        for name in firm.strategy.hiring.countries:
+            touched.update(expand(name))
+    iso2 = tuple(sorted(code for code in touched if code in world))
+    countries = [world[code] for code in iso2]
+    lang_codes, lang_weights = _language_weights(countries)
+    cage = cage_matrices(countries)
+    members = {
+        name: np.array([code in set(codes) for code in iso2]) for name, codes in territories.items()
+    }
+    report = tuple(
+        next((r for r in REPORT_REGIONS if members[r][i]), "other") for i in range(len(iso2))
+    )
+    talent, openness = talent_arrays(iso2)
+    cost, delay = regulation_arrays(iso2, countries, scenario)
+    return Geography(
+        iso2=iso2,
+        is_market=np.array([code in market_codes for code in iso2]),
+        population=np.array([c.population for c in countries], dtype=float),
+        literacy=np.array([c.literacy for c in countries], dtype=float),
+        gdp_per_capita=np.array([c.gdp_per_capita for c in countries], dtype=float),
+        lang_codes=lang_codes,
+        lang_weights=lang_weights,
+        distance=cage.combined,
+        neighbours=_neighbours(cage.combined, scenario.parameters.migration_neighbours),
+        talent_share=talent,
+        openness=openness,
+        compliance_cost=cost,
+        compliance_delay=delay,
+        region_members=members,
+        report_region=report,
+    )

@@ -1,0 +1,80 @@
+"""Market equations: addressable market, Bass diffusion, multinomial logit choice, churn.
+
+Pure numpy on arrays shaped [countries] or [firms, countries]; the model calls them once
+per month for all countries and firms together.
+
+- Bass (1969): the adopting share F of a market grows as dF/dt = (p + q F)(1 - F), where F
+  counts the users of every firm (word of mouth is about the category, not a brand).
+  `bass_step` advances F by one month with the ODE's exact solution, so the discrete model
+  has no step-size error against the closed form `bass_adoption`.
+- McFadden (1974) multinomial logit: among the firms present in a country, new and
+  switching users choose firm f with probability exp(U_f) / sum_g exp(U_g).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MONTHS_PER_YEAR = 12.0
+
+
+def monthly_rate(annual: float) -> float:
+    """Bass coefficients per year -> per month (the ODE's time unit scales linearly)."""
+    return annual / MONTHS_PER_YEAR
+
+
+def bass_adoption(months: np.ndarray | float, p: float, q: float) -> np.ndarray:
+    """Closed-form Bass share adopted after `months` from F(0) = 0 (p, q per month)."""
+    t = np.asarray(months, dtype=float)
+    decay = np.exp(-(p + q) * t)
+    return (1.0 - decay) / (1.0 + (q / p) * decay)
+
+
+def bass_step(adopted: np.ndarray, p: float, q: float, months: float = 1.0) -> np.ndarray:
+    """Adopting share one step later, exact for the Bass ODE from any starting share.
+
+    Separating variables gives (p + q F) / (1 - F) = C exp((p + q) t), so the ratio R
+    is multiplied by exp((p + q) h) over a step h and F = (R - p) / (R + q).
+    """
+    share = np.clip(adopted, 0.0, 1.0 - 1e-12)
+    ratio = (p + q * share) / (1.0 - share) * np.exp((p + q) * months)
+    return (ratio - p) / (ratio + q)
+
+
+def addressable_market(population: np.ndarray, literacy: np.ndarray, gdp_per_capita: np.ndarray,
+                       ceiling: float, affordability_gdp: float, slope: float) -> np.ndarray:
+    """People who could use an AI assistant: population x literacy x affordability x ceiling.
+
+    Affordability is a logistic curve in log income, 1 / (1 + (g0 / g)^slope): half the
+    literate people can afford a device and data at income g0.
+    """
+    affordable = 1.0 / (1.0 + (affordability_gdp / np.maximum(gdp_per_capita, 1.0)) ** slope)
+    return population * literacy * affordable * ceiling
+
+
+def logit_shares(utility: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Choice shares per country among the firms present ([firms, countries]; 0 if absent)."""
+    masked = np.where(present, utility, -np.inf)
+    top = masked.max(axis=0, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    weights = np.where(present, np.exp(masked - top), 0.0)
+    totals = weights.sum(axis=0, keepdims=True)
+    return np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+
+
+def market_step(users: np.ndarray, addressable: np.ndarray, present: np.ndarray,
+                shares: np.ndarray, p: float, q: float, churn: float,
+                switch_share: float) -> np.ndarray:
+    """Users per firm and country one month later: Bass adoption, churn and switching.
+
+    New adopters (the Bass increment on all firms' users) and the churners who switch
+    rather than leave choose by `shares`; the other churners return to the potential
+    market, where Bass may win them back.
+    """
+    open_market = present.any(axis=0) & (addressable > 0)
+    total = users.sum(axis=0)
+    adopted = np.divide(total, addressable, out=np.zeros_like(total), where=addressable > 0)
+    new = np.where(open_market, (bass_step(adopted, p, q) - adopted) * addressable, 0.0)
+    churned = users * churn
+    switching = churned.sum(axis=0) * switch_share
+    return users - churned + shares * (new + switching)

@@ -1,0 +1,264 @@
+"""StrategyModel: LLM firms expanding into country markets, one step a month (Mesa 3).
+
+State lives in numpy arrays over firms x countries (users, commitment, staff, flows) so the
+month's update is a handful of vectorised operations; Mesa gives the structure: the model,
+agents per firm, market and talent pool, a DataCollector for model-level series, and the
+random number generator. Every random draw comes from one of `STREAMS`, independent
+generators split from the run's seed with `numpy.random.SeedSequence.spawn`, so adding a
+stream at the end never shifts the draws of the others. The ODD description of the model
+is `simulator/ODD.md`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+from simulator import market, talent
+from simulator.agents import FirmAgent, LocalisationPlan, MarketAgent, TalentPoolAgent
+from simulator.entry import HOME_LEVEL, entry_keys, experience_needed, regulatory_burden
+from simulator.finance import Ledger, local_price, revenue, serving_cost
+from simulator.geography import Geography, build_geography
+from simulator.recorder import Recorder
+from simulator.scenario import Scenario
+from simulator.technology import (
+    TechnologyProfile,
+    check_localisations,
+    country_technology,
+    coverage_notes,
+    load_profile,
+    localisation_months,
+)
+
+STREAMS = ("model", "demand", "talent", "entry")  # append new streams at the end only
+MIGRATION_NOISE_SD = 0.1
+
+
+class StrategyModel(mesa.Model):
+    """Firms, country markets and talent pools of one scenario, stepped monthly."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None,
+                 profile: TechnologyProfile | str | Path | None = None,
+                 months: int | None = None, geography: Geography | None = None) -> None:
+        self.seed_used = scenario.seed if seed is None else int(seed)
+        seeds = np.random.SeedSequence(self.seed_used).spawn(len(STREAMS))
+        super().__init__(rng=np.random.default_rng(seeds[0]))
+        self.streams = {"model": self.rng} | {
+            name: np.random.default_rng(s) for name, s in zip(STREAMS[1:], seeds[1:], strict=True)
+        }
+        self.scenario, self.params = scenario, scenario.parameters
+        self.months = scenario.months if months is None else int(months)
+        if not isinstance(profile, TechnologyProfile):
+            profile = load_profile(profile or scenario.profile_path(), scenario.profile_size)
+        planned = [p.region for f in scenario.firms for p in f.strategy.localise]
+        check_localisations(profile, planned)
+        self.profile = profile
+        self.geo = geo = geography or build_geography(scenario)
+        self.tech = country_technology(profile, geo.lang_codes, geo.lang_weights)
+        markets = geo.is_market
+        self.notes = coverage_notes(self.tech, tuple(np.array(geo.iso2)[markets]),
+                                    geo.population[markets])
+        self._setup_arrays()
+        self._setup_agents()
+        self.recorder = Recorder(self.months, len(scenario.firms), geo.size)
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "users": lambda m: float(m.users.sum()),
+            "firms_active": lambda m: int(m.alive.sum()),
+            "cash": lambda m: float(m.cash.sum()),
+        })
+
+    def _setup_arrays(self) -> None:
+        s, p, geo = self.scenario, self.params, self.geo
+        n_firms, n = len(s.firms), geo.size
+        firms = s.firms
+        self.home = np.array([geo.index(f.home) for f in firms])
+        self.addressable = geo.is_market * market.addressable_market(
+            geo.population, geo.literacy, geo.gdp_per_capita, p.adoption_ceiling,
+            p.affordability_gdp_pc_usd, p.affordability_slope)
+        self.bass = market.monthly_rate(p.bass_p_annual), market.monthly_rate(p.bass_q_annual)
+        price = np.array([f.strategy.pricing.usd_per_month for f in firms], dtype=float)
+        ppp = np.array([f.strategy.pricing.ppp_adjusted for f in firms])
+        self.price = local_price(price, ppp, geo.gdp_per_capita, p.reference_gdp_per_capita_usd)
+        self.price_pct_income = 100.0 * self.price / (geo.gdp_per_capita / 12.0)[None, :]
+        self.premium = np.array([f.strategy.hiring.salary_premium for f in firms])
+        self.pay_weight = np.exp(self.premium)
+        self.targets = np.array([[f.strategy.hiring.target_researchers,
+                                  f.strategy.hiring.target_engineers] for f in firms], dtype=float)
+        self.hiring_mask = np.zeros((n_firms, n), dtype=bool)
+        for i, f in enumerate(firms):
+            self.hiring_mask[i, geo.places(f.strategy.hiring.countries or [f.home])] = True
+        self.salary = talent.salaries(geo.gdp_per_capita, p.reference_gdp_per_capita_usd,
+                                      np.array([p.salary_researcher_usd, p.salary_engineer_usd]),
+                                      p.salary_gdp_elasticity)
+        self.staff = np.zeros((n_firms, n, 2))
+        for i, f in enumerate(firms):
+            self.staff[i, self.home[i]] = (f.talent.researchers, f.talent.engineers)
+        totals = np.array([p.talent_pool_researchers, p.talent_pool_engineers])
+        self.pool = geo.talent_share * totals[None, :]
+        self.knowledge = np.array([f.capability for f in firms], dtype=float)
+        self.level = np.zeros((n_firms, n), dtype=np.int8)
+        rows = np.arange(n_firms)
+        self.level[rows, self.home] = np.where(geo.is_market[self.home], HOME_LEVEL, 0)
+        self.level_since = np.zeros((n_firms, n))
+        self.pending_until = np.full((n_firms, n), np.inf)
+        self.global_index = self.tech.regions.index("global")
+        self.region_of = np.full((n_firms, n), self.global_index)
+        intensity = geo.compliance_cost / p.compliance_cost_reference_usd
+        self.compliance_intensity = np.minimum(1.0, intensity)
+        potential = self.addressable[None, :] * p.paying_share * self.price * 12.0
+        burden = regulatory_burden(geo.compliance_cost[None, :], potential)
+        home_distance = geo.distance[self.home]
+        self.entry_keys = np.stack([
+            entry_keys("gravity" if f.strategy.entry_rule == "explicit" else f.strategy.entry_rule,
+                       home_distance[i], potential[i], burden[i], p.gravity_mass_elasticity,
+                       p.gravity_distance_elasticity) for i, f in enumerate(firms)])
+        self.experience_needed = np.stack([
+            experience_needed(f.strategy.entry_rule, home_distance[i] + burden[i],
+                              p.uppsala_learning_months) for i, f in enumerate(firms)])
+        self.shock = np.zeros((n_firms, n))
+        self.users = np.zeros((n_firms, n))
+        self.cash = np.array([f.cash_usd for f in firms], dtype=float)
+        self.alive = np.ones(n_firms, dtype=bool)
+        self.exit_month = np.full(n_firms, -1)
+        self.burn = np.zeros(n_firms)
+        self.last_revenue = np.zeros((n_firms, n))
+        self.ledger = Ledger((n_firms, n))
+
+    def _setup_agents(self) -> None:
+        s, geo, c = self.scenario, self.geo, self.scenario.compute
+        for i, spec in enumerate(s.firms):
+            plans = []
+            for plan in spec.strategy.localise:
+                hours = self.profile.localisation_gpu_hours(
+                    plan.region, self.params.localisation_compute_multiplier,
+                    c.gpu_peak_flops, c.utilisation)
+                months = max(1, localisation_months(hours, c.gpus,
+                                                    self.params.localisation_min_months))
+                plans.append(LocalisationPlan(plan.region, self.tech.regions.index(plan.region),
+                                              plan.start_month, hours * c.gpu_usd_per_hour, months))
+            FirmAgent(self, i, spec, int(self.home[i]), plans,
+                      geo.places(spec.strategy.entry_order))
+        for i in range(geo.size):
+            MarketAgent(self, i)
+            TalentPoolAgent(self, i)
+        self.firms = list(self.agents_by_type[FirmAgent])
+
+    def step(self) -> None:
+        """One month: decisions, localisation, entries, market, talent, money."""
+        month = self.steps
+        self.ledger.reset()
+        self.agents_by_type[FirmAgent].do("decide")
+        self._localisation(month)
+        self._complete_entries(month)
+        self._market()
+        self._talent()
+        self._finance(month)
+        self.recorder.record(self, month)
+        self.datacollector.collect(self)
+        if month >= self.months:
+            self.running = False
+
+    def _localisation(self, month: int) -> None:
+        geo = self.geo
+        for firm in self.firms:
+            for plan in firm.plans:
+                if plan.started is None or not plan.started <= month <= plan.end_month:
+                    continue
+                members = geo.region_members[plan.region]
+                if month == plan.end_month:  # the region's model goes live
+                    row = self.region_of[firm.index]
+                    row[members & (row == self.global_index)] = plan.region_index
+                    continue
+                weight = geo.population * members * geo.is_market
+                if weight.sum() == 0:
+                    weight = np.eye(geo.size)[firm.home]
+                spend = plan.cost_usd / plan.months * weight / weight.sum()
+                self.ledger.flows["localisation_spend"][firm.index] += spend
+
+    def _complete_entries(self, month: int) -> None:
+        done = (self.pending_until <= month) & self.alive[:, None]
+        self.level[done] = 1
+        self.level_since[done] = month
+        self.pending_until[done] = np.inf
+
+    def utility(self) -> np.ndarray:
+        """Logit utility of each firm's offer in each country ([firms, countries])."""
+        p = self.params
+        columns = np.arange(self.geo.size)[None, :]
+        bits = self.tech.bits_per_byte[self.region_of, columns]
+        quality = -bits + p.capability_weight * np.log1p(self.knowledge)[:, None]
+        return (p.beta_quality * quality + p.beta_price * self.price_pct_income
+                + p.beta_localised * (self.region_of != self.global_index)
+                + p.beta_commitment * np.maximum(self.level - 1, 0)
+                + p.beta_compliance * self.compliance_intensity * (self.level >= 3)
+                + self.shock)
+
+    def present(self) -> np.ndarray:
+        """Firms selling in each country ([firms, countries] bool)."""
+        return (self.level > 0) & self.alive[:, None] & self.geo.is_market[None, :]
+
+    def _market(self) -> None:
+        p = self.params
+        rho = p.demand_shock_persistence
+        draws = self.streams["demand"].standard_normal(self.shock.shape)
+        self.shock = rho * self.shock + p.demand_shock_sd * np.sqrt(1 - rho**2) * draws
+        present = self.present()
+        shares = market.logit_shares(self.utility(), present)
+        self.users = market.market_step(self.users, self.addressable, present, shares,
+                                        *self.bass, p.churn_monthly, p.switch_share)
+        columns = np.arange(self.geo.size)[None, :]
+        arpu = np.asarray(p.commitment_arpu)[np.maximum(self.level - 1, 0)]
+        flows = self.ledger.flows
+        flows["revenue"] += revenue(self.users, self.price, p.paying_share, arpu)
+        flows["serving_cost"] += serving_cost(
+            self.users, self.tech.usd_per_1m_chars[self.region_of, columns],
+            p.requests_per_user_month, p.chars_per_request, p.serving_cost_multiplier)
+
+    def _talent(self) -> None:
+        p, geo = self.params, self.geo
+        reserve = p.cash_reserve_months * self.burn
+        allowed = self.alive & (self.cash > reserve)
+        hired = talent.hire(self.pool, self.staff, self.targets, self.hiring_mask,
+                            self.pay_weight, allowed, p.hire_rate_monthly)
+        self.staff += hired
+        self.pool -= hired.sum(axis=0)
+        leavers, joiners = talent.attrition(self.staff, self.premium, p.attrition_monthly,
+                                            p.premium_retention, p.poach_share, self.pay_weight)
+        self.staff += joiners - leavers
+        self.pool += leavers.sum(axis=0) - joiners.sum(axis=0)
+        noise = np.exp(self.streams["talent"].normal(
+            0.0, MIGRATION_NOISE_SD, (*geo.neighbours.shape, 2)))
+        self.pool += talent.migration(self.pool, self.salary, geo.openness, geo.neighbours,
+                                      geo.distance, p.migration_rate_monthly,
+                                      p.migration_distance_decay, noise)
+        pay = self.salary[None, :, :] * (1.0 + self.premium)[:, None, None]
+        self.ledger.flows["salaries"] += (self.staff * pay).sum(axis=2) / 12.0
+        self.knowledge = talent.knowledge_step(
+            self.knowledge, self.staff, p.rd_productivity, p.rd_elasticity,
+            p.engineer_research_weight, p.knowledge_obsolescence)
+
+    def _finance(self, month: int) -> None:
+        running = np.asarray(self.params.commitment_monthly_usd)[np.maximum(self.level - 1, 0)]
+        abroad = (self.level > 0) & self.alive[:, None]
+        abroad[np.arange(len(self.home)), self.home] = False
+        self.ledger.flows["commitment_spend"] += np.where(abroad, running, 0.0)
+        self.cash += self.ledger.net()
+        self.burn = self.ledger.costs()
+        self.last_revenue = self.ledger.flows["revenue"].copy()
+        broke = self.alive & (self.cash < 0)
+        if broke.any():
+            self._exit(broke, month)
+
+    def _exit(self, broke: np.ndarray, month: int) -> None:
+        """Firms out of cash leave every market; their users switch or leave, staff return."""
+        self.alive &= ~broke
+        self.exit_month[broke] = month
+        shares = market.logit_shares(self.utility(), self.present())
+        self.users += shares * self.users[broke].sum(axis=0) * self.params.switch_share
+        self.users[broke] = 0.0
+        self.pool += self.staff[broke].sum(axis=0)
+        self.staff[broke] = 0.0
+        self.level[broke] = 0
+        self.pending_until[broke] = np.inf
