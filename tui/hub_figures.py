@@ -39,10 +39,13 @@ def registry_figures(home: Path) -> pd.DataFrame:
     return _with_all_figures(wide)
 
 
-def profile_figures(path: Path) -> pd.DataFrame:
-    """A technology profile (hub/profile_schema.PROFILE_SCHEMA) in the same shape."""
+def profile_figures(path: Path) -> tuple[pd.DataFrame, str | None]:
+    """A technology profile (hub/profile_schema.PROFILE_SCHEMA) in the same shape, and the
+    date of its latest measurement."""
+    table = pq.read_table(path).to_pandas()
+    measured = table["measured_at"].dropna().max() if "measured_at" in table else None
     columns = ["model_id", "region", "lang", *FIGURES]
-    return _with_all_figures(pq.read_table(path).to_pandas()[columns])
+    return _with_all_figures(table[[c for c in columns if c in table]]), measured
 
 
 def _with_all_figures(frame: pd.DataFrame) -> pd.DataFrame:

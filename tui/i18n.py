@@ -5,9 +5,14 @@ extraction, translated where it is shown, e.g. binding descriptions declared at
 class level). Numbers, money, percentages and dates are formatted by babel for the
 current locale. Catalogs live in `tui/locale/` and are refreshed with::
 
-    pybabel extract -F tui/babel.cfg -k N_ -o tui/locale/messages.pot tui
-    pybabel update -i tui/locale/messages.pot -d tui/locale
+    pybabel extract -F tui/babel.cfg -k N_ --no-location --sort-output \\
+        -o tui/locale/messages.pot tui
+    pybabel update -N --ignore-obsolete -i tui/locale/messages.pot -d tui/locale
+    (translate the new entries of tui/locale/zh_Hans/LC_MESSAGES/messages.po)
     pybabel compile -d tui/locale
+
+`tests/test_tui_i18n.py` fails when a string of the code is missing from a catalog or a
+compiled catalog is older than its .po file.
 """
 
 from __future__ import annotations
@@ -130,7 +135,7 @@ def fmt_percent(value: float | None, digits: int = 1) -> str:
 def fmt_date(value: date | datetime | str) -> str:
     """A date in the locale's medium format; accepts ISO 8601 strings."""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         return babel_dates.format_datetime(value, format="medium", locale=_locale)
     return babel_dates.format_date(value, format="medium", locale=_locale)

@@ -33,17 +33,19 @@ FIGURE_LABELS = {
 HOW_TO_TRAIN = N_(
     "No model is trained in {home}. These are the shipped technology profile's figures.\n"
     "To train and export a region's model:\n"
-    "  hub corpus build\n  hub tokenizer train --region eu\n  hub train --region eu\n"
-    "  hub export --region eu --out bundles/eu"
+    "  hub corpus build && hub tokenizer train --region eu && hub train --region eu\n"
+    "  hub eval --region eu && hub bench --region eu && hub export --region eu --out bundles/eu"
 )
 
 
 class FiguresLoaded(Message):
     """Per-language figures and where they come from."""
 
-    def __init__(self, figures: pd.DataFrame, source: str, trained: bool) -> None:
+    def __init__(self, figures: pd.DataFrame, source: str, trained: bool,
+                 measured_at: str | None = None, error: str | None = None) -> None:
         super().__init__()
         self.figures, self.source, self.trained = figures, source, trained
+        self.measured_at, self.error = measured_at, error
 
 
 class ExportOutput(Message):
@@ -79,6 +81,7 @@ class HubScreen(MainScreen):
         self.trained = False
         self.hub_region: str | None = None
         self.figure = FIGURES[0]
+        self.measured_at: str | None = None
 
     def compose_body(self) -> ComposeResult:
         """Regions left; figures table, charts and export log right."""
@@ -122,11 +125,20 @@ class HubScreen(MainScreen):
         if profile is None or not profile.is_file():
             self.post_message(FiguresLoaded(figures, "", False))
             return
-        self.post_message(FiguresLoaded(profile_figures(profile), profile.name, False))
+        try:
+            figures, measured_at = profile_figures(profile)
+        except (OSError, KeyError, ValueError) as error:
+            self.post_message(FiguresLoaded(figures, "", False, error=_(
+                "{path}: not a technology profile ({error})").format(path=profile, error=error)))
+            return
+        self.post_message(FiguresLoaded(figures, profile.name, False, measured_at))
 
     def on_figures_loaded(self, message: FiguresLoaded) -> None:
         """Keep and show the figures."""
         self.figures, self.source, self.trained = message.figures, message.source, message.trained
+        self.measured_at = message.measured_at
+        if message.error:
+            self.notify(message.error, severity="error")
         regions = list(dict.fromkeys(self.figures["region"])) if not self.figures.empty else []
         self.hub_region = self.hub_region if self.hub_region in regions else (
             next((r for r in regions if r != "global"), regions[0] if regions else None))
@@ -139,7 +151,9 @@ class HubScreen(MainScreen):
         if self.trained:
             banner.update(_("Registered models in {home}").format(home=home.name or str(home)))
         elif self.source:
-            banner.update(_(HOW_TO_TRAIN).format(home=home.name or str(home)))
+            measured = _("Profile {name}, measured {date}.").format(
+                name=self.source, date=i18n.fmt_date(self.measured_at)) if self.measured_at else ""
+            banner.update(measured + "\n" + _(HOW_TO_TRAIN).format(home=home.name or str(home)))
         else:
             banner.update(_("No model is trained and no technology profile is installed."))
         options = self.query_one("#hub-regions", OptionList)

@@ -25,7 +25,7 @@ from tui.widgets.chart import LineChart
 COLUMNS = (
     ("iso2", N_("Code")), ("name", N_("Country")), ("population", N_("Population")),
     ("gdp_per_capita", N_("GDP per head")), ("languages", N_("Languages")),
-    ("eu_member", N_("EU")), ("regulation", N_("Regulation")), ("talent", N_("AI talent")),
+    ("eu_member", N_("EU")), ("regulation", N_("Regimes")), ("talent", N_("AI talent")),
     ("cage", N_("CAGE distance")),
 )
 
@@ -40,7 +40,8 @@ class WorldRow:
     gdp_per_capita: float
     languages: str
     eu_member: bool
-    regulation: float | None
+    regulation: int
+    regimes: tuple[str, ...]
     talent: float | None
     cage: float
 
@@ -48,40 +49,30 @@ class WorldRow:
 class WorldLoaded(Message):
     """The countries, their CAGE distances and curated tables are ready."""
 
-    def __init__(self, countries: list, cage: object, curated: dict[str, dict[str, float]],
+    def __init__(self, countries: list, cage: object, curated: dict[str, dict[str, object]],
                  report: Report | None, report_error: str | None) -> None:
         super().__init__()
         self.countries, self.cage, self.curated = countries, cage, curated
         self.report, self.report_error = report, report_error
 
 
-def _curated_by_country() -> dict[str, dict[str, float]]:
-    """Regulation intensity and AI talent per country, where the curated tables exist."""
-    from simulator.world import curated  # the tables of issue 7; absent tables show as —
+def _curated_by_country() -> dict[str, dict[str, object]]:
+    """Per country, from the curated tables: regulatory regimes and AI talent share.
 
-    values: dict[str, dict[str, float]] = {"regulation": {}, "talent": {}}
-    for kind, loader in (("regulation", "load_regulation"), ("talent", "load_talent")):
-        load = getattr(curated, loader, None)
-        if load is None:
-            continue
-        for iso2, figure in curated_figures(load()).items():
-            values[kind][iso2] = figure
-    return values
+    Regimes are listed per jurisdiction (EU members also get the EU's); talent is the
+    country's share of the world's top-tier AI researchers by workplace.
+    """
+    from simulator.world.curated import load_regulation, load_talent
 
-
-def curated_figures(table: object) -> dict[str, float]:
-    """One headline number per country from a curated table (mapping or list of records)."""
-    items = table.items() if isinstance(table, dict) else [
-        (getattr(r, "iso2", None) or getattr(r, "country", None), r) for r in table  # type: ignore[union-attr]
-    ]
-    figures: dict[str, float] = {}
-    for iso2, record in items:
-        for attr in ("intensity", "compliance_cost", "share", "researchers", "value"):
-            value = record.get(attr) if isinstance(record, dict) else getattr(record, attr, None)
-            if isinstance(value, int | float):
-                figures[str(iso2)] = float(value)
-                break
-    return figures
+    regimes: dict[str, list[str]] = {}
+    for row in load_regulation():
+        names = regimes.setdefault(row.jurisdiction, [])
+        if row.regime not in names:
+            names.append(row.regime)
+    talent: dict[str, float] = {}
+    for metric in ("top_tier_origin_share", "top_tier_workplace_share"):  # workplace wins
+        talent.update({row.territory: row.share for row in load_talent() if row.metric == metric})
+    return {"regimes": regimes, "talent": talent}
 
 
 class WorldScreen(MainScreen):
@@ -100,7 +91,7 @@ class WorldScreen(MainScreen):
         self.rows: list[WorldRow] = []
         self.countries: list = []
         self.cage = None
-        self.curated: dict[str, dict[str, float]] = {"regulation": {}, "talent": {}}
+        self.curated: dict[str, dict[str, object]] = {"regimes": {}, "talent": {}}
         self.report: Report | None = None
         self.home_country = "US"
         self.sort_column = "cage"
@@ -136,10 +127,7 @@ class WorldScreen(MainScreen):
 
         countries = load_countries()
         cage = cage_matrices(countries)
-        try:
-            curated = _curated_by_country()
-        except ImportError:
-            curated = {"regulation": {}, "talent": {}}
+        curated = _curated_by_country()
         report, error = None, None
         path = self.strategy_app.workspace.report_path
         if path is not None:
@@ -172,18 +160,19 @@ class WorldScreen(MainScreen):
         index = {code: i for i, code in enumerate(self.cage.iso2)}  # type: ignore[attr-defined]
         home = index.get(self.home_country, 0)
         combined = self.cage.combined  # type: ignore[attr-defined]
-        self.rows = [
-            WorldRow(
+        regimes, talent = self.curated["regimes"], self.curated["talent"]
+        self.rows = []
+        for c in self.countries:
+            applying = tuple(regimes.get(c.iso2, [])) + (
+                tuple(regimes.get("EU", [])) if c.eu_member else ())
+            self.rows.append(WorldRow(
                 iso2=c.iso2, name=i18n.territory_name(c.iso2), population=c.population,
                 gdp_per_capita=c.gdp_per_capita,
                 languages=", ".join(code for code, _share in c.languages[:3]),
                 eu_member=c.eu_member,
-                regulation=self.curated["regulation"].get(c.iso2),
-                talent=self.curated["talent"].get(c.iso2),
+                regulation=len(applying), regimes=applying, talent=talent.get(c.iso2),
                 cage=float(combined[home, index[c.iso2]]),
-            )
-            for c in self.countries
-        ]
+            ))
         self.refill()
 
     def refill(self) -> None:
@@ -202,7 +191,8 @@ class WorldScreen(MainScreen):
             table.add_row(
                 r.iso2, r.name, i18n.fmt_compact(r.population), i18n.fmt_money(r.gdp_per_capita,
                 compact=True), r.languages, _("yes") if r.eu_member else "",
-                i18n.fmt_number(r.regulation, 2), i18n.fmt_compact(r.talent),
+                i18n.fmt_number(r.regulation) if r.regulation else "",
+                i18n.fmt_percent(r.talent, 0) if r.talent is not None else "",
                 i18n.fmt_number(r.cage, 2), key=r.iso2,
             )
         self.query_one("#world-info", Static).update(
@@ -260,6 +250,7 @@ class WorldScreen(MainScreen):
             _("Population: {value}").format(value=i18n.fmt_number(row.population)),
             _("GDP per head: {value}").format(value=i18n.fmt_money(row.gdp_per_capita)),
             _("Languages: {value}").format(value=row.languages),
+            _("Regulation: {value}").format(value="; ".join(row.regimes) or _("none curated")),
             _("CAGE distance from {home}: {value}").format(
                 home=self.home_country, value=i18n.fmt_number(row.cage, 2)),
         ]

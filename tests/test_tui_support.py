@@ -1,0 +1,77 @@
+"""Shared data for the TUI tests: a tiny technology profile and a tiny scenario.
+
+Kept small so every Pilot test runs a whole scenario in well under a second.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hub.profile_schema import PROFILE_SCHEMA
+
+# (region, lang, bits per byte, token premium vs English, USD per 1M characters, latency ms)
+PROFILE_ROWS = [
+    ("global", "en", 1.10, 1.00, 0.020, 4.0),
+    ("global", "de", 1.35, 1.32, 0.026, 4.1),
+    ("global", "fr", 1.30, 1.25, 0.025, 4.1),
+    ("global", "es", 1.28, 1.22, 0.024, 4.0),
+    ("eu", "en", 1.15, 1.00, 0.021, 4.0),
+    ("eu", "de", 1.18, 1.08, 0.022, 4.0),
+    ("eu", "fr", 1.17, 1.06, 0.021, 4.0),
+    ("eu", "es", 1.20, 1.07, 0.022, 4.0),
+]
+
+SCENARIO = """\
+# A tiny scenario for the TUI tests: two firms, three markets, six months.
+name = "tiny duel"
+seed = 7
+months = 6  # short, so a run takes a moment
+markets = ["DE", "FR", "US"]
+technology_profile = "profile.parquet"
+
+[[firms]]
+name = "Frontier"
+home = "US"
+cash_usd = 2e9
+talent = { researchers = 300, engineers = 1200 }
+strategy = { entry_rule = "gravity" }
+
+[[firms]]
+name = "Challenger"  # the European one
+home = "DE"
+cash_usd = 5e8
+talent = { researchers = 80, engineers = 300 }
+strategy = { entry_rule = "uppsala", localise = [{ region = "eu", start_month = 0 }] }
+"""
+
+
+def write_profile(path: Path) -> Path:
+    """A technology profile in hub.profile_schema.PROFILE_SCHEMA with a global and an eu model."""
+    rows = []
+    for region, lang, bpb, premium, cost, latency in PROFILE_ROWS:
+        rows.append({
+            "model_id": f"{region}/v1", "region": region, "lang": lang, "size": "tiny",
+            "params": 1_000_000, "bits_per_byte": bpb, "compressor_bits_per_byte": 2.5,
+            "top1_accuracy": 0.4, "chrf": None, "tokens_per_char": 0.3 * premium,
+            "token_premium_vs_en": premium, "latency_ms_per_token": latency,
+            "tokens_per_s": 1000.0 / latency, "usd_per_1m_chars": cost, "usd_per_hour": 1.0,
+            "train_flops": 1e21, "train_seconds": 60.0, "train_device": "cpu",
+            "command": "test fixture", "measured_at": "2026-01-01T00:00:00+00:00",
+            "machine": "test", "model_sha256": "0" * 64,
+        })
+    pq.write_table(pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA), path)
+    return path
+
+
+def write_workspace(root: Path) -> dict[str, Path]:
+    """A user folder with the tiny scenario and profile, an empty hub home, a reports folder."""
+    user = root / "work"
+    user.mkdir()
+    write_profile(user / "profile.parquet")
+    scenario = user / "tiny.toml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    return {"user_dir": user, "scenario": scenario, "profile": user / "profile.parquet",
+            "home": root / "models", "reports_dir": root / "reports"}
