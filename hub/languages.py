@@ -23,7 +23,10 @@ from hub.errors import InputError
 
 # Gettext locale modifiers (`sr@latin`) that name a script or a BCP 47 variant.
 _MODIFIER_SCRIPTS = {
-    "latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva", "shaw": "Shaw",
+    "latin": "Latn",
+    "cyrillic": "Cyrl",
+    "devanagari": "Deva",
+    "shaw": "Shaw",
     "iqtelif": "Latn",  # the Latin alphabet of Tatar
 }
 _MODIFIER_VARIANTS = {"valencia": "valencia", "ije": "ijekavsk"}
@@ -156,7 +159,8 @@ def region_corpus_langs(corpus_langs: Iterable[str], region: str) -> list[str]:
         for code in _region_codes(region):
             wanted.update((code, code.split("-", 1)[0]))
         chosen = [
-            lang for lang in langs
+            lang
+            for lang in langs
             if lang == "en" or lang in wanted or lang.split("-", 1)[0] in wanted
         ]
     if not [lang for lang in chosen if lang != "en" or region == ENGLISH_REGION]:

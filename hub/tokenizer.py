@@ -92,8 +92,10 @@ def train_tokenizer(
     corpus_langs = sorted(read_manifest(home)["languages"])
     specials = [*SPECIALS, *(lang_tag(lang) for lang in corpus_langs)]
     if vocab_size < len(specials) + 256 + 1:
-        raise InputError(f"--vocab-size {vocab_size} is too small: the {len(specials)} special "
-                         f"tokens and 256 bytes need at least {len(specials) + 257}")
+        raise InputError(
+            f"--vocab-size {vocab_size} is too small: the {len(specials)} special "
+            f"tokens and 256 bytes need at least {len(specials) + 257}"
+        )
     langs = region_corpus_langs(corpus_langs, region)
     table = load_corpus(home, langs, split="train")
     texts_by_lang: dict[str, list[str]] = {lang: [] for lang in langs}
@@ -112,8 +114,13 @@ def train_tokenizer(
     )
     tokenizer.train_from_iterator(texts, trainer, length=len(texts))
     write_with(path, lambda tmp: tokenizer.save(str(tmp)))
-    info = {"region": region, "vocab_size": tokenizer.get_vocab_size(), "alpha": alpha,
-            "max_chars": max_chars, "chars_per_language": drawn}
+    info = {
+        "region": region,
+        "vocab_size": tokenizer.get_vocab_size(),
+        "alpha": alpha,
+        "max_chars": max_chars,
+        "chars_per_language": drawn,
+    }
     write_text(path.with_name("training.json"), json.dumps(info, indent=1))
     return path
 
@@ -128,13 +135,17 @@ def load_tokenizer(home: Path, region: str):
 
     path = tokenizer_path(home, region)
     if not path.is_file():
-        raise InputError(f"no tokenizer for region {region!r} at {path}: "
-                         f"run `hub tokenizer train --region {region}`")
+        raise InputError(
+            f"no tokenizer for region {region!r} at {path}: "
+            f"run `hub tokenizer train --region {region}`"
+        )
     try:
         return Tokenizer.from_file(str(path))
     except Exception as error:  # noqa: BLE001 - the Rust library raises a bare Exception
-        raise InputError(f"{path}: not a readable tokenizer.json ({error}); "
-                         f"run `hub tokenizer train --region {region}`") from None
+        raise InputError(
+            f"{path}: not a readable tokenizer.json ({error}); "
+            f"run `hub tokenizer train --region {region}`"
+        ) from None
 
 
 def special_ids(tokenizer) -> dict[str, int]:
@@ -229,13 +240,23 @@ def evaluate_region(home: Path, region: str) -> list:
         if not texts:
             continue
         for name, tokenizer in tokenizers.items():
-            figures = [("tokens_per_char", tokens_per_char(tokenizer, texts), "tokens/char"),
-                       ("bytes_per_token", bytes_per_token(tokenizer, texts), "bytes/token")]
+            figures = [
+                ("tokens_per_char", tokens_per_char(tokenizer, texts), "tokens/char"),
+                ("bytes_per_token", bytes_per_token(tokenizer, texts), "bytes/token"),
+            ]
             if pairs:
                 figures.append(("token_premium_vs_en", token_premium(tokenizer, pairs), "ratio"))
             metrics.extend(
-                Metric(model_id=f"tokenizer/{name}", region=region, lang=lang, metric=metric,
-                       value=value, unit=unit, precision="n/a", device="cpu")
+                Metric(
+                    model_id=f"tokenizer/{name}",
+                    region=region,
+                    lang=lang,
+                    metric=metric,
+                    value=value,
+                    unit=unit,
+                    precision="n/a",
+                    device="cpu",
+                )
                 for metric, value, unit in figures
             )
     return metrics

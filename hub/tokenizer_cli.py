@@ -21,10 +21,18 @@ def tokenizer() -> None:
 @home_option
 @click.option("--region", required=True, help=REGION_HELP)
 @click.option("--vocab-size", default=8192, show_default=True, help="Vocabulary size.")
-@click.option("--alpha", default=0.3, show_default=True,
-              help="Temperature sampling exponent over language sizes (p ~ n^alpha).")
-@click.option("--max-chars", default=None, type=int,
-              help="Characters of training text drawn from the corpus (default 3,000,000).")
+@click.option(
+    "--alpha",
+    default=0.3,
+    show_default=True,
+    help="Temperature sampling exponent over language sizes (p ~ n^alpha).",
+)
+@click.option(
+    "--max-chars",
+    default=None,
+    type=int,
+    help="Characters of training text drawn from the corpus (default 3,000,000).",
+)
 def train(home, region, vocab_size, alpha, max_chars) -> None:
     """Train {home}/_tokenizers/{region}/tokenizer.json on the corpus train split.
 
@@ -38,8 +46,9 @@ def train(home, region, vocab_size, alpha, max_chars) -> None:
 
     started = time.perf_counter()
     with Console(stderr=True).status(f"training the {region} tokenizer"):
-        path = train_tokenizer(hub_home(home), region, vocab_size, alpha,
-                               max_chars or DEFAULT_MAX_CHARS)
+        path = train_tokenizer(
+            hub_home(home), region, vocab_size, alpha, max_chars or DEFAULT_MAX_CHARS
+        )
     click.echo(f"{path} ({time.perf_counter() - started:.1f} s)")
 
 
@@ -76,7 +85,8 @@ def evaluate(home, region) -> None:
     for lang in dict.fromkeys(m.lang for m in metrics):
         cells = [
             f"{values[key]:.3f}" if (key := (lang, model, metric)) in values else "-"
-            for metric in ("tokens_per_char", "token_premium_vs_en") for model in models
+            for metric in ("tokens_per_char", "token_premium_vs_en")
+            for model in models
         ]
         table.add_row(lang, *cells)
     Console().print(table)

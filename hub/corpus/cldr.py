@@ -17,10 +17,24 @@ from hub.languages import normalize_lang
 
 # Locale data categories that hold human-language strings (not formats or rules).
 CATEGORIES = (
-    "territories", "languages", "scripts", "variants", "currency_names",
-    "currency_names_plural", "unit_display_names", "unit_patterns", "months", "days",
-    "quarters", "eras", "day_periods", "meta_zones", "time_zones", "date_fields",
-    "measurement_systems", "list_patterns",
+    "territories",
+    "languages",
+    "scripts",
+    "variants",
+    "currency_names",
+    "currency_names_plural",
+    "unit_display_names",
+    "unit_patterns",
+    "months",
+    "days",
+    "quarters",
+    "eras",
+    "day_periods",
+    "meta_zones",
+    "time_zones",
+    "date_fields",
+    "measurement_systems",
+    "list_patterns",
 )
 
 

@@ -23,12 +23,26 @@ def corpus() -> None:
 
 @corpus.command()
 @home_option
-@click.option("--sources", default="cldr,iso-codes,gettext", show_default=True,
-              help="Comma-separated built-in sources: cldr, iso-codes, gettext ('' for none).")
-@click.option("--gettext-dir", "gettext_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Folder of PO/MO catalogs for the gettext source (default /usr/share/locale).")
-@click.option("--add", "added", multiple=True, metavar="[LANG=]FILE",
-              help="Add a .tmx, .txt, .jsonl, .parquet, .po or .mo file (repeatable).")
+@click.option(
+    "--sources",
+    default="cldr,iso-codes,gettext",
+    show_default=True,
+    help="Comma-separated built-in sources: cldr, iso-codes, gettext ('' for none).",
+)
+@click.option(
+    "--gettext-dir",
+    "gettext_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Folder of PO/MO catalogs for the gettext source (default /usr/share/locale).",
+)
+@click.option(
+    "--add",
+    "added",
+    multiple=True,
+    metavar="[LANG=]FILE",
+    help="Add a .tmx, .txt, .jsonl, .parquet, .po or .mo file (repeatable).",
+)
 @click.option("--strict", is_flag=True, help="Fail on an unreadable input instead of skipping it.")
 def build(home, sources, gettext_dirs, added, strict) -> None:
     """Read, clean, split and store the corpus in {home}/_corpus/.
@@ -48,15 +62,20 @@ def build(home, sources, gettext_dirs, added, strict) -> None:
     with warnings.catch_warnings(record=True) as caught, Progress(console=console) as progress:
         warnings.simplefilter("always")
         task = progress.add_task("reading sources", total=total)
-        manifest = build_corpus(hub_home(home), chosen, strict,
-                                lambda label: progress.advance(task))
+        manifest = build_corpus(
+            hub_home(home), chosen, strict, lambda label: progress.advance(task)
+        )
     for warning in caught[:SHOWN_WARNINGS]:
         console.print(f"[yellow]warning:[/] {warning.message}", markup=True, highlight=False)
     if len(caught) > SHOWN_WARNINGS:
-        console.print(f"[yellow]... {len(caught) - SHOWN_WARNINGS} more skipped inputs, "
-                      "listed in the manifest[/]")
-    click.echo(f"{manifest['rows']} rows in {len(manifest['languages'])} languages, "
-               f"{len(manifest['skipped'])} inputs skipped -> {hub_home(home) / '_corpus'}")
+        console.print(
+            f"[yellow]... {len(caught) - SHOWN_WARNINGS} more skipped inputs, "
+            "listed in the manifest[/]"
+        )
+    click.echo(
+        f"{manifest['rows']} rows in {len(manifest['languages'])} languages, "
+        f"{len(manifest['skipped'])} inputs skipped -> {hub_home(home) / '_corpus'}"
+    )
 
 
 @corpus.command()
@@ -89,8 +108,11 @@ def stats(home, min_chars) -> None:
     for column in ("source", "version", "inputs read", "inputs skipped"):
         sources.add_column(column)
     for source in manifest["sources"]:
-        sources.add_row(source["name"], source["version"], str(source["read"]),
-                        str(source["skipped"]))
+        sources.add_row(
+            source["name"], source["version"], str(source["read"]), str(source["skipped"])
+        )
     console.print(sources)
-    console.print(f"{manifest['rows']:,} rows, {len(manifest['languages'])} languages, "
-                  f"{big} with >= 200,000 characters; dropped: {manifest['dropped']}")
+    console.print(
+        f"{manifest['rows']:,} rows, {len(manifest['languages'])} languages, "
+        f"{big} with >= 200,000 characters; dropped: {manifest['dropped']}"
+    )

@@ -10,6 +10,7 @@ translations are left out.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -42,12 +43,13 @@ def _load(path: Path):
     from babel.messages.pofile import read_po
 
     try:
-        with open(path, "rb") as handle:
-            if path.suffix == ".mo":
-                return read_mo(handle)
-            return read_po(handle, abort_invalid=True)
+        data = path.read_bytes()
     except OSError as error:
         raise CorruptInput(f"unreadable: {error.strerror or error}") from None
+    try:
+        if path.suffix == ".mo":
+            return read_mo(io.BytesIO(data))
+        return read_po(io.BytesIO(data), abort_invalid=True)
     except Exception as error:  # noqa: BLE001 - babel raises many kinds on corrupt input
         raise CorruptInput(f"corrupt {path.suffix[1:].upper()} catalog: {error!r}") from None
 
@@ -65,9 +67,7 @@ def read_catalog(path: Path, lang: str | None = None) -> Iterator[Row]:
         if not message.id or not message.string or message.fuzzy:
             continue
         ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
-        strings = (
-            message.string if isinstance(message.string, (tuple, list)) else (message.string,)
-        )
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         for index, text in enumerate(strings):
             original = ids[min(index, len(ids) - 1)]
             if not (text and original):

@@ -74,8 +74,14 @@ def build_corpus(
                         columns["split"].append(split_of(kept.en or kept.text))
             if on_unit is not None:
                 on_unit(unit.label)
-        described.append({"name": source.name, "version": source.version, "read": read,
-                          "skipped": len(source.units) - read})
+        described.append(
+            {
+                "name": source.name,
+                "version": source.version,
+                "read": read,
+                "skipped": len(source.units) - read,
+            }
+        )
     if not columns["text"]:
         raise InputError("the corpus is empty: no source gave any text (check --sources/--add)")
     return _store(home, columns, described, skipped, dict(cleaner.dropped))
@@ -159,8 +165,9 @@ def load_corpus(home: Path, langs: Iterable[str] | None = None, split: str | Non
     for name in SPLITS if split is None else (split,):
         path = corpus_dir(home) / f"{name}.parquet"
         if not path.is_file() or sha256_file(path) != manifest["files"].get(path.name):
-            raise InputError(f"{path}: missing or changed since the build; run `hub corpus build`"
-        ) from None
+            raise InputError(
+                f"{path}: missing or changed since the build; run `hub corpus build`"
+            ) from None
         filters = None if wanted is None else [("lang", "in", wanted)]
         tables.append(pq.read_table(path, filters=filters) if wanted != [] else None)
     tables = [t for t in tables if t is not None]

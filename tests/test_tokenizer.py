@@ -1,0 +1,170 @@
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tokenizers import Tokenizer, models, pre_tokenizers
+
+from hub.cli import main
+from hub.corpus import build_corpus
+from hub.corpus.cldr import cldr_source
+from hub.corpus.records import Source
+from hub.errors import InputError
+from hub.metrics import METRICS_SCHEMA
+from hub.tokenizer import (
+    lang_tag,
+    load_tokenizer,
+    sample_training_text,
+    special_ids,
+    token_premium,
+    tokens_per_char,
+    train_tokenizer,
+)
+
+LOCALES = ("cldr:en", "cldr:de", "cldr:fr", "cldr:ru", "cldr:ja", "cldr:el")
+VOCAB = 1000
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A small real corpus: six CLDR locales from babel, and three trained tokenizers."""
+    home = tmp_path_factory.mktemp("home")
+    cldr = cldr_source()
+    units = [u for u in cldr.units if u.label in LOCALES]
+    build_corpus(home, [Source("cldr", cldr.version, units)])
+    for region in ("eu", "global", "english"):
+        train_tokenizer(home, region, vocab_size=VOCAB, max_chars=200_000)
+    return home
+
+
+@pytest.fixture(scope="module")
+def eu(home):
+    return load_tokenizer(home, "eu")
+
+
+def test_special_tokens_and_tags(eu):
+    assert special_ids(eu) == {"pad": 0, "bos": 1, "eos": 2}
+    assert eu.get_vocab_size() == VOCAB
+    for lang in ("en", "de", "fr", "ru", "ja", "el"):
+        assert eu.token_to_id(lang_tag(lang)) is not None
+    assert lang_tag("pt_BR") == "<pt-BR>"
+    assert eu.encode("<de>Hallo").ids[0] == eu.token_to_id("<de>")
+
+
+def test_every_region_has_the_same_tags(home, eu):
+    english = load_tokenizer(home, "english")
+    tags = [lang_tag(x) for x in ("en", "de", "fr", "ru", "ja", "el")]
+    assert [eu.token_to_id(t) for t in tags] == [english.token_to_id(t) for t in tags]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_round_trip_any_unicode(eu, text):
+    encoding = eu.encode(text, add_special_tokens=False)
+    assert eu.decode(encoding.ids, skip_special_tokens=False) == text
+
+
+def test_regional_tokenizer_is_denser_for_its_scripts(home, eu):
+    english = load_tokenizer(home, "english")
+    greek = ["Ηνωμένες Πολιτείες", "Γερμανία", "Ιανουάριος"]
+    assert tokens_per_char(eu, greek) < tokens_per_char(english, greek)
+
+
+def test_missing_tokenizer_names_the_command(home):
+    with pytest.raises(InputError, match="hub tokenizer train --region apac"):
+        load_tokenizer(home, "apac")
+    with pytest.raises(InputError, match="not allowed"):
+        load_tokenizer(home, "../etc")
+
+
+def test_region_without_corpus_languages(tmp_path):
+    cldr = cldr_source()
+    units = [u for u in cldr.units if u.label in ("cldr:en", "cldr:ja")]
+    build_corpus(tmp_path, [Source("cldr", cldr.version, units)])
+    with pytest.raises(InputError, match="region 'eu' has no language in the corpus"):
+        train_tokenizer(tmp_path, "eu", vocab_size=VOCAB)
+
+
+def test_bad_vocab(home):
+    with pytest.raises(InputError, match="too small"):
+        train_tokenizer(home, "eu", vocab_size=100)
+
+
+def _word_tokenizer() -> Tokenizer:
+    vocab = {w: i for i, w in enumerate("a b c d e f u v x y z [UNK]".split())}
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    return tokenizer
+
+
+def test_token_premium_is_a_ratio_of_sums():
+    tokenizer = _word_tokenizer()
+    pairs = [("a b", "x y z"), ("c d e f", "u v")]
+    # (3 + 2) / (2 + 4) = 5/6; a mean of ratios would give (3/2 + 2/4) / 2 = 1.
+    assert token_premium(tokenizer, pairs) == pytest.approx(5 / 6)
+    assert tokens_per_char(tokenizer, ["a b", "c"]) == pytest.approx(3 / 4)
+    with pytest.raises(InputError):
+        token_premium(tokenizer, [])
+
+
+def test_temperature_sampling_lifts_small_languages():
+    texts = {"big": ["x" * 100] * 1000, "small": ["y" * 100] * 10}
+    _, drawn = sample_training_text(texts, alpha=0.3, max_chars=20_000)
+    # Proportional sampling would give small ~1%; with alpha 0.3 it gets far more, capped
+    # at MAX_UPSAMPLE times its 1,000 characters.
+    assert drawn["small"] == 4_000
+    assert 20_000 * 0.6 < drawn["big"] <= 20_000
+
+
+def test_eval_writes_tidy_metrics(home):
+    result = CliRunner().invoke(
+        main, ["tokenizer", "eval", "--home", str(home), "--region", "eu"], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(home / "_tokenizers" / "eu" / "metrics.parquet")
+    assert table.schema.equals(METRICS_SCHEMA)
+    rows = table.to_pylist()
+    models_seen = {r["model_id"] for r in rows}
+    assert models_seen == {"tokenizer/eu", "tokenizer/global", "tokenizer/english"}
+    premium = {
+        (r["model_id"], r["lang"]): r["value"] for r in rows if r["metric"] == "token_premium_vs_en"
+    }
+    assert ("tokenizer/eu", "en") not in premium
+    # Cyrillic costs more under the English-only tokenizer than under the European one.
+    assert premium[("tokenizer/english", "ru")] > premium[("tokenizer/eu", "ru")]
+    assert "premium" in result.output and "ru" in result.output
+
+
+def test_eval_without_baseline_says_how_to_make_it(tmp_path, home):
+    import shutil
+
+    copy = tmp_path / "home"
+    shutil.copytree(home, copy)
+    shutil.rmtree(copy / "_tokenizers" / "english")
+    result = CliRunner().invoke(main, ["tokenizer", "eval", "--home", str(copy), "--region", "eu"])
+    assert result.exit_code == 2
+    assert "hub tokenizer train --region english" in result.output
+
+
+def test_train_cli(tmp_path, home):
+    import shutil
+
+    copy = tmp_path / "home"
+    shutil.copytree(home / "_corpus", copy / "_corpus")
+    result = CliRunner().invoke(
+        main,
+        [
+            "tokenizer",
+            "train",
+            "--home",
+            str(copy),
+            "--region",
+            "english",
+            "--vocab-size",
+            "500",
+            "--max-chars",
+            "50000",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert Tokenizer.from_file(str(copy / "_tokenizers" / "english" / "tokenizer.json"))
