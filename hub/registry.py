@@ -46,6 +46,7 @@ from hub.errors import InputError
 from hub.home import hub_home
 from hub.metrics import now_iso
 from hub.names import check_name
+from hub.staging import fsync_path, publish, staging_folder
 
 CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
     "config.json",
@@ -132,9 +133,7 @@ def register(
     if "model" not in config:
         raise ValueError("config needs a 'model' section (ModelConfig.to_dict())")
     region_dir = home / region
-    region_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=region_dir))
-    try:
+    with staging_folder(region_dir) as staging:
         save_file({k: v.contiguous() for k, v in tensors.items()}, staging / WEIGHTS)
         shutil.copyfile(tokenizer_path, staging / TOKENIZER)
         for name, source in (files or {}).items():
@@ -148,14 +147,9 @@ def register(
                     return existing
             number = max((v.version for v in versions(home, region)), default=0) + 1
             _write_manifest(staging, content_hash, created_at=now_iso(), derived=[])
-            for path in staging.iterdir():
-                _fsync(path)
-            os.rename(staging, region_dir / f"v{number}")
-            _fsync(region_dir)
+            publish(staging, region_dir / f"v{number}")
             _write_catalog(home)
-        return ModelVersion(home, region, number)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return ModelVersion(home, region, number)
 
 
 def resolve(
@@ -275,7 +269,7 @@ def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> 
         tmp = Path(tmp_name)
         try:
             writer(tmp)
-            _fsync(tmp)
+            fsync_path(tmp)
             manifest = version.manifest()
             manifest["files"][name] = sha256_file(tmp)
             manifest["derived"] = sorted({*manifest.get("derived", []), name})
@@ -340,14 +334,6 @@ def _write_manifest(folder: Path, content_hash: str, created_at: str, derived: l
     manifest = {"files": files, "content_hash": content_hash, "created_at": created_at}
     manifest["derived"] = derived
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextmanager

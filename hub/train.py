@@ -1,0 +1,371 @@
+"""The training loop of a region's model, from corpus and tokenizer to a registered version.
+
+AdamW with decoupled weight decay (Loshchilov & Hutter 2019) on matrices only, linear warmup
+then cosine decay to a floor, gradient clipping, gradient accumulation and bf16 autocast on
+CUDA. Evaluation on the valid split reports loss and bits per byte per language. Checkpoints
+(see `hub.checkpoint`) let a killed run continue; on CPU a resumed run ends with the same
+weights, bit for bit, as an uninterrupted one. Under `torchrun` the same loop runs with
+DistributedDataParallel: every rank draws the same global batch and trains on its slice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from hub import checkpoint as ckpt
+from hub.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
+from hub.distributed import Distributed
+from hub.errors import InputError
+from hub.model import DecoderLM, ModelConfig, config_for, count_parameters, flops_per_token
+from hub.train_data import BatchSampler, RegionData, load_region_data
+
+# Per size: defaults chosen so `small` trains in ~5 minutes per region on two CPU cores.
+SIZE_DEFAULTS: dict[str, dict] = {
+    "tiny": dict(steps=40, batch_size=8, learning_rate=3e-3, eval_every=20, checkpoint_every=10),
+    "small": dict(
+        steps=600, batch_size=16, learning_rate=2e-3, eval_every=200, checkpoint_every=100
+    ),
+    "base": dict(
+        steps=5000, batch_size=32, learning_rate=6e-4, eval_every=500, checkpoint_every=500
+    ),
+}
+
+
+@dataclass
+class TrainSettings:
+    """How to train; None fields take the size's default from SIZE_DEFAULTS."""
+
+    size: str = "small"
+    steps: int | None = None
+    batch_size: int | None = None  # sequences per rank per micro-step
+    grad_accum: int = 1
+    learning_rate: float | None = None
+    min_lr_ratio: float = 0.1  # cosine decays to 10% of the peak (Chinchilla, Hoffmann 2022)
+    warmup_fraction: float = 0.05
+    weight_decay: float = 0.1  # GPT-3's value, applied to matrices only
+    beta2: float = 0.95  # steadier than 0.999 with small batches (GPT-3)
+    grad_clip: float = 1.0
+    eval_every: int | None = None
+    checkpoint_every: int | None = None
+    seed: int = 0
+    device: str = "cpu"
+    translation_examples: bool = True
+
+    def resolved(self) -> TrainSettings:
+        """A copy with every None replaced by the size's default; refuses bad values."""
+        if self.size not in SIZE_DEFAULTS:
+            raise InputError(
+                f"--size {self.size!r} is unknown: expected one of {list(SIZE_DEFAULTS)}"
+            )
+        filled = {k: v for k, v in SIZE_DEFAULTS[self.size].items() if getattr(self, k) is None}
+        settings = replace(self, **filled)
+        for name in ("steps", "batch_size", "grad_accum", "eval_every", "checkpoint_every"):
+            if getattr(settings, name) < 1:
+                raise InputError(f"{name} must be at least 1, got {getattr(settings, name)}")
+        return settings
+
+
+@dataclass
+class TrainResult:
+    """What a finished run produced."""
+
+    version: object | None  # hub.registry.ModelVersion on rank 0, None elsewhere
+    weights_sha256: str
+    steps: int
+    tokens: int
+    seconds: float
+    params: int
+    flops_per_token: int
+    valid_bpb: dict[str, float]
+
+
+def learning_rate(step: int, settings: TrainSettings) -> float:
+    """Linear warmup to the peak, then cosine decay to `min_lr_ratio` of it."""
+    peak, total = settings.learning_rate, settings.steps
+    warmup = max(1, round(settings.warmup_fraction * total))
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    floor = peak * settings.min_lr_ratio
+    return floor + 0.5 * (1.0 + math.cos(math.pi * progress)) * (peak - floor)
+
+
+def make_optimizer(model: torch.nn.Module, settings: TrainSettings) -> torch.optim.AdamW:
+    """AdamW that decays matrices (and the embedding) but not norm gains."""
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    keep = [p for p in model.parameters() if p.dim() < 2]
+    groups = [
+        {"params": decay, "weight_decay": settings.weight_decay},
+        {"params": keep, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(
+        groups, lr=settings.learning_rate, betas=(0.9, settings.beta2), fused=True
+    )
+
+
+def weights_sha256(model: torch.nn.Module) -> str:
+    """Hash of every tensor's name and bytes: equal only for identical weights."""
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
+@torch.no_grad()
+def evaluate(
+    model: DecoderLM, data: RegionData, context_length: int, device: torch.device
+) -> dict[str, dict[str, float]]:
+    """Per language (and "all"): mean loss per token and bits per byte on the valid texts."""
+    was_training = model.training
+    model.eval()
+    results, all_nats, all_bytes = {}, 0.0, 0
+    special = data.special
+    for lang, tag in zip(data.langs, data.tag_ids, strict=True):
+        docs = data.valid.get(lang, [])
+        if not docs:
+            continue
+        rows = [
+            row
+            for doc in docs
+            for row in scoring_rows(doc.ids, [special["bos"], tag], special["eos"], context_length)
+        ]
+        with _autocast(device):
+            nats = score_rows(model, rows, special["pad"], device=device)
+        tokens = sum(t != IGNORE for _, targets in rows for t in targets)
+        n_bytes = sum(doc.n_bytes + 1 for doc in docs)  # + 1: the separator eos stands for
+        results[lang] = {"valid_loss": nats / tokens, "valid_bpb": bits_per_byte(nats, n_bytes)}
+        all_nats, all_bytes = all_nats + nats, all_bytes + n_bytes
+    results["all"] = {"valid_bpb": bits_per_byte(all_nats, all_bytes)}
+    model.train(was_training)
+    return results
+
+
+def _autocast(device: torch.device):
+    # bf16 only on GPUs: CPU bf16 matmuls are slower than fp32 on most CPUs.
+    if device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return nullcontext()
+
+
+def train(
+    home: Path,
+    region: str,
+    settings: TrainSettings,
+    resume: bool = False,
+    on_step: Callable[[int, int, float, float], None] | None = None,
+    log: Callable[[str], None] = print,
+) -> TrainResult:
+    """Train a region's model and register it; see the module docstring.
+
+    Args:
+        home: The hub home.
+        region: Region name.
+        settings: Hyper-parameters (None fields take the size's defaults).
+        resume: Continue from the newest sound checkpoint instead of starting over.
+        on_step: Called after each step with (step, total steps, loss, tokens per second).
+        log: Receives one-line messages (warnings, evaluation summaries).
+    """
+    from hub import registry
+    from hub.tokenizer import tokenizer_path
+
+    settings = settings.resolved()
+    dist = Distributed.from_environment(settings.device)
+    data, provenance = load_region_data(home, region, settings.translation_examples)
+    try:
+        config = config_for(settings.size, data.vocab_size)
+    except ValueError as error:
+        raise InputError(f"model config for --size {settings.size}: {error}") from None
+    if dist.is_main:
+        log(f"{region} {settings.size}: {model_summary(config)}, {len(data.langs)} languages")
+    sampler = BatchSampler(data, config.context_length, settings.seed)
+    torch.manual_seed(settings.seed)
+    model = DecoderLM(config).to(dist.device)
+    optimizer = make_optimizer(model, settings)
+    identity = {
+        "region": region,
+        "model": config.to_dict(),
+        "settings": asdict(replace(settings, device="any")),
+        "world_size": dist.world_size,
+        **provenance,
+    }
+    root = ckpt.checkpoint_root(home, region)
+    start, curve, tokens, seconds = 0, [], 0, 0.0
+    saved = ckpt.load_latest(root, warn=log) if resume else None
+    if saved is not None:
+        _check_same_run(saved.state["identity"], identity, root)
+        model.load_state_dict(saved.model)
+        optimizer.load_state_dict(saved.optimizer)
+        sampler.restore(saved.state["sampler"])
+        ckpt.restore_rng(saved.rng, dist.device)
+        start, curve = saved.step, saved.state["curve"]
+        tokens, seconds = saved.state["tokens"], saved.state["train_seconds"]
+        log(f"resuming from step {start} of {settings.steps}")
+    elif dist.is_main:
+        if resume:
+            log(f"no checkpoint in {root}: starting from step 0")
+        elif removed := ckpt.clear_checkpoints(root):
+            log(f"fresh run: removed {removed} old checkpoint(s) in {root}; --resume continues one")
+    dist.barrier()
+    trained = dist.wrap(model)
+    tokens_per_step = settings.batch_size * settings.grad_accum * dist.world_size
+    tokens_per_step *= config.context_length
+    began = time.perf_counter() - seconds
+    for step in range(start, settings.steps):
+        step_began = time.perf_counter()
+        lr = learning_rate(step, settings)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        loss = _train_step(trained, optimizer, sampler, settings, dist)
+        tokens += tokens_per_step
+        seconds = time.perf_counter() - began
+        curve += [_row(step + 1, tokens, "all", "train_loss", loss)]
+        curve += [_row(step + 1, tokens, "all", "learning_rate", lr)]
+        if on_step and dist.is_main:
+            on_step(
+                step + 1, settings.steps, loss, tokens_per_step / (time.perf_counter() - step_began)
+            )
+        last = step + 1 == settings.steps
+        if dist.is_main and ((step + 1) % settings.eval_every == 0 or last):
+            results = evaluate(model, data, config.context_length, dist.device)
+            curve += [
+                _row(step + 1, tokens, lang, metric, value)
+                for lang, values in results.items()
+                for metric, value in values.items()
+            ]
+            log(f"step {step + 1}: valid bits per byte {results['all']['valid_bpb']:.3f}")
+        if dist.is_main and ((step + 1) % settings.checkpoint_every == 0 or last):
+            state = {
+                "identity": identity,
+                "sampler": sampler.state(),
+                "curve": curve,
+                "tokens": tokens,
+                "train_seconds": time.perf_counter() - began,
+            }
+            ckpt.save_checkpoint(
+                root,
+                ckpt.Checkpoint(
+                    step + 1,
+                    model.state_dict(),
+                    optimizer.state_dict(),
+                    ckpt.rng_states(dist.device),
+                    state,
+                ),
+            )
+            _write_curve(curve, root / "training_curve.parquet")
+        dist.barrier()
+    seconds = time.perf_counter() - began
+    digest = weights_sha256(model)
+    dist.check_same(digest, "weights sha256")
+    valid_bpb = {
+        row["lang"]: row["value"]
+        for row in curve
+        if row["metric"] == "valid_bpb" and row["step"] == settings.steps
+    }
+    params, per_token = count_parameters(model), flops_per_token(config)
+    version = None
+    if dist.is_main:
+        metadata = {
+            "model": config.to_dict(),
+            "languages": data.langs,
+            "tokenizer": {
+                "vocab_size": data.vocab_size,
+                "special_ids": data.special,
+                "lang_tag_ids": dict(zip(data.langs, data.tag_ids, strict=True)),
+                "sha256": provenance["tokenizer_sha256"],
+            },
+            "training": {
+                **asdict(settings),
+                "params": params,
+                "flops_per_token": per_token,
+                "tokens": tokens,
+                "train_flops": per_token * tokens,
+                "train_seconds": round(seconds, 3),
+                "world_size": dist.world_size,
+                "device_name": dist.device_name(),
+                "corpus_sha256": provenance["corpus_sha256"],
+                "language_alpha": provenance["language_alpha"],
+                "final_valid_bpb": valid_bpb,
+            },
+        }
+        curve_path = root / "training_curve.parquet"
+        version = registry.register(
+            home,
+            region,
+            metadata,
+            model.state_dict(),
+            tokenizer_path(home, region),
+            {"training_curve.parquet": curve_path},
+        )
+    dist.close()
+    return TrainResult(
+        version, digest, settings.steps, tokens, seconds, params, per_token, valid_bpb
+    )
+
+
+def _train_step(model, optimizer, sampler: BatchSampler, settings: TrainSettings, dist) -> float:
+    # One optimizer step over grad_accum micro-batches; returns the mean loss (all ranks).
+    total = 0.0
+    for micro in range(settings.grad_accum):
+        batch = dist.slice(sampler.draw(settings.batch_size * dist.world_size)).to(dist.device)
+        sync = micro == settings.grad_accum - 1
+        with dist.no_sync(model, sync):
+            with _autocast(dist.device):
+                logits, _ = model(batch[:, :-1])
+            loss = F.cross_entropy(logits.float().flatten(0, 1), batch[:, 1:].flatten())
+            (loss / settings.grad_accum).backward()
+        total += loss.detach()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return dist.mean(total / settings.grad_accum)
+
+
+def _row(step: int, tokens: int, lang: str, metric: str, value: float) -> dict:
+    return {"step": step, "tokens": tokens, "lang": lang, "metric": metric, "value": float(value)}
+
+
+def _write_curve(curve: list[dict], path: Path) -> None:
+    import pyarrow as pa
+
+    from hub.atomic import write_parquet
+
+    schema = pa.schema(
+        [
+            ("step", pa.int32()),
+            ("tokens", pa.int64()),
+            ("lang", pa.string()),
+            ("metric", pa.string()),
+            ("value", pa.float64()),
+        ]
+    )
+    write_parquet(pa.Table.from_pylist(curve, schema=schema), path)
+
+
+def _check_same_run(saved: dict, current: dict, root: Path) -> None:
+    differing = sorted(key for key in {*saved, *current} if saved.get(key) != current.get(key))
+    if differing:
+        raise InputError(
+            f"the checkpoint in {root} belongs to a different run (differs in: "
+            f"{', '.join(differing)}); run without --resume to start over"
+        )
+
+
+def model_summary(config: ModelConfig) -> str:
+    """One line with the computed size and cost of a config."""
+    from hub.model import parameter_count
+
+    return (
+        f"{parameter_count(config) / 1e6:.2f}M parameters, "
+        f"{flops_per_token(config) / 1e6:.1f} MFLOPs per training token "
+        "(6N + 12·L·d·T, PaLM appendix B)"
+    )

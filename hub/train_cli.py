@@ -1,0 +1,127 @@
+"""`hub train`: train a region's model on its corpus and tokenizer, then register it."""
+
+from __future__ import annotations
+
+import rich_click as click
+
+from hub.home import home_option, hub_home
+
+
+@click.command()
+@click.option("--region", required=True, help="Region whose corpus and tokenizer to use.")
+@click.option(
+    "--size",
+    type=click.Choice(["tiny", "small", "base"]),
+    default="small",
+    show_default=True,
+    help="tiny: seconds (tests); small: minutes on a CPU; base: for a GPU.",
+)
+@click.option(
+    "--steps", type=click.IntRange(1), default=None, help="Optimizer steps [size default]."
+)
+@click.option("--batch-size", type=click.IntRange(1), default=None, help="Sequences per step.")
+@click.option("--grad-accum", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=None)
+@click.option("--eval-every", type=click.IntRange(1), default=None, help="Steps between evals.")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.option("--resume", is_flag=True, help="Continue from the newest sound checkpoint.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--translation-examples/--no-translation-examples",
+    default=True,
+    show_default=True,
+    help="Also train on `<en> English <lang> translation` examples from parallel rows.",
+)
+@home_option
+def train(
+    region,
+    size,
+    steps,
+    batch_size,
+    grad_accum,
+    learning_rate,
+    eval_every,
+    device,
+    resume,
+    seed,
+    translation_examples,
+    home,
+):
+    """Train a region's decoder-only Transformer and register it as a new model version.
+
+    Needs `hub corpus build` and `hub tokenizer train --region R` first. Progress shows step,
+    loss, tokens per second and time left; valid bits per byte per language are logged and
+    saved with the model. A killed run continues with `--resume`. For several processes
+    or GPUs, run the same command under `torchrun --nproc-per-node N -m hub.cli train ...`.
+
+    Example: `hub train --region eu --size small`
+    """
+    import os
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from hub.names import check_name
+    from hub.train import TrainSettings
+    from hub.train import train as run_training
+
+    check_name("region", region)
+    console = Console(stderr=True)
+    settings = TrainSettings(
+        size=size,
+        steps=steps,
+        batch_size=batch_size,
+        grad_accum=grad_accum,
+        learning_rate=learning_rate,
+        eval_every=eval_every,
+        seed=seed,
+        device=device,
+        translation_examples=translation_examples,
+    )
+    is_main = int(os.environ.get("RANK", "0")) == 0
+    progress = Progress(
+        TextColumn("[bold]train {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.3f}"),
+        TextColumn("{task.fields[rate]:,.0f} tok/s"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not is_main,
+    )
+    task = progress.add_task(region, total=None, loss=float("nan"), rate=0.0)
+    rates: list[float] = []
+
+    def on_step(step: int, total: int, loss: float, rate: float) -> None:
+        rates.append(rate)
+        recent = rates[-20:]
+        progress.update(
+            task, completed=step, total=total, loss=loss, rate=sum(recent) / len(recent)
+        )
+
+    def log(message: str) -> None:
+        if is_main:
+            progress.console.print(message)
+
+    with progress:
+        result = run_training(hub_home(home), region, settings, resume, on_step, log)
+    if result.version is None:
+        return
+    console.print(
+        f"trained {result.steps} steps, {result.tokens:,} tokens in {result.seconds:.0f} s "
+        f"({result.tokens / max(result.seconds, 1e-9):,.0f} tok/s, "
+        f"{result.flops_per_token * result.tokens:.3g} FLOPs)"
+    )
+    table = sorted((lang, bpb) for lang, bpb in result.valid_bpb.items() if lang != "all")
+    console.print(
+        "valid bits per byte: "
+        + ", ".join(f"{lang} {bpb:.3f}" for lang, bpb in table)
+        + f"; all {result.valid_bpb.get('all', float('nan')):.3f}"
+    )
+    click.echo(f"registered {result.version.model_id} at {result.version.path}")
