@@ -9,6 +9,7 @@ from hub.lazy_group import LazyGroup
 # One line per subcommand: name -> "module:click command". Keep modules light at import.
 COMMANDS: dict[str, str] = {
     "regions": "hub.regions_cli:regions",
+    "train": "hub.train_cli:train",
     "corpus": "hub.corpus.cli:corpus",
     "tokenizer": "hub.tokenizer_cli:tokenizer",
     "export": "hub.export_cli:export",
