@@ -1,0 +1,212 @@
+import shutil
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hub import bundle
+from hub.cli import main
+from hub.errors import InputError
+from hub.runtime import Generator, Sampling, choose_tokens
+from tests.tiny_hub import register_tiny
+
+
+@pytest.fixture(scope="module")
+def hub_bundle(tmp_path_factory):
+    """One CLI export per module, as a tar, safely extracted: (home, tar, folder)."""
+    root = tmp_path_factory.mktemp("runtime")
+    home = root / "home"
+    register_tiny(home)
+    tar = root / "eu.tar"
+    result = CliRunner().invoke(
+        main,
+        ["export", "--region", "eu", "--format", "tar", "--out", str(tar), "--home", str(home)],
+    )
+    assert result.exit_code == 0, result.output
+    return home, tar, bundle.extract_tar(tar, root / "eu")
+
+
+@pytest.fixture(scope="module")
+def generator(hub_bundle):
+    return Generator(hub_bundle[2], threads=1)
+
+
+def flat(output):
+    """CLI output without rich's box drawing and line wrapping."""
+    return "".join(output.replace("│", "").split())
+
+
+def plain_greedy(folder, ids, steps):
+    """Greedy decoding of one unpadded prompt with nothing but onnxruntime and numpy."""
+    session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+    past = {i.name: np.zeros((1, 2, 0, 32), np.float32) for i in session.get_inputs()[2:]}
+    ids, x, out = list(ids), np.array([ids]), []
+    for _ in range(steps):
+        mask = np.ones((1, len(ids)), np.int64)
+        logits, *present = session.run(None, {"input_ids": x, "attention_mask": mask, **past})
+        token = int(logits[0, -1].argmax())
+        ids.append(token)
+        out.append(token)
+        past, x = dict(zip(past, present, strict=True)), np.array([[token]])
+    return out
+
+
+def test_batched_greedy_equals_plain_onnxruntime_per_prompt(hub_bundle):
+    runner = Generator(hub_bundle[2], threads=1)
+    prompts = runner.encode(["Guten Tag", "Bonjour, comment allez-vous", "Good"], "de")
+    assert len({len(p) for p in prompts}) == 3  # different lengths, so rows are padded
+    runner.special = {**runner.special, "eos": -1}  # random weights: run every step
+    batched = runner.generate_ids(prompts, max_new_tokens=12)
+    for prompt, row in zip(prompts, batched, strict=True):
+        assert row == plain_greedy(hub_bundle[2], prompt, 12)
+
+
+def test_rows_stop_at_their_own_end_of_sequence(hub_bundle):
+    runner = Generator(hub_bundle[2], threads=1)
+    prompts = runner.encode(["Guten Tag", "Good morning, how"], "en")
+    runner.special = {**runner.special, "eos": -1}
+    free = runner.generate_ids(prompts, max_new_tokens=8)
+    # Make row 0's fourth token the end of sequence: row 0 stops, row 1 runs on unchanged.
+    runner.special["eos"] = free[0][3]
+    stopped = runner.generate_ids(prompts, max_new_tokens=8)
+    assert stopped[0] == free[0][: free[0].index(free[0][3])]
+    if free[0][3] not in free[1]:
+        assert stopped[1] == free[1]
+
+
+def test_sampling_is_reproducible_with_a_seed(generator):
+    options = dict(lang="fr", max_new_tokens=16, temperature=1.0, top_k=50, top_p=0.95)
+    first = generator.generate(["Bonjour", "Le chat"], seed=7, **options)
+    again = generator.generate(["Bonjour", "Le chat"], seed=7, **options)
+    other = generator.generate(["Bonjour", "Le chat"], seed=8, **options)
+    assert first == again
+    assert first != other
+
+
+def test_int8_model_loads_and_generates(hub_bundle):
+    quantised = Generator(hub_bundle[2], int8=True, threads=1)
+    quantised.special = {**quantised.special, "eos": -1}
+    rows = quantised.generate_ids(quantised.encode(["Guten Tag"], "de"), max_new_tokens=10)
+    assert len(rows[0]) == 10
+
+
+def test_onnxruntime_genai_runs_the_bundle_as_it_is(hub_bundle, generator):
+    og = pytest.importorskip("onnxruntime_genai")
+    prompt = generator.encode(["Guten Tag"], "de")[0]
+    model = og.Model(str(hub_bundle[2]))
+    params = og.GeneratorParams(model)
+    params.set_search_options(max_length=len(prompt) + 6, do_sample=False)
+    runner = og.Generator(model, params)
+    runner.append_tokens(np.array([prompt], dtype=np.int32))
+    tokens = []
+    while not runner.is_done():
+        runner.generate_next_token()
+        tokens.append(int(runner.get_next_tokens()[0]))
+    assert len(tokens) == 6
+    assert tokens == plain_greedy(hub_bundle[2], prompt, 6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    logits=st.lists(st.floats(-20, 20), min_size=3, max_size=30),
+    top_k=st.integers(0, 5),
+    top_p=st.floats(0.05, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_sampled_tokens_stay_inside_top_k_and_top_p(logits, top_k, top_p, seed):
+    row = np.array([logits], np.float32)
+    token = int(choose_tokens(row, Sampling(1.0, top_k, top_p), np.random.default_rng(seed))[0])
+    order = np.argsort(-row[0], kind="stable")
+    if top_k:
+        assert row[0, token] >= row[0, order[min(top_k, len(logits)) - 1]]
+    assert 0 <= token < len(logits)
+    assert choose_tokens(row, Sampling(), None)[0] == row[0].argmax()
+
+
+def test_generate_cli_streams_from_a_tar_bundle_and_from_the_registry(hub_bundle):
+    home, tar, _ = hub_bundle
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "generate",
+            "--bundle",
+            str(tar),
+            "--lang",
+            "de",
+            "--prompt",
+            "Guten Tag",
+            "--max-new-tokens",
+            "5",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Guten Tag") and len(result.output.strip()) > len("Guten Tag")
+    result = runner.invoke(
+        main,
+        [
+            "generate",
+            "--region",
+            "eu",
+            "--home",
+            str(home),
+            "--prompt",
+            "Hello",
+            "--prompt",
+            "Bonjour",
+            "--int8",
+            "--max-new-tokens",
+            "4",
+            "--temperature",
+            "0.8",
+            "--seed",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Hello" in result.output and "Bonjour" in result.output
+
+
+def test_cuda_is_refused_clearly_when_missing(hub_bundle):
+    if "CUDAExecutionProvider" in ort.get_available_providers():
+        pytest.skip("this machine has CUDA")
+    result = CliRunner().invoke(
+        main, ["generate", "--bundle", str(hub_bundle[2]), "--prompt", "x", "--device", "cuda"]
+    )
+    assert result.exit_code == 2
+    assert "CUDAExecutionProvider" in flat(result.output)
+
+
+@pytest.mark.parametrize("damage", ["tamper", "truncate", "remove"])
+def test_damaged_model_file_is_refused_naming_it(hub_bundle, tmp_path, damage):
+    folder = tmp_path / "bundle"
+    shutil.copytree(hub_bundle[2], folder)
+    model = folder / "model.onnx"
+    data = model.read_bytes()
+    if damage == "tamper":
+        model.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    elif damage == "truncate":
+        model.write_bytes(data[: len(data) // 2])
+    else:
+        model.unlink()
+    with pytest.raises(InputError, match="model.onnx") as error:
+        bundle.open_bundle(folder, tmp_path)
+    expected = {"tamper": "does not match", "truncate": "truncated", "remove": "missing"}
+    assert expected[damage] in str(error.value)
+    result = CliRunner().invoke(main, ["generate", "--bundle", str(folder), "--prompt", "x"])
+    assert result.exit_code == 2 and "model.onnx" in flat(result.output)
+
+
+def test_tampered_registry_model_is_refused(hub_bundle, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(hub_bundle[0], home)
+    model = home / "eu" / "v1" / "model.int8.onnx"
+    model.write_bytes(model.read_bytes()[:-10])
+    result = CliRunner().invoke(
+        main, ["generate", "--region", "eu", "--home", str(home), "--prompt", "x", "--int8"]
+    )
+    assert result.exit_code == 2
+    assert "model.int8.onnx" in flat(result.output) and "sha256" in result.output
