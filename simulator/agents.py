@@ -39,10 +39,11 @@ class FirmAgent(mesa.Agent):
     """A firm: its scenario spec and the decisions it takes each month."""
 
     def __init__(self, model: mesa.Model, index: int, spec: Firm, home: int,
-                 plans: list[LocalisationPlan], entry_order: list[int]) -> None:
+                 plans: list[LocalisationPlan], entry_order: list[int],
+                 excluded: np.ndarray) -> None:
         super().__init__(model)
         self.index, self.spec, self.home = index, spec, home
-        self.plans, self.entry_order = plans, entry_order
+        self.plans, self.entry_order, self.excluded = plans, entry_order, excluded
         self.last_entry = -math.inf
 
     @property
@@ -69,6 +70,7 @@ class FirmAgent(mesa.Agent):
         if month - self.last_entry < 12.0 / self.spec.strategy.entries_per_year:
             return
         candidate = m.geo.is_market & (m.level[f] == 0) & ~np.isfinite(m.pending_until[f])
+        candidate &= ~self.excluded
         if self.spec.strategy.entry_rule == "explicit":
             country = explicit_next(self.entry_order, candidate)
         else:

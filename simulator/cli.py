@@ -9,6 +9,7 @@ from hub.lazy_group import LazyGroup
 # One line per subcommand: name -> "module:click command". Keep modules light at import.
 COMMANDS: dict[str, str] = {
     "regions": "hub.regions_cli:regions",
+    "run": "simulator.run_cli:run",
 }
 
 

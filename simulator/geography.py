@@ -94,7 +94,8 @@ def build_geography(scenario: Scenario) -> Geography:
     world = {c.iso2: c for c in load_countries()}
     named = [*scenario.markets]
     for firm in scenario.firms:
-        named += [firm.home, *firm.strategy.hiring.countries, *firm.strategy.entry_order]
+        strategy = firm.strategy
+        named += [firm.home, *strategy.hiring.countries, *strategy.entry_order, *strategy.exclude]
     region_names = sorted({n for n in named if n not in world} | set(REPORT_REGIONS))
     for firm in scenario.firms:
         region_names += [loc.region for loc in firm.strategy.localise]

@@ -123,6 +123,7 @@ class StrategyModel(mesa.Model):
         self.alive = np.ones(n_firms, dtype=bool)
         self.exit_month = np.full(n_firms, -1)
         self.burn = np.zeros(n_firms)
+        self.net = np.zeros(n_firms)
         self.last_revenue = np.zeros((n_firms, n))
         self.ledger = Ledger((n_firms, n))
 
@@ -138,8 +139,10 @@ class StrategyModel(mesa.Model):
                                                     self.params.localisation_min_months))
                 plans.append(LocalisationPlan(plan.region, self.tech.regions.index(plan.region),
                                               plan.start_month, hours * c.gpu_usd_per_hour, months))
+            excluded = np.zeros(geo.size, dtype=bool)
+            excluded[geo.places(spec.strategy.exclude)] = True
             FirmAgent(self, i, spec, int(self.home[i]), plans,
-                      geo.places(spec.strategy.entry_order))
+                      geo.places(spec.strategy.entry_order), excluded)
         for i in range(geo.size):
             MarketAgent(self, i)
             TalentPoolAgent(self, i)
@@ -220,6 +223,10 @@ class StrategyModel(mesa.Model):
         p, geo = self.params, self.geo
         reserve = p.cash_reserve_months * self.burn
         allowed = self.alive & (self.cash > reserve)
+        cutting = self.alive & ~allowed & (self.net < 0)
+        laid_off = self.staff * (p.layoff_monthly * cutting)[:, None, None]
+        self.staff -= laid_off
+        self.pool += laid_off.sum(axis=0)
         hired = talent.hire(self.pool, self.staff, self.targets, self.hiring_mask,
                             self.pay_weight, allowed, p.hire_rate_monthly)
         self.staff += hired
@@ -244,7 +251,8 @@ class StrategyModel(mesa.Model):
         abroad = (self.level > 0) & self.alive[:, None]
         abroad[np.arange(len(self.home)), self.home] = False
         self.ledger.flows["commitment_spend"] += np.where(abroad, running, 0.0)
-        self.cash += self.ledger.net()
+        self.net = self.ledger.net()
+        self.cash += self.net
         self.burn = self.ledger.costs()
         self.last_revenue = self.ledger.flows["revenue"].copy()
         broke = self.alive & (self.cash < 0)

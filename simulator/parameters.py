@@ -85,8 +85,10 @@ class Parameters(BaseModel):
     commitment_setup_usd: tuple[float, float, float, float] = (0.0, 2e6, 1.5e7, 1.5e8)
     commitment_monthly_usd: tuple[float, float, float, float] = (0.0, 1e5, 8e5, 4e6)
     commitment_arpu: tuple[float, float, float, float] = (1.0, 1.15, 1.4, 1.6)
-    # Months of running cost a firm keeps in cash before it starts something new.
+    # Months of running cost a firm keeps in cash before it starts something new; below
+    # that reserve, while losing money, it stops hiring and lays off this share a month.
     cash_reserve_months: float = Field(6.0, ge=0)
+    layoff_monthly: float = Field(0.05, ge=0, le=1)
     # Regulation (data/regulation.csv lists the regimes; these price them): a regime's
     # cost = this default by kind + the documented estimates of its obligations; entry
     # waits the longest regime's months. Assumptions: legal set-up anywhere ~$0.2M and a

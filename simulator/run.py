@@ -19,7 +19,8 @@ import pyarrow as pa
 from simulator.scenario import Scenario, load_scenario
 from simulator.technology import TechnologyProfile
 
-__all__ = ["RunResult", "load_scenario", "run_scenario", "run_id_for"]
+__all__ = ["FIRMS_SCHEMA", "RUNS_SCHEMA", "RunResult", "load_scenario", "run_id_for",
+           "run_scenario"]
 
 FIRMS_SCHEMA = pa.schema([
     ("run_id", pa.string()),
@@ -33,6 +34,18 @@ FIRMS_SCHEMA = pa.schema([
     ("markets", pa.int32()),  # countries with commitment >= 1 at the end
     ("localised", pa.string()),  # regions whose localised model went live, comma-separated
     ("exit_month", pa.int32()),  # null while the firm is still running
+])
+RUNS_SCHEMA = pa.schema([
+    ("run_id", pa.string()),
+    ("scenario", pa.string()),
+    ("scenario_source", pa.string()),
+    ("seed", pa.int64()),
+    ("months", pa.int32()),
+    ("parameters", pa.string()),  # JSON of every model parameter
+    ("total_users", pa.float64()),
+    ("hhi", pa.float64()),  # Herfindahl index of the firms' user shares
+    ("cancelled", pa.bool_()),
+    ("firms", pa.list_(pa.struct(list(FIRMS_SCHEMA)))),
 ])
 
 

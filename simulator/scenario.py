@@ -106,13 +106,14 @@ class Strategy(StrictModel):
 
     entry_rule: Literal["uppsala", "gravity", "explicit"] = "uppsala"
     entry_order: list[str] = Field(default_factory=list)  # explicit rule: regions/countries
+    exclude: list[str] = Field(default_factory=list)  # regions/countries never entered
     entries_per_year: float = Field(6.0, gt=0, le=120)
     max_commitment: int = Field(3, ge=1, le=4)
     localise: list[Localisation] = Field(default_factory=list)
     hiring: Hiring = Hiring()
     pricing: Pricing = Pricing()
 
-    _places = field_validator("entry_order")(lambda v: [_check_place(c) for c in v])
+    _places = field_validator("entry_order", "exclude")(lambda v: [_check_place(c) for c in v])
 
     @model_validator(mode="after")
     def _explicit_needs_order(self) -> Strategy:

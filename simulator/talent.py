@@ -79,7 +79,9 @@ def migration(pool: np.ndarray, pay: np.ndarray, openness: np.ndarray, neighbour
     scale = np.where(out_rate > 1.0, 1.0 / np.maximum(out_rate, 1e-12), 1.0)  # never below 0
     flows = pool[:, None, :] * flow_rate * scale[:, None, :]  # [C, K, T] from c to k
     change = -flows.sum(axis=1)
-    np.add.at(change, neighbours.ravel(), flows.reshape(-1, pool.shape[1]))
+    into = neighbours.ravel()
+    for tier in range(pool.shape[1]):
+        change[:, tier] += np.bincount(into, flows[:, :, tier].ravel(), minlength=pool.shape[0])
     return change
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,7 @@ class LanguageFigures:
     usd_per_1m_chars: float
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity, so its lookups can be cached
 class TechnologyProfile:
     """The profile's rows that a run uses: one model per region, its figures per language."""
 
@@ -63,9 +64,18 @@ class TechnologyProfile:
         base = lang.split("-")[0]
         if base in rows:
             return rows[base]
-        close = sorted(code for code in rows if code.split("-")[0] == base)
-        return rows[close[0]] if close else None
+        # Another variant of the language (pt-BR for pt-PT): the first in code order.
+        close = self._variants(region).get(base)
+        return rows[close] if close else None
 
+    @cache  # noqa: B019 - a profile is loaded once per run and lives as long as it
+    def _variants(self, region: str) -> dict[str, str]:
+        first: dict[str, str] = {}
+        for code in sorted(self.figures[region]):
+            first.setdefault(code.split("-")[0], code)
+        return first
+
+    @cache  # noqa: B019
     def worst(self, region: str) -> LanguageFigures:
         """The region model's worst measured quality and highest cost."""
         rows = self.figures[region].values()

@@ -1,0 +1,77 @@
+"""A run's outputs: Parquet files (atomic) and the terminal summary tables.
+
+`write_report(result, out_dir)` writes, each file complete or absent:
+- `timeseries.parquet`: the tidy time series (simulator.recorder.TIMESERIES_SCHEMA);
+- `firms.parquet`: one row per firm with its final KPIs (simulator.run.FIRMS_SCHEMA);
+- `runs.parquet`: one row for the run (ids, seed, parameters as JSON, totals, the firms'
+  KPIs as a list of structs), the Reports contract's `runs` table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.table import Table
+
+from hub.atomic import write_parquet
+from simulator.run import RUNS_SCHEMA, RunResult
+
+
+def write_report(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write the run's Parquet files into `out_dir`; returns their paths by name."""
+    out = Path(out_dir)
+    paths = {name: out / f"{name}.parquet" for name in ("timeseries", "firms", "runs")}
+    write_parquet(result.timeseries, paths["timeseries"])
+    write_parquet(result.firms, paths["firms"])
+    write_parquet(pa.Table.from_pylist([result.run_row()], schema=RUNS_SCHEMA), paths["runs"])
+    return paths
+
+
+def _money(value: float) -> str:
+    for unit, size in (("bn", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(value) >= size:
+            return f"${value / size:,.1f}{unit}"
+    return f"${value:,.0f}"
+
+
+def _people(value: float) -> str:
+    return f"{value / 1e6:,.2f}M" if value >= 1e5 else f"{value:,.0f}"
+
+
+def firm_table(result: RunResult) -> Table:
+    """Final users, share, revenue and cash per firm."""
+    table = Table(title=f"{result.scenario.name}: firms after {result.months} months "
+                  f"(seed {result.seed})")
+    for column in ("firm", "home", "users", "share", "revenue/month", "revenue total", "cash",
+                   "markets", "localised", "exit"):
+        table.add_column(column, justify="left" if column in ("firm", "localised") else "right")
+    for row in result.firms.to_pylist():
+        table.add_row(
+            row["firm"], row["home"], _people(row["users"]), f"{row['share']:.1%}",
+            _money(row["revenue_last_month"]), _money(row["revenue_total"]), _money(row["cash"]),
+            str(row["markets"]), row["localised"] or "-",
+            "-" if row["exit_month"] is None else f"month {row['exit_month']}",
+        )
+    return table
+
+
+def region_table(result: RunResult) -> Table:
+    """Final users, share of the region's users and monthly revenue per firm and region."""
+    series = result.timeseries
+    last = series.filter(pc.equal(series["month"], result.months))
+    grouped = last.group_by(["region", "firm"]).aggregate([("users", "sum"), ("revenue", "sum")])
+    rows = sorted(grouped.to_pylist(), key=lambda r: (r["region"], -r["users_sum"]))
+    totals: dict[str, float] = {}
+    for row in rows:
+        totals[row["region"]] = totals.get(row["region"], 0.0) + row["users_sum"]
+    table = Table(title="by region (last month)")
+    for column in ("region", "firm", "users", "share", "revenue/month"):
+        table.add_column(column, justify="left" if column in ("region", "firm") else "right")
+    for row in rows:
+        total = totals[row["region"]]
+        share = row["users_sum"] / total if total > 0 else 0.0
+        table.add_row(row["region"], row["firm"], _people(row["users_sum"]), f"{share:.1%}",
+                      _money(row["revenue_sum"]))
+    return table
