@@ -77,7 +77,7 @@ class StrategyApp(App[None]):
             scenario: Scenario file to open (default: the shipped default scenario).
             profile: Technology profile shown when no model is trained (default: shipped).
             user_dir: Folder listed for the user's own scenarios (default: current folder).
-            reports_dir: Where runs started here write their reports (default: ./reports).
+            reports_dir: Where runs started here write their reports (default: ./runs).
             report: A report folder to open on the results screen.
         """
         i18n.set_locale(i18n.resolve_locale(locale))

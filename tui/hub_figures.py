@@ -40,8 +40,7 @@ def registry_figures(home: Path) -> pd.DataFrame:
 
 
 def profile_figures(path: Path) -> tuple[pd.DataFrame, str | None]:
-    """A technology profile (hub/profile_schema.PROFILE_SCHEMA) in the same shape, and the
-    date of its latest measurement."""
+    """A technology profile (PROFILE_SCHEMA) in the same shape, and its latest measurement date."""
     table = pq.read_table(path).to_pandas()
     measured = table["measured_at"].dropna().max() if "measured_at" in table else None
     columns = ["model_id", "region", "lang", *FIGURES]

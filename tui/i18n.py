@@ -5,8 +5,7 @@ extraction, translated where it is shown, e.g. binding descriptions declared at
 class level). Numbers, money, percentages and dates are formatted by babel for the
 current locale. Catalogs live in `tui/locale/` and are refreshed with::
 
-    pybabel extract -F tui/babel.cfg -k N_ --no-location --sort-output \\
-        -o tui/locale/messages.pot tui
+    pybabel extract -F tui/babel.cfg -k N_ --no-location -o tui/locale/messages.pot tui
     pybabel update -N --ignore-obsolete -i tui/locale/messages.pot -d tui/locale
     (translate the new entries of tui/locale/zh_Hans/LC_MESSAGES/messages.po)
     pybabel compile -d tui/locale

@@ -51,17 +51,16 @@ class Report:
     def run_label(self, run_id: str) -> str:
         """A short name for a run: its strategy or scenario and its seed where known."""
         row = self.runs[self.runs["run_id"].astype(str) == run_id] if "run_id" in self.runs else []
-        parts = [self.path.name]
+        parts = []
         if len(row):
             first = row.iloc[0]
-            for column in ("strategy", "variant", "scenario"):
+            for column in ("scenario", "strategy", "variant"):
                 if column in first and pd.notna(first[column]) and str(first[column]):
                     parts.append(str(first[column]))
-                    break
             if "seed" in first and pd.notna(first["seed"]):
                 parts.append(_("seed {seed}").format(seed=int(first["seed"])))
-        if self.is_batch:
-            parts.append(run_id)
+        # The run id ends in a hash of the scenario's content: it tells edited versions apart.
+        parts.append(run_id.rsplit("-", 1)[-1][:6] if parts else run_id)
         return " · ".join(parts)
 
 

@@ -41,7 +41,7 @@ class Workspace:
         scenario_path: The scenario file open in the form and run by the run key.
         profile_path: The technology profile shown when no model is trained.
         user_dir: Where the user's own scenario files are listed from.
-        reports_dir: Where runs started from the app write their reports.
+        reports_dir: Where runs started here write their reports (`runs/`, like `simulator run`).
         report_path: The report open on the results screen (a run or batch folder).
         draft: The scenario open in the form, with unsaved edits.
     """
@@ -50,7 +50,7 @@ class Workspace:
     scenario_path: Path | None = None
     profile_path: Path | None = None
     user_dir: Path = field(default_factory=Path.cwd)
-    reports_dir: Path = field(default_factory=lambda: Path("reports"))
+    reports_dir: Path = field(default_factory=lambda: Path("runs"))
     report_path: Path | None = None
     draft: ScenarioDraft | None = None
 
@@ -71,7 +71,7 @@ class Workspace:
             scenario_path=scenario_path,
             profile_path=Path(profile) if profile else shipped_profile(),
             user_dir=Path(user_dir) if user_dir else Path.cwd(),
-            reports_dir=Path(reports_dir) if reports_dir else Path("reports"),
+            reports_dir=Path(reports_dir) if reports_dir else Path("runs"),
         )
 
     def user_scenarios(self) -> list[Path]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -75,18 +75,17 @@ class ResultsScreen(MainScreen):
     def compose_body(self) -> ComposeResult:
         """Pickers on top; KPI table and charts below."""
         with Horizontal(classes="toolbar"):
-            yield Select([], prompt=_("Run A"), id="results-a")
-            yield Select([], prompt=_("Run B"), id="results-b")
+            yield Select([], prompt=_("Run A"), id="results-a", compact=True)
+            yield Select([], prompt=_("Run B"), id="results-b", compact=True)
         yield Input(placeholder=_("Report folder to open, then enter"), id="results-path",
                     classes="hidden")
         yield Static(_("Loading reports…"), id="results-status", classes="banner")
-        with Horizontal(classes="split"):
+        with VerticalScroll(id="results-body"):
             yield DataTable(id="results-kpis", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="results-charts"):
+            with Horizontal(id="results-charts"):
                 yield LineChart(id="results-chart")
-                with Vertical(id="results-batch", classes="hidden"):
-                    yield LineChart(id="results-bands")
-                    yield DataTable(id="results-sensitivity", zebra_stripes=True)
+                yield LineChart(id="results-bands", classes="hidden")
+            yield DataTable(id="results-sensitivity", zebra_stripes=True, classes="hidden")
 
     def on_mount(self) -> None:
         """Read the reports in the background."""
@@ -134,7 +133,7 @@ class ResultsScreen(MainScreen):
         if not options:
             status.update(_("No report yet: run a scenario (r) or open a report folder (o)."))
             return
-        status.update(_("{runs} runs in {reports} reports.").format(
+        status.update(_("Runs: {runs}; reports: {reports}.").format(
             runs=i18n.fmt_number(len(options)), reports=i18n.fmt_number(len(self.reports))))
         select_a, select_b = self.query_one("#results-a", Select), self.query_one(
             "#results-b", Select)
@@ -182,8 +181,8 @@ class ResultsScreen(MainScreen):
 
     def show_batch(self, report: Report) -> None:
         """Uncertainty bands per strategy and sensitivity indices of a batch report."""
-        box = self.query_one("#results-batch", Vertical)
-        box.set_class(not report.is_batch, "hidden")
+        for widget_id in ("#results-bands", "#results-sensitivity"):
+            self.query_one(widget_id).set_class(not report.is_batch, "hidden")
         if not report.is_batch:
             return
         firm = str(report.timeseries["firm"].iloc[0])

@@ -8,7 +8,6 @@ markets or one region. The report is written with the simulator's own `write_rep
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -28,7 +27,8 @@ from tui.reports import firm_series
 from tui.screens.base import MainScreen
 from tui.widgets.chart import LineChart
 
-CHARTS = (("users", N_("Users")), ("share", N_("Share of users")), ("revenue", N_("Revenue, USD")))
+CHARTS = (("users", N_("Users")), ("share", N_("Share of users")),
+          ("revenue", N_("Revenue per month, USD")), ("cash", N_("Cash, USD")))
 REDRAW_SECONDS = 0.25
 """Charts redraw at most this often while a run streams months (keeps frames short)."""
 
@@ -65,17 +65,6 @@ class RunCancelled(Message):
     """The user cancelled the run."""
 
 
-def report_folder(root: Path, scenario_name: str, seed: int) -> Path:
-    """A new report folder under `root` named after the scenario and seed (never reused)."""
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", scenario_name).strip("-").lower() or "scenario"
-    base = root / f"{slug}-seed{seed}"
-    candidate, n = base, 1
-    while candidate.exists():
-        n += 1
-        candidate = root / f"{base.name}-{n}"
-    return candidate
-
-
 class RunScreen(MainScreen):
     """Progress, region choice and live charts of the running scenario."""
 
@@ -102,7 +91,8 @@ class RunScreen(MainScreen):
         yield Static(_("Press r to run the open scenario."), id="run-status", classes="banner")
         with Horizontal(classes="toolbar"):
             yield ProgressBar(id="run-progress", show_eta=False)
-            yield Select([(_("All markets"), "all")], id="run-region", allow_blank=False)
+            yield Select([(_("All markets"), "all")], id="run-region", allow_blank=False,
+                         compact=True)
         with Grid(id="run-charts"):
             for key, _label in CHARTS:
                 yield LineChart(id=f"run-{key}")
@@ -150,27 +140,31 @@ class RunScreen(MainScreen):
         self.rows, self.timeseries = [], pd.DataFrame()
         self.months, self.month = scenario.months, 0
         self.set_status(_("Running {name}: press c to cancel.").format(name=scenario.name))
-        self.run_scenario(scenario, report_folder(self.strategy_app.workspace.reports_dir,
-                                                  scenario.name, scenario.seed))
+        self.run_scenario(scenario, self.strategy_app.workspace.reports_dir)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run",
           description="run scenario")
-    def run_scenario(self, scenario: object, out_dir: Path) -> None:
+    def run_scenario(self, scenario: object, reports_dir: Path) -> None:
         """Simulate off the UI thread; report through messages only."""
-        from simulator.model import run_scenario, write_report
+        from simulator.run import run_scenario
+        from simulator.run_report import write_report
 
         worker = get_current_worker()
 
-        def progress(month: int, months: int, rows: object = None) -> None:
-            frame = rows.to_pandas() if hasattr(rows, "to_pandas") else rows
+        def progress(month: int, months: int, partial: object = None) -> None:
+            # The simulator may hand over the months so far (a table, or a callable giving
+            # one) for live charts; with counts only, the charts fill when the run ends.
+            table = partial() if callable(partial) else partial
+            frame = table.to_pandas() if hasattr(table, "to_pandas") else None
             self.post_message(RunProgress(month, months, frame))
 
         try:
-            result = run_scenario(scenario, seed=scenario.seed, months=scenario.months,
-                                  progress_callback=progress, cancel=lambda: worker.is_cancelled)
-            if worker.is_cancelled:
+            result = run_scenario(scenario, progress_callback=progress,
+                                  cancel=lambda: worker.is_cancelled)
+            if result.cancelled:
                 self.post_message(RunCancelled())
                 return
+            out_dir = reports_dir / result.run_id  # where `simulator run` puts it under runs/
             write_report(result, out_dir)
         except Exception as error:  # noqa: BLE001 - any model error is shown, never a crash
             self.post_message(RunFailed(f"{type(error).__name__}: {error}"))
@@ -217,23 +211,19 @@ class RunScreen(MainScreen):
             self.notify(_("No run is going."))
 
     def region_countries(self) -> set[str] | None:
-        """Countries of the chosen region (None for all markets)."""
-        if self.market_region == "all":
+        """Countries of the chosen region (None for all markets), as the report assigns them."""
+        if self.market_region == "all" or "region" not in self.timeseries:
             return None
-        from hub.regions import get_region
-
-        return set(get_region(self.market_region).territories)
+        rows = self.timeseries[self.timeseries["region"] == self.market_region]
+        return set(rows["country"])
 
     def fill_regions(self) -> None:
         """Offer the regions that hold a market of the run."""
         select = self.query_one("#run-region", Select)
         if self.timeseries.empty:
             return
-        from hub.regions import all_regions
-
-        present = set(self.timeseries["country"].unique())
-        names = [r.name for r in all_regions()
-                 if r.name != "global" and present & set(r.territories)]
+        names = sorted(self.timeseries["region"].dropna().unique()) if (
+            "region" in self.timeseries) else []
         options = [(_("All markets"), "all"), *[(name, name) for name in names]]
         if [value for _label, value in options] != [value for _label, value in
                                                      getattr(self, "_region_options", [])]:

@@ -157,12 +157,12 @@ class ScenariosScreen(MainScreen):
         self.query_one("#scenario-title", Static).update(f"{draft.path.name}{marker}")
         summary = self.query_one("#scenario-summary", Static)
         if draft.problems:
-            summary.update(_("{count} problems, fix them to run:").format(
+            summary.update(_("Problems: {count}; fix them to run:").format(
                 count=i18n.fmt_number(len(draft.problems))) + "\n" + "\n".join(draft.problems))
             summary.set_class(True, "error")
         else:
             scenario = draft.scenario
-            summary.update(_("Valid: {firms} firms, {markets} markets, {months} months. "
+            summary.update(_("Valid: firms {firms}, markets {markets}, months {months}. "
                              "Press r to run.").format(
                 firms=i18n.fmt_number(len(scenario.firms)),
                 markets=i18n.fmt_number(len(scenario.markets)),

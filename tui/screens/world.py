@@ -100,8 +100,9 @@ class WorldScreen(MainScreen):
     def compose_body(self) -> ComposeResult:
         """Filter and home on top, table left, detail right."""
         with Horizontal(classes="toolbar"):
-            yield Input(placeholder=_("Filter by name, code or language"), id="world-filter")
-            yield Select([], prompt=_("Home country"), id="world-home", allow_blank=True)
+            yield Input(placeholder=_("Filter by name, code or language"), id="world-filter",
+                        compact=True)
+            yield Select([], prompt=_("Home country"), id="world-home", compact=True)
         with Horizontal(classes="split"):
             yield DataTable(id="world-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="world-detail", classes="side"):
@@ -196,7 +197,7 @@ class WorldScreen(MainScreen):
                 i18n.fmt_number(r.cage, 2), key=r.iso2,
             )
         self.query_one("#world-info", Static).update(
-            _("{shown} of {total} countries; distance from {home}.").format(
+            _("Countries: {shown} of {total}; distance from {home}.").format(
                 shown=i18n.fmt_number(len(rows)), total=i18n.fmt_number(len(self.rows)),
                 home=i18n.territory_name(self.home_country)))
 

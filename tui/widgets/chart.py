@@ -21,15 +21,19 @@ class LineChart(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title(title)
+        bands = bands or {}
+        peak = max([abs(float(y)) for _x, ys in series.values() for y in ys] or [0.0])
+        exponent = next((e for e in (9, 6, 3) if peak >= 10**e), 0)
+        scale = 10.0**exponent
+        plt.title(title + (f" (×10{_superscript(exponent)})" if exponent else ""))
         plt.xlabel(xlabel)
         for name, (xs, ys) in series.items():
             if len(xs):
-                plt.plot(list(xs), list(ys), label=name, marker="braille")
-        for name, (xs, low, high) in (bands or {}).items():
+                plt.plot(list(xs), [y / scale for y in ys], label=name, marker="braille")
+        for name, (xs, low, high) in bands.items():
             if len(xs):
-                plt.plot(list(xs), list(low), label=f"{name} p10", marker="dot")
-                plt.plot(list(xs), list(high), label=f"{name} p90", marker="dot")
+                plt.plot(list(xs), [y / scale for y in low], label=f"{name} p10", marker="dot")
+                plt.plot(list(xs), [y / scale for y in high], label=f"{name} p90", marker="dot")
         self.refresh()
 
 
@@ -50,3 +54,7 @@ class BarChart(PlotextPlot):
                 plt.multiple_bar(list(labels), [list(v) for v in groups.values()],
                                  labels=list(groups))
         self.refresh()
+
+
+def _superscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
