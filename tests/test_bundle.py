@@ -1,0 +1,147 @@
+import io
+import json
+import posixpath
+import tarfile
+
+import numpy as np
+import onnx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from onnx import TensorProto, helper, numpy_helper
+
+from hub import bundle
+from hub.errors import InputError
+from hub.runtime import Generator
+
+
+def make_bundle(folder):
+    folder.mkdir()
+    (folder / "model.onnx").write_bytes(b"weights" * 100)
+    (folder / "tokenizer.json").write_text("{}")
+    bundle.write_manifest(folder)
+    return folder
+
+
+def test_manifest_round_trip_and_every_kind_of_damage(tmp_path):
+    folder = make_bundle(tmp_path / "b")
+    assert bundle.verify_bundle(folder) == []
+    (folder / "tokenizer.json").write_text("[]")
+    (folder / "model.onnx").write_bytes(b"weights" * 50)
+    (folder / "extra.onnx.data").write_bytes(b"x")
+    problems = "\n".join(bundle.verify_bundle(folder))
+    assert "tokenizer.json: sha256" in problems and "does not match" in problems
+    assert "model.onnx: 350 bytes, manifest expects 700" in problems
+    assert "extra.onnx.data: not listed" in problems
+    (folder / "model.onnx").unlink()
+    assert any("model.onnx: missing" in p for p in bundle.verify_bundle(folder))
+    (folder / "manifest.json").write_text("{not json")
+    with pytest.raises(InputError, match="manifest.json: not a valid manifest"):
+        bundle.verify_bundle(folder)
+
+
+def tar_with(path, member, data=b"", **fields):
+    with tarfile.open(path, "w") as archive:
+        info = tarfile.TarInfo(member)
+        for key, value in fields.items():
+            setattr(info, key, value)
+        info.size = len(data) if info.isfile() else 0
+        archive.addfile(info, io.BytesIO(data) if info.isfile() else None)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("member", "fields", "message"),
+    [
+        ("../escape.txt", {}, "outside the target"),
+        ("a/../../escape.txt", {}, "outside the target"),
+        ("/tmp/absolute.txt", {}, "absolute path"),
+        ("link", {"type": tarfile.SYMTYPE, "linkname": "../../etc/passwd"}, "leading outside"),
+        ("link", {"type": tarfile.SYMTYPE, "linkname": "/etc/passwd"}, "leading outside"),
+        ("hard", {"type": tarfile.LNKTYPE, "linkname": "../outside"}, "leading outside"),
+        ("dev", {"type": tarfile.CHRTYPE, "devmajor": 1, "devminor": 3}, "device"),
+    ],
+)
+def test_unsafe_tar_members_are_refused_and_nothing_is_written(tmp_path, member, fields, message):
+    tar = tar_with(tmp_path / "bad.tar", member, b"evil", **fields)
+    target = tmp_path / "out" / "bundle"
+    with pytest.raises(InputError, match=message):
+        bundle.extract_tar(tar, target)
+    assert not target.exists()
+    assert not (tmp_path / "escape.txt").exists()
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_tar_round_trip_verifies_and_a_tampered_tar_leaves_nothing(tmp_path):
+    folder = make_bundle(tmp_path / "b")
+    bundle.write_tar(folder, tmp_path / "b.tar")
+    extracted = bundle.extract_tar(tmp_path / "b.tar", tmp_path / "x")
+    assert sorted(p.name for p in extracted.iterdir()) == sorted(p.name for p in folder.iterdir())
+    (folder / "model.onnx").write_bytes(b"changed")
+    with tarfile.open(tmp_path / "t.tar", "w") as archive:
+        for path in folder.iterdir():
+            archive.add(path, arcname=path.name)
+    with pytest.raises(InputError, match="model.onnx"):
+        bundle.extract_tar(tmp_path / "t.tar", tmp_path / "y")
+    assert not (tmp_path / "y").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@given(st.lists(st.sampled_from(["a", "..", ".", "", "b.onnx", "/"]), min_size=1, max_size=6))
+def test_no_accepted_member_name_escapes_the_target(parts):
+    name = "/".join(parts)
+    info = tarfile.TarInfo(name)
+    if bundle._member_problem(info) is None:
+        normal = posixpath.normpath(name)
+        assert not normal.startswith(("..", "/"))
+
+
+def onnx_with_external_data(folder, location):
+    """A one-node graph whose initializer lives in an external file at `location`."""
+    weight = numpy_helper.from_array(np.ones((2, 2), np.float32), "w")
+    weight.data_location = TensorProto.EXTERNAL
+    entry = weight.external_data.add()
+    entry.key, entry.value = "location", location
+    length = weight.external_data.add()
+    length.key, length.value = "length", "16"
+    weight.ClearField("raw_data")
+    node = helper.make_node("MatMul", ["x", "w"], ["y"])
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 2])],
+        [weight],
+    )
+    path = folder / "model.onnx"
+    onnx.save(helper.make_model(graph), str(path))
+    return path
+
+
+@pytest.mark.parametrize("location", ["../outside.bin", "/etc/passwd", "missing.bin"])
+def test_external_data_outside_the_bundle_is_refused_before_any_session(tmp_path, location):
+    (tmp_path / "outside.bin").write_bytes(np.ones(4, np.float32).tobytes())
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    path = onnx_with_external_data(folder, location)
+    with pytest.raises(InputError, match="not a file inside the bundle"):
+        bundle.check_external_data(path, folder)
+    # The runtime checks before it creates a session (or even reads the tokenizer).
+    with pytest.raises(InputError, match="model.onnx"):
+        Generator(folder)
+
+
+def test_external_data_inside_the_bundle_is_accepted(tmp_path):
+    (tmp_path / "inside.bin").write_bytes(np.ones(4, np.float32).tobytes())
+    bundle.check_external_data(onnx_with_external_data(tmp_path, "inside.bin"), tmp_path)
+
+
+def test_genai_config_names_the_graph(tmp_path):
+    config = bundle.genai_config(
+        {"n_layer": 2, "n_head": 2, "d_model": 64, "vocab_size": 300, "context_length": 64},
+        {"bos": 1, "eos": 2, "pad": 0},
+    )
+    decoder = config["model"]["decoder"]
+    assert decoder["head_size"] == 32
+    assert decoder["inputs"]["past_key_names"] == "past_key_values.%d.key"
+    assert json.loads(json.dumps(config)) == config
