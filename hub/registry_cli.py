@@ -139,7 +139,7 @@ def verify(ref, home):
     """
     from hub import registry
 
-    if ref:
+    if ref is not None:
         region, version_name = parse_ref(ref)
         found = (
             [registry.resolve(home, region, version_name)]
