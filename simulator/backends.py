@@ -1,0 +1,95 @@
+"""Where a sweep's runs execute: local worker processes, or Ray tasks on a cluster.
+
+Both backends take the same plan and run indices and yield each finished run's `runs`
+row as soon as its Parquet shards are in place, in completion order (the batch runner
+orders nothing by completion, so the tables do not depend on the backend or the workers).
+
+- `local`: a `ProcessPoolExecutor` of `workers` processes started with `spawn` (importing
+  Mesa 3.3 forces that start method for the whole process anyway; saying so explicitly
+  keeps the behaviour the same everywhere). Each worker receives the plan once, runs a run
+  and writes its shards itself, so only a small row crosses the process boundary.
+- `ray`: one Ray task per run (`num_cpus=1`), at most `2 x workers` in flight; a task
+  returns its Arrow tables through the object store and the driver writes the shards, so
+  the cluster needs no shared file system. The cluster is `--address`, else `RAY_ADDRESS`,
+  else a local Ray instance with `workers` CPUs; an already initialised Ray is reused. The
+  cluster's nodes need this package installed (same version) to import the task.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import rich_click as click
+
+from simulator.batch_runs import RunOutput, SweepPlan, execute_run
+from simulator.batch_store import write_run
+
+_worker_state: dict = {}
+
+
+def _init_worker(plan: SweepPlan, out: Path) -> None:
+    _worker_state.update(plan=plan, out=out)
+
+
+def _local_task(index: int) -> dict:
+    plan, out = _worker_state["plan"], _worker_state["out"]
+    output = execute_run(plan, index)
+    write_run(out, plan, output)
+    return output.row
+
+
+def run_local(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int) -> Iterator[dict]:
+    """Run on `workers` local processes; yields rows as runs finish."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(plan, out)) as pool:
+        pending = {pool.submit(_local_task, i) for i in indices}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        except BrokenProcessPool:
+            raise click.ClickException(
+                "a worker process died (killed or out of memory); the finished runs are kept: "
+                "run the same command again to resume") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _ray_task(plan: SweepPlan, index: int) -> RunOutput:
+    return execute_run(plan, index)
+
+
+def run_ray(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int,
+            address: str | None = None) -> Iterator[dict]:
+    """Run as Ray tasks; the driver writes each finished run's shards and yields its row."""
+    import ray
+
+    started_here = not ray.is_initialized()
+    if started_here:
+        address = address or os.environ.get("RAY_ADDRESS")
+        options = {"address": address} if address else {"num_cpus": workers}
+        ray.init(**options, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False)
+    try:
+        task = ray.remote(num_cpus=1)(_ray_task)
+        plan_ref = ray.put(plan)
+        queue = list(indices)[::-1]
+        in_flight: list = []
+        while queue or in_flight:
+            while queue and len(in_flight) < 2 * workers:
+                in_flight.append(task.remote(plan_ref, queue.pop()))
+            done, in_flight = ray.wait(in_flight, num_returns=1)
+            output = ray.get(done[0])
+            write_run(out, plan, output)
+            yield output.row
+    finally:
+        if started_here:
+            ray.shutdown()

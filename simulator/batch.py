@@ -1,0 +1,132 @@
+"""Batch sweeps: run every run of a sweep file in parallel into a Parquet dataset, resumably.
+
+Output folder layout (the contract `simulator report`, the TUI, pandas, polars and DuckDB
+read; `simulator.batch_store.read_table(DIR, name)` reads a table in run order)::
+
+    DIR/metadata.json           sweep file path, text and sha256; base scenario path and
+                                digest; product version; started, ended (null while
+                                running), resumed (times); design, parameter ranges,
+                                variants, focus firm, number of runs
+    DIR/manifest.json           finished runs: {"runs": {run_id: {"index", "status"}}}
+    DIR/runs/NNNNNN.parquet     one row per run (NNNNNN = run index): run_id, run_index,
+                                strategy (variant name), point (design point), replicate,
+                                seed, one float column per uncertain parameter (named as
+                                in the sweep file), status (ok|error), error, months, firm
+                                (the focus firm) and its final users, share, revenue_total,
+                                revenue_last_month, cash, markets, localised, exit_month,
+                                then total_users, hhi (all firms) and duration_s
+    DIR/firms/NNNNNN.parquet    tidy final KPIs of every firm of the run
+                                (`simulator.run.FIRMS_SCHEMA`, run_id = the batch run id)
+    DIR/timeseries/NNNNNN.parquet  the simulator's tidy rows (`TIMESERIES_SCHEMA`)
+
+The focus firm's KPIs sit in the runs row (one firm is what a strategy question is about);
+every firm's KPIs are in the tidy `firms` table, so no column name depends on a firm name.
+A run that failed has a runs row (status error) and no firms or timeseries shard. All
+columns except duration_s are identical for the same sweep on any backend and with any
+number of workers. DuckDB: `SELECT * FROM 'DIR/timeseries/*.parquet'`.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from hub.atomic import sha256_file
+from hub.errors import InputError
+from hub.metrics import now_iso
+from simulator.batch_runs import SweepPlan
+from simulator.batch_store import MANIFEST, METADATA, finished_runs, read_json, write_json
+from simulator.sweep import load_sweep
+
+
+class RunsPerSecond(ProgressColumn):
+    """Runs finished per second, over rich's recent-speed window."""
+
+    def render(self, task) -> Text:
+        """Speed of the task, as runs per second."""
+        return Text(f"{task.speed or 0:.2f} runs/s", style="progress.data.speed")
+
+
+def _metadata(sweep_file: Path, plan: SweepPlan) -> dict:
+    sweep = plan.sweep
+    return {
+        "sweep": {"path": str(sweep_file), "sha256": sha256_file(sweep_file),
+                  "text": sweep_file.read_text(encoding="utf-8"), "name": sweep.name},
+        "scenario": {"path": str(sweep.scenario_path()), "digest": plan.base.digest(),
+                     "name": plan.base.name},
+        "product_version": version("intl-strategy"),
+        "design": sweep.design.model_dump(),
+        "parameters": {k: list(v) for k, v in plan.ranges.items()},
+        "points": len(plan.points), "seeds": sweep.seeds, "seed": sweep.seed,
+        "variants": [v.name for v in sweep.variants],
+        "focus_firm": plan.focus_firm, "runs": plan.size, "months": plan.base.months,
+        "started": now_iso(), "ended": None, "resumed": [],
+    }
+
+
+def _prepare(out: Path, fresh: dict) -> dict:
+    """Metadata for this invocation; refuses a folder that holds something else."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out expects a folder, this is a file")
+    if out.exists() and any(out.iterdir()):
+        old = read_json(out / METADATA)
+        if old is None:
+            raise InputError(f"{out}: not empty and not a batch folder (no {METADATA}); "
+                             "choose another --out")
+        for part in ("sweep", "scenario"):
+            key = "sha256" if part == "sweep" else "digest"
+            if old[part][key] != fresh[part][key]:
+                raise InputError(
+                    f"{out}: holds a different sweep ({old['sweep']['path']}, {part} "
+                    f"{key} {old[part][key][:12]} != {fresh[part][key][:12]}); it is not "
+                    "overwritten: choose another --out or delete the folder")
+        return {**old, "ended": None, "resumed": [*old.get("resumed", []), fresh["started"]]}
+    return fresh
+
+
+def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend: str = "local",
+              address: str | None = None, console: Console | None = None) -> dict:
+    """Run (or resume) a sweep into `out`; returns counts of runs ok, failed and skipped."""
+    from simulator.backends import run_local, run_ray
+
+    sweep_file, out = Path(sweep_file), Path(out)
+    sweep, base = load_sweep(sweep_file)
+    plan = SweepPlan.build(sweep, base)
+    metadata = _prepare(out, _metadata(sweep_file, plan))
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / METADATA, metadata)
+    finished = finished_runs(out)
+    todo = [i for i in range(plan.size) if plan.spec(i).run_id not in finished]
+    counts = {"ok": 0, "error": 0, "skipped": plan.size - len(todo)}
+    if backend == "ray":
+        rows = run_ray(plan, todo, out, workers, address)
+    else:
+        rows = run_local(plan, todo, out, workers)
+    console = console or Console(stderr=True)
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  RunsPerSecond(), TimeRemainingColumn(), console=console,
+                  disable=not todo) as progress:
+        task = progress.add_task(f"{sweep.name} ({backend})", total=plan.size,
+                                 completed=counts["skipped"])
+        for row in rows:
+            finished[row["run_id"]] = {"index": row["run_index"], "status": row["status"]}
+            counts[row["status"]] += 1
+            write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
+                                        "runs": finished})
+            progress.advance(task)
+    write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"], "runs": finished})
+    write_json(out / METADATA, {**metadata, "ended": now_iso()})
+    return counts | {"seconds": time.perf_counter() - started}

@@ -1,0 +1,238 @@
+"""Sweep files: which strategies to compare, under which uncertain parameters, with which design.
+
+A sweep names a base scenario, the strategy variants (each a set of overrides of the
+scenario's keys), the uncertain parameters with their ranges, the design that samples
+them (`simulator.design`) and the number of seeds per design point. It is TOML validated
+strictly with pydantic; a bad file is refused with every problem on one line each, as
+`file: dotted.key: what was expected` (the style of `simulator.scenario`), exit code 2.
+
+Example::
+
+    name = "localise EU early or late"
+    scenario = "../scenarios/default.toml"   # relative to this file
+    months = 60                              # optional, default: the scenario's
+    seed = 2026                              # the sweep's seed; run seeds derive from it
+    seeds = 3                                # seeds per design point
+    focus_firm = "Frontier"                  # whose KPIs the runs table lists
+    design = { kind = "latin", samples = 8 } # grid | random | latin | sobol
+
+    [[variants]]
+    name = "eu-early"
+    overrides = { "firms.Frontier.strategy.localise" = [{ region = "eu", start_month = 0 }] }
+
+    [uncertain]
+    "compute.gpu_usd_per_hour" = [1.5, 4.0]  # any numeric scenario key, dotted
+    serving_cost_multiplier = [0.5, 2.0]     # a model parameter (short for parameters.X)
+    token_premium_scale = [0.6, 1.6]         # scales every model's token premium over English
+
+Override and uncertain keys are dotted paths into the scenario; a list of firms is indexed
+by firm name (`firms.Frontier.cash_usd`) or position (`firms.0.cash_usd`). Without an
+`[uncertain]` table the scenario's own `uncertain` ranges are used.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hub.errors import InputError
+from simulator.parameters import parameter_names
+from simulator.scenario import Scenario, format_problems, load_scenario
+
+# Scales each language's serving cost above English: cost' = cost_en + (cost - cost_en) x s,
+# i.e. token premium' = 1 + (premium - 1) x s, since serving cost is proportional to tokens.
+TOKEN_PREMIUM_SCALE = "token_premium_scale"
+VariantName = Annotated[str, Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][\w.-]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Design(_Strict):
+    """How the uncertain parameters are sampled (see `simulator.design`)."""
+
+    kind: Literal["grid", "random", "latin", "sobol"] = "latin"
+    samples: int = Field(8, ge=1, le=100_000)  # random/latin: points; sobol: base N (power of 2)
+    levels: int = Field(3, ge=2, le=100)  # grid: values per parameter, ends included
+    second_order: bool = False  # sobol: also second-order indices (needs 2k+2 runs per N)
+
+    @model_validator(mode="after")
+    def _sobol_power_of_two(self) -> Design:
+        # Sobol' sequences keep their balance properties only at powers of two (SALib warns).
+        if self.kind == "sobol" and self.samples & (self.samples - 1):
+            raise ValueError(f"sobol: expected samples to be a power of two, got {self.samples}")
+        return self
+
+
+class Variant(_Strict):
+    """One strategy to compare: a name and the scenario keys it changes."""
+
+    name: VariantName
+    description: str = ""
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+
+class Sweep(_Strict):
+    """A whole sweep file, validated."""
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = ""
+    scenario: str
+    months: int | None = Field(None, ge=1, le=600)
+    seed: int = Field(0, ge=0)
+    seeds: int = Field(1, ge=1, le=10_000)
+    focus_firm: str | None = None
+    design: Design = Design()
+    variants: list[Variant] = Field(min_length=1)
+    uncertain: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    source: str | None = Field(None, exclude=True)
+
+    @model_validator(mode="after")
+    def _checks(self) -> Sweep:
+        names = [v.name for v in self.variants]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"expected unique variant names, repeated: {', '.join(repeated)}")
+        for key, (low, high) in self.uncertain.items():
+            if not low < high:
+                raise ValueError(f"uncertain.{key}: expected [low, high] with low < high")
+        return self
+
+    def scenario_path(self) -> Path:
+        """The base scenario, relative to the sweep file."""
+        path = Path(self.scenario).expanduser()
+        if not path.is_absolute() and self.source is not None:
+            path = Path(self.source).parent / path
+        return path
+
+
+def flatten_overrides(overrides: dict, prefix: str = "") -> dict[str, Any]:
+    """TOML dotted keys arrive as nested tables; turn them back into dotted paths."""
+    flat: dict[str, Any] = {}
+    for key, value in overrides.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and value:
+            flat.update(flatten_overrides(value, path))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
+    """The container that holds `part` and the key to use in it."""
+    if isinstance(node, list):
+        if part.isdigit() and int(part) < len(node):
+            return node, int(part)
+        named = [i for i, item in enumerate(node)
+                 if isinstance(item, dict) and item.get("name") == part]
+        if named:
+            return node, named[0]
+        raise ValueError(f"{path}: no list item named {part!r}")
+    if isinstance(node, dict):
+        return node, part
+    raise ValueError(f"{path}: {part!r} is inside a value, not a table")
+
+
+def set_key(document: dict, path: str, value: Any) -> None:
+    """Set a dotted `path` in a scenario document; ints stay ints (a sampled 3.7 -> 4)."""
+    parts = path.split(".")
+    node: Any = document
+    for part in parts[:-1]:
+        holder, key = _step(node, part, path)
+        if isinstance(holder, dict) and key not in holder:
+            holder[key] = {}
+        node = holder[key]
+    holder, key = _step(node, parts[-1], path)
+    old = holder.get(key) if isinstance(holder, dict) else holder[key]
+    if isinstance(old, int) and not isinstance(old, bool) and isinstance(value, float):
+        value = round(value)
+    holder[key] = value
+
+
+def uncertain_path(key: str) -> str:
+    """The scenario path of an uncertain key: a bare parameter name means `parameters.X`."""
+    return f"parameters.{key}" if key in parameter_names() else key
+
+
+def apply(base: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """A new scenario: `base` with dotted `overrides` applied and validated again."""
+    document = copy.deepcopy(base.model_dump(mode="python", exclude={"source"}))
+    for path, value in overrides.items():
+        set_key(document, path, value)
+    return Scenario.model_validate({**document, "source": base.source})
+
+
+def _override_problems(sweep: Sweep, base: Scenario, file: str) -> list[str]:
+    problems = []
+    for i, variant in enumerate(sweep.variants):
+        for path, value in flatten_overrides(variant.overrides).items():
+            where = f"{file}: variants[{i}].overrides.{path}"
+            try:
+                apply(base, {path: value})
+            except ValueError as exc:  # bad path
+                problems.append(f"{where}: {exc}")
+            except ValidationError as exc:
+                problems += [f"{where}: {line.split(': ', 2)[-1]}"
+                             for line in format_problems(file, exc)]
+    for key, (low, high) in sweep.uncertain.items():
+        if key == TOKEN_PREMIUM_SCALE:
+            if low < 0:
+                problems.append(f"{file}: uncertain.{key}: expected a range of scales >= 0")
+            continue
+        for value in (low, high):
+            try:
+                apply(base, {uncertain_path(key): float(value)})
+            except ValueError as exc:
+                problems.append(f"{file}: uncertain.{key}: expected a numeric scenario key or "
+                                f"a parameter name: {exc}")
+                break
+            except ValidationError as exc:
+                detail = format_problems(file, exc)[0].split(": ", 2)[-1]
+                problems.append(f"{file}: uncertain.{key}: {value} is out of range: {detail}")
+                break
+    return problems
+
+
+def parse_sweep(text: str, path: str | Path = "<sweep>") -> Sweep:
+    """Validate sweep TOML text (structure only); InputError lists every problem at once."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return Sweep.model_validate({**document, "source": str(path)})
+    except ValidationError as exc:
+        problems = [line.replace("(top level): ", "", 1) if "uncertain." in line else line
+                    for line in format_problems(path, exc)]
+        raise InputError(f"bad sweep ({len(problems)} problems):\n" + "\n".join(problems)) from None
+
+
+def load_sweep(path: str | Path) -> tuple[Sweep, Scenario]:
+    """Read a sweep file and its base scenario; check every override and range against it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: sweep file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the sweep file: {exc}") from None
+    sweep = parse_sweep(text, path)
+    scenario_file = sweep.scenario_path()
+    if not scenario_file.exists():
+        raise InputError(f"{path}: scenario: expected a scenario file, {scenario_file} not found")
+    base = load_scenario(scenario_file)
+    if sweep.months is not None:
+        base = apply(base, {"months": sweep.months})
+    problems = _override_problems(sweep, base, str(path))
+    firms = [f.name for f in base.firms]
+    if sweep.focus_firm is not None and sweep.focus_firm not in firms:
+        problems.append(f"{path}: focus_firm: expected one of the scenario's firms "
+                        f"({', '.join(firms)}), got {sweep.focus_firm!r}")
+    if problems:
+        raise InputError(f"bad sweep ({len(problems)} problems):\n" + "\n".join(problems))
+    return sweep, base
