@@ -27,8 +27,15 @@ class Distributed:
     device: torch.device
 
     @classmethod
-    def from_environment(cls, device: str) -> Distributed:
-        """Join the process group when started by torchrun; pick and prepare the device."""
+    def from_environment(cls, device: str, threads: int | None = None) -> Distributed:
+        """Join the process group when started by torchrun; pick and prepare the device.
+
+        Args:
+            device: "cpu" or "cuda".
+            threads: CPU threads for this process; None shares the usable cores among the
+                ranks on this machine. On a busy machine fewer threads can be faster: idle
+                cores are what parallel kernels need, and waiting threads spin.
+        """
         world_size = int(os.environ.get("WORLD_SIZE", "1"))
         rank, local_rank = int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
         if device == "cuda":
@@ -40,7 +47,7 @@ class Distributed:
             chosen = torch.device("cpu")
             # Ranks on one machine share its cores; oversubscribing them slows every rank.
             local = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
-            torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) // local))
+            torch.set_num_threads(threads or max(1, len(os.sched_getaffinity(0)) // local))
         else:
             raise InputError(f"--device {device!r} is unknown: expected cpu or cuda")
         if world_size > 1 and not torch_dist.is_initialized():

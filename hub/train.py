@@ -58,6 +58,7 @@ class TrainSettings:
     checkpoint_every: int | None = None
     seed: int = 0
     device: str = "cpu"
+    threads: int | None = None  # CPU threads per process (None: usable cores / local ranks)
     translation_examples: bool = True
 
     def resolved(self) -> TrainSettings:
@@ -179,7 +180,7 @@ def train(
     from hub.tokenizer import tokenizer_path
 
     settings = settings.resolved()
-    dist = Distributed.from_environment(settings.device)
+    dist = Distributed.from_environment(settings.device, settings.threads)
     data, provenance = load_region_data(home, region, settings.translation_examples)
     try:
         config = config_for(settings.size, data.vocab_size)
@@ -194,7 +195,8 @@ def train(
     identity = {
         "region": region,
         "model": config.to_dict(),
-        "settings": asdict(replace(settings, device="any")),
+        # Device and threads may change between a run and its resumption.
+        "settings": asdict(replace(settings, device="any", threads=None)),
         "world_size": dist.world_size,
         **provenance,
     }

@@ -24,6 +24,7 @@ from hub.home import home_option, hub_home
 @click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--eval-every", type=click.IntRange(1), default=None, help="Steps between evals.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.option("--threads", type=click.IntRange(1), default=None, help="CPU threads [all cores].")
 @click.option("--resume", is_flag=True, help="Continue from the newest sound checkpoint.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
@@ -42,6 +43,7 @@ def train(
     learning_rate,
     eval_every,
     device,
+    threads,
     resume,
     seed,
     translation_examples,
@@ -82,6 +84,7 @@ def train(
         eval_every=eval_every,
         seed=seed,
         device=device,
+        threads=threads,
         translation_examples=translation_examples,
     )
     is_main = int(os.environ.get("RANK", "0")) == 0
