@@ -75,14 +75,16 @@ class FirmAgent(mesa.Agent):
             country = explicit_next(self.entry_order, candidate)
         else:
             jitter = m.streams["entry"].normal(0.0, 0.01, candidate.size)
-            country = next_market(m.entry_keys[f], candidate, jitter)
+            country = next_market(m.entry_order_keys(f), candidate, jitter)
         if country is None:
             return
-        cost = float(m.geo.compliance_cost[country])
+        costs, delays = m.entry_cost(f)
+        cost = float(costs[country])
         if m.cash[f] < reserve + cost:
             return  # the preferred market waits until the firm can pay for compliance
         m.ledger.book("compliance_spend", f, country, cost)
-        m.pending_until[f, country] = month + math.ceil(m.geo.compliance_delay[country])
+        m.pending_until[f, country] = month + math.ceil(delays[country])
+        m.bloc_compliant[f] |= bool(m.geo.in_bloc[country])
         self.last_entry = month
 
     def _commit(self, month: int, reserve: float) -> None:

@@ -12,8 +12,9 @@ Talent (data/talent.csv, MacroPolo Global AI Talent Tracker 2.0, latest year):
 Regulation (data/regulation.csv): a country's entry cost is the base legal set-up plus, per
 regime that binds it (its own or its bloc's, e.g. the EU's), the default cost of the regime's
 kind plus the documented cost estimates of its obligations; the entry delay is the base plus
-the longest regime's months (Parameters.compliance_*). `[regulation.X]` in the scenario
-replaces either figure for a country or for the bloc `EU`.
+the longest regime's months (Parameters.compliance_*). A bloc's regimes (the EU's) are paid
+once per firm. `[regulation.X]` in the scenario replaces either figure for a country (its
+national figures) or for the bloc `EU`.
 """
 
 from __future__ import annotations
@@ -96,28 +97,29 @@ def _regimes(jurisdiction: str, params) -> tuple[float, float]:
     return cost, delay
 
 
-def regulation_arrays(iso2: tuple[str, ...], countries: list, scenario) -> tuple[np.ndarray,
-                                                                              np.ndarray]:
-    """(compliance cost in USD, entry delay in months) per country of the run."""
+def regulation_arrays(iso2: tuple[str, ...], countries: list, scenario) -> tuple[np.ndarray, ...]:
+    """Per country of the run: national cost and delay, and the EU bloc's cost and delay.
+
+    National figures include the base legal set-up; the bloc's (zero outside the EU) are
+    paid once per firm, on its first EU market (or never, for a firm at home in the EU).
+    """
     params, overrides = scenario.parameters, scenario.regulation
     eu_cost, eu_delay = _regimes("EU", params)
-    cost = np.zeros(len(iso2))
-    delay = np.zeros(len(iso2))
-    for i, (code, country) in enumerate(zip(iso2, countries, strict=True)):
+    bloc = overrides.get("EU")
+    if bloc is not None and bloc.compliance_cost_usd is not None:
+        eu_cost = bloc.compliance_cost_usd
+    if bloc is not None and bloc.delay_months is not None:
+        eu_delay = bloc.delay_months
+    member = np.array([c.eu_member for c in countries])
+    cost, delay = np.zeros(len(iso2)), np.zeros(len(iso2))
+    for i, code in enumerate(iso2):
         own_cost, own_delay = _regimes(code, params)
-        bloc_cost, bloc_delay = (eu_cost, eu_delay) if country.eu_member else (0.0, 0.0)
-        bloc = overrides.get("EU") if country.eu_member else None
-        if bloc is not None:
-            if bloc.compliance_cost_usd is not None:
-                bloc_cost = bloc.compliance_cost_usd
-            if bloc.delay_months is not None:
-                bloc_delay = bloc.delay_months
-        cost[i] = params.compliance_base_usd + own_cost + bloc_cost
-        delay[i] = params.compliance_base_months + max(own_delay, bloc_delay)
+        cost[i] = params.compliance_base_usd + own_cost
+        delay[i] = params.compliance_base_months + own_delay
         mine = overrides.get(code)
-        if mine is not None:
-            if mine.compliance_cost_usd is not None:
-                cost[i] = mine.compliance_cost_usd
-            if mine.delay_months is not None:
-                delay[i] = mine.delay_months
-    return cost, delay
+        if mine is not None and mine.compliance_cost_usd is not None:
+            cost[i] = mine.compliance_cost_usd
+        if mine is not None and mine.delay_months is not None:
+            delay[i] = mine.delay_months
+    bloc_delay = np.where(member, params.compliance_base_months + eu_delay, 0.0)
+    return cost, delay, np.where(member, eu_cost, 0.0), bloc_delay

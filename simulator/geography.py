@@ -33,8 +33,11 @@ class Geography:
     neighbours: np.ndarray  # [countries, k] nearest countries by CAGE distance
     talent_share: np.ndarray  # [countries, 2] share of the world's researchers, engineers
     openness: np.ndarray  # [countries] 0..1, how easily talent settles there
-    compliance_cost: np.ndarray  # [countries] one-off US dollars to enter
-    compliance_delay: np.ndarray  # [countries] months from decision to entry
+    compliance_cost: np.ndarray  # [countries] one-off US dollars to enter (national part)
+    compliance_delay: np.ndarray  # [countries] months from decision to entry (national part)
+    bloc_cost: np.ndarray  # [countries] the EU's regimes, paid once per firm (0 outside)
+    bloc_delay: np.ndarray  # [countries] months the EU's regimes take (0 outside)
+    in_bloc: np.ndarray  # [countries] bool: an EU member
     region_members: dict[str, np.ndarray]  # region -> bool mask
     report_region: tuple[str, ...]  # one region name per country for summaries
 
@@ -121,7 +124,7 @@ def build_geography(scenario: Scenario) -> Geography:
         next((r for r in REPORT_REGIONS if members[r][i]), "other") for i in range(len(iso2))
     )
     talent, openness = talent_arrays(iso2)
-    cost, delay = regulation_arrays(iso2, countries, scenario)
+    cost, delay, bloc_cost, bloc_delay = regulation_arrays(iso2, countries, scenario)
     return Geography(
         iso2=iso2,
         is_market=np.array([code in market_codes for code in iso2]),
@@ -136,6 +139,9 @@ def build_geography(scenario: Scenario) -> Geography:
         openness=openness,
         compliance_cost=cost,
         compliance_delay=delay,
+        bloc_cost=bloc_cost,
+        bloc_delay=bloc_delay,
+        in_bloc=np.array([c.eu_member for c in countries]),
         region_members=members,
         report_region=report,
     )

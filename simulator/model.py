@@ -57,9 +57,7 @@ class StrategyModel(mesa.Model):
         self.profile = profile
         self.geo = geo = geography or build_geography(scenario)
         self.tech = country_technology(profile, geo.lang_codes, geo.lang_weights)
-        markets = geo.is_market
-        self.notes = coverage_notes(self.tech, tuple(np.array(geo.iso2)[markets]),
-                                    geo.population[markets])
+        self.notes = coverage_notes(self.tech, geo.iso2, geo.population * geo.is_market)
         self._setup_arrays()
         self._setup_agents()
         self.recorder = Recorder(self.months, len(scenario.firms), geo.size)
@@ -105,17 +103,14 @@ class StrategyModel(mesa.Model):
         self.pending_until = np.full((n_firms, n), np.inf)
         self.global_index = self.tech.regions.index("global")
         self.region_of = np.full((n_firms, n), self.global_index)
-        intensity = geo.compliance_cost / p.compliance_cost_reference_usd
+        intensity = (geo.compliance_cost + geo.bloc_cost) / p.compliance_cost_reference_usd
         self.compliance_intensity = np.minimum(1.0, intensity)
-        potential = self.addressable[None, :] * p.paying_share * self.price * 12.0
-        burden = regulatory_burden(geo.compliance_cost[None, :], potential)
-        home_distance = geo.distance[self.home]
-        self.entry_keys = np.stack([
-            entry_keys("gravity" if f.strategy.entry_rule == "explicit" else f.strategy.entry_rule,
-                       home_distance[i], potential[i], burden[i], p.gravity_mass_elasticity,
-                       p.gravity_distance_elasticity) for i, f in enumerate(firms)])
+        self.bloc_compliant = geo.in_bloc[self.home].copy()  # at home in the EU: complies
+        self.potential = self.addressable[None, :] * p.paying_share * self.price * 12.0
+        self.home_distance = geo.distance[self.home]
+        burden = regulatory_burden(self.entry_cost(rows)[0], self.potential)
         self.experience_needed = np.stack([
-            experience_needed(f.strategy.entry_rule, home_distance[i] + burden[i],
+            experience_needed(f.strategy.entry_rule, self.home_distance[i] + burden[i],
                               p.uppsala_learning_months) for i, f in enumerate(firms)])
         self.shock = np.zeros((n_firms, n))
         self.users = np.zeros((n_firms, n))
@@ -147,6 +142,25 @@ class StrategyModel(mesa.Model):
             MarketAgent(self, i)
             TalentPoolAgent(self, i)
         self.firms = list(self.agents_by_type[FirmAgent])
+
+    def entry_cost(self, firm: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(compliance cost, delay in months) of entering each country, for one firm.
+
+        The EU's regimes count only until the firm has complied with them once.
+        """
+        geo = self.geo
+        bloc = geo.in_bloc & ~np.atleast_1d(self.bloc_compliant[firm])[:, None]
+        cost = geo.compliance_cost + np.where(bloc, geo.bloc_cost, 0.0)
+        delay = np.maximum(geo.compliance_delay, np.where(bloc, geo.bloc_delay, 0.0))
+        return (cost, delay) if np.ndim(firm) else (cost[0], delay[0])
+
+    def entry_order_keys(self, firm: int) -> np.ndarray:
+        """Sort key per country for the firm's next entry (lowest first), at today's costs."""
+        p, rule = self.params, self.scenario.firms[firm].strategy.entry_rule
+        cost, _ = self.entry_cost(firm)
+        burden = regulatory_burden(cost, self.potential[firm])
+        return entry_keys(rule, self.home_distance[firm], self.potential[firm], burden,
+                          p.gravity_mass_elasticity, p.gravity_distance_elasticity)
 
     def step(self) -> None:
         """One month: decisions, localisation, entries, market, talent, money."""

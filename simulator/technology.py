@@ -204,10 +204,10 @@ def country_technology(profile: TechnologyProfile, lang_codes: tuple[str, ...],
 def coverage_notes(tech: CountryTechnology, iso2: tuple[str, ...], population: np.ndarray,
                    limit: int = 8) -> list[str]:
     """Plain-language notes on markets whose languages the profile does not measure."""
-    gap = (1.0 - tech.measured_share) * population
+    gap = (1.0 - tech.measured_share) * population  # countries with no people weigh nothing
     order = np.argsort(-gap, kind="stable")
     worst = [f"{iso2[i]} ({tech.measured_share[i]:.0%} measured)" for i in order[:limit]
-             if tech.measured_share[i] < 0.5]
+             if tech.measured_share[i] < 0.5 and population[i] > 0]
     if not worst:
         return []
     share = float((tech.measured_share * population).sum() / max(population.sum(), 1.0))

@@ -80,3 +80,27 @@ def write_profile(path: Path, rows: list[dict] | None = None) -> Path:
     table = pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)
     pq.write_table(table, path)
     return path
+
+
+def firm_toml(name: str, home: str, **strategy: str) -> str:
+    """A [[firms]] table; `strategy` values are TOML snippets, e.g. entry_rule='"uppsala"'."""
+    lines = [
+        "[[firms]]", f'name = "{name}"', f'home = "{home}"', "cash_usd = 5e9",
+        "talent = { researchers = 300, engineers = 1000 }", "[firms.strategy]",
+    ]
+    lines += [f"{key} = {value}" for key, value in strategy.items()]
+    return "\n".join(lines) + "\n"
+
+
+def scenario_file(tmp_path: Path, markets: list[str], firms: list[str], months: int = 24,
+                  parameters: str = "", extra: str = "", profile: Path | None = None) -> Path:
+    """Write a scenario TOML (with a realistic test profile next to it) and return its path."""
+    profile = profile or write_profile(tmp_path / "profile.parquet")
+    text = (
+        f'name = "test"\nseed = 3\nmonths = {months}\nmarkets = {markets!r}\n'.replace("'", '"')
+        + f'technology_profile = "{profile}"\n{extra}\n[parameters]\n{parameters}\n'
+        + "\n".join(firms)
+    )
+    path = tmp_path / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

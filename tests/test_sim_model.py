@@ -1,0 +1,140 @@
+"""Credibility checks of the strategy model: determinism, theory, conservation."""
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from scipy.stats import spearmanr
+from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
+
+from simulator.model import STREAMS, StrategyModel
+from simulator.run import load_scenario, run_scenario
+from simulator.run_report import write_report
+
+TWO_FIRMS = [
+    firm_toml("Alpha", "US", entry_rule='"gravity"', entries_per_year="12"),
+    firm_toml("Beta", "FR", entry_rule='"uppsala"', entries_per_year="12",
+              localise='[{ region = "eu", start_month = 2 }]',
+              hiring='{ countries = ["eu"], target_researchers = 400, target_engineers = 1200 }'),
+]
+MARKETS = ["eu", "US", "GB", "CA", "JP", "BR", "IN"]
+
+
+@pytest.fixture(scope="module")
+def two_firms(tmp_path_factory):
+    return scenario_file(tmp_path_factory.mktemp("two"), MARKETS, TWO_FIRMS, months=36)
+
+
+def test_same_seed_same_parquet_and_other_seeds_differ(two_firms, tmp_path):
+    scenario = load_scenario(two_firms)
+    for name in ("a", "b"):
+        write_report(run_scenario(scenario, seed=5), tmp_path / name)
+    other = run_scenario(scenario, seed=6)
+    first = pq.read_table(tmp_path / "a" / "timeseries.parquet")
+    assert first.equals(pq.read_table(tmp_path / "b" / "timeseries.parquet"))
+    assert pq.read_table(tmp_path / "a" / "runs.parquet").equals(
+        pq.read_table(tmp_path / "b" / "runs.parquet"))
+    assert not np.array_equal(first["users"].to_numpy(), other.timeseries["users"].to_numpy())
+
+
+def test_streams_are_independent_of_each_other(two_firms):
+    scenario = load_scenario(two_firms)
+    one, two = StrategyModel(scenario, seed=1), StrategyModel(scenario, seed=1)
+    two.streams["talent"].normal(size=1000)  # draws on one stream leave the others alone
+    assert one.streams["demand"].random() == two.streams["demand"].random()
+    assert len(set(STREAMS)) == len(STREAMS) == len(one.streams)
+
+
+def test_users_shares_and_cash_flows_are_conserved(two_firms):
+    result = run_scenario(load_scenario(two_firms), seed=2)
+    df = result.timeseries.to_pandas()
+    model = StrategyModel(load_scenario(two_firms), seed=2)
+    addressable = dict(zip(model.geo.iso2, model.addressable, strict=True))
+    per_country = df.groupby(["month", "country"]).agg(users=("users", "sum"),
+                                                        share=("share", "sum"))
+    limit = per_country.index.get_level_values("country").map(addressable)
+    assert (per_country.users <= limit * (1 + 1e-9)).all()
+    assert (per_country.share <= 1 + 1e-9).all() and (df.share >= 0).all()
+    flows = df.assign(net=df.revenue - df.serving_cost - df.salaries - df.localisation_spend
+                      - df.compliance_spend - df.commitment_spend)
+    by_firm = flows.groupby(["firm", "month"]).agg(net=("net", "sum"), cash=("cash", "first"))
+    for firm, cash in (("Alpha", 5e9), ("Beta", 5e9)):
+        series = by_firm.loc[firm]
+        expected = cash + series.net.cumsum()
+        assert np.allclose(series.cash, expected, rtol=1e-9, atol=1.0)
+
+
+def test_lower_token_premium_lowers_serving_cost_and_raises_margin(tmp_path):
+    firm = firm_toml("Solo", "DE")
+    costs, margins = [], []
+    for name, premium in (("high", 1.6), ("low", 1.1)):
+        profile = write_profile(tmp_path / f"{name}.parquet", profile_rows({"de": premium}))
+        folder = tmp_path / name
+        folder.mkdir()
+        path = scenario_file(folder, ["DE"], [firm], months=24, profile=profile)
+        df = run_scenario(load_scenario(path), seed=1).timeseries.to_pandas()
+        home = df[df.country == "DE"]
+        costs.append(home.serving_cost.sum())
+        margins.append((home.revenue.sum() - home.serving_cost.sum()) / home.revenue.sum())
+    # German is about half of Germany's language weight (CLDR counts English speakers too).
+    assert costs[1] < costs[0] * 0.95
+    assert margins[1] > margins[0]
+
+
+def test_localising_a_region_raises_share_there(tmp_path):
+    same = dict(entry_rule='"explicit"', entry_order='["DE", "FR", "IT"]')
+    firms = [firm_toml("Local", "US", localise='[{ region = "eu", start_month = 0 }]', **same),
+             firm_toml("Global", "US", **same)]
+    path = scenario_file(tmp_path, ["DE", "FR", "IT"], firms, months=36)
+    df = run_scenario(load_scenario(path), seed=4).timeseries.to_pandas()
+    last = df[df.month == 36].groupby("firm").users.sum()
+    assert last["Local"] > 1.5 * last["Global"]
+
+
+def _entry_month(df, firm, country):
+    rows = df[(df.firm == firm) & (df.country == country) & (df.commitment > 0)]
+    return int(rows.month.min()) if len(rows) else 10_000
+
+
+def test_raising_compliance_cost_delays_entry(tmp_path):
+    firm = firm_toml("Mover", "US", entry_rule='"uppsala"', entries_per_year="12")
+    markets = ["CA", "GB", "MX", "AU", "DE", "FR", "JP", "BR"]
+    months = []
+    for name, extra in (("base", ""), ("costly", "[regulation.GB]\ncompliance_cost_usd = 5e8\n")):
+        folder = tmp_path / name
+        folder.mkdir()
+        path = scenario_file(folder, markets, [firm], months=24, extra=extra)
+        df = run_scenario(load_scenario(path), seed=1).timeseries.to_pandas()
+        months.append(_entry_month(df, "Mover", "GB"))
+    assert months[1] > months[0]
+
+
+def test_uppsala_entry_order_follows_psychic_distance(tmp_path):
+    firm = firm_toml("Nordic", "SE", entry_rule='"uppsala"', entries_per_year="24")
+    path = scenario_file(tmp_path, ["global"], [firm], months=48)
+    scenario = load_scenario(path)
+    df = run_scenario(scenario, seed=1).timeseries.to_pandas()
+    model = StrategyModel(scenario, seed=1)
+    home = model.geo.index("SE")
+    entered = df[(df.commitment > 0) & (df.country != "SE")].groupby("country").month.min()
+    distance = [model.geo.distance[home, model.geo.index(c)] for c in entered.index]
+    assert len(entered) >= 40
+    rho = spearmanr(entered.to_numpy(), distance).statistic
+    assert rho > 0.6, rho
+
+
+def test_a_firm_out_of_cash_exits_its_markets(tmp_path):
+    broke = firm_toml("Broke", "DE").replace("cash_usd = 5e9", "cash_usd = 1e6")
+    path = scenario_file(tmp_path, ["DE", "AT"], [broke, firm_toml("Rich", "AT")], months=12)
+    result = run_scenario(load_scenario(path), seed=1)
+    firms = {row["firm"]: row for row in result.firms.to_pylist()}
+    assert firms["Broke"]["exit_month"] is not None and firms["Broke"]["users"] == 0
+    assert firms["Rich"]["exit_month"] is None and firms["Rich"]["users"] > 0
+
+
+def test_cancel_returns_the_months_done(two_firms):
+    seen = []
+    result = run_scenario(load_scenario(two_firms), seed=1,
+                          progress_callback=lambda done, total: seen.append((done, total)),
+                          cancel=lambda: len(seen) >= 5)
+    assert result.cancelled and result.months == 5
+    assert seen[-1] == (5, 36) and result.timeseries["month"].to_numpy().max() == 5
