@@ -1,0 +1,150 @@
+"""What `hub eval` and `hub bench` measure: a registered version or an export bundle.
+
+A target is a verified folder holding `model.onnx` (and `model.int8.onnx`),
+`tokenizer.json` and `config.json`, plus where its measurements go. A registry version
+(`--region R`) also has its PyTorch weights; a bundle (`--bundle DIR`) is matched to
+the registry version it was exported from by the sha256 of its `model.onnx`, so its
+figures land in that version's `metrics.parquet` too.
+
+Measurements are merged into `metrics.parquet`: a new row replaces an old one with the
+same model, language, metric, precision and device; every other row is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from hub import bundle, registry
+from hub.errors import InputError
+from hub.metrics import METRICS_SCHEMA, Metric, metrics_table
+from hub.names import check_name
+
+METRIC_KEY = ("model_id", "lang", "metric", "precision", "device")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A model to measure.
+
+    Attributes:
+        folder: Verified folder with the ONNX models, tokenizer.json and config.json.
+        config: The parsed config.json (region, model shape, languages, training facts).
+        model_id: `region/vN`, or `region/bundle` for a bundle the registry does not know.
+        version: The registry version (PyTorch weights, metrics destination), if known.
+        bundle_folder: The bundle folder to write metrics into (None for a registry
+            target or a bundle extracted from a tar into a temporary folder).
+    """
+
+    folder: Path
+    config: dict
+    model_id: str
+    version: registry.ModelVersion | None
+    bundle_folder: Path | None
+
+    @property
+    def region(self) -> str:
+        """The region the model was trained for."""
+        return self.config.get("region", "unknown")
+
+    @property
+    def languages(self) -> list[str]:
+        """The model's corpus languages."""
+        return list(self.config.get("languages", []))
+
+
+def open_target(
+    home, region: str | None, version: str | None, bundle_path: str | None, workdir: Path
+) -> Target:
+    """Resolve `--region R [--version N]` or `--bundle DIR|TAR` into a verified Target.
+
+    Raises:
+        InputError: both or neither given, an unknown region or version, a bundle that
+            fails verification, or a version that was never exported.
+    """
+    import json
+
+    if (region is None) == (bundle_path is None):
+        raise InputError("give exactly one of --region or --bundle")
+    if bundle_path is not None:
+        path = Path(bundle_path)
+        folder = bundle.open_bundle(path, workdir)
+        config = json.loads((folder / bundle.CONFIG).read_text(encoding="utf-8"))
+        found = _registered_twin(home, config.get("region"), folder)
+        model_id = found.model_id if found else f"{config.get('region', 'unknown')}/bundle"
+        return Target(folder, config, model_id, found, folder if path.is_dir() else None)
+    if version is not None:
+        check_name("version", version)
+    found = registry.check(registry.resolve(home, region, version))
+    if not found.file(bundle.MODEL_FP32).is_file():
+        raise InputError(
+            f"{found.model_id} has no {bundle.MODEL_FP32}: run `hub export --region {region}` first"
+        )
+    return Target(found.path, found.config(), found.model_id, found, None)
+
+
+def _registered_twin(home, region: str | None, folder: Path) -> registry.ModelVersion | None:
+    # The version this bundle was exported from: the same model.onnx bytes.
+    if not region:
+        return None
+    try:
+        candidates = registry.versions(home, check_name("region", region))
+    except InputError:
+        return None
+    wanted = bundle.read_manifest(folder)["files"].get(bundle.MODEL_FP32)
+    for candidate in reversed(candidates):
+        if candidate.manifest()["files"].get(bundle.MODEL_FP32) == wanted:
+            return candidate
+    return None
+
+
+def merge_metrics(existing: pa.Table | None, new_rows: list[Metric]) -> pa.Table:
+    """Existing rows minus those the new rows replace, then the new rows (METRICS_SCHEMA)."""
+    new = metrics_table(new_rows)
+    if existing is None or existing.num_rows == 0:
+        return new
+    existing = existing.select(METRICS_SCHEMA.names).cast(METRICS_SCHEMA)
+    replaced = {tuple(row[k] for k in METRIC_KEY) for row in new.select(METRIC_KEY).to_pylist()}
+    keep = [
+        tuple(row[k] for k in METRIC_KEY) not in replaced
+        for row in existing.select(METRIC_KEY).to_pylist()
+    ]
+    return pa.concat_tables([existing.filter(pa.array(keep, pa.bool_())), new])
+
+
+def _read_metrics(path: Path) -> pa.Table | None:
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return None
+    try:
+        return pq.read_table(path)
+    except Exception as error:  # noqa: BLE001 - pyarrow raises several types
+        raise InputError(f"{path}: unreadable metrics file ({error})") from None
+
+
+def save_metrics(target: Target, rows: list[Metric]) -> list[Path]:
+    """Merge `rows` into the registry version's and the bundle's metrics.parquet.
+
+    The registry copy goes through `registry.attach` (atomic, hash recorded); in a
+    bundle folder the file is replaced atomically and the bundle manifest rewritten.
+
+    Returns:
+        The files written (empty when the target is a bundle tar the registry lacks).
+    """
+    from hub.atomic import write_parquet
+
+    written = []
+    if target.version is not None:
+        merged = merge_metrics(_read_metrics(target.version.file(bundle.METRICS)), rows)
+        written.append(
+            registry.attach(target.version, bundle.METRICS, lambda tmp: write_parquet(merged, tmp))
+        )
+    if target.bundle_folder is not None:
+        path = target.bundle_folder / bundle.METRICS
+        write_parquet(merge_metrics(_read_metrics(path), rows), path)
+        bundle.write_manifest(target.bundle_folder)
+        written.append(path)
+    return written
