@@ -9,6 +9,8 @@ from hub.lazy_group import LazyGroup
 # One line per subcommand: name -> "module:click command". Keep modules light at import.
 COMMANDS: dict[str, str] = {
     "regions": "hub.regions_cli:regions",
+    "batch": "simulator.batch_cli:batch",
+    "report": "simulator.report_cli:report",
     "run": "simulator.run_cli:run",
 }
 

@@ -1,0 +1,177 @@
+"""What a batch folder says: KPI distributions, best strategies, sensitivity, scenario discovery.
+
+All figures are about the sweep's focus firm (metadata `focus_firm`), across the runs that
+finished with status ok:
+
+- `kpi_distributions`: per strategy, the 10th percentile, median and 90th percentile of its
+  final users, share, total revenue and cash across seeds and design points.
+- `best_by_region`: per region, the strategy with the highest median final share of the
+  region's users (DuckDB over the timeseries shards).
+- `over_time`: per strategy and month, percentiles of the firm's revenue and share of users.
+- `sobol_indices`: first and total order Sobol' indices of each KPI to each parameter
+  (`SALib.analyze.sobol`, KPI averaged over the seeds of a design point); Sobol designs only.
+- `discover`: scenario discovery with PRIM (`simulator.prim`): the parameter ranges in which
+  a strategy wins (has the best KPI of all strategies on the same point and seed) or fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulator.batch_store import METADATA, read_json, read_table
+from simulator.prim import PrimBox, peel
+
+KPIS = ("users", "share", "revenue_total", "cash")
+PERCENTILES = (0.1, 0.5, 0.9)
+
+
+class Batch:
+    """A batch folder's metadata and its finished runs, read once."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.metadata = read_json(self.folder / METADATA)
+        if self.metadata is None:
+            from hub.errors import InputError
+
+            raise InputError(f"{self.folder}: not a batch folder (no {METADATA}); "
+                             "expected the --out folder of `simulator batch`")
+        runs = read_table(self.folder, "runs")
+        self.runs = runs.to_pandas() if runs.num_columns else pd.DataFrame(
+            columns=["run_id", "strategy", "status", *KPIS])
+        self.ok = self.runs[self.runs["status"] == "ok"]
+
+    @property
+    def parameters(self) -> list[str]:
+        """Names of the uncertain parameters, in design column order."""
+        return list(self.metadata["parameters"])
+
+    @property
+    def strategies(self) -> list[str]:
+        """Strategy variant names, in the sweep file's order."""
+        return list(self.metadata["variants"])
+
+    def timeseries_glob(self) -> str:
+        """The DuckDB glob of the timeseries shards."""
+        return str(self.folder / "timeseries" / "*.parquet")
+
+
+def kpi_distributions(batch: Batch) -> pd.DataFrame:
+    """Rows (strategy, kpi) with runs, p10, median and p90 across finished runs."""
+    rows = []
+    for strategy in batch.strategies:
+        runs = batch.ok[batch.ok["strategy"] == strategy]
+        failed = int(((batch.runs["strategy"] == strategy) & (batch.runs["status"] != "ok")).sum())
+        for kpi in KPIS:
+            values = runs[kpi].astype(float).to_numpy()
+            q = np.quantile(values, PERCENTILES) if values.size else [np.nan] * 3
+            rows.append({"strategy": strategy, "kpi": kpi, "runs": int(values.size),
+                         "failed": failed, "p10": q[0], "median": q[1], "p90": q[2]})
+    return pd.DataFrame(rows)
+
+
+def _query(batch: Batch, sql: str) -> pd.DataFrame:
+    import duckdb
+
+    if batch.ok.empty or not any((batch.folder / "timeseries").glob("*.parquet")):
+        return pd.DataFrame()
+    with duckdb.connect() as con:
+        con.register("runs", batch.ok[["run_id", "strategy"]])
+        con.execute("SET threads TO 2")
+        return con.execute(sql.format(ts=batch.timeseries_glob()),
+                           {"firm": batch.metadata["focus_firm"]}).df()
+
+
+def best_by_region(batch: Batch) -> pd.DataFrame:
+    """Per region: the strategy with the highest median final share, its share and revenue."""
+    per_run = _query(batch, """
+        WITH last AS (SELECT run_id, max(month) AS month FROM '{ts}' GROUP BY run_id)
+        SELECT r.strategy, t.run_id, t.region,
+               coalesce(sum(t.users) FILTER (WHERE t.firm = $firm), 0)
+                 / nullif(sum(t.users), 0) AS share,
+               coalesce(sum(t.revenue) FILTER (WHERE t.firm = $firm), 0) AS revenue
+        FROM '{ts}' t JOIN last USING (run_id, month) JOIN runs r USING (run_id)
+        GROUP BY ALL""")
+    if per_run.empty:
+        return per_run
+    medians = (per_run.groupby(["region", "strategy"], as_index=False)
+               .agg(share=("share", "median"), revenue=("revenue", "median"),
+                    runs=("run_id", "count")))
+    best = medians.sort_values(["region", "share", "strategy"], ascending=[True, False, True])
+    best = best.groupby("region", as_index=False).head(1)
+    second = medians.groupby("region")["share"].apply(
+        lambda s: s.nlargest(2).iloc[-1] if len(s) > 1 else np.nan).rename("runner_up_share")
+    return best.merge(second.reset_index(), on="region").reset_index(drop=True)
+
+
+def over_time(batch: Batch) -> pd.DataFrame:
+    """Per strategy and month: p10, median, p90 of the firm's revenue and share of users."""
+    return _query(batch, """
+        WITH per_run AS (
+          SELECT r.strategy, t.run_id, t.month,
+                 coalesce(sum(t.revenue) FILTER (WHERE t.firm = $firm), 0) AS revenue,
+                 coalesce(sum(t.users) FILTER (WHERE t.firm = $firm), 0)
+                   / nullif(sum(t.users), 0) AS share
+          FROM '{ts}' t JOIN runs r USING (run_id) GROUP BY ALL)
+        SELECT strategy, month,
+               quantile_cont(revenue, 0.1) AS revenue_p10, median(revenue) AS revenue_median,
+               quantile_cont(revenue, 0.9) AS revenue_p90,
+               quantile_cont(share, 0.1) AS share_p10, median(share) AS share_median,
+               quantile_cont(share, 0.9) AS share_p90
+        FROM per_run GROUP BY strategy, month ORDER BY strategy, month""")
+
+
+def sobol_indices(batch: Batch) -> pd.DataFrame:
+    """Rows (strategy, kpi, parameter, S1, S1_conf, ST, ST_conf); empty unless a Sobol design."""
+    from SALib.analyze import sobol
+
+    from simulator.design import salib_problem
+
+    design = batch.metadata["design"]
+    if design["kind"] != "sobol" or not batch.parameters:
+        return pd.DataFrame()
+    problem = salib_problem({k: tuple(v) for k, v in batch.metadata["parameters"].items()})
+    rows = []
+    for strategy in batch.strategies:
+        runs = batch.runs[batch.runs["strategy"] == strategy]
+        means = runs.groupby("point")[list(KPIS)].mean()
+        if len(means) != batch.metadata["points"] or runs["status"].ne("ok").any():
+            continue  # Saltelli's estimator needs every point of the design
+        for kpi in KPIS:
+            y = means[kpi].sort_index().to_numpy(dtype=float)
+            if np.allclose(y, y[0]):
+                continue  # a constant KPI has no variance to apportion
+            result = sobol.analyze(problem, y, calc_second_order=design["second_order"],
+                                   seed=batch.metadata["seed"])
+            for i, name in enumerate(problem["names"]):
+                rows.append({"strategy": strategy, "kpi": kpi, "parameter": name,
+                             "S1": result["S1"][i], "S1_conf": result["S1_conf"][i],
+                             "ST": result["ST"][i], "ST_conf": result["ST_conf"][i]})
+    return pd.DataFrame(rows)
+
+
+def wins(batch: Batch, strategy: str, kpi: str) -> pd.DataFrame:
+    """Per (point, replicate): parameter values and whether `strategy` had the best `kpi`."""
+    table = batch.ok.pivot_table(index=["point", "replicate"], columns="strategy", values=kpi)
+    table = table.dropna()
+    if strategy not in table.columns or table.empty:
+        return pd.DataFrame()
+    others = table.drop(columns=[strategy])
+    won = table[strategy] > (others.max(axis=1) if len(others.columns) else -np.inf)
+    values = batch.ok.drop_duplicates(["point", "replicate"]).set_index(["point", "replicate"])
+    frame = values.loc[table.index, batch.parameters].copy()
+    frame["wins"] = won.to_numpy()
+    return frame.reset_index()
+
+
+def discover(batch: Batch, strategy: str, kpi: str = "revenue_total") -> dict[str, PrimBox]:
+    """PRIM boxes where `strategy` wins and where it fails on `kpi` (empty if not computable)."""
+    frame = wins(batch, strategy, kpi)
+    if frame.empty or not batch.parameters or frame["wins"].nunique() < 2:
+        return {}
+    x = frame[batch.parameters].to_numpy(dtype=float)
+    y = frame["wins"].to_numpy(dtype=bool)
+    return {"wins": peel(x, y, batch.parameters), "fails": peel(x, ~y, batch.parameters)}

@@ -1,0 +1,108 @@
+"""The `simulator report` command: what a batch folder says, in the terminal or as HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rich_click as click
+
+
+def _number(value: float) -> str:
+    if value != value:  # NaN
+        return "-"
+    if abs(value) >= 1e5:
+        for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
+            if abs(value) >= size:
+                return f"{value / size:,.2f}{unit}"
+    return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"
+
+
+def _range(low: float, high: float) -> str:
+    return f"{_number(low)} .. {_number(high)}"
+
+
+@click.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML page with tables and charts.")
+@click.option("--strategy", help="Strategy for scenario discovery (default: the first).")
+@click.option("--kpi", type=click.Choice(["users", "share", "revenue_total", "cash"]),
+              default="revenue_total", show_default=True,
+              help="KPI that decides which strategy wins, for scenario discovery.")
+def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str) -> None:
+    """Summarise a batch folder: KPIs per strategy, best strategy per region, sensitivity.
+
+    Shows the median and 10th/90th percentiles of the focus firm's final KPIs per strategy,
+    the best strategy per region, Sobol' indices (Sobol designs) and PRIM scenario discovery.
+
+    Example: `simulator report sweeps/eu`, `simulator report sweeps/eu --html eu.html`
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from hub.errors import InputError
+    from simulator import analysis
+
+    batch = analysis.Batch(folder)
+    strategy = strategy or batch.strategies[0]
+    if strategy not in batch.strategies:
+        raise InputError(f"--strategy: expected one of {', '.join(batch.strategies)}, "
+                         f"got {strategy!r}")
+    meta = batch.metadata
+    console = Console()
+    failed = int((batch.runs["status"] != "ok").sum())
+    console.print(f"[bold]{meta['sweep']['name']}[/] ({meta['sweep']['path']}): "
+                  f"{len(batch.runs)}/{meta['runs']} runs finished, {failed} failed; "
+                  f"design {meta['design']['kind']}, {meta['points']} points x "
+                  f"{meta['seeds']} seeds; KPIs of {meta['focus_firm']}")
+    tables = {"kpis": analysis.kpi_distributions(batch), "regions": analysis.best_by_region(batch),
+              "sobol": analysis.sobol_indices(batch)}
+    boxes = analysis.discover(batch, strategy, kpi)
+
+    kpis = Table(title="Final KPIs per strategy: median [10th - 90th percentile]")
+    for column in ("strategy", *analysis.KPIS, "runs"):
+        kpis.add_column(column, justify="left" if column == "strategy" else "right")
+    for name, group in tables["kpis"].groupby("strategy", sort=False):
+        cells = [f"{_number(r.median)} [{_number(r.p10)} - {_number(r.p90)}]"
+                 for r in group.itertuples()]
+        kpis.add_row(name, *cells, str(group["runs"].iloc[0]))
+    console.print(kpis)
+
+    if not tables["regions"].empty:
+        regions = Table(title="Best strategy per region (median final share of the region's users)")
+        for column in ("region", "best strategy", "share", "runner-up share", "revenue/month"):
+            regions.add_column(column)
+        for r in tables["regions"].itertuples():
+            regions.add_row(r.region, r.strategy, f"{r.share:.1%}",
+                            "-" if r.runner_up_share != r.runner_up_share
+                            else f"{r.runner_up_share:.1%}", _number(r.revenue))
+        console.print(regions)
+
+    if not tables["sobol"].empty:
+        sobol = Table(title="Sobol' indices: first order S1 / total order ST (+- 95% conf.)")
+        for column in ("strategy", "kpi", "parameter", "S1", "ST"):
+            sobol.add_column(column, overflow="fold")
+        for r in tables["sobol"].itertuples():
+            sobol.add_row(r.strategy, r.kpi, r.parameter, f"{r.S1:.2f} +- {r.S1_conf:.2f}",
+                          f"{r.ST:.2f} +- {r.ST_conf:.2f}")
+        console.print(sobol)
+
+    if boxes:
+        prim = Table(title=f"Scenario discovery (PRIM): where {strategy} wins or fails on {kpi}")
+        for column in ("outcome", "parameter ranges", "coverage", "density", "base rate"):
+            prim.add_column(column)
+        for outcome, box in boxes.items():
+            ranges = "; ".join(f"{n} in {_range(*box.limits[n])}" for n in box.restricted)
+            prim.add_row(outcome, ranges or "(anywhere: no range stands out)",
+                         f"{box.coverage:.0%}", f"{box.density:.0%}", f"{box.base_density:.0%}")
+        console.print(prim)
+    elif batch.parameters:
+        console.print(f"scenario discovery: {strategy} wins on {kpi} everywhere or nowhere "
+                      "(or too few finished runs)")
+
+    if html_file is not None:
+        from hub.atomic import write_text
+        from simulator.html_report import render
+
+        write_text(html_file, render(batch, tables, boxes, strategy, kpi))
+        console.print(f"wrote {html_file}")
