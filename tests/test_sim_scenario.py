@@ -1,0 +1,130 @@
+"""Scenario files, profiles and the `simulator run` command: good input runs, bad input is told."""
+
+import os
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
+
+from hub.errors import InputError
+from simulator.recorder import TIMESERIES_SCHEMA
+from simulator.run import load_scenario, run_scenario
+from simulator.run_cli import run
+from simulator.scenario import Scenario, format_problems, parse_scenario
+
+BAD = """
+name = "bad"
+months = "ten"
+markets = ["eu", "XX"]
+colour = "blue"
+[parameters]
+bass_p_annual = -1
+[[firms]]
+name = "A"
+home = "ZZ"
+cash_usd = 1e9
+talent = { researchers = 1 }
+strategy = { entry_rule = "random" }
+"""
+
+
+def test_every_problem_is_listed_with_file_key_and_expectation():
+    with pytest.raises(InputError) as caught:
+        parse_scenario(BAD, "bad.toml")
+    lines = caught.value.message.splitlines()[1:]
+    keys = [line.split(": ")[1] for line in lines]
+    assert all(line.startswith("bad.toml: ") for line in lines)
+    assert sorted(keys) == sorted([
+        "months", "markets", "colour", "parameters.bass_p_annual", "firms[0].home",
+        "firms[0].talent.engineers", "firms[0].strategy.entry_rule"])
+    said = dict(zip(keys, lines, strict=True))
+    assert "expected a valid integer" in said["months"]
+    assert "'XX'" in said["markets"] and "expected a region" in said["markets"]
+    assert "unknown key; expected one of: name, description, seed" in said["colour"]
+    assert "expected greater than 0" in said["parameters.bass_p_annual"]
+    assert "missing" in said["firms[0].talent.engineers"]
+    assert "'uppsala', 'gravity' or 'explicit'" in said["firms[0].strategy.entry_rule"]
+
+
+def test_format_problems_is_reusable_on_a_validation_error():
+    with pytest.raises(ValidationError) as caught:
+        Scenario.model_validate({"name": "x", "markets": [], "firms": []})
+    lines = format_problems("s.toml", caught.value)
+    assert [line.split(": ")[:2] for line in lines] == [["s.toml", "markets"], ["s.toml", "firms"]]
+    assert all("at least 1 item" in line for line in lines)
+
+
+def test_not_toml_and_missing_files_are_input_errors(tmp_path):
+    with pytest.raises(InputError, match="not valid TOML"):
+        parse_scenario("name = ", "broken.toml")
+    with pytest.raises(InputError, match="scenario file not found"):
+        load_scenario(tmp_path / "none.toml")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(
+    st.sampled_from(["name", "months", "seed", "markets", "firms", "parameters", "extra"]),
+    st.one_of(st.integers(-5, 5), st.text(max_size=5), st.lists(st.text(max_size=3), max_size=2),
+              st.dictionaries(st.text(max_size=4), st.integers(), max_size=2)),
+    max_size=7))
+def test_any_document_is_either_valid_or_an_input_error(document):
+    import tomlkit
+
+    try:
+        parse_scenario(tomlkit.dumps(document), "any.toml")
+    except InputError as exc:
+        assert all(line.startswith("any.toml: ") for line in exc.message.splitlines()[1:])
+
+
+def test_profile_problems_are_named(tmp_path):
+    firm = firm_toml("A", "DE", localise='[{ region = "cis", start_month = 1 }]')
+    no_cis = [row for row in profile_rows() if row["region"] != "cis"]
+    profile = write_profile(tmp_path / "p.parquet", no_cis)
+    path = scenario_file(tmp_path, ["DE"], [firm], profile=profile)
+    with pytest.raises(InputError, match="no model for region.*cis"):
+        run_scenario(load_scenario(path), months=1)
+    no_global = [row for row in profile_rows() if row["region"] != "global"]
+    write_profile(profile, no_global)
+    with pytest.raises(InputError, match="no 'global' model"):
+        run_scenario(load_scenario(path), months=1)
+    profile.unlink()
+    with pytest.raises(InputError, match="technology profile not found"):
+        run_scenario(load_scenario(path), months=1)
+
+
+def test_uncovered_languages_are_reported(tmp_path):
+    only_english = [row for row in profile_rows() if row["lang"] == "en"]
+    profile = write_profile(tmp_path / "en.parquet", only_english)
+    path = scenario_file(tmp_path, ["JP", "US"], [firm_toml("A", "US")], profile=profile)
+    result = run_scenario(load_scenario(path), months=2)
+    assert any("JP (0% measured)" in note for note in result.notes)
+
+
+def test_run_command_writes_parquet_and_prints_the_summary(tmp_path):
+    path = scenario_file(tmp_path, ["DE", "FR"], [firm_toml("Solo", "DE")])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(run, [str(path), "--seed", "2", "--months", "6", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Solo" in result.output and "by region" in result.output
+    table = pq.read_table(out / "timeseries.parquet")
+    assert table.schema.equals(TIMESERIES_SCHEMA)
+    assert table["month"].to_numpy().max() == 6
+    assert pq.read_table(out / "runs.parquet")["seed"].to_pylist() == [2]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary leftovers
+
+
+def test_bad_scenario_exits_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "from simulator.cli import main; main()", "run", str(bad)],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "300"})
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"{bad}: firms[0].home: expected an ISO 3166" in done.stderr
