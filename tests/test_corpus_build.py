@@ -70,8 +70,8 @@ def test_build_skips_bad_files_and_records_everything(tmp_path, inputs):
     assert manifest["dropped"]["duplicate"] >= 1
     assert manifest["dropped"]["untranslated"] == 1  # "Same" -> "Same"
     assert manifest["dropped"]["wrong script"] == 1  # the Latin line of ja.txt
-    for name, digest in manifest["files"].items():
-        assert len(digest) == 64 and (home / "_corpus" / name).is_file()
+    for entry in manifest["files"].values():
+        assert len(entry["sha256"]) == 64 and (home / "_corpus" / entry["name"]).is_file()
 
     table = load_corpus(home)
     rows = set(zip(*(table[c].to_pylist() for c in ("lang", "text", "en")), strict=True))
@@ -106,12 +106,22 @@ def test_strict_makes_a_bad_file_an_error(tmp_path, inputs):
     assert not (home / "_corpus" / "manifest.json").exists()
 
 
+def test_rebuild_replaces_files_and_a_failed_one_keeps_the_corpus(tmp_path, inputs):
+    home = tmp_path / "home"
+    build(home, inputs)
+    before = load_corpus(home)
+    assert build(home, inputs).exit_code == 0
+    assert len(list((home / "_corpus").glob("*.parquet"))) == 3  # older build's files removed
+    assert build(home, inputs, "--strict").exit_code == 2
+    assert load_corpus(home).equals(before)
+
+
 def test_missing_or_changed_corpus(tmp_path, inputs):
     with pytest.raises(InputError, match="hub corpus build"):
         load_corpus(tmp_path / "nowhere")
     home = tmp_path / "home"
     build(home, inputs)
-    path = home / "_corpus" / "test.parquet"
+    path = home / "_corpus" / read_manifest(home)["files"]["test"]["name"]
     pq.write_table(pq.read_table(path).slice(0, 0), path)
     with pytest.raises(InputError, match="changed since the build"):
         load_corpus(home, split="test")

@@ -183,3 +183,12 @@ def test_added_files_by_extension_and_language(tmp_path):
 def _touch(path: Path) -> Path:
     path.write_text("x", encoding="utf-8")
     return path
+
+
+def test_catalog_with_a_date_header_babel_refuses_is_still_read(tmp_path):
+    odd = PO.replace(
+        '"Language: de\\n"', '"Language: de\\n"\n"PO-Revision-Date: 2003-02-11 SAST\\n"'
+    )
+    assert "SAST" in odd
+    path = write_po(tmp_path, "de", odd)
+    assert Row("de", "eine Datei", "one file") in list(read_catalog(path))

@@ -92,17 +92,25 @@ def stats(home, min_chars) -> None:
     from hub.corpus.store import read_manifest
 
     manifest = read_manifest(hub_home(home))
+    source_names = [source["name"] for source in manifest["sources"]]
     console = Console()
-    table = Table(title="corpus per language")
-    for column in ("lang", "rows", "chars", "train chars", "valid chars", "test chars"):
-        table.add_column(column, justify="left" if column == "lang" else "right")
+    table = Table(title="corpus per language (characters per split and per source)")
+    table.add_column("lang", no_wrap=True)
+    for column in ("rows", "chars", "train", "valid", "test", *source_names):
+        table.add_column(column, justify="right")
     big = 0
     for lang, counts in manifest["languages"].items():
         chars = sum(counts["chars"].values())
         big += chars >= 200_000
         if chars >= min_chars:
-            split_chars = [f"{counts['chars'].get(s, 0):,}" for s in ("train", "valid", "test")]
-            table.add_row(lang, f"{sum(counts['rows'].values()):,}", f"{chars:,}", *split_chars)
+            cells = [counts["chars"].get(s, 0) for s in ("train", "valid", "test")]
+            cells += [counts["source_chars"].get(name, 0) for name in source_names]
+            table.add_row(
+                lang,
+                f"{sum(counts['rows'].values()):,}",
+                f"{chars:,}",
+                *(f"{cell:,}" for cell in cells),
+            )
     console.print(table)
     sources = Table(title="sources")
     for column in ("source", "version", "inputs read", "inputs skipped"):

@@ -21,6 +21,7 @@ from hub.languages import normalize_lang
 
 DEFAULT_FOLDER = Path("/usr/share/locale")
 EXTENSIONS = (".po", ".mo")
+MAX_REASON = 200  # characters of a skip reason kept for the warning and the manifest
 
 
 def catalog_language(path: Path) -> str:
@@ -46,12 +47,36 @@ def _load(path: Path):
         data = path.read_bytes()
     except OSError as error:
         raise CorruptInput(f"unreadable: {error.strerror or error}") from None
-    try:
+
+    def parse(content: bytes):
         if path.suffix == ".mo":
-            return read_mo(io.BytesIO(data))
-        return read_po(io.BytesIO(data), abort_invalid=True)
+            return read_mo(io.BytesIO(content))
+        return read_po(io.BytesIO(content), abort_invalid=True)
+
+    try:
+        try:
+            return parse(data)
+        except ValueError:
+            # babel refuses date headers it cannot parse ('2003-02-11', '... SAST'); they are
+            # metadata only, so rename them (same length: MO offsets stay valid) and retry.
+            return parse(_without_date_headers(data))
     except Exception as error:  # noqa: BLE001 - babel raises many kinds on corrupt input
-        raise CorruptInput(f"corrupt {path.suffix[1:].upper()} catalog: {error!r}") from None
+        if isinstance(error, UnicodeDecodeError):  # its message would quote the whole string
+            error = f"text is not UTF-8 ({error.reason} at byte {error.start})"
+        reason = f"corrupt {path.suffix[1:].upper()} catalog: {error!r}"
+        raise CorruptInput(reason[:MAX_REASON]) from None
+
+
+_DATE_HEADERS = (
+    (b"POT-Creation-Date:", b"X-POT-Created-On:"),
+    (b"PO-Revision-Date:", b"X-PO-Revised-On:"),
+)
+
+
+def _without_date_headers(data: bytes) -> bytes:
+    for name, renamed in _DATE_HEADERS:
+        data = data.replace(name, renamed)
+    return data
 
 
 def read_catalog(path: Path, lang: str | None = None) -> Iterator[Row]:

@@ -1,15 +1,17 @@
 """Build the corpus from its sources and store it under `{home}/_corpus/`; load it back.
 
-On disk: one Parquet file per split (`train.parquet`, `valid.parquet`, `test.parquet`; columns
-lang, text, source, en, split; rows sorted by language) and `manifest.json` with the sources
-and their versions, rows and characters per language and split, skipped inputs with their
-reasons, dropped rows per reason and each file's sha256. Every file is written atomically and
-the manifest last, so a killed build leaves the previous corpus readable.
+On disk: one Parquet file per split and build (`train-{build}.parquet`, ...; columns lang,
+text, source, en, split; rows sorted by language) and `manifest.json` with the sources
+and their versions, rows and characters per language and split (and characters per source),
+skipped inputs with their reasons, dropped rows per reason and each file's name and sha256.
+Every file is written atomically under a name of its own build and the manifest last, so a
+killed build leaves the previous corpus whole; files of older builds go once the manifest is in.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -94,11 +96,12 @@ def _store(home: Path, columns: dict, sources: list, skipped: list, dropped: dic
     table = pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
     table = table.sort_by([("lang", "ascending"), ("split", "ascending")])
     folder = corpus_dir(home)
+    build = secrets.token_hex(4)
     files = {}
     for split in SPLITS:
-        path = folder / f"{split}.parquet"
+        path = folder / f"{split}-{build}.parquet"
         write_parquet(table.filter(pc.equal(table["split"], split)), path)
-        files[path.name] = sha256_file(path)
+        files[split] = {"name": path.name, "sha256": sha256_file(path)}
     manifest = {
         "format": 1,
         "built_at": now_iso(),
@@ -110,6 +113,10 @@ def _store(home: Path, columns: dict, sources: list, skipped: list, dropped: dic
         "files": files,
     }
     write_text(folder / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
+    current = {entry["name"] for entry in files.values()}
+    for old in folder.glob("*.parquet"):
+        if old.name not in current:
+            old.unlink()
     return manifest
 
 
@@ -117,12 +124,13 @@ def _counts(table) -> dict:
     import pyarrow.compute as pc
 
     chars = pc.utf8_length(table["text"])
-    grouped = table.select(["lang", "split"]).append_column("chars", chars)
-    stats = grouped.group_by(["lang", "split"]).aggregate([("chars", "sum"), ("chars", "count")])
-    counts: dict[str, dict] = defaultdict(lambda: {"rows": {}, "chars": {}})
-    for rec in stats.to_pylist():
-        counts[rec["lang"]]["rows"][rec["split"]] = rec["chars_count"]
-        counts[rec["lang"]]["chars"][rec["split"]] = rec["chars_sum"]
+    grouped = table.select(["lang", "split", "source"]).append_column("chars", chars)
+    counts: dict[str, dict] = defaultdict(lambda: {"rows": {}, "chars": {}, "source_chars": {}})
+    for key, field in (("split", "chars"), ("split", "rows"), ("source", "source_chars")):
+        stats = grouped.group_by(["lang", key]).aggregate([("chars", "sum"), ("chars", "count")])
+        value = "chars_count" if field == "rows" else "chars_sum"
+        for rec in stats.to_pylist():
+            counts[rec["lang"]][field][rec[key]] = rec[value]
     return dict(sorted(counts.items()))
 
 
@@ -163,8 +171,9 @@ def load_corpus(home: Path, langs: Iterable[str] | None = None, split: str | Non
     wanted = None if langs is None else sorted(set(langs))
     tables = []
     for name in SPLITS if split is None else (split,):
-        path = corpus_dir(home) / f"{name}.parquet"
-        if not path.is_file() or sha256_file(path) != manifest["files"].get(path.name):
+        entry = manifest["files"].get(name, {})
+        path = corpus_dir(home) / entry.get("name", f"{name}.parquet")
+        if not path.is_file() or sha256_file(path) != entry.get("sha256"):
             raise InputError(
                 f"{path}: missing or changed since the build; run `hub corpus build`"
             ) from None
