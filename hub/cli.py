@@ -18,6 +18,9 @@ COMMANDS: dict[str, str] = {
     "show": "hub.registry_cli:show",
     "verify": "hub.registry_cli:verify",
     "rm": "hub.registry_cli:rm",
+    "eval": "hub.eval_cli:eval_command",
+    "bench": "hub.bench_cli:bench",
+    "profile": "hub.profile_cli:profile",
 }
 
 

@@ -60,6 +60,9 @@ class LanguageSample:
 
     texts: list[str] = field(default_factory=list)
     parallel: list[tuple[str, str]] = field(default_factory=list)  # (English, translation)
+    # Every test row, for the tokenizer figures (cheap: no model involved).
+    all_texts: list[str] = field(default_factory=list)
+    all_parallel: list[tuple[str, str]] = field(default_factory=list)
 
 
 def per_language_cap(limit: int, total: int, n_langs: int) -> int:
@@ -73,6 +76,9 @@ def _stable_key(text: str) -> bytes:
 
 def test_sample(home, langs: list[str], max_rows: int, max_parallel: int) -> dict:
     """Per language, up to `max_rows` test texts and `max_parallel` (English, text) pairs.
+
+    Each LanguageSample also carries all of the language's test rows (`all_texts`,
+    `all_parallel`) for the tokenizer figures.
 
     Raises:
         InputError: no corpus (naming `hub corpus build`).
@@ -89,7 +95,8 @@ def test_sample(home, langs: list[str], max_rows: int, max_parallel: int) -> dic
         rows.sort(key=lambda row: _stable_key(row[0]))
         pairs = [(en, text) for text, en in rows if en and lang != "en"]
         if rows:
-            samples[lang] = LanguageSample([t for t, _ in rows[:max_rows]], pairs[:max_parallel])
+            texts = [text for text, _ in rows]
+            samples[lang] = LanguageSample(texts[:max_rows], pairs[:max_parallel], texts, pairs)
     return samples
 
 
@@ -159,11 +166,30 @@ def scoring_rows_by_lang(tokenizer, samples: dict, special: dict, context_length
     return rows
 
 
+def tokenizer_figures(tokenizer, samples: dict) -> dict[str, dict[str, tuple[float, str]]]:
+    """Per language, tokens per character and (with parallel rows) the token premium vs English.
+
+    Both are computed on all of the language's test rows, so `hub eval` and `hub bench`
+    agree whatever their caps.
+    """
+    from hub.tokenizer import token_premium, tokens_per_char
+
+    figures = {}
+    for lang, sample in samples.items():
+        found = {"tokens_per_char": (tokens_per_char(tokenizer, sample.all_texts), "tokens/char")}
+        if sample.all_parallel:
+            found["token_premium_vs_en"] = (token_premium(tokenizer, sample.all_parallel), "ratio")
+        figures[lang] = found
+    return figures
+
+
 def evaluate(target, home, settings: EvalSettings, progress: Progress | None = None):
     """Measure a Target (`hub.measure_target`) per language; returns (Metric rows, facts).
 
     Facts: `torch_ort_worst` (largest relative PyTorch/onnxruntime difference, None
-    without weights), `rows` and `chrf_rows` (per-language caps used).
+    without weights), `rows` and `chrf_rows` (per-language caps used), `scored_bytes`
+    (per language, the bytes both the model and the compressors were scored on) and
+    `samples` (the LanguageSample of each language).
 
     Raises:
         InputError: the corpus lacks test rows for every language of the model.
@@ -172,7 +198,6 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     from hub import bundle
     from hub.compressor import compressor_baseline, scored_bytes
     from hub.runtime import Generator
-    from hub.tokenizer import token_premium, tokens_per_char
     from hub.translation_eval import chrf_by_lang
 
     step = progress or (lambda message: None)
@@ -226,6 +251,8 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     for lang in rows:
         sample = samples[lang]
         baseline = compressor_baseline(sample.texts)
+        # Same bytes as the model's score, or the comparison means nothing.
+        assert baseline.original_bytes == n_bytes[lang], (lang, baseline, n_bytes[lang])
         add(
             lang,
             "compressor_bits_per_byte",
@@ -233,20 +260,15 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
             f"bits/byte ({baseline.name})",
             "n/a",
         )
-        add(lang, "tokens_per_char", tokens_per_char(tokenizer, sample.texts), "tokens/char", "n/a")
-        if sample.parallel:
-            add(
-                lang,
-                "token_premium_vs_en",
-                token_premium(tokenizer, sample.parallel),
-                "ratio",
-                "n/a",
-            )
+    for lang, figures in tokenizer_figures(tokenizer, samples).items():
+        for metric, (value, unit) in figures.items():
+            add(lang, metric, value, unit, "n/a")
     for precision, generator in generators.items():
         step(f"translating held-out parallel rows, {precision}")
         for lang, score in chrf_by_lang(generator, samples, context, settings.batch_size).items():
             add(lang, "chrf", score, "chrF", precision)
-    return metrics, {"torch_ort_worst": worst, "rows": rows_cap, "chrf_rows": chrf_cap}
+    facts = {"torch_ort_worst": worst, "rows": rows_cap, "chrf_rows": chrf_cap}
+    return metrics, {**facts, "scored_bytes": n_bytes, "samples": samples}
 
 
 def _check_torch(target, rows, n_bytes, ort_fp32, special, settings, add) -> float:

@@ -199,10 +199,12 @@ class Generator:
         sampling: Sampling | None = None,
         seed: int | None = None,
         on_step: Callable[[np.ndarray], None] | None = None,
+        stop_at_eos: bool = True,
     ) -> list[list[int]]:
         """Generate token ids for left-padded prompts; each row stops at its end of sequence.
 
         `on_step` receives the tokens chosen at each step (-1 for rows already done).
+        `stop_at_eos=False` always generates `max_new_tokens` (benchmarks need fixed work).
         """
         sampling = sampling or Sampling()
         if not prompt_ids or any(len(p) == 0 for p in prompt_ids):
@@ -236,7 +238,8 @@ class Generator:
             out[:, step] = chosen
             if on_step is not None:
                 on_step(chosen)
-            done |= chosen == eos
+            if stop_at_eos:
+                done |= chosen == eos
             if done.all():
                 break
             for name, value in zip(self.past_names, outputs[1:], strict=True):
