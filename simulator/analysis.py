@@ -167,11 +167,25 @@ def wins(batch: Batch, strategy: str, kpi: str) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def discover(batch: Batch, strategy: str, kpi: str = "revenue_total") -> dict[str, PrimBox]:
-    """PRIM boxes where `strategy` wins and where it fails on `kpi` (empty if not computable)."""
+def discover(batch: Batch, strategy: str, kpi: str = "revenue_total",
+             worst_share: float = 0.25) -> dict[str, PrimBox]:
+    """PRIM boxes: where `strategy` wins, and where its `kpi` is in its worst quarter.
+
+    Winning is computed only where the strategy wins somewhere but not everywhere; the worst
+    quarter of its own runs is the classic outcome of interest of scenario discovery
+    (Bryant and Lempert 2010: the cases where a policy performs poorly).
+    """
+    boxes: dict[str, PrimBox] = {}
+    if not batch.parameters:
+        return boxes
     frame = wins(batch, strategy, kpi)
-    if frame.empty or not batch.parameters or frame["wins"].nunique() < 2:
-        return {}
-    x = frame[batch.parameters].to_numpy(dtype=float)
-    y = frame["wins"].to_numpy(dtype=bool)
-    return {"wins": peel(x, y, batch.parameters), "fails": peel(x, ~y, batch.parameters)}
+    if not frame.empty and frame["wins"].nunique() == 2:
+        x = frame[batch.parameters].to_numpy(dtype=float)
+        boxes["wins"] = peel(x, frame["wins"].to_numpy(dtype=bool), batch.parameters)
+    runs = batch.ok[batch.ok["strategy"] == strategy]
+    values = runs[kpi].to_numpy(dtype=float)
+    if values.size >= 4 and np.ptp(values) > 0:
+        worst = values <= np.quantile(values, worst_share)
+        boxes[f"worst {worst_share:.0%}"] = peel(runs[batch.parameters].to_numpy(dtype=float),
+                                                 worst, batch.parameters)
+    return boxes

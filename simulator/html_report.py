@@ -157,7 +157,7 @@ def render(batch: Batch, tables: dict[str, pd.DataFrame], boxes: dict[str, PrimB
                     for n in box.restricted) or "(anywhere)",
                  "coverage": box.coverage, "density": box.density, "base rate": box.base_density}
                 for outcome, box in boxes.items()]
-        html += [f"<h2>Scenario discovery (PRIM): where {escape(strategy)} wins or fails on "
+        html += [f"<h2>Scenario discovery (PRIM): where {escape(strategy)} wins or does worst on "
                  f"{escape(kpi)}</h2>", _table(pd.DataFrame(rows), {
                      "coverage": ".0%", "density": ".0%", "base rate": ".0%"})]
     html.append("</body></html>")

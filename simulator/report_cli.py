@@ -44,10 +44,11 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
     from simulator import analysis
 
     batch = analysis.Batch(folder)
-    strategy = strategy or batch.strategies[0]
-    if strategy not in batch.strategies:
+    if strategy is not None and strategy not in batch.strategies:
         raise InputError(f"--strategy: expected one of {', '.join(batch.strategies)}, "
                          f"got {strategy!r}")
+    strategy = strategy or batch.strategies[0]
+    boxes = analysis.discover(batch, strategy, kpi)
     meta = batch.metadata
     console = Console()
     failed = int((batch.runs["status"] != "ok").sum())
@@ -57,15 +58,13 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
                   f"{meta['seeds']} seeds; KPIs of {meta['focus_firm']}")
     tables = {"kpis": analysis.kpi_distributions(batch), "regions": analysis.best_by_region(batch),
               "sobol": analysis.sobol_indices(batch)}
-    boxes = analysis.discover(batch, strategy, kpi)
 
-    kpis = Table(title="Final KPIs per strategy: median [10th - 90th percentile]")
-    for column in ("strategy", *analysis.KPIS, "runs"):
-        kpis.add_column(column, justify="left" if column == "strategy" else "right")
-    for name, group in tables["kpis"].groupby("strategy", sort=False):
-        cells = [f"{_number(r.median)} [{_number(r.p10)} - {_number(r.p90)}]"
-                 for r in group.itertuples()]
-        kpis.add_row(name, *cells, str(group["runs"].iloc[0]))
+    kpis = Table(title="Final KPIs per strategy across seeds and design points")
+    for column in ("strategy", "kpi", "10th pct", "median", "90th pct", "runs"):
+        kpis.add_column(column, justify="left" if column in ("strategy", "kpi") else "right")
+    for r in tables["kpis"].itertuples():
+        kpis.add_row(r.strategy, r.kpi, _number(r.p10), _number(r.median), _number(r.p90),
+                     str(r.runs), end_section=r.kpi == analysis.KPIS[-1])
     console.print(kpis)
 
     if not tables["regions"].empty:
@@ -88,7 +87,8 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
         console.print(sobol)
 
     if boxes:
-        prim = Table(title=f"Scenario discovery (PRIM): where {strategy} wins or fails on {kpi}")
+        prim = Table(title=f"Scenario discovery (PRIM): where {strategy} wins or does worst "
+                           f"on {kpi}")
         for column in ("outcome", "parameter ranges", "coverage", "density", "base rate"):
             prim.add_column(column)
         for outcome, box in boxes.items():
@@ -97,8 +97,7 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
                          f"{box.coverage:.0%}", f"{box.density:.0%}", f"{box.base_density:.0%}")
         console.print(prim)
     elif batch.parameters:
-        console.print(f"scenario discovery: {strategy} wins on {kpi} everywhere or nowhere "
-                      "(or too few finished runs)")
+        console.print(f"scenario discovery: too few finished runs of {strategy} to find ranges")
 
     if html_file is not None:
         from hub.atomic import write_text
