@@ -8,6 +8,8 @@ like `iso2`, so the model's monthly step is vectorised over countries x firms.
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,8 +90,40 @@ def _neighbours(distance: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(masked, axis=1, kind="stable")[:, :k]
 
 
+def _geography_key(scenario: Scenario) -> str:
+    """What the geography depends on: places, regulation and the compliance parameters."""
+    firms = [(f.home, f.strategy.hiring.countries, f.strategy.entry_order, f.strategy.exclude,
+              [p.region for p in f.strategy.localise]) for f in scenario.firms]
+    params = {k: v for k, v in scenario.parameters.model_dump().items()
+              if k.startswith("compliance_") or k == "migration_neighbours"}
+    return json.dumps([scenario.markets, firms, params,
+                       scenario.model_dump(include={"regulation"})], sort_keys=True)
+
+
+_CACHE: OrderedDict[str, Geography] = OrderedDict()
+CACHE_SIZE = 8  # a sweep varies strategies over a few place sets; keep those warm
+
+
 def build_geography(scenario: Scenario) -> Geography:
-    """Arrays for every country the scenario's markets, homes and hiring places name."""
+    """Arrays for every country the scenario's markets, homes and hiring places name.
+
+    Runs of scenarios with the same places and regulation share one (read-only) geography.
+    """
+    key = _geography_key(scenario)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    geography = _build(scenario)
+    for value in vars(geography).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    _CACHE[key] = geography
+    if len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return geography
+
+
+def _build(scenario: Scenario) -> Geography:
     from simulator.curated_arrays import regulation_arrays, talent_arrays
     from simulator.world.cage import cage_matrices
     from simulator.world.countries import load_countries

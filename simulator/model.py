@@ -90,6 +90,10 @@ class StrategyModel(mesa.Model):
         self.salary = talent.salaries(geo.gdp_per_capita, p.reference_gdp_per_capita_usd,
                                       np.array([p.salary_researcher_usd, p.salary_engineer_usd]),
                                       p.salary_gdp_elasticity)
+        self.monthly_pay = self.salary[None, :, :] * (1.0 + self.premium)[:, None, None] / 12.0
+        self.migration_rates = talent.migration_rates(
+            self.salary, geo.openness, geo.neighbours, geo.distance, p.migration_rate_monthly,
+            p.migration_distance_decay)
         self.staff = np.zeros((n_firms, n, 2))
         for i, f in enumerate(firms):
             self.staff[i, self.home[i]] = (f.talent.researchers, f.talent.engineers)
@@ -251,11 +255,8 @@ class StrategyModel(mesa.Model):
         self.pool += leavers.sum(axis=0) - joiners.sum(axis=0)
         noise = np.exp(self.streams["talent"].normal(
             0.0, MIGRATION_NOISE_SD, (*geo.neighbours.shape, 2)))
-        self.pool += talent.migration(self.pool, self.salary, geo.openness, geo.neighbours,
-                                      geo.distance, p.migration_rate_monthly,
-                                      p.migration_distance_decay, noise)
-        pay = self.salary[None, :, :] * (1.0 + self.premium)[:, None, None]
-        self.ledger.flows["salaries"] += (self.staff * pay).sum(axis=2) / 12.0
+        self.pool += talent.migration(self.pool, self.migration_rates, geo.neighbours, noise)
+        self.ledger.flows["salaries"] += (self.staff * self.monthly_pay).sum(axis=2)
         self.knowledge = talent.knowledge_step(
             self.knowledge, self.staff, p.rd_productivity, p.rd_elasticity,
             p.engineer_research_weight, p.knowledge_obsolescence)

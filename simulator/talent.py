@@ -67,14 +67,23 @@ def attrition(staff: np.ndarray, premium: np.ndarray, rate: float, retention: fl
     return leavers, joiners
 
 
-def migration(pool: np.ndarray, pay: np.ndarray, openness: np.ndarray, neighbours: np.ndarray,
-              distance: np.ndarray, rate: float, decay: float, noise: np.ndarray) -> np.ndarray:
-    """Change in each pool from migration along the CAGE neighbour graph ([C, T])."""
+def migration_rates(pay: np.ndarray, openness: np.ndarray, neighbours: np.ndarray,
+                    distance: np.ndarray, rate: float, decay: float) -> np.ndarray:
+    """Monthly share of a pool moving from c to each CAGE neighbour k ([C, K, T]).
+
+    Pay and openness do not change within a run, so the model computes this once.
+    """
     appeal = np.log(pay) + np.log(np.maximum(openness, 1e-6))[:, None]  # [C, T]
-    rows = np.arange(pool.shape[0])[:, None]
+    rows = np.arange(pay.shape[0])[:, None]
     near = distance[rows, neighbours]  # [C, K]
     gain = np.maximum(appeal[neighbours] - appeal[:, None, :], 0.0)  # [C, K, T]
-    flow_rate = rate * np.exp(-decay * near)[:, :, None] * gain * noise
+    return rate * np.exp(-decay * near)[:, :, None] * gain
+
+
+def migration(pool: np.ndarray, rates: np.ndarray, neighbours: np.ndarray,
+              noise: np.ndarray) -> np.ndarray:
+    """Change in each pool from this month's migration along the CAGE graph ([C, T])."""
+    flow_rate = rates * noise
     out_rate = flow_rate.sum(axis=1)
     scale = np.where(out_rate > 1.0, 1.0 / np.maximum(out_rate, 1e-12), 1.0)  # never below 0
     flows = pool[:, None, :] * flow_rate * scale[:, None, :]  # [C, K, T] from c to k
