@@ -111,7 +111,12 @@ class StrategyApp(App[None]):
         await self.switch_mode(mode)
 
     async def action_run(self) -> None:
-        """Run the open scenario (from any screen)."""
+        """Run the open scenario (from any screen); one with problems stays in its form."""
+        draft = self.workspace.draft
+        if draft is None or draft.scenario is None:
+            self.notify(_("The scenario has problems; fix them on the Scenarios screen."),
+                        severity="error")
+            return
         await self.switch_mode("run")
         run_screen = self.screen
         if isinstance(run_screen, RunScreen):

@@ -7,10 +7,12 @@ screen rebuilds itself from the app's `Workspace`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Tab, Tabs
@@ -54,6 +56,18 @@ class NavTabs(Tabs):
                          active=f"nav-{active}")
 
 
+class ScreenBody(Vertical):
+    """The part of a main screen below the navigation; rebuilt when the language changes."""
+
+    def __init__(self, compose_body: Callable[[], ComposeResult]) -> None:
+        super().__init__(id="body")
+        self.compose_body = compose_body
+
+    def compose(self) -> ComposeResult:
+        """The screen's own widgets."""
+        yield from self.compose_body()
+
+
 class MainScreen(Screen):
     """Base class of the five main screens."""
 
@@ -72,7 +86,7 @@ class MainScreen(Screen):
         """Header, navigation, the screen's own body, footer."""
         yield Header(show_clock=False)
         yield NavTabs(self.MODE)
-        yield from self.compose_body()
+        yield ScreenBody(self.compose_body)
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
@@ -89,7 +103,11 @@ class MainScreen(Screen):
         translate_bindings(self)
         self.title = _("International strategy")
         self.sub_title = _(MODES[self.MODE])
-        await self.recompose()
+        body = self.query_one(ScreenBody)
+        await self.query_one(NavTabs).remove()
+        await self.mount(NavTabs(self.MODE), before=body)
+        await body.recompose()
+        self.refresh_bindings()
         self.after_recompose()
 
     def after_recompose(self) -> None:

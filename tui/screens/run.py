@@ -129,13 +129,11 @@ class RunScreen(MainScreen):
     def start_run(self) -> None:
         """Run the workspace's scenario, unless a run is going or the scenario has problems."""
         draft = self.strategy_app.workspace.draft
-        if any(w.group == "run" and w.is_running for w in self.workers):
+        if any(w.group == "run" and not w.is_finished for w in self.workers):
             self.notify(_("A run is already going; cancel it first."), severity="warning")
             return
         if draft is None or draft.scenario is None:
-            self.notify(_("The scenario has problems; fix them on the Scenarios screen."),
-                        severity="error")
-            return
+            return  # the app checks before it switches here
         scenario = draft.scenario
         self.rows, self.timeseries = [], pd.DataFrame()
         self.months, self.month = scenario.months, 0
@@ -204,7 +202,7 @@ class RunScreen(MainScreen):
 
     def action_cancel(self) -> None:
         """Cancel the running scenario."""
-        running = [w for w in self.workers if w.group == "run" and w.is_running]
+        running = [w for w in self.workers if w.group == "run" and not w.is_finished]
         for worker in running:
             worker.cancel()
         if not running:

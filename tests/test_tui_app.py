@@ -1,0 +1,274 @@
+"""The real app driven with Textual's Pilot: edit, validate, run, compare, quit.
+
+Waits are on the app's workers and message queue (`wait_for_complete`, `pause`), never a
+fixed sleep. The scenario is tiny (two firms, three markets, six months).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_support import SCENARIO, write_workspace
+from textual.widgets import DataTable, Input, Static
+
+from tui import i18n
+from tui.app import StrategyApp
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.too_small import TooSmallNotice
+from tui.screens.results import ResultsScreen
+from tui.screens.run import RunScreen
+from tui.screens.scenarios import ScenariosScreen
+
+SIZE = (100, 30)
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    i18n.set_locale("en")
+
+
+@pytest.fixture()
+def workspace(tmp_path) -> dict[str, Path]:
+    return write_workspace(tmp_path)
+
+
+def field_index(screen: ScenariosScreen, dotted: str) -> int:
+    return next(i for i, f in enumerate(screen.fields) if f.dotted == dotted)
+
+
+async def retype(pilot, screen: ScenariosScreen, dotted: str, text: str) -> int:
+    index = field_index(screen, dotted)
+    field = screen.query_one(f"#field-{index}", Input)
+    field.focus()
+    await pilot.press("ctrl+a", "ctrl+k", *list(text))
+    await pilot.pause()
+    return index
+
+
+def problem_text(screen: ScenariosScreen, index: int) -> str:
+    return str(screen.query_one(f"#problem-{index}", Static).render())
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_edit_validate_run_compare_quit(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ScenariosScreen)
+        assert app.workspace.draft.problems == []
+
+        # An invalid value: the simulator's own message appears under the field.
+        months = await retype(pilot, screen, "months", "soon")
+        assert "months" in app.workspace.draft.problems[0]
+        assert "expected a valid integer" in problem_text(screen, months)
+        assert screen.query_one(f"#field-{months}", Input).has_class("-invalid")
+        await pilot.press("f5")  # refused while the scenario has problems
+        await settle(app, pilot)
+        assert not list(app.workspace.reports_dir.glob("*"))
+
+        # Fixed: the message goes away and the run key runs it.
+        await retype(pilot, app.screen, "months", "4")
+        assert problem_text(app.screen, months) == ""
+        await pilot.press("f5")
+        await settle(app, pilot)
+        run_screen = app.screen
+        assert isinstance(run_screen, RunScreen)
+        assert run_screen.month == run_screen.months == 4
+        assert "Done" in run_screen.status_text
+        first = app.workspace.report_path
+        assert (first / "timeseries.parquet").is_file() and (first / "runs.parquet").is_file()
+
+        # A second run with another seed, then compare the two.
+        await pilot.press("1")
+        await settle(app, pilot)
+        await retype(pilot, app.screen, "seed", "8")
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert app.workspace.report_path != first
+        await pilot.press("3")
+        await settle(app, pilot)
+        results = app.screen
+        assert isinstance(results, ResultsScreen)
+        assert len(results.choices) == 2
+        kpis = results.query_one("#results-kpis", DataTable)
+        assert kpis.row_count == 2 * 4  # two firms x users, share, revenue, cash
+        changes = [kpis.get_row_at(i)[4] for i in range(kpis.row_count)]
+        assert any(change not in ("+0", "+0.0%", "+$0") for change in changes), changes
+
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+async def test_save_keeps_comments_and_shipped_files_are_not_overwritten(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await retype(pilot, app.screen, "months", "5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    text = workspace["scenario"].read_text(encoding="utf-8")
+    assert "months = 5  # short, so a run takes a moment" in text
+    assert text.startswith("# A tiny scenario for the TUI tests")
+    assert text.replace("months = 5", "months = 6") == SCENARIO
+
+
+async def test_cancel_stops_the_run_and_writes_nothing(workspace):
+    long_run = workspace["user_dir"] / "long.toml"
+    long_run.write_text(SCENARIO.replace("months = 6", "months = 600"), encoding="utf-8")
+    app = StrategyApp(locale="en", **{**workspace, "scenario": long_run})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "c")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert "Cancelled" in screen.status_text
+        assert screen.month < 600
+        assert not workspace["reports_dir"].exists() or not any(workspace["reports_dir"].iterdir())
+
+
+async def test_broken_files_are_reported_not_crashed_on(workspace):
+    (workspace["user_dir"] / "broken.toml").write_text("name = [unclosed\n", encoding="utf-8")
+    (workspace["user_dir"] / "typo.toml").write_text(
+        SCENARIO.replace("seed = 7", "sede = 7"), encoding="utf-8")
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        ids = {path.name: option for option, path in screen.file_paths.items()}
+        files = screen.query_one("#scenario-files")
+        files.highlighted = files.get_option_index(ids["broken.toml"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("not valid TOML" in n.message for n in app._notifications)
+        assert app.workspace.draft.path == workspace["scenario"]  # still the open one
+        files.highlighted = files.get_option_index(ids["typo.toml"])
+        await pilot.press("enter")
+        await pilot.pause()
+        problems = app.workspace.draft.problems
+        assert problems == [f"{workspace['user_dir'] / 'typo.toml'}: sede: unknown key; expected "
+                            "one of: " + problems[0].split("expected one of: ")[1]]
+        assert "sede" in str(screen.query_one("#scenario-summary", Static).render())
+
+
+async def test_unsaved_edits_are_confirmed_before_opening_another_file(workspace):
+    other = workspace["user_dir"] / "other.toml"
+    other.write_text(SCENARIO.replace("tiny duel", "other duel"), encoding="utf-8")
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await retype(pilot, screen, "months", "9")
+        await pilot.press("escape")
+        files = screen.query_one("#scenario-files")
+        target = next(k for k, p in screen.file_paths.items() if p == other)
+        files.highlighted = files.get_option_index(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("n")  # keep the edits
+        await pilot.pause()
+        assert app.workspace.draft.path == workspace["scenario"] and app.workspace.draft.dirty
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.workspace.draft.path == other
+
+
+async def test_language_switch_translates_the_open_screen(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert i18n.current_locale() == "zh_Hans"
+        assert app.screen.title == "国际化战略"
+        descriptions = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert "运行情景" in descriptions and "保存" in descriptions
+        assert "有效" in str(app.screen.query_one("#scenario-summary", Static).render())
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert app.screen.title == "International strategy"
+
+
+async def test_too_small_notice_comes_and_goes(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallNotice)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert isinstance(app.screen, ScenariosScreen)
+
+
+async def test_help_lists_bindings_with_ids(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        ids = {table.get_row_at(i)[2] for i in range(table.row_count)}
+        assert {"run.start", "scenario.save", "app.locale", "app.help"} <= ids
+        await pilot.press("escape")
+        assert isinstance(app.screen, ScenariosScreen)
+
+
+async def test_command_palette_offers_verb_prefixed_actions(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "run: start the open scenario" in titles
+        assert all(": " in title for title in titles)
+
+
+async def test_hub_without_models_shows_the_profile_and_how_to_train(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(app, pilot)
+        banner = str(app.screen.query_one("#hub-source", Static).render())
+        assert "No model is trained" in banner and "hub train --region eu" in banner
+        table = app.screen.query_one("#hub-table", DataTable)
+        assert table.row_count == 4  # the eu model's four languages
+        assert table.get_row_at(0)[:2] == ["eu/v1", "de"]
+        await pilot.press("e")  # nothing to export: says so
+        await pilot.pause()
+        assert any("Train a model first" in n.message for n in app._notifications)
+
+
+async def test_world_filters_sorts_and_measures_from_home(workspace):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#world-table", DataTable)
+        assert table.row_count > 150
+        assert table.get_row_at(0)[0] == "US"  # nearest to the home country first
+        await pilot.press("slash", *list("germany"))
+        await pilot.pause()
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "DE"
+        await pilot.press("ctrl+a", "ctrl+k")
+        screen.home_country = "DE"
+        screen.build_rows()
+        assert table.get_row_at(0)[0] == "DE"
+        await pilot.click("#world-table", offset=(3, 0))  # the Code header: sort by code
+        await pilot.pause()
+        codes = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert codes == sorted(codes)
+
+
+async def test_results_refuses_a_folder_that_is_not_a_report(workspace, tmp_path):
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        await pilot.press("o")
+        app.screen.query_one("#results-path", Input).value = str(tmp_path)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert any("no 'timeseries' table" in n.message for n in app._notifications)
+        assert "No report yet" in str(app.screen.query_one("#results-status", Static).render())
