@@ -11,6 +11,7 @@ from pathlib import Path
 from babel import Locale
 from click.testing import CliRunner
 
+from hub import registry
 from hub.cli import main
 from hub.corpus.files import added_source
 from hub.corpus.store import build_corpus
@@ -33,14 +34,23 @@ def cldr_jsonl(path: Path) -> Path:
     return path
 
 
+REGION = "global"  # the simulator's loader needs a global model
+
+
 def measured_home(root: Path):
-    """(home, registry version, bundle folder): corpus built, model registered and exported."""
-    home = root / "home"
-    version = register_tiny(home)
+    """(home, registry version, bundle folder): corpus built, model registered and exported.
+
+    Built once per test session under `root` (a marker file says it is complete), so the
+    eval, bench and profile tests share one export.
+    """
+    home, out = root / "home", root / "bundle"
+    if (root / "ready").is_file():
+        return home, registry.resolve(home, REGION), out
+    version = register_tiny(home, REGION)
     build_corpus(home, [added_source([str(cldr_jsonl(root / "cldr.jsonl"))])])
-    out = root / "bundle"
     result = CliRunner().invoke(
-        main, ["export", "--region", "eu", "--out", str(out), "--home", str(home)]
+        main, ["export", "--region", REGION, "--out", str(out), "--home", str(home)]
     )
     assert result.exit_code == 0, result.output
+    (root / "ready").touch()
     return home, version, out
