@@ -55,14 +55,18 @@ class Parameters(BaseModel):
     localisation_compute_multiplier: float = Field(1.0, gt=0)
     localisation_min_months: int = Field(3, ge=0)
 
-    # Talent (Global AI Talent Tracker 2.0, MacroPolo 2023, for shares by country).
-    talent_pool_researchers: float = Field(60_000.0, gt=0)  # top-tier AI researchers, world
-    talent_pool_engineers: float = Field(600_000.0, gt=0)  # ML engineers, world
-    salary_researcher_usd: float = Field(400_000.0, gt=0)  # US, yearly, total pay
-    salary_engineer_usd: float = Field(200_000.0, gt=0)  # US, yearly, total pay
+    # Talent pools, world (shares by country: data/talent.csv, MacroPolo 2023). Element AI,
+    # Global AI Talent Report 2019: ~22,400 authors at top AI conferences; 2020: ~478,000
+    # people with AI skills on LinkedIn.
+    talent_pool_researchers: float = Field(22_000.0, gt=0)
+    talent_pool_engineers: float = Field(480_000.0, gt=0)
+    # US yearly total pay, order of Levels.fyi 2024 figures for ML research scientists and
+    # ML engineers; other countries scale with GDP per head to this elasticity (assumption).
+    salary_researcher_usd: float = Field(400_000.0, gt=0)
+    salary_engineer_usd: float = Field(200_000.0, gt=0)
     salary_gdp_elasticity: float = Field(0.6, ge=0, le=1)  # pay vs GDP per head, cross-country
     hire_rate_monthly: float = Field(0.01, gt=0, le=1)  # max share of a pool hired per month
-    attrition_monthly: float = Field(0.015, ge=0, lt=1)  # ~17% a year in tech
+    attrition_monthly: float = Field(0.015, ge=0, lt=1)  # ~17% a year (LinkedIn: tech ~13%)
     poach_share: float = Field(0.5, ge=0, le=1)  # leavers who join a rival in the country
     premium_retention: float = Field(2.0, ge=0)  # attrition x exp(-this x salary premium)
     migration_rate_monthly: float = Field(0.002, ge=0, le=1)
