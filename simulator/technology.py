@@ -13,6 +13,7 @@ Columns read: region, lang, size, params, bits_per_byte, usd_per_1m_chars, train
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -99,6 +100,10 @@ class TechnologyProfile:
         return flops / (peak_flops * utilisation) / 3600.0
 
 
+def _version_order(model_id: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", model_id))
+
+
 def localisation_months(gpu_hours: float, gpus: int, min_months: int) -> int:
     """Months a localisation takes: wall-clock hours on the cluster, at least `min_months`."""
     return max(min_months, math.ceil(gpu_hours / gpus / HOURS_PER_MONTH))
@@ -129,12 +134,13 @@ def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile
             raise InputError(f"{path}: no model of size {size!r}; the profile has {sizes}")
     chosen: dict[str, tuple] = {}
     for row in rows:
-        key = (row["params"] or 0, row["model_id"])
+        # Largest model first, then the newest version ("eu@v10" after "eu@v9").
+        key = (row["params"] or 0, _version_order(row["model_id"]), row["model_id"])
         if row["region"] not in chosen or key > chosen[row["region"]]:
             chosen[row["region"]] = key
-    profile = TechnologyProfile(path, {}, {}, {r: k[1] for r, k in sorted(chosen.items())})
+    profile = TechnologyProfile(path, {}, {}, {r: k[-1] for r, k in sorted(chosen.items())})
     for row in rows:
-        if chosen[row["region"]][1] != row["model_id"]:
+        if chosen[row["region"]][-1] != row["model_id"]:
             continue
         bpb, cost = row["bits_per_byte"], row["usd_per_1m_chars"]
         if bpb is None or cost is None or not (bpb > 0 and cost >= 0):

@@ -128,3 +128,21 @@ def test_bad_scenario_exits_2_without_traceback(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
     assert f"{bad}: firms[0].home: expected an ISO 3166" in done.stderr
+
+
+def test_profile_keeps_the_largest_newest_model_per_region(tmp_path):
+    from simulator.technology import load_profile
+
+    rows = profile_rows()
+    newer = [dict(r, model_id="eu@v10", bits_per_byte=0.5) for r in rows if r["region"] == "eu"]
+    older = [dict(r, model_id="eu@v9") for r in rows if r["region"] == "eu"]
+    tiny = [dict(r, model_id=f"{r['region']}@v11", size="tiny", params=1_000_000,
+                 bits_per_byte=3.0) for r in rows if r["region"] in ("eu", "global")]
+    others = [r for r in rows if r["region"] != "eu"]
+    path = write_profile(tmp_path / "p.parquet", others + older + newer + tiny)
+    profile = load_profile(path)
+    assert profile.model_ids["eu"] == "eu@v10"
+    assert profile.figures["eu"]["de"].bits_per_byte == 0.5
+    assert load_profile(path, size="tiny").model_ids["eu"] == "eu@v11"
+    with pytest.raises(InputError, match="no model of size 'base'"):
+        load_profile(path, size="base")
