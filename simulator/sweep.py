@@ -35,7 +35,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -123,7 +123,7 @@ def flatten_overrides(overrides: dict, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
+def _step(node: Any, part: str) -> tuple[Any, Any]:
     """The container that holds `part` and the key to use in it."""
     if isinstance(node, list):
         if part.isdigit() and int(part) < len(node):
@@ -132,10 +132,10 @@ def _step(node: Any, part: str, path: str) -> tuple[Any, Any]:
                  if isinstance(item, dict) and item.get("name") == part]
         if named:
             return node, named[0]
-        raise ValueError(f"{path}: no list item named {part!r}")
+        raise ValueError(f"no list item named {part!r}")
     if isinstance(node, dict):
         return node, part
-    raise ValueError(f"{path}: {part!r} is inside a value, not a table")
+    raise ValueError(f"{part!r} is inside a value, not a table")
 
 
 def set_key(document: dict, path: str, value: Any) -> None:
@@ -143,11 +143,11 @@ def set_key(document: dict, path: str, value: Any) -> None:
     parts = path.split(".")
     node: Any = document
     for part in parts[:-1]:
-        holder, key = _step(node, part, path)
+        holder, key = _step(node, part)
         if isinstance(holder, dict) and key not in holder:
             holder[key] = {}
         node = holder[key]
-    holder, key = _step(node, parts[-1], path)
+    holder, key = _step(node, parts[-1])
     old = holder.get(key) if isinstance(holder, dict) else holder[key]
     if isinstance(old, int) and not isinstance(old, bool) and isinstance(value, float):
         value = round(value)
@@ -167,6 +167,10 @@ def apply(base: Scenario, overrides: dict[str, Any]) -> Scenario:
     return Scenario.model_validate({**document, "source": base.source})
 
 
+_NOT_A_KEY = ("expected a parameter name (see simulator/parameters.py), token_premium_scale "
+              "or a dotted numeric scenario key such as compute.gpu_usd_per_hour")
+
+
 def _override_problems(sweep: Sweep, base: Scenario, file: str) -> list[str]:
     problems = []
     for i, variant in enumerate(sweep.variants):
@@ -174,11 +178,11 @@ def _override_problems(sweep: Sweep, base: Scenario, file: str) -> list[str]:
             where = f"{file}: variants[{i}].overrides.{path}"
             try:
                 apply(base, {path: value})
-            except ValueError as exc:  # bad path
-                problems.append(f"{where}: {exc}")
-            except ValidationError as exc:
+            except ValidationError as exc:  # (a ValueError too: catch it first)
                 problems += [f"{where}: {line.split(': ', 2)[-1]}"
                              for line in format_problems(file, exc)]
+            except ValueError as exc:  # no such place in the scenario
+                problems.append(f"{where}: {exc}")
     for key, (low, high) in sweep.uncertain.items():
         if key == TOKEN_PREMIUM_SCALE:
             if low < 0:
@@ -187,15 +191,51 @@ def _override_problems(sweep: Sweep, base: Scenario, file: str) -> list[str]:
         for value in (low, high):
             try:
                 apply(base, {uncertain_path(key): float(value)})
-            except ValueError as exc:
-                problems.append(f"{file}: uncertain.{key}: expected a numeric scenario key or "
-                                f"a parameter name: {exc}")
-                break
             except ValidationError as exc:
-                detail = format_problems(file, exc)[0].split(": ", 2)[-1]
-                problems.append(f"{file}: uncertain.{key}: {value} is out of range: {detail}")
+                if exc.errors()[0]["type"] == "extra_forbidden":
+                    problems.append(f"{file}: uncertain.{key}: {_NOT_A_KEY}")
+                else:
+                    detail = format_problems(file, exc)[0].split(": ", 2)[-1]
+                    problems.append(f"{file}: uncertain.{key}: {value} is out of range: {detail}")
+                break
+            except ValueError as exc:
+                problems.append(f"{file}: uncertain.{key}: {_NOT_A_KEY} ({exc})")
                 break
     return problems
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _keys_at(loc: tuple) -> list[str]:
+    """Keys allowed in the sweep table at `loc` (`format_problems` knows scenario tables)."""
+    model: type[BaseModel] = Sweep
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue  # a list index
+        nested = _nested_model(field.annotation)
+        if nested is None:
+            break
+        model = nested
+    return [name for name in model.model_fields if name != "source"]
+
+
+def _sweep_problems(path: str | Path, error: ValidationError) -> list[str]:
+    """`format_problems` lines, with the allowed keys of the sweep's own tables."""
+    lines = format_problems(path, error)
+    for i, item in enumerate(error.errors()):
+        if item["type"] == "extra_forbidden":
+            head = lines[i].rsplit(": unknown key", 1)[0]
+            allowed = ", ".join(_keys_at(item["loc"][:-1]))
+            lines[i] = f"{head}: unknown key; expected one of: {allowed}"
+        elif not item["loc"]:  # whole-file checks name their key in the message
+            lines[i] = lines[i].replace("(top level): ", "", 1)
+    return lines
 
 
 def parse_sweep(text: str, path: str | Path = "<sweep>") -> Sweep:
@@ -207,8 +247,7 @@ def parse_sweep(text: str, path: str | Path = "<sweep>") -> Sweep:
     try:
         return Sweep.model_validate({**document, "source": str(path)})
     except ValidationError as exc:
-        problems = [line.replace("(top level): ", "", 1) if "uncertain." in line else line
-                    for line in format_problems(path, exc)]
+        problems = _sweep_problems(path, exc)
         raise InputError(f"bad sweep ({len(problems)} problems):\n" + "\n".join(problems)) from None
 
 
