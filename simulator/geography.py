@@ -52,6 +52,21 @@ class Geography:
         """Position of a country."""
         return self.iso2.index(iso2)
 
+    def migration_graph(self):
+        """The CAGE graph talent migrates along: each country to its nearest neighbours.
+
+        A networkx.DiGraph over ISO codes with the combined CAGE distance on each edge;
+        the model uses the same edges as index arrays (`neighbours`).
+        """
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.iso2)
+        for i, row in enumerate(self.neighbours.tolist()):
+            graph.add_edges_from((self.iso2[i], self.iso2[k],
+                                  {"distance": float(self.distance[i, k])}) for k in row)
+        return graph
+
     def places(self, names: list[str]) -> list[int]:
         """Indices of regions and countries in `names`, in order, each once."""
         out: list[int] = []

@@ -15,7 +15,10 @@ import rich_click as click
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for timeseries.parquet, firms.parquet, runs.parquet "
                    "(default: runs/RUN_ID).")
-def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path | None) -> None:
+@click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None,
+              help="Technology profile Parquet to use instead of the scenario's.")
+def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path | None,
+        profile_file: Path | None) -> None:
     """Run one scenario and write its time series and summary as Parquet.
 
     Prints the firms' final users, share, revenue and cash, and the same by region.
@@ -37,7 +40,7 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
                   transient=True) as progress:
         task = progress.add_task(f"{scenario.name}: months", total=months or scenario.months)
         result = run_scenario(
-            scenario, seed=seed, months=months,
+            scenario, seed=seed, months=months, profile=profile_file,
             progress_callback=lambda done, total: progress.update(task, completed=done,
                                                                   total=total))
     for note in result.notes:

@@ -282,7 +282,8 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
         return Scenario.model_validate({**document, "source": str(path)})
     except ValidationError as exc:
         problems = format_problems(path, exc)
-        heading = f"bad scenario ({len(problems)} problems):\n"
+        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        heading = f"bad scenario ({count}):\n"
         raise InputError(heading + "\n".join(problems)) from None
 
 

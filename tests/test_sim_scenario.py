@@ -109,7 +109,9 @@ def test_uncovered_languages_are_reported(tmp_path):
 def test_run_command_writes_parquet_and_prints_the_summary(tmp_path):
     path = scenario_file(tmp_path, ["DE", "FR"], [firm_toml("Solo", "DE")])
     out = tmp_path / "out"
-    result = CliRunner().invoke(run, [str(path), "--seed", "2", "--months", "6", "--out", str(out)])
+    other = write_profile(tmp_path / "other.parquet")
+    args = [str(path), "--seed", "2", "--months", "6", "--out", str(out), "--profile", str(other)]
+    result = CliRunner().invoke(run, args)
     assert result.exit_code == 0, result.output
     assert "Solo" in result.output and "by region" in result.output
     table = pq.read_table(out / "timeseries.parquet")
