@@ -110,6 +110,7 @@ def test_run_command_writes_parquet_and_prints_the_summary(tmp_path):
     path = scenario_file(tmp_path, ["DE", "FR"], [firm_toml("Solo", "DE")])
     out = tmp_path / "out"
     other = write_profile(tmp_path / "other.parquet")
+    (tmp_path / "profile.parquet").unlink()  # only the --profile one exists now
     args = [str(path), "--seed", "2", "--months", "6", "--out", str(out), "--profile", str(other)]
     result = CliRunner().invoke(run, args)
     assert result.exit_code == 0, result.output
