@@ -59,9 +59,7 @@ class Report:
                     parts.append(str(first[column]))
             if "seed" in first and pd.notna(first["seed"]):
                 parts.append(_("seed {seed}").format(seed=int(first["seed"])))
-        # The run id ends in a hash of the scenario's content: it tells edited versions apart.
-        parts.append(run_id.rsplit("-", 1)[-1][:6] if parts else run_id)
-        return " · ".join(parts)
+        return " · ".join(parts) if parts else run_id
 
 
 def _read_table(folder: Path, name: str, required: bool = True) -> pd.DataFrame | None:

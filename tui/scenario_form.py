@@ -155,14 +155,15 @@ class ScenarioDraft:
             self.problems = []
         except ValidationError as error:
             self.scenario = None
-            self.problems = format_problems(self.path, error)
+            # The file's name, not its full path: the form shows which file it is already.
+            self.problems = format_problems(self.path.name, error)
         return self.problems
 
     def problems_for(self, field: FormField) -> list[str]:
         """The problems whose key is this field or inside it (e.g. `markets[1]`)."""
-        prefix = f"{self.path}: {field.dotted}"
+        prefix = f"{self.path.name}: {field.dotted}"
         return [p.removeprefix(prefix + ": ") if p.startswith(prefix + ": ")
-                else p.removeprefix(f"{self.path}: ")
+                else p.removeprefix(f"{self.path.name}: ")
                 for p in self.problems
                 if p.startswith(prefix + ": ") or p.startswith(prefix + "[")
                 or p.startswith(prefix + ".")]

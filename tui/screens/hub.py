@@ -61,7 +61,7 @@ class ExportFinished(Message):
 
     def __init__(self, region: str, returncode: int) -> None:
         super().__init__()
-        self.hub_region, self.returncode = region, returncode
+        self.region, self.returncode = region, returncode
 
 
 class HubScreen(MainScreen):

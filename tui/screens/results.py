@@ -127,8 +127,13 @@ class ResultsScreen(MainScreen):
     def show_reports(self) -> None:
         """Fill the run pickers (A: the open report's first run; B: the next run)."""
         self.choices = [(r, run_id) for r in self.reports for run_id in r.run_ids()]
-        options = [(report.run_label(run_id), str(i)) for i, (report, run_id) in
-                   enumerate(self.choices)]
+        labels = [report.run_label(run_id) for report, run_id in self.choices]
+        # Runs of edited versions of one scenario share a label: their run ids (which end
+        # in a hash of the scenario's content) tell them apart.
+        labels = [f"{label} · {run_id.rsplit('-', 1)[-1][:6]}" if labels.count(label) > 1
+                  else label for label, (_report, run_id) in zip(labels, self.choices,
+                                                                 strict=True)]
+        options = [(label, str(i)) for i, label in enumerate(labels)]
         status = self.query_one("#results-status", Static)
         if not options:
             status.update(_("No report yet: run a scenario (r) or open a report folder (o)."))

@@ -185,8 +185,8 @@ class RunScreen(MainScreen):
         self.timeseries, self.rows = message.timeseries, [message.timeseries]
         self.month = self.months
         self.strategy_app.workspace.report_path = message.report
-        self.set_status(_("Done: report written to {folder}. Press 3 for results.").format(
-            folder=message.report.name))
+        self.set_status(_("Done: the report is written. Press 3 for results."))
+        self.notify(str(message.report), title=_("Report written"))
         self.fill_regions()
         self.draw()
 
