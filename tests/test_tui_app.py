@@ -316,3 +316,33 @@ async def test_hub_shows_registered_models_and_runs_export(workspace, tmp_path):
         log = "\n".join(str(line) for line in screen.query_one("#hub-log").lines)
         assert "$ hub export --region eu" in log
         assert any("Export of eu failed" in n.message for n in app._notifications)
+
+
+def _shipped_profile_missing() -> bool:
+    from tui.workspace import shipped_profile
+
+    return shipped_profile() is None
+
+
+@pytest.mark.skipif(_shipped_profile_missing(),
+                    reason="no shipped technology profile in data/ yet (hub profile makes it)")
+async def test_no_arguments_opens_the_shipped_defaults_and_runs_with_one_key(
+        tmp_path, monkeypatch):
+    from hub.shipped import shipped_path
+
+    monkeypatch.chdir(tmp_path)  # no model trained, no report present
+    monkeypatch.delenv("HUB_HOME", raising=False)
+    app = StrategyApp(locale="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.workspace.scenario_path == shipped_path("scenarios", "default.toml")
+        assert app.workspace.draft.problems == []
+        assert app.workspace.profile_path == shipped_path("technology_profile.parquet")
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "Done" in app.screen.status_text
+        assert (app.workspace.report_path / "timeseries.parquet").is_file()
+        assert app.workspace.report_path.parent == Path("runs")
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert "No model is trained" in str(app.screen.query_one("#hub-source", Static).render())
