@@ -21,6 +21,8 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -215,12 +217,16 @@ class Scenario(StrictModel):
 
 
 def _dotted(loc: tuple) -> str:
+    """TOML-style key path: `firms[0].strategy`, odd keys quoted (`parameters."a b"`)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+            continue
+        key = str(part)
+        # json.dumps escapes control characters, so one problem stays one line.
+        key = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+        out += f".{key}" if out else key
     return out or "(top level)"
 
 

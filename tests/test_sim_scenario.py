@@ -67,7 +67,7 @@ def test_not_toml_and_missing_files_are_input_errors(tmp_path):
         load_scenario(tmp_path / "none.toml")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(
     st.sampled_from(["name", "months", "seed", "markets", "firms", "parameters", "extra"]),
     st.one_of(st.integers(-5, 5), st.text(max_size=5), st.lists(st.text(max_size=3), max_size=2),
