@@ -1,0 +1,69 @@
+"""`hub profile`: PROFILE_SCHEMA rows with provenance, read by the simulator's loader."""
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from hub.cli import main
+from hub.profile_schema import PROFILE_SCHEMA
+from simulator.technology import load_profile
+from tests.measured_hub import REGION, measured_home
+from tests.tiny_hub import register_tiny
+
+QUICK_EVAL = ["--max-rows", "8", "--chrf-rows", "1"]
+QUICK_BENCH = ["--prompt-tokens", "8", "--new-tokens", "4", "--batches", "1,2", "--repeats", "1"]
+
+
+@pytest.fixture(scope="module")
+def profiled(tmp_path_factory):
+    home, version, _ = measured_home(tmp_path_factory.getbasetemp() / "measured-hub")
+    runner = CliRunner()
+    for command in (["eval", *QUICK_EVAL], ["bench", *QUICK_BENCH]):
+        result = runner.invoke(main, [*command, "--region", REGION, "--home", str(home)])
+        assert result.exit_code == 0, result.output
+    out = tmp_path_factory.mktemp("profile") / "technology_profile.parquet"
+    result = runner.invoke(main, ["profile", "--out", str(out), "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    return home, version, out, result.output
+
+
+def test_profile_has_the_schema_and_one_row_per_language(profiled):
+    _, version, out, output = profiled
+    table = pq.read_table(out)
+    assert table.schema.equals(PROFILE_SCHEMA)
+    rows = table.to_pylist()
+    assert sorted(r["lang"] for r in rows) == ["de", "en", "fr"]
+    assert all(r["model_id"] == version.model_id and r["region"] == REGION for r in rows)
+    assert all(r["size"] == "tiny" and r["params"] > 0 for r in rows)
+    assert all(r["bits_per_byte"] > 0 and r["usd_per_1m_chars"] > 0 for r in rows)
+    assert {r["lang"] for r in rows if r["token_premium_vs_en"] is not None} == {"de", "fr"}
+    assert "de" in output and "USD" in output and "3 rows" in output
+
+
+def test_profile_provenance(profiled):
+    _, version, out, _ = profiled
+    metrics = pq.read_table(version.file("metrics.parquet")).to_pylist()
+    weights = version.manifest()["files"]["model.safetensors"]
+    for row in pq.read_table(out).to_pylist():
+        assert row["command"].startswith("hub profile")
+        assert row["model_sha256"] == weights
+        assert row["measured_at"] == max(m["measured_at"] for m in metrics)
+        assert row["machine"] == metrics[0]["machine"]
+
+
+def test_simulator_reads_the_profile(profiled):
+    _, _, out, _ = profiled
+    profile = load_profile(out)
+    assert profile.regions == [REGION]
+    assert profile.figures[REGION]["de"].usd_per_1m_chars > 0
+
+
+def test_unmeasured_versions_are_named_and_nothing_is_written(tmp_path):
+    register_tiny(tmp_path / "home", "eu")
+    out = tmp_path / "p.parquet"
+    result = CliRunner().invoke(
+        main, ["profile", "--out", str(out), "--home", str(tmp_path / "home")]
+    )
+    assert result.exit_code == 2
+    assert "eu/v1: left out" in result.output and "nothing to profile" in result.output
+    assert not out.exists()
