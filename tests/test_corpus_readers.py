@@ -192,3 +192,15 @@ def test_catalog_with_a_date_header_babel_refuses_is_still_read(tmp_path):
     assert "SAST" in odd
     path = write_po(tmp_path, "de", odd)
     assert Row("de", "eine Datei", "one file") in list(read_catalog(path))
+
+
+def test_mo_with_a_date_header_babel_refuses_is_still_read(tmp_path):
+    import re
+
+    mo = write_mo(write_po(tmp_path))
+    data = mo.read_bytes()
+    line = re.search(rb"PO-Revision-Date: [^\n]+", data).group()
+    odd = b"PO-Revision-Date: 2003-02-11 SAST".ljust(len(line))  # offsets must not move
+    mo.write_bytes(data.replace(line, odd))
+    rows = list(read_catalog(mo))
+    assert Row("de", "%d Dateien", "%d files") in rows and len(rows) == 6
