@@ -25,7 +25,7 @@ from hub import checkpoint as ckpt
 from hub.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
 from hub.distributed import Distributed
 from hub.errors import InputError
-from hub.model import DecoderLM, ModelConfig, config_for, count_parameters, flops_per_token
+from hub.model import SIZES, DecoderLM, ModelConfig, config_for, count_parameters, flops_per_token
 from hub.train_data import BatchSampler, RegionData, load_region_data
 
 # Per size: defaults chosen so `small` trains in ~5 minutes per region on two CPU cores.
@@ -181,7 +181,11 @@ def train(
 
     settings = settings.resolved()
     dist = Distributed.from_environment(settings.device, settings.threads)
-    data, provenance = load_region_data(home, region, settings.translation_examples)
+    budget = settings.steps * settings.batch_size * settings.grad_accum * dist.world_size
+    budget *= SIZES[settings.size]["context_length"]
+    data, provenance = load_region_data(
+        home, region, settings.translation_examples, budget_tokens=budget, seed=settings.seed
+    )
     try:
         config = config_for(settings.size, data.vocab_size)
     except ValueError as error:

@@ -22,7 +22,9 @@ import torch
 from hub.errors import InputError
 
 LANGUAGE_ALPHA = 0.3  # the tokenizer's sampling temperature (hub.languages.language_weights)
-EVAL_DOCS_TOTAL = 8000  # validation texts scored per evaluation, across all languages
+EVAL_DOCS_TOTAL = 3000  # validation texts scored per evaluation, across all languages
+COVERAGE = 4  # encode 4x the tokens a language is expected to be sampled for
+ENCODE_CHUNK = 2048  # rows per tokenizer call
 
 
 @dataclass
@@ -60,6 +62,8 @@ def encode_region(
     special: dict[str, int],
     translation_examples: bool = True,
     alpha: float = LANGUAGE_ALPHA,
+    budget_tokens: int | None = None,
+    seed: int = 0,
 ) -> RegionData:
     """Encode corpus tables (columns lang, text, en) into a RegionData.
 
@@ -72,31 +76,35 @@ def encode_region(
         special: ids of "bos", "eos" and "pad".
         translation_examples: also add `<bos><en> English <lang> text <eos>` documents.
         alpha: language sampling temperature.
+        budget_tokens: tokens the run will train on. Only a seeded random subset of each
+            language's rows is encoded, COVERAGE times its expected share (a short run on a
+            large corpus would otherwise spend minutes encoding text it never reads).
+            None encodes everything.
+        seed: picks the subset.
     """
     from hub.languages import language_weights
 
-    bos, eos, en_tag = special["bos"], special["eos"], tag_ids.get("en")
-    streams, counts, kept = [], {}, []
-    for lang in langs:
-        rows = train.filter(_lang_is(train, lang))
-        texts = rows.column("text").to_pylist()
-        if not texts:
-            continue
-        tag = tag_ids[lang]
-        docs = [[bos, tag, *ids, eos] for ids in _encode(tokenizer, texts)]
-        if translation_examples and lang != "en" and en_tag is not None:
-            pairs = [(e, t) for e, t in zip(rows.column("en").to_pylist(), texts, strict=True) if e]
-            sources = _encode(tokenizer, [e for e, _ in pairs])
-            targets = _encode(tokenizer, [t for _, t in pairs])
-            docs += [[bos, en_tag, *s, tag, *t, eos] for s, t in zip(sources, targets, strict=True)]
-        streams.append(np.fromiter((i for doc in docs for i in doc), dtype=np.int32))
-        counts[lang] = sum(map(len, texts))  # characters, as the tokenizer counted them
-        kept.append(lang)
-    if not kept:
+    tables = {lang: train.filter(_lang_is(train, lang)) for lang in langs}
+    tables = {lang: table for lang, table in tables.items() if table.num_rows}
+    if not tables:
         raise InputError(
             f"no training text for languages {', '.join(langs)}; run `hub corpus build`"
         )
+    # Characters, as the tokenizer counted them, set each language's sampling weight.
+    counts = {lang: sum(map(len, t.column("text").to_pylist())) for lang, t in tables.items()}
     weights = language_weights(counts, alpha)
+    kept = list(tables)
+    english: dict[str, list[int]] = {}  # English originals recur across languages
+    streams = []
+    for index, lang in enumerate(kept):
+        target = None if budget_tokens is None else COVERAGE * weights[lang] * budget_tokens
+        order = np.random.default_rng([seed, index]).permutation(tables[lang].num_rows)
+        streams.append(
+            _language_stream(
+                tables[lang].take(order), lang, tokenizer, tag_ids, special,
+                translation_examples, target, english,
+            )
+        )  # fmt: skip
     data = RegionData(
         langs=kept,
         weights=np.array([weights[lang] for lang in kept], dtype=np.float64),
@@ -114,6 +122,33 @@ def encode_region(
     return data
 
 
+def _language_stream(
+    rows, lang, tokenizer, tag_ids, special, translation_examples, target, english
+) -> np.ndarray:
+    # Encode rows chunk by chunk until the stream holds `target` tokens (None: all rows).
+    bos, eos, tag, en_tag = special["bos"], special["eos"], tag_ids[lang], tag_ids.get("en")
+    pieces, length = [], 0
+    for start in range(0, rows.num_rows, ENCODE_CHUNK):
+        chunk = rows.slice(start, ENCODE_CHUNK)
+        texts = chunk.column("text").to_pylist()
+        encoded = _encode(tokenizer, texts)
+        docs = [[bos, tag, *ids, eos] for ids in encoded]
+        if translation_examples and lang != "en" and en_tag is not None:
+            originals = chunk.column("en").to_pylist()
+            missing = sorted({e for e in originals if e and e not in english})
+            english.update(zip(missing, _encode(tokenizer, missing), strict=True))
+            docs += [
+                [bos, en_tag, *english[e], tag, *ids, eos]
+                for e, ids in zip(originals, encoded, strict=True)
+                if e
+            ]
+        pieces.append(np.fromiter((i for doc in docs for i in doc), dtype=np.int32))
+        length += len(pieces[-1])
+        if target is not None and length >= target:
+            break
+    return np.concatenate(pieces)
+
+
 def _lang_is(table, lang: str):
     import pyarrow.compute as pc
 
@@ -125,9 +160,14 @@ def _encode(tokenizer, texts: list[str]) -> list[list[int]]:
 
 
 def load_region_data(
-    home: Path, region: str, translation_examples: bool = True, eval_docs: int = 200
+    home: Path,
+    region: str,
+    translation_examples: bool = True,
+    eval_docs: int = 200,
+    budget_tokens: int | None = None,
+    seed: int = 0,
 ) -> tuple[RegionData, dict]:
-    """Load and encode a region's corpus with its tokenizer.
+    """Load and encode a region's corpus with its tokenizer (see `encode_region`).
 
     Returns:
         The data and provenance: tokenizer path and sha256, corpus manifest sha256.
@@ -158,9 +198,11 @@ def load_region_data(
     valid = _first_per_lang(valid, min(eval_docs, max(20, EVAL_DOCS_TOTAL // len(langs))))
     path = tokenizer_path(home, region)
     alpha = _tokenizer_alpha(path.with_name("training.json"))
+    special = special_ids(tokenizer)
     data = encode_region(
-        train, valid, tokenizer, langs, tag_ids, special_ids(tokenizer), translation_examples, alpha
-    )
+        train, valid, tokenizer, langs, tag_ids, special, translation_examples, alpha,
+        budget_tokens, seed,
+    )  # fmt: skip
     provenance = {
         "tokenizer_path": str(path),
         "tokenizer_sha256": sha256_file(path),
