@@ -106,6 +106,8 @@ def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend
     plan = SweepPlan.build(sweep, base)
     metadata = _prepare(out, _metadata(sweep_file, plan))
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*/.*.tmp"):
+        stale.unlink()  # half-written shards of a killed sweep (hub.atomic's temporary names)
     write_json(out / METADATA, metadata)
     finished = finished_runs(out)
     todo = [i for i in range(plan.size) if plan.spec(i).run_id not in finished]
