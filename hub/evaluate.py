@@ -12,8 +12,10 @@ For each of the model's languages, on a capped, stable sample of its test rows:
 
 Caps keep a run of the `small` model to a minute or two on two cores even for `global`'s
 ~400 languages: at most `max_rows` rows per language and `max_total_rows` over all
-languages (split evenly, at least MIN_ROWS each). Rows are taken in the order of a hash
-of their text, so the sample is stable and does not favour one corpus source.
+languages (split evenly, at least MIN_ROWS each), and likewise `chrf_rows` and
+`max_total_chrf_rows` translations (at least one per language with parallel rows).
+Rows are taken in the order of a hash of their text, so the sample is stable and does
+not favour one corpus source.
 """
 
 from __future__ import annotations
@@ -65,9 +67,9 @@ class LanguageSample:
     all_parallel: list[tuple[str, str]] = field(default_factory=list)
 
 
-def per_language_cap(limit: int, total: int, n_langs: int) -> int:
-    """Rows per language: `limit`, lowered so all languages fit in `total` (>= MIN_ROWS)."""
-    return max(0, min(limit, max(MIN_ROWS, total // max(n_langs, 1))))
+def per_language_cap(limit: int, total: int, n_langs: int, floor: int = MIN_ROWS) -> int:
+    """Rows per language: `limit`, lowered so all languages fit in `total`, but >= `floor`."""
+    return max(0, min(limit, max(floor, total // max(n_langs, 1))))
 
 
 def _stable_key(text: str) -> bytes:
@@ -203,7 +205,9 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     step = progress or (lambda message: None)
     langs = target.languages
     rows_cap = per_language_cap(settings.max_rows, settings.max_total_rows, len(langs))
-    chrf_cap = per_language_cap(settings.chrf_rows, settings.max_total_chrf_rows, len(langs))
+    chrf_cap = per_language_cap(
+        settings.chrf_rows, settings.max_total_chrf_rows, len(langs), floor=1
+    )
     step(f"reading test rows ({rows_cap} per language, {chrf_cap} translated)")
     samples = test_sample(home, langs, rows_cap, chrf_cap)
     if not samples:

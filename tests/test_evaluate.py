@@ -134,6 +134,7 @@ def test_row_caps_fit_many_languages():
     assert per_language_cap(64, 4000, 3) == 64
     assert per_language_cap(64, 4000, 400) == 10
     assert per_language_cap(64, 100, 400) == 8  # never below the floor
+    assert per_language_cap(8, 400, 392, floor=1) == 1  # chrF: one translation each
 
 
 @settings(max_examples=30, deadline=None)
