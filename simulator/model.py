@@ -184,6 +184,8 @@ class StrategyModel(mesa.Model):
     def _localisation(self, month: int) -> None:
         geo = self.geo
         for firm in self.firms:
+            if not self.alive[firm.index]:
+                continue  # a firm that exited stopped its training runs
             for plan in firm.plans:
                 if plan.started is None or not plan.started <= month <= plan.end_month:
                     continue
