@@ -94,4 +94,4 @@ def export(region, version, out, fmt, no_int8, home):
     if "int8_top1_agreement" in facts:
         console.print(f"  int8 next-token agreement with fp32: {facts['int8_top1_agreement']:.1%}")
     for file_name, size in sorted(facts["bytes"].items()):
-        console.print(f"  {file_name:<20} {size / 1e6:9.2f} MB")
+        console.print(f"  {file_name:<20} {size:>12,} bytes")

@@ -93,10 +93,12 @@ def generate(
         )
         if len(texts) == 1:
             click.secho(texts[0], nl=False, dim=True)
-            generator.generate(
+            (text,) = generator.generate(
                 texts, stream_callback=lambda _, t: click.echo(t, nl=False), **options
             )
             click.echo()
+            if not text:
+                click.secho("(the model ended the text at once; try --temperature 0.8)", dim=True)
         else:
             _stream_batch(generator, texts, options)
 

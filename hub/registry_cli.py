@@ -67,7 +67,9 @@ def list_models(home):
     for version in registry.all_versions(home):
         config = version.config()
         training, languages = config.get("training", {}), config.get("languages", [])
-        shown = ", ".join(languages[:8]) + (f" +{len(languages) - 8}" if len(languages) > 8 else "")
+        shown = (
+            f"{len(languages)}: " + " ".join(languages[:4]) + (" …" if len(languages) > 4 else "")
+        )
         params = training.get("params")
         table.add_row(
             version.region,
