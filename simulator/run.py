@@ -112,17 +112,26 @@ def _firms_table(model, run_id: str, timeseries: pa.Table) -> pa.Table:
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None = None,
-                 progress_callback: Callable[[int, int], None] | None = None,
+                 progress_callback: Callable[..., None] | None = None,
                  cancel: Callable[[], bool] = lambda: False,
-                 profile: TechnologyProfile | str | Path | None = None) -> RunResult:
+                 profile: TechnologyProfile | str | Path | None = None,
+                 partial_results: bool = False) -> RunResult:
     """Simulate `months` (default: the scenario's) with `seed` (default: the scenario's).
 
-    `progress_callback(month, months)` is called after every month; when `cancel()` turns
-    true the run stops and returns what it has, with `cancelled=True`.
+    `progress_callback(month, months)` is called after every month; with
+    `partial_results=True` it gets a third argument, a function returning the time series
+    so far (for live charts; building it costs time, so call it only now and then). When
+    `cancel()` turns true the run stops and returns what it has, with `cancelled=True`.
     """
     from simulator.model import StrategyModel
 
     model = StrategyModel(scenario, seed=seed, profile=profile, months=months)
+    run_id = run_id_for(scenario, model.seed_used, model.months)
+    names, geo = [f.name for f in scenario.firms], model.geo
+
+    def so_far() -> pa.Table:
+        return model.recorder.table(run_id, names, geo.iso2, geo.report_region)
+
     cancelled = False
     for _ in range(model.months):
         if cancel():
@@ -130,10 +139,8 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
             break
         model.step()
         if progress_callback is not None:
-            progress_callback(model.steps, model.months)
-    run_id = run_id_for(scenario, model.seed_used, model.months)
-    geo = model.geo
-    timeseries = model.recorder.table(run_id, [f.name for f in scenario.firms], geo.iso2,
-                                      geo.report_region)
+            extra = (so_far,) if partial_results else ()
+            progress_callback(model.steps, model.months, *extra)
+    timeseries = so_far()
     return RunResult(run_id, scenario, model.seed_used, model.recorder.months_done, timeseries,
                      _firms_table(model, run_id, timeseries), list(model.notes), cancelled)

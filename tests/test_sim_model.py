@@ -138,3 +138,11 @@ def test_cancel_returns_the_months_done(two_firms):
                           cancel=lambda: len(seen) >= 5)
     assert result.cancelled and result.months == 5
     assert seen[-1] == (5, 36) and result.timeseries["month"].to_numpy().max() == 5
+
+
+def test_progress_can_hand_over_the_months_so_far(two_firms):
+    tables = []
+    result = run_scenario(load_scenario(two_firms), seed=1, months=4, partial_results=True,
+                          progress_callback=lambda done, total, so_far: tables.append(so_far()))
+    assert [t["month"].to_numpy().max() for t in tables] == [1, 2, 3, 4]
+    assert tables[-1].equals(result.timeseries)
