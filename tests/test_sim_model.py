@@ -3,6 +3,8 @@
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.stats import spearmanr
 from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
 
@@ -146,3 +148,23 @@ def test_progress_can_hand_over_the_months_so_far(two_firms):
                           progress_callback=lambda done, total, so_far: tables.append(so_far()))
     assert [t["month"].to_numpy().max() for t in tables] == [1, 2, 3, 4]
     assert tables[-1].equals(result.timeseries)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(p=st.floats(0.005, 0.5), q=st.floats(0.0, 2.0), churn=st.floats(0.0, 0.3),
+       switch=st.floats(0.0, 1.0), beta=st.floats(0.0, 20.0), seed=st.integers(0, 1000))
+def test_invariants_hold_for_any_parameters(two_firms, p, q, churn, switch, beta, seed):
+    base = load_scenario(two_firms)
+    parameters = base.parameters.model_copy(update={
+        "bass_p_annual": p, "bass_q_annual": q, "churn_monthly": churn, "switch_share": switch,
+        "beta_quality": beta})
+    scenario = base.model_copy(update={"parameters": parameters})
+    model = StrategyModel(scenario, seed=seed, months=12)
+    cash = model.cash.copy()
+    for _ in range(12):
+        model.step()
+        assert np.all(model.users >= -1e-6)
+        assert np.all(model.users.sum(axis=0) <= model.addressable * (1 + 1e-9) + 1e-6)
+        cash += model.ledger.net()
+        assert np.allclose(model.cash, cash)
