@@ -58,7 +58,9 @@ class StrategyModel(mesa.Model):
         self.geo = geo = geography or build_geography(scenario)
         self.tech = country_technology(profile, geo.lang_codes, geo.lang_weights)
         self.notes = coverage_notes(self.tech, geo.iso2, geo.population * geo.is_market)
-        self._setup_arrays()
+        self._setup_market()
+        self._setup_talent()
+        self._setup_entry()
         self._setup_agents()
         self.recorder = Recorder(self.months, len(scenario.firms), geo.size)
         self.datacollector = mesa.DataCollector(model_reporters={
@@ -67,10 +69,10 @@ class StrategyModel(mesa.Model):
             "cash": lambda m: float(m.cash.sum()),
         })
 
-    def _setup_arrays(self) -> None:
-        s, p, geo = self.scenario, self.params, self.geo
-        n_firms, n = len(s.firms), geo.size
-        firms = s.firms
+    def _setup_market(self) -> None:
+        """Addressable markets, prices, users, taste shocks and each firm's money."""
+        p, geo, firms = self.params, self.geo, self.scenario.firms
+        shape = (len(firms), geo.size)
         self.home = np.array([geo.index(f.home) for f in firms])
         self.addressable = geo.is_market * market.addressable_market(
             geo.population, geo.literacy, geo.gdp_per_capita, p.adoption_ceiling,
@@ -80,6 +82,22 @@ class StrategyModel(mesa.Model):
         ppp = np.array([f.strategy.pricing.ppp_adjusted for f in firms])
         self.price = local_price(price, ppp, geo.gdp_per_capita, p.reference_gdp_per_capita_usd)
         self.price_pct_income = 100.0 * self.price / (geo.gdp_per_capita / 12.0)[None, :]
+        self.global_index = self.tech.regions.index("global")
+        self.region_of = np.full(shape, self.global_index)
+        self.shock = np.zeros(shape)
+        self.users = np.zeros(shape)
+        self.cash = np.array([f.cash_usd for f in firms], dtype=float)
+        self.alive = np.ones(len(firms), dtype=bool)
+        self.exit_month = np.full(len(firms), -1)
+        self.burn = np.zeros(len(firms))
+        self.net = np.zeros(len(firms))
+        self.last_revenue = np.zeros(shape)
+        self.ledger = Ledger(shape)
+
+    def _setup_talent(self) -> None:
+        """Pay, hiring targets and places, staff at home, pools, knowledge."""
+        p, geo, firms = self.params, self.geo, self.scenario.firms
+        n_firms, n = len(firms), geo.size
         self.premium = np.array([f.strategy.hiring.salary_premium for f in firms])
         self.pay_weight = np.exp(self.premium)
         self.targets = np.array([[f.strategy.hiring.target_researchers,
@@ -100,13 +118,16 @@ class StrategyModel(mesa.Model):
         totals = np.array([p.talent_pool_researchers, p.talent_pool_engineers])
         self.pool = geo.talent_share * totals[None, :]
         self.knowledge = np.array([f.capability for f in firms], dtype=float)
+
+    def _setup_entry(self) -> None:
+        """Commitment levels (home: the lab), pending entries, compliance, experience rules."""
+        p, geo, firms = self.params, self.geo, self.scenario.firms
+        n_firms, n = len(firms), geo.size
         self.level = np.zeros((n_firms, n), dtype=np.int8)
         rows = np.arange(n_firms)
         self.level[rows, self.home] = np.where(geo.is_market[self.home], HOME_LEVEL, 0)
         self.level_since = np.zeros((n_firms, n))
         self.pending_until = np.full((n_firms, n), np.inf)
-        self.global_index = self.tech.regions.index("global")
-        self.region_of = np.full((n_firms, n), self.global_index)
         intensity = (geo.compliance_cost + geo.bloc_cost) / p.compliance_cost_reference_usd
         self.compliance_intensity = np.minimum(1.0, intensity)
         self.bloc_compliant = geo.in_bloc[self.home].copy()  # at home in the EU: complies
@@ -116,15 +137,6 @@ class StrategyModel(mesa.Model):
         self.experience_needed = np.stack([
             experience_needed(f.strategy.entry_rule, self.home_distance[i] + burden[i],
                               p.uppsala_learning_months) for i, f in enumerate(firms)])
-        self.shock = np.zeros((n_firms, n))
-        self.users = np.zeros((n_firms, n))
-        self.cash = np.array([f.cash_usd for f in firms], dtype=float)
-        self.alive = np.ones(n_firms, dtype=bool)
-        self.exit_month = np.full(n_firms, -1)
-        self.burn = np.zeros(n_firms)
-        self.net = np.zeros(n_firms)
-        self.last_revenue = np.zeros((n_firms, n))
-        self.ledger = Ledger((n_firms, n))
 
     def _setup_agents(self) -> None:
         s, geo, c = self.scenario, self.geo, self.scenario.compute
