@@ -204,7 +204,14 @@ class Scenario(StrictModel):
         if self.technology_profile is None:
             from hub.shipped import shipped_path
 
-            return shipped_path("technology_profile.parquet")
+            try:
+                return shipped_path("technology_profile.parquet")
+            except FileNotFoundError:
+                raise InputError(
+                    f"{self.source or self.name}: technology_profile: not set and no shipped "
+                    "profile is installed; expected a profile written by `hub profile` (set "
+                    "technology_profile in the scenario, or pass --profile)"
+                ) from None
         path = Path(self.technology_profile).expanduser()
         if not path.is_absolute() and self.source is not None:
             path = Path(self.source).parent / path

@@ -96,6 +96,11 @@ def test_profile_problems_are_named(tmp_path):
     profile.unlink()
     with pytest.raises(InputError, match="technology profile not found"):
         run_scenario(load_scenario(path), months=1)
+    unset = load_scenario(path).model_copy(update={"technology_profile": None})
+    try:
+        unset.profile_path()  # the shipped profile, once the hub has made it
+    except InputError as exc:
+        assert "technology_profile: not set and no shipped profile" in exc.message
 
 
 def test_uncovered_languages_are_reported(tmp_path):
