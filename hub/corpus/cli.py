@@ -13,6 +13,13 @@ from hub.home import home_option, hub_home
 SHOWN_WARNINGS = 10
 
 
+def _compact(count: int) -> str:
+    # Counts in k/M so the per-split and per-source columns fit an 80-column terminal.
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.2f}M"
+    return f"{count / 1000:.0f}k" if count >= 1000 else str(count)
+
+
 @click.group()
 def corpus() -> None:
     """Build and inspect the multilingual corpus under the hub home.
@@ -105,12 +112,8 @@ def stats(home, min_chars) -> None:
         if chars >= min_chars:
             cells = [counts["chars"].get(s, 0) for s in ("train", "valid", "test")]
             cells += [counts["source_chars"].get(name, 0) for name in source_names]
-            table.add_row(
-                lang,
-                f"{sum(counts['rows'].values()):,}",
-                f"{chars:,}",
-                *(f"{cell:,}" for cell in cells),
-            )
+            rows = sum(counts["rows"].values())
+            table.add_row(lang, *map(_compact, [rows, chars, *cells]))
     console.print(table)
     sources = Table(title="sources")
     for column in ("source", "version", "inputs read", "inputs skipped"):
