@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import rich_click as click
 
 from hub.errors import InputError
@@ -71,12 +68,10 @@ def bench(
     Example: `hub bench --bundle bundles/eu-v1 --usd-per-hour 0.10`
     """
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from hub.bench import DEFAULT_GPU_INSTANCE, BenchSettings, benchmark
-    from hub.home import hub_home
-    from hub.measure_target import open_target, save_metrics
+    from hub.measure_target import measure_and_save
     from hub.metrics_view import metrics_grid
     from hub.prices import DEFAULT_CPU_INSTANCE, instance_price
 
@@ -87,20 +82,16 @@ def bench(
     else:
         instance = "--usd-per-hour"
     console = Console()
-    with tempfile.TemporaryDirectory(prefix="hub-bench-") as workdir:
-        target = open_target(home, region, version, bundle_path, Path(workdir))
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-        with Progress(*columns, transient=True, console=console) as progress:
-            task = progress.add_task(f"{target.model_id}: loading", total=None)
-            rows, speeds = benchmark(
-                target,
-                hub_home(home),
-                settings,
-                usd_per_hour,
-                instance,
-                lambda message: progress.update(task, description=f"{target.model_id}: {message}"),
-            )
-        written = save_metrics(target, rows)
+    target, rows, speeds, written = measure_and_save(
+        home,
+        region,
+        version,
+        bundle_path,
+        console,
+        lambda target, hub_home, step: benchmark(
+            target, hub_home, settings, usd_per_hour, instance, step
+        ),
+    )
     speed = Table(title=f"{target.model_id}: speed on {device} ({threads or 'default'} threads)")
     speed.add_column("precision")
     for heading, _ in SPEED_COLUMNS:

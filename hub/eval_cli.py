@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import rich_click as click
 
 from hub.home import home_option
@@ -82,11 +79,9 @@ def eval_command(
     Example: `hub eval --bundle bundles/eu-v1 --max-rows 32`
     """
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from hub.evaluate import EvalSettings, evaluate
-    from hub.home import hub_home
-    from hub.measure_target import open_target, save_metrics
+    from hub.measure_target import measure_and_save
     from hub.metrics_view import metrics_grid
 
     settings = EvalSettings(
@@ -97,18 +92,14 @@ def eval_command(
         threads=threads,
     )
     console = Console()
-    with tempfile.TemporaryDirectory(prefix="hub-eval-") as workdir:
-        target = open_target(home, region, version, bundle_path, Path(workdir))
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-        with Progress(*columns, transient=True, console=console) as progress:
-            task = progress.add_task(f"{target.model_id}: loading", total=None)
-            rows, facts = evaluate(
-                target,
-                hub_home(home),
-                settings,
-                lambda message: progress.update(task, description=f"{target.model_id}: {message}"),
-            )
-        written = save_metrics(target, rows)
+    target, rows, facts, written = measure_and_save(
+        home,
+        region,
+        version,
+        bundle_path,
+        console,
+        lambda target, hub_home, step: evaluate(target, hub_home, settings, step),
+    )
     console.print(
         metrics_grid(
             f"{target.model_id}: quality per language (test split)", rows, COLUMNS, digits=3

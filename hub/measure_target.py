@@ -148,3 +148,31 @@ def save_metrics(target: Target, rows: list[Metric]) -> list[Path]:
         bundle.write_manifest(target.bundle_folder)
         written.append(path)
     return written
+
+
+def measure_and_save(home, region, version, bundle_path, console, measure):
+    """Open the target, run `measure(target, home, step)` under a spinner, save its rows.
+
+    `measure` returns (Metric rows, anything); `step(message)` updates the spinner.
+
+    Returns:
+        (target, rows, what `measure` returned second, files written).
+    """
+    import tempfile
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from hub.home import hub_home
+
+    with tempfile.TemporaryDirectory(prefix="hub-measure-") as workdir:
+        target = open_target(home, region, version, bundle_path, Path(workdir))
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        with Progress(*columns, transient=True, console=console) as progress:
+            task = progress.add_task(f"{target.model_id}: loading", total=None)
+
+            def step(message: str) -> None:
+                progress.update(task, description=f"{target.model_id}: {message}")
+
+            rows, extra = measure(target, hub_home(home), step)
+        written = save_metrics(target, rows)
+    return target, rows, extra, written
