@@ -113,14 +113,14 @@ def check_external_data(onnx_path: Path, root: Path) -> None:
         InputError: naming the ONNX file and the offending location.
     """
     import onnx
-    from onnx.external_data_helper import ExternalDataInfo, _get_all_tensors
+    from onnx.external_data_helper import ExternalDataInfo
 
     root = root.resolve()
     try:
         model = onnx.load(str(onnx_path), load_external_data=False)
     except Exception as err:  # noqa: BLE001 - any parse failure is a bad file
         raise InputError(f"{onnx_path}: not a readable ONNX model ({err})") from None
-    for tensor in _get_all_tensors(model):
+    for tensor in _graph_tensors(model.graph):
         if tensor.data_location != onnx.TensorProto.EXTERNAL:
             continue
         location = ExternalDataInfo(tensor).location
@@ -135,6 +135,21 @@ def check_external_data(onnx_path: Path, root: Path) -> None:
                 f"{onnx_path}: tensor {tensor.name!r} keeps its data in {location!r}, "
                 f"which is not a file inside the bundle {root}; refusing to load it"
             )
+
+
+def _graph_tensors(graph):
+    # Initialisers and constant attributes, in subgraphs too (If/Loop bodies).
+    yield from graph.initializer
+    yield from (sparse.values for sparse in graph.sparse_initializer)
+    for node in graph.node:
+        for attribute in node.attribute:
+            if attribute.HasField("t"):
+                yield attribute.t
+            yield from attribute.tensors
+            for subgraph in (
+                [attribute.g, *attribute.graphs] if attribute.HasField("g") else attribute.graphs
+            ):
+                yield from _graph_tensors(subgraph)
 
 
 def _member_problem(member: tarfile.TarInfo) -> str | None:

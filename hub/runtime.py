@@ -229,6 +229,8 @@ class Generator:
             binding.bind_cpu_input("input_ids", ids)
             binding.bind_cpu_input("attention_mask", np.ascontiguousarray(mask[:, :length]))
             for name in self.output_names:
+                # Re-bound each step: a binding keeps its last outputs (now this step's
+                # cache inputs), so ORT must be told to allocate new ones of the new size.
                 binding.bind_output(name, self.device)
             self.session.run_with_iobinding(binding)
             outputs = binding.get_outputs()

@@ -96,8 +96,8 @@ def test_no_accepted_member_name_escapes_the_target(parts):
         assert not normal.startswith(("..", "/"))
 
 
-def onnx_with_external_data(folder, location):
-    """A one-node graph whose initializer lives in an external file at `location`."""
+def onnx_with_external_data(folder, location, in_constant=False):
+    """A one-node graph whose weight (an initializer or a Constant) lives at `location`."""
     weight = numpy_helper.from_array(np.ones((2, 2), np.float32), "w")
     weight.data_location = TensorProto.EXTERNAL
     entry = weight.external_data.add()
@@ -105,25 +105,30 @@ def onnx_with_external_data(folder, location):
     length = weight.external_data.add()
     length.key, length.value = "length", "16"
     weight.ClearField("raw_data")
-    node = helper.make_node("MatMul", ["x", "w"], ["y"])
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["y"])]
+    if in_constant:
+        nodes.insert(0, helper.make_node("Constant", [], ["w"], value=weight))
     graph = helper.make_graph(
-        [node],
+        nodes,
         "g",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 2])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 2])],
-        [weight],
+        [] if in_constant else [weight],
     )
     path = folder / "model.onnx"
     onnx.save(helper.make_model(graph), str(path))
     return path
 
 
+@pytest.mark.parametrize("in_constant", [False, True])
 @pytest.mark.parametrize("location", ["../outside.bin", "/etc/passwd", "missing.bin"])
-def test_external_data_outside_the_bundle_is_refused_before_any_session(tmp_path, location):
+def test_external_data_outside_the_bundle_is_refused_before_any_session(
+    tmp_path, location, in_constant
+):
     (tmp_path / "outside.bin").write_bytes(np.ones(4, np.float32).tobytes())
     folder = tmp_path / "bundle"
     folder.mkdir()
-    path = onnx_with_external_data(folder, location)
+    path = onnx_with_external_data(folder, location, in_constant)
     with pytest.raises(InputError, match="not a file inside the bundle"):
         bundle.check_external_data(path, folder)
     # The runtime checks before it creates a session (or even reads the tokenizer).

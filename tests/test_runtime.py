@@ -122,6 +122,9 @@ def test_sampled_tokens_stay_inside_top_k_and_top_p(logits, top_k, top_p, seed):
     order = np.argsort(-row[0], kind="stable")
     if top_k:
         assert row[0, token] >= row[0, order[min(top_k, len(logits)) - 1]]
+    probs = np.exp(row[0].astype(np.float64) - row[0].max())
+    probs /= probs.sum()
+    assert probs[probs > probs[token]].sum() < top_p + 1e-9  # inside the nucleus
     assert 0 <= token < len(logits)
     assert choose_tokens(row, Sampling(), None)[0] == row[0].argmax()
 
