@@ -60,6 +60,7 @@ async def settle(app, pilot) -> None:
 async def test_edit_validate_run_compare_quit(workspace):
     app = StrategyApp(locale="en", **workspace)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, ScenariosScreen)
         assert app.workspace.draft.problems == []
@@ -109,6 +110,7 @@ async def test_edit_validate_run_compare_quit(workspace):
 async def test_save_keeps_comments_and_shipped_files_are_not_overwritten(workspace):
     app = StrategyApp(locale="en", **workspace)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
         await retype(pilot, app.screen, "months", "5")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -138,6 +140,7 @@ async def test_broken_files_are_reported_not_crashed_on(workspace):
         SCENARIO.replace("seed = 7", "sede = 7"), encoding="utf-8")
     app = StrategyApp(locale="en", **workspace)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
         screen = app.screen
         ids = {path.name: option for option, path in screen.file_paths.items()}
         files = screen.query_one("#scenario-files")
@@ -160,6 +163,7 @@ async def test_unsaved_edits_are_confirmed_before_opening_another_file(workspace
     other.write_text(SCENARIO.replace("tiny duel", "other duel"), encoding="utf-8")
     app = StrategyApp(locale="en", **workspace)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
         screen = app.screen
         await retype(pilot, screen, "months", "9")
         await pilot.press("escape")

@@ -52,6 +52,7 @@ class TestScreens:
 
     def test_scenarios_with_a_problem(self, snap_compare, app_for):
         async def run_before(pilot) -> None:
+            await settle(pilot)
             screen = pilot.app.screen
             index = next(i for i, f in enumerate(screen.fields) if f.dotted == "months")
             screen.query_one(f"#field-{index}").focus()

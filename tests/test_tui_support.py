@@ -48,10 +48,13 @@ strategy = { entry_rule = "uppsala", localise = [{ region = "eu", start_month = 
 """
 
 
-def write_profile(path: Path) -> Path:
-    """A technology profile in hub.profile_schema.PROFILE_SCHEMA with a global and an eu model."""
+def write_profile(path: Path, more_regions: tuple[str, ...] = ()) -> Path:
+    """A technology profile in hub.profile_schema.PROFILE_SCHEMA with a global and an eu model
+    (and, for `more_regions`, models with the eu model's figures)."""
     rows = []
-    for region, lang, bpb, premium, cost, latency in PROFILE_ROWS:
+    copies = [(extra, *row[1:]) for extra in more_regions for row in PROFILE_ROWS
+              if row[0] == "eu"]
+    for region, lang, bpb, premium, cost, latency in [*PROFILE_ROWS, *copies]:
         rows.append({
             "model_id": f"{region}/v1", "region": region, "lang": lang, "size": "tiny",
             "params": 1_000_000, "bits_per_byte": bpb, "compressor_bits_per_byte": 2.5,

@@ -7,9 +7,10 @@ screen shows, so the screen draws a registry and a profile the same way.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIGURES = ("bits_per_byte", "token_premium_vs_en", "usd_per_1m_chars", "latency_ms_per_token")
 """The per-language figures shown, in the metric names of the metrics and profile tables."""
@@ -17,6 +18,9 @@ FIGURES = ("bits_per_byte", "token_premium_vs_en", "usd_per_1m_chars", "latency_
 
 def registry_figures(home: Path) -> pd.DataFrame:
     """Latest version per region's metrics (fp32 where measured at several precisions)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
     from hub.registry import all_versions
 
     latest: dict[str, object] = {}
@@ -41,6 +45,8 @@ def registry_figures(home: Path) -> pd.DataFrame:
 
 def profile_figures(path: Path) -> tuple[pd.DataFrame, str | None]:
     """A technology profile (PROFILE_SCHEMA) in the same shape, and its latest measurement date."""
+    import pyarrow.parquet as pq
+
     table = pq.read_table(path).to_pandas()
     measured = table["measured_at"].dropna().max() if "measured_at" in table else None
     columns = ["model_id", "region", "lang", *FIGURES]
@@ -56,4 +62,6 @@ def _with_all_figures(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(columns=["model_id", "region", "lang", *FIGURES])

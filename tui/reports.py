@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
-import pyarrow.dataset as ds
+from typing import TYPE_CHECKING
 
 from tui.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and pyarrow are imported where used: the app draws its first screen without them.
 
 KPIS = ("users", "share", "revenue", "cash")
 """Headline figures per firm at the end of a run (revenue summed over the run)."""
@@ -50,6 +53,8 @@ class Report:
 
     def run_label(self, run_id: str) -> str:
         """A short name for a run: its strategy or scenario and its seed where known."""
+        import pandas as pd
+
         row = self.runs[self.runs["run_id"].astype(str) == run_id] if "run_id" in self.runs else []
         parts = []
         if len(row):
@@ -63,6 +68,8 @@ class Report:
 
 
 def _read_table(folder: Path, name: str, required: bool = True) -> pd.DataFrame | None:
+    import pyarrow.dataset as ds
+
     for candidate in (folder / f"{name}.parquet", folder / name):
         if candidate.exists():
             try:
@@ -82,6 +89,8 @@ def _read_table(folder: Path, name: str, required: bool = True) -> pd.DataFrame 
 
 def open_report(path: str | Path) -> Report:
     """Read a report folder; ReportError says what is missing or unreadable."""
+    import pandas as pd
+
     folder = Path(path)
     if not folder.is_dir():
         raise ReportError(_("{path}: no such report folder").format(path=folder))
@@ -133,6 +142,8 @@ def firm_series(timeseries: pd.DataFrame, run_id: str | None, metric: str,
 
 def final_kpis(timeseries: pd.DataFrame, run_id: str) -> pd.DataFrame:
     """Per firm at the end of a run: users, share of all users, revenue over the run, cash."""
+    import pandas as pd
+
     frame = timeseries[timeseries["run_id"] == run_id]
     last = frame[frame["month"] == frame["month"].max()]
     users = last.groupby("firm")["users"].sum()
@@ -147,6 +158,8 @@ def final_kpis(timeseries: pd.DataFrame, run_id: str) -> pd.DataFrame:
 
 def compare_kpis(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Side by side KPIs of two runs per firm and KPI: a, b, b - a and the relative change."""
+    import pandas as pd
+
     rows = []
     for firm in sorted(set(a.index) | set(b.index)):
         for kpi in KPIS:

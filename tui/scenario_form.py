@@ -15,8 +15,6 @@ from pydantic import ValidationError
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Item
 
-from hub.atomic import write_text
-
 Key = str | int
 
 
@@ -170,6 +168,8 @@ class ScenarioDraft:
 
     def save(self, path: Path | None = None) -> Path:
         """Write the file (atomically, comments kept); returns where it went."""
+        from hub.atomic import write_text  # pyarrow comes with it: only when saving
+
         target = path or self.path
         write_text(target, tomlkit.dumps(self.doc))
         self.path, self.dirty = target, False

@@ -9,8 +9,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,10 +19,13 @@ from textual.message import Message
 from textual.widgets import DataTable, Log, OptionList, Static
 
 from tui import i18n
-from tui.hub_figures import FIGURES, profile_figures, registry_figures
+from tui.hub_figures import FIGURES
 from tui.i18n import N_, _
 from tui.screens.base import MainScreen
 from tui.widgets.chart import BarChart
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIGURE_LABELS = {
     "bits_per_byte": N_("Bits per byte"),
@@ -76,7 +79,7 @@ class HubScreen(MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.figures = pd.DataFrame()
+        self.figures: pd.DataFrame | None = None
         self.source = ""
         self.trained = False
         self.hub_region: str | None = None
@@ -102,7 +105,7 @@ class HubScreen(MainScreen):
 
     def after_recompose(self) -> None:
         """Refill after a language change."""
-        if not self.figures.empty or self.source:
+        if self.figures is not None:
             self.show_figures()
 
     def commands(self):
@@ -116,6 +119,8 @@ class HubScreen(MainScreen):
           description="read hub figures")
     def load_figures(self) -> None:
         """Registry metrics when a model is trained, else the shipped profile."""
+        from tui.hub_figures import profile_figures, registry_figures
+
         workspace = self.strategy_app.workspace
         figures = registry_figures(workspace.home)
         if not figures.empty:
@@ -139,7 +144,7 @@ class HubScreen(MainScreen):
         self.measured_at = message.measured_at
         if message.error:
             self.notify(message.error, severity="error")
-        regions = list(dict.fromkeys(self.figures["region"])) if not self.figures.empty else []
+        regions = list(dict.fromkeys(self.figures["region"]))
         self.hub_region = self.hub_region if self.hub_region in regions else (
             next((r for r in regions if r != "global"), regions[0] if regions else None))
         self.show_figures()
@@ -158,7 +163,7 @@ class HubScreen(MainScreen):
             banner.update(_("No model is trained and no technology profile is installed."))
         options = self.query_one("#hub-regions", OptionList)
         options.clear_options()
-        regions = list(dict.fromkeys(self.figures["region"])) if not self.figures.empty else []
+        regions = list(dict.fromkeys(self.figures["region"]))
         options.add_options(regions)
         if self.hub_region in regions:
             options.highlighted = regions.index(self.hub_region)
@@ -176,6 +181,8 @@ class HubScreen(MainScreen):
         table = self.query_one("#hub-table", DataTable)
         table.clear(columns=True)
         table.add_columns(_("Model"), _("Language"), *[_(FIGURE_LABELS[f]) for f in FIGURES])
+        if self.figures is None:
+            return
         rows = self.figures
         if self.hub_region:
             rows = rows[rows["region"] == self.hub_region]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,9 +21,11 @@ from textual.reactive import reactive
 from textual.widgets import ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 from tui import i18n
 from tui.i18n import N_, _
-from tui.reports import firm_series
 from tui.screens.base import MainScreen
 from tui.widgets.chart import LineChart
 
@@ -81,7 +83,7 @@ class RunScreen(MainScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[pd.DataFrame] = []
-        self.timeseries = pd.DataFrame()
+        self.timeseries: pd.DataFrame | None = None
         self.market_region = "all"
         self.status_text = ""
         self.last_draw = 0.0
@@ -135,7 +137,7 @@ class RunScreen(MainScreen):
         if draft is None or draft.scenario is None:
             return  # the app checks before it switches here
         scenario = draft.scenario
-        self.rows, self.timeseries = [], pd.DataFrame()
+        self.rows, self.timeseries = [], None
         self.months, self.month = scenario.months, 0
         self.set_status(_("Running {name}: press c to cancel.").format(name=scenario.name))
         self.run_scenario(scenario, self.strategy_app.workspace.reports_dir)
@@ -175,6 +177,8 @@ class RunScreen(MainScreen):
         if message.rows is not None and len(message.rows):
             self.rows.append(message.rows)
             if time.monotonic() - self.last_draw >= REDRAW_SECONDS:
+                import pandas as pd
+
                 self.timeseries = pd.concat(self.rows, ignore_index=True)
                 self.rows = [self.timeseries]
                 self.fill_regions()
@@ -210,7 +214,8 @@ class RunScreen(MainScreen):
 
     def region_countries(self) -> set[str] | None:
         """Countries of the chosen region (None for all markets), as the report assigns them."""
-        if self.market_region == "all" or "region" not in self.timeseries:
+        if self.market_region == "all" or self.timeseries is None or (
+                "region" not in self.timeseries):
             return None
         rows = self.timeseries[self.timeseries["region"] == self.market_region]
         return set(rows["country"])
@@ -218,7 +223,7 @@ class RunScreen(MainScreen):
     def fill_regions(self) -> None:
         """Offer the regions that hold a market of the run."""
         select = self.query_one("#run-region", Select)
-        if self.timeseries.empty:
+        if self.timeseries is None:
             return
         names = sorted(self.timeseries["region"].dropna().unique()) if (
             "region" in self.timeseries) else []
@@ -247,9 +252,12 @@ class RunScreen(MainScreen):
     def draw(self) -> None:
         """Users, share and revenue per firm over months."""
         self.last_draw = time.monotonic()
-        countries = self.region_countries() if not self.timeseries.empty else None
+        countries = self.region_countries()
         for key, label in CHARTS:
-            series = {} if self.timeseries.empty else firm_series(
-                self.timeseries, None, key, countries)
+            series = {}
+            if self.timeseries is not None:
+                from tui.reports import firm_series
+
+                series = firm_series(self.timeseries, None, key, countries)
             self.query_one(f"#run-{key}", LineChart).show_series(
                 _(label), {firm: (s.index, s.values) for firm, s in series.items()}, _("month"))

@@ -52,17 +52,22 @@ class ScenariosScreen(MainScreen):
         """List the files and open the workspace's scenario."""
         super().on_mount()
         self.list_files()
+        self.query_one("#scenario-title", Static).update(_("Loading…"))
+        # The form (dozens of inputs) is built after the first frame is on screen.
+        self.call_after_refresh(self.open_initial)
+
+    async def open_initial(self) -> None:
+        """Open the workspace's scenario (or show the one already open)."""
         workspace = self.strategy_app.workspace
         if workspace.draft is None and workspace.scenario_path is not None:
-            self.open_file(workspace.scenario_path)
+            await self.open_file(workspace.scenario_path)
         else:
-            self.show_draft()
-        self.query_one("#scenario-files", OptionList).focus()
+            await self.show_draft()
 
     def after_recompose(self) -> None:
         """Refill after a language change."""
         self.list_files()
-        self.show_draft()
+        self.call_after_refresh(self.show_draft)
 
     def list_files(self) -> None:
         """Shipped scenarios, then the user's."""
@@ -80,7 +85,7 @@ class ScenariosScreen(MainScreen):
                 files.add_option(Option(path.name, id=option_id))
 
     @on(OptionList.OptionSelected, "#scenario-files")
-    def file_chosen(self, event: OptionList.OptionSelected) -> None:
+    async def file_chosen(self, event: OptionList.OptionSelected) -> None:
         """Open the chosen file, asking first when edits would be lost."""
         path = self.file_paths.get(event.option.id or "")
         draft = self.strategy_app.workspace.draft
@@ -91,9 +96,9 @@ class ScenariosScreen(MainScreen):
             self.app.push_screen(ConfirmDialog(question),
                                  lambda yes: self.open_file(path) if yes else None)
         else:
-            self.open_file(path)
+            await self.open_file(path)
 
-    def open_file(self, path: Path) -> None:
+    async def open_file(self, path: Path) -> None:
         """Open a scenario file into the form; a file that cannot be read is reported."""
         workspace = self.strategy_app.workspace
         try:
@@ -102,30 +107,27 @@ class ScenariosScreen(MainScreen):
             self.notify(str(error), severity="error", title=_("Cannot open"))
             return
         workspace.scenario_path = path
-        self.show_draft()
+        await self.show_draft()
 
-    def show_draft(self) -> None:
+    async def show_draft(self) -> None:
         """Build the form for the open draft."""
         draft = self.strategy_app.workspace.draft
         form = self.query_one("#scenario-form", VerticalScroll)
-        form.remove_children()
+        await form.remove_children()
         if draft is None:
             self.query_one("#scenario-title", Static).update(_("No scenario open."))
             return
         self.fields = draft.fields()
         rows = []
         for index, field in enumerate(self.fields):
-            rows.append(Vertical(
-                Horizontal(
-                    Label(field.dotted, classes="field-label"),
-                    Input(draft.text_of(field), id=f"field-{index}", classes="field-input",
-                          compact=True),
-                    classes="field-line",
-                ),
-                Static("", id=f"problem-{index}", classes="field-problem"),
-                classes="field-row",
+            rows.append(Horizontal(
+                Label(field.dotted, classes="field-label"),
+                Input(draft.text_of(field), id=f"field-{index}", classes="field-input",
+                      compact=True),
+                classes="field-line",
             ))
-        form.mount_all(rows)
+            rows.append(Static("", id=f"problem-{index}", classes="field-problem"))
+        await form.mount_all(rows)
         self.show_problems()
 
     @on(Input.Changed, ".field-input")

@@ -1,0 +1,165 @@
+"""How quickly the TUI shows its first screen, and whether it stays fluid during a run.
+
+Two measurements, each side by side with a reference in the same run:
+- start to first drawn screen: fresh processes that import the app, open it headless
+  (100x30) on a scenario and stop at the first frame the app writes; against the same
+  process that only imports Textual and draws an empty App.
+- longest frame gap while a run is in progress: frames the app writes and the ticks of a
+  60 Hz heartbeat timer (how long the event loop could not draw) while a scenario runs in
+  the run worker, against the same app idle for as long.
+
+Sizes: small (the tests' two firms, three markets, 600 months) and large (the shipped
+default scenario: its firms in every country, 120 months). Without a shipped technology
+profile the large run uses the tests' small profile.
+
+Usage: python benchmarks/bench_tui.py [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+
+def workspace(root: Path, size: str) -> dict:
+    """The small or large scenario in a fresh folder."""
+    from test_tui_support import SCENARIO, write_profile, write_workspace
+
+    from hub.regions import BUILTIN
+    from hub.shipped import shipped_path
+    from tui.workspace import shipped_profile
+
+    ws = write_workspace(root)
+    if size == "small":
+        ws["scenario"].write_text(SCENARIO.replace("months = 6", "months = 600"), "utf-8")
+    else:
+        text = shipped_path("scenarios", "default.toml").read_text("utf-8")
+        if shipped_profile() is None:
+            write_profile(ws["profile"], tuple(r for r in BUILTIN if r not in ("eu", "global")))
+            text = 'technology_profile = "profile.parquet"\n' + text
+        ws["scenario"].write_text(text, "utf-8")
+    return ws
+
+
+def first_frame_child(kind: str) -> None:
+    """(Child process) seconds from the start of the script to the first frame written."""
+    start = time.perf_counter()
+    if kind == "app":
+        from tui.app import StrategyApp
+
+        app = StrategyApp(locale="en", **workspace(Path(tempfile.mkdtemp()), "small"))
+    else:
+        from textual.app import App
+
+        app = App()
+    frames: list[float] = []
+    display = app._display  # wrapped to time frames; the app itself is untouched
+
+    def timed_display(screen, renderable):
+        frames.append(time.perf_counter())
+        display(screen, renderable)
+
+    app._display = timed_display
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            while not frames:
+                await pilot.pause()
+
+    asyncio.run(main())
+    print(json.dumps(frames[0] - start))
+
+
+def startup(repeats: int) -> dict[str, list[float]]:
+    """First-frame times of fresh processes: the app and a bare Textual App."""
+    results: dict[str, list[float]] = {"app": [], "bare": []}
+    for _ in range(repeats):
+        for kind in results:
+            out = subprocess.run([sys.executable, __file__, "--first-frame", kind],
+                                 capture_output=True, text=True, check=True)
+            results[kind].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return results
+
+
+async def frame_gaps(size: str) -> dict[str, float]:
+    """Longest gaps between frames and between heartbeat ticks, running versus idle."""
+    from tui.app import StrategyApp
+
+    app = StrategyApp(locale="en", **workspace(Path(tempfile.mkdtemp()), size))
+    frames: list[float] = []
+    ticks: list[float] = []
+    display = app._display
+
+    def timed_display(screen, renderable):
+        frames.append(time.perf_counter())
+        display(screen, renderable)
+
+    app._display = timed_display
+
+    def longest(stamps: list[float], start: float, end: float) -> float:
+        inside = [start, *[t for t in stamps if start <= t <= end], end]
+        return max(b - a for a, b in zip(inside, inside[1:], strict=False))
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.set_interval(1 / 60, lambda: ticks.append(time.perf_counter()))
+        await pilot.press("2")  # the run screen, idle
+        await app.workers.wait_for_complete()
+        run_start = time.perf_counter()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        run_end = time.perf_counter()
+        await pilot.pause()
+        assert "Done" in app.screen.status_text, app.screen.status_text
+        idle_start = time.perf_counter()
+        await asyncio.sleep(run_end - run_start)  # idle as long as the run took
+        idle_end = time.perf_counter()
+        run_frames = len([t for t in frames if run_start <= t <= run_end])
+    return {
+        "run_s": run_end - run_start,
+        "frames_during_run": run_frames,
+        "longest_frame_gap_run_s": longest(frames, run_start, run_end),
+        "longest_tick_gap_run_s": longest(ticks, run_start, run_end),
+        "longest_tick_gap_idle_s": longest(ticks, idle_start, idle_end),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--first-frame", choices=["app", "bare"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.first_frame:
+        first_frame_child(args.first_frame)
+        return
+    times = startup(args.repeats)
+    print("| process | median first frame (s) | min (s) | ratio to bare Textual |")
+    print("| --- | --- | --- | --- |")
+    bare = statistics.median(times["bare"])
+    for kind, values in times.items():
+        median = statistics.median(values)
+        print(f"| {kind} | {median:.3f} | {min(values):.3f} | {median / bare:.1f}x |")
+    print()
+    print("| size | run (s) | frames | longest frame gap, run (s) | longest loop stall, run (s) "
+          "| longest loop stall, idle (s) | stall ratio run/idle |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for size in ("small", "large"):
+        r = asyncio.run(frame_gaps(size))
+        print(f"| {size} | {r['run_s']:.2f} | {r['frames_during_run']} | "
+              f"{r['longest_frame_gap_run_s']:.3f} | {r['longest_tick_gap_run_s']:.3f} | "
+              f"{r['longest_tick_gap_idle_s']:.3f} | "
+              f"{r['longest_tick_gap_run_s'] / r['longest_tick_gap_idle_s']:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
