@@ -13,6 +13,8 @@ orders nothing by completion, so the tables do not depend on the backend or the 
   the cluster needs no shared file system. The cluster is `--address`, else `RAY_ADDRESS`,
   else a local Ray instance with `workers` CPUs; an already initialised Ray is reused. The
   cluster's nodes need this package installed (same version) to import the task.
+
+Workers of both backends use one BLAS thread (`WORKER_ENV`), so the numbers are identical.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 import rich_click as click
@@ -29,7 +32,26 @@ import rich_click as click
 from simulator.batch_runs import RunOutput, SweepPlan, execute_run
 from simulator.batch_store import write_run
 
+# One BLAS thread per worker: a run's numbers then do not depend on the machine's cores or
+# the backend (a multi-threaded matrix product rounds differently), and workers do not
+# oversubscribe the cores they share.
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _worker_state: dict = {}
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables that processes started meanwhile inherit; restore after."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _init_worker(plan: SweepPlan, out: Path) -> None:
@@ -48,7 +70,8 @@ def run_local(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int) 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(plan, out)) as pool:
-        pending = {pool.submit(_local_task, i) for i in indices}
+        with _environment(WORKER_ENV):  # the pool starts its processes on submit
+            pending = {pool.submit(_local_task, i) for i in indices}
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -79,7 +102,7 @@ def run_ray(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int,
         ray.init(**options, include_dashboard=False, log_to_driver=False,
                  configure_logging=False)
     try:
-        task = ray.remote(num_cpus=1)(_ray_task)
+        task = ray.remote(num_cpus=1, runtime_env={"env_vars": WORKER_ENV})(_ray_task)
         plan_ref = ray.put(plan)
         queue = list(indices)[::-1]
         in_flight: list = []
