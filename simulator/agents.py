@@ -113,8 +113,8 @@ class FirmAgent(mesa.Agent):
             m.ledger.book("commitment_spend", f, country, cost)
 
 
-class MarketAgent(mesa.Agent):
-    """A country market; its users and prices are columns of the model's arrays."""
+class CountryAgent(mesa.Agent):
+    """An agent standing for one country: it holds the country's index into the arrays."""
 
     def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
@@ -124,6 +124,10 @@ class MarketAgent(mesa.Agent):
     def iso2(self) -> str:
         """The country's ISO alpha-2 code."""
         return self.model.geo.iso2[self.index]
+
+
+class MarketAgent(CountryAgent):
+    """A country market; its users and prices are columns of the model's arrays."""
 
     @property
     def users(self) -> np.ndarray:
@@ -136,17 +140,8 @@ class MarketAgent(mesa.Agent):
         return float(self.model.addressable[self.index])
 
 
-class TalentPoolAgent(mesa.Agent):
+class TalentPoolAgent(CountryAgent):
     """A country's pool of AI researchers and engineers not employed by a modelled firm."""
-
-    def __init__(self, model: mesa.Model, index: int) -> None:
-        super().__init__(model)
-        self.index = index
-
-    @property
-    def iso2(self) -> str:
-        """The country's ISO alpha-2 code."""
-        return self.model.geo.iso2[self.index]
 
     @property
     def available(self) -> np.ndarray:

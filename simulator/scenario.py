@@ -237,9 +237,8 @@ def _dotted(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def _keys_at(loc: tuple) -> list[str]:
+def _keys_at(loc: tuple, model: type[BaseModel]) -> list[str]:
     """Keys allowed in the table at `loc`, found by walking the models' annotations."""
-    model: type[BaseModel] = Scenario
     for part in loc:
         if isinstance(part, int) or part not in model.model_fields:
             continue
@@ -260,10 +259,10 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-def _expected(error: dict) -> str:
+def _expected(error: dict, model: type[BaseModel]) -> str:
     kind, message = error["type"], error["msg"]
     if kind == "extra_forbidden":
-        return "unknown key; expected one of: " + ", ".join(_keys_at(error["loc"][:-1]))
+        return "unknown key; expected one of: " + ", ".join(_keys_at(error["loc"][:-1], model))
     if kind == "missing":
         return "missing; expected this key to be set"
     if message.startswith("Value error, "):
@@ -273,31 +272,44 @@ def _expected(error: dict) -> str:
     return f"expected a valid value: {message}"
 
 
-def format_problems(path: str | Path, error: ValidationError) -> list[str]:
-    """One line per problem: `file: dotted.key: what was expected` (for the CLI and the TUI)."""
+def format_problems(path: str | Path, error: ValidationError,
+                    model: type[BaseModel] | None = None) -> list[str]:
+    """One line per problem: `file: dotted.key: what was expected` (for the CLI and the TUI).
+
+    `model` is the pydantic model that was validated (default: Scenario); it names the
+    allowed keys when a key is unknown.
+    """
+    model = model or Scenario
     lines = []
     for item in error.errors():
         # Tagged validator locations carry the validator name; keep the user's keys only.
         loc = tuple(
             p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))
         )
-        lines.append(f"{path}: {_dotted(loc)}: {_expected(item)}")
+        lines.append(f"{path}: {_dotted(loc)}: {_expected(item, model)}")
     return lines
 
 
-def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
-    """Validate scenario TOML text; InputError lists every problem at once."""
+def validate_toml(text: str, path: str | Path, model: type[BaseModel], what: str) -> BaseModel:
+    """Parse TOML text into `model` (with `source` = path); InputError lists every problem.
+
+    `what` names the kind of file in the message ("scenario", "sweep").
+    """
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
     try:
-        return Scenario.model_validate({**document, "source": str(path)})
+        return model.model_validate({**document, "source": str(path)})
     except ValidationError as exc:
-        problems = format_problems(path, exc)
+        problems = format_problems(path, exc, model)
         count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        heading = f"bad scenario ({count}):\n"
-        raise InputError(heading + "\n".join(problems)) from None
+        raise InputError(f"bad {what} ({count}):\n" + "\n".join(problems)) from None
+
+
+def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
+    """Validate scenario TOML text; InputError lists every problem at once."""
+    return validate_toml(text, path, Scenario, "scenario")
 
 
 def load_scenario(path: str | Path) -> Scenario:
