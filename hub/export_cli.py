@@ -17,11 +17,17 @@ from hub.names import check_name
 ATTACHED = ("model.onnx", "model.int8.onnx", "README.md", "genai_config.json")
 
 
+def _check_out(out: Path, fmt: str) -> None:
+    # Checked before the (slow) export; only an earlier bundle may be replaced.
+    if fmt == "tar" and out.is_dir():
+        raise InputError(f"--out {out}: is a folder; --format tar needs a file name")
+    if fmt == "dir" and out.exists() and not (out / "manifest.json").is_file():
+        raise InputError(f"--out {out}: exists and is not a bundle; choose a new folder")
+
+
 def _place_folder(staging: Path, out: Path) -> None:
     # Replace an earlier bundle in one rename each way, so `out` is never half-written.
     if out.exists():
-        if not (out / "manifest.json").is_file():
-            raise InputError(f"--out {out}: exists and is not a bundle; choose a new folder")
         old = out.with_name(f".{out.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         os.rename(out, old)
@@ -66,6 +72,7 @@ def export(region, version, out, fmt, no_int8, home):
     name = check_name("bundle name", f"{found.region}-v{found.version}")
     suffix = ".tar" if fmt == "tar" else ""
     out_path = Path(out) if out else Path("bundles") / f"{name}{suffix}"
+    _check_out(out_path, fmt)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_path.name}.", dir=out_path.parent))
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())

@@ -158,3 +158,16 @@ def test_export_refuses_bad_names_and_writes_nothing(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert "not allowed" in result.output
     assert not (tmp_path / "b").exists() and not home.exists()
+
+
+def test_export_refuses_to_overwrite_what_is_not_a_bundle(exported, tmp_path):
+    version, _ = exported
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("keep me")
+    result = CliRunner().invoke(
+        main,
+        ["export", "--region", "eu", "--out", str(tmp_path / "notes"), "--home", str(version.home)],
+    )
+    assert result.exit_code == 2 and "not a bundle" in result.output
+    assert [p.name for p in (tmp_path / "notes").iterdir()] == ["mine.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
