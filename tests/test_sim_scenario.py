@@ -58,6 +58,12 @@ def test_format_problems_is_reusable_on_a_validation_error():
     lines = format_problems("s.toml", caught.value)
     assert [line.split(": ")[:2] for line in lines] == [["s.toml", "markets"], ["s.toml", "firms"]]
     assert all("at least 1 item" in line for line in lines)
+    from simulator.parameters import Parameters
+
+    with pytest.raises(ValidationError) as caught:
+        Parameters.model_validate({"churn": 0.1})
+    [line] = format_problems("p.toml", caught.value, Parameters)
+    assert line.startswith("p.toml: churn: unknown key; expected one of: bass_p_annual")
 
 
 def test_not_toml_and_missing_files_are_input_errors(tmp_path):
