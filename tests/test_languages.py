@@ -99,3 +99,8 @@ def test_english_always_included():
 def test_region_without_corpus_languages_is_an_error():
     with pytest.raises(InputError, match="no language in the corpus"):
         region_corpus_langs(["en", "ja"], "eu")
+
+
+def test_unknown_region_is_an_error():
+    with pytest.raises(InputError, match="unknown region 'mars'"):
+        region_corpus_langs(CORPUS, "mars")
