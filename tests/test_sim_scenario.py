@@ -160,3 +160,31 @@ def test_profile_keeps_the_largest_newest_model_per_region(tmp_path):
     assert load_profile(path, size="tiny").model_ids["eu"] == "eu@v11"
     with pytest.raises(InputError, match="no model of size 'base'"):
         load_profile(path, size="base")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["global", "eu", "apac"]),
+                          st.sampled_from(["en", "de", "pt-BR", "pt", "zh-Hans", "sw"]),
+                          st.one_of(st.none(), st.floats(-1.0, 5.0)),
+                          st.one_of(st.none(), st.floats(-1.0, 10.0))), max_size=12))
+def test_any_profile_loads_or_is_refused_clearly(tmp_path, rows):
+    import numpy as np
+
+    from simulator.technology import country_technology, load_profile
+
+    base = profile_rows()[0]
+    table = [dict(base, region=r, model_id=f"{r}@v1", lang=lang, bits_per_byte=bpb,
+                  usd_per_1m_chars=cost) for r, lang, bpb, cost in rows]
+    path = write_profile(tmp_path / "any.parquet", table)
+    try:
+        profile = load_profile(path)
+    except InputError as exc:
+        assert str(path) in exc.message
+        return
+    weights = np.array([[0.5, 0.5, 0.0], [0.0, 0.0, 1.0]])
+    tech = country_technology(profile, ("de", "pt", "ja"), weights)
+    measured = [f.bits_per_byte for langs in profile.figures.values() for f in langs.values()]
+    assert np.all(tech.bits_per_byte >= min(measured) - 1e-12)
+    assert np.all(tech.bits_per_byte <= max(measured) + 1e-12)
+    assert tech.measured_share[1] == 0.0  # nobody measured Japanese
