@@ -48,7 +48,6 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
         raise InputError(f"--strategy: expected one of {', '.join(batch.strategies)}, "
                          f"got {strategy!r}")
     strategy = strategy or batch.strategies[0]
-    boxes = analysis.discover(batch, strategy, kpi)
     meta = batch.metadata
     console = Console()
     failed = int((batch.runs["status"] != "ok").sum())
@@ -56,8 +55,14 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
                   f"{len(batch.runs)}/{meta['runs']} runs finished, {failed} failed; "
                   f"design {meta['design']['kind']}, {meta['points']} points x "
                   f"{meta['seeds']} seeds; KPIs of {meta['focus_firm']}")
+    if batch.ok.empty:
+        errors = batch.runs["error"].dropna() if "error" in batch.runs else []
+        console.print("no run finished ok: nothing to report" +
+                      (f"; first error: {errors.iloc[0]}" if len(errors) else ""))
+        return
     tables = {"kpis": analysis.kpi_distributions(batch), "regions": analysis.best_by_region(batch),
               "sobol": analysis.sobol_indices(batch)}
+    boxes = analysis.discover(batch, strategy, kpi)
 
     kpis = Table(title="Final KPIs per strategy across seeds and design points")
     for column in ("strategy", "kpi", "10th pct", "median", "90th pct", "runs"):
