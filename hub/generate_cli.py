@@ -91,6 +91,7 @@ def generate(
             top_p=top_p,
             seed=seed,
         )
+        generator.encode(texts, lang)  # refuse an unknown --lang before printing anything
         if len(texts) == 1:
             click.secho(texts[0], nl=False, dim=True)
             (text,) = generator.generate(

@@ -173,6 +173,19 @@ def test_generate_cli_streams_from_a_tar_bundle_and_from_the_registry(hub_bundle
     assert "Hello" in result.output and "Bonjour" in result.output
 
 
+def test_prompts_file_and_unknown_language(hub_bundle, tmp_path):
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("Guten Tag\n\nBonjour\n", encoding="utf-8")
+    args = ["generate", "--bundle", str(hub_bundle[2]), "--max-new-tokens", "3"]
+    result = CliRunner().invoke(main, [*args, "--prompts", str(prompts)])
+    assert result.exit_code == 0, result.output
+    assert "Guten Tag" in result.output and "Bonjour" in result.output
+    result = CliRunner().invoke(main, [*args, "--prompt", "x", "--lang", "ja"])
+    assert result.exit_code == 2 and "<ja>" in result.output
+    assert not result.output.startswith("x")  # refused before anything is printed
+    assert CliRunner().invoke(main, args).exit_code == 2  # no prompt at all
+
+
 def test_cuda_is_refused_clearly_when_missing(hub_bundle):
     if "CUDAExecutionProvider" in ort.get_available_providers():
         pytest.skip("this machine has CUDA")
