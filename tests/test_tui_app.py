@@ -350,3 +350,29 @@ async def test_no_arguments_opens_the_shipped_defaults_and_runs_with_one_key(
         await pilot.press("5")
         await settle(app, pilot)
         assert "No model is trained" in str(app.screen.query_one("#hub-source", Static).render())
+
+
+@pytest.fixture(scope="module")
+def batch_folder(tmp_path_factory) -> Path:
+    from test_tui_support import write_batch
+
+    return write_batch(tmp_path_factory.mktemp("batch"))
+
+
+async def test_batch_report_compares_strategies_with_bands_and_sensitivity(
+        workspace, batch_folder):
+    app = StrategyApp(locale="en", **workspace, report=batch_folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        kinds = [(kind, key) for _report, kind, key in screen.choices]
+        assert kinds[:2] == [("strategy", "early"), ("strategy", "late")]
+        assert len(kinds) == 2 + 32
+        kpis = screen.query_one("#results-kpis", DataTable)
+        assert kpis.row_count == 8
+        assert not screen.query_one("#results-bands").has_class("hidden")
+        sensitivity = screen.query_one("#results-sensitivity", DataTable)
+        assert sensitivity.row_count > 0
+        assert [str(c.label) for c in sensitivity.columns.values()][:3] == [
+            "Strategy", "Figure", "Parameter"]

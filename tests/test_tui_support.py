@@ -48,6 +48,43 @@ strategy = { entry_rule = "uppsala", localise = [{ region = "eu", start_month = 
 """
 
 
+SWEEP = """\
+# A tiny Sobol sweep over the tiny scenario: 2 strategies x 4 x (2 + 2) points, one seed.
+name = "tiny sweep"
+scenario = "tiny.toml"
+seed = 1
+seeds = 1
+focus_firm = "Challenger"
+design = { kind = "sobol", samples = 4 }
+
+[[variants]]
+name = "early"
+overrides = { "firms.Challenger.strategy.localise" = [{ region = "eu", start_month = 0 }] }
+
+[[variants]]
+name = "late"
+overrides = { "firms.Challenger.strategy.localise" = [{ region = "eu", start_month = 3 }] }
+
+[uncertain]
+serving_cost_multiplier = [30.0, 120.0]
+token_premium_scale = [0.6, 1.6]
+"""
+
+
+def write_batch(root: Path) -> Path:
+    """Run the tiny sweep with `simulator.batch.run_batch` (one worker); returns its folder."""
+    from rich.console import Console
+
+    from simulator.batch import run_batch
+
+    workspace = write_workspace(root)
+    sweep = workspace["user_dir"] / "sweep.toml"
+    sweep.write_text(SWEEP, encoding="utf-8")
+    out = root / "batch"
+    run_batch(sweep, out, workers=1, console=Console(quiet=True))
+    return out
+
+
 def write_profile(path: Path, more_regions: tuple[str, ...] = ()) -> Path:
     """A technology profile in hub.profile_schema.PROFILE_SCHEMA with a global and an eu model
     (and, for `more_regions`, models with the eu model's figures)."""

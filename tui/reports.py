@@ -38,12 +38,20 @@ class Report:
     path: Path
     runs: pd.DataFrame
     timeseries: pd.DataFrame
-    sensitivity: pd.DataFrame | None = None
+    bands: pd.DataFrame | None = None  # batches: simulator.analysis.over_time
+    sensitivity: pd.DataFrame | None = None  # Sobol batches: simulator.analysis.sobol_indices
+    focus_firm: str | None = None  # batches: the firm the sweep is about
 
     @property
     def is_batch(self) -> bool:
-        """Whether it holds more than one run."""
-        return self.timeseries["run_id"].nunique() > 1
+        """Whether it is a batch folder (or otherwise holds more than one run)."""
+        return self.bands is not None or self.timeseries["run_id"].nunique() > 1
+
+    def strategies(self) -> list[str]:
+        """The strategy variants of a batch, in the runs' order ([] for a single run)."""
+        if "strategy" not in self.runs.columns:
+            return []
+        return [str(s) for s in dict.fromkeys(self.runs["strategy"].dropna())]
 
     def run_ids(self) -> list[str]:
         """Run ids in the order of the runs table (else of the timeseries)."""
@@ -55,6 +63,8 @@ class Report:
         """A short name for a run: its strategy or scenario and its seed where known."""
         import pandas as pd
 
+        if "point" in self.runs.columns:
+            return run_id  # a batch run: its id names strategy, design point and replicate
         row = self.runs[self.runs["run_id"].astype(str) == run_id] if "run_id" in self.runs else []
         parts = []
         if len(row):
@@ -87,13 +97,35 @@ def _read_table(folder: Path, name: str, required: bool = True) -> pd.DataFrame 
     return None
 
 
+def open_batch(folder: Path) -> Report:
+    """A `simulator batch` folder, read and summarised by the simulator's own analysis."""
+    from simulator.analysis import Batch, over_time, sobol_indices
+    from simulator.batch_store import read_table
+
+    batch = Batch(folder)
+    timeseries = read_table(folder, "timeseries").to_pandas()
+    if timeseries.empty:
+        raise ReportError(_("{path}: the batch has no finished run yet").format(path=folder))
+    timeseries["run_id"] = timeseries["run_id"].astype(str)
+    return Report(folder, batch.ok.reset_index(drop=True), timeseries, over_time(batch),
+                  sobol_indices(batch), batch.metadata.get("focus_firm"))
+
+
 def open_report(path: str | Path) -> Report:
-    """Read a report folder; ReportError says what is missing or unreadable."""
+    """Read a report folder (one run or a batch); ReportError says what is wrong."""
     import pandas as pd
 
     folder = Path(path)
     if not folder.is_dir():
         raise ReportError(_("{path}: no such report folder").format(path=folder))
+    if (folder / "metadata.json").is_file():
+        from hub.errors import InputError
+
+        try:
+            return open_batch(folder)
+        except (InputError, OSError, ValueError, KeyError) as error:
+            raise ReportError(_("{path}: not a readable batch folder ({error})").format(
+                path=folder, error=error)) from error
     timeseries = _read_table(folder, "timeseries")
     missing = [c for c in ("run_id", "month", "firm", "country", *SUM_OVER_COUNTRIES[:2], "cash")
                if c not in timeseries.columns]
@@ -104,8 +136,7 @@ def open_report(path: str | Path) -> Report:
     runs = _read_table(folder, "runs", required=False)
     if runs is None:
         runs = pd.DataFrame({"run_id": sorted(timeseries["run_id"].unique())})
-    sensitivity = _read_table(folder, "sensitivity", required=False)
-    return Report(folder, runs, timeseries, sensitivity)
+    return Report(folder, runs, timeseries)
 
 
 def find_reports(root: Path) -> list[Path]:
@@ -172,28 +203,23 @@ def compare_kpis(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def uncertainty_bands(report: Report, metric: str, firm: str,
-                      group: str | None = None) -> dict[str, pd.DataFrame]:
-    """A firm's metric over months across a batch's runs: 10th, 50th and 90th percentile.
+def strategy_kpis(report: Report, strategy: str) -> pd.DataFrame:
+    """Per firm, the median across a batch strategy's runs of each final KPI."""
+    import pandas as pd
 
-    One band per strategy (or one for all runs when the runs table names none).
-    """
-    frame = report.timeseries[report.timeseries["firm"] == firm]
-    if metric == "cash":
-        per_run = frame.groupby(["run_id", "month"])["cash"].max()
-    else:
-        per_run = frame.groupby(["run_id", "month"])[metric].sum()
-    per_run = per_run.reset_index()
-    column = group or next((c for c in ("strategy", "variant") if c in report.runs.columns), None)
-    if column is not None:
-        labels = report.runs.assign(run_id=report.runs["run_id"].astype(str))
-        per_run = per_run.merge(labels[["run_id", column]], on="run_id", how="left")
-    else:
-        per_run["group"] = _("all runs")
-        column = "group"
-    bands = {}
-    for name, rows in per_run.groupby(column):
-        quantiles = rows.groupby("month")[metric].quantile([0.1, 0.5, 0.9]).unstack()
-        quantiles.columns = ["p10", "p50", "p90"]
-        bands[str(name)] = quantiles
-    return bands
+    run_ids = [str(r) for r in report.runs.loc[report.runs["strategy"] == strategy, "run_id"]]
+    frames = [final_kpis(report.timeseries, run_id) for run_id in run_ids]
+    return pd.concat(frames).groupby(level=0).median() if frames else pd.DataFrame(
+        columns=list(KPIS))
+
+
+def strategy_series(report: Report, strategy: str, metric: str) -> dict[str, pd.Series]:
+    """Per firm, the median across a batch strategy's runs of a metric over months."""
+    import pandas as pd
+
+    run_ids = [str(r) for r in report.runs.loc[report.runs["strategy"] == strategy, "run_id"]]
+    per_firm: dict[str, list[pd.Series]] = {}
+    for run_id in run_ids:
+        for firm, series in firm_series(report.timeseries, run_id, metric).items():
+            per_firm.setdefault(firm, []).append(series)
+    return {firm: pd.concat(series, axis=1).median(axis=1) for firm, series in per_firm.items()}

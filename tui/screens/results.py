@@ -19,17 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from tui import i18n
 from tui.i18n import N_, _
-from tui.reports import (
-    KPIS,
-    Report,
-    ReportError,
-    compare_kpis,
-    final_kpis,
-    find_reports,
-    firm_series,
-    open_report,
-    uncertainty_bands,
-)
+from tui.reports import KPIS, Report, ReportError, find_reports, open_report
 from tui.screens.base import MainScreen
 from tui.widgets.chart import LineChart
 
@@ -47,7 +37,7 @@ def format_kpi(kpi: str, value: float | None) -> str:
 
 
 class ReportsLoaded(Message):
-    """Every report found, read."""
+    """Every report found, read (in the worker: batches are summarised there too)."""
 
     def __init__(self, reports: list[Report], errors: list[str]) -> None:
         super().__init__()
@@ -125,21 +115,30 @@ class ResultsScreen(MainScreen):
         self.show_reports()
 
     def show_reports(self) -> None:
-        """Fill the run pickers (A: the open report's first run; B: the next run)."""
-        self.choices = [(r, run_id) for r in self.reports for run_id in r.run_ids()]
-        labels = [report.run_label(run_id) for report, run_id in self.choices]
+        """Fill the pickers: a batch's strategies (medians over their runs), then every run."""
+        self.choices = []
+        labels = []
+        for report in self.reports:
+            for strategy in report.strategies():
+                self.choices.append((report, "strategy", strategy))
+                labels.append(_("{report} · {strategy} (median)").format(
+                    report=report.path.name, strategy=strategy))
+            for run_id in report.run_ids():
+                self.choices.append((report, "run", run_id))
+                labels.append(report.run_label(run_id))
         # Runs of edited versions of one scenario share a label: their run ids (which end
         # in a hash of the scenario's content) tell them apart.
-        labels = [f"{label} · {run_id.rsplit('-', 1)[-1][:6]}" if labels.count(label) > 1
-                  else label for label, (_report, run_id) in zip(labels, self.choices,
-                                                                 strict=True)]
+        labels = [f"{label} · {key.rsplit('-', 1)[-1][:6]}" if labels.count(label) > 1
+                  else label for label, (_report, _kind, key) in zip(labels, self.choices,
+                                                                     strict=True)]
         options = [(label, str(i)) for i, label in enumerate(labels)]
         status = self.query_one("#results-status", Static)
         if not options:
             status.update(_("No report yet: run a scenario (r) or open a report folder (o)."))
             return
         status.update(_("Runs: {runs}; reports: {reports}.").format(
-            runs=i18n.fmt_number(len(options)), reports=i18n.fmt_number(len(self.reports))))
+            runs=i18n.fmt_number(sum(len(r.run_ids()) for r in self.reports)),
+            reports=i18n.fmt_number(len(self.reports))))
         select_a, select_b = self.query_one("#results-a", Select), self.query_one(
             "#results-b", Select)
         keep_a, keep_b = select_a.value, select_b.value
@@ -151,8 +150,8 @@ class ResultsScreen(MainScreen):
             select_b.value = keep_b if keep_b in values else values[min(1, len(values) - 1)]
         self.compare()
 
-    def chosen(self, select_id: str) -> tuple[Report, str] | None:
-        """The report and run picked in a selector."""
+    def chosen(self, select_id: str) -> tuple[Report, str, str] | None:
+        """The report and the run or strategy picked in a selector."""
         value = self.query_one(select_id, Select).value
         if isinstance(value, str) and value.isdigit() and int(value) < len(self.choices):
             return self.choices[int(value)]
@@ -165,48 +164,72 @@ class ResultsScreen(MainScreen):
 
     def compare(self) -> None:
         """KPI table, the chosen figure over time, and batch extras."""
+        from tui.reports import (
+            compare_kpis,
+            final_kpis,
+            firm_series,
+            strategy_kpis,
+            strategy_series,
+        )
+
         a, b = self.chosen("#results-a"), self.chosen("#results-b")
         if a is None or b is None:
             return
+
+        def kpis(choice: tuple[Report, str, str]):
+            report, kind, key = choice
+            return strategy_kpis(report, key) if kind == "strategy" else final_kpis(
+                report.timeseries, key)
+
+        def series(choice: tuple[Report, str, str]):
+            report, kind, key = choice
+            return strategy_series(report, key, self.metric) if kind == "strategy" else (
+                firm_series(report.timeseries, key, self.metric))
+
         table = self.query_one("#results-kpis", DataTable)
         table.clear(columns=True)
         table.add_columns(_("Firm"), _("Figure"), "A", "B", _("Change"), _("Change, %"))
-        rows = compare_kpis(final_kpis(a[0].timeseries, a[1]), final_kpis(b[0].timeseries, b[1]))
-        for row in rows.itertuples(index=False):
+        for row in compare_kpis(kpis(a), kpis(b)).itertuples(index=False):
             table.add_row(row.firm, _(KPI_LABELS[row.kpi]), format_kpi(row.kpi, row.a),
                           format_kpi(row.kpi, row.b), _signed(row.kpi, row.delta),
                           i18n.fmt_signed_percent(row.relative))
-        series = {}
-        for tag, (report, run_id) in (("A", a), ("B", b)):
-            for firm, values in firm_series(report.timeseries, run_id, self.metric).items():
-                series[f"{firm} ({tag})"] = (values.index, values.values)
+        lines = {}
+        for tag, choice in (("A", a), ("B", b)):
+            for firm, values in series(choice).items():
+                lines[f"{firm} ({tag})"] = (values.index, values.values)
         self.query_one("#results-chart", LineChart).show_series(
-            _("{figure}: A and B").format(figure=_(KPI_LABELS[self.metric])), series, _("month"))
+            _("{figure}: A and B").format(figure=_(KPI_LABELS[self.metric])), lines, _("month"))
         self.show_batch(a[0])
 
     def show_batch(self, report: Report) -> None:
-        """Uncertainty bands per strategy and sensitivity indices of a batch report."""
+        """Uncertainty bands per strategy and Sobol sensitivity indices of a batch report."""
         for widget_id in ("#results-bands", "#results-sensitivity"):
             self.query_one(widget_id).set_class(not report.is_batch, "hidden")
-        if not report.is_batch:
+        if not report.is_batch or report.bands is None:
             return
-        firm = str(report.timeseries["firm"].iloc[0])
-        bands = uncertainty_bands(report, self.metric, firm)
+        # The simulator's analysis gives bands of the focus firm's revenue and share.
+        figure = self.metric if self.metric in ("share", "revenue") else "share"
+        medians, bands = {}, {}
+        for strategy, rows in report.bands.groupby("strategy"):
+            months = rows["month"].to_numpy()
+            medians[str(strategy)] = (months, rows[f"{figure}_median"].to_numpy())
+            bands[str(strategy)] = (months, rows[f"{figure}_p10"].to_numpy(),
+                                    rows[f"{figure}_p90"].to_numpy())
         self.query_one("#results-bands", LineChart).show_series(
             _("{figure} of {firm}: median and 10th-90th percentile").format(
-                figure=_(KPI_LABELS[self.metric]), firm=firm),
-            {name: (b.index, b["p50"].values) for name, b in bands.items()}, _("month"),
-            bands={name: (b.index, b["p10"].values, b["p90"].values) for name, b in bands.items()})
+                figure=_(KPI_LABELS[figure]), firm=report.focus_firm or ""),
+            medians, _("month"), bands=bands)
         table = self.query_one("#results-sensitivity", DataTable)
         table.clear(columns=True)
         if report.sensitivity is None or report.sensitivity.empty:
             table.add_column(_("No sensitivity indices (not a Sobol design)."))
             return
-        frame = report.sensitivity
-        table.add_columns(*[str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):
-            table.add_row(*[i18n.fmt_number(v, 3) if isinstance(v, float) else str(v)
-                            for v in row])
+        table.add_columns(_("Strategy"), _("Figure"), _("Parameter"), _("First order"),
+                          _("Total order"))
+        for row in report.sensitivity.itertuples(index=False):
+            table.add_row(row.strategy, row.kpi, row.parameter,
+                          f"{i18n.fmt_number(row.S1, 2)} ± {i18n.fmt_number(row.S1_conf, 2)}",
+                          f"{i18n.fmt_number(row.ST, 2)} ± {i18n.fmt_number(row.ST_conf, 2)}")
 
     def action_next_metric(self) -> None:
         """Chart the next figure."""

@@ -33,6 +33,8 @@ CHARTS = (("users", N_("Users")), ("share", N_("Share of users")),
           ("revenue", N_("Revenue per month, USD")), ("cash", N_("Cash, USD")))
 REDRAW_SECONDS = 0.25
 """Charts redraw at most this often while a run streams months (keeps frames short)."""
+PROGRESS_SECONDS = 0.05
+"""The worker reports progress at most this often (20 frames a second is smooth)."""
 
 
 class RunProgress(Message):
@@ -150,8 +152,15 @@ class RunScreen(MainScreen):
         from simulator.run_report import write_report
 
         worker = get_current_worker()
+        last_post = [0.0]
 
         def progress(month: int, months: int, partial: object = None) -> None:
+            # At most PROGRESS_SECONDS apart (and the last month): a fast model would
+            # otherwise flood the UI with a message per month.
+            now = time.monotonic()
+            if month < months and now - last_post[0] < PROGRESS_SECONDS:
+                return
+            last_post[0] = now
             # The simulator may hand over the months so far (a table, or a callable giving
             # one) for live charts; with counts only, the charts fill when the run ends.
             table = partial() if callable(partial) else partial
