@@ -60,6 +60,10 @@ def train(
     """
     import os
 
+    # Idle OpenMP threads sleep instead of spinning: on a shared, busy CPU spinning threads
+    # steal the cores the working ones need (measured 4x slower steps; see RESULTS.md).
+    # Must be set before torch loads its OpenMP runtime; a user's own setting wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from rich.console import Console
     from rich.progress import (
         BarColumn,
