@@ -19,7 +19,9 @@ def tokenizer() -> None:
 
 @tokenizer.command()
 @home_option
-@click.option("--region", required=True, help=REGION_HELP)
+@click.option(
+    "--region", "regions", required=True, multiple=True, help=f"{REGION_HELP} Repeatable."
+)
 @click.option("--vocab-size", default=8192, show_default=True, help="Vocabulary size.")
 @click.option(
     "--alpha",
@@ -33,10 +35,12 @@ def tokenizer() -> None:
     type=int,
     help="Characters of training text drawn from the corpus (default 3,000,000).",
 )
-def train(home, region, vocab_size, alpha, max_chars) -> None:
+def train(home, regions, vocab_size, alpha, max_chars) -> None:
     """Train {home}/_tokenizers/{region}/tokenizer.json on the corpus train split.
 
-    Example: `hub tokenizer train --region eu --vocab-size 8192`
+    `hub tokenizer eval --region R` compares R with `global` and `english`: train all three.
+
+    Example: `hub tokenizer train --region eu --region global --region english`
     """
     import time
 
@@ -44,12 +48,14 @@ def train(home, region, vocab_size, alpha, max_chars) -> None:
 
     from hub.tokenizer import DEFAULT_MAX_CHARS, train_tokenizer
 
-    started = time.perf_counter()
-    with Console(stderr=True).status(f"training the {region} tokenizer"):
-        path = train_tokenizer(
-            hub_home(home), region, vocab_size, alpha, max_chars or DEFAULT_MAX_CHARS
-        )
-    click.echo(f"{path} ({time.perf_counter() - started:.1f} s)")
+    console = Console(stderr=True)
+    for region in dict.fromkeys(regions):
+        started = time.perf_counter()
+        with console.status(f"training the {region} tokenizer"):
+            path = train_tokenizer(
+                hub_home(home), region, vocab_size, alpha, max_chars or DEFAULT_MAX_CHARS
+            )
+        click.echo(f"{path} ({time.perf_counter() - started:.1f} s)")
 
 
 @tokenizer.command(name="eval")

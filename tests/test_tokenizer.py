@@ -160,6 +160,8 @@ def test_train_cli(tmp_path, home):
             str(copy),
             "--region",
             "english",
+            "--region",
+            "eu",
             "--vocab-size",
             "500",
             "--max-chars",
@@ -167,4 +169,5 @@ def test_train_cli(tmp_path, home):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert Tokenizer.from_file(str(copy / "_tokenizers" / "english" / "tokenizer.json"))
+    for region in ("english", "eu"):
+        assert Tokenizer.from_file(str(copy / "_tokenizers" / region / "tokenizer.json"))
