@@ -12,7 +12,7 @@ from hub.names import check_name
 
 # Headline columns of `hub list`: metric -> (column title, how to summarise over languages).
 HEADLINE = {
-    "bits_per_byte": ("bits/byte (mean)", statistics.fmean),
+    "bits_per_byte": ("bits/byte", statistics.fmean),  # mean over languages
     "tokens_per_s": ("tokens/s", max),
 }
 
@@ -57,19 +57,18 @@ def list_models(home):
 
     table = Table(
         "region",
-        "version",
+        "ver",
         "size",
         "params",
-        "on disk",
+        "disk",
         "languages",
         *(title for title, _ in HEADLINE.values()),
     )
     for version in registry.all_versions(home):
         config = version.config()
         training, languages = config.get("training", {}), config.get("languages", [])
-        shown = (
-            f"{len(languages)}: " + " ".join(languages[:4]) + (" …" if len(languages) > 4 else "")
-        )
+        more = f" +{len(languages) - 3}" if len(languages) > 3 else ""
+        shown = " ".join(languages[:3]) + more
         params = training.get("params")
         table.add_row(
             version.region,

@@ -36,7 +36,7 @@ def test_list_shows_every_version_with_headline_metrics(home):
     assert result.exit_code == 0, result.output
     text = flat(result.output)
     assert "euv1tiny" in text and "euv2tiny" in text and "globalv1tiny" in text
-    assert "3:deenfr" in text
+    assert "deenfr" in text
     assert "3" in text and "1.23e+03" in text  # mean bits/byte (2.5, 3.5) and tokens/s
 
 
