@@ -56,7 +56,7 @@ class TestScreens:
             screen = pilot.app.screen
             index = next(i for i, f in enumerate(screen.fields) if f.dotted == "months")
             screen.query_one(f"#field-{index}").focus()
-            await pilot.press("ctrl+a", "ctrl+k", "0")
+            await pilot.press("ctrl+a", "ctrl+k", "0", "escape")  # escape: no blinking cursor
             await settle(pilot)
 
         assert snap_compare(app_for(), terminal_size=SIZE, run_before=run_before)
@@ -85,3 +85,16 @@ class TestLocale:
 class TestSize:
     def test_too_small_notice(self, snap_compare, app_for):
         assert snap_compare(app_for(), terminal_size=(40, 12), run_before=after())
+
+
+@pytest.fixture(scope="module")
+def batch_folder(tmp_path_factory):
+    from test_tui_support import write_batch
+
+    return write_batch(tmp_path_factory.mktemp("batch"))
+
+
+class TestBatch:
+    def test_results_of_a_sobol_batch(self, snap_compare, tmp_path, batch_folder):
+        app = StrategyApp(locale="en", **write_workspace(tmp_path), report=batch_folder)
+        assert snap_compare(app, terminal_size=SIZE, run_before=after("3"))

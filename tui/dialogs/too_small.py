@@ -18,8 +18,8 @@ class TooSmallNotice(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """The notice with the current and the needed size."""
-        with Middle(), Center():
-            yield Static(id="too-small-text")
+        with Middle():
+            yield Center(Static(id="too-small-text"))
 
     def on_mount(self) -> None:
         """Show the sizes."""

@@ -216,7 +216,7 @@ class ResultsScreen(MainScreen):
             bands[str(strategy)] = (months, rows[f"{figure}_p10"].to_numpy(),
                                     rows[f"{figure}_p90"].to_numpy())
         self.query_one("#results-bands", LineChart).show_series(
-            _("{figure} of {firm}: median and 10th-90th percentile").format(
+            _("{firm}: {figure}, median, p10-p90").format(
                 figure=_(KPI_LABELS[figure]), firm=report.focus_firm or ""),
             medians, _("month"), bands=bands)
         table = self.query_one("#results-sensitivity", DataTable)

@@ -1,0 +1,1 @@
+"""Modal dialogs: confirm, help, the too-small notice."""
