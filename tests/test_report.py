@@ -65,6 +65,12 @@ def test_report_refuses_what_is_not_a_batch(tmp_path):
     assert "not a batch folder" in re.sub(r"[│\s]+", " ", result.output)  # rich-click's panel
 
 
+def test_report_of_a_batch_with_no_finished_run(sobol_batch, tmp_path):
+    (tmp_path / "metadata.json").write_text((sobol_batch / "metadata.json").read_text())
+    result = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 0 and "no run finished ok: nothing to report" in result.output
+
+
 def test_html_page_is_self_contained_with_charts(sobol_batch, tmp_path):
     page = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["report", str(sobol_batch), "--html", str(page)])
