@@ -376,3 +376,16 @@ async def test_batch_report_compares_strategies_with_bands_and_sensitivity(
         assert sensitivity.row_count > 0
         assert [str(c.label) for c in sensitivity.columns.values()][:3] == [
             "Strategy", "Figure", "Parameter"]
+
+
+async def test_a_broken_technology_profile_is_reported_on_the_hub_screen(workspace):
+    workspace["profile"].write_bytes(b"not parquet")
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert any("not a technology profile" in n.message for n in app._notifications)
+        await pilot.press("r")  # the scenario names the broken profile: the run says why
+        await settle(app, pilot)
+        assert "The run failed" in app.screen.status_text
+        assert "profile.parquet" in app.screen.status_text

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Tab, Tabs
+from textual.worker import Worker, WorkerState
 
 from tui.i18n import N_, _
 
@@ -112,6 +113,13 @@ class MainScreen(Screen):
 
     def after_recompose(self) -> None:
         """Refill widgets after a rebuild (override where the screen shows loaded data)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background job that failed is reported, never a crash (workers don't exit)."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", severity="error",
+                        title=_("Failed: {job}").format(job=event.worker.description))
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         """Switch screens from the navigation row."""
