@@ -12,11 +12,13 @@ a damaged one is reported and the one before it is tried.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from hub.atomic import sha256_file
+from hub.errors import InputError
 from hub.staging import publish, staging_folder
 
 CHECKPOINTS_DIR = "_checkpoints"
@@ -118,6 +121,29 @@ def clear_checkpoints(root: Path) -> int:
     for folder in folders:
         shutil.rmtree(folder)
     return len(folders)
+
+
+def remove_leftovers(root: Path) -> None:
+    """Delete staging folders a killed run left behind (never complete checkpoints)."""
+    for staging in root.glob(".staging-*") if root.is_dir() else ():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def exclusive_run(root: Path) -> Iterator[None]:
+    """Hold the region's training lock; a second concurrent run is refused, not interleaved."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"another `hub train` is using {root}; wait for it or stop it first"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def rng_states(device: torch.device) -> dict[str, torch.Tensor]:

@@ -15,18 +15,18 @@ import math
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 from hub import checkpoint as ckpt
-from hub.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
 from hub.distributed import Distributed
 from hub.errors import InputError
 from hub.model import SIZES, DecoderLM, ModelConfig, config_for, count_parameters, flops_per_token
-from hub.train_data import BatchSampler, RegionData, load_region_data
+from hub.train_data import BatchSampler, load_region_data
+from hub.train_eval import autocast, evaluate
 
 # Per size: defaults chosen so `small` trains in ~5 minutes per region on two CPU cores.
 SIZE_DEFAULTS: dict[str, dict] = {
@@ -122,42 +122,6 @@ def weights_sha256(model: torch.nn.Module) -> str:
     return digest.hexdigest()
 
 
-@torch.no_grad()
-def evaluate(
-    model: DecoderLM, data: RegionData, context_length: int, device: torch.device
-) -> dict[str, dict[str, float]]:
-    """Per language (and "all"): mean loss per token and bits per byte on the valid texts."""
-    was_training = model.training
-    model.eval()
-    results, all_nats, all_bytes = {}, 0.0, 0
-    special = data.special
-    for lang, tag in zip(data.langs, data.tag_ids, strict=True):
-        docs = data.valid.get(lang, [])
-        if not docs:
-            continue
-        rows = [
-            row
-            for doc in docs
-            for row in scoring_rows(doc.ids, [special["bos"], tag], special["eos"], context_length)
-        ]
-        with _autocast(device):
-            nats = score_rows(model, rows, special["pad"], device=device)
-        tokens = sum(t != IGNORE for _, targets in rows for t in targets)
-        n_bytes = sum(doc.n_bytes + 1 for doc in docs)  # + 1: the separator eos stands for
-        results[lang] = {"valid_loss": nats / tokens, "valid_bpb": bits_per_byte(nats, n_bytes)}
-        all_nats, all_bytes = all_nats + nats, all_bytes + n_bytes
-    results["all"] = {"valid_bpb": bits_per_byte(all_nats, all_bytes)}
-    model.train(was_training)
-    return results
-
-
-def _autocast(device: torch.device):
-    # bf16 only on GPUs: CPU bf16 matmuls are slower than fp32 on most CPUs.
-    if device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return nullcontext()
-
-
 def train(
     home: Path,
     region: str,
@@ -176,9 +140,6 @@ def train(
         on_step: Called after each step with (step, total steps, loss, tokens per second).
         log: Receives one-line messages (warnings, evaluation summaries).
     """
-    from hub import registry
-    from hub.tokenizer import tokenizer_path
-
     settings = settings.resolved()
     dist = Distributed.from_environment(settings.device, settings.threads)
     budget = settings.steps * settings.batch_size * settings.grad_accum * dist.world_size
@@ -205,117 +166,136 @@ def train(
         **provenance,
     }
     root = ckpt.checkpoint_root(home, region)
-    start, curve, tokens, seconds = 0, [], 0, 0.0
-    saved = ckpt.load_latest(root, warn=log) if resume else None
-    if saved is not None:
-        _check_same_run(saved.state["identity"], identity, root)
-        model.load_state_dict(saved.model)
-        optimizer.load_state_dict(saved.optimizer)
-        sampler.restore(saved.state["sampler"])
-        ckpt.restore_rng(saved.rng, dist.device)
-        start, curve = saved.step, saved.state["curve"]
-        tokens, seconds = saved.state["tokens"], saved.state["train_seconds"]
-        log(f"resuming from step {start} of {settings.steps}")
-    elif dist.is_main:
-        if resume:
-            log(f"no checkpoint in {root}: starting from step 0")
-        elif removed := ckpt.clear_checkpoints(root):
-            log(f"fresh run: removed {removed} old checkpoint(s) in {root}; --resume continues one")
-    dist.barrier()
-    trained = dist.wrap(model)
-    tokens_per_step = settings.batch_size * settings.grad_accum * dist.world_size
-    tokens_per_step *= config.context_length
-    began = time.perf_counter() - seconds
-    for step in range(start, settings.steps):
-        step_began = time.perf_counter()
-        lr = learning_rate(step, settings)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        loss = _train_step(trained, optimizer, sampler, settings, dist)
-        tokens += tokens_per_step
-        seconds = time.perf_counter() - began
-        curve += [_row(step + 1, tokens, "all", "train_loss", loss)]
-        curve += [_row(step + 1, tokens, "all", "learning_rate", lr)]
-        if on_step and dist.is_main:
-            on_step(
-                step + 1, settings.steps, loss, tokens_per_step / (time.perf_counter() - step_began)
-            )
-        last = step + 1 == settings.steps
-        if dist.is_main and ((step + 1) % settings.eval_every == 0 or last):
-            results = evaluate(model, data, config.context_length, dist.device)
-            curve += [
-                _row(step + 1, tokens, lang, metric, value)
-                for lang, values in results.items()
-                for metric, value in values.items()
-            ]
-            log(f"step {step + 1}: valid bits per byte {results['all']['valid_bpb']:.3f}")
-        if dist.is_main and ((step + 1) % settings.checkpoint_every == 0 or last):
-            state = {
-                "identity": identity,
-                "sampler": sampler.state(),
-                "curve": curve,
-                "tokens": tokens,
-                "train_seconds": time.perf_counter() - began,
-            }
-            ckpt.save_checkpoint(
-                root,
-                ckpt.Checkpoint(
-                    step + 1,
-                    model.state_dict(),
-                    optimizer.state_dict(),
-                    ckpt.rng_states(dist.device),
-                    state,
-                ),
-            )
-            _write_curve(curve, root / "training_curve.parquet")
+    run = _Progress(identity=identity)
+    with ckpt.exclusive_run(root) if dist.is_main else nullcontext():
+        _restore_or_clear(run, root, resume, model, optimizer, sampler, dist, log)
         dist.barrier()
-    seconds = time.perf_counter() - began
-    digest = weights_sha256(model)
-    dist.check_same(digest, "weights sha256")
-    valid_bpb = {
-        row["lang"]: row["value"]
-        for row in curve
-        if row["metric"] == "valid_bpb" and row["step"] == settings.steps
-    }
-    params, per_token = count_parameters(model), flops_per_token(config)
-    version = None
-    if dist.is_main:
-        metadata = {
-            "model": config.to_dict(),
-            "languages": data.langs,
-            "tokenizer": {
-                "vocab_size": data.vocab_size,
-                "special_ids": data.special,
-                "lang_tag_ids": dict(zip(data.langs, data.tag_ids, strict=True)),
-                "sha256": provenance["tokenizer_sha256"],
-            },
-            "training": {
+        trained = dist.wrap(model)
+        tokens_per_step = settings.batch_size * settings.grad_accum * dist.world_size
+        tokens_per_step *= config.context_length
+        began = time.perf_counter() - run.seconds
+        for step in range(run.step + 1, settings.steps + 1):
+            step_began = time.perf_counter()
+            lr = learning_rate(step - 1, settings)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            loss = _train_step(trained, optimizer, sampler, settings, dist)
+            run.step, run.tokens = step, run.tokens + tokens_per_step
+            run.seconds = time.perf_counter() - began
+            run.add(step, "all", {"train_loss": loss, "learning_rate": lr})
+            if on_step and dist.is_main:
+                rate = tokens_per_step / (time.perf_counter() - step_began)
+                on_step(step, settings.steps, loss, rate)
+            last = step == settings.steps
+            if dist.is_main and (step % settings.eval_every == 0 or last):
+                results = evaluate(model, data, config.context_length, dist.device)
+                for lang, values in results.items():
+                    run.add(step, lang, values)
+                log(f"step {step}: valid bits per byte {results['all']['valid_bpb']:.3f}")
+            if dist.is_main and (step % settings.checkpoint_every == 0 or last):
+                run.seconds = time.perf_counter() - began
+                rng = ckpt.rng_states(dist.device)
+                state = {**run.state(), "sampler": sampler.state()}
+                saved = ckpt.Checkpoint(
+                    step, model.state_dict(), optimizer.state_dict(), rng, state
+                )
+                ckpt.save_checkpoint(root, saved)
+                _write_curve(run.curve, root / "training_curve.parquet")
+            dist.barrier()
+        run.seconds = time.perf_counter() - began
+        digest = weights_sha256(model)
+        dist.check_same(digest, "weights sha256")
+        valid_bpb = {
+            row["lang"]: row["value"]
+            for row in run.curve
+            if row["metric"] == "valid_bpb" and row["step"] == settings.steps
+        }
+        params, per_token = count_parameters(model), flops_per_token(config)
+        version = None
+        if dist.is_main:
+            training = {
                 **asdict(settings),
                 "params": params,
                 "flops_per_token": per_token,
-                "tokens": tokens,
-                "train_flops": per_token * tokens,
-                "train_seconds": round(seconds, 3),
+                "tokens": run.tokens,
+                "train_flops": per_token * run.tokens,
+                "train_seconds": round(run.seconds, 3),
                 "world_size": dist.world_size,
                 "device_name": dist.device_name(),
                 "corpus_sha256": provenance["corpus_sha256"],
                 "language_alpha": provenance["language_alpha"],
                 "final_valid_bpb": valid_bpb,
-            },
-        }
-        curve_path = root / "training_curve.parquet"
-        version = registry.register(
-            home,
-            region,
-            metadata,
-            model.state_dict(),
-            tokenizer_path(home, region),
-            {"training_curve.parquet": curve_path},
-        )
+            }
+            version = _register(home, region, model, data, provenance, training, root)
     dist.close()
     return TrainResult(
-        version, digest, settings.steps, tokens, seconds, params, per_token, valid_bpb
+        version, digest, settings.steps, run.tokens, run.seconds, params, per_token, valid_bpb
     )
+
+
+@dataclass
+class _Progress:
+    # Where a run stands: restored from and saved into checkpoints.
+    identity: dict
+    step: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    curve: list[dict] = field(default_factory=list)
+
+    def add(self, step: int, lang: str, values: dict[str, float]) -> None:
+        self.curve += [
+            {"step": step, "tokens": self.tokens, "lang": lang, "metric": k, "value": float(v)}
+            for k, v in values.items()
+        ]
+
+    def state(self) -> dict:
+        return {
+            "identity": self.identity,
+            "curve": self.curve,
+            "tokens": self.tokens,
+            "train_seconds": self.seconds,
+        }
+
+
+def _restore_or_clear(run, root, resume, model, optimizer, sampler, dist, log) -> None:
+    # --resume: continue from the newest sound checkpoint; else a fresh start drops old ones.
+    saved = ckpt.load_latest(root, warn=log) if resume else None
+    if saved is not None:
+        _check_same_run(saved.state["identity"], run.identity, root)
+        model.load_state_dict(saved.model)
+        optimizer.load_state_dict(saved.optimizer)
+        sampler.restore(saved.state["sampler"])
+        ckpt.restore_rng(saved.rng, dist.device)
+        run.step, run.curve = saved.step, saved.state["curve"]
+        run.tokens, run.seconds = saved.state["tokens"], saved.state["train_seconds"]
+        log(f"resuming from step {run.step} of {run.identity['settings']['steps']}")
+    elif dist.is_main:
+        if resume:
+            log(f"no checkpoint in {root}: starting from step 0")
+        elif removed := ckpt.clear_checkpoints(root):
+            log(f"fresh run: removed {removed} old checkpoint(s) in {root}; --resume continues one")
+    if dist.is_main:
+        ckpt.remove_leftovers(root)
+
+
+def _register(home, region, model, data, provenance, training, root):
+    from hub import registry
+    from hub.tokenizer import tokenizer_path
+
+    metadata = {
+        "model": model.config.to_dict(),
+        "languages": data.langs,
+        "tokenizer": {
+            "vocab_size": data.vocab_size,
+            "special_ids": data.special,
+            "lang_tag_ids": dict(zip(data.langs, data.tag_ids, strict=True)),
+            "sha256": provenance["tokenizer_sha256"],
+        },
+        "training": training,
+    }
+    curve = {"training_curve.parquet": root / "training_curve.parquet"}
+    tensors = model.state_dict()
+    return registry.register(home, region, metadata, tensors, tokenizer_path(home, region), curve)
 
 
 def _train_step(model, optimizer, sampler: BatchSampler, settings: TrainSettings, dist) -> float:
@@ -325,7 +305,7 @@ def _train_step(model, optimizer, sampler: BatchSampler, settings: TrainSettings
         batch = dist.slice(sampler.draw(settings.batch_size * dist.world_size)).to(dist.device)
         sync = micro == settings.grad_accum - 1
         with dist.no_sync(model, sync):
-            with _autocast(dist.device):
+            with autocast(dist.device):
                 logits, _ = model(batch[:, :-1])
             loss = F.cross_entropy(logits.float().flatten(0, 1), batch[:, 1:].flatten())
             (loss / settings.grad_accum).backward()
@@ -334,10 +314,6 @@ def _train_step(model, optimizer, sampler: BatchSampler, settings: TrainSettings
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
     return dist.mean(total / settings.grad_accum)
-
-
-def _row(step: int, tokens: int, lang: str, metric: str, value: float) -> dict:
-    return {"step": step, "tokens": tokens, "lang": lang, "metric": metric, "value": float(value)}
 
 
 def _write_curve(curve: list[dict], path: Path) -> None:

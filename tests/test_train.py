@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from train_home import build_template, copy_home
 
 from hub import registry
-from hub.checkpoint import checkpoint_folders, checkpoint_root
+from hub.checkpoint import checkpoint_folders, checkpoint_root, exclusive_run
 from hub.cli import main
 from hub.errors import InputError
 from hub.model import flops_per_token
@@ -168,3 +168,13 @@ def test_cli_names_the_command_that_makes_what_is_missing(tmp_path, home):
     assert "hub tokenizer train --region na" in no_tokenizer.output
     bad_name = runner.invoke(main, ["train", "--region", "../x", "--home", str(home)])
     assert bad_name.exit_code == 2 and "not allowed" in bad_name.output
+
+
+def test_a_second_run_of_the_same_region_is_refused_and_leftovers_are_cleared(home):
+    root = checkpoint_root(home, "eu")
+    (root / ".staging-killed").mkdir(parents=True)
+    with exclusive_run(root):
+        with pytest.raises(InputError, match="another `hub train`"):
+            run(home, steps=1)
+    run(home, steps=1)
+    assert not (root / ".staging-killed").exists()
