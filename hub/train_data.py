@@ -24,7 +24,7 @@ from hub.errors import InputError
 LANGUAGE_ALPHA = 0.3  # the tokenizer's sampling temperature (hub.languages.language_weights)
 EVAL_DOCS_TOTAL = 3000  # validation texts scored per evaluation, across all languages
 COVERAGE = 4  # encode 4x the tokens a language is expected to be sampled for
-ENCODE_CHUNK = 2048  # rows per tokenizer call
+FIRST_CHUNK, MAX_CHUNK = 256, 16384  # rows per tokenizer call
 
 
 @dataclass
@@ -127,9 +127,10 @@ def _language_stream(
 ) -> np.ndarray:
     # Encode rows chunk by chunk until the stream holds `target` tokens (None: all rows).
     bos, eos, tag, en_tag = special["bos"], special["eos"], tag_ids[lang], tag_ids.get("en")
-    pieces, length = [], 0
-    for start in range(0, rows.num_rows, ENCODE_CHUNK):
-        chunk = rows.slice(start, ENCODE_CHUNK)
+    pieces, length, start, size = [], 0, 0, FIRST_CHUNK
+    while start < rows.num_rows:
+        # Chunks double in size: small languages and short runs encode little.
+        chunk, start, size = rows.slice(start, size), start + size, min(2 * size, MAX_CHUNK)
         texts = chunk.column("text").to_pylist()
         encoded = _encode(tokenizer, texts)
         docs = [[bos, tag, *ids, eos] for ids in encoded]
