@@ -8,6 +8,8 @@ markets or one region. The report is written with the simulator's own `write_rep
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +69,18 @@ class RunFailed(Message):
 
 class RunCancelled(Message):
     """The user cancelled the run."""
+
+
+def lower_thread_priority(niceness: int = 10) -> None:
+    """Let the OS prefer the UI thread over this one (Linux threads have their own nice).
+
+    The model holds the GIL while it computes; on a busy machine the UI thread, once the
+    GIL is handed over, must also get a CPU at once, or the screen stutters.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):
+        pass  # not Linux, or not allowed: the run is still correct, just less smooth
 
 
 class RunScreen(MainScreen):
@@ -150,7 +164,9 @@ class RunScreen(MainScreen):
         """Simulate off the UI thread; report through messages only."""
         from simulator.run import run_scenario
         from simulator.run_report import write_report
+        from tui import reports  # noqa: F401 - pandas is imported here, not on the UI thread
 
+        lower_thread_priority()
         worker = get_current_worker()
         last_post = [0.0]
 
