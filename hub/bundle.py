@@ -94,7 +94,8 @@ def verify_bundle(folder: Path) -> list[str]:
     problems += [
         f"{p}: not listed in the manifest (a bundle holds only what its manifest names)"
         for p in sorted(folder.iterdir())
-        if p.name not in listed
+        # Dot files are the registry's in-flight temporaries; nothing ever loads them.
+        if p.name not in listed and not p.name.startswith(".")
     ]
     return problems
 

@@ -9,7 +9,6 @@ import rich_click as click
 
 from hub.errors import InputError
 from hub.home import home_option
-from hub.names import check_name
 
 
 def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
@@ -69,19 +68,11 @@ def generate(
 
     Example: `hub generate --bundle bundles/eu --lang de --prompt "Guten Tag"`
     """
-    from hub import bundle, registry
-    from hub.runtime import Generator
+    from hub.runtime import Generator, model_folder
 
-    if (region is None) == (bundle_path is None):
-        raise InputError("give exactly one of --region or --bundle")
     texts = _prompts(prompt, prompts_file)
     with tempfile.TemporaryDirectory(prefix="hub-bundle-") as workdir:
-        if bundle_path:
-            folder = bundle.open_bundle(Path(bundle_path), Path(workdir))
-        else:
-            if version is not None:
-                check_name("version", version)
-            folder = registry.check(registry.resolve(home, region, version)).path
+        folder = model_folder(Path(workdir), bundle_path, home, region, version)
         generator = Generator(folder, int8=int8, device=device, threads=threads)
         options = dict(
             lang=lang,

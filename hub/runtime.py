@@ -103,12 +103,39 @@ def providers_for(device: str) -> list[str]:
     raise InputError(f"--device must be cpu or cuda, got {device!r}")
 
 
+def model_folder(
+    workdir: Path,
+    bundle_path: Path | None = None,
+    home: str | None = None,
+    region: str | None = None,
+    version: str | None = None,
+) -> Path:
+    """The folder to run for `--bundle` or `--region [--version]` (exactly one of them).
+
+    A tar bundle is extracted safely into `workdir` (which the caller deletes after use).
+    """
+    from hub import registry
+    from hub.names import check_name
+
+    if (region is None) == (bundle_path is None):
+        raise InputError("give exactly one of --region or --bundle")
+    if bundle_path is not None:
+        return bundle.open_bundle(Path(bundle_path), Path(workdir))
+    if version is not None:
+        check_name("version", version)
+    return registry.resolve(home, region, version).path
+
+
 class Generator:
-    """Generate text with a verified bundle (or registry version) folder.
+    """Generate text with a bundle or registry version folder.
+
+    The folder's files are checked against its manifest first (sha256 of every file,
+    so a tampered or truncated model is refused by name), and the model's external
+    data must stay inside the folder, before any onnxruntime session is created.
 
     Args:
-        folder: Holds model.onnx (and model.int8.onnx), tokenizer.json, config.json;
-            its files must already have been verified against their manifest.
+        folder: Holds model.onnx (and model.int8.onnx), tokenizer.json, config.json
+            and manifest.json.
         int8: Use the int8 model.
         device: "cpu" or "cuda".
         threads: intra_op_num_threads (None: onnxruntime's default).
@@ -123,6 +150,7 @@ class Generator:
         from hub.tokenizer import lang_tag, special_ids
 
         self.folder = Path(folder)
+        bundle.require_valid(self.folder)
         model_path = self.folder / (bundle.MODEL_INT8 if int8 else bundle.MODEL_FP32)
         if not model_path.is_file():
             hint = " (export without --no-int8)" if int8 else ""
