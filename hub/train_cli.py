@@ -20,8 +20,14 @@ from hub.home import home_option, hub_home
     "--steps", type=click.IntRange(1), default=None, help="Optimizer steps [size default]."
 )
 @click.option("--batch-size", type=click.IntRange(1), default=None, help="Sequences per step.")
-@click.option("--grad-accum", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=None)
+@click.option(
+    "--grad-accum", type=click.IntRange(1), default=1, show_default=True,
+    help="Micro-batches summed per optimizer step.",
+)  # fmt: skip
+@click.option(
+    "--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=None,
+    help="Peak learning rate [size default].",
+)  # fmt: skip
 @click.option("--eval-every", type=click.IntRange(1), default=None, help="Steps between evals.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
 @click.option("--threads", type=click.IntRange(1), default=None, help="CPU threads [all cores].")
@@ -54,7 +60,7 @@ def train(
     Needs `hub corpus build` and `hub tokenizer train --region R` first. Progress shows step,
     loss, tokens per second and time left; valid bits per byte per language are logged and
     saved with the model. A killed run continues with `--resume`. For several processes
-    or GPUs, run the same command under `torchrun --nproc-per-node N -m hub.cli train ...`.
+    or GPUs, run the same command under `torchrun --standalone --nproc-per-node N --no-python hub train ...`.
 
     Example: `hub train --region eu --size small`
     """
