@@ -60,7 +60,8 @@ def train(
     Needs `hub corpus build` and `hub tokenizer train --region R` first. Progress shows step,
     loss, tokens per second and time left; valid bits per byte per language are logged and
     saved with the model. A killed run continues with `--resume`. For several processes
-    or GPUs, run the same command under `torchrun --standalone --nproc-per-node N --no-python hub train ...`.
+    or GPUs, run the same command under torchrun:
+    `torchrun --standalone --nproc-per-node N --no-python hub train --region eu`.
 
     Example: `hub train --region eu --size small`
     """
