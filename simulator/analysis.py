@@ -47,7 +47,7 @@ class Batch:
     @property
     def parameters(self) -> list[str]:
         """Names of the uncertain parameters, in design column order."""
-        return list(self.metadata["parameters"])
+        return [p["name"] for p in self.metadata["parameters"]]
 
     @property
     def strategies(self) -> list[str]:
@@ -133,7 +133,8 @@ def sobol_indices(batch: Batch) -> pd.DataFrame:
     design = batch.metadata["design"]
     if design["kind"] != "sobol" or not batch.parameters:
         return pd.DataFrame()
-    problem = salib_problem({k: tuple(v) for k, v in batch.metadata["parameters"].items()})
+    ranges = {p["name"]: (p["low"], p["high"]) for p in batch.metadata["parameters"]}
+    problem = salib_problem(ranges)
     rows = []
     for strategy in batch.strategies:
         runs = batch.runs[batch.runs["strategy"] == strategy]

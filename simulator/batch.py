@@ -5,8 +5,9 @@ read; `simulator.batch_store.read_table(DIR, name)` reads a table in run order):
 
     DIR/metadata.json           sweep file path, text and sha256; base scenario path and
                                 digest; product version; started, ended (null while
-                                running), resumed (times); design, parameter ranges,
-                                variants, focus firm, number of runs
+                                running), resumed (times); design; parameters (a list of
+                                {name, low, high} in design column order); variants,
+                                focus firm, number of runs
     DIR/manifest.json           finished runs: {"runs": {run_id: {"index", "status"}}}
     DIR/runs/NNNNNN.parquet     one row per run (NNNNNN = run index): run_id, run_index,
                                 strategy (variant name), point (design point), replicate,
@@ -68,7 +69,8 @@ def _metadata(sweep_file: Path, plan: SweepPlan) -> dict:
                      "name": plan.base.name},
         "product_version": version("intl-strategy"),
         "design": sweep.design.model_dump(),
-        "parameters": {k: list(v) for k, v in plan.ranges.items()},
+        # A list, not an object: the order is the design's column order (JSON keys get sorted).
+        "parameters": [{"name": k, "low": lo, "high": hi} for k, (lo, hi) in plan.ranges.items()],
         "points": len(plan.points), "seeds": sweep.seeds, "seed": sweep.seed,
         "variants": [v.name for v in sweep.variants],
         "focus_firm": plan.focus_firm, "runs": plan.size, "months": plan.base.months,

@@ -1,10 +1,12 @@
 """The runs of a sweep: their order, ids and seeds, and how one run is executed.
 
 Runs are numbered variant-major: index = (variant x points + point) x seeds + replicate.
-A run's seed comes from `numpy.random.SeedSequence([sweep seed, point, replicate])`, so it
-depends only on the sweep and the run's place in it, never on the worker or the backend;
-variants share the seeds of a (point, replicate) pair (common random numbers, so strategy
-differences are not drowned in seed noise).
+A run's seed comes from `numpy.random.SeedSequence([sweep seed, replicate])`, so it depends
+only on the sweep and the run's place in it, never on the worker or the backend. Every
+strategy and every design point uses the same `seeds` seeds (common random numbers, Law
+2015, ch. 11): differences between strategies and points are then due to them, not to
+seed noise, and a Sobol' analysis of the seed-averaged KPI sees the parameters' effects
+rather than noise that would inflate every total-order index.
 
 `execute_run` is what a worker does: build the run's scenario, run it, and return its row
 of the `runs` table plus its `firms` and `timeseries` tables. A run that raises returns a
@@ -87,7 +89,7 @@ class SweepPlan:
         variant, rest = divmod(index, points * seeds)
         point, replicate = divmod(rest, seeds)
         name = self.sweep.variants[variant].name
-        state = np.random.SeedSequence([self.sweep.seed, point, replicate]).generate_state(1)
+        state = np.random.SeedSequence([self.sweep.seed, replicate]).generate_state(1)
         values = {key: float(v) for key, v in zip(self.ranges, self.points[point], strict=True)}
         return RunSpec(index, f"{name}-p{point:04d}-r{replicate:03d}", name, point, replicate,
                        int(state[0]), values)

@@ -102,7 +102,9 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
                          f"{box.coverage:.0%}", f"{box.density:.0%}", f"{box.base_density:.0%}")
         console.print(prim)
     elif batch.parameters:
-        console.print(f"scenario discovery: too few finished runs of {strategy} to find ranges")
+        console.print(f"scenario discovery: {strategy}'s {kpi} neither varies across its runs "
+                      "nor decides a winner (or too few runs finished): no range to find; "
+                      "try another --kpi")
 
     if html_file is not None:
         from hub.atomic import write_text

@@ -35,13 +35,13 @@ token_premium_scale = [0.5, 1.5]
 
 def tiny_sweep(folder: Path, design: str = '{ kind = "latin", samples = 3 }', seeds: int = 2,
                months: int = 12, markets: tuple[str, ...] = ("DE", "FR", "US"),
-               broken: bool = True, name: str = "sweep.toml") -> Path:
+               broken: bool = True, name: str = "sweep.toml", uncertain: str = UNCERTAIN) -> Path:
     """Write a scenario, its profile and a sweep over them into `folder`; the sweep's path."""
     folder.mkdir(parents=True, exist_ok=True)
     scenario = scenario_file(folder, list(markets), FIRMS, months=months)
     text = (f'name = "tiny"\nscenario = "{scenario.name}"\nseed = 11\nseeds = {seeds}\n'
             f'focus_firm = "Euro"\ndesign = {design}\n{VARIANTS}{BROKEN if broken else ""}'
-            f"{UNCERTAIN}")
+            f"{uncertain}")
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
