@@ -261,7 +261,8 @@ def build_bundle(version, staging: Path, int8: bool = True, progress=None) -> di
             shutil.copyfile(version.file(name), staging / name)
     config = version.config()
     metrics = staging / bundle.METRICS
-    card = model_card.render(version.model_id, config, special, metrics)
+    sources = model_card.training_sources(version.home, config.get("training", {}))
+    card = model_card.render(version.model_id, config, special, metrics, sources)
     write_text(staging / bundle.MODEL_CARD, card)
     genai = bundle.genai_config(config["model"], special)
     write_text(staging / bundle.GENAI_CONFIG, json.dumps(genai, indent=2) + "\n")

@@ -46,16 +46,35 @@ def _metrics_markdown(table: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _sources(training: dict) -> list[str]:
-    sources = training.get("sources") or training.get("corpus_sources")
-    if sources:
+def training_sources(home: Path, training: dict) -> list[str]:
+    """Where the training text came from, as lines for the card.
+
+    The corpus manifest's sources (name and version) are named only when that manifest
+    is the one the model was trained on (same sha256); otherwise its hash is all we know.
+    """
+    from hub.atomic import sha256_file
+    from hub.corpus import corpus_dir, read_manifest
+
+    if sources := training.get("sources"):
         return [str(s) for s in sources]
-    if digest := training.get("corpus_sha256"):
-        return [f"hub corpus (sha256 {digest})"]
-    return ["the hub corpus built by `hub corpus build`"]
+    digest = training.get("corpus_sha256")
+    manifest_path = corpus_dir(home) / "manifest.json"
+    lines = []
+    if digest and manifest_path.is_file() and sha256_file(manifest_path) == digest:
+        lines = [
+            f"{source['name']} ({source.get('version', 'unversioned')})"
+            for source in read_manifest(home).get("sources", [])
+        ]
+    return [*lines, f"hub corpus manifest sha256 {digest}" if digest else "the hub corpus"]
 
 
-def render(model_id: str, config: dict, special: dict[str, int], metrics_path: Path | None) -> str:
+def render(
+    model_id: str,
+    config: dict,
+    special: dict[str, int],
+    metrics_path: Path | None,
+    sources: list[str],
+) -> str:
     """The README.md text for a model.
 
     Args:
@@ -63,6 +82,7 @@ def render(model_id: str, config: dict, special: dict[str, int], metrics_path: P
         config: The registry's config.json (region, model, languages, training).
         special: Token ids of bos, eos and pad.
         metrics_path: The version's metrics.parquet, if measured.
+        sources: Training data sources (`training_sources`).
     """
     model, training = config["model"], config.get("training", {})
     languages = list(config.get("languages", []))
@@ -77,7 +97,7 @@ def render(model_id: str, config: dict, special: dict[str, int], metrics_path: P
         "tags": ["onnx", "decoder-only", "kv-cache", f"region-{region}"],
         "metrics": measured,
         "intended_use": "research and cost/quality measurement of multilingual serving",
-        "training_data": _sources(training),
+        "training_data": sources,
         "parameters": training.get("params"),
         "size": training.get("size"),
     }
@@ -114,7 +134,7 @@ tag such as `<{example_lang}>`, then text.
 
 ## Training data
 
-{chr(10).join(f"- {source}" for source in _sources(training))}
+{chr(10).join(f"- {source}" for source in sources)}
 
 ## Metrics
 

@@ -9,6 +9,7 @@ import torch
 from click.testing import CliRunner
 
 from hub import bundle, model_card, registry
+from hub.atomic import sha256_file
 from hub.cli import main
 from hub.export import ExportError, export_fp32, input_names, validate_fp32
 from hub.model import DecoderLM
@@ -171,3 +172,15 @@ def test_export_refuses_to_overwrite_what_is_not_a_bundle(exported, tmp_path):
     assert result.exit_code == 2 and "not a bundle" in result.output
     assert [p.name for p in (tmp_path / "notes").iterdir()] == ["mine.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+
+
+def test_card_names_corpus_sources_only_for_the_corpus_trained_on(tmp_path):
+    corpus = tmp_path / "_corpus"
+    corpus.mkdir()
+    sources = [{"name": "cldr", "version": "babel 2.19"}, {"name": "gettext"}]
+    (corpus / "manifest.json").write_text(json.dumps({"sources": sources, "languages": {}}))
+    digest = sha256_file(corpus / "manifest.json")
+    lines = model_card.training_sources(tmp_path, {"corpus_sha256": digest})
+    assert lines[:2] == ["cldr (babel 2.19)", "gettext (unversioned)"]
+    rebuilt = model_card.training_sources(tmp_path, {"corpus_sha256": "0" * 64})
+    assert rebuilt == ["hub corpus manifest sha256 " + "0" * 64]
