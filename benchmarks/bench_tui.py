@@ -5,8 +5,11 @@ Two measurements, each side by side with a reference in the same run:
   (100x30) on a scenario and stop at the first frame the app writes; against the same
   process that only imports Textual and draws an empty App.
 - longest frame gap while a run is in progress: frames the app writes and the ticks of a
-  60 Hz heartbeat timer (how long the event loop could not draw) while a scenario runs in
-  the run worker, against the same app idle for as long.
+  60 Hz heartbeat timer (how long the event loop could not draw: a frozen UI shows here)
+  while a scenario runs, against the same app idle for as long. The first run also starts
+  the simulation process (cold), the second reuses it (warm). A frame is written only when
+  something changed, so a long frame gap with short loop stalls is a quiet screen, not a
+  frozen one (e.g. while the process starts, before the first month is done).
 
 Sizes: small (the tests' two firms, three markets, 600 months) and large (the shipped
 default scenario: its firms in every country, 120 months). Without a shipped technology
@@ -91,6 +94,73 @@ def startup(repeats: int) -> dict[str, list[float]]:
     return results
 
 
+async def frame_gaps(size: str) -> list[dict[str, float]]:
+    """Per run (a cold one that starts the simulation process, then a warm one): longest
+    gaps between frames and between heartbeat ticks, running versus idle as long."""
+    from tui.app import StrategyApp
+
+    app = StrategyApp(locale="en", **workspace(Path(tempfile.mkdtemp()), size))
+    frames: list[float] = []
+    ticks: list[float] = []
+    display = app._display
+
+    def timed_display(screen, renderable):
+        frames.append(time.perf_counter())
+        display(screen, renderable)
+
+    app._display = timed_display
+
+    def longest(stamps: list[float], start: float, end: float) -> float:
+        inside = [start, *[t for t in stamps if start <= t <= end], end]
+        return max(b - a for a, b in zip(inside, inside[1:], strict=False))
+
+    results = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.set_interval(1 / 60, lambda: ticks.append(time.perf_counter()))
+        await pilot.press("2")  # the run screen
+        await app.workers.wait_for_complete()
+        for kind in ("cold", "warm"):
+            run_start = time.perf_counter()
+            await pilot.press("r")
+            await app.workers.wait_for_complete()
+            run_end = time.perf_counter()
+            await pilot.pause()
+            assert "Done" in app.screen.status_text, app.screen.status_text
+            idle_start = time.perf_counter()
+            await asyncio.sleep(run_end - run_start)  # idle as long as the run took
+            idle_end = time.perf_counter()
+            results.append({
+                "kind": kind,
+                "run_s": run_end - run_start,
+                "frames_during_run": len([t for t in frames if run_start <= t <= run_end]),
+                "longest_frame_gap_run_s": longest(frames, run_start, run_end),
+                "longest_tick_gap_run_s": longest(ticks, run_start, run_end),
+                "longest_tick_gap_idle_s": longest(ticks, idle_start, idle_end),
+            })
+    return results
+
+
+def main() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            while not frames:
+                await pilot.pause()
+
+    asyncio.run(main())
+    print(json.dumps(frames[0] - start))
+
+
+def startup(repeats: int) -> dict[str, list[float]]:
+    """First-frame times of fresh processes: the app and a bare Textual App."""
+    results: dict[str, list[float]] = {"app": [], "bare": []}
+    for _ in range(repeats):
+        for kind in results:
+            out = subprocess.run([sys.executable, __file__, "--first-frame", kind],
+                                 capture_output=True, text=True, check=True)
+            results[kind].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return results
+
+
 async def frame_gaps(size: str) -> dict[str, float]:
     """Longest gaps between frames and between heartbeat ticks, running versus idle."""
     from tui.app import StrategyApp
@@ -150,15 +220,15 @@ def main() -> None:
         median = statistics.median(values)
         print(f"| {kind} | {median:.3f} | {min(values):.3f} | {median / bare:.1f}x |")
     print()
-    print("| size | run (s) | frames | longest frame gap, run (s) | longest loop stall, run (s) "
+    print("| size | run | run (s) | frames | longest frame gap (s) | longest loop stall, run (s) "
           "| longest loop stall, idle (s) | stall ratio run/idle |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in ("small", "large"):
-        r = asyncio.run(frame_gaps(size))
-        print(f"| {size} | {r['run_s']:.2f} | {r['frames_during_run']} | "
-              f"{r['longest_frame_gap_run_s']:.3f} | {r['longest_tick_gap_run_s']:.3f} | "
-              f"{r['longest_tick_gap_idle_s']:.3f} | "
-              f"{r['longest_tick_gap_run_s'] / r['longest_tick_gap_idle_s']:.1f}x |")
+        for r in asyncio.run(frame_gaps(size)):
+            print(f"| {size} | {r['kind']} | {r['run_s']:.2f} | {r['frames_during_run']} | "
+                  f"{r['longest_frame_gap_run_s']:.3f} | {r['longest_tick_gap_run_s']:.3f} | "
+                  f"{r['longest_tick_gap_idle_s']:.3f} | "
+                  f"{r['longest_tick_gap_run_s'] / r['longest_tick_gap_idle_s']:.1f}x |")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from tui.screens.results import ResultsScreen
 from tui.screens.run import RunScreen
 from tui.screens.scenarios import ScenariosScreen
 from tui.screens.world import WorldScreen
+from tui.simulation import SimulationProcess
 from tui.workspace import Workspace
 
 DARK_THEME = "textual-dark"
@@ -87,7 +88,12 @@ class StrategyApp(App[None]):
         if report:
             self.workspace.report_path = Path(report)
         self.locale_changed_signal: Signal[str] = Signal(self, "locale-changed")
+        self.simulation = SimulationProcess()
         self.theme = DARK_THEME
+
+    def on_unmount(self) -> None:
+        """Stop the simulation process with the app."""
+        self.simulation.close()
 
     def on_mount(self) -> None:
         """Check the size at start (no resize event comes if it never changes)."""

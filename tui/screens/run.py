@@ -1,16 +1,16 @@
 """Run: the open scenario simulated in a worker, drawn month by month.
 
-The worker calls the simulator (`simulator.model.run_scenario`) and posts typed messages:
+A thread worker waits on the app's simulation process (`tui.simulation`, which calls
+`simulator.run.run_scenario` and `write_report`) and posts typed messages:
 progress (which replace each other, like toolong's scan progress), then finished, failed or
-cancelled. Charts of users, share and revenue per firm follow the run live, for all
-markets or one region. The report is written with the simulator's own `write_report`.
+cancelled. Charts of users, share, revenue and cash per firm, for all markets or one
+region, are drawn from the report when the run ends: the simulator reports months done,
+not the rows so far.
 """
 
 from __future__ import annotations
 
-import os
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,6 @@ from textual.containers import Grid, Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Select, Static
-from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,22 +32,18 @@ from tui.widgets.chart import LineChart
 
 CHARTS = (("users", N_("Users")), ("share", N_("Share of users")),
           ("revenue", N_("Revenue per month, USD")), ("cash", N_("Cash, USD")))
-REDRAW_SECONDS = 0.25
-"""Charts redraw at most this often while a run streams months (keeps frames short)."""
-PROGRESS_SECONDS = 0.05
-"""The worker reports progress at most this often (20 frames a second is smooth)."""
 
 
 class RunProgress(Message):
-    """Months done so far, with the rows of the months since the last message."""
+    """Months done so far."""
 
-    def __init__(self, month: int, months: int, rows: pd.DataFrame | None) -> None:
+    def __init__(self, month: int, months: int) -> None:
         super().__init__()
-        self.month, self.months, self.rows = month, months, rows
+        self.month, self.months = month, months
 
     def can_replace(self, message: Message) -> bool:
-        """A newer count replaces an older one still queued, unless it carries rows."""
-        return isinstance(message, RunProgress) and message.rows is None and self.rows is None
+        """A newer count replaces an older one still queued."""
+        return isinstance(message, RunProgress)
 
 
 class RunFinished(Message):
@@ -71,18 +66,6 @@ class RunCancelled(Message):
     """The user cancelled the run."""
 
 
-def lower_thread_priority(niceness: int = 10) -> None:
-    """Let the OS prefer the UI thread over this one (Linux threads have their own nice).
-
-    The model holds the GIL while it computes; on a busy machine the UI thread, once the
-    GIL is handed over, must also get a CPU at once, or the screen stutters.
-    """
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
-    except (AttributeError, OSError):
-        pass  # not Linux, or not allowed: the run is still correct, just less smooth
-
-
 class RunScreen(MainScreen):
     """Progress, region choice and live charts of the running scenario."""
 
@@ -98,11 +81,10 @@ class RunScreen(MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[pd.DataFrame] = []
         self.timeseries: pd.DataFrame | None = None
         self.market_region = "all"
+        self.cancel_requested = threading.Event()
         self.status_text = ""
-        self.last_draw = 0.0
 
     def compose_body(self) -> ComposeResult:
         """Status, progress, region and three charts."""
@@ -153,7 +135,8 @@ class RunScreen(MainScreen):
         if draft is None or draft.scenario is None:
             return  # the app checks before it switches here
         scenario = draft.scenario
-        self.rows, self.timeseries = [], None
+        self.timeseries = None
+        self.cancel_requested.clear()
         self.months, self.month = scenario.months, 0
         self.set_status(_("Running {name}: press c to cancel.").format(name=scenario.name))
         self.run_scenario(scenario, self.strategy_app.workspace.reports_dir)
@@ -161,57 +144,30 @@ class RunScreen(MainScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="run",
           description="run scenario")
     def run_scenario(self, scenario: object, reports_dir: Path) -> None:
-        """Simulate off the UI thread; report through messages only."""
-        from simulator.run import run_scenario
-        from simulator.run_report import write_report
-        from tui import reports  # noqa: F401 - pandas is imported here, not on the UI thread
-
-        lower_thread_priority()
-        worker = get_current_worker()
-        last_post = [0.0]
-
-        def progress(month: int, months: int, partial: object = None) -> None:
-            # At most PROGRESS_SECONDS apart (and the last month): a fast model would
-            # otherwise flood the UI with a message per month.
-            now = time.monotonic()
-            if month < months and now - last_post[0] < PROGRESS_SECONDS:
-                return
-            last_post[0] = now
-            # The simulator may hand over the months so far (a table, or a callable giving
-            # one) for live charts; with counts only, the charts fill when the run ends.
-            table = partial() if callable(partial) else partial
-            frame = table.to_pandas() if hasattr(table, "to_pandas") else None
-            self.post_message(RunProgress(month, months, frame))
-
+        """Simulate in the app's worker process; this thread only waits and relays."""
         try:
-            result = run_scenario(scenario, progress_callback=progress,
-                                  cancel=lambda: worker.is_cancelled)
-            if result.cancelled:
+            outcome, folder = self.strategy_app.simulation.run(
+                scenario, reports_dir,
+                on_progress=lambda month, months: self.post_message(RunProgress(month, months)),
+                cancelled=self.cancel_requested.is_set)
+            if outcome == "cancelled" or folder is None:
                 self.post_message(RunCancelled())
                 return
-            out_dir = reports_dir / result.run_id  # where `simulator run` puts it under runs/
-            write_report(result, out_dir)
+            import pandas as pd  # here, not on the UI thread
+
+            timeseries = pd.read_parquet(Path(folder) / "timeseries.parquet")
         except Exception as error:  # noqa: BLE001 - any model error is shown, never a crash
             self.post_message(RunFailed(f"{type(error).__name__}: {error}"))
             return
-        self.post_message(RunFinished(out_dir, result.timeseries.to_pandas()))
+        self.post_message(RunFinished(Path(folder), timeseries))
 
     def on_run_progress(self, message: RunProgress) -> None:
-        """Advance the bar; redraw charts now and then."""
+        """Advance the bar."""
         self.months, self.month = message.months, message.month
-        if message.rows is not None and len(message.rows):
-            self.rows.append(message.rows)
-            if time.monotonic() - self.last_draw >= REDRAW_SECONDS:
-                import pandas as pd
-
-                self.timeseries = pd.concat(self.rows, ignore_index=True)
-                self.rows = [self.timeseries]
-                self.fill_regions()
-                self.draw()
 
     def on_run_finished(self, message: RunFinished) -> None:
         """Show the whole run and open its report."""
-        self.timeseries, self.rows = message.timeseries, [message.timeseries]
+        self.timeseries = message.timeseries
         self.month = self.months
         self.strategy_app.workspace.report_path = message.report
         self.set_status(_("Done: the report is written. Press 3 for results."))
@@ -230,11 +186,10 @@ class RunScreen(MainScreen):
             month=i18n.fmt_number(self.month)))
 
     def action_cancel(self) -> None:
-        """Cancel the running scenario."""
-        running = [w for w in self.workers if w.group == "run" and not w.is_finished]
-        for worker in running:
-            worker.cancel()
-        if not running:
+        """Cancel the running scenario (the worker ends once the model has stopped)."""
+        if any(w.group == "run" and not w.is_finished for w in self.workers):
+            self.cancel_requested.set()
+        else:
             self.notify(_("No run is going."))
 
     def region_countries(self) -> set[str] | None:
@@ -276,7 +231,6 @@ class RunScreen(MainScreen):
 
     def draw(self) -> None:
         """Users, share and revenue per firm over months."""
-        self.last_draw = time.monotonic()
         countries = self.region_countries()
         for key, label in CHARTS:
             series = {}

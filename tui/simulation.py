@@ -1,0 +1,103 @@
+"""Scenario runs in a separate process, so the model never holds the UI's interpreter lock.
+
+The simulator computes in Python and numpy; in a thread of the UI process it would hold
+the GIL for long stretches and the screen would stutter. One spawned worker process
+(started on the first run, then reused, so its imports are paid once) runs
+`simulator.run.run_scenario` and writes the report with `simulator.run_report.write_report`,
+exactly like `simulator run`; months done come back through a queue, cancellation goes
+there through an event. This module never imports textual.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+PROGRESS_SECONDS = 0.05
+"""The child reports months done at most this often (20 updates a second is smooth)."""
+POLL_SECONDS = 0.05
+"""How often the waiting thread looks at the cancel flag while no progress arrives."""
+
+_progress: multiprocessing.Queue | None = None
+_cancel: multiprocessing.synchronize.Event | None = None  # type: ignore[name-defined]
+
+
+def _attach(progress: multiprocessing.Queue, cancel: object) -> None:
+    """(In the child) keep the queue and the event for the runs to come."""
+    global _progress, _cancel
+    _progress, _cancel = progress, cancel  # type: ignore[assignment]
+
+
+def _simulate(scenario: object, reports_dir: str) -> tuple[str, str | None]:
+    """(In the child) run one scenario; ("done", report folder) or ("cancelled", None)."""
+    from simulator.run import run_scenario
+    from simulator.run_report import write_report
+
+    last = [0.0]
+
+    def progress(month: int, months: int) -> None:
+        now = time.monotonic()
+        if month == months or now - last[0] >= PROGRESS_SECONDS:
+            last[0] = now
+            _progress.put((month, months))  # type: ignore[union-attr]
+
+    result = run_scenario(scenario, progress_callback=progress,
+                          cancel=_cancel.is_set)  # type: ignore[union-attr]
+    if result.cancelled:
+        return "cancelled", None
+    out = Path(reports_dir) / result.run_id  # where `simulator run` puts it under runs/
+    write_report(result, out)
+    return "done", str(out)
+
+
+class SimulationProcess:
+    """A reusable worker process for scenario runs."""
+
+    def __init__(self) -> None:
+        """Start nothing yet: the process is spawned by the first run."""
+        self._pool: ProcessPoolExecutor | None = None
+        context = multiprocessing.get_context("spawn")  # Mesa's choice too; no forked locks
+        self._context = context
+        self._progress = context.Queue()
+        self._cancel = context.Event()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(1, mp_context=self._context, initializer=_attach,
+                                             initargs=(self._progress, self._cancel))
+        return self._pool
+
+    def run(self, scenario: object, reports_dir: Path, on_progress: Callable[[int, int], None],
+            cancelled: Callable[[], bool]) -> tuple[str, str | None]:
+        """Run `scenario` in the worker process, calling `on_progress(month, months)`.
+
+        Returns ("done", report folder) or ("cancelled", None); the model's own errors are
+        raised here as they were raised there.
+        """
+        self._cancel.clear()
+        future = self._executor().submit(_simulate, scenario, str(reports_dir))
+        while True:
+            if cancelled():
+                self._cancel.set()
+            try:
+                on_progress(*self._progress.get(timeout=POLL_SECONDS))
+            except queue.Empty:
+                if future.done():
+                    break
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self.close()  # the process died (killed, out of memory): a new one next time
+            raise
+
+    def close(self) -> None:
+        """Stop a run in progress and the process (at app exit)."""
+        self._cancel.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
