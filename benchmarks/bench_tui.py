@@ -142,69 +142,6 @@ async def frame_gaps(size: str) -> list[dict[str, float]]:
 
 
 def main() -> None:
-        async with app.run_test(size=(100, 30)) as pilot:
-            while not frames:
-                await pilot.pause()
-
-    asyncio.run(main())
-    print(json.dumps(frames[0] - start))
-
-
-def startup(repeats: int) -> dict[str, list[float]]:
-    """First-frame times of fresh processes: the app and a bare Textual App."""
-    results: dict[str, list[float]] = {"app": [], "bare": []}
-    for _ in range(repeats):
-        for kind in results:
-            out = subprocess.run([sys.executable, __file__, "--first-frame", kind],
-                                 capture_output=True, text=True, check=True)
-            results[kind].append(json.loads(out.stdout.strip().splitlines()[-1]))
-    return results
-
-
-async def frame_gaps(size: str) -> dict[str, float]:
-    """Longest gaps between frames and between heartbeat ticks, running versus idle."""
-    from tui.app import StrategyApp
-
-    app = StrategyApp(locale="en", **workspace(Path(tempfile.mkdtemp()), size))
-    frames: list[float] = []
-    ticks: list[float] = []
-    display = app._display
-
-    def timed_display(screen, renderable):
-        frames.append(time.perf_counter())
-        display(screen, renderable)
-
-    app._display = timed_display
-
-    def longest(stamps: list[float], start: float, end: float) -> float:
-        inside = [start, *[t for t in stamps if start <= t <= end], end]
-        return max(b - a for a, b in zip(inside, inside[1:], strict=False))
-
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        app.set_interval(1 / 60, lambda: ticks.append(time.perf_counter()))
-        await pilot.press("2")  # the run screen, idle
-        await app.workers.wait_for_complete()
-        run_start = time.perf_counter()
-        await pilot.press("r")
-        await app.workers.wait_for_complete()
-        run_end = time.perf_counter()
-        await pilot.pause()
-        assert "Done" in app.screen.status_text, app.screen.status_text
-        idle_start = time.perf_counter()
-        await asyncio.sleep(run_end - run_start)  # idle as long as the run took
-        idle_end = time.perf_counter()
-        run_frames = len([t for t in frames if run_start <= t <= run_end])
-    return {
-        "run_s": run_end - run_start,
-        "frames_during_run": run_frames,
-        "longest_frame_gap_run_s": longest(frames, run_start, run_end),
-        "longest_tick_gap_run_s": longest(ticks, run_start, run_end),
-        "longest_tick_gap_idle_s": longest(ticks, idle_start, idle_end),
-    }
-
-
-def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--first-frame", choices=["app", "bare"], help=argparse.SUPPRESS)
@@ -229,7 +166,6 @@ def main() -> None:
                   f"{r['longest_frame_gap_run_s']:.3f} | {r['longest_tick_gap_run_s']:.3f} | "
                   f"{r['longest_tick_gap_idle_s']:.3f} | "
                   f"{r['longest_tick_gap_run_s'] / r['longest_tick_gap_idle_s']:.1f}x |")
-
 
 if __name__ == "__main__":
     main()
