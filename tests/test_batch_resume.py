@@ -42,7 +42,7 @@ def sweep_and_reference(tmp_path_factory):
     folder = tmp_path_factory.mktemp("resume")
     sweep = tiny_sweep(folder, design='{ kind = "latin", samples = 4 }', months=36,
                        markets=("eu", "US"))
-    run_batch(sweep, folder / "reference", workers=2)
+    run_batch(sweep, folder / "reference", workers=1)
     return sweep, tables(folder / "reference")
 
 
@@ -67,7 +67,8 @@ def test_killed_sweep_resumes_to_the_same_rows(sweep_and_reference, tmp_path, vi
         assert b"worker process died" in stderr and b"Traceback" not in stderr
     done = _finished(out)
     assert 2 <= done < RUNS, "the kill came too late to interrupt the sweep"
-    resumed = subprocess.run(command, capture_output=True, check=True)
+    # Resumed with one worker: the rows do not depend on the workers either.
+    resumed = subprocess.run([*command[:-1], "1"], capture_output=True, check=True)
     assert f"{done} already done".encode() in resumed.stderr
     again = tables(out)
     for name in ("runs", "firms", "timeseries"):
