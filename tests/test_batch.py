@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hub.errors import InputError
+from hub.shipped import shipped_path
 from simulator.batch import run_batch
+from simulator.batch_runs import SweepPlan
 from simulator.cli import main
-from simulator.sweep import load_sweep, parse_sweep
+from simulator.sweep import apply, flatten_overrides, load_sweep, parse_sweep
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +177,18 @@ def test_any_sweep_document_is_accepted_or_refused_cleanly(document):
         assert all(line.startswith("fuzz.toml: ") for line in str(exc).splitlines()[1:])
     else:
         assert sweep.variants
+
+
+@pytest.mark.parametrize(("name", "runs"), [("localise-eu.toml", 3 * 8 * 3),
+                                            ("localise-eu-sobol.toml", 2 * 32 * (4 + 2))])
+def test_shipped_sweeps_are_valid(name, runs):
+    sweep, base = load_sweep(shipped_path("sweeps", name))
+    plan = SweepPlan.build(sweep, base)
+    assert plan.size == runs and plan.focus_firm == "Euro Challenger"
+    starts = {}
+    for variant in sweep.variants:
+        scenario = apply(base, flatten_overrides(variant.overrides))
+        firm = next(f for f in scenario.firms if f.name == "Euro Challenger")
+        starts[variant.name] = [p.start_month for p in firm.strategy.localise]
+    assert starts["eu-early"] == [0] and starts["eu-late"] == [36]
+    assert starts.get("no-localisation", []) == []
