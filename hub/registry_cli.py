@@ -7,7 +7,7 @@ import statistics
 import rich_click as click
 
 from hub.errors import InputError
-from hub.home import home_option
+from hub.home import home_option, hub_home
 from hub.names import check_name
 
 # Headline columns of `hub list`: metric -> (column title, how to summarise over languages).
@@ -64,19 +64,18 @@ def list_models(home):
         "languages",
         *(title for title, _ in HEADLINE.values()),
     )
-    for version in registry.all_versions(home):
-        config = version.config()
-        training, languages = config.get("training", {}), config.get("languages", [])
+    # The catalog (Parquet) names the versions; sizes and metrics are read from their files.
+    for row in registry.catalog(home).to_pylist():
+        version = registry.ModelVersion(hub_home(home), row["region"], row["version"])
+        languages, params = row["languages"] or [], row["params"]
         more = f" +{len(languages) - 3}" if len(languages) > 3 else ""
-        shown = " ".join(languages[:3]) + more
-        params = training.get("params")
         table.add_row(
-            version.region,
-            f"v{version.version}",
-            str(training.get("size", "")),
+            row["region"],
+            f"v{row['version']}",
+            row["size"] or "",
             f"{params / 1e6:.1f}M" if params else "",
-            f"{_bytes(version) / 1e6:.1f} MB",
-            shown,
+            f"{_bytes(version) / 1e6:.1f} MB" if version.path.is_dir() else "missing",
+            " ".join(languages[:3]) + more,
             *_headlines(version),
         )
     if not table.row_count:
