@@ -50,6 +50,7 @@ from hub.metrics import now_iso
 from simulator.batch_runs import SweepPlan
 from simulator.batch_store import MANIFEST, METADATA, finished_runs, read_json, write_json
 from simulator.sweep import load_sweep
+from simulator.technology import load_profile
 
 
 class RunsPerSecond(ProgressColumn):
@@ -105,6 +106,8 @@ def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend
 
     sweep_file, out = Path(sweep_file), Path(out)
     sweep, base = load_sweep(sweep_file)
+    # The base scenario's profile, read once here: missing, every run would fail alike.
+    load_profile(base.profile_path(), base.profile_size)
     plan = SweepPlan.build(sweep, base)
     metadata = _prepare(out, _metadata(sweep_file, plan))
     out.mkdir(parents=True, exist_ok=True)
