@@ -11,6 +11,7 @@ there through an event. This module never imports textual.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import time
 from collections.abc import Callable
@@ -27,14 +28,47 @@ _progress: multiprocessing.Queue | None = None
 _cancel: multiprocessing.synchronize.Event | None = None  # type: ignore[name-defined]
 
 
+CHILD_NICENESS = 10
+"""The model runs at a lower OS priority than the UI, which then gets a CPU at once."""
+
+
 def _attach(progress: multiprocessing.Queue, cancel: object) -> None:
-    """(In the child) keep the queue and the event for the runs to come."""
+    """(In the child) keep the queue and the event for the runs to come; yield to the UI."""
     global _progress, _cancel
     _progress, _cancel = progress, cancel  # type: ignore[assignment]
+    try:
+        os.nice(CHILD_NICENESS)
+    except (AttributeError, OSError):
+        pass  # not POSIX, or not allowed: the run is the same, the UI may stutter more
 
 
-def _simulate(scenario: object, reports_dir: str) -> tuple[str, str | None]:
-    """(In the child) run one scenario; ("done", report folder) or ("cancelled", None)."""
+Series = tuple[list[int], list[float]]
+Charts = dict[str, dict[str, dict[str, Series]]]
+"""Chart data of a run: region ("all" for every market) -> metric -> firm -> (months, values)."""
+
+
+def run_charts(timeseries: object, metrics: tuple[str, ...]) -> Charts:
+    """Each metric per firm over months, for all markets and for each region of the run."""
+    from tui.reports import firm_series
+
+    frame = timeseries.to_pandas()  # type: ignore[attr-defined]
+    places: dict[str, set[str] | None] = {"all": None}
+    for region, rows in frame.groupby("region"):
+        places[str(region)] = set(rows["country"])
+    return {
+        place: {metric: {firm: (series.index.tolist(), series.tolist())
+                         for firm, series in firm_series(frame, None, metric, countries).items()}
+                for metric in metrics}
+        for place, countries in places.items()
+    }
+
+
+def _simulate(scenario: object, reports_dir: str,
+              metrics: tuple[str, ...]) -> tuple[str, str | None, Charts | None]:
+    """(In the child) run one scenario and write its report.
+
+    Returns ("done", report folder, chart data) or ("cancelled", None, None).
+    """
     from simulator.run import run_scenario
     from simulator.run_report import write_report
 
@@ -49,10 +83,11 @@ def _simulate(scenario: object, reports_dir: str) -> tuple[str, str | None]:
     result = run_scenario(scenario, progress_callback=progress,
                           cancel=_cancel.is_set)  # type: ignore[union-attr]
     if result.cancelled:
-        return "cancelled", None
+        return "cancelled", None, None
     out = Path(reports_dir) / result.run_id  # where `simulator run` puts it under runs/
     write_report(result, out)
-    return "done", str(out)
+    # Charts are summed here too, so the UI process only draws them.
+    return "done", str(out), run_charts(result.timeseries, metrics)
 
 
 class SimulationProcess:
@@ -72,15 +107,16 @@ class SimulationProcess:
                                              initargs=(self._progress, self._cancel))
         return self._pool
 
-    def run(self, scenario: object, reports_dir: Path, on_progress: Callable[[int, int], None],
-            cancelled: Callable[[], bool]) -> tuple[str, str | None]:
+    def run(self, scenario: object, reports_dir: Path, metrics: tuple[str, ...],
+            on_progress: Callable[[int, int], None],
+            cancelled: Callable[[], bool]) -> tuple[str, str | None, Charts | None]:
         """Run `scenario` in the worker process, calling `on_progress(month, months)`.
 
-        Returns ("done", report folder) or ("cancelled", None); the model's own errors are
-        raised here as they were raised there.
+        Returns ("done", report folder, `metrics` charted per firm) or ("cancelled", None,
+        None); the model's own errors are raised here as they were raised there.
         """
         self._cancel.clear()
-        future = self._executor().submit(_simulate, scenario, str(reports_dir))
+        future = self._executor().submit(_simulate, scenario, str(reports_dir), metrics)
         while True:
             if cancelled():
                 self._cancel.set()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,12 +21,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Select, Static
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 from tui import i18n
 from tui.i18n import N_, _
 from tui.screens.base import MainScreen
+from tui.simulation import Charts
 from tui.widgets.chart import LineChart
 
 CHARTS = (("users", N_("Users")), ("share", N_("Share of users")),
@@ -47,11 +44,11 @@ class RunProgress(Message):
 
 
 class RunFinished(Message):
-    """The run ended and its report was written."""
+    """The run ended and its report was written; `charts` hold its series per region."""
 
-    def __init__(self, report: Path, timeseries: pd.DataFrame) -> None:
+    def __init__(self, report: Path, charts: Charts) -> None:
         super().__init__()
-        self.report, self.timeseries = report, timeseries
+        self.report, self.charts = report, charts
 
 
 class RunFailed(Message):
@@ -81,9 +78,9 @@ class RunScreen(MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.timeseries: pd.DataFrame | None = None
         self.market_region = "all"
         self.cancel_requested = threading.Event()
+        self.charts: Charts = {}
         self.status_text = ""
 
     def compose_body(self) -> ComposeResult:
@@ -135,7 +132,7 @@ class RunScreen(MainScreen):
         if draft is None or draft.scenario is None:
             return  # the app checks before it switches here
         scenario = draft.scenario
-        self.timeseries = None
+        self.charts = {}
         self.cancel_requested.clear()
         self.months, self.month = scenario.months, 0
         self.set_status(_("Running {name}: press c to cancel.").format(name=scenario.name))
@@ -146,20 +143,17 @@ class RunScreen(MainScreen):
     def run_scenario(self, scenario: object, reports_dir: Path) -> None:
         """Simulate in the app's worker process; this thread only waits and relays."""
         try:
-            outcome, folder = self.strategy_app.simulation.run(
-                scenario, reports_dir,
+            outcome, folder, charts = self.strategy_app.simulation.run(
+                scenario, reports_dir, tuple(key for key, _label in CHARTS),
                 on_progress=lambda month, months: self.post_message(RunProgress(month, months)),
                 cancelled=self.cancel_requested.is_set)
-            if outcome == "cancelled" or folder is None:
-                self.post_message(RunCancelled())
-                return
-            import pandas as pd  # here, not on the UI thread
-
-            timeseries = pd.read_parquet(Path(folder) / "timeseries.parquet")
         except Exception as error:  # noqa: BLE001 - any model error is shown, never a crash
             self.post_message(RunFailed(f"{type(error).__name__}: {error}"))
             return
-        self.post_message(RunFinished(Path(folder), timeseries))
+        if outcome == "cancelled" or folder is None or charts is None:
+            self.post_message(RunCancelled())
+        else:
+            self.post_message(RunFinished(Path(folder), charts))
 
     def on_run_progress(self, message: RunProgress) -> None:
         """Advance the bar."""
@@ -167,7 +161,7 @@ class RunScreen(MainScreen):
 
     def on_run_finished(self, message: RunFinished) -> None:
         """Show the whole run and open its report."""
-        self.timeseries = message.timeseries
+        self.charts = message.charts
         self.month = self.months
         self.strategy_app.workspace.report_path = message.report
         self.set_status(_("Done: the report is written. Press 3 for results."))
@@ -192,21 +186,10 @@ class RunScreen(MainScreen):
         else:
             self.notify(_("No run is going."))
 
-    def region_countries(self) -> set[str] | None:
-        """Countries of the chosen region (None for all markets), as the report assigns them."""
-        if self.market_region == "all" or self.timeseries is None or (
-                "region" not in self.timeseries):
-            return None
-        rows = self.timeseries[self.timeseries["region"] == self.market_region]
-        return set(rows["country"])
-
     def fill_regions(self) -> None:
         """Offer the regions that hold a market of the run."""
         select = self.query_one("#run-region", Select)
-        if self.timeseries is None:
-            return
-        names = sorted(self.timeseries["region"].dropna().unique()) if (
-            "region" in self.timeseries) else []
+        names = sorted(name for name in self.charts if name != "all")
         options = [(_("All markets"), "all"), *[(name, name) for name in names]]
         if [value for _label, value in options] != [value for _label, value in
                                                      getattr(self, "_region_options", [])]:
@@ -230,13 +213,8 @@ class RunScreen(MainScreen):
             self.query_one("#run-region", Select).value = options[(at + 1) % len(options)]
 
     def draw(self) -> None:
-        """Users, share and revenue per firm over months."""
-        countries = self.region_countries()
+        """Users, share, revenue and cash per firm over months, in the chosen region."""
+        charts = self.charts.get(self.market_region, {})
         for key, label in CHARTS:
-            series = {}
-            if self.timeseries is not None:
-                from tui.reports import firm_series
-
-                series = firm_series(self.timeseries, None, key, countries)
             self.query_one(f"#run-{key}", LineChart).show_series(
-                _(label), {firm: (s.index, s.values) for firm, s in series.items()}, _("month"))
+                _(label), charts.get(key, {}), _("month"))

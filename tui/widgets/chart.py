@@ -10,6 +10,20 @@ Series = tuple[Sequence[float], Sequence[float]]
 """x values and y values."""
 Band = tuple[Sequence[float], Sequence[float], Sequence[float]]
 """x values, lower bound, upper bound."""
+MAX_POINTS = 200
+"""A terminal chart is at most ~100 cells (200 braille dots) wide: more points only cost
+drawing time on the UI thread (plotext builds the plot when the widget renders)."""
+
+
+def thin(values: Sequence[float]) -> list[float]:
+    """Every k-th value (and the last) so that at most MAX_POINTS remain."""
+    values = list(values)
+    step = -(-len(values) // MAX_POINTS)  # ceiling division
+    if step <= 1:
+        return values
+    picked = values[::step]
+    # The last value (the run's end) is always drawn.
+    return picked if (len(values) - 1) % step == 0 else [*picked[:-1], values[-1]]
 
 
 class LineChart(PlotextPlot):
@@ -29,11 +43,13 @@ class LineChart(PlotextPlot):
         plt.xlabel(xlabel)
         for name, (xs, ys) in series.items():
             if len(xs):
-                plt.plot(list(xs), [y / scale for y in ys], label=name, marker="braille")
+                plt.plot(thin(xs), [y / scale for y in thin(ys)], label=name, marker="braille")
         for name, (xs, low, high) in bands.items():
             if len(xs):
-                plt.plot(list(xs), [y / scale for y in low], label=f"{name} p10", marker="dot")
-                plt.plot(list(xs), [y / scale for y in high], label=f"{name} p90", marker="dot")
+                plt.plot(thin(xs), [y / scale for y in thin(low)], label=f"{name} p10",
+                         marker="dot")
+                plt.plot(thin(xs), [y / scale for y in thin(high)], label=f"{name} p90",
+                         marker="dot")
         self.refresh()
 
 
