@@ -389,3 +389,38 @@ async def test_a_broken_technology_profile_is_reported_on_the_hub_screen(workspa
         await settle(app, pilot)
         assert "The run failed" in app.screen.status_text
         assert "profile.parquet" in app.screen.status_text
+
+
+async def test_a_keymap_rebinds_by_binding_id(workspace):
+    app = StrategyApp(locale="en", **workspace, keymap={"run.start": "f6", "screen.hub": "h"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")  # no longer the run key
+        await settle(app, pilot)
+        assert isinstance(app.screen, ScenariosScreen)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RunScreen) and "Done" in app.screen.status_text
+
+
+def test_bad_keymap_files_are_refused_with_exit_code_2(tmp_path):
+    from click.testing import CliRunner
+
+    from hub.errors import InputError
+    from tui.cli import main
+    from tui.keymap import load_keymap
+
+    keys = tmp_path / "keys.toml"
+    keys.write_text('"run.begin" = "f6"\n"scenario.save" = 7\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--keymap", str(keys)])
+    assert result.exit_code == 2 and "bad keymap" in result.output
+    with pytest.raises(InputError) as problems:
+        load_keymap(keys)
+    lines = problems.value.message.splitlines()
+    assert lines[1].startswith(f"{keys}: run.begin: unknown binding id; expected one of:")
+    assert "run.start" in lines[1]
+    assert lines[2] == (f"{keys}: scenario.save: expected keys as a string, such as 'f6' or "
+                        "'ctrl+r,f6'")
+    keys.write_text("[", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--keymap", str(keys)])
+    assert result.exit_code == 2 and "not valid TOML" in result.output

@@ -69,6 +69,7 @@ class StrategyApp(App[None]):
         user_dir: str | Path | None = None,
         reports_dir: str | Path | None = None,
         report: str | Path | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         """Open the app.
 
@@ -80,6 +81,7 @@ class StrategyApp(App[None]):
             user_dir: Folder listed for the user's own scenarios (default: current folder).
             reports_dir: Where runs started here write their reports (default: ./runs).
             report: A report folder to open on the results screen.
+            keymap: Keys by binding id, replacing the defaults (see tui/keymap.py).
         """
         i18n.set_locale(i18n.resolve_locale(locale))
         super().__init__()
@@ -89,6 +91,8 @@ class StrategyApp(App[None]):
             self.workspace.report_path = Path(report)
         self.locale_changed_signal: Signal[str] = Signal(self, "locale-changed")
         self.simulation = SimulationProcess()
+        if keymap:
+            self.set_keymap(keymap)
         self.theme = DARK_THEME
 
     def on_unmount(self) -> None:

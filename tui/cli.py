@@ -8,11 +8,16 @@ import rich_click as click
 @click.command()
 @click.option("--locale", default=None, help="UI locale, e.g. en or zh_Hans (default: from $LANG).")
 @click.option("--home", type=click.Path(file_okay=False), default=None, help="Hub home folder.")
-def main(locale: str | None, home: str | None) -> None:
+@click.option("--keymap", type=click.Path(dir_okay=False), default=None,
+              help="TOML file rebinding keys by binding id (ids are on the help screen).")
+def main(locale: str | None, home: str | None, keymap: str | None) -> None:
     """Open the terminal UI: scenarios, runs, results, world and hub.
 
-    Example: `intl-strategy --locale zh_Hans`
+    With no options it opens the shipped default scenario and technology profile; press r
+    to run it. Example: `intl-strategy --locale zh_Hans --keymap keys.toml`
     """
     from tui.app import StrategyApp
+    from tui.keymap import load_keymap
 
-    StrategyApp(locale=locale, home=home).run()
+    keys = load_keymap(keymap) if keymap else None  # a bad file: exit 2 before the UI opens
+    StrategyApp(locale=locale, home=home, keymap=keys).run()
