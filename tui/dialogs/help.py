@@ -21,7 +21,8 @@ HELP_TEXT = N_(
     "over time in the open report.\n\n"
     "**Hub**: trained models per region and their per-language figures; export a region; "
     "with no model trained, the shipped technology profile.\n\n"
-    "Press ctrl+p for the command palette. Keys:"
+    "Press ctrl+p for the command palette. Rebind any key by its id below with "
+    "`intl-strategy --keymap FILE` (a TOML file of id = \"keys\"). Keys:"
 )
 
 

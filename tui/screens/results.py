@@ -77,6 +77,15 @@ class ResultsScreen(MainScreen):
                 yield LineChart(id="results-bands", classes="hidden")
             yield DataTable(id="results-sensitivity", zebra_stripes=True, classes="hidden")
 
+    def commands(self):
+        """Palette commands of this screen."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand(_("open: a report folder"), _("Type the path of a run or batch"),
+                            self.action_open_report)
+        yield SystemCommand(_("compare: swap A and B"), _("Swap the two runs compared"),
+                            self.action_swap)
+
     def on_mount(self) -> None:
         """Read the reports in the background."""
         super().on_mount()

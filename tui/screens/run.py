@@ -94,6 +94,12 @@ class RunScreen(MainScreen):
             for key, _label in CHARTS:
                 yield LineChart(id=f"run-{key}")
 
+    def commands(self):
+        """Palette commands of this screen."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand(_("run: cancel"), _("Stop the running scenario"), self.action_cancel)
+
     def on_mount(self) -> None:
         """Show the last run, if any."""
         super().on_mount()

@@ -171,6 +171,13 @@ class ScenariosScreen(MainScreen):
                 months=i18n.fmt_number(scenario.months)))
             summary.set_class(False, "error")
 
+    def commands(self):
+        """Palette commands of this screen."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand(_("save: the open scenario"), _("Write it back, comments kept"),
+                            self.action_save)
+
     def action_save(self) -> None:
         """Save the draft back to its file (comments kept)."""
         draft = self.strategy_app.workspace.draft
