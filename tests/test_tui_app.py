@@ -424,3 +424,23 @@ def test_bad_keymap_files_are_refused_with_exit_code_2(tmp_path):
     keys.write_text("[", encoding="utf-8")
     result = CliRunner().invoke(main, ["--keymap", str(keys)])
     assert result.exit_code == 2 and "not valid TOML" in result.output
+
+
+async def test_edits_of_a_shipped_scenario_are_saved_to_the_user_folder(workspace):
+    from tui.workspace import shipped_scenarios
+
+    shipped = shipped_scenarios()[0]
+    before = shipped.read_text(encoding="utf-8")
+    app = StrategyApp(locale="en", **{**workspace, "scenario": shipped})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await retype(pilot, app.screen, "seed", "99")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape", "t")  # and the light theme
+        await pilot.pause()
+        assert app.theme == "textual-light"
+    assert shipped.read_text(encoding="utf-8") == before
+    saved = workspace["user_dir"] / shipped.name
+    assert "seed = 99" in saved.read_text(encoding="utf-8")
+    assert app.workspace.scenario_path == saved
