@@ -354,9 +354,9 @@ async def test_no_arguments_opens_the_shipped_defaults_and_runs_with_one_key(
 
 @pytest.fixture(scope="module")
 def batch_folder(tmp_path_factory) -> Path:
-    from test_tui_support import write_batch
+    from test_tui_support import session_batch
 
-    return write_batch(tmp_path_factory.mktemp("batch"))
+    return session_batch(tmp_path_factory)
 
 
 async def test_batch_report_compares_strategies_with_bands_and_sensitivity(

@@ -89,9 +89,9 @@ class TestSize:
 
 @pytest.fixture(scope="module")
 def batch_folder(tmp_path_factory):
-    from test_tui_support import write_batch
+    from test_tui_support import session_batch
 
-    return write_batch(tmp_path_factory.mktemp("batch"))
+    return session_batch(tmp_path_factory)
 
 
 class TestBatch:

@@ -85,6 +85,15 @@ def write_batch(root: Path) -> Path:
     return out
 
 
+def session_batch(tmp_path_factory) -> Path:
+    """The tiny sweep's batch folder, built once per test session (shared by test files)."""
+    root = tmp_path_factory.getbasetemp() / "tui-batch"
+    if not (root / "batch" / "metadata.json").is_file():
+        root.mkdir(exist_ok=True)
+        return write_batch(root)
+    return root / "batch"
+
+
 def write_profile(path: Path, more_regions: tuple[str, ...] = ()) -> Path:
     """A technology profile in hub.profile_schema.PROFILE_SCHEMA with a global and an eu model
     (and, for `more_regions`, models with the eu model's figures)."""
