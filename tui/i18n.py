@@ -112,10 +112,14 @@ def fmt_compact(value: float | None) -> str:
     return babel_numbers.format_compact_decimal(value, fraction_digits=1, locale=_locale)
 
 
-def fmt_money(value: float | None, currency: str = "USD", compact: bool = False) -> str:
-    """An amount of money in the locale's currency format."""
+def fmt_money(value: float | None, currency: str = "USD", compact: bool = False,
+              digits: int | None = None) -> str:
+    """An amount of money in the locale's currency format (`digits` decimals if given)."""
     if _missing(value):
         return "—"
+    if digits is not None:
+        return babel_numbers.format_currency(value, currency, format="¤#,##0." + "0" * digits,
+                                             currency_digits=False, locale=_locale)
     if compact:
         return babel_numbers.format_compact_currency(
             value, currency, fraction_digits=1, locale=_locale

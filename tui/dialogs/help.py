@@ -14,8 +14,9 @@ HELP_TEXT = N_(
     "# Help\n\n"
     "**Scenarios**: pick a shipped or your own scenario file and edit it; problems are shown "
     "as you type, with the same messages as `simulator run`. Save keeps your comments.\n\n"
-    "**Run**: runs the open scenario and draws users, share and revenue as months pass; "
-    "the report is written as Parquet like `simulator run --out`.\n\n"
+    "**Run**: runs the open scenario (r) in a background process with a progress bar "
+    "(c cancels), then draws users, share, revenue and cash per firm, for all markets or a "
+    "region; the report is written as Parquet like `simulator run --out`.\n\n"
     "**Results**: open a report (one run or a batch), pick two runs or strategies and compare.\n\n"
     "**World**: countries with CAGE distance from a home country; choose one for its market "
     "over time in the open report.\n\n"
@@ -27,7 +28,7 @@ HELP_TEXT = N_(
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the screen's purpose and the bindings active where help was opened."""
+    """Lists the screens' purposes and the app's bindings active where help was opened."""
 
     BINDINGS = [Binding("escape,q,f1,question_mark", "close", N_("Close"), id="help.close")]
 
@@ -48,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for key, active in self.under.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen:
+            if not binding.id or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
             table.add_row(self.app.get_key_display(binding) or key, binding.description,
