@@ -110,8 +110,11 @@ class WorldScreen(MainScreen):
                 yield LineChart(id="world-chart")
 
     def on_mount(self) -> None:
-        """Load the world in the background."""
+        """Load the world in the background, measured from the open scenario's first firm."""
         super().on_mount()
+        draft = self.strategy_app.workspace.draft
+        if draft is not None and draft.scenario is not None and draft.scenario.firms:
+            self.home_country = draft.scenario.firms[0].home
         self.load_world()
 
     def after_recompose(self) -> None:
