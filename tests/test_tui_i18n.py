@@ -94,3 +94,14 @@ def test_formatting_follows_the_locale():
         assert i18n.fmt_number(float("nan")) == "—"
     finally:
         i18n.set_locale("en")
+
+
+def test_an_unsupported_locale_option_is_refused():
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    result = CliRunner().invoke(main, ["--locale", "xx_YY"])
+    assert result.exit_code == 2 and "unsupported UI locale" in result.output
+    assert i18n.is_supported("zh_CN.UTF-8") and i18n.is_supported("en-GB")
+    assert not i18n.is_supported("de")

@@ -16,8 +16,13 @@ def main(locale: str | None, home: str | None, keymap: str | None) -> None:
     With no options it opens the shipped default scenario and technology profile; press r
     to run it. Example: `intl-strategy --locale zh_Hans --keymap keys.toml`
     """
+    from hub.errors import InputError
     from tui.app import StrategyApp
+    from tui.i18n import SUPPORTED_LOCALES, is_supported
     from tui.keymap import load_keymap
 
+    if locale is not None and not is_supported(locale):
+        raise InputError(f"--locale: unsupported UI locale {locale!r}; expected one of "
+                         f"{', '.join(SUPPORTED_LOCALES)} (or e.g. zh_CN.UTF-8, zh-Hans)")
     keys = load_keymap(keymap) if keymap else None  # a bad file: exit 2 before the UI opens
     StrategyApp(locale=locale, home=home, keymap=keys).run()

@@ -70,6 +70,12 @@ def resolve_locale(requested: str | None = None) -> str:
     return DEFAULT_LOCALE
 
 
+def is_supported(requested: str) -> bool:
+    """Whether `requested` names a supported UI locale (in any spelling, e.g. zh_CN.UTF-8)."""
+    chosen = resolve_locale(requested)
+    return chosen != DEFAULT_LOCALE or requested.replace("-", "_").split("_")[0].lower() == "en"
+
+
 def set_locale(name: str) -> str:
     """Switch the UI to a supported locale (see `resolve_locale`); returns the one chosen."""
     global _translations, _locale
