@@ -8,6 +8,7 @@ opened stay open across screens and across a change of language.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -17,17 +18,27 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from tui import i18n
-from tui.dialogs.help import HelpScreen
 from tui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 from tui.i18n import N_, _
 from tui.screens.base import MODES, translate_bindings
-from tui.screens.hub import HubScreen
-from tui.screens.results import ResultsScreen
-from tui.screens.run import RunScreen
 from tui.screens.scenarios import ScenariosScreen
-from tui.screens.world import WorldScreen
 from tui.simulation import SimulationProcess
 from tui.workspace import Workspace
+
+SCREEN_CLASSES = {
+    "scenarios": ("tui.screens.scenarios", "ScenariosScreen"),
+    "run": ("tui.screens.run", "RunScreen"),
+    "results": ("tui.screens.results", "ResultsScreen"),
+    "world": ("tui.screens.world", "WorldScreen"),
+    "hub": ("tui.screens.hub", "HubScreen"),
+}
+
+
+def screen_class(mode: str) -> type[Screen]:
+    """The screen class of a mode, imported on first use."""
+    module, name = SCREEN_CLASSES[mode]
+    return getattr(import_module(module), name)
+
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -38,12 +49,13 @@ class StrategyApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "intl-strategy"
+    # The first screen is imported with the app; the others when first shown (start-up time).
     MODES = {
         "scenarios": ScenariosScreen,
-        "run": RunScreen,
-        "results": ResultsScreen,
-        "world": WorldScreen,
-        "hub": HubScreen,
+        "run": lambda: screen_class("run")(),
+        "results": lambda: screen_class("results")(),
+        "world": lambda: screen_class("world")(),
+        "hub": lambda: screen_class("hub")(),
     }
     DEFAULT_MODE = "scenarios"
     BINDINGS = [
@@ -129,11 +141,13 @@ class StrategyApp(App[None]):
             return
         await self.switch_mode("run")
         run_screen = self.screen
-        if isinstance(run_screen, RunScreen):
+        if isinstance(run_screen, screen_class("run")):
             run_screen.start_run()
 
     def action_help(self) -> None:
         """Show the help screen."""
+        from tui.dialogs.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen | TooSmallNotice):
             self.push_screen(HelpScreen(self.screen))
 
