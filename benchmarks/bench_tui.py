@@ -54,13 +54,19 @@ def workspace(root: Path, size: str) -> dict:
     return ws
 
 
-def first_frame_child(kind: str) -> None:
-    """(Child process) seconds from the start of the script to the first frame written."""
+def first_frame_child(kind: str, folder: str) -> None:
+    """(Child process) seconds from the start of the script to the first frame written.
+
+    The workspace (`folder`, written by the parent) is opened as `intl-strategy` would be.
+    """
     start = time.perf_counter()
     if kind == "app":
         from tui.app import StrategyApp
 
-        app = StrategyApp(locale="en", **workspace(Path(tempfile.mkdtemp()), "small"))
+        root = Path(folder)
+        app = StrategyApp(locale="en", scenario=root / "work" / "tiny.toml",
+                          profile=root / "work" / "profile.parquet", user_dir=root / "work",
+                          home=root / "models", reports_dir=root / "reports")
     else:
         from textual.app import App
 
@@ -86,9 +92,11 @@ def first_frame_child(kind: str) -> None:
 def startup(repeats: int) -> dict[str, list[float]]:
     """First-frame times of fresh processes: the app and a bare Textual App."""
     results: dict[str, list[float]] = {"app": [], "bare": []}
+    folder = tempfile.mkdtemp()
+    workspace(Path(folder), "small")
     for _ in range(repeats):
         for kind in results:
-            out = subprocess.run([sys.executable, __file__, "--first-frame", kind],
+            out = subprocess.run([sys.executable, __file__, "--first-frame", kind, folder],
                                  capture_output=True, text=True, check=True)
             results[kind].append(json.loads(out.stdout.strip().splitlines()[-1]))
     return results
@@ -144,10 +152,11 @@ async def frame_gaps(size: str) -> list[dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--first-frame", choices=["app", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--first-frame", nargs=2, metavar=("KIND", "FOLDER"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.first_frame:
-        first_frame_child(args.first_frame)
+        first_frame_child(*args.first_frame)
         return
     times = startup(args.repeats)
     print("| process | median first frame (s) | min (s) | ratio to bare Textual |")

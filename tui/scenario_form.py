@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tomlkit
-from pydantic import ValidationError
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Item
 
@@ -146,6 +145,8 @@ class ScenarioDraft:
 
     def validate(self) -> list[str]:
         """Validate with the simulator's Scenario model; returns every problem."""
+        from pydantic import ValidationError
+
         from simulator.scenario import Scenario, format_problems
 
         try:
