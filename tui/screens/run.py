@@ -1,11 +1,11 @@
-"""Run: the open scenario simulated in a worker, drawn month by month.
+"""Run: the open scenario simulated in a worker process, with progress, cancel and charts.
 
 A thread worker waits on the app's simulation process (`tui.simulation`, which calls
 `simulator.run.run_scenario` and `write_report`) and posts typed messages:
 progress (which replace each other, like toolong's scan progress), then finished, failed or
 cancelled. Charts of users, share, revenue and cash per firm, for all markets or one
-region, are drawn from the report when the run ends: the simulator reports months done,
-not the rows so far.
+region, are drawn when the run ends (summed in the worker process): the simulator's
+progress callback reports months done, not the rows so far.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Select, Static
 
-from tui import i18n
 from tui.i18n import N_, _
 from tui.screens.base import MainScreen
 from tui.simulation import Charts
@@ -64,7 +63,7 @@ class RunCancelled(Message):
 
 
 class RunScreen(MainScreen):
-    """Progress, region choice and live charts of the running scenario."""
+    """Progress, region choice and charts of the scenario run."""
 
     MODE = "run"
     AUTO_FOCUS = ""
@@ -81,10 +80,10 @@ class RunScreen(MainScreen):
         self.market_region = "all"
         self.cancel_requested = threading.Event()
         self.charts: Charts = {}
-        self.status_text = ""
+        self.status: tuple[str, dict[str, object]] | None = None
 
     def compose_body(self) -> ComposeResult:
-        """Status, progress, region and three charts."""
+        """Status, progress, region and four charts."""
         yield Static(_("Press r to run the open scenario."), id="run-status", classes="banner")
         with Horizontal(classes="toolbar"):
             yield ProgressBar(id="run-progress", show_eta=False)
@@ -107,7 +106,7 @@ class RunScreen(MainScreen):
 
     def after_recompose(self) -> None:
         """Redraw status and charts (after a language change too)."""
-        if self.status_text:
+        if self.status is not None:
             self.query_one("#run-status", Static).update(self.status_text)
         self.watch_months(self.months)
         self.watch_month(self.month)
@@ -124,10 +123,18 @@ class RunScreen(MainScreen):
         for bar in self.query("#run-progress").results(ProgressBar):
             bar.update(total=months or None)
 
-    def set_status(self, text: str) -> None:
-        """The line above the progress bar."""
-        self.status_text = text
-        self.query_one("#run-status", Static).update(text)
+    @property
+    def status_text(self) -> str:
+        """The line above the progress bar, in the current language."""
+        if self.status is None:
+            return ""
+        message, values = self.status
+        return _(message).format(**values)
+
+    def set_status(self, message: str, **values: object) -> None:
+        """Set the line above the progress bar (kept untranslated for language changes)."""
+        self.status = (message, values)
+        self.query_one("#run-status", Static).update(self.status_text)
 
     def start_run(self) -> None:
         """Run the workspace's scenario, unless a run is going or the scenario has problems."""
@@ -141,7 +148,7 @@ class RunScreen(MainScreen):
         self.charts = {}
         self.cancel_requested.clear()
         self.months, self.month = scenario.months, 0
-        self.set_status(_("Running {name}: press c to cancel.").format(name=scenario.name))
+        self.set_status(N_("Running {name}: press c to cancel."), name=scenario.name)
         self.run_scenario(scenario, self.strategy_app.workspace.reports_dir)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run",
@@ -170,20 +177,20 @@ class RunScreen(MainScreen):
         self.charts = message.charts
         self.month = self.months
         self.strategy_app.workspace.report_path = message.report
-        self.set_status(_("Done: the report is written. Press 3 for results."))
+        self.set_status(N_("Done: the report is written. Press 3 for results."))
         self.notify(str(message.report), title=_("Report written"))
         self.fill_regions()
         self.draw()
 
     def on_run_failed(self, message: RunFailed) -> None:
         """Say why the run stopped."""
-        self.set_status(_("The run failed: {error}").format(error=message.error))
+        self.set_status(N_("The run failed: {error}"), error=message.error)
         self.notify(message.error, severity="error", title=_("Run failed"))
 
     def on_run_cancelled(self, _message: RunCancelled) -> None:
         """Say the run was cancelled; nothing was written."""
-        self.set_status(_("Cancelled at month {month}; no report written.").format(
-            month=i18n.fmt_number(self.month)))
+        self.set_status(N_("Cancelled at month {month}; no report written."),
+                        month=self.month)
 
     def action_cancel(self) -> None:
         """Cancel the running scenario (the worker ends once the model has stopped)."""
