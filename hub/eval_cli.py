@@ -109,7 +109,8 @@ def eval_command(
     console.print(f"  {caps}")
     if facts["torch_ort_worst"] is not None:
         console.print(
-            f"  PyTorch vs onnxruntime bits per byte: worst {facts['torch_ort_worst']:.3%}"
+            "  PyTorch vs onnxruntime bits per byte: worst relative difference "
+            f"{facts['torch_ort_worst']:.2g}"
         )
     else:
         console.print("  PyTorch check skipped: the bundle's registry version is not in this home")
