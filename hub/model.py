@@ -125,8 +125,10 @@ class RMSNorm(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Normalise the last dimension."""
         # Normalise in float32 even under bf16 autocast: the mean of squares loses precision.
+        # Written as x / sqrt(...) rather than x * rsqrt(...): onnxruntime fuses this form into
+        # one SimplifiedLayerNormalization node (rsqrt exports as Sqrt + Reciprocal, unfused).
         x32 = x.float()
-        normed = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
+        normed = x32 / torch.sqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
         return (normed * self.weight).type_as(x)
 
 
