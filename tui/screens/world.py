@@ -190,7 +190,8 @@ class WorldScreen(MainScreen):
         table.clear(columns=True)
         for key, label in COLUMNS:
             marker = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else ""
-            table.add_column(_(label) + marker, key=key)
+            # Long names (South Georgia & South Sandwich Islands) are cut, not the figures.
+            table.add_column(_(label) + marker, key=key, width=22 if key == "name" else None)
         for r in rows:
             table.add_row(
                 r.iso2, r.name, i18n.fmt_compact(r.population), i18n.fmt_money(r.gdp_per_capita,
