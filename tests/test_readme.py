@@ -1,0 +1,106 @@
+"""Every command the README shows is run, so the README stays true.
+
+The set-up and test commands are run by `.ci/run` (checked here to be the same text). The
+others run here in order, in a scratch folder, as a user would type them; the hub's run at
+the tiny model size on a CLDR-only corpus so the suite stays fast (the full-size pipeline
+that made the shipped profile is recorded in data/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import shlex
+import struct
+import subprocess
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+
+# Commands that `.ci/run` runs itself.
+CI_PREFIXES = ("pip install", "python -m pytest")
+# The tiny-scale form of the README's expensive hub commands, appended options only.
+FAST_OPTIONS = {
+    "hub corpus build": ["--sources", "cldr"],
+    "hub train --region eu": ["--size", "tiny"],
+    "hub bench --bundle bundles/eu": ["--new-tokens", "16", "--batches", "1,2", "--repeats", "1"],
+}
+
+
+def readme_commands() -> list[str]:
+    """Lines of the README's bash blocks, without comments, in order."""
+    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    lines = (line.split(" #")[0].strip() for block in blocks for line in block.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def test_ci_runs_the_readme_set_up_and_test_commands():
+    ci_script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_commands = [c for c in readme_commands() if c.startswith(CI_PREFIXES)]
+    assert len(ci_commands) == 2
+    for command in ci_commands:
+        assert command in ci_script.splitlines(), f".ci/run does not run: {command}"
+
+
+def run_in_terminal(argv: list[str], cwd: Path, env: dict, expect: str) -> int:
+    """Start a full-screen app on a 100x30 pseudo-terminal, wait for `expect`, press ctrl+q."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdin=follower, stdout=follower, stderr=follower
+    )
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 120
+    try:
+        while expect.encode() not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 1.0)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:  # the app exited and closed the terminal
+                    break
+        assert expect.encode() in seen, f"{argv}: never drew {expect!r}"
+        os.write(leader, b"\x11")  # ctrl+q
+        while process.poll() is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.5)
+            if ready:
+                try:
+                    os.read(leader, 65536)
+                except OSError:
+                    break
+        return process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+
+
+@pytest.mark.slow
+def test_every_readme_command_runs(tmp_path):
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    env = {**os.environ, "HUB_HOME": str(tmp_path / "models"), "TERM": "xterm-256color"}
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    commands = [c for c in readme_commands() if not c.startswith(CI_PREFIXES)]
+    assert any(c.startswith("simulator run data/scenarios/default.toml") for c in commands)
+    for command in commands:
+        argv = shlex.split(command) + FAST_OPTIONS.get(command, [])
+        if argv[0] == "intl-strategy":
+            expect = "情景" if "zh_Hans" in argv else "Scenarios"
+            assert run_in_terminal(argv, tmp_path, env, expect) == 0, command
+            continue
+        done = subprocess.run(
+            argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert (tmp_path / "runs" / "default").is_dir()
+    assert (tmp_path / "sweeps" / "localise-eu.html").is_file()
