@@ -6,6 +6,7 @@ fixed sleep. The scenario is tiny (two firms, three markets, six months).
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,13 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot, condition) -> None:
+    """Let the app handle its messages until `condition()` holds (bounded, not a sleep)."""
+    async with asyncio.timeout(60):
+        while not condition():
+            await pilot.pause()
 
 
 async def test_edit_validate_run_compare_quit(workspace):
@@ -120,17 +128,30 @@ async def test_save_keeps_comments_and_shipped_files_are_not_overwritten(workspa
     assert text.replace("months = 5", "months = 6") == SCENARIO
 
 
-async def test_cancel_stops_the_run_and_writes_nothing(workspace):
+async def test_charts_grow_while_the_run_goes_and_cancel_writes_nothing(workspace):
     long_run = workspace["user_dir"] / "long.toml"
     long_run.write_text(SCENARIO.replace("months = 6", "months = 600"), encoding="utf-8")
     app = StrategyApp(locale="en", **{**workspace, "scenario": long_run})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("r", "c")
-        await settle(app, pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, RunScreen) and app.screen.charts)
         screen = app.screen
-        assert isinstance(screen, RunScreen)
+        # Drawn mid-run: the run is still going and the charts hold its first months.
+        assert screen.workers and not all(w.is_finished for w in screen.workers)
+        users = screen.charts["all"]["users"]
+        assert set(users) == {"Frontier", "Challenger"}
+        months = users["Frontier"][0]
+        assert months == list(range(1, len(months) + 1)) and len(months) < 600
+        assert set(screen.charts) >= {"all", "eu", "na"}
+        await pilot.pause()
+        chart = screen.query_one("#run-users")
+        assert "Frontier" in chart.render().plain  # the legend of a drawn line
+
+        await pilot.press("c")
+        await settle(app, pilot)
         assert "Cancelled" in screen.status_text
         assert screen.month < 600
+        assert screen.charts["all"]["users"]["Frontier"][0][:len(months)] == months
         assert not workspace["reports_dir"].exists() or not any(workspace["reports_dir"].iterdir())
 
 

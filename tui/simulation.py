@@ -4,8 +4,10 @@ The simulator computes in Python and numpy; in a thread of the UI process it wou
 the GIL for long stretches and the screen would stutter. One spawned worker process
 (started on the first run, then reused, so its imports are paid once) runs
 `simulator.run.run_scenario` and writes the report with `simulator.run_report.write_report`,
-exactly like `simulator run`; months done come back through a queue, cancellation goes
-there through an event. This module never imports textual.
+exactly like `simulator run`; months done and, every few simulated months, the chart
+figures of the months since the last update (summed per firm and region in the child, so
+each message is small) come back through a queue; cancellation goes there through an
+event. This module never imports textual.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ from pathlib import Path
 
 PROGRESS_SECONDS = 0.05
 """The child reports months done at most this often (20 updates a second is smooth)."""
+CHART_MONTHS = 3
+"""Live chart figures are sent after at least this many simulated months..."""
+CHART_SECONDS = 0.25
+"""...and at most this often: each update costs the child a table of the months so far
+and the UI a redraw of the charts, four a second keep both small."""
 POLL_SECONDS = 0.05
 """How often the waiting thread looks at the cancel flag while no progress arrives."""
 
@@ -63,24 +70,46 @@ def run_charts(timeseries: object, metrics: tuple[str, ...]) -> Charts:
     }
 
 
+def merge_charts(charts: Charts, update: Charts) -> None:
+    """Append the months of `update` (later than those in `charts`) to `charts`.
+
+    The dicts change in place; each series is a new pair of lists, so a copy of the dicts
+    handed out earlier keeps its series as they were.
+    """
+    for place, metrics in update.items():
+        for metric, firms in metrics.items():
+            known = charts.setdefault(place, {}).setdefault(metric, {})
+            for firm, (months, values) in firms.items():
+                old_months, old_values = known.get(firm, ([], []))
+                known[firm] = ([*old_months, *months], [*old_values, *values])
+
+
 def _simulate(scenario: object, reports_dir: str,
               metrics: tuple[str, ...]) -> tuple[str, str | None, Charts | None]:
     """(In the child) run one scenario and write its report.
 
     Returns ("done", report folder, chart data) or ("cancelled", None, None).
     """
+    import pyarrow.compute as pc
+
     from simulator.run import run_scenario
     from simulator.run_report import write_report
 
     last = [0.0]
+    charted = [0, time.monotonic()]  # last month charted, when
 
-    def progress(month: int, months: int) -> None:
+    def progress(month: int, months: int, so_far: Callable[[], object]) -> None:
         now = time.monotonic()
         if month == months or now - last[0] >= PROGRESS_SECONDS:
             last[0] = now
-            _progress.put((month, months))  # type: ignore[union-attr]
+            _progress.put(("progress", month, months))  # type: ignore[union-attr]
+        if month - charted[0] >= CHART_MONTHS and now - charted[1] >= CHART_SECONDS:
+            table = so_far()
+            since = table.filter(pc.greater(table["month"], charted[0]))  # type: ignore[attr-defined]
+            charted[:] = [month, now]
+            _progress.put(("charts", run_charts(since, metrics)))  # type: ignore[union-attr]
 
-    result = run_scenario(scenario, progress_callback=progress,
+    result = run_scenario(scenario, progress_callback=progress, partial_results=True,
                           cancel=_cancel.is_set)  # type: ignore[union-attr]
     if result.cancelled:
         return "cancelled", None, None
@@ -109,22 +138,35 @@ class SimulationProcess:
 
     def run(self, scenario: object, reports_dir: Path, metrics: tuple[str, ...],
             on_progress: Callable[[int, int], None],
-            cancelled: Callable[[], bool]) -> tuple[str, str | None, Charts | None]:
+            cancelled: Callable[[], bool],
+            on_charts: Callable[[Charts], None] = lambda _charts: None,
+            ) -> tuple[str, str | None, Charts | None]:
         """Run `scenario` in the worker process, calling `on_progress(month, months)`.
 
+        `on_charts(charts)` gets, every few simulated months, `metrics` charted per firm for
+        the months so far (a fresh object each time, which the caller may keep).
         Returns ("done", report folder, `metrics` charted per firm) or ("cancelled", None,
         None); the model's own errors are raised here as they were raised there.
         """
         self._cancel.clear()
         future = self._executor().submit(_simulate, scenario, str(reports_dir), metrics)
+        live: Charts = {}
         while True:
             if cancelled():
                 self._cancel.set()
             try:
-                on_progress(*self._progress.get(timeout=POLL_SECONDS))
+                kind, *values = self._progress.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 if future.done():
                     break
+                continue
+            if kind == "progress":
+                on_progress(*values)
+            else:
+                merge_charts(live, values[0])
+                # Series are replaced, never extended in place: copying the dicts is enough.
+                on_charts({place: {metric: dict(firms) for metric, firms in metrics.items()}
+                           for place, metrics in live.items()})
         try:
             return future.result()
         except BrokenProcessPool:

@@ -2,10 +2,11 @@
 
 A thread worker waits on the app's simulation process (`tui.simulation`, which calls
 `simulator.run.run_scenario` and `write_report`) and posts typed messages:
-progress (which replace each other, like toolong's scan progress), then finished, failed or
+progress and live chart figures (each kind replacing its older messages still queued, like
+toolong's scan progress, so a busy UI never falls behind), then finished, failed or
 cancelled. Charts of users, share, revenue and cash per firm, for all markets or one
-region, are drawn when the run ends (summed in the worker process): the simulator's
-progress callback reports months done, not the rows so far.
+region, grow while the run goes (every few simulated months, summed in the worker
+process) and show the whole run when it ends.
 """
 
 from __future__ import annotations
@@ -40,6 +41,18 @@ class RunProgress(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer count replaces an older one still queued."""
         return isinstance(message, RunProgress)
+
+
+class RunCharts(Message):
+    """The chart figures of the months simulated so far (per region, metric and firm)."""
+
+    def __init__(self, charts: Charts) -> None:
+        super().__init__()
+        self.charts = charts
+
+    def can_replace(self, message: Message) -> bool:
+        """Newer figures hold every month of older ones still queued."""
+        return isinstance(message, RunCharts)
 
 
 class RunFinished(Message):
@@ -146,6 +159,7 @@ class RunScreen(MainScreen):
             return  # the app checks before it switches here
         scenario = draft.scenario
         self.charts = {}
+        self.draw()  # the last run's charts go; this one's grow as it runs
         self.cancel_requested.clear()
         self.months, self.month = scenario.months, 0
         self.set_status(N_("Running {name}: press c to cancel."), name=scenario.name)
@@ -159,7 +173,8 @@ class RunScreen(MainScreen):
             outcome, folder, charts = self.strategy_app.simulation.run(
                 scenario, reports_dir, tuple(key for key, _label in CHARTS),
                 on_progress=lambda month, months: self.post_message(RunProgress(month, months)),
-                cancelled=self.cancel_requested.is_set)
+                cancelled=self.cancel_requested.is_set,
+                on_charts=lambda charts: self.post_message(RunCharts(charts)))
         except Exception as error:  # noqa: BLE001 - any model error is shown, never a crash
             self.post_message(RunFailed(f"{type(error).__name__}: {error}"))
             return
@@ -171,6 +186,13 @@ class RunScreen(MainScreen):
     def on_run_progress(self, message: RunProgress) -> None:
         """Advance the bar."""
         self.months, self.month = message.months, message.month
+
+    def on_run_charts(self, message: RunCharts) -> None:
+        """Draw the months simulated so far (a late update of an ended run is dropped)."""
+        if any(w.group == "run" and not w.is_finished for w in self.workers):
+            self.charts = message.charts
+            self.fill_regions()
+            self.draw()
 
     def on_run_finished(self, message: RunFinished) -> None:
         """Show the whole run and open its report."""
