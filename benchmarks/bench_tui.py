@@ -106,10 +106,19 @@ async def frame_gaps(size: str) -> list[dict[str, float]]:
     """Per run (a cold one that starts the simulation process, then a warm one): longest
     gaps between frames and between heartbeat ticks, running versus idle as long."""
     from tui.app import StrategyApp
+    from tui.screens.run import RunScreen
 
     app = StrategyApp(locale="en", **workspace(Path(tempfile.mkdtemp()), size))
     frames: list[float] = []
     ticks: list[float] = []
+    redraws: list[float] = []  # live chart updates drawn
+    on_run_charts = RunScreen.on_run_charts
+
+    def counted(screen, message):
+        redraws.append(time.perf_counter())
+        on_run_charts(screen, message)
+
+    RunScreen.on_run_charts = counted
     display = app._display
 
     def timed_display(screen, renderable):
@@ -142,6 +151,7 @@ async def frame_gaps(size: str) -> list[dict[str, float]]:
                 "kind": kind,
                 "run_s": run_end - run_start,
                 "frames_during_run": len([t for t in frames if run_start <= t <= run_end]),
+                "chart_updates": len([t for t in redraws if run_start <= t <= run_end]),
                 "longest_frame_gap_run_s": longest(frames, run_start, run_end),
                 "longest_tick_gap_run_s": longest(ticks, run_start, run_end),
                 "longest_tick_gap_idle_s": longest(ticks, idle_start, idle_end),
@@ -166,12 +176,13 @@ def main() -> None:
         median = statistics.median(values)
         print(f"| {kind} | {median:.3f} | {min(values):.3f} | {median / bare:.1f}x |")
     print()
-    print("| size | run | run (s) | frames | longest frame gap (s) | longest loop stall, run (s) "
-          "| longest loop stall, idle (s) | stall ratio run/idle |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| size | run | run (s) | frames | live chart updates | longest frame gap (s) "
+          "| longest loop stall, run (s) | longest loop stall, idle (s) | stall ratio run/idle |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in ("small", "large"):
         for r in asyncio.run(frame_gaps(size)):
             print(f"| {size} | {r['kind']} | {r['run_s']:.2f} | {r['frames_during_run']} | "
+                  f"{r['chart_updates']} | "
                   f"{r['longest_frame_gap_run_s']:.3f} | {r['longest_tick_gap_run_s']:.3f} | "
                   f"{r['longest_tick_gap_idle_s']:.3f} | "
                   f"{r['longest_tick_gap_run_s'] / r['longest_tick_gap_idle_s']:.1f}x |")
