@@ -86,8 +86,8 @@ def merge_charts(charts: Charts, update: Charts) -> None:
                 known[firm] = ([*old_months, *months], [*old_values, *values])
 
 
-def _simulate(scenario: object, reports_dir: str,
-              metrics: tuple[str, ...]) -> tuple[str, str | None, Charts | None]:
+def _simulate(scenario: object, reports_dir: str, metrics: tuple[str, ...],
+              chart_seconds: float = CHART_SECONDS) -> tuple[str, str | None, Charts | None]:
     """(In the child) run one scenario and write its report.
 
     Returns ("done", report folder, chart data) or ("cancelled", None, None).
@@ -98,7 +98,7 @@ def _simulate(scenario: object, reports_dir: str,
     from simulator.run_report import write_report
 
     last = [0.0]
-    charted = [0, time.monotonic() + CHART_SECONDS]  # last month charted, next update from
+    charted = [0, time.monotonic() + chart_seconds]  # last month charted, next update from
 
     def progress(month: int, months: int, so_far: Callable[[], object]) -> None:
         now = time.monotonic()
@@ -110,7 +110,7 @@ def _simulate(scenario: object, reports_dir: str,
             since = table.filter(pc.greater(table["month"], charted[0]))  # type: ignore[attr-defined]
             _progress.put(("charts", run_charts(since, metrics)))  # type: ignore[union-attr]
             done = time.monotonic()
-            charted[:] = [month, done + max(CHART_SECONDS, (done - now) / CHART_SHARE)]
+            charted[:] = [month, done + max(chart_seconds, (done - now) / CHART_SHARE)]
 
     result = run_scenario(scenario, progress_callback=progress, partial_results=True,
                           cancel=_cancel.is_set)  # type: ignore[union-attr]
@@ -125,8 +125,14 @@ def _simulate(scenario: object, reports_dir: str,
 class SimulationProcess:
     """A reusable worker process for scenario runs."""
 
-    def __init__(self) -> None:
-        """Start nothing yet: the process is spawned by the first run."""
+    def __init__(self, chart_seconds: float = CHART_SECONDS) -> None:
+        """Start nothing yet: the process is spawned by the first run.
+
+        Args:
+            chart_seconds: the least time between live chart updates (and before the
+                first one; tests set 0 to see one after the first few months).
+        """
+        self.chart_seconds = chart_seconds
         self._pool: ProcessPoolExecutor | None = None
         context = multiprocessing.get_context("spawn")  # Mesa's choice too; no forked locks
         self._context = context
@@ -152,7 +158,8 @@ class SimulationProcess:
         None); the model's own errors are raised here as they were raised there.
         """
         self._cancel.clear()
-        future = self._executor().submit(_simulate, scenario, str(reports_dir), metrics)
+        future = self._executor().submit(_simulate, scenario, str(reports_dir), metrics,
+                                         self.chart_seconds)
         live: Charts = {}
         while True:
             if cancelled():
