@@ -10,7 +10,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from test_tui_support import SCENARIO, write_workspace
+from test_tui_support import (  # noqa: F401 - fixtures
+    SCENARIO,
+    kept_simulation,
+    one_simulation_process,
+    write_workspace,
+)
 from textual.widgets import DataTable, Input, Static
 
 from tui import i18n
@@ -22,6 +27,9 @@ from tui.screens.run import RunScreen
 from tui.screens.scenarios import ScenariosScreen
 
 SIZE = (100, 30)
+
+
+pytestmark = pytest.mark.usefixtures("one_simulation_process")
 
 
 @pytest.fixture(autouse=True)
@@ -130,29 +138,29 @@ async def test_save_keeps_comments_and_shipped_files_are_not_overwritten(workspa
 
 async def test_charts_grow_while_the_run_goes_and_cancel_writes_nothing(workspace):
     long_run = workspace["user_dir"] / "long.toml"
-    long_run.write_text(SCENARIO.replace("months = 6", "months = 600"), encoding="utf-8")
+    long_run.write_text(SCENARIO.replace("months = 6", "months = 600")
+                        .replace('["DE", "FR", "US"]', '["global"]'), encoding="utf-8")
     app = StrategyApp(locale="en", **{**workspace, "scenario": long_run})
     app.simulation.chart_seconds = 0.0  # the first update after 3 months, whatever the speed
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, RunScreen) and app.screen.charts)
         screen = app.screen
-        # Drawn mid-run: the run is still going and the charts hold its first months.
-        assert "Running" in screen.status_text
-        users = screen.charts["all"]["users"]
+        first, status = screen.charts, screen.status_text
+        await pilot.press("c")  # at once: ~600 months of every country are still to go
+        await settle(app, pilot)
+
+        # Drawn mid-run: the run was still going and the charts held its first months.
+        assert "Running" in status
+        users = first["all"]["users"]
         assert set(users) == {"Frontier", "Challenger"}
         months = users["Frontier"][0]
         assert months == list(range(1, len(months) + 1)) and len(months) < 600
-        assert set(screen.charts) >= {"all", "eu", "na"}
-        await pilot.pause()
-        chart = screen.query_one("#run-users")
-        assert "Frontier" in chart.render().plain  # the legend of a drawn line
-
-        await pilot.press("c")
-        await settle(app, pilot)
+        assert set(first) >= {"all", "eu", "na", "apac"}
         assert "Cancelled" in screen.status_text
         assert screen.month < 600
         assert screen.charts["all"]["users"]["Frontier"][0][:len(months)] == months
+        assert "Frontier" in screen.query_one("#run-users").render().plain  # a drawn line
         assert not workspace["reports_dir"].exists() or not any(workspace["reports_dir"].iterdir())
 
 
@@ -344,19 +352,13 @@ async def test_hub_shows_registered_models_and_runs_export(workspace, tmp_path):
         assert any("Export of eu failed" in n.message for n in app._notifications)
 
 
-def _shipped_profile_missing() -> bool:
-    from tui.workspace import shipped_profile
-
-    return shipped_profile() is None
-
-
-@pytest.mark.skipif(_shipped_profile_missing(),
-                    reason="no shipped technology profile in data/ yet (hub profile makes it)")
 async def test_no_arguments_opens_the_shipped_defaults_and_runs_with_one_key(
         tmp_path, monkeypatch):
     from hub.shipped import shipped_path
+    from tui.simulation import SimulationProcess
 
     monkeypatch.chdir(tmp_path)  # no model trained, no report present
+    monkeypatch.setattr("tui.app.SimulationProcess", SimulationProcess)  # started here
     monkeypatch.delenv("HUB_HOME", raising=False)
     app = StrategyApp(locale="en")
     async with app.run_test(size=SIZE) as pilot:

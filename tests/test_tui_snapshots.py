@@ -8,12 +8,19 @@ paths) on screen, and waits on workers rather than time.
 from __future__ import annotations
 
 import pytest
-from test_tui_support import write_workspace
+from test_tui_support import (  # noqa: F401 - fixtures
+    kept_simulation,
+    one_simulation_process,
+    write_workspace,
+)
 
 from tui import i18n
 from tui.app import StrategyApp
 
 SIZE = (100, 30)
+
+
+pytestmark = pytest.mark.usefixtures("one_simulation_process")
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Shared data for the TUI tests: a tiny technology profile and a tiny scenario.
+"""Shared data for the TUI tests: a tiny technology profile and a tiny scenario, and one
+simulation process for all the apps of a test file.
 
 Kept small so every Pilot test runs a whole scenario in well under a second.
 """
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from hub.profile_schema import PROFILE_SCHEMA
+from tui.simulation import CHART_SECONDS, SimulationProcess
 
 # (region, lang, bits per byte, token premium vs English, USD per 1M characters, latency ms)
 PROFILE_ROWS = [
@@ -124,3 +127,31 @@ def write_workspace(root: Path) -> dict[str, Path]:
     scenario.write_text(SCENARIO, encoding="utf-8")
     return {"user_dir": user, "scenario": scenario, "profile": user / "profile.parquet",
             "home": root / "models", "reports_dir": root / "reports"}
+
+
+class KeptSimulation(SimulationProcess):
+    """The real simulation process, kept when an app exits: the next app's runs reuse it
+    instead of starting a process of their own (its imports take 1-2 s)."""
+
+    def close(self) -> None:
+        """Stop a run in progress, keep the process."""
+        self._cancel.set()
+
+
+@pytest.fixture(scope="module")
+def kept_simulation():
+    simulation = KeptSimulation()
+    yield simulation
+    SimulationProcess.close(simulation)
+
+
+@pytest.fixture()
+def one_simulation_process(kept_simulation, monkeypatch):
+    """Apps of the test use the file's kept process, with the default chart interval.
+
+    Its working directory is the one of the test that started it: relative report
+    folders need a process of their own.
+    """
+    kept_simulation.chart_seconds = CHART_SECONDS
+    monkeypatch.setattr("tui.app.SimulationProcess", lambda: kept_simulation)
+    return kept_simulation

@@ -148,13 +148,17 @@ class ScenariosScreen(MainScreen):
         draft = self.strategy_app.workspace.draft
         if draft is None:
             return
-        for index, field in enumerate(self.fields):
-            problems = draft.problems_for(field)
-            for widget in self.query(f"#problem-{index}"):
-                widget.update("\n".join(problems))
-                widget.set_class(bool(problems), "visible")
-            for widget in self.query(f"#field-{index}"):
-                widget.set_class(bool(problems), "-invalid")
+        problems = {str(index): draft.problems_for(field)
+                    for index, field in enumerate(self.fields)}
+        # One query per kind, not per field: a query walks the whole screen, and a shipped
+        # scenario has a hundred fields or more.
+        for widget in self.query(".field-problem").results(Static):
+            found = problems.get((widget.id or "").removeprefix("problem-"), [])
+            widget.update("\n".join(found))
+            widget.set_class(bool(found), "visible")
+        for widget in self.query(".field-input"):
+            found = problems.get((widget.id or "").removeprefix("field-"), [])
+            widget.set_class(bool(found), "-invalid")
         marker = _(" (modified)") if draft.dirty else ""
         self.query_one("#scenario-title", Static).update(f"{draft.path.name}{marker}")
         summary = self.query_one("#scenario-summary", Static)
