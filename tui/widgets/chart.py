@@ -26,6 +26,12 @@ def thin(values: Sequence[float]) -> list[float]:
     return picked if (len(values) - 1) % step == 0 else [*picked[:-1], values[-1]]
 
 
+LABEL_MARGIN = 10
+"""Cells of a bar chart's width not under its bars (y axis labels, frame), at most."""
+LABEL_GAP = 2
+"""Blank cells at least between two category labels (plotext places them by rounding)."""
+
+
 class LineChart(PlotextPlot):
     """Several named series over a shared x axis (months)."""
 
@@ -56,6 +62,8 @@ class LineChart(PlotextPlot):
 class BarChart(PlotextPlot):
     """Bars per category, optionally several groups side by side."""
 
+    labels: list[str] = []
+
     def show_bars(self, title: str, labels: Sequence[str],
                   groups: Mapping[str, Sequence[float]]) -> None:
         """Draw one bar per label for each group (name -> values aligned with labels)."""
@@ -63,6 +71,7 @@ class BarChart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         plt.title(title)
+        self.labels = list(labels) if groups else []
         if labels and groups:
             if len(groups) == 1:
                 plt.bar(list(labels), list(next(iter(groups.values()))))
@@ -70,6 +79,25 @@ class BarChart(PlotextPlot):
                 plt.multiple_bar(list(labels), [list(v) for v in groups.values()],
                                  labels=list(groups))
         self.refresh()
+
+    def render(self):
+        """The plot, with as many category labels as fit the width, picked left to right.
+
+        plotext drops overlapping tick labels in the order of a set, which changes with
+        Python's string hashing from one run to the next; labels that never overlap are
+        drawn the same every time.
+        """
+        if self.labels:
+            count = len(self.labels)
+            canvas = max(self.size.width - LABEL_MARGIN, 1)  # less the y axis and frame
+            picked, free_from = [], 0.0
+            for position, label in enumerate(self.labels, start=1):
+                centre = (position - 0.5) / count * canvas
+                if centre - len(label) / 2 >= free_from:
+                    picked.append(position)
+                    free_from = centre + len(label) / 2 + LABEL_GAP
+            self.plt.xticks(picked, [self.labels[p - 1] for p in picked])
+        return super().render()
 
 
 def _superscript(number: int) -> str:
