@@ -66,7 +66,7 @@ def genai_folder(folder: Path, threads: int, max_length: int, workdir: Path) -> 
     config["model"]["context_length"] = max(config["model"]["context_length"], max_length)
     config["search"]["max_length"] = max_length
     (workdir / "genai_config.json").write_text(json.dumps(config))
-    os.symlink(folder / "model.onnx", workdir / "model.onnx")
+    os.symlink(folder.resolve() / "model.onnx", workdir / "model.onnx")
     return workdir
 
 
