@@ -166,7 +166,8 @@ VALUES = st.recursive(st.booleans() | st.integers(-5, 5) | st.text(max_size=5),
                                         inner, max_size=3), max_leaves=8)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                              HealthCheck.too_slow])
 @given(st.dictionaries(KEYS, VALUES, max_size=8))
 def test_any_sweep_document_is_accepted_or_refused_cleanly(document):
     text = tomlkit.dumps(document)

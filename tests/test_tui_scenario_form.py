@@ -40,7 +40,7 @@ def test_problems_name_the_file_and_key_like_the_cli(draft_file):
 
 
 @settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data(), text=st.text(max_size=30))
 def test_any_typing_keeps_valid_toml_and_undo_restores_the_file(draft_file, data, text):
     draft = ScenarioDraft.open(draft_file)
