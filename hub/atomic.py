@@ -23,11 +23,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path next to `path`; on success fsync it and rename it into place."""
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp creates owner-only files; give the result the permissions a plain open() would.
-    os.chmod(tmp, 0o666 & ~_umask())
+    tmp = temp_file(final.parent, final.name)
     try:
         yield tmp
         with open(tmp, "rb+") as handle:
@@ -36,6 +32,22 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         _fsync_dir(final.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def temp_file(folder: Path, name: str) -> Path:
+    """A new hidden temporary file in `folder`, with the permissions a plain open() gives."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    # mkstemp creates owner-only files; what is renamed into place must look like any other.
+    os.chmod(tmp_name, 0o666 & ~_umask())
+    return Path(tmp_name)
+
+
+def temp_dir(parent: Path, prefix: str) -> Path:
+    """A new hidden temporary folder in `parent`, with the permissions a plain mkdir gives."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(folder, 0o777 & ~_umask())
+    return folder
 
 
 def _umask() -> int:

@@ -15,10 +15,9 @@ import os
 import posixpath
 import shutil
 import tarfile
-import tempfile
 from pathlib import Path
 
-from hub.atomic import sha256_file, write_text, write_with
+from hub.atomic import sha256_file, temp_dir, write_text, write_with
 from hub.errors import InputError
 
 MODEL_FP32 = "model.onnx"
@@ -195,7 +194,7 @@ def extract_tar(tar_path: Path, target: Path) -> Path:
             if problem := _member_problem(member):
                 raise InputError(f"{tar_path}: member {member.name!r} {problem}; refusing it")
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        staging = temp_dir(target.parent, f".{target.name}.")
         try:
             archive.extractall(staging, members=members, filter="data")
             require_valid(staging)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import rich_click as click
@@ -64,6 +63,7 @@ def export(region, version, out, fmt, no_int8, home):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from hub import bundle, registry
+    from hub.atomic import temp_dir
     from hub.export import build_bundle
 
     if version is not None:
@@ -74,7 +74,7 @@ def export(region, version, out, fmt, no_int8, home):
     out_path = Path(out) if out else Path("bundles") / f"{name}{suffix}"
     _check_out(out_path, fmt)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_path.name}.", dir=out_path.parent))
+    staging = temp_dir(out_path.parent, f".{out_path.name}.")
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     try:
         with Progress(*columns, transient=True) as progress:

@@ -32,7 +32,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hub.atomic import sha256_file, write_parquet, write_text
+from hub.atomic import sha256_file, temp_file, write_parquet, write_text
 from hub.errors import InputError
 from hub.home import hub_home
 from hub.metrics import now_iso
@@ -264,9 +263,7 @@ def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> 
         if not version.file(MANIFEST).is_file():
             raise InputError(f"{version.path} is not a registered version")
         target = version.file(name)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=version.path)
-        os.close(fd)
-        tmp = Path(tmp_name)
+        tmp = temp_file(version.path, name)
         try:
             writer(tmp)
             fsync_path(tmp)

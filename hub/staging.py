@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from hub.atomic import temp_dir
 
 
 @contextmanager
 def staging_folder(parent: Path) -> Iterator[Path]:
     """Yield a new hidden folder inside `parent`; whatever is left of it is removed on exit."""
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=parent))
+    staging = temp_dir(parent, ".staging-")
     try:
         yield staging
     finally:
