@@ -33,15 +33,14 @@ by firm name (`firms.Frontier.cash_usd`) or position (`firms.0.cash_usd`). Witho
 from __future__ import annotations
 
 import copy
-import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hub.errors import InputError
 from simulator.parameters import parameter_names
-from simulator.scenario import Scenario, format_problems, load_scenario
+from simulator.scenario import Scenario, format_problems, load_scenario, validate_toml
 
 # Scales each language's serving cost above English: cost' = cost_en + (cost - cost_en) x s,
 # i.e. token premium' = 1 + (premium - 1) x s, since serving cost is proportional to tokens.
@@ -204,51 +203,9 @@ def _override_problems(sweep: Sweep, base: Scenario, file: str) -> list[str]:
     return problems
 
 
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    for candidate in (annotation, *get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
-
-
-def _keys_at(loc: tuple) -> list[str]:
-    """Keys allowed in the sweep table at `loc` (`format_problems` knows scenario tables)."""
-    model: type[BaseModel] = Sweep
-    for part in loc:
-        field = model.model_fields.get(part) if isinstance(part, str) else None
-        if field is None:
-            continue  # a list index
-        nested = _nested_model(field.annotation)
-        if nested is None:
-            break
-        model = nested
-    return [name for name in model.model_fields if name != "source"]
-
-
-def _sweep_problems(path: str | Path, error: ValidationError) -> list[str]:
-    """`format_problems` lines, with the allowed keys of the sweep's own tables."""
-    lines = format_problems(path, error)
-    for i, item in enumerate(error.errors()):
-        if item["type"] == "extra_forbidden":
-            head = lines[i].rsplit(": unknown key", 1)[0]
-            allowed = ", ".join(_keys_at(item["loc"][:-1]))
-            lines[i] = f"{head}: unknown key; expected one of: {allowed}"
-        elif not item["loc"]:  # whole-file checks name their key in the message
-            lines[i] = lines[i].replace("(top level): ", "", 1)
-    return lines
-
-
 def parse_sweep(text: str, path: str | Path = "<sweep>") -> Sweep:
     """Validate sweep TOML text (structure only); InputError lists every problem at once."""
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        return Sweep.model_validate({**document, "source": str(path)})
-    except ValidationError as exc:
-        problems = _sweep_problems(path, exc)
-        raise InputError(f"bad sweep ({len(problems)} problems):\n" + "\n".join(problems)) from None
+    return validate_toml(text, path, Sweep, "sweep")
 
 
 def load_sweep(path: str | Path) -> tuple[Sweep, Scenario]:
