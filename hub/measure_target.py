@@ -66,17 +66,15 @@ def open_target(
     """
     import json
 
-    if (region is None) == (bundle_path is None):
-        raise InputError("give exactly one of --region or --bundle")
+    from hub.runtime import model_folder
+
+    folder = model_folder(workdir, bundle_path, home, region, version)
     if bundle_path is not None:
         path = Path(bundle_path)
-        folder = bundle.open_bundle(path, workdir)
         config = json.loads((folder / bundle.CONFIG).read_text(encoding="utf-8"))
         found = _registered_twin(home, config.get("region"), folder)
         model_id = found.model_id if found else f"{config.get('region', 'unknown')}/bundle"
         return Target(folder, config, model_id, found, folder if path.is_dir() else None)
-    if version is not None:
-        check_name("version", version)
     found = registry.check(registry.resolve(home, region, version))
     if not found.file(bundle.MODEL_FP32).is_file():
         raise InputError(

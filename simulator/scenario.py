@@ -312,13 +312,17 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
     return validate_toml(text, path, Scenario, "scenario")
 
 
+def read_user_file(path: Path, what: str) -> str:
+    """The text of a file a user wrote; InputError names it when missing or unreadable."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: {what} file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the {what} file: {exc}") from None
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: scenario file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the scenario file: {exc}") from None
-    return parse_scenario(text, path)
+    return parse_scenario(read_user_file(path, "scenario"), path)

@@ -40,7 +40,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from hub.errors import InputError
 from simulator.parameters import parameter_names
-from simulator.scenario import Scenario, format_problems, load_scenario, validate_toml
+from simulator.scenario import (
+    Scenario,
+    format_problems,
+    load_scenario,
+    read_user_file,
+    validate_toml,
+)
 
 # Scales each language's serving cost above English: cost' = cost_en + (cost - cost_en) x s,
 # i.e. token premium' = 1 + (premium - 1) x s, since serving cost is proportional to tokens.
@@ -211,13 +217,7 @@ def parse_sweep(text: str, path: str | Path = "<sweep>") -> Sweep:
 def load_sweep(path: str | Path) -> tuple[Sweep, Scenario]:
     """Read a sweep file and its base scenario; check every override and range against it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: sweep file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the sweep file: {exc}") from None
-    sweep = parse_sweep(text, path)
+    sweep = parse_sweep(read_user_file(path, "sweep"), path)
     scenario_file = sweep.scenario_path()
     if not scenario_file.exists():
         raise InputError(f"{path}: scenario: expected a scenario file, {scenario_file} not found")
