@@ -6,12 +6,15 @@ tokens after a `--prompt`-token prompt of real test text, at each batch size:
 
 - PyTorch eager with its key/value cache (the model as trained, `torch.inference_mode`);
 - the product's onnxruntime loop (`hub.runtime.Generator`), fp32 and int8;
-- onnxruntime-genai running the same `model.onnx` with the bundle's `genai_config.json`.
+- onnxruntime-genai running the same `model.onnx` with the bundle's `genai_config.json`;
+- a graph of nothing but the model's fp32 weight MatMuls, one decode step's worth per
+  token: no fp32 graph of this model can decode faster on this machine.
 
-Every engine gets `--threads` intra-op threads, a warm-up run, then the median of `--runs`
-timed runs. int8 quality against fp32 is measured on the corpus test split with
-`hub.evaluate` (next-token top-1 agreement, bits per byte). Ratios are checked against the
-targets of issue 6 and everything is printed as Markdown for benchmarks/RESULTS.md.
+Every engine gets `--threads` intra-op threads and a warm-up run; then the engines take
+turns for `--runs` timed runs each, and the median counts. int8 quality against fp32 is
+measured on the corpus test split with `hub.evaluate` (next-token top-1 agreement, bits
+per byte). Ratios are checked against the targets of issue 6, and everything is printed
+as Markdown for benchmarks/RESULTS.md.
 
 Example:
     python benchmarks/bench_generation.py --home /tmp/h6 --region eu --threads 2
@@ -31,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+FLOOR = "fp32 weight MatMuls only (ceiling)"
 TARGETS = [  # (label, numerator, denominator, batch, at least)
     ("ORT fp32 / PyTorch eager", "ort fp32", "pytorch eager", 1, 4.0),
     ("ORT fp32 / PyTorch eager", "ort fp32", "pytorch eager", 8, 2.5),
@@ -83,15 +87,68 @@ def genai_run(model, og, ids: np.ndarray, new: int) -> None:
         generator.generate_next_token()
 
 
-def median_tokens_per_s(run, batch: int, new: int, runs: int) -> float:
-    """Warm up once, then the median tokens/s of `runs` timed runs."""
-    run()
-    seconds = []
-    for _ in range(runs):
-        began = time.perf_counter()
+def weight_floor(model, threads: int):
+    """Decoding that does nothing but the fp32 weight MatMuls: the ceiling of any fp32 graph.
+
+    An ONNX graph of the model's own weights, one MatMul per weight matrix as a decode step
+    reads them (qkv, attention output, MLP up and down per block, the tied output
+    projection), without attention, norms or the cache. Returns run(batch, new).
+    """
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from hub.runtime import session_options
+
+    nodes, weights, outputs = [], [], []
+
+    def matmul(x: str, name: str, weight) -> str:
+        weights.append(numpy_helper.from_array(weight.detach().T.contiguous().numpy(), name))
+        nodes.append(helper.make_node("MatMul", [x, name], [f"{name}.out"]))
+        return f"{name}.out"
+
+    x = "x"
+    for i, block in enumerate(model.blocks):
+        outputs += [matmul(x, f"qkv{i}", block.attn.qkv.weight)]
+        outputs += [matmul(x, f"proj{i}", block.attn.proj.weight)]
+        x = matmul(matmul(x, f"up{i}", block.mlp.up.weight), f"down{i}", block.mlp.down.weight)
+    outputs += [matmul(x, "output", model.embed.weight)]
+    width = model.config.d_model
+    graph = helper.make_graph(
+        nodes,
+        "weight_floor",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", width])],
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, None) for name in outputs],
+        weights,
+    )
+    graph_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    session = ort.InferenceSession(
+        graph_model.SerializeToString(),
+        session_options(threads),
+        providers=["CPUExecutionProvider"],
+    )
+
+    def run(batch: int, new: int) -> None:
+        feed = {"x": np.zeros((batch, width), np.float32)}
+        for _ in range(new):
+            session.run(None, feed)
+
+    return run
+
+
+def interleaved_tokens_per_s(engines: dict, batch: int, new: int, runs: int) -> dict:
+    """Warm every engine up, then time them in turn `runs` times: median tokens/s each.
+
+    Taking turns spreads the machine's slow moments over all engines alike.
+    """
+    seconds: dict[str, list[float]] = {name: [] for name in engines}
+    for run in engines.values():
         run()
-        seconds.append(time.perf_counter() - began)
-    return batch * new / statistics.median(seconds)
+    for _ in range(runs):
+        for name, run in engines.items():
+            began = time.perf_counter()
+            run()
+            seconds[name].append(time.perf_counter() - began)
+    return {name: batch * new / statistics.median(times) for name, times in seconds.items()}
 
 
 def int8_quality(version, home, rows: int) -> dict:
@@ -154,6 +211,7 @@ def main() -> None:
         i for e in fp32.tokenizer.encode_batch(texts, add_special_tokens=False) for i in e.ids
     ]
     batches = [int(b) for b in args.batches.split(",")]
+    floor = weight_floor(model, args.threads)
     results: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory() as workdir:
         folder = genai_folder(version.path, args.threads, args.prompt + args.new, Path(workdir))
@@ -166,13 +224,12 @@ def main() -> None:
                 "ort fp32": lambda rows=rows: fp32.generate_ids(rows, args.new, stop_at_eos=False),
                 "ort int8": lambda rows=rows: int8.generate_ids(rows, args.new, stop_at_eos=False),
                 "onnxruntime-genai": lambda ids=ids: genai_run(genai_model, og, ids, args.new),
+                FLOOR: lambda batch=batch: floor(batch, args.new),
             }
-            for name, run in engines.items():
-                results[(name, batch)] = median_tokens_per_s(run, batch, args.new, args.runs)
-                print(
-                    f"{name:>18} batch {batch:>2}: {results[(name, batch)]:8.0f} tokens/s",
-                    file=sys.stderr,
-                )
+            measured = interleaved_tokens_per_s(engines, batch, args.new, args.runs)
+            for name, tokens_per_s in measured.items():
+                results[(name, batch)] = tokens_per_s
+                print(f"{name:>34} batch {batch:>2}: {tokens_per_s:8.0f} tokens/s", file=sys.stderr)
     quality = int8_quality(version, Path(args.home), args.quality_rows)
     report(args, version, config, results, batches, quality)
 
@@ -191,7 +248,7 @@ def report(args, version, config, results, batches, quality) -> None:
     )
     print("| engine | " + " | ".join(f"tokens/s batch {b}" for b in batches) + " |")
     print("|---" * (len(batches) + 1) + "|")
-    for name in ("pytorch eager", "ort fp32", "ort int8", "onnxruntime-genai"):
+    for name in ("pytorch eager", "ort fp32", "ort int8", "onnxruntime-genai", FLOOR):
         print(f"| {name} | " + " | ".join(f"{results[(name, b)]:.0f}" for b in batches) + " |")
     print("\n| ratio | batch | measured | target | met |\n|---|---|---|---|---|")
     for label, top, bottom, batch, target in TARGETS:
@@ -201,6 +258,12 @@ def report(args, version, config, results, batches, quality) -> None:
                 f"| {label} | {batch} | {ratio:.2f} | >= {target} | "
                 f"{'yes' if ratio >= target else 'NO'} |"
             )
+    for batch in batches:
+        ceiling = results[(FLOOR, batch)] / results[("pytorch eager", batch)]
+        print(
+            f"| ceiling of any fp32 graph: weight MatMuls only / PyTorch eager | {batch} | "
+            f"{ceiling:.2f} | (bounds the first two rows) | |"
+        )
     agreement, drift = quality["top1_agreement"], quality["bpb_int8"] / quality["bpb_fp32"] - 1
     print(
         f"| int8 top-1 agreement with fp32 ({quality['positions']} test positions) | | "

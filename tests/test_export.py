@@ -184,3 +184,22 @@ def test_card_names_corpus_sources_only_for_the_corpus_trained_on(tmp_path):
     assert lines[:2] == ["cldr (babel 2.19)", "gettext (unversioned)"]
     rebuilt = model_card.training_sources(tmp_path, {"corpus_sha256": "0" * 64})
     assert rebuilt == ["hub corpus manifest sha256 " + "0" * 64]
+
+
+def test_int8_quantises_block_weights_and_keeps_the_embedding_fp32(exported):
+    version, out = exported
+    n_layer = version.config()["model"]["n_layer"]
+    graph = onnx.load(str(out / "model.int8.onnx")).graph
+    ops = [node.op_type for node in graph.node]
+    # qkv, attention output, MLP up and down per block; the tied output projection stays fp32.
+    assert ops.count("MatMulNBits") == 4 * n_layer
+    quantised = [n for n in graph.node if n.op_type == "MatMulNBits"]
+    attributes = {a.name: a.i for a in quantised[0].attribute}
+    assert (attributes["bits"], attributes["block_size"]) == (8, 32)
+    embed = next(i for i in graph.initializer if i.name.endswith("embed.weight"))
+    assert embed.data_type == onnx.TensorProto.FLOAT
+    # Same next token as fp32 on a real padded batch of the tiny model.
+    model, _, _ = registry.load_model(version)
+    from hub.export import int8_agreement
+
+    assert int8_agreement(out / "model.onnx", out / "model.int8.onnx", model) >= 0.9

@@ -5,10 +5,12 @@ from hub.model import (
     SIZES,
     DecoderLM,
     ModelConfig,
+    apply_rotary,
     config_for,
     count_parameters,
     flops_per_token,
     parameter_count,
+    rotary_cos_sin,
 )
 
 
@@ -144,3 +146,30 @@ def test_unknown_size_and_keys_are_refused():
         config_for("huge", 100)
     with pytest.raises(ValueError, match="n_layers"):
         ModelConfig.from_dict({"n_layers": 2})
+
+
+def _rotate(x, positions):
+    cos, sin = rotary_cos_sin(positions, x.shape[-1], 10000.0)
+    return apply_rotary(x, cos, sin)
+
+
+def test_rotary_turns_each_pair_by_its_positions_angle():
+    head_dim, half = 8, 4
+    x = torch.randn(1, 1, 5, head_dim)
+    positions = torch.arange(5).unsqueeze(0) * 7
+    rotated = _rotate(x, positions)
+    # RoFormer: pair (x_i, x_{i+d/2}) turns by position x base^(-2i/d).
+    theta = positions[0, :, None].double() * 10000.0 ** (-2 * torch.arange(half) / head_dim)
+    x1, x2 = x[0, 0, :, :half].double(), x[0, 0, :, half:].double()
+    expected = torch.cat(
+        (x1 * theta.cos() - x2 * theta.sin(), x1 * theta.sin() + x2 * theta.cos()), dim=-1
+    )
+    torch.testing.assert_close(rotated[0, 0].double(), expected, atol=1e-5, rtol=1e-5)
+    # Scores depend on the distance between positions only, and norms are kept.
+    q, k = torch.randn(2, 1, 1, 1, head_dim)
+
+    def score(at_q, at_k):
+        return (_rotate(q, torch.tensor([[at_q]])) * _rotate(k, torch.tensor([[at_k]]))).sum()
+
+    torch.testing.assert_close(score(3, 10), score(40, 47), atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(rotated.norm(dim=-1), x.norm(dim=-1))
