@@ -17,7 +17,7 @@ per byte). Ratios are checked against the targets of issue 6, and everything is 
 as Markdown for benchmarks/RESULTS.md.
 
 Example:
-    python benchmarks/bench_generation.py --home /tmp/h6 --region eu --threads 2
+    python benchmarks/bench_generation.py --home models --region eu --threads 1
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", required=True)
     parser.add_argument("--region", default="eu")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--prompt", type=int, default=32)
     parser.add_argument("--new", type=int, default=128)
