@@ -123,12 +123,6 @@ def clear_checkpoints(root: Path) -> int:
     return len(folders)
 
 
-def remove_leftovers(root: Path) -> None:
-    """Delete staging folders a killed run left behind (never complete checkpoints)."""
-    for staging in root.glob(".staging-*") if root.is_dir() else ():
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 @contextmanager
 def exclusive_run(root: Path) -> Iterator[None]:
     """Hold the region's training lock; a second concurrent run is refused, not interleaved."""

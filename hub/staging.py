@@ -2,6 +2,8 @@
 
 `hub.atomic` does this for single files; model versions and training checkpoints are
 folders of several files, published together by one rename on the same file system.
+A staging folder's name carries its process id, so what a killed process left behind
+is recognised and removed the next time anything is staged in the same place.
 """
 
 from __future__ import annotations
@@ -14,16 +16,43 @@ from pathlib import Path
 
 from hub.atomic import temp_dir
 
+PREFIX = ".staging-"
+
 
 @contextmanager
 def staging_folder(parent: Path) -> Iterator[Path]:
-    """Yield a new hidden folder inside `parent`; whatever is left of it is removed on exit."""
+    """Yield a new hidden folder inside `parent`; whatever is left of it is removed on exit.
+
+    Staging folders of processes that no longer exist (killed mid-way) are removed first.
+    """
     parent.mkdir(parents=True, exist_ok=True)
-    staging = temp_dir(parent, ".staging-")
+    remove_abandoned(parent)
+    staging = temp_dir(parent, f"{PREFIX}{os.getpid()}-")
     try:
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_abandoned(parent: Path) -> list[Path]:
+    """Delete the staging folders in `parent` whose process is gone; returns them."""
+    removed = []
+    for folder in parent.glob(f"{PREFIX}*"):
+        owner = folder.name[len(PREFIX) :].split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, but belongs to another user
+        return True
+    return True
 
 
 def publish(staging: Path, final: Path) -> None:

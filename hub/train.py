@@ -275,8 +275,6 @@ def _restore_or_clear(run, root, resume, model, optimizer, sampler, dist, log) -
             log(f"no checkpoint in {root}: starting from step 0")
         elif removed := ckpt.clear_checkpoints(root):
             log(f"fresh run: removed {removed} old checkpoint(s) in {root}; --resume continues one")
-    if dist.is_main:
-        ckpt.remove_leftovers(root)
 
 
 def _register(home, region, model, data, provenance, training, root):

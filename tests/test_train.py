@@ -170,11 +170,11 @@ def test_cli_names_the_command_that_makes_what_is_missing(tmp_path, home):
     assert bad_name.exit_code == 2 and "not allowed" in bad_name.output
 
 
-def test_a_second_run_of_the_same_region_is_refused_and_leftovers_are_cleared(home):
+def test_a_second_run_of_the_same_region_is_refused_and_leftovers_are_cleared(home, dead_pid):
     root = checkpoint_root(home, "eu")
-    (root / ".staging-killed").mkdir(parents=True)
+    (root / f".staging-{dead_pid}-killed").mkdir(parents=True)
     with exclusive_run(root):
         with pytest.raises(InputError, match="another `hub train`"):
             run(home, steps=1)
     run(home, steps=1)
-    assert not (root / ".staging-killed").exists()
+    assert not list(root.glob(".staging-*"))
