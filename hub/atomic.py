@@ -26,10 +26,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp = temp_file(final.parent, final.name)
     try:
         yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        fsync_path(tmp)
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        fsync_path(final.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -56,9 +55,9 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(folder: Path) -> None:
-    # The rename is durable only once the folder entry is flushed too.
-    fd = os.open(folder, os.O_RDONLY)
+def fsync_path(path: str | os.PathLike) -> None:
+    """Flush a file, or a folder's entries (a rename is durable only once they are), to disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -40,12 +40,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hub.atomic import sha256_file, temp_file, write_parquet, write_text
+from hub.atomic import fsync_path, sha256_file, temp_file, write_parquet, write_text
 from hub.errors import InputError
 from hub.home import hub_home
 from hub.metrics import now_iso
 from hub.names import check_name
-from hub.staging import fsync_path, publish, staging_folder
+from hub.staging import publish, staging_folder
 
 CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
     "config.json",

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hub.atomic import temp_dir
+from hub.atomic import fsync_path, temp_dir
 
 PREFIX = ".staging-"
 
@@ -61,12 +61,3 @@ def publish(staging: Path, final: Path) -> None:
         fsync_path(path)
     os.rename(staging, final)
     fsync_path(final.parent)
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file, or a folder's entries, to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from test_tui_support import (  # noqa: F401 - fixtures
     SCENARIO,
+    SIZE,
+    english_afterwards,
     kept_simulation,
     one_simulation_process,
     write_workspace,
@@ -26,16 +28,7 @@ from tui.screens.results import ResultsScreen
 from tui.screens.run import RunScreen
 from tui.screens.scenarios import ScenariosScreen
 
-SIZE = (100, 30)
-
-
 pytestmark = pytest.mark.usefixtures("one_simulation_process")
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_locale("en")
 
 
 @pytest.fixture()

@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import pytest
 from test_tui_support import (  # noqa: F401 - fixtures
+    SIZE,
+    english_afterwards,
     kept_simulation,
     one_simulation_process,
     write_workspace,
 )
 
-from tui import i18n
 from tui.app import StrategyApp
 
-SIZE = (100, 30)
-
-
 pytestmark = pytest.mark.usefixtures("one_simulation_process")
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_locale("en")
 
 
 @pytest.fixture()

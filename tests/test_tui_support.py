@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from hub.profile_schema import PROFILE_SCHEMA
+from tui import i18n
 from tui.simulation import CHART_SECONDS, SimulationProcess
 
 # (region, lang, bits per byte, token premium vs English, USD per 1M characters, latency ms)
@@ -136,6 +137,17 @@ class KeptSimulation(SimulationProcess):
     def close(self) -> None:
         """Stop a run in progress, keep the process."""
         self._cancel.set()
+
+
+# The terminal size the app tests and the snapshots run in.
+SIZE = (100, 30)
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """Autouse where imported: a test that switches the language leaves English behind."""
+    yield
+    i18n.set_locale("en")
 
 
 @pytest.fixture(scope="module")
