@@ -141,7 +141,7 @@ tag such as `<{example_lang}>`, then text.
 {_metrics_markdown(table)}
 ## Files
 
-`model.onnx` (fp32) and `model.int8.onnx` (8-bit MatMul weights in blocks of 32; the
+`model.onnx` (fp32) and `model.int8.onnx` (8-bit MatMul weights in blocks of 16; the
 embedding stays fp32) take
 `input_ids`, `attention_mask` (1 = token, 0 = left padding) and
 `past_key_values.N.key/value` of shape (batch, {model["n_head"]}, past, {head_dim});

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hub import bundle, model_card, registry
 from hub.atomic import sha256_file
 from hub.cli import main
-from hub.export import ExportError, export_fp32, input_names, validate_fp32
+from hub.export import INT8_BLOCK, ExportError, export_fp32, input_names, validate_fp32
 from hub.model import DecoderLM
 from tests.tiny_hub import LANGS, register_tiny
 
@@ -195,7 +195,7 @@ def test_int8_quantises_block_weights_and_keeps_the_embedding_fp32(exported):
     assert ops.count("MatMulNBits") == 4 * n_layer
     quantised = [n for n in graph.node if n.op_type == "MatMulNBits"]
     attributes = {a.name: a.i for a in quantised[0].attribute}
-    assert (attributes["bits"], attributes["block_size"]) == (8, 32)
+    assert (attributes["bits"], attributes["block_size"]) == (8, INT8_BLOCK)
     embed = next(i for i in graph.initializer if i.name.endswith("embed.weight"))
     assert embed.data_type == onnx.TensorProto.FLOAT
     # Same next token as fp32 on a real padded batch of the tiny model.
