@@ -16,7 +16,7 @@ Measured pitfalls this module works around (issue 6):
 
 onnxruntime's graph optimiser runs when a session is created (ORT_ENABLE_ALL in
 `hub.runtime`). Saving its output into the bundle would only save load time (here
-0.13 s -> 0.09 s for the small size; a session ends with the same 138-node graph
+0.13 s -> 0.09 s for the small size; a session ends with the same 184-node graph
 either way), and graphs optimised past the "extended" level are specific to the
 machine that made them, so the bundle keeps the portable exported graph. The
 transformers optimiser's RMSNorm fusion emits an op that onnx.checker refuses, so

@@ -11,7 +11,14 @@ from click.testing import CliRunner
 from hub import bundle, model_card, registry
 from hub.atomic import sha256_file
 from hub.cli import main
-from hub.export import INT8_BLOCK, ExportError, export_fp32, input_names, validate_fp32
+from hub.export import (
+    INT8_BLOCK,
+    ExportError,
+    export_fp32,
+    input_names,
+    int8_agreement,
+    validate_fp32,
+)
 from hub.model import DecoderLM
 from tests.tiny_hub import LANGS, register_tiny
 
@@ -200,6 +207,4 @@ def test_int8_quantises_block_weights_and_keeps_the_embedding_fp32(exported):
     assert embed.data_type == onnx.TensorProto.FLOAT
     # Same next token as fp32 on a real padded batch of the tiny model.
     model, _, _ = registry.load_model(version)
-    from hub.export import int8_agreement
-
     assert int8_agreement(out / "model.onnx", out / "model.int8.onnx", model) >= 0.9

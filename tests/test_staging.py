@@ -26,7 +26,8 @@ def test_a_killed_process_leftover_goes_and_live_ones_stay(tmp_path):
     assert (left / "model.safetensors").is_file()
     live = tmp_path / f".staging-{os.getpid()}-elsewhere"  # another staging still at work
     unknown = tmp_path / ".staging-abc"  # no owner to ask: left alone
-    live.mkdir(), unknown.mkdir()
+    live.mkdir()
+    unknown.mkdir()
     with staging_folder(tmp_path) as mine:
         assert not left.exists()
         assert live.is_dir() and unknown.is_dir() and mine.is_dir()
