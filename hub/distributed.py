@@ -92,6 +92,18 @@ class Distributed:
         if self.world_size > 1:
             torch_dist.barrier()
 
+    def raise_if_any(self, refusal: InputError | None) -> None:
+        """Raise on every rank if any rank was refused, so none waits for the others in vain."""
+        if self.world_size == 1:
+            if refusal is not None:
+                raise refusal
+            return
+        gathered: list[str | None] = [None] * self.world_size
+        torch_dist.all_gather_object(gathered, None if refusal is None else str(refusal))
+        refused = [f"rank {rank}: {message}" for rank, message in enumerate(gathered) if message]
+        if refused:
+            raise InputError("; ".join(refused))
+
     def check_same(self, value: str, what: str) -> None:
         """Fail loudly if ranks disagree on `value` (e.g. their weights' hash)."""
         if self.world_size == 1:

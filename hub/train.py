@@ -14,7 +14,7 @@ import hashlib
 import math
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -168,7 +168,14 @@ def train(
     }
     root = ckpt.checkpoint_root(home, region)
     run = _Progress(identity=identity)
-    with ckpt.exclusive_run(root) if dist.is_main else nullcontext():
+    with ExitStack() as lock:
+        refusal = None
+        if dist.is_main:  # rank 0 holds the region's lock for all ranks
+            try:
+                lock.enter_context(ckpt.exclusive_run(root))
+            except InputError as error:
+                refusal = error
+        dist.raise_if_any(refusal)
         _restore_or_clear(run, root, resume, model, optimizer, sampler, dist, log)
         dist.barrier()
         trained = dist.wrap(model)
