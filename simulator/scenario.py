@@ -153,6 +153,13 @@ class RegulationOverride(StrictModel):
     delay_months: float | None = Field(None, ge=0)
 
 
+def require_unique(kind: str, names: list[str]) -> None:
+    """Raise ValueError naming every `kind` name that occurs more than once."""
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"expected unique {kind} names, repeated: {', '.join(repeated)}")
+
+
 class Scenario(StrictModel):
     """A whole scenario file, validated."""
 
@@ -193,10 +200,7 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def _unique_firms(self) -> Scenario:
-        names = [firm.name for firm in self.firms]
-        duplicated = sorted({n for n in names if names.count(n) > 1})
-        if duplicated:
-            raise ValueError(f"expected unique firm names, repeated: {', '.join(duplicated)}")
+        require_unique("firm", [firm.name for firm in self.firms])
         return self
 
     def profile_path(self) -> Path:

@@ -45,6 +45,7 @@ from simulator.scenario import (
     format_problems,
     load_scenario,
     read_user_file,
+    require_unique,
     validate_toml,
 )
 
@@ -99,10 +100,7 @@ class Sweep(_Strict):
 
     @model_validator(mode="after")
     def _checks(self) -> Sweep:
-        names = [v.name for v in self.variants]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"expected unique variant names, repeated: {', '.join(repeated)}")
+        require_unique("variant", [v.name for v in self.variants])
         for key, (low, high) in self.uncertain.items():
             if not low < high:
                 raise ValueError(f"uncertain.{key}: expected [low, high] with low < high")

@@ -158,6 +158,16 @@ def test_missing_scenario_and_bad_toml(tmp_path):
         parse_sweep("name = ", "s.toml")
 
 
+
+def test_repeated_variant_names_are_refused_by_name(tmp_path):
+    scenario = shipped_path("scenarios/eu_localise_early.toml")
+    sweep = tmp_path / "s.toml"
+    variants = '[[variants]]\nname = "a"\n[[variants]]\nname = "b"\n[[variants]]\nname = "a"\n'
+    sweep.write_text(f'name = "x"\nscenario = "{scenario}"\n{variants}')
+    with pytest.raises(InputError, match="expected unique variant names, repeated: a"):
+        load_sweep(sweep)
+
+
 KEYS = st.sampled_from(["name", "scenario", "seeds", "seed", "months", "design", "variants",
                         "uncertain", "focus_firm", "extra"])
 VALUES = st.recursive(st.booleans() | st.integers(-5, 5) | st.text(max_size=5),

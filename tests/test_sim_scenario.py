@@ -188,3 +188,9 @@ def test_any_profile_loads_or_is_refused_clearly(tmp_path, rows):
     assert np.all(tech.bits_per_byte >= min(measured) - 1e-12)
     assert np.all(tech.bits_per_byte <= max(measured) + 1e-12)
     assert tech.measured_share[1] == 0.0  # nobody measured Japanese
+
+
+def test_repeated_firm_names_are_refused_by_name(tmp_path):
+    twins = [firm_toml("Acme", "DE"), firm_toml("Acme", "FR"), firm_toml("Solo", "US")]
+    with pytest.raises(InputError, match="expected unique firm names, repeated: Acme"):
+        load_scenario(scenario_file(tmp_path, ["eu"], twins))
