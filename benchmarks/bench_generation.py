@@ -5,14 +5,14 @@ give flat logits and meaningless comparisons), greedy generation of exactly `--n
 tokens after a `--prompt`-token prompt of real test text, at each batch size:
 
 - PyTorch eager with its key/value cache (the model as trained, `torch.inference_mode`);
-- the product's onnxruntime loop (`hub.runtime.Generator`), fp32 and int8;
+- the product's onnxruntime loop (`hub.serving.runtime.Generator`), fp32 and int8;
 - onnxruntime-genai running the same `model.onnx` with the bundle's `genai_config.json`;
 - a graph of nothing but the model's fp32 weight MatMuls, one decode step's worth per
   token: no fp32 graph of this model can decode faster on this machine.
 
 Every engine gets `--threads` intra-op threads and a warm-up run; then the engines take
 turns for `--runs` timed runs each, and the median counts. int8 quality against fp32 is
-measured on the corpus test split with `hub.evaluate` (next-token top-1 agreement, bits
+measured on the corpus test split with `hub.measurement.evaluate` (next-token top-1 agreement, bits
 per byte). Ratios are checked against the targets of issue 6, and everything is printed
 as Markdown for benchmarks/RESULTS.md.
 
@@ -45,7 +45,7 @@ TARGETS = [  # (label, numerator, denominator, batch, at least)
 
 def prompts(stream: list[int], bos: int, length: int, batch: int) -> np.ndarray:
     """`batch` prompts of `length` tokens of real text (shared with `hub bench`)."""
-    from hub.bench import prompt_rows
+    from hub.measurement.bench import prompt_rows
 
     return np.array(prompt_rows(stream, bos, length, batch), dtype=np.int64)
 
@@ -97,7 +97,7 @@ def weight_floor(model, threads: int):
     import onnxruntime as ort
     from onnx import TensorProto, helper, numpy_helper
 
-    from hub.runtime import session_options
+    from hub.serving.runtime import session_options
 
     nodes, weights, outputs = [], [], []
 
@@ -152,11 +152,11 @@ def interleaved_tokens_per_s(engines: dict, batch: int, new: int, runs: int) -> 
 
 
 def int8_quality(version, home, rows: int) -> dict:
-    """int8 vs fp32 on the test split: top-1 agreement and bits per byte (hub.evaluate)."""
-    from hub.bpb import bits_per_byte
-    from hub.compressor import scored_bytes
-    from hub.evaluate import ort_scores, scoring_rows_by_lang, test_sample
-    from hub.runtime import Generator
+    """int8 vs fp32 on the test split: top-1 agreement and bits per byte (evaluate)."""
+    from hub.measurement.bpb import bits_per_byte
+    from hub.measurement.compressor import scored_bytes
+    from hub.measurement.evaluate import ort_scores, scoring_rows_by_lang, test_sample
+    from hub.serving.runtime import Generator
 
     fp32, int8 = Generator(version.path), Generator(version.path, int8=True)
     samples = test_sample(home, version.config()["languages"], rows, 0)
@@ -197,8 +197,8 @@ def main() -> None:
     import torch
 
     from hub import registry
-    from hub.evaluate import test_sample
-    from hub.runtime import Generator
+    from hub.measurement.evaluate import test_sample
+    from hub.serving.runtime import Generator
 
     torch.set_num_threads(args.threads)
     version = registry.check(registry.resolve(args.home, args.region))

@@ -23,8 +23,8 @@ MARGIN = 0.03  # logits; fp32's top-2 gaps at disagreements were all about this 
 
 def top2_margins_and_flips(version, home: Path, rows_per_lang: int) -> tuple[np.ndarray, ...]:
     """fp32's top-1 minus top-2 logit, and whether int8's top-1 differs, at every position."""
-    from hub.evaluate import scoring_rows_by_lang, test_sample
-    from hub.runtime import Generator
+    from hub.measurement.evaluate import scoring_rows_by_lang, test_sample
+    from hub.serving.runtime import Generator
 
     fp32, int8 = Generator(version.path), Generator(version.path, int8=True)
     samples = test_sample(home, version.config()["languages"], rows_per_lang, 0)

@@ -1,6 +1,6 @@
 """Training throughput and model FLOPs utilisation (MFU) of `hub train`'s loop, side by side.
 
-For each size (tiny, small) the product's training step (`hub.train._train_step`: the
+For each size (tiny, small) the product's training step (`hub.training.train._train_step`: the
 DecoderLM, fused AdamW, clipping, the batch sampler) runs interleaved with a straightforward
 fp32 baseline of the same shape: a GPT-2-style model (LayerNorm with biases, learned
 positions, masked-softmax attention) with PyTorch's default AdamW, batch 16 x 128 for small.
@@ -23,10 +23,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from hub.distributed import Distributed
 from hub.model import DecoderLM, config_for, flops_per_token
-from hub.train import SIZE_DEFAULTS, TrainSettings, _train_step, make_optimizer
-from hub.train_data import BatchSampler, RegionData
+from hub.training.distributed import Distributed
+from hub.training.train import SIZE_DEFAULTS, TrainSettings, _train_step, make_optimizer
+from hub.training.train_data import BatchSampler, RegionData
 
 VOCAB = 8192  # the hub tokenizers' default vocabulary
 

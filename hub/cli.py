@@ -9,18 +9,18 @@ from hub.lazy_group import LazyGroup
 # One line per subcommand: name -> "module:click command". Keep modules light at import.
 COMMANDS: dict[str, str] = {
     "regions": "hub.regions_cli:regions",
-    "train": "hub.train_cli:train",
+    "train": "hub.training.train_cli:train",
     "corpus": "hub.corpus.cli:corpus",
-    "tokenizer": "hub.tokenizer_cli:tokenizer",
-    "export": "hub.export_cli:export",
-    "generate": "hub.generate_cli:generate",
+    "tokenizer": "hub.training.tokenizer_cli:tokenizer",
+    "export": "hub.serving.export_cli:export",
+    "generate": "hub.serving.generate_cli:generate",
     "list": "hub.registry_cli:list_models",
     "show": "hub.registry_cli:show",
     "verify": "hub.registry_cli:verify",
     "rm": "hub.registry_cli:rm",
-    "eval": "hub.eval_cli:eval_command",
-    "bench": "hub.bench_cli:bench",
-    "profile": "hub.profile_cli:profile",
+    "eval": "hub.measurement.eval_cli:eval_command",
+    "bench": "hub.measurement.bench_cli:bench",
+    "profile": "hub.measurement.profile_cli:profile",
 }
 
 

@@ -33,7 +33,7 @@ def _bytes(version) -> int:
 
 
 def _headlines(version) -> list[str]:
-    from hub.model_card import metrics_by_lang
+    from hub.serving.model_card import metrics_by_lang
 
     table = metrics_by_lang(version.file("metrics.parquet"))
     cells = []
@@ -97,7 +97,7 @@ def show(ref, home):
     from rich.table import Table
 
     from hub import registry
-    from hub.model_card import CARD_METRICS, metrics_by_lang
+    from hub.serving.model_card import CARD_METRICS, metrics_by_lang
 
     region, version_name = parse_ref(ref)
     version = registry.resolve(home, region, version_name)

@@ -4,8 +4,8 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from hub.bench import prompt_rows, usd_per_1m_chars
 from hub.cli import main
+from hub.measurement.bench import prompt_rows, usd_per_1m_chars
 from tests.measured_hub import REGION, measured_home
 
 QUICK = ["--prompt-tokens", "8", "--new-tokens", "6", "--batches", "1,2", "--repeats", "1"]

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from onnx import TensorProto, helper, numpy_helper
 
-from hub import bundle
 from hub.errors import InputError
-from hub.runtime import Generator
+from hub.serving import bundle
+from hub.serving.runtime import Generator
 
 
 def make_bundle(folder):

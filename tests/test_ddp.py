@@ -8,8 +8,8 @@ import torch
 from train_home import build_template
 
 from hub import registry
-from hub.checkpoint import checkpoint_root, exclusive_run
-from hub.train import TrainSettings, train, weights_sha256
+from hub.training.checkpoint import checkpoint_root, exclusive_run
+from hub.training.train import TrainSettings, train, weights_sha256
 
 
 def torchrun_train(home: Path, timeout: int) -> subprocess.CompletedProcess:

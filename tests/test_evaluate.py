@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub import bundle
 from hub.cli import main
-from hub.compressor import compressor_baseline, scored_bytes
-from hub.evaluate import EvalSettings, evaluate, per_language_cap
-from hub.measure_target import merge_metrics, open_target
+from hub.measurement.compressor import compressor_baseline, scored_bytes
+from hub.measurement.evaluate import EvalSettings, evaluate, per_language_cap
+from hub.measurement.measure_target import merge_metrics, open_target
+from hub.measurement.translation_eval import translation_prompts
 from hub.metrics import Metric
-from hub.translation_eval import translation_prompts
+from hub.serving import bundle
 from tests.measured_hub import REGION, measured_home
 
 SMALL = ["--max-rows", "12", "--chrf-rows", "2"]
@@ -80,8 +80,8 @@ def test_top1_tokenizer_and_translation_figures(evaluated):
 
 
 def test_translation_prompt_matches_the_training_format(hub_home):
-    from hub.runtime import Generator
-    from hub.train_data import encode_region
+    from hub.serving.runtime import Generator
+    from hub.training.train_data import encode_region
 
     home, version, _ = hub_home
     generator = Generator(version.path)
@@ -89,7 +89,7 @@ def test_translation_prompt_matches_the_training_format(hub_home):
     ids = {lang: tok.token_to_id(f"<{lang}>") for lang in ("de", "en")}
     table = pa.table({"lang": ["de"], "text": ["Deutschland"], "en": ["Germany"]})
     data = encode_region(table, table, tok, ["de"], ids, special)
-    from hub.evaluate import LanguageSample
+    from hub.measurement.evaluate import LanguageSample
 
     samples = {"de": LanguageSample(parallel=[("Germany", "Deutschland")])}
     ((_, prompt, reference, _),) = translation_prompts(tok, special, samples, 64)

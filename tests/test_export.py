@@ -8,10 +8,12 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from hub import bundle, model_card, registry
+from hub import registry
 from hub.atomic import sha256_file
 from hub.cli import main
-from hub.export import (
+from hub.model import DecoderLM
+from hub.serving import bundle, model_card
+from hub.serving.export import (
     INT8_BLOCK,
     ExportError,
     export_fp32,
@@ -19,7 +21,6 @@ from hub.export import (
     int8_agreement,
     validate_fp32,
 )
-from hub.model import DecoderLM
 from tests.tiny_hub import LANGS, register_tiny
 
 
@@ -115,7 +116,7 @@ def test_validation_refuses_a_graph_of_other_weights(exported, tmp_path):
 def test_large_exports_write_external_data_that_stays_inside(exported, tmp_path, monkeypatch):
     version, _ = exported
     model, _, _ = registry.load_model(version)
-    monkeypatch.setattr("hub.export.SINGLE_FILE_LIMIT_BYTES", 0)
+    monkeypatch.setattr("hub.serving.export.SINGLE_FILE_LIMIT_BYTES", 0)
     export_fp32(model, tmp_path / "model.onnx")
     data_files = [p for p in tmp_path.iterdir() if p.name != "model.onnx"]
     assert data_files, "weights should have gone to an external data file"

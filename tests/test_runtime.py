@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub import bundle
 from hub.cli import main
 from hub.errors import InputError
-from hub.runtime import Generator, Sampling, choose_tokens
+from hub.serving import bundle
+from hub.serving.runtime import Generator, Sampling, choose_tokens
 from tests.tiny_hub import register_tiny
 
 

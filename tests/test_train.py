@@ -7,12 +7,12 @@ from click.testing import CliRunner
 from train_home import build_template, copy_home
 
 from hub import registry
-from hub.checkpoint import checkpoint_folders, checkpoint_root, exclusive_run
 from hub.cli import main
 from hub.errors import InputError
 from hub.model import flops_per_token
-from hub.train import TrainSettings, learning_rate, train, weights_sha256
-from hub.train_data import BatchSampler, load_region_data
+from hub.training.checkpoint import checkpoint_folders, checkpoint_root, exclusive_run
+from hub.training.train import TrainSettings, learning_rate, train, weights_sha256
+from hub.training.train_data import BatchSampler, load_region_data
 
 FAST = dict(size="tiny", steps=6, batch_size=4, eval_every=3, checkpoint_every=2, threads=1)
 

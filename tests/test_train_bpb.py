@@ -4,7 +4,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
+from hub.measurement.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
 from hub.model import DecoderLM, ModelConfig
 
 

@@ -74,7 +74,7 @@ class HubScreen(MainScreen):
     AUTO_FOCUS = "#hub-regions"
     BINDINGS = [
         Binding("m", "next_figure", N_("Next figure"), id="hub.figure"),
-        Binding("e", "export", N_("Export region"), id="hub.export"),
+        Binding("e", "export", N_("Export region"), id="hub.serving.export"),
     ]
 
     def __init__(self) -> None:

@@ -70,9 +70,9 @@ def bench(
     from rich.console import Console
     from rich.table import Table
 
-    from hub.bench import DEFAULT_GPU_INSTANCE, BenchSettings, benchmark
-    from hub.measure_target import measure_and_save
-    from hub.metrics_view import metrics_grid
+    from hub.measurement.bench import DEFAULT_GPU_INSTANCE, BenchSettings, benchmark
+    from hub.measurement.measure_target import measure_and_save
+    from hub.measurement.metrics_view import metrics_grid
     from hub.prices import DEFAULT_CPU_INSTANCE, instance_price
 
     settings = BenchSettings(prompt_tokens, new_tokens, _batches(batches), repeats, device, threads)

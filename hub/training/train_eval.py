@@ -6,9 +6,9 @@ from contextlib import nullcontext
 
 import torch
 
-from hub.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
+from hub.measurement.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
 from hub.model import DecoderLM
-from hub.train_data import RegionData
+from hub.training.train_data import RegionData
 
 
 @torch.no_grad()

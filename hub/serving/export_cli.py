@@ -62,9 +62,10 @@ def export(region, version, out, fmt, no_int8, home):
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from hub import bundle, registry
+    from hub import registry
     from hub.atomic import temp_dir
-    from hub.export import build_bundle
+    from hub.serving import bundle
+    from hub.serving.export import build_bundle
 
     if version is not None:
         check_name("version", version)

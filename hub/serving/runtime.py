@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hub import bundle
 from hub.errors import InputError
+from hub.serving import bundle
 
 StreamCallback = Callable[[int, str], None]  # (row, new text)
 

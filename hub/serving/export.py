@@ -15,7 +15,7 @@ Measured pitfalls this module works around (issue 6):
   which agree with fp32 more often than one scale per tensor does).
 
 onnxruntime's graph optimiser runs when a session is created (ORT_ENABLE_ALL in
-`hub.runtime`). Saving its output into the bundle would only save load time (here
+`hub.serving.runtime`). Saving its output into the bundle would only save load time (here
 0.13 s -> 0.09 s for the small size; a session ends with the same 184-node graph
 either way), and graphs optimised past the "extended" level are specific to the
 machine that made them, so the bundle keeps the portable exported graph. The
@@ -253,8 +253,9 @@ def build_bundle(version, staging: Path, int8: bool = True, progress=None) -> di
     import json
     import shutil
 
-    from hub import bundle, model_card, registry
+    from hub import registry
     from hub.atomic import write_text
+    from hub.serving import bundle, model_card
     from hub.tokenizer import special_ids
 
     step = progress or (lambda message: None)

@@ -3,7 +3,8 @@
 A language model that predicts text worse than xz or zstd compress it has learnt little,
 so `hub eval` reports the better of the two next to the model's bits per byte, computed
 on exactly the bytes the model is scored on: each text's UTF-8 bytes followed by one
-separator byte (a newline), the byte the model's end-of-text token stands for (`hub.bpb`).
+separator byte (a newline), the byte the model's end-of-text token stands for
+(`hub.measurement.bpb`).
 
 Settings are each tool's strongest: xz (LZMA2) at preset 9 with the extreme flag, zstd at
 level 22 (its maximum, "ultra"). Container overhead (headers, checksums) is counted: a

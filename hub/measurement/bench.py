@@ -101,7 +101,7 @@ def measure_precision(
     """Time one precision of the model in `folder` (run it in a fresh process for memory)."""
     import resource
 
-    from hub.runtime import Generator
+    from hub.serving.runtime import Generator
 
     generator = Generator(
         Path(folder), int8=precision == "int8", device=settings.device, threads=settings.threads
@@ -150,9 +150,9 @@ def benchmark(
     """
     from tokenizers import Tokenizer
 
-    from hub import bundle
     from hub.errors import InputError
-    from hub.evaluate import test_sample, tokenizer_figures
+    from hub.measurement.evaluate import test_sample, tokenizer_figures
+    from hub.serving import bundle
 
     step = progress or (lambda message: None)
     if settings.batches[0] != 1:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from hub import bundle, registry
+from hub import registry
 from hub.errors import InputError
 from hub.metrics import METRICS_SCHEMA, Metric, metrics_table
 from hub.names import check_name
+from hub.serving import bundle
 
 METRIC_KEY = ("model_id", "lang", "metric", "precision", "device")
 
@@ -66,7 +67,7 @@ def open_target(
     """
     import json
 
-    from hub.runtime import model_folder
+    from hub.serving.runtime import model_folder
 
     folder = model_folder(workdir, bundle_path, home, region, version)
     if bundle_path is not None:

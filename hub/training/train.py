@@ -3,7 +3,7 @@
 AdamW with decoupled weight decay (Loshchilov & Hutter 2019) on matrices only, linear warmup
 then cosine decay to a floor, gradient clipping, gradient accumulation and bf16 autocast on
 CUDA. Evaluation on the valid split reports loss and bits per byte per language. Checkpoints
-(see `hub.checkpoint`) let a killed run continue; on CPU a resumed run ends with the same
+(see `hub.training.checkpoint`) let a killed run continue; on CPU a resumed run ends with the same
 weights, bit for bit, as an uninterrupted one. Under `torchrun` the same loop runs with
 DistributedDataParallel: every rank draws the same global batch and trains on its slice.
 """
@@ -21,12 +21,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from hub import checkpoint as ckpt
-from hub.distributed import Distributed
 from hub.errors import InputError
 from hub.model import SIZES, DecoderLM, ModelConfig, config_for, count_parameters, flops_per_token
-from hub.train_data import BatchSampler, load_region_data
-from hub.train_eval import autocast, evaluate
+from hub.training import checkpoint as ckpt
+from hub.training.distributed import Distributed
+from hub.training.train_data import BatchSampler, load_region_data
+from hub.training.train_eval import autocast, evaluate
 
 # Per size: defaults chosen so `small` trains within 10 minutes per region on two CPU cores
 # (300 steps x 16 x 128 tokens at the ~1,700 tok/s measured here; 600 steps took 12-17 minutes).

@@ -2,13 +2,13 @@
 
 For each of the model's languages, on a capped, stable sample of its test rows:
 
-- bits per byte, scored as in training (`hub.bpb`: `<bos><lang> text <eos>`), with
+- bits per byte, scored as in training (`hub.measurement.bpb`: `<bos><lang> text <eos>`), with
   onnxruntime in fp32 and int8 and, where the PyTorch weights are at hand, with PyTorch;
   PyTorch and onnxruntime fp32 must agree within 0.5% (else the export is wrong);
 - next-token top-1 accuracy over the same positions, and int8's agreement with fp32;
 - the compressor baseline (better of xz -9e and zstd -22) on exactly the scored bytes;
 - tokens per character, and the token premium against English on the parallel rows;
-- chrF of the model's translations of held-out parallel rows (`hub.translation_eval`).
+- chrF of the model's translations of held-out parallel rows (`hub.measurement.translation_eval`).
 
 Caps keep a run of the `small` model to a minute or two on two cores even for `global`'s
 ~400 languages: at most `max_rows` rows per language and `max_total_rows` over all
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hub.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
 from hub.errors import InputError
+from hub.measurement.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
 from hub.metrics import Metric
 
 TORCH_ORT_TOLERANCE = 0.005  # relative: PyTorch and onnxruntime bits per byte
@@ -150,7 +150,10 @@ def ort_scores(session, rows_by_lang: dict, pad_id: int, batch_size: int) -> dic
 
 
 def scoring_rows_by_lang(tokenizer, samples: dict, special: dict, context_length: int) -> dict:
-    """`hub.bpb.scoring_rows` for every sampled text, per language (untagged languages skipped)."""
+    """`hub.measurement.bpb.scoring_rows` for every sampled text, per language.
+
+    Untagged languages are skipped.
+    """
     from hub.tokenizer import lang_tag
 
     rows = {}
@@ -186,7 +189,9 @@ def tokenizer_figures(tokenizer, samples: dict) -> dict[str, dict[str, tuple[flo
 
 
 def evaluate(target, home, settings: EvalSettings, progress: Progress | None = None):
-    """Measure a Target (`hub.measure_target`) per language; returns (Metric rows, facts).
+    """Measure a Target (`hub.measurement.measure_target`) per language.
+
+    Returns (Metric rows, facts).
 
     Facts: `torch_ort_worst` (largest relative PyTorch/onnxruntime difference, None
     without weights), `rows` and `chrf_rows` (per-language caps used), `scored_bytes`
@@ -197,10 +202,10 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
         InputError: the corpus lacks test rows for every language of the model.
         click.ClickException: PyTorch and onnxruntime disagree by more than 0.5%.
     """
-    from hub import bundle
-    from hub.compressor import compressor_baseline, scored_bytes
-    from hub.runtime import Generator
-    from hub.translation_eval import chrf_by_lang
+    from hub.measurement.compressor import compressor_baseline, scored_bytes
+    from hub.measurement.translation_eval import chrf_by_lang
+    from hub.serving import bundle
+    from hub.serving.runtime import Generator
 
     step = progress or (lambda message: None)
     langs = target.languages

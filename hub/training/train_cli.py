@@ -81,8 +81,8 @@ def train(
     )
 
     from hub.names import check_name
-    from hub.train import TrainSettings
-    from hub.train import train as run_training
+    from hub.training.train import TrainSettings
+    from hub.training.train import train as run_training
 
     check_name("region", region)
     console = Console(stderr=True)

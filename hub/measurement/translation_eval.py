@@ -1,6 +1,6 @@
 """chrF of a model's translations of held-out parallel rows.
 
-The prompt is exactly how training formats a translation example (`hub.train_data`):
+The prompt is exactly how training formats a translation example (`hub.training.train_data`):
 `<bos><en> English text <lang>`; the model continues greedily until its end-of-text
 token, and the continuation is scored against the held-out translation with chrF
 (sacrebleu's defaults: character 6-grams, beta 2), one corpus-level score per language.

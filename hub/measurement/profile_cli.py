@@ -53,7 +53,7 @@ def profile(out, device, all_versions, home):
 
     from hub.atomic import write_parquet
     from hub.home import hub_home
-    from hub.profile import profile_rows
+    from hub.measurement.profile import profile_rows
 
     command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["profile"] else "hub profile"
     table, notes = profile_rows(home, device, command, all_versions)

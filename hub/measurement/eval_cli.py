@@ -80,9 +80,9 @@ def eval_command(
     """
     from rich.console import Console
 
-    from hub.evaluate import EvalSettings, evaluate
-    from hub.measure_target import measure_and_save
-    from hub.metrics_view import metrics_grid
+    from hub.measurement.evaluate import EvalSettings, evaluate
+    from hub.measurement.measure_target import measure_and_save
+    from hub.measurement.metrics_view import metrics_grid
 
     settings = EvalSettings(
         max_rows,

@@ -68,7 +68,7 @@ def generate(
 
     Example: `hub generate --bundle bundles/eu --lang de --prompt "Guten Tag"`
     """
-    from hub.runtime import Generator, model_folder
+    from hub.serving.runtime import Generator, model_folder
 
     texts = _prompts(prompt, prompts_file)
     with tempfile.TemporaryDirectory(prefix="hub-bundle-") as workdir:
