@@ -15,17 +15,23 @@ orders nothing by completion, so the tables do not depend on the backend or the 
   cluster's nodes need this package installed (same version) to import the task.
 
 Workers of both backends use one BLAS thread (`WORKER_ENV`), so the numbers are identical.
+
+What a run is comes from a `Job`: the sweep's (`SWEEP_JOB`: `execute_run` + `write_run`) by
+default; calibration passes its own (a design point's replicates, reduced to the observed
+metrics), so it runs on the same engine without writing time series it does not need.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rich_click as click
 
@@ -37,6 +43,21 @@ from simulator.batch_store import write_run
 # oversubscribe the cores they share.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _worker_state: dict = {}
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one task runs and how its result is stored (module-level functions: picklable).
+
+    `execute(plan, index)` returns an object with a `row` dict; `write(out, plan, output)`
+    stores it (on the worker for `local`, on the driver for `ray`).
+    """
+
+    execute: Callable[[Any, int], Any]
+    write: Callable[[Path, Any, Any], None]
+
+
+SWEEP_JOB = Job(execute_run, write_run)
 
 
 @contextmanager
@@ -54,22 +75,23 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _init_worker(plan: SweepPlan, out: Path) -> None:
-    _worker_state.update(plan=plan, out=out)
+def _init_worker(plan: SweepPlan, out: Path, job: Job) -> None:
+    _worker_state.update(plan=plan, out=out, job=job)
 
 
 def _local_task(index: int) -> dict:
-    plan, out = _worker_state["plan"], _worker_state["out"]
-    output = execute_run(plan, index)
-    write_run(out, plan, output)
+    plan, out, job = _worker_state["plan"], _worker_state["out"], _worker_state["job"]
+    output = job.execute(plan, index)
+    job.write(out, plan, output)
     return output.row
 
 
-def run_local(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int) -> Iterator[dict]:
+def run_local(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int,
+              job: Job = SWEEP_JOB) -> Iterator[dict]:
     """Run on `workers` local processes; yields rows as runs finish."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(plan, out)) as pool:
+                             initargs=(plan, out, job)) as pool:
         with _environment(WORKER_ENV):  # the pool starts its processes on submit
             pending = {pool.submit(_local_task, i) for i in indices}
         try:
@@ -86,12 +108,12 @@ def run_local(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int) 
                 future.cancel()
 
 
-def _ray_task(plan: SweepPlan, index: int) -> RunOutput:
-    return execute_run(plan, index)
+def _ray_task(plan: SweepPlan, index: int, execute: Callable = execute_run) -> RunOutput:
+    return execute(plan, index)
 
 
 def run_ray(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int,
-            address: str | None = None) -> Iterator[dict]:
+            address: str | None = None, job: Job = SWEEP_JOB) -> Iterator[dict]:
     """Run as Ray tasks; the driver writes each finished run's shards and yields its row."""
     import ray
 
@@ -108,10 +130,10 @@ def run_ray(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int,
         in_flight: list = []
         while queue or in_flight:
             while queue and len(in_flight) < 2 * workers:
-                in_flight.append(task.remote(plan_ref, queue.pop()))
+                in_flight.append(task.remote(plan_ref, queue.pop(), job.execute))
             done, in_flight = ray.wait(in_flight, num_returns=1)
             output = ray.get(done[0])
-            write_run(out, plan, output)
+            job.write(out, plan, output)
             yield output.row
     finally:
         if started_here:
