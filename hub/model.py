@@ -1,15 +1,25 @@
-"""A decoder-only Transformer with rotary positions and a key/value cache.
+"""A Llama-shaped decoder-only Transformer with rotary positions and a key/value cache.
 
-One forward serves training, evaluation, generation and ONNX export: it takes
-token ids, an optional attention mask over past + current positions (1 = real
-token, 0 = padding; generation batches are LEFT padded) and an optional cache,
-and returns logits plus the updated cache. Nothing in the forward branches on
-tensor values, so `torch.onnx.export` can trace it.
+Every part is what a Hugging Face `LlamaConfig` describes, so the weights load as
+`LlamaForCausalLM` and onnxruntime-genai's model builder and llama.cpp take them as they
+are: RMSNorm before attention and MLP (`rms_norm_eps`), rotate-half rotary positions
+(`rope_theta`), grouped key/value heads (`num_key_value_heads`), a SwiGLU MLP
+(`gate_proj`, `up_proj`, `down_proj`, SiLU, `intermediate_size`), no biases, and the
+output projection tied to the input embedding (`tie_word_embeddings`). Parameter names
+are Llama's (`model.embed_tokens.weight`, `model.layers.N.self_attn.q_proj.weight`, ...,
+`model.norm.weight`); the tied `lm_head` is not a separate tensor.
+
+One forward serves training, evaluation, generation and export: it takes token ids, an
+optional attention mask over past + current positions (1 = real token, 0 = padding) and
+an optional cache, and returns logits plus the updated cache. Positions count real tokens
+only, so left- and right-padded rows get the positions of the unpadded sequence.
 
 References:
-- GPT-2 shape and initialisation: Radford et al. 2019; karpathy/nanoGPT `model.py`.
-- Pre-norm with RMSNorm: Zhang & Sennrich 2019, "Root Mean Square Layer Normalization".
-- Rotary position embedding (half-split "NeoX" layout): Su et al. 2021, RoFormer.
+- Llama: Touvron et al. 2023, "LLaMA: Open and Efficient Foundation Language Models";
+  transformers `models/llama/modeling_llama.py` (the semantics followed here).
+- SwiGLU: Shazeer 2020, "GLU Variants Improve Transformer".
+- RMSNorm: Zhang & Sennrich 2019. Rotary positions: Su et al. 2021, RoFormer.
+- Grouped-query attention: Ainslie et al. 2023.
 - FLOPs per token: PaLM, Chowdhery et al. 2022, Appendix B (6N + 12·L·d·T).
 """
 
@@ -25,24 +35,35 @@ from torch import nn
 KeyValueCache = tuple[tuple[torch.Tensor, torch.Tensor], ...]
 
 ATTENTION_KINDS = ("sdpa", "explicit")
+# MLP widths are rounded up to this multiple: int8/int4 serving graphs quantise MatMul weights
+# in blocks of 16 or 32 input rows, and the down projection's input is the MLP width.
+MLP_MULTIPLE = 32
+
+
+def llama_mlp_width(d_model: int, multiple: int = MLP_MULTIPLE) -> int:
+    """Llama's SwiGLU width: 2/3 of 4·d (same weights as a 4·d GELU MLP), rounded up."""
+    return multiple * math.ceil(8 * d_model / 3 / multiple)
 
 
 @dataclass
 class ModelConfig:
-    """Shape of a decoder-only Transformer.
+    """Shape of a Llama-shaped decoder-only Transformer.
 
     Attributes:
         vocab_size: Tokenizer vocabulary size (input and tied output embedding rows).
-        n_layer: Number of Transformer blocks.
-        n_head: Attention heads per block; must divide `d_model`.
-        d_model: Residual stream width.
-        context_length: Longest sequence seen in training (rotary positions extrapolate
-            past it only poorly, so generation should stay within it).
+        n_layer: Number of Transformer blocks (Llama `num_hidden_layers`).
+        n_head: Query heads per block; must divide `d_model` (`num_attention_heads`).
+        d_model: Residual stream width (`hidden_size`).
+        context_length: Longest sequence seen in training (`max_position_embeddings`;
+            rotary positions extrapolate past it only poorly).
+        intermediate_size: SwiGLU hidden width; 0 = `llama_mlp_width(d_model)`.
+        n_kv_head: Key/value heads (`num_key_value_heads`); 0 = `n_head` (plain multi-head).
         dropout: Dropout on attention weights and residual branches; 0 because our
             models see each token only a few times, where dropout only slows learning.
-        rope_base: Rotary frequency base; 10000 as in RoFormer and most open models.
+        rope_base: Rotary frequency base (`rope_theta`); 10000 as in RoFormer and Llama 1/2.
+        rms_norm_eps: RMSNorm epsilon; 1e-6, LlamaConfig's default.
         attention: "sdpa" (fused kernel, used in training) or "explicit" (matmul +
-            softmax, which gives a simpler, faster ONNX graph). Same results within 1e-5.
+            softmax). Same results within 1e-5.
     """
 
     vocab_size: int
@@ -50,8 +71,11 @@ class ModelConfig:
     n_head: int
     d_model: int
     context_length: int
+    intermediate_size: int = 0
+    n_kv_head: int = 0
     dropout: float = 0.0
     rope_base: float = 10000.0
+    rms_norm_eps: float = 1e-6
     attention: str = "sdpa"
 
     def __post_init__(self) -> None:
@@ -59,10 +83,21 @@ class ModelConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        for name in ("intermediate_size", "n_kv_head"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        self.intermediate_size = self.intermediate_size or llama_mlp_width(self.d_model)
+        self.n_kv_head = self.n_kv_head or self.n_head
         if self.d_model % self.n_head:
             raise ValueError(
                 f"n_head={self.n_head} does not divide d_model={self.d_model}: "
                 "each head needs an equal share of the width"
+            )
+        if self.n_head % self.n_kv_head:
+            raise ValueError(
+                f"n_kv_head={self.n_kv_head} does not divide n_head={self.n_head}: "
+                "each key/value head serves an equal group of query heads"
             )
         if self.head_dim % 2:
             raise ValueError(
@@ -72,6 +107,8 @@ class ModelConfig:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
         if not self.rope_base > 1.0:
             raise ValueError(f"rope_base must be greater than 1, got {self.rope_base!r}")
+        if not 0.0 < self.rms_norm_eps < 1.0:
+            raise ValueError(f"rms_norm_eps must be in (0, 1), got {self.rms_norm_eps!r}")
         if self.attention not in ATTENTION_KINDS:
             raise ValueError(f"attention must be one of {ATTENTION_KINDS}, got {self.attention!r}")
 
@@ -96,14 +133,15 @@ class ModelConfig:
         return cls(**data)
 
 
-# Named sizes (everything but the vocabulary, which comes from the tokenizer).
+# Named sizes (everything but the vocabulary, which comes from the tokenizer). The MLP width
+# is Llama's 8/3·d rounded up to a multiple of 32 (`llama_mlp_width`): 192, 704, 1376.
 SIZES: dict[str, dict] = {
     # Trains in seconds: for tests.
-    "tiny": dict(n_layer=2, n_head=2, d_model=64, context_length=64),
+    "tiny": dict(n_layer=2, n_head=2, d_model=64, context_length=64, intermediate_size=192),
     # ~5M parameters with an 8k vocabulary: trains on two CPU cores in a few minutes.
-    "small": dict(n_layer=4, n_head=4, d_model=256, context_length=128),
+    "small": dict(n_layer=4, n_head=4, d_model=256, context_length=128, intermediate_size=704),
     # ~30M parameters: for a GPU.
-    "base": dict(n_layer=8, n_head=8, d_model=512, context_length=512),
+    "base": dict(n_layer=8, n_head=8, d_model=512, context_length=512, intermediate_size=1376),
 }
 
 
@@ -115,21 +153,18 @@ def config_for(size: str, vocab_size: int, **overrides) -> ModelConfig:
 
 
 class RMSNorm(nn.Module):
-    """Root-mean-square normalisation with a learned gain (no bias, no mean subtraction)."""
+    """Root-mean-square normalisation with a learned gain (Llama's `LlamaRMSNorm`)."""
 
-    def __init__(self, width: int, eps: float = 1e-6):
+    def __init__(self, width: int, eps: float):
         super().__init__()
         self.eps = eps
         self.weight = nn.Parameter(torch.ones(width))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Normalise the last dimension."""
-        # Normalise in float32 even under bf16 autocast: the mean of squares loses precision.
-        # Written as x / sqrt(...) rather than x * rsqrt(...): onnxruntime fuses this form into
-        # one SimplifiedLayerNormalization node (rsqrt exports as Sqrt + Reciprocal, unfused).
+        """Normalise the last dimension (in float32, as Llama does under bf16)."""
         x32 = x.float()
-        normed = x32 / torch.sqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
-        return (normed * self.weight).type_as(x)
+        normed = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
+        return self.weight * normed.type_as(x)
 
 
 def rotary_cos_sin(
@@ -148,24 +183,26 @@ def rotary_cos_sin(
 
 
 def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-    """Rotate pairs (x_i, x_{i+d/2}) of each head by their position's angles."""
+    """Rotate pairs (x_i, x_{i+d/2}) of each head by their position's angles (rotate-half)."""
     half = x.shape[-1] // 2
     rotated = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
     return (x * cos + rotated * sin).type_as(x)
 
 
-class CausalSelfAttention(nn.Module):
-    """Multi-head self-attention over the cache plus the current positions."""
+class Attention(nn.Module):
+    """Grouped-query self-attention over the cache plus the current positions."""
 
     def __init__(self, config: ModelConfig):
         super().__init__()
-        self.n_head = config.n_head
+        self.n_head, self.n_kv_head = config.n_head, config.n_kv_head
         self.head_dim = config.head_dim
-        self.rope_base = config.rope_base
         self.dropout = config.dropout
         self.attention = config.attention
-        self.qkv = nn.Linear(config.d_model, 3 * config.d_model, bias=False)
-        self.proj = nn.Linear(config.d_model, config.d_model, bias=False)
+        kv_width = config.n_kv_head * config.head_dim
+        self.q_proj = nn.Linear(config.d_model, config.d_model, bias=False)
+        self.k_proj = nn.Linear(config.d_model, kv_width, bias=False)
+        self.v_proj = nn.Linear(config.d_model, kv_width, bias=False)
+        self.o_proj = nn.Linear(config.d_model, config.d_model, bias=False)
 
     def forward(
         self,
@@ -177,23 +214,27 @@ class CausalSelfAttention(nn.Module):
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         """Attend (B, T, width) under `mask` (None = plain causal); return output and (k, v)."""
         batch, length, width = x.shape
-        q, k, v = self.qkv(x).split(width, dim=-1)
-        q, k, v = (
-            t.view(batch, length, self.n_head, self.head_dim).transpose(1, 2) for t in (q, k, v)
-        )
-        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+
+        def heads(t: torch.Tensor, count: int) -> torch.Tensor:
+            return t.view(batch, length, count, self.head_dim).transpose(1, 2)
+
+        q = apply_rotary(heads(self.q_proj(x), self.n_head), cos, sin)
+        k = apply_rotary(heads(self.k_proj(x), self.n_kv_head), cos, sin)
+        v = heads(self.v_proj(x), self.n_kv_head)
         if past is not None:
             k = torch.cat((past[0].to(k.dtype), k), dim=2)
             v = torch.cat((past[1].to(v.dtype), v), dim=2)
+        group = self.n_head // self.n_kv_head
+        k_all, v_all = (t.repeat_interleave(group, dim=1) if group > 1 else t for t in (k, v))
         dropout = self.dropout if self.training else 0.0
         if self.attention == "explicit":
-            out = _explicit_attention(q, k, v, mask, dropout)
+            out = _explicit_attention(q, k_all, v_all, mask, dropout)
         elif mask is None:
-            out = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, is_causal=True)
+            out = F.scaled_dot_product_attention(q, k_all, v_all, dropout_p=dropout, is_causal=True)
         else:
-            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout)
+            out = F.scaled_dot_product_attention(q, k_all, v_all, attn_mask=mask, dropout_p=dropout)
         out = out.transpose(1, 2).reshape(batch, length, width)
-        return self.proj(out), (k, v)
+        return self.o_proj(out), (k, v)
 
 
 def _explicit_attention(
@@ -220,35 +261,46 @@ def causal_mask(length: int, total: int, device: torch.device) -> torch.Tensor:
 
 
 class MLP(nn.Module):
-    """Position-wise feed-forward: width -> 4·width -> GELU -> width (GPT-2)."""
+    """SwiGLU feed-forward: down(silu(gate(x)) * up(x)) (Llama's `LlamaMLP`)."""
 
     def __init__(self, config: ModelConfig):
         super().__init__()
-        self.up = nn.Linear(config.d_model, 4 * config.d_model, bias=False)
-        self.down = nn.Linear(4 * config.d_model, config.d_model, bias=False)
+        self.gate_proj = nn.Linear(config.d_model, config.intermediate_size, bias=False)
+        self.up_proj = nn.Linear(config.d_model, config.intermediate_size, bias=False)
+        self.down_proj = nn.Linear(config.intermediate_size, config.d_model, bias=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply the feed-forward to every position."""
-        return self.down(F.gelu(self.up(x)))
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
 
 
-class Block(nn.Module):
-    """Pre-norm Transformer block: x + attn(norm(x)), then x + mlp(norm(x))."""
+class DecoderLayer(nn.Module):
+    """Pre-norm block: x + attn(norm(x)), then x + mlp(norm(x))."""
 
     def __init__(self, config: ModelConfig):
         super().__init__()
-        self.attn_norm = RMSNorm(config.d_model)
-        self.attn = CausalSelfAttention(config)
-        self.mlp_norm = RMSNorm(config.d_model)
+        self.input_layernorm = RMSNorm(config.d_model, config.rms_norm_eps)
+        self.self_attn = Attention(config)
+        self.post_attention_layernorm = RMSNorm(config.d_model, config.rms_norm_eps)
         self.mlp = MLP(config)
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x, cos, sin, mask, past):
         """Run one block; returns the new residual stream and this layer's (k, v)."""
-        attended, present = self.attn(self.attn_norm(x), cos, sin, mask, past)
+        attended, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past)
         x = x + self.dropout(attended)
-        x = x + self.dropout(self.mlp(self.mlp_norm(x)))
+        x = x + self.dropout(self.mlp(self.post_attention_layernorm(x)))
         return x, present
+
+
+class LlamaBody(nn.Module):
+    """The embedding, the blocks and the final norm (Llama's `model.` prefix)."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(config.vocab_size, config.d_model)
+        self.layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.n_layer))
+        self.norm = RMSNorm(config.d_model, config.rms_norm_eps)
 
 
 class DecoderLM(nn.Module):
@@ -257,14 +309,12 @@ class DecoderLM(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.config = config
-        self.embed = nn.Embedding(config.vocab_size, config.d_model)
-        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
-        self.final_norm = RMSNorm(config.d_model)
+        self.model = LlamaBody(config)
         self.dropout = nn.Dropout(config.dropout)
         self.apply(self._init_weights)
         # GPT-2: scale residual output projections so the stream's variance stays ~1 with depth.
         for name, param in self.named_parameters():
-            if name.endswith(("attn.proj.weight", "mlp.down.weight")):
+            if name.endswith(("self_attn.o_proj.weight", "mlp.down_proj.weight")):
                 nn.init.normal_(param, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layer))
 
     @staticmethod
@@ -277,8 +327,8 @@ class DecoderLM(nn.Module):
         if kind not in ATTENTION_KINDS:
             raise ValueError(f"attention must be one of {ATTENTION_KINDS}, got {kind!r}")
         self.config.attention = kind
-        for block in self.blocks:
-            block.attn.attention = kind
+        for layer in self.model.layers:
+            layer.self_attn.attention = kind
 
     def forward(
         self,
@@ -291,12 +341,12 @@ class DecoderLM(nn.Module):
         Args:
             input_ids: Token ids of the current positions.
             attention_mask: (B, P+T) over past and current positions, 1 = real token,
-                0 = padding. Positions are counted over real tokens only, so a left-padded
+                0 = padding. Positions are counted over real tokens only, so a padded
                 row gets the same rotary positions as the unpadded sequence.
-            past_key_values: Per layer (key, value), each (B, n_head, P, head_dim); P may be 0.
+            past_key_values: Per layer (key, value), each (B, n_kv_head, P, head_dim); P may be 0.
 
         Returns:
-            The logits and the per-layer cache (B, n_head, P+T, head_dim).
+            The logits and the per-layer cache (B, n_kv_head, P+T, head_dim).
         """
         length = input_ids.shape[1]
         past_length = 0 if past_key_values is None else past_key_values[0][0].shape[2]
@@ -318,13 +368,13 @@ class DecoderLM(nn.Module):
             seen = attention_mask.bool().unsqueeze(1) | (key_pos == query_pos).unsqueeze(0)
             mask = ((key_pos <= query_pos).unsqueeze(0) & seen).unsqueeze(1)
         cos, sin = rotary_cos_sin(position_ids, self.config.head_dim, self.config.rope_base)
-        x = self.dropout(self.embed(input_ids))
+        x = self.dropout(self.model.embed_tokens(input_ids))
         presents = []
-        for index, block in enumerate(self.blocks):
+        for index, layer in enumerate(self.model.layers):
             past = None if past_key_values is None else past_key_values[index]
-            x, present = block(x, cos, sin, mask, past)
+            x, present = layer(x, cos, sin, mask, past)
             presents.append(present)
-        logits = F.linear(self.final_norm(x), self.embed.weight)
+        logits = F.linear(self.model.norm(x), self.model.embed_tokens.weight)
         return logits, tuple(presents)
 
 
@@ -335,8 +385,10 @@ def count_parameters(model: nn.Module) -> int:
 
 def parameter_count(config: ModelConfig) -> int:
     """Parameters of a DecoderLM with this config, computed from its shape."""
-    per_block = 12 * config.d_model**2 + 2 * config.d_model
-    return config.vocab_size * config.d_model + config.n_layer * per_block + config.d_model
+    d, kv_width = config.d_model, config.n_kv_head * config.head_dim
+    attention = 2 * d * d + 2 * d * kv_width  # q and o, k and v
+    per_block = attention + 3 * d * config.intermediate_size + 2 * d
+    return config.vocab_size * d + config.n_layer * per_block + d
 
 
 def flops_per_token(config: ModelConfig) -> int:

@@ -10,6 +10,7 @@ from hub.model import (
     count_parameters,
     flops_per_token,
     parameter_count,
+    llama_mlp_width,
     rotary_cos_sin,
 )
 
@@ -118,6 +119,44 @@ def test_parameter_count_is_computed_from_the_shape_and_tied():
     assert not any("lm_head" in name for name, _ in model.named_parameters())
 
 
+def test_weights_carry_llamas_names_and_shapes():
+    model = tiny_model(n_kv_head=2)
+    shapes = {name: tuple(t.shape) for name, t in model.state_dict().items()}
+    assert shapes["model.embed_tokens.weight"] == (97, 32)
+    assert shapes["model.norm.weight"] == (32,)
+    layer = "model.layers.1."
+    assert shapes[layer + "self_attn.q_proj.weight"] == (32, 32)
+    assert shapes[layer + "self_attn.k_proj.weight"] == (16, 32)  # 2 kv heads of 8
+    assert shapes[layer + "mlp.gate_proj.weight"] == (96, 32)
+    assert shapes[layer + "mlp.down_proj.weight"] == (32, 96)
+    assert shapes[layer + "input_layernorm.weight"] == (32,)
+    assert len(shapes) == 2 + 2 * 9  # no biases, no separate lm_head
+
+
+def test_mlp_width_is_llamas_two_thirds_of_four_d_rounded_to_32():
+    assert [llama_mlp_width(d) for d in (64, 256, 512)] == [192, 704, 1376]
+    assert llama_mlp_width(4096, multiple=256) == 11008  # Llama-7B's intermediate_size
+    for size, shape in SIZES.items():
+        assert shape["intermediate_size"] == llama_mlp_width(shape["d_model"]), size
+
+
+@pytest.mark.parametrize("attention", ["sdpa", "explicit"])
+def test_grouped_kv_heads_equal_repeated_full_heads(attention):
+    grouped = tiny_model(n_kv_head=2, attention=attention)
+    full = tiny_model(attention=attention)
+    state = grouped.state_dict()
+    for i in range(2):
+        for proj in ("k_proj", "v_proj"):
+            name = f"model.layers.{i}.self_attn.{proj}.weight"
+            # Query heads 2g and 2g+1 share key/value head g.
+            state[name] = state[name].view(2, 1, 8, 32).expand(2, 2, 8, 32).reshape(32, 32)
+    full.load_state_dict(state)
+    ids = torch.randint(0, 97, (2, 6))
+    logits, cache = grouped(ids)
+    assert cache[0][0].shape == (2, 2, 6, 8)
+    torch.testing.assert_close(logits, full(ids)[0], atol=1e-5, rtol=0)
+
+
 def test_config_round_trips_through_a_dict():
     config = config_for("small", vocab_size=8000)
     assert ModelConfig.from_dict(config.to_dict()) == config
@@ -133,6 +172,8 @@ def test_config_round_trips_through_a_dict():
         (dict(context_length=2.5), "context_length"),
         (dict(dropout=1.0), "dropout"),
         (dict(attention="flash"), "attention"),
+        (dict(n_kv_head=3), "n_kv_head"),
+        (dict(intermediate_size=-1), "intermediate_size"),
     ],
 )
 def test_bad_configs_are_refused_with_the_reason(kwargs, reason):
