@@ -9,8 +9,8 @@ from hub.model import (
     config_for,
     count_parameters,
     flops_per_token,
-    parameter_count,
     llama_mlp_width,
+    parameter_count,
     rotary_cos_sin,
 )
 
