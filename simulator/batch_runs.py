@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -25,11 +25,12 @@ import numpy as np
 import pyarrow as pa
 
 from simulator.design import design_points
+from simulator.overrides import apply, uncertain_path
 from simulator.recorder import TIMESERIES_SCHEMA
 from simulator.run import FIRMS_SCHEMA
 from simulator.scenario import Scenario
-from simulator.sweep import TOKEN_PREMIUM_SCALE, Sweep, apply, flatten_overrides, uncertain_path
-from simulator.technology import LanguageFigures, TechnologyProfile, load_profile
+from simulator.sweep import Sweep, flatten_overrides
+from simulator.technology import TechnologyProfile, load_profile
 
 # Final KPIs of the focus firm, copied into its run's row (all firms: the `firms` table).
 FOCUS_KPIS = ("users", "share", "revenue_total", "revenue_last_month", "cash", "markets",
@@ -113,29 +114,13 @@ def _profile(path: Path, size: str | None) -> TechnologyProfile:
     return load_profile(path, size)
 
 
-def scale_token_premium(profile: TechnologyProfile, scale: float) -> TechnologyProfile:
-    """Serving cost above English scaled by `scale` in every model (premium' = 1 + (p-1)s)."""
-    figures = {}
-    for region, langs in profile.figures.items():
-        english = langs.get("en") or min(langs.values(), key=lambda f: f.usd_per_1m_chars)
-        base = english.usd_per_1m_chars
-        figures[region] = {
-            lang: LanguageFigures(f.bits_per_byte, base + (f.usd_per_1m_chars - base) * scale)
-            for lang, f in langs.items()
-        }
-    return replace(profile, figures=figures)
-
-
 def build_run(plan: SweepPlan, spec: RunSpec) -> tuple[Scenario, TechnologyProfile]:
     """The scenario and technology profile of one run."""
     variant = next(v for v in plan.sweep.variants if v.name == spec.strategy)
     overrides = flatten_overrides(variant.overrides)
-    overrides |= {uncertain_path(k): v for k, v in spec.values.items() if k != TOKEN_PREMIUM_SCALE}
+    overrides |= {uncertain_path(k): v for k, v in spec.values.items()}
     scenario = apply(plan.base, overrides)
-    profile = _profile(scenario.profile_path(), scenario.profile_size)
-    if TOKEN_PREMIUM_SCALE in spec.values:
-        profile = scale_token_premium(profile, spec.values[TOKEN_PREMIUM_SCALE])
-    return scenario, profile
+    return scenario, _profile(scenario.profile_path(), scenario.profile_size)
 
 
 def execute_run(plan: SweepPlan, index: int) -> RunOutput:

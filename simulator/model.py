@@ -30,6 +30,7 @@ from simulator.technology import (
     coverage_notes,
     load_profile,
     localisation_months,
+    scale_token_premium,
 )
 
 STREAMS = ("model", "demand", "talent", "entry")  # append new streams at the end only
@@ -54,7 +55,8 @@ class StrategyModel(mesa.Model):
             profile = load_profile(profile or scenario.profile_path(), scenario.profile_size)
         planned = [p.region for f in scenario.firms for p in f.strategy.localise]
         check_localisations(profile, planned)
-        self.profile = profile
+        self.profile = profile = scale_token_premium(profile,
+                                                     scenario.technology.token_premium_scale)
         self.geo = geo = geography or build_geography(scenario)
         self.tech = country_technology(profile, geo.lang_codes, geo.lang_weights)
         self.notes = coverage_notes(self.tech, geo.iso2, geo.population * geo.is_market)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 TIMESERIES_SCHEMA = pa.schema([
     ("run_id", pa.string()),
     ("month", pa.int32()),
+    ("date", pa.date32()),  # first day of the calendar month (scenario start_date = month 1)
     ("firm", pa.string()),
     ("country", pa.string()),
     ("region", pa.string()),  # the country's region in summaries (eu, na, latam, ...)
@@ -65,8 +66,8 @@ class Recorder:
         self.months_done = month
 
     def table(self, run_id: str, firms: list[str], iso2: tuple[str, ...],
-              regions: tuple[str, ...]) -> pa.Table:
-        """The tidy time series of the months recorded so far."""
+              regions: tuple[str, ...], dates: list) -> pa.Table:
+        """The tidy time series of the months recorded so far (`dates[m - 1]`: month m)."""
         done = self.months_done
         t, f, c = np.nonzero(self.touched[:done])
         users = self.series["users"][:done]
@@ -78,6 +79,7 @@ class Recorder:
         columns = {
             "run_id": pa.array(np.full(t.size, run_id, dtype=object), pa.string()),
             "month": pa.array(t + 1, pa.int32()),
+            "date": pa.array(dates, pa.date32()).take(pa.array(t)),
             "firm": pa.array(firm_names[f], pa.string()),
             "country": pa.array(countries[c], pa.string()),
             "region": pa.array(region_names[c], pa.string()),

@@ -128,9 +128,10 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
     model = StrategyModel(scenario, seed=seed, profile=profile, months=months)
     run_id = run_id_for(scenario, model.seed_used, model.months)
     names, geo = [f.name for f in scenario.firms], model.geo
+    dates = scenario.month_dates(model.months)
 
     def so_far() -> pa.Table:
-        return model.recorder.table(run_id, names, geo.iso2, geo.report_region)
+        return model.recorder.table(run_id, names, geo.iso2, geo.report_region, dates)
 
     cancelled = False
     for _ in range(model.months):

@@ -17,8 +17,11 @@ import rich_click as click
                    "(default: runs/RUN_ID).")
 @click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None,
               help="Technology profile Parquet to use instead of the scenario's.")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario key (repeatable), validated like the file: "
+                   "`--set compute.gpu_usd_per_hour=5 --set 'firms.Frontier US.cash_usd=1e9'`.")
 def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path | None,
-        profile_file: Path | None) -> None:
+        profile_file: Path | None, assignments: tuple[str, ...]) -> None:
     """Run one scenario and write its time series and summary as Parquet.
 
     Prints the firms' final users, share, revenue and cash, and the same by region.
@@ -26,6 +29,9 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
     (exit code 2).
 
     Example: `simulator run data/scenarios/default.toml --seed 7 --months 60 --out runs/demo`
+
+    Paired runs need no copied files:
+    `simulator run data/scenarios/default.toml --set technology.token_premium_scale=2`
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -34,7 +40,7 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
     from simulator.run_report import firm_table, region_table, write_report
 
     console = Console()
-    scenario = load_scenario(scenario_file)
+    scenario = load_scenario(scenario_file, assignments)
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=console,
                   transient=True) as progress:

@@ -2,7 +2,7 @@
 
 A scenario names the markets, the firms with their strategies, the technology profile, the
 compute prices and any parameter overrides. A bad file is refused with one message that
-lists every problem as `file: dotted.key: what was expected` (see `format_problems`).
+lists every problem as `file: dotted.key: what was expected` (`simulator.toml_check`).
 
 Example::
 
@@ -21,17 +21,18 @@ Example::
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import tomllib
+from collections.abc import Iterable
+from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hub.errors import InputError
 from simulator.parameters import Parameters, parameter_names
+from simulator.toml_check import parse_toml, read_user_file, require_unique, validate_toml
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][\w .&'-]*$")]
 
@@ -146,18 +147,20 @@ class Compute(StrictModel):
     gpus: int = Field(1024, ge=1)  # cluster size, sets how long a localisation run takes
 
 
+class Technology(StrictModel):
+    """How the measured technology signal is read (sensitivity knobs over the profile)."""
+
+    # Scales every tokenizer's premium over English: premium' = 1 + (premium - 1) x scale,
+    # so 0 = every language costs what English does, 2 = twice the measured gap (for
+    # sensitivity runs; 1 = as measured).
+    token_premium_scale: float = Field(1.0, ge=0)
+
+
 class RegulationOverride(StrictModel):
     """Replaces the curated compliance cost or delay of a country or bloc."""
 
     compliance_cost_usd: float | None = Field(None, ge=0)
     delay_months: float | None = Field(None, ge=0)
-
-
-def require_unique(kind: str, names: list[str]) -> None:
-    """Raise ValueError naming every `kind` name that occurs more than once."""
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ValueError(f"expected unique {kind} names, repeated: {', '.join(repeated)}")
 
 
 class Scenario(StrictModel):
@@ -167,10 +170,14 @@ class Scenario(StrictModel):
     description: str = ""
     seed: int = Field(0, ge=0)
     months: int = Field(120, ge=1, le=600)
+    # Calendar month of month 1 (YYYY-MM). Default: ChatGPT's launch, November 2022, when
+    # the consumer market this model simulates began.
+    start_date: str = "2022-11"
     markets: list[str] = Field(min_length=1)
     technology_profile: str | None = None  # path relative to the scenario file
     profile_size: str | None = None  # which model size of the profile to use
     compute: Compute = Compute()
+    technology: Technology = Technology()
     parameters: Parameters = Parameters()
     regulation: dict[str, RegulationOverride] = Field(default_factory=dict)
     uncertain: dict[str, tuple[float, float]] = Field(default_factory=dict)
@@ -178,6 +185,13 @@ class Scenario(StrictModel):
     source: str | None = Field(None, exclude=True)  # the file it came from, set by the loader
 
     _markets = field_validator("markets")(lambda v: [_check_place(c) for c in v])
+
+    @field_validator("start_date")
+    @classmethod
+    def _calendar_month(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            raise ValueError(f"expected a calendar month YYYY-MM such as 2022-11, got {value!r}")
+        return value
 
     @field_validator("regulation")
     @classmethod
@@ -221,94 +235,16 @@ class Scenario(StrictModel):
             path = Path(self.source).parent / path
         return path
 
+    def month_dates(self, months: int) -> list[date]:
+        """First day of the calendar month of each simulated month 1..`months`."""
+        year, month = (int(part) for part in self.start_date.split("-"))
+        first = year * 12 + month - 1
+        return [date((first + m) // 12, (first + m) % 12 + 1, 1) for m in range(months)]
+
     def digest(self) -> str:
         """Short content hash: equal scenarios give equal run ids."""
         text = self.model_dump_json(exclude={"source"})
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def _dotted(loc: tuple) -> str:
-    """TOML-style key path: `firms[0].strategy`, odd keys quoted (`parameters."a b"`)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            continue
-        key = str(part)
-        # json.dumps escapes control characters, so one problem stays one line.
-        key = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-        out += f".{key}" if out else key
-    return out or "(top level)"
-
-
-def _keys_at(loc: tuple, model: type[BaseModel]) -> list[str]:
-    """Keys allowed in the table at `loc`, found by walking the models' annotations."""
-    for part in loc:
-        if isinstance(part, int) or part not in model.model_fields:
-            continue
-        nested = _model_in(model.model_fields[part].annotation)
-        if nested is None:
-            break
-        model = nested
-    return [name for name in model.model_fields if name != "source"]
-
-
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in get_args(annotation):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
-
-
-def _expected(error: dict, model: type[BaseModel]) -> str:
-    kind, message = error["type"], error["msg"]
-    if kind == "extra_forbidden":
-        return "unknown key; expected one of: " + ", ".join(_keys_at(error["loc"][:-1], model))
-    if kind == "missing":
-        return "missing; expected this key to be set"
-    if message.startswith("Value error, "):
-        return message.removeprefix("Value error, ")
-    if message.startswith("Input should be "):
-        return "expected " + message.removeprefix("Input should be ")
-    return f"expected a valid value: {message}"
-
-
-def format_problems(path: str | Path, error: ValidationError,
-                    model: type[BaseModel] | None = None) -> list[str]:
-    """One line per problem: `file: dotted.key: what was expected` (for the CLI and the TUI).
-
-    `model` is the pydantic model that was validated (default: Scenario); it names the
-    allowed keys when a key is unknown.
-    """
-    model = model or Scenario
-    lines = []
-    for item in error.errors():
-        # Tagged validator locations carry the validator name; keep the user's keys only.
-        loc = tuple(
-            p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))
-        )
-        lines.append(f"{path}: {_dotted(loc)}: {_expected(item, model)}")
-    return lines
-
-
-def validate_toml(text: str, path: str | Path, model: type[BaseModel], what: str) -> BaseModel:
-    """Parse TOML text into `model` (with `source` = path); InputError lists every problem.
-
-    `what` names the kind of file in the message ("scenario", "sweep").
-    """
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        return model.model_validate({**document, "source": str(path)})
-    except ValidationError as exc:
-        problems = format_problems(path, exc, model)
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        raise InputError(f"bad {what} ({count}):\n" + "\n".join(problems)) from None
 
 
 def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
@@ -316,17 +252,17 @@ def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
     return validate_toml(text, path, Scenario, "scenario")
 
 
-def read_user_file(path: Path, what: str) -> str:
-    """The text of a file a user wrote; InputError names it when missing or unreadable."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the {what} file: {exc}") from None
+def load_scenario(path: str | Path, assignments: Iterable[str] = ()) -> Scenario:
+    """Read and validate a scenario file, with `--set KEY=VALUE` overrides applied.
 
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file."""
+    The overrides are applied to the file's document before validation, so a problem in
+    either is reported the same way (`simulator.overrides`).
+    """
     path = Path(path)
-    return parse_scenario(read_user_file(path, "scenario"), path)
+    text = read_user_file(path, "scenario")
+    assignments = list(assignments)
+    if not assignments:
+        return parse_scenario(text, path)
+    from simulator.overrides import apply_overrides
+
+    return apply_overrides(parse_toml(text, path), assignments, path)

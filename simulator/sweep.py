@@ -23,35 +23,28 @@ Example::
     [uncertain]
     "compute.gpu_usd_per_hour" = [1.5, 4.0]  # any numeric scenario key, dotted
     serving_cost_multiplier = [0.5, 2.0]     # a model parameter (short for parameters.X)
-    token_premium_scale = [0.6, 1.6]         # scales every model's token premium over English
+    token_premium_scale = [0.6, 1.6]         # short for technology.token_premium_scale
 
-Override and uncertain keys are dotted paths into the scenario; a list of firms is indexed
-by firm name (`firms.Frontier.cash_usd`) or position (`firms.0.cash_usd`). Without an
-`[uncertain]` table the scenario's own `uncertain` ranges are used.
+Override and uncertain keys are the dotted paths of `simulator.overrides` (the keys of
+`simulator run --set`); a list of firms is indexed by firm name (`firms.Frontier.cash_usd`)
+or position (`firms.0.cash_usd`). Without an `[uncertain]` table the scenario's own
+`uncertain` ranges are used.
 """
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hub.errors import InputError
-from simulator.parameters import parameter_names
-from simulator.scenario import (
-    Scenario,
-    format_problems,
-    load_scenario,
-    read_user_file,
-    require_unique,
-    validate_toml,
-)
+from simulator.overrides import apply, check_overrides, set_key, uncertain_path
+from simulator.scenario import Scenario, load_scenario
+from simulator.toml_check import read_user_file, require_unique, validate_toml
 
-# Scales each language's serving cost above English: cost' = cost_en + (cost - cost_en) x s,
-# i.e. token premium' = 1 + (premium - 1) x s, since serving cost is proportional to tokens.
-TOKEN_PREMIUM_SCALE = "token_premium_scale"
+__all__ = ["Design", "Sweep", "Variant", "apply", "flatten_overrides", "load_sweep",
+           "parse_sweep", "set_key", "uncertain_path"]
 VariantName = Annotated[str, Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][\w.-]*$")]
 
 
@@ -126,84 +119,28 @@ def flatten_overrides(overrides: dict, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _step(node: Any, part: str) -> tuple[Any, Any]:
-    """The container that holds `part` and the key to use in it."""
-    if isinstance(node, list):
-        if part.isdigit() and int(part) < len(node):
-            return node, int(part)
-        named = [i for i, item in enumerate(node)
-                 if isinstance(item, dict) and item.get("name") == part]
-        if named:
-            return node, named[0]
-        raise ValueError(f"no list item named {part!r}")
-    if isinstance(node, dict):
-        return node, part
-    raise ValueError(f"{part!r} is inside a value, not a table")
-
-
-def set_key(document: dict, path: str, value: Any) -> None:
-    """Set a dotted `path` in a scenario document; ints stay ints (a sampled 3.7 -> 4)."""
-    parts = path.split(".")
-    node: Any = document
-    for part in parts[:-1]:
-        holder, key = _step(node, part)
-        if isinstance(holder, dict) and key not in holder:
-            holder[key] = {}
-        node = holder[key]
-    holder, key = _step(node, parts[-1])
-    old = holder.get(key) if isinstance(holder, dict) else holder[key]
-    if isinstance(old, int) and not isinstance(old, bool) and isinstance(value, float):
-        value = round(value)
-    holder[key] = value
-
-
-def uncertain_path(key: str) -> str:
-    """The scenario path of an uncertain key: a bare parameter name means `parameters.X`."""
-    return f"parameters.{key}" if key in parameter_names() else key
-
-
-def apply(base: Scenario, overrides: dict[str, Any]) -> Scenario:
-    """A new scenario: `base` with dotted `overrides` applied and validated again."""
-    document = copy.deepcopy(base.model_dump(mode="python", exclude={"source"}))
-    for path, value in overrides.items():
-        set_key(document, path, value)
-    return Scenario.model_validate({**document, "source": base.source})
-
-
 _NOT_A_KEY = ("expected a parameter name (see simulator/parameters.py), token_premium_scale "
               "or a dotted numeric scenario key such as compute.gpu_usd_per_hour")
 
 
 def _override_problems(sweep: Sweep, base: Scenario, file: str) -> list[str]:
     problems = []
+    document = base.model_dump(mode="python", exclude={"source"})
     for i, variant in enumerate(sweep.variants):
-        for path, value in flatten_overrides(variant.overrides).items():
-            where = f"{file}: variants[{i}].overrides.{path}"
-            try:
-                apply(base, {path: value})
-            except ValidationError as exc:  # (a ValueError too: catch it first)
-                problems += [f"{where}: {line.split(': ', 2)[-1]}"
-                             for line in format_problems(file, exc)]
-            except ValueError as exc:  # no such place in the scenario
-                problems.append(f"{where}: {exc}")
+        _, found = check_overrides(document, flatten_overrides(variant.overrides), file,
+                                   lambda key, i=i: f"variants[{i}].overrides.{key}")
+        problems += found
     for key, (low, high) in sweep.uncertain.items():
-        if key == TOKEN_PREMIUM_SCALE:
-            if low < 0:
-                problems.append(f"{file}: uncertain.{key}: expected a range of scales >= 0")
-            continue
         for value in (low, high):
-            try:
-                apply(base, {uncertain_path(key): float(value)})
-            except ValidationError as exc:
-                if exc.errors()[0]["type"] == "extra_forbidden":
-                    problems.append(f"{file}: uncertain.{key}: {_NOT_A_KEY}")
-                else:
-                    detail = format_problems(file, exc)[0].split(": ", 2)[-1]
-                    problems.append(f"{file}: uncertain.{key}: {value} is out of range: {detail}")
-                break
-            except ValueError as exc:
-                problems.append(f"{file}: uncertain.{key}: {_NOT_A_KEY} ({exc})")
-                break
+            _, found = check_overrides(document, {uncertain_path(key): float(value)}, file)
+            if not found:
+                continue
+            detail = found[0].split(": ", 2)[-1]
+            if "unknown key" in detail or "expected one of" in detail:
+                problems.append(f"{file}: uncertain.{key}: {_NOT_A_KEY}")
+            else:
+                problems.append(f"{file}: uncertain.{key}: {value} is out of range: {detail}")
+            break
     return problems
 
 

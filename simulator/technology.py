@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -161,6 +161,25 @@ def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile
             f"{', '.join(profile.regions) or 'none'}); firms serve unlocalised markets with it"
         )
     return profile
+
+
+def scale_token_premium(profile: TechnologyProfile, scale: float) -> TechnologyProfile:
+    """Serving cost above English scaled by `scale` in every model (premium' = 1 + (p-1)s).
+
+    Serving cost is proportional to tokens, so scaling the cost gap to English scales the
+    token premium over English the same way.
+    """
+    if scale == 1.0:
+        return profile
+    figures = {}
+    for region, langs in profile.figures.items():
+        english = langs.get("en") or min(langs.values(), key=lambda f: f.usd_per_1m_chars)
+        base = english.usd_per_1m_chars
+        figures[region] = {
+            lang: LanguageFigures(f.bits_per_byte, base + (f.usd_per_1m_chars - base) * scale)
+            for lang, f in langs.items()
+        }
+    return replace(profile, figures=figures)
 
 
 def check_localisations(profile: TechnologyProfile, regions: list[str]) -> None:

@@ -16,7 +16,8 @@ from hub.errors import InputError
 from simulator.recorder import TIMESERIES_SCHEMA
 from simulator.run import load_scenario, run_scenario
 from simulator.run_cli import run
-from simulator.scenario import Scenario, format_problems, parse_scenario
+from simulator.scenario import Scenario, parse_scenario
+from simulator.toml_check import format_problems
 
 BAD = """
 name = "bad"
@@ -55,7 +56,7 @@ def test_every_problem_is_listed_with_file_key_and_expectation():
 def test_format_problems_is_reusable_on_a_validation_error():
     with pytest.raises(ValidationError) as caught:
         Scenario.model_validate({"name": "x", "markets": [], "firms": []})
-    lines = format_problems("s.toml", caught.value)
+    lines = format_problems("s.toml", caught.value, Scenario)
     assert [line.split(": ")[:2] for line in lines] == [["s.toml", "markets"], ["s.toml", "firms"]]
     assert all("at least 1 item" in line for line in lines)
     from simulator.parameters import Parameters

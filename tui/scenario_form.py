@@ -147,7 +147,8 @@ class ScenarioDraft:
         """Validate with the simulator's Scenario model; returns every problem."""
         from pydantic import ValidationError
 
-        from simulator.scenario import Scenario, format_problems
+        from simulator.scenario import Scenario
+        from simulator.toml_check import format_problems
 
         try:
             self.scenario = Scenario.model_validate({**self.doc.unwrap(), "source": str(self.path)})
@@ -155,7 +156,7 @@ class ScenarioDraft:
         except ValidationError as error:
             self.scenario = None
             # The file's name, not its full path: the form shows which file it is already.
-            self.problems = format_problems(self.path.name, error)
+            self.problems = format_problems(self.path.name, error, Scenario)
         return self.problems
 
     def problems_for(self, field: FormField) -> list[str]:

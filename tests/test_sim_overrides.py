@@ -1,0 +1,72 @@
+"""`--set dotted.key=value`: overrides validated like the file, named as the user wrote them."""
+
+import os
+import subprocess
+import sys
+import tomllib
+
+import pyarrow.parquet as pq
+import pytest
+
+from hub.errors import InputError
+from hub.shipped import shipped_path
+from simulator.overrides import apply_overrides, parse_assignment
+from simulator.scenario import load_scenario
+
+DEFAULT = shipped_path("scenarios/default.toml")
+
+
+def _document() -> dict:
+    return tomllib.loads(DEFAULT.read_text(encoding="utf-8"))
+
+
+def test_values_are_read_as_toml_and_firms_by_name_or_position():
+    scenario = apply_overrides(_document(), [
+        "firms.China Lab.cash_usd=1e9", "firms.0.strategy.pricing.usd_per_month=25",
+        "technology.token_premium_scale=2", "markets=[\"eu\", \"US\"]", "start_date=2023-01",
+        'firms.Euro Challenger.strategy.localise=[{ region = "eu", start_month = 0 }]'])
+    firms = {f.name: f for f in scenario.firms}
+    assert firms["China Lab"].cash_usd == 1e9
+    assert firms["Frontier US"].strategy.pricing.usd_per_month == 25.0
+    assert scenario.technology.token_premium_scale == 2.0
+    assert scenario.markets == ["eu", "US"] and scenario.start_date == "2023-01"
+    assert firms["Euro Challenger"].strategy.localise[0].start_month == 0
+    assert parse_assignment("firms.0.home = DE") == ("firms.0.home", "DE")  # not TOML: text
+
+
+def test_every_bad_override_is_listed_under_the_key_given():
+    with pytest.raises(InputError) as caught:
+        apply_overrides(_document(), ["firms.Nobody.cash_usd=1", "compute.gpu_usd_per_hr=3",
+                                      "firms.China Lab.cash_usd=-1", "start_date=2022-13"],
+                        "d.toml")
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "bad scenario (4 problems):"
+    assert ("d.toml: firms.Nobody.cash_usd: no list item named 'Nobody'; expected one of: "
+            "Frontier US, China Lab, Euro Challenger, Open Weights, or a position 0..3") in lines
+    assert ("d.toml: compute.gpu_usd_per_hr: unknown key; expected one of: gpu_usd_per_hour, "
+            "gpu_peak_flops, utilisation, gpus") == next(x for x in lines if "gpu_usd_per_hr" in x)
+    assert "d.toml: firms.China Lab.cash_usd: expected greater than 0" in lines
+    assert any(line.startswith("d.toml: start_date: expected a calendar month YYYY-MM")
+               for line in lines)
+    with pytest.raises(InputError, match="expected KEY=VALUE"):
+        parse_assignment("months")
+
+
+def test_the_run_command_takes_set_and_exits_2_on_a_bad_key(tmp_path):
+    command = [sys.executable, "-c", "from simulator.cli import main; main()", "run",
+               str(DEFAULT), "--months", "2", "--out", str(tmp_path / "o")]
+    env = {**os.environ, "COLUMNS": "300"}
+    done = subprocess.run([*command, "--set", "start_date=2024-03"], capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    dates = pq.read_table(tmp_path / "o" / "timeseries.parquet")["date"].to_pylist()
+    assert {str(d) for d in dates} == {"2024-03-01", "2024-04-01"}
+    done = subprocess.run([*command, "--set", "parameters.no_such=1"], capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{DEFAULT}: parameters.no_such: unknown key; expected one of: bass_p_annual" in (
+        done.stderr)
+
+
+def test_no_overrides_reads_the_file_as_is():
+    assert load_scenario(DEFAULT, []) == load_scenario(DEFAULT)
