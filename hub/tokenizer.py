@@ -4,7 +4,11 @@ A region's tokenizer is trained on its corpus languages (English always among th
 temperature sampling over language sizes, so small languages are not drowned, and saved as a
 Hugging Face `tokenizer.json` in `{home}/_tokenizers/{region}/`. Every tokenizer carries the
 same special tokens: `<pad>`, `<bos>`, `<eos>` and one tag per corpus language (`<de>`,
-`<pt-BR>`), so a model of any region can be prompted with any language's tag.
+`<pt-BR>`), so a model of any region can be prompted with any language's tag. Text is
+NFC-normalised before it is split (NFD input gives the same tokens), and encoding with
+special tokens adds `<bos>` in front (a TemplateProcessing post-processor), as Hugging Face
+tokenizers of Llama-family models do; the hub's own code encodes with
+`add_special_tokens=False` and places `<bos>` and the language tag itself (`PROMPT_FORMATS`).
 
 The token premium of a language is measured on parallel text as the ratio of sums:
 tokens of all translations / tokens of their English originals. Summing before dividing
@@ -32,6 +36,11 @@ DEFAULT_MAX_CHARS = 3_000_000
 MAX_UPSAMPLE = 4
 SPECIALS = ("<pad>", "<bos>", "<eos>")
 SEED = 0
+# How the models are prompted, as text a tokenizer with the hub's specials turns into ids.
+PROMPT_FORMATS = {
+    "continue": "<bos><{lang}>{text}",
+    "translate": "<bos><{source_lang}>{text}<{target_lang}>",
+}
 
 
 def tokenizer_path(home: Path, region: str) -> Path:
@@ -42,6 +51,17 @@ def tokenizer_path(home: Path, region: str) -> Path:
 def lang_tag(lang: str) -> str:
     """The special token that marks text in a language (`pt_BR` -> `<pt-BR>`)."""
     return f"<{normalize_lang(lang)}>"
+
+
+def add_serving_rules(tokenizer) -> None:
+    """NFC normaliser and a `<bos>`-adding post-processor (idempotent; special ids kept)."""
+    from tokenizers import normalizers, processors
+
+    bos = special_ids(tokenizer)["bos"]
+    tokenizer.normalizer = normalizers.NFC()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<bos> $A", pair="<bos> $A <bos> $B", special_tokens=[("<bos>", bos)]
+    )
 
 
 def sample_training_text(
@@ -84,7 +104,7 @@ def train_tokenizer(
     Raises:
         InputError: no corpus, a region without corpus languages, or a vocabulary too small.
     """
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
     from hub.corpus.store import load_corpus, read_manifest
 
@@ -104,6 +124,7 @@ def train_tokenizer(
     texts, drawn = sample_training_text(texts_by_lang, alpha, max_chars)
 
     tokenizer = Tokenizer(models.BPE())
+    tokenizer.normalizer = normalizers.NFC()
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
@@ -113,6 +134,7 @@ def train_tokenizer(
         show_progress=False,
     )
     tokenizer.train_from_iterator(texts, trainer, length=len(texts))
+    add_serving_rules(tokenizer)
     write_with(path, lambda tmp: tokenizer.save(str(tmp)))
     info = {
         "region": region,

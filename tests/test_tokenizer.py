@@ -12,6 +12,7 @@ from hub.corpus.records import Source
 from hub.errors import InputError
 from hub.metrics import METRICS_SCHEMA
 from hub.tokenizer import (
+    PROMPT_FORMATS,
     lang_tag,
     load_tokenizer,
     sample_training_text,
@@ -48,7 +49,22 @@ def test_special_tokens_and_tags(eu):
     for lang in ("en", "de", "fr", "ru", "ja", "el"):
         assert eu.token_to_id(lang_tag(lang)) is not None
     assert lang_tag("pt_BR") == "<pt-BR>"
-    assert eu.encode("<de>Hallo").ids[0] == eu.token_to_id("<de>")
+    assert eu.encode("<de>Hallo", add_special_tokens=False).ids[0] == eu.token_to_id("<de>")
+
+
+def test_nfd_text_tokenizes_as_nfc_and_specials_add_bos(eu):
+    import unicodedata
+
+    text = "Größe, café, Ελληνικά"
+    nfd = unicodedata.normalize("NFD", text)
+    assert nfd != text
+    plain = eu.encode(text, add_special_tokens=False).ids
+    assert eu.encode(nfd, add_special_tokens=False).ids == plain
+    assert eu.encode(text).ids == [eu.token_to_id("<bos>"), *plain]
+    # The written prompt format gives the ids the hub builds by hand.
+    prompt = PROMPT_FORMATS["continue"].format(lang="de", text=text)
+    expected = [eu.token_to_id("<bos>"), eu.token_to_id("<de>"), *plain]
+    assert eu.encode(prompt, add_special_tokens=False).ids == expected
 
 
 def test_every_region_has_the_same_tags(home, eu):
