@@ -12,6 +12,7 @@ COMMANDS: dict[str, str] = {
     "batch": "simulator.batch_cli:batch",
     "report": "simulator.report_cli:report",
     "run": "simulator.run_cli:run",
+    "advise": "simulator.advise_cli:advise",
 }
 
 

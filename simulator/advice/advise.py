@@ -1,0 +1,136 @@
+"""The advice pipeline: moves, ensemble, runs, valuation, drivers, discovery, files.
+
+    from simulator.advice.advise import advise
+    result = advise("data/scenarios/default.toml", "Euro Challenger", out="runs/advice")
+    result.table  # one row per move, best expected first (the Parquet's columns)
+
+Output folder (`out`)::
+
+    advice.parquet    one row per move: move, kind, place, description, overrides (JSON),
+                      npv_mean, npv_p10, npv_p50, npv_p90, p_beats_status_quo, max_regret,
+                      gain_p50, best_expected, robust, then the drivers (`simulator.advice.
+                      drivers`): language, token_premium, token_premium_localised,
+                      market_users, rivals, regulation_delay_months, d_revenue,
+                      d_serving_cost, d_localisation_spend, d_other_costs, d_users_end, drivers
+    members.parquet   one row per move and member: move, member, seed, npv, the member's
+                      uncertain parameters
+    advice.json       scenario, firm, horizon, discount rate and its source, the ensemble,
+                      the robust and best expected moves, scenario discovery
+    runs/             the ensemble's runs, a batch folder (`simulator report` reads it)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from rich.console import Console
+
+from simulator.advice.drivers import all_drivers
+from simulator.advice.ensemble import Ensemble, build_plan, read_outcomes, run_members, sampled
+from simulator.advice.moves import Move, find_firm, generate_moves, load_moves
+from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
+from simulator.geography import build_geography
+from simulator.overrides import apply
+from simulator.run import load_scenario
+from simulator.scenario import Scenario
+from simulator.technology import load_profile
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A finished advice: the ranked table, every member's NPV and where the top move loses."""
+
+    scenario: Scenario
+    firm: str
+    moves: list[Move]
+    ensemble: Ensemble
+    discount: Discount
+    table: pd.DataFrame
+    values: np.ndarray  # [moves, members] NPV
+    discovery: Discovery
+    seeds: list[int]  # each member's seed
+    cash: np.ndarray  # [moves, members, months] the firm's cash at each month's end
+
+    def summary(self) -> dict:
+        """What advice.json holds."""
+        box = self.discovery.box
+        best = self.table[self.table["best_expected"]]["move"].iloc[0]
+        return {
+            "scenario": {"path": self.scenario.source, "name": self.scenario.name,
+                         "digest": self.scenario.digest()},
+            "firm": self.firm, "horizon_months": self.scenario.months,
+            "discount_rate_annual": self.discount.annual, "discount_rate_source":
+                self.discount.source,
+            "ensemble": {"source": self.ensemble.source, "members": self.ensemble.size,
+                         "parameters": self.ensemble.names},
+            "moves": len(self.moves), "best_expected": best,
+            "robust": self.table[self.table["robust"]]["move"].iloc[0],
+            "discovery": {"move": self.discovery.move, "against": self.discovery.against,
+                          "losses": self.discovery.losses, "note": self.discovery.note,
+                          "box": None if box is None else asdict(box)},
+        }
+
+
+def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Path | None = None,
+           samples: int = 8, horizon: int | None = None,
+           seed: int | None = None, workers: int = 2, backend: str = "local",
+           address: str | None = None, discount: Discount | None = None,
+           console: Console | None = None) -> Advice:
+    """Rank the firm's moves against the status quo; writes the folder `out` (see above)."""
+    out, discount = Path(out), discount or Discount()
+    scenario = load_scenario(scenario_file)
+    find_firm(scenario, firm)
+    base = apply(scenario, {"months": horizon}) if horizon else scenario
+    seed = base.seed if seed is None else seed
+    profile = load_profile(base.profile_path(), base.profile_size)
+    moves = (load_moves(Path(moves_file), base, firm, profile) if moves_file
+             else generate_moves(base, firm, profile))
+    ensemble = sampled(base, samples, seed)
+    plan = build_plan(base, moves, ensemble, firm, seed)
+    run_members(plan, ensemble, out / "runs", workers, backend, address, console)
+    outcomes = read_outcomes(plan, out / "runs")
+    initial = find_firm(base, firm).cash_usd
+    values = npv(outcomes.cash, initial, discount.annual)
+    names = [m.name for m in moves]
+    ranked = rank(names, values)
+    drivers = all_drivers(moves, base, firm, build_geography(base), outcomes, profile)
+    details = pd.DataFrame([{"move": m.name, "kind": m.kind, "place": m.place,
+                             "description": m.description,
+                             "overrides": json.dumps(m.overrides, sort_keys=True)}
+                            for m in moves])
+    table = details.merge(ranked, on="move").merge(drivers, on="move")
+    table = table.set_index("move").loc[ranked["move"]].reset_index()
+    discovery = discover(names, values, ensemble.member_values(), ensemble.names,
+                         names.index(table["move"].iloc[0]))
+    members = ensemble.size
+    seeds = [plan.spec(k).seed for k in range(members)]
+    result = Advice(base, firm, moves, ensemble, discount, table, values, discovery, seeds,
+                    outcomes.cash)
+    write(result, out)
+    return result
+
+
+def write(result: Advice, out: Path) -> None:
+    """advice.parquet, members.parquet and advice.json, each written atomically."""
+    from hub.atomic import write_parquet, write_text
+
+    write_parquet(pa.Table.from_pandas(result.table, preserve_index=False),
+                  out / "advice.parquet")
+    values, members = result.values, result.ensemble.size
+    frame = pd.DataFrame({
+        "move": np.repeat([m.name for m in result.moves], members),
+        "member": np.tile(np.arange(members), len(result.moves)),
+        "seed": np.tile(result.seeds, len(result.moves)),
+        "npv": values.ravel(),
+    })
+    parameters = result.ensemble.member_values()
+    for j, name in enumerate(result.ensemble.names):
+        frame[name] = np.tile(parameters[:, j], len(result.moves))
+    write_parquet(pa.Table.from_pandas(frame, preserve_index=False), out / "members.parquet")
+    write_text(out / "advice.json", json.dumps(result.summary(), indent=1, sort_keys=True,
+                                               default=float) + "\n")

@@ -1,0 +1,185 @@
+"""Why a move wins or loses, in the user's terms: language economics, market, rivals, rules.
+
+The drivers of a move are the measured language economics, the market, the rivals and the
+regulation of the place it is about, and what the move changes in money:
+
+- Token premium: tokens per character in a language over English on parallel text, as the
+  technology profile measured it (`token_premium_vs_en`) for the model the run serves (the
+  global model, or the region's localised one), scaled like the run by
+  `technology.token_premium_scale` (premium' = 1 + (premium - 1) x scale). The language is
+  the most spoken one of the place's markets other than English (CLDR speaker shares x
+  population), unless English is spoken by more than 90% of them.
+- Market, rivals: the place's users of all firms at the horizon's end under the status quo,
+  and how many other firms have users there (medians over the members).
+- Regulation delay: months from deciding to enter to selling there (data/regulation.csv,
+  the larger of the national and the EU figure), population-weighted over the place.
+- Money: the median over members of the move's paired difference from the status quo in
+  revenue, serving cost, localisation spend and everything else (salaries, compliance,
+  offices) over the horizon, and in the firm's users at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.advice.ensemble import Outcomes
+from simulator.advice.moves import Move
+from simulator.geography import Geography
+from simulator.html_report import _fmt as money
+from simulator.scenario import Scenario
+from simulator.technology import TechnologyProfile
+
+ENGLISH_ONLY = 0.9  # above this share of English speakers the place's language is English
+
+
+def token_premiums(profile: TechnologyProfile, scale: float) -> dict[str, dict[str, float]]:
+    """Region -> language -> token premium over English of the model the profile chose."""
+    import pyarrow.parquet as pq
+
+    columns = pq.read_schema(profile.path).names
+    wanted = ["model_id", "lang", "usd_per_1m_chars"]
+    wanted += ["token_premium_vs_en"] if "token_premium_vs_en" in columns else []
+    rows = pq.read_table(profile.path, columns=wanted).to_pylist()
+    chosen = {model: region for region, model in profile.model_ids.items()}
+    premiums: dict[str, dict[str, float]] = {}
+    for region, langs in profile.figures.items():
+        english = langs.get("en")
+        for row in rows:
+            if chosen.get(row["model_id"]) != region:
+                continue
+            measured = row.get("token_premium_vs_en")
+            if measured is None and english is not None and english.usd_per_1m_chars > 0:
+                # Cost per character is tokens per character x one model's cost per token.
+                measured = row["usd_per_1m_chars"] / english.usd_per_1m_chars
+            if measured is not None:
+                premiums.setdefault(region, {})[row["lang"]] = 1 + (measured - 1) * scale
+    return premiums
+
+
+def _premium(premiums: dict[str, dict[str, float]], region: str, lang: str) -> float | None:
+    rows = premiums.get(region, {})
+    return rows.get(lang, rows.get(lang.split("-")[0]))
+
+
+def language_name(code: str) -> str:
+    """English name of a language code (CLDR, via babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).english_name or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+@dataclass(frozen=True)
+class PlaceFacts:
+    """What the drivers say about one region or country."""
+
+    language: str
+    market_users: float
+    rivals: float
+    regulation_delay_months: float
+    talent_share: float
+
+
+def place_facts(geo: Geography, place: str, outcomes: Outcomes, firm: str) -> PlaceFacts:
+    """Language, market, rivals, regulation and talent of `place` (a region or a country)."""
+    mask = np.zeros(geo.size, dtype=bool)
+    mask[geo.places([place])] = True
+    selling = mask & geo.is_market
+    weight = geo.population * (selling if selling.any() else mask)
+    speakers = weight @ geo.lang_weights
+    order = np.argsort(-speakers, kind="stable")
+    codes = [geo.lang_codes[j] for j in order if speakers[j] > 0]
+    english = speakers[geo.lang_codes.index("en")] / max(speakers.sum(), 1.0) \
+        if "en" in geo.lang_codes else 0.0
+    language = next((c for c in codes if c != "en"), "en") if english <= ENGLISH_ONLY else "en"
+    countries = {geo.iso2[i] for i in np.flatnonzero(selling)}
+    market = outcomes.market[outcomes.market["country"].isin(countries)]
+    members = outcomes.cash.shape[1]
+    totals = market.groupby("member")["users"].sum().reindex(range(members), fill_value=0.0)
+    rivals = (market[market["firm"] != firm].groupby("member")["firm"].nunique()
+              .reindex(range(members), fill_value=0))
+    delay = np.maximum(geo.compliance_delay, geo.bloc_delay)
+    return PlaceFacts(language, float(totals.median()), float(rivals.median()),
+                      float((delay * weight).sum() / max(weight.sum(), 1.0)),
+                      float(geo.talent_share[mask, 0].sum()))
+
+
+def money_deltas(outcomes: Outcomes, move: int, initial_cash: float) -> dict[str, float]:
+    """Median paired differences from the status quo over the horizon (and users at the end)."""
+    flows = outcomes.flows
+    change = outcomes.cash[:, :, -1] - initial_cash
+    other = flows["revenue"] - flows["serving_cost"] - flows["localisation_spend"] - change
+    users = (outcomes.own.groupby(["move", "member"])["users"].sum()
+             .unstack(fill_value=0.0).reindex(index=range(change.shape[0]), fill_value=0.0))
+    series = {"revenue": flows["revenue"], "serving_cost": flows["serving_cost"],
+              "localisation_spend": flows["localisation_spend"], "other_costs": other,
+              "users_end": users.to_numpy()}
+    return {f"d_{name}": float(np.median(values[move] - values[0]))
+            for name, values in series.items()}
+
+
+def _signed(value: float) -> str:
+    if abs(value) < 0.5:  # rounding noise of sums of floats, not money
+        return "+0"
+    return ("+" if value >= 0 else "-") + money(abs(value))
+
+
+def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes: Outcomes,
+             premiums: dict[str, dict[str, float]], profile: TechnologyProfile,
+             index: int) -> dict:
+    """The drivers of one move: named figures and one sentence."""
+    initial = next(f.cash_usd for f in scenario.firms if f.name == firm)
+    figures: dict = {"language": None, "token_premium": np.nan,
+                     "token_premium_localised": np.nan, "market_users": np.nan,
+                     "rivals": np.nan, "regulation_delay_months": np.nan,
+                     **money_deltas(outcomes, index, initial)}
+    parts = []
+    if move.place is not None:
+        facts = place_facts(geo, move.place, outcomes, firm)
+        lang = language_name(facts.language)
+        premium = _premium(premiums, "global", facts.language)
+        figures |= {"language": facts.language, "token_premium": premium,
+                    "market_users": facts.market_users, "rivals": facts.rivals,
+                    "regulation_delay_months": facts.regulation_delay_months}
+        if premium is not None and facts.language != "en":
+            text = (f"{lang} costs {premium:.1f}x English in tokens on your tokenizer "
+                    f"({profile.model_ids['global']})")
+            local = _premium(premiums, move.place, facts.language)
+            if move.kind == "localise" and local is not None:
+                figures["token_premium_localised"] = local
+                text += f"; localising {move.place} brings it to {local:.1f}x"
+            parts.append(text)
+        if move.kind == "hire":
+            parts.append(f"{move.place} holds {facts.talent_share:.0%} of the world's top AI "
+                         "researchers (data/talent.csv)")
+        else:
+            parts.append(f"{move.place}: {money(facts.market_users)} users at month "
+                         f"{scenario.months} under the status quo, {facts.rivals:g} rivals "
+                         f"present, entry delay {facts.regulation_delay_months:.0f} months")
+    if move.kind != "status_quo":
+        d = figures
+        parts.append(f"vs status quo (median): revenue {_signed(d['d_revenue'])}, serving "
+                     f"{_signed(d['d_serving_cost'])}, localisation "
+                     f"{_signed(d['d_localisation_spend'])}, other costs "
+                     f"{_signed(d['d_other_costs'])}, users at the end "
+                     f"{_signed(d['d_users_end'])}")
+    else:
+        users = outcomes.own[outcomes.own["move"] == 0].groupby("member")["users"].sum()
+        parts.append(f"{firm} as the scenario has it: {money(float(users.median()))} users "
+                     f"at month {scenario.months}, revenue "
+                     f"{money(float(np.median(outcomes.flows['revenue'][0])))} over the horizon")
+    return figures | {"drivers": "; ".join(parts)}
+
+
+def all_drivers(moves: list[Move], scenario: Scenario, firm: str, geo: Geography,
+                outcomes: Outcomes, profile: TechnologyProfile) -> pd.DataFrame:
+    """One row of drivers per move, in the moves' order."""
+    premiums = token_premiums(profile, scenario.technology.token_premium_scale)
+    rows = [{"move": m.name, **describe(m, scenario, firm, geo, outcomes, premiums, profile, i)}
+            for i, m in enumerate(moves)]
+    return pd.DataFrame(rows)

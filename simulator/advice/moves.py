@@ -1,0 +1,221 @@
+"""Candidate moves for one firm: scenario edits (dotted overrides) to compare with the status quo.
+
+Generated from the scenario when the user gives no moves file (`generate_moves`):
+
+- `enter-P`: serve a region or country P the firm's strategy excludes (drop it from `exclude`);
+- `skip-R`: never enter region R (add it to `exclude`); not the firm's home region;
+- `localise-R-now`, `localise-R-12m`, `localise-R-never`: train the regional model for R at
+  month 0, at month 12, or not at all (for every profile region with a trained model that the
+  scenario's markets reach), leaving out the timing the firm already has;
+- `offices`, `labs`: let the firm commit up to a sales office (level 3) or a local lab
+  (level 4) where the establishment chain finds it pays (`max_commitment`);
+- `hire-C`: also hire in country C, for the three countries with the largest shares of the
+  world's AI researchers (data/talent.csv) where the firm does not hire yet;
+- `price-Nusd`, `price-ppp`: another consumer price tier (`PRICE_TIERS_USD`), or the same
+  price scaled to local purchasing power.
+
+A moves file (TOML) lists other moves, validated like a scenario: every problem is one line
+`file: key: what was expected`, exit code 2::
+
+    generated = true   # also compare the generated moves (default false)
+
+    [[moves]]
+    name = "apac-first"
+    description = "enter Asia-Pacific first, localised from day one"
+    overrides = { "firms.Euro Challenger.strategy.localise" = [{ region = "apac" }] }
+
+Override keys are the dotted scenario paths of `simulator batch` variants (a firm by name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from hub.errors import InputError
+from simulator.geography import REPORT_REGIONS, build_geography
+from simulator.overrides import check_overrides
+from simulator.scenario import Firm, Scenario, StrictModel
+from simulator.sweep import VariantName, flatten_overrides
+from simulator.technology import TechnologyProfile
+from simulator.toml_check import problems_error, read_user_file, require_unique, validate_toml
+
+STATUS_QUO = "status-quo"
+# Consumer subscription tiers that bracket the 2024-25 list prices: ChatGPT Plus and Claude
+# Pro at $20 a month, Mistral Le Chat Pro at $14.99, ChatGPT Go at about $5 in India (2025).
+PRICE_TIERS_USD = (5.0, 10.0, 20.0, 30.0)
+LOCALISE_LATER_MONTH = 12  # "in a year"
+HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
+
+
+@dataclass(frozen=True)
+class Move:
+    """One candidate: a name, what kind of move it is, where, and the scenario keys it sets."""
+
+    name: str
+    kind: str  # status_quo | enter | skip | localise | commit | hire | price | custom
+    place: str | None  # the region or country it is about, if any
+    description: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def find_firm(scenario: Scenario, name: str) -> Firm:
+    """The scenario's firm called `name`; InputError naming the firms there are."""
+    for firm in scenario.firms:
+        if firm.name == name:
+            return firm
+    names = ", ".join(f.name for f in scenario.firms)
+    raise InputError(f"--firm: expected one of the scenario's firms ({names}), got {name!r}")
+
+
+def _reached(scenario: Scenario, region: str) -> bool:
+    """Whether the scenario's markets include any country of `region`."""
+    geo = build_geography(scenario)
+    return region in geo.region_members and bool((geo.region_members[region]
+                                                  & geo.is_market).any())
+
+
+def _home_region(scenario: Scenario, firm: Firm) -> str | None:
+    geo = build_geography(scenario)
+    return geo.report_region[geo.index(firm.home)]
+
+
+def _entry_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
+    strategy, moves = firm.strategy, []
+    for place in strategy.exclude:
+        rest = [p for p in strategy.exclude if p != place]
+        moves.append(Move(f"enter-{place}", "enter", place, f"serve {place} (no longer excluded)",
+                          {f"{key}.strategy.exclude": rest}))
+    home = _home_region(scenario, firm)
+    for region in REPORT_REGIONS:
+        if region == home or region in strategy.exclude or not _reached(scenario, region):
+            continue
+        moves.append(Move(f"skip-{region}", "skip", region, f"never enter {region}",
+                          {f"{key}.strategy.exclude": [*strategy.exclude, region]}))
+    return moves
+
+
+def _localise_moves(scenario: Scenario, firm: Firm, key: str,
+                    profile: TechnologyProfile) -> list[Move]:
+    plans = {p.region: p.start_month for p in firm.strategy.localise}
+    moves = []
+    for region in profile.regions:
+        if region == "global" or region not in profile.train_flops:
+            continue
+        if not _reached(scenario, region):
+            continue
+        others = [p.model_dump() for p in firm.strategy.localise if p.region != region]
+        timings = {"now": 0, f"{LOCALISE_LATER_MONTH}m": LOCALISE_LATER_MONTH, "never": None}
+        for label, month in timings.items():
+            if plans.get(region, "absent") == month or (month is None and region not in plans):
+                continue  # what the firm does already is the status quo
+            when = {"now": "now", "never": "never"}.get(label, f"in month {month}")
+            plan = [] if month is None else [{"region": region, "start_month": month}]
+            moves.append(Move(f"localise-{region}-{label}", "localise", region,
+                              f"localise for {region} {when}",
+                              {f"{key}.strategy.localise": [*others, *plan]}))
+    return moves
+
+
+def _commit_moves(firm: Firm, key: str) -> list[Move]:
+    moves = []
+    for level, name, what in ((3, "offices", "sales offices"), (4, "labs", "local labs")):
+        if firm.strategy.max_commitment < level:
+            moves.append(Move(name, "commit", None, f"open {what} where the chain finds they pay",
+                              {f"{key}.strategy.max_commitment": level}))
+    return moves
+
+
+def _hire_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
+    geo = build_geography(scenario)
+    hiring = firm.strategy.hiring.countries or [firm.home]
+    taken = set(geo.places(hiring)) | {geo.index(firm.home)}
+    order = sorted(range(geo.size), key=lambda i: (-geo.talent_share[i, 0], geo.iso2[i]))
+    chosen = [i for i in order if i not in taken][:HIRE_CANDIDATES]
+    return [Move(f"hire-{geo.iso2[i]}", "hire", geo.iso2[i], f"also hire in {geo.iso2[i]}",
+                 {f"{key}.strategy.hiring.countries": [*hiring, geo.iso2[i]]}) for i in chosen]
+
+
+def _price_moves(firm: Firm, key: str) -> list[Move]:
+    pricing, moves = firm.strategy.pricing, []
+    for tier in PRICE_TIERS_USD:
+        if tier != pricing.usd_per_month:
+            moves.append(Move(f"price-{tier:g}usd", "price", None,
+                              f"charge ${tier:g} a month", {
+                                  f"{key}.strategy.pricing.usd_per_month": tier}))
+    if not pricing.ppp_adjusted:
+        moves.append(Move("price-ppp", "price", None, "scale the price to local purchasing power",
+                          {f"{key}.strategy.pricing.ppp_adjusted": True}))
+    return moves
+
+
+def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfile) -> list[Move]:
+    """The status quo and every generated move for the firm, in a fixed order."""
+    firm = find_firm(scenario, firm_name)
+    key = f"firms.{firm.name}"
+    return [Move(STATUS_QUO, "status_quo", None, "the scenario as written"),
+            *_entry_moves(scenario, firm, key), *_localise_moves(scenario, firm, key, profile),
+            *_commit_moves(firm, key), *_hire_moves(scenario, firm, key),
+            *_price_moves(firm, key)]
+
+
+class MoveSpec(StrictModel):
+    """One move of a moves file."""
+
+    name: VariantName
+    description: str = ""
+    overrides: dict[str, Any] = Field(min_length=1)
+
+
+class MovesFile(StrictModel):
+    """A whole moves file, validated."""
+
+    generated: bool = False
+    moves: list[MoveSpec] = Field(default_factory=list)
+    source: str | None = Field(None, exclude=True)
+
+    @model_validator(mode="after")
+    def _names(self) -> MovesFile:
+        require_unique("move", [m.name for m in self.moves])
+        if any(m.name == STATUS_QUO for m in self.moves):
+            raise ValueError(f"moves: {STATUS_QUO!r} is the scenario as written; expected "
+                             "another name")
+        if not self.moves and not self.generated:
+            raise ValueError("expected at least one [[moves]] table, or generated = true")
+        return self
+
+
+def _problems(spec: MovesFile, base: Scenario, file: str) -> list[str]:
+    document = base.model_dump(mode="python", exclude={"source"})
+    problems = []
+    for i, move in enumerate(spec.moves):
+        _, found = check_overrides(document, flatten_overrides(move.overrides), file,
+                                   lambda key, i=i: f"moves[{i}].overrides.{key}")
+        problems += found
+    return problems
+
+
+def load_moves(path: Path, scenario: Scenario, firm_name: str,
+               profile: TechnologyProfile) -> list[Move]:
+    """The status quo, the file's moves and (with `generated = true`) the generated ones."""
+    spec = validate_toml(read_user_file(path, "moves"), path, MovesFile, "moves file")
+    problems = _problems(spec, scenario, str(path))
+    if problems:
+        raise problems_error("moves file", problems)
+    generated = generate_moves(scenario, firm_name, profile)
+    custom = [Move(m.name, "custom", None, m.description or m.name,
+                   flatten_overrides(m.overrides)) for m in spec.moves]
+    moves = [*(generated if spec.generated else generated[:1]), *custom]
+    require_unique_moves(moves, path)
+    return moves
+
+
+def require_unique_moves(moves: list[Move], path: Path) -> None:
+    """InputError when a file's move takes the name of a generated one."""
+    try:
+        require_unique("move", [m.name for m in moves])
+    except ValueError as exc:
+        raise InputError(f"{path}: moves: {exc} (generated moves use these names)") from None

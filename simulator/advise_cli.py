@@ -1,0 +1,85 @@
+"""`simulator advise`: where should this firm expand next? Moves ranked by NPV, risk and regret."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import rich_click as click
+
+
+@click.command()
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--firm", required=True, help="The firm to advise (a firm name of the scenario).")
+@click.option("--moves", "moves_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML file of moves to compare (default: moves generated from the scenario).")
+@click.option("--samples", type=click.IntRange(1, 100_000), default=8, show_default=True,
+              help="Ensemble members: samples of the scenario's uncertain parameters "
+                   "(seeds, when it has none).")
+@click.option("--horizon", type=click.IntRange(1, 600), default=None,
+              help="Months to value (default: the scenario's).")
+@click.option("--seed", type=click.IntRange(0), default=None,
+              help="Seed of the ensemble and its runs (default: the scenario's).")
+@click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
+              help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
+                   "software firms; see simulator/advice/valuation.py).")
+@click.option("--workers", "-j", type=click.IntRange(1, 1024), default=None,
+              help="Parallel runs (default: the CPUs of this machine).")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="Local worker processes, or Ray tasks.")
+@click.option("--address", default=None,
+              help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for advice.parquet, members.parquet, advice.json and the runs "
+                   "(default: runs/advice-SCENARIO-FIRM); the same command resumes it.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML page with the ranking and charts.")
+def advise(scenario_file: Path, firm: str, moves_file: Path | None, samples: int,
+           horizon: int | None, seed: int | None, discount_rate: float | None,
+           workers: int | None, backend: str, address: str | None, out_dir: Path | None,
+           html_file: Path | None) -> None:
+    """Rank a firm's candidate moves against the status quo over an uncertainty ensemble.
+
+    Moves (enter or skip a region, localise now, in a year or never, offices, labs, hire
+    abroad, price tiers) are generated from the scenario unless --moves names a file. Every
+    move runs on every ensemble member with the member's seed (common random numbers).
+    Prints per move the NPV's p10/p50/p90, the probability of beating the status quo and
+    the largest regret, marks the best expected and the robust choice, explains each with
+    its drivers, and says where the top move loses (PRIM).
+
+    Example: `simulator advise data/scenarios/default.toml --firm "Euro Challenger"
+    --samples 8 --horizon 60 --out runs/advice --html runs/advice.html`
+    """
+    from rich.console import Console
+
+    from simulator.advice.advise import advise as run_advice
+    from simulator.advice.report import discovery_text, terminal_table
+    from simulator.advice.valuation import Discount
+
+    if address and backend != "ray":
+        raise click.UsageError("--address needs --backend ray")
+    discount = Discount() if discount_rate is None else Discount(discount_rate, "--discount-rate")
+    out = out_dir or Path("runs") / f"advice-{scenario_file.stem}-{firm.replace(' ', '_')}"
+    console = Console()
+    try:
+        advice = run_advice(scenario_file, firm, out, moves_file, samples, horizon, seed,
+                            workers or os.cpu_count() or 1, backend, address, discount,
+                            Console(stderr=True))
+    except RuntimeError as exc:  # runs that failed: the model's problem, not the input's
+        raise click.ClickException(str(exc)) from None
+    console.print(terminal_table(advice))
+    summary = advice.summary()
+    console.print(f"[bold]best expected:[/] {summary['best_expected']}   [bold]robust[/] "
+                  f"(least max regret): {summary['robust']}")
+    for row in advice.table.head(5).itertuples():
+        console.print(f"[bold]{row.move}[/]: {row.drivers}", highlight=False)
+    console.print(discovery_text(advice), highlight=False)
+    console.print(f"discount rate {advice.discount.annual:.1%} a year: {advice.discount.source}; "
+                  f"ensemble: {advice.ensemble.source}", style="dim", highlight=False)
+    if html_file is not None:
+        from hub.atomic import write_text
+        from simulator.advice.report import render
+
+        write_text(html_file, render(advice))
+        console.print(f"wrote {html_file}")
+    console.print(f"wrote {out}/ (advice.parquet, members.parquet, advice.json, runs/)")
