@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "eval": "hub.measurement.eval_cli:eval_command",
     "bench": "hub.measurement.bench_cli:bench",
     "profile": "hub.measurement.profile_cli:profile",
+    "premium": "hub.measurement.premium_cli:premium",
 }
 
 

@@ -1,0 +1,107 @@
+"""`hub premium`: token premium vs English per language, production and hub tokenizers."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+import rich_click as click
+
+from hub.home import home_option
+
+
+@click.command()
+@click.option(
+    "--tokenizer",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="cl100k_base, o200k_base, tekken, mistral_v3, qwen, deepseek or hub:REGION "
+    "(repeatable) [default: every production one and each registered region's].",
+)
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    help="Language as in the corpus (repeatable) [default: every corpus language]. "
+    "English, the reference, is always added.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), default=None, help="Write the rows to this Parquet."
+)
+@click.option(
+    "--prices",
+    is_flag=True,
+    help="Also print USD per million characters per language for each API model of "
+    "data/api_prices.csv (its tokenizer from data/api_tokenizers.csv, with its certainty).",
+)
+@click.option(
+    "--prices-out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write those money rows to this Parquet (implies --prices).",
+)
+@click.option(
+    "--corpus",
+    "corpus_home",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Hub home whose corpus gives the evaluation set [default: --home].",
+)
+@home_option
+def premium(names, langs, out, prices, prices_out, corpus_home, home):
+    """Token premium against English per language, production and hub tokenizers side by side.
+
+    On each language's evaluation set (its corpus test rows, the same bytes for every
+    tokenizer): tokens per character, and tokens of the translations over tokens of their
+    English originals on the parallel rows, each with a seeded 95% bootstrap interval over
+    rows. Production tokenizers are read from installed packages and checked by sha256.
+
+    Example: `hub premium --lang de --lang ja --tokenizer cl100k_base --out premium.parquet`
+    """
+    from rich.console import Console
+
+    from hub.atomic import write_parquet
+    from hub.errors import InputError
+    from hub.measurement import premium_view
+    from hub.measurement.eval_set import evaluation_sets
+    from hub.measurement.premium import ENGLISH, measure, premium_table
+    from hub.measurement.production_tokenizers import PRODUCTION, hub_names, load_tokenizer
+    from hub.metrics import now_iso
+
+    console = Console()
+    tokenizers = [load_tokenizer(name, home) for name in (names or [*PRODUCTION, *hub_names(home)])]
+    corpus_home = corpus_home or home
+    wanted = list(dict.fromkeys([ENGLISH, *langs])) if langs else None
+    if wanted is None:
+        from hub.corpus.store import read_manifest
+
+        wanted = sorted(read_manifest(_home(corpus_home))["languages"])
+    eval_sets = evaluation_sets(_home(corpus_home), wanted)
+    missing = [lang for lang in wanted if lang not in eval_sets]
+    if langs and missing:
+        raise InputError(f"--lang: no test rows in the corpus for {', '.join(missing)}")
+    with console.status("counting tokens") as status:
+        results = measure(tokenizers, eval_sets, lambda name: status.update(f"counting: {name}"))
+    command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["premium"] else "hub premium"
+    table = premium_table(results, command, now_iso())
+    console.print(premium_view.premium_grid(table))
+    console.print(premium_view.identities(tokenizers))
+    if out:
+        write_parquet(table, out)
+        console.print(f"  {table.num_rows} rows -> {out}")
+    if prices or prices_out:
+        from hub.measurement.api_costs import api_cost_table
+
+        costs = api_cost_table(table)
+        console.print(premium_view.cost_grid(costs))
+        if prices_out:
+            write_parquet(costs, prices_out)
+            console.print(f"  {costs.num_rows} rows -> {prices_out}")
+
+
+def _home(path):
+    from hub.home import hub_home
+
+    return hub_home(path)

@@ -1,0 +1,94 @@
+"""`hub premium`'s results as rich tables: languages down, tokenizers (or API models) across."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+
+def premium_grid(table: pa.Table):
+    """Per language and tokenizer: premium vs English, its 95% interval, tokens per character."""
+    from rich.table import Table
+
+    rows = table.to_pylist()
+    names = list(dict.fromkeys(row["tokenizer"] for row in rows))
+    cells = {(row["lang"], row["tokenizer"]): row for row in rows}
+    langs = sorted({row["lang"] for row in rows}, key=lambda lang: (lang != "en", lang))
+    view = Table(
+        title="token premium vs English [95% interval], tokens per character",
+        caption="pairs: parallel rows of the language's evaluation set",
+    )
+    view.add_column("lang")
+    view.add_column("pairs", justify="right")
+    for name in names:
+        view.add_column(name, justify="right")
+    for lang in langs:
+        pairs = next(cells[(lang, n)]["n_pairs"] for n in names if (lang, n) in cells)
+        view.add_row(lang, str(pairs), *(_premium_cell(cells.get((lang, n))) for n in names))
+    return view
+
+
+def _premium_cell(row: dict | None) -> str:
+    if row is None:
+        return ""
+    per_char = f"{row['tokens_per_char']:.3f}/char"
+    if row["premium_vs_en"] is None:
+        return f"-\n\n{per_char}"
+    return (
+        f"{row['premium_vs_en']:.2f}\n[{row['premium_low']:.2f}-{row['premium_high']:.2f}]\n"
+        f"{per_char}"
+    )
+
+
+def identities(tokenizers: Sequence):
+    """Each tokenizer's identity: vendor, vocabulary, file sha256, package and version."""
+    from rich.table import Table
+
+    view = Table(title="tokenizers")
+    for heading in ("name", "vendor", "vocab", "file sha256", "package"):
+        view.add_column(heading, justify="right" if heading == "vocab" else "left")
+    for tokenizer in tokenizers:
+        identity = tokenizer.identity
+        view.add_row(
+            identity.name,
+            identity.vendor,
+            f"{identity.vocab_size:,}",
+            identity.file_sha256[:16] + "…",
+            f"{identity.package} {identity.package_version}",
+        )
+    return view
+
+
+def cost_grid(costs: pa.Table):
+    """Per API model and language: USD per million characters, input over output."""
+    from rich.table import Table
+
+    rows = costs.to_pylist()
+    langs = sorted({row["lang"] for row in rows}, key=lambda lang: (lang != "en", lang))
+    models = list(dict.fromkeys(row["api_model"] for row in rows))
+    cells = {(row["api_model"], row["lang"]): row for row in rows}
+    view = Table(
+        title="USD per million characters: input / output",
+        caption="tokenizer certainty: documented (vendor's own map), probable, none (no public "
+        "tokenizer: not estimated)",
+    )
+    for heading in ("API model", "tokenizer", "certainty", *langs):
+        view.add_column(heading, justify="right" if heading in langs else "left")
+    for model in models:
+        first = cells[(model, langs[0])] if langs else None
+        if first is None:
+            continue
+        view.add_row(
+            model,
+            first["tokenizer"] or "-",
+            first["certainty"],
+            *(_money_cell(cells[(model, lang)]) for lang in langs),
+        )
+    return view
+
+
+def _money_cell(row: dict) -> str:
+    if row["input_usd_per_1m_chars"] is None:
+        return "-"
+    return f"{row['input_usd_per_1m_chars']:.3g}\n{row['output_usd_per_1m_chars']:.3g}"
