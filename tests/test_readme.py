@@ -104,3 +104,4 @@ def test_every_readme_command_runs(tmp_path):
         assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert (tmp_path / "runs" / "default").is_dir()
     assert (tmp_path / "sweeps" / "localise-eu.html").is_file()
+    assert (tmp_path / "runs" / "premium.parquet").is_file()
