@@ -80,16 +80,20 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
            samples: int = 8, horizon: int | None = None,
            seed: int | None = None, workers: int = 2, backend: str = "local",
            address: str | None = None, discount: Discount | None = None,
-           console: Console | None = None) -> Advice:
-    """Rank the firm's moves against the status quo; writes the folder `out` (see above)."""
+           console: Console | None = None, moves: list[Move] | None = None) -> Advice:
+    """Rank the firm's moves against the status quo; writes the folder `out` (see above).
+
+    `moves` (the status quo first) replaces the generated ones or the file's.
+    """
     out, discount = Path(out), discount or Discount()
     scenario = load_scenario(scenario_file)
     find_firm(scenario, firm)
     base = apply(scenario, {"months": horizon}) if horizon else scenario
     seed = base.seed if seed is None else seed
     profile = load_profile(base.profile_path(), base.profile_size)
-    moves = (load_moves(Path(moves_file), base, firm, profile) if moves_file
-             else generate_moves(base, firm, profile))
+    if moves is None:
+        moves = (load_moves(Path(moves_file), base, firm, profile) if moves_file
+                 else generate_moves(base, firm, profile))
     ensemble = sampled(base, samples, seed)
     plan = build_plan(base, moves, ensemble, firm, seed)
     run_members(plan, ensemble, out / "runs", workers, backend, address, console)

@@ -1,0 +1,93 @@
+"""Speed of `simulator advise`: moves x ensemble members over the horizon, end to end.
+
+Run on purpose (not a test):
+    python benchmarks/bench_advise.py [--moves 20] [--members 100] [--months 120]
+                                      [--workers 2] [--backend local|ray] [--small]
+
+The scenario is the shipped default (every country, four firms) with two uncertain
+parameters added (serving cost multiplier 30-120, the weight users give a localised model
+0.2-1.0), so the ensemble is a Latin hypercube and scenario discovery runs; the firm is the
+European challenger, its first `--moves` generated moves (the status quo among them). Wall
+time covers everything `simulator advise` does (starting the workers, every run writing its
+Parquet shards, reading them back with DuckDB, NPV, regret, drivers, PRIM, the files);
+the runs' own seconds (their `duration_s`) and the read-back are reported beside it, so
+what limits the whole is visible. `--small` is a quick 5 x 4, 24-month check of the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from hub.shipped import shipped_path
+
+UNCERTAIN = 'uncertain = { serving_cost_multiplier = [30.0, 120.0], beta_localised = [0.2, 1.0] }'
+FIRM = "Euro Challenger"
+
+
+def scenario_file(folder: Path) -> Path:
+    """The default scenario with uncertain ranges and an absolute profile path."""
+    text = shipped_path("scenarios", "default.toml").read_text(encoding="utf-8")
+    profile = shipped_path("technology_profile.parquet")
+    text = text.replace('markets = ["global"]\n', f'markets = ["global"]\n{UNCERTAIN}\n'
+                        f'technology_profile = "{profile}"\n', 1)
+    path = folder / "default-uncertain.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    """Run one advice and print its timings."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=20)
+    parser.add_argument("--members", type=int, default=100)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--backend", choices=["local", "ray"], default="local")
+    parser.add_argument("--small", action="store_true")
+    args = parser.parse_args()
+    if args.small:
+        args.moves, args.members, args.months = 5, 4, 24
+
+    from simulator.advice.advise import advise
+    from simulator.advice.ensemble import build_plan, read_outcomes
+    from simulator.advice.moves import generate_moves
+    from simulator.batch_store import read_table
+    from simulator.overrides import apply
+    from simulator.run import load_scenario
+    from simulator.technology import load_profile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = scenario_file(folder)
+        base = apply(load_scenario(path), {"months": args.months})
+        moves = generate_moves(base, FIRM, load_profile(base.profile_path()))[: args.moves]
+        started = time.perf_counter()
+        result = advise(path, FIRM, folder / "advice", samples=args.members,
+                        horizon=args.months, workers=args.workers, backend=args.backend,
+                        console=Console(stderr=True, quiet=True), moves=moves)
+        wall = time.perf_counter() - started
+        runs = read_table(folder / "advice" / "runs", "runs").to_pandas()
+        plan = build_plan(result.scenario, moves, result.ensemble, FIRM, result.scenario.seed)
+        started = time.perf_counter()
+        read_outcomes(plan, folder / "advice" / "runs")
+        read_back = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in (folder / "advice" / "runs").rglob("*.parquet"))
+    count = len(runs)
+    print(f"moves {len(moves)} x members {result.ensemble.size} = {count} runs of "
+          f"{args.months} months, {args.workers} {args.backend} workers, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"wall {wall:.1f} s ({count / wall:.2f} runs/s); runs' own time: mean "
+          f"{runs['duration_s'].mean():.3f} s, sum {runs['duration_s'].sum():.1f} s; "
+          f"read-back {read_back:.1f} s; shards {size / 1e6:.0f} MB")
+    print(f"best expected {result.summary()['best_expected']}, robust "
+          f"{result.summary()['robust']}")
+
+
+if __name__ == "__main__":
+    main()
