@@ -1,4 +1,10 @@
-"""The tidy metrics table of DESIGN.md (one measurement per row)."""
+"""The tidy metrics table of DESIGN.md (one measurement per row).
+
+`low` and `high` bound a figure's 95% bootstrap interval where it has one
+(`hub.measurement.bootstrap`); `eval_set_sha256` names the evaluation set
+(`hub.measurement.eval_set`) a per-language figure was measured on. Files written before
+these three columns existed are read with them null (`upgrade_metrics`).
+"""
 
 from __future__ import annotations
 
@@ -20,8 +26,13 @@ METRICS_SCHEMA = pa.schema(
         ("device", pa.string()),
         ("measured_at", pa.string()),  # ISO 8601, UTC
         ("machine", pa.string()),
+        ("low", pa.float64()),  # 95% interval, where the figure has one
+        ("high", pa.float64()),
+        ("eval_set_sha256", pa.string()),  # the language's evaluation set, where one was used
     ]
 )
+# Columns added after the first release; older files lack them and read them as null.
+ADDED_COLUMNS = ("low", "high", "eval_set_sha256")
 
 
 def machine_name() -> str:
@@ -48,8 +59,31 @@ class Metric:
     device: str = "cpu"
     measured_at: str = field(default_factory=now_iso)
     machine: str = field(default_factory=machine_name)
+    low: float | None = None
+    high: float | None = None
+    eval_set_sha256: str | None = None
 
 
 def metrics_table(rows: list[Metric]) -> pa.Table:
     """Rows as a table in METRICS_SCHEMA."""
     return pa.Table.from_pylist([asdict(r) for r in rows], schema=METRICS_SCHEMA)
+
+
+def upgrade_metrics(table: pa.Table, source: str) -> pa.Table:
+    """A metrics table read from `source` in METRICS_SCHEMA, columns added since filled null.
+
+    Raises:
+        InputError: a column of the first release is missing (naming `source` and the columns).
+    """
+    from hub.errors import InputError
+
+    missing = [n for n in METRICS_SCHEMA.names if n not in table.column_names]
+    lost = [n for n in missing if n not in ADDED_COLUMNS]
+    if lost:
+        raise InputError(
+            f"{source}: not a metrics table: missing columns {', '.join(lost)} "
+            f"(expected {', '.join(METRICS_SCHEMA.names)})"
+        )
+    for name in missing:
+        table = table.append_column(name, pa.nulls(table.num_rows, METRICS_SCHEMA.field(name).type))
+    return table.select(METRICS_SCHEMA.names).cast(METRICS_SCHEMA)

@@ -1,14 +1,15 @@
-"""`hub bench`: the cost formula, fixed-work timing, metrics for fp32 and int8, bad input."""
+"""`hub bench` timings with their spread, and the reference serving cost that replaces them."""
 
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
 from hub.cli import main
-from hub.measurement.bench import prompt_rows, usd_per_1m_chars
+from hub.measurement.bench import Spread, prompt_rows
+from hub.prices import REFERENCE_HARDWARE, ReferenceHardware, load_gpu_prices
 from tests.measured_hub import REGION, measured_home
 
-QUICK = ["--prompt-tokens", "8", "--new-tokens", "6", "--batches", "1,2", "--repeats", "1"]
+QUICK = ["--prompt-tokens", "8", "--new-tokens", "4", "--batches", "1,2", "--repeats", "5"]
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +17,33 @@ def hub_home(tmp_path_factory):
     return measured_home(tmp_path_factory.getbasetemp() / "measured-hub")
 
 
-def test_cost_formula_on_a_hand_made_case():
-    # 0.25 tokens/char: 1M chars = 250,000 tokens = 250 s at 1,000 tokens/s;
-    # at 3.60 USD/h (0.001 USD/s) that is 0.25 USD.
-    assert usd_per_1m_chars(0.25, 1000.0, 3.6) == pytest.approx(0.25)
-    # Twice the throughput halves the cost; twice the tokens per char doubles it.
-    assert usd_per_1m_chars(0.25, 2000.0, 3.6) == pytest.approx(0.125)
-    assert usd_per_1m_chars(0.5, 1000.0, 3.6) == pytest.approx(0.5)
+def test_reference_cost_formula_on_a_hand_computed_case():
+    # 5M parameters: 1e7 FLOPs per token; at 100 TFLOP/s x 0.5 that is 2e-7 s per token.
+    # On g6.xlarge (0.8048 USD/h): 2e-7 x 0.8048 / 3600 = 4.4711e-11 USD per token;
+    # 0.5 tokens per character: 1M characters are 500,000 tokens = 2.2356e-5 USD.
+    hardware = ReferenceHardware("g6.xlarge", "L4", 100e12, "hand", 0.5, "hand")
+    assert hardware.usd_per_token(5_000_000) == pytest.approx(4.4711e-11, rel=1e-4)
+    assert hardware.usd_per_1m_chars(0.5, 5_000_000) == pytest.approx(2.2356e-5, rel=1e-4)
+    assert hardware.usd_per_token(5_000_000, usd_per_hour=3.6) == pytest.approx(2e-10)
+    # Twice the parameters or twice the tokens per character: twice the cost.
+    assert hardware.usd_per_1m_chars(1.0, 5_000_000) == pytest.approx(
+        hardware.usd_per_1m_chars(0.5, 10_000_000)
+    )
+
+
+def test_reference_hardware_is_a_row_of_the_price_table():
+    (row,) = [r for r in load_gpu_prices() if r.instance == REFERENCE_HARDWARE.instance]
+    assert row.accelerator == REFERENCE_HARDWARE.accelerator and row.accelerator_count == 1
+    assert REFERENCE_HARDWARE.usd_per_hour == row.usd_per_hour
+    assert 0 < REFERENCE_HARDWARE.utilisation <= 1
+    assert REFERENCE_HARDWARE.peak_source and REFERENCE_HARDWARE.utilisation_source
+
+
+def test_spread_of_runs_and_rates():
+    runs = Spread.of([2.0, 1.0, 4.0, 3.0, 5.0])
+    assert (runs.median, runs.low, runs.high) == (3.0, 1.0, 5.0)
+    rate = runs.inverse(10.0)  # the slowest run gives the lowest rate
+    assert (rate.median, rate.low, rate.high) == (pytest.approx(10 / 3), 2.0, 10.0)
 
 
 def test_prompts_have_the_asked_length_and_differ():
@@ -31,36 +52,24 @@ def test_prompts_have_the_asked_length_and_differ():
     assert rows[0] != rows[1]
 
 
-def test_bench_writes_speed_and_cost_for_both_precisions(hub_home):
+def test_bench_writes_median_and_spread_for_both_precisions_and_prices_nothing(hub_home):
     home, version, _ = hub_home
-    args = ["bench", "--region", REGION, "--home", str(home), "--usd-per-hour", "3.6", *QUICK]
+    args = ["bench", "--region", REGION, "--home", str(home), *QUICK]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "tokens/s" in result.output and "USD/1M chars" in result.output
+    assert "tokens/s" in result.output
     rows = pq.read_table(version.file("metrics.parquet")).to_pylist()
-    value = {(r["lang"], r["metric"], r["precision"]): r["value"] for r in rows}
+    found = {(r["lang"], r["metric"], r["precision"]): r for r in rows if r["device"] == "cpu"}
     for precision in ("fp32", "int8"):
-        speed = value[("all", "tokens_per_s", precision)]
-        assert speed == max(value[("all", f"tokens_per_s_batch{b}", precision)] for b in (1, 2))
-        assert value[("all", "latency_ms_per_token", precision)] > 0
-        assert value[("all", "time_to_first_token_ms", precision)] > 0
-        assert value[("all", "peak_rss_mb", precision)] > 10
-        assert value[("all", "usd_per_hour", precision)] == 3.6
-        for lang in ("de", "en", "fr"):
-            tokens_per_char = _tokens_per_char(home, version, lang)
-            expected = usd_per_1m_chars(tokens_per_char, speed, 3.6)
-            assert value[(lang, "usd_per_1m_chars", precision)] == pytest.approx(expected)
-
-
-def _tokens_per_char(home, version, lang):
-    from tokenizers import Tokenizer
-
-    from hub.corpus import load_corpus
-
-    texts = load_corpus(home, [lang], "test").column("text").to_pylist()
-    tokenizer = Tokenizer.from_file(str(version.file("tokenizer.json")))
-    tokens = sum(len(e.ids) for e in tokenizer.encode_batch(texts, add_special_tokens=False))
-    return tokens / sum(map(len, texts))
+        speed = found[("all", "tokens_per_s", precision)]
+        batches = [found[("all", f"tokens_per_s_batch{b}", precision)] for b in (1, 2)]
+        assert speed["value"] == max(b["value"] for b in batches)
+        for metric in ("latency_ms_per_token", "time_to_first_token_ms", "tokens_per_s"):
+            row = found[("all", metric, precision)]
+            assert 0 < row["low"] <= row["value"] <= row["high"], row
+            assert "median of 5 runs" in row["unit"]
+        assert found[("all", "peak_rss_mb", precision)]["value"] > 10
+    assert not any(r["metric"] == "usd_per_1m_chars" and r["device"] == "cpu" for r in rows)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +77,7 @@ def _tokens_per_char(home, version, lang):
     [
         (["--batches", "8,32"], "starting with 1"),
         (["--batches", "1,x"], "starting with 1"),
-        (["--usd-per-hour", "0"], "usd-per-hour"),
+        (["--repeats", "3"], "repeats"),
     ],
 )
 def test_bad_options_exit_2(hub_home, extra, message):

@@ -14,14 +14,15 @@ from hypothesis import strategies as st
 
 from hub.cli import main
 from hub.measurement.compressor import compressor_baseline, scored_bytes
-from hub.measurement.evaluate import EvalSettings, evaluate, per_language_cap
+from hub.measurement.eval_set import evaluation_sets
+from hub.measurement.evaluate import EvalSettings, evaluate
 from hub.measurement.measure_target import merge_metrics, open_target
 from hub.measurement.translation_eval import translation_prompts
 from hub.metrics import Metric
 from hub.serving import bundle
 from tests.measured_hub import REGION, measured_home
 
-SMALL = ["--max-rows", "12", "--chrf-rows", "2"]
+SMALL = ["--chrf-rows", "2"]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def evaluated(hub_home):
     home, _, _ = hub_home
     with tempfile.TemporaryDirectory() as workdir:
         target = open_target(home, REGION, None, None, Path(workdir))
-        rows, facts = evaluate(target, home, EvalSettings(max_rows=12, chrf_rows=2))
+        rows, facts = evaluate(target, home, EvalSettings(chrf_rows=2))
     return target, rows, facts
 
 
@@ -130,11 +131,45 @@ def test_bad_input_exits_2_with_a_message(hub_home, tmp_path):
     assert missing.exit_code == 2 and "no model registered" in missing.output
 
 
-def test_row_caps_fit_many_languages():
-    assert per_language_cap(64, 4000, 3) == 64
-    assert per_language_cap(64, 4000, 400) == 10
-    assert per_language_cap(64, 100, 400) == 8  # never below the floor
-    assert per_language_cap(8, 400, 392, floor=1) == 1  # chrF: one translation each
+def test_every_language_row_names_its_evaluation_set_which_is_all_test_rows(evaluated, hub_home):
+    home, _, _ = hub_home
+    target, rows, facts = evaluated
+    sets = evaluation_sets(home, ["de", "en", "fr"])
+    for row in rows:
+        assert row.eval_set_sha256 == sets[row.lang].sha256, row
+    for lang, found in sets.items():
+        assert list(found.texts) == facts["samples"][lang].texts
+    # Another model with other languages would read the very same German bytes.
+    assert evaluation_sets(home, ["de", "xx"])["de"].sha256 == sets["de"].sha256
+
+
+def test_normalised_figures_and_their_intervals(evaluated):
+    _, rows, facts = evaluated
+    bpb, bpc = values(rows, "bits_per_byte", "fp32"), values(rows, "bits_per_char", "fp32")
+    for lang, sample in facts["samples"].items():
+        chars = sum(len(t) + 1 for t in sample.texts)
+        # The same bits over characters instead of bytes.
+        assert bpc[lang] == pytest.approx(bpb[lang] * facts["scored_bytes"][lang] / chars)
+    parity = values(rows, "info_parity", "fp32")
+    assert set(parity) == {"de", "fr"} and all(v > 0 for v in parity.values())
+    for row in rows:
+        if row.metric in ("bits_per_byte", "bits_per_char", "info_parity", "tokens_per_char"):
+            assert row.low <= row.value <= row.high and row.low < row.high, row
+
+
+def test_primed_baseline_and_reference_cost(evaluated):
+    from hub.prices import REFERENCE_HARDWARE
+
+    target, rows, _ = evaluated
+    cold = values(rows, "compressor_bits_per_byte", "n/a")
+    primed = values(rows, "primed_compressor_bits_per_byte", "n/a")
+    assert set(primed) == set(cold) == {"de", "en", "fr"}
+    assert all(0 < primed[lang] < 8 for lang in primed)
+    params = target.config["training"]["params"]
+    cost = values(rows, "usd_per_1m_chars", "n/a")
+    for lang, tokens_per_char in values(rows, "tokens_per_char", "n/a").items():
+        expected = REFERENCE_HARDWARE.usd_per_1m_chars(tokens_per_char, params)
+        assert cost[lang] == pytest.approx(expected)
 
 
 @settings(max_examples=30, deadline=None)

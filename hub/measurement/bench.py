@@ -1,17 +1,16 @@
-"""Serving speed and cost of a model with the product's onnxruntime runtime (`hub bench`).
+"""Serving speed of a model with the product's onnxruntime runtime (`hub bench`).
 
 For each precision (fp32, int8), in a fresh process so its peak resident memory is its own:
 latency per token and time to first token at batch 1, throughput at larger batches, each
-with a prompt of `prompt_tokens` tokens of real test text and exactly `new_tokens` greedy
-new tokens (end-of-text does not stop a row: the work per run is fixed), the median of
-`repeats` runs after a warm-up.
+with a prompt of `prompt_tokens` tokens of real evaluation text and exactly `new_tokens`
+greedy new tokens (end-of-text does not stop a row: the work per run is fixed), after a
+warm-up. Each figure is the median of `repeats` runs (at least MIN_REPEATS) and carries
+the spread of the runs in the metric's `low` (fastest run) and `high` (slowest run).
 
-Cost per language follows from the best throughput:
-
-    USD per 1M characters = tokens_per_char x 1e6 / tokens_per_s x usd_per_hour / 3600
-
-with tokens per character measured on the language's test rows and the hourly price of the
-instance the figures stand for (`hub.prices`; the 2-vCPU `m7i.large` for CPU serving).
+These timings are figures of their own and price nothing: on a shared 2-core machine eight
+identical architectures measured 3,522-4,481 tokens/s, which is noise, not a cost
+difference. Cost comes from the model's size and a reference accelerator
+(`hub.prices.REFERENCE_HARDWARE`, written by `hub eval`).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from hub.metrics import Metric
 
-DEFAULT_GPU_INSTANCE = "g6.xlarge"  # one L4: the cheapest current-generation GPU in the table
+MIN_REPEATS = 5  # fewer runs give no spread worth reporting
 Progress = Callable[[str], None]
 
 
@@ -36,7 +35,7 @@ class BenchSettings:
         prompt_tokens: Prompt length in tokens (beginning of sequence included).
         new_tokens: Tokens generated per row.
         batches: Batch sizes; the first must be 1 (latency and time to first token).
-        repeats: Timed runs per batch size; the median counts.
+        repeats: Timed runs per batch size (at least MIN_REPEATS); the median counts.
         device: "cpu" or "cuda".
         threads: onnxruntime intra-op threads (None: onnxruntime's default).
     """
@@ -44,9 +43,31 @@ class BenchSettings:
     prompt_tokens: int = 64
     new_tokens: int = 128
     batches: tuple[int, ...] = (1, 8, 32)
-    repeats: int = 3
+    repeats: int = MIN_REPEATS
     device: str = "cpu"
     threads: int | None = None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A timed figure over several runs: median, fastest-run and slowest-run values."""
+
+    median: float
+    low: float
+    high: float
+
+    @staticmethod
+    def of(values: list[float]) -> Spread:
+        """The median, minimum and maximum of `values`."""
+        return Spread(statistics.median(values), min(values), max(values))
+
+    def scaled(self, factor: float) -> Spread:
+        """Every value times `factor` (units)."""
+        return Spread(self.median * factor, self.low * factor, self.high * factor)
+
+    def inverse(self, work: float) -> Spread:
+        """`work / value` for each (seconds to a rate: the slowest run gives the low rate)."""
+        return Spread(work / self.median, work / self.high, work / self.low)
 
 
 @dataclass
@@ -54,20 +75,15 @@ class SpeedFigures:
     """One precision's measured speed."""
 
     precision: str
-    latency_ms_per_token: float  # batch 1, per decoded token after the first
-    time_to_first_token_ms: float  # batch 1: prefill and the first token
-    tokens_per_s: dict[int, float] = field(default_factory=dict)  # by batch size
+    latency_ms_per_token: Spread  # batch 1, per decoded token after the first
+    time_to_first_token_ms: Spread  # batch 1: prefill and the first token
+    tokens_per_s: dict[int, Spread] = field(default_factory=dict)  # by batch size
     peak_rss_mb: float = 0.0
 
     @property
-    def best_tokens_per_s(self) -> float:
-        """The highest throughput over the measured batch sizes."""
-        return max(self.tokens_per_s.values())
-
-
-def usd_per_1m_chars(tokens_per_char: float, tokens_per_s: float, usd_per_hour: float) -> float:
-    """Serving cost of one million characters: their tokens' seconds at the hourly price."""
-    return tokens_per_char * 1e6 / tokens_per_s * usd_per_hour / 3600.0
+    def best_tokens_per_s(self) -> Spread:
+        """The throughput of the batch size with the highest median."""
+        return max(self.tokens_per_s.values(), key=lambda spread: spread.median)
 
 
 def prompt_rows(stream: list[int], bos: int, length: int, batch: int) -> list[list[int]]:
@@ -107,7 +123,7 @@ def measure_precision(
         Path(folder), int8=precision == "int8", device=settings.device, threads=settings.threads
     )
     bos = generator.special["bos"]
-    tokens_per_s, latency, first_token = {}, float("nan"), float("nan")
+    tokens_per_s, latency, first_token = {}, None, None
     for batch in settings.batches:
         prompts = prompt_rows(stream, bos, settings.prompt_tokens, batch)
         time_generation(generator, prompts, min(8, settings.new_tokens))  # warm-up
@@ -115,13 +131,13 @@ def measure_precision(
             time_generation(generator, prompts, settings.new_tokens)
             for _ in range(settings.repeats)
         ]
-        total = statistics.median(run[2] for run in runs)
-        tokens_per_s[batch] = batch * settings.new_tokens / total
+        total = Spread.of([run[2] for run in runs])
+        tokens_per_s[batch] = total.inverse(batch * settings.new_tokens)
         if batch == 1:
-            first_token = statistics.median(run[0] for run in runs)
-            latency = statistics.median(run[1] for run in runs)
+            first_token = Spread.of([run[0] for run in runs]).scaled(1e3)
+            latency = Spread.of([run[1] for run in runs]).scaled(1e3)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return SpeedFigures(precision, latency * 1e3, first_token * 1e3, tokens_per_s, peak_kb / 1024)
+    return SpeedFigures(precision, latency, first_token, tokens_per_s, peak_kb / 1024)
 
 
 def measure_in_child(folder: Path, precision: str, stream: list[int], settings: BenchSettings):
@@ -134,30 +150,25 @@ def measure_in_child(folder: Path, precision: str, stream: list[int], settings: 
         return pool.submit(measure_precision, str(folder), precision, stream, settings).result()
 
 
-def benchmark(
-    target,
-    home,
-    settings: BenchSettings,
-    usd_per_hour: float,
-    instance: str,
-    progress: Progress | None = None,
-):
-    """Measure a Target's speed and cost; returns (Metric rows, SpeedFigures per precision).
+def benchmark(target, home, settings: BenchSettings, progress: Progress | None = None):
+    """Measure a Target's speed; returns (Metric rows, SpeedFigures per precision).
 
     Raises:
-        InputError: no corpus test rows for the model's languages (for prompts and
-            tokens per character).
+        InputError: fewer than MIN_REPEATS runs, a first batch size other than 1, or no
+            corpus test rows for the model's languages (for the prompts).
     """
     from tokenizers import Tokenizer
 
     from hub.errors import InputError
-    from hub.measurement.evaluate import test_sample, tokenizer_figures
+    from hub.measurement.evaluate import test_sample
     from hub.serving import bundle
 
     step = progress or (lambda message: None)
     if settings.batches[0] != 1:
         raise InputError("the first batch size must be 1 (latency and time to first token)")
-    step("reading test rows")
+    if settings.repeats < MIN_REPEATS:
+        raise InputError(f"--repeats must be at least {MIN_REPEATS}, got {settings.repeats}")
+    step("reading evaluation rows")
     samples = test_sample(home, target.languages, 64, 0)
     if not samples:
         raise InputError(f"the corpus in {home} has no test rows for {target.model_id}'s languages")
@@ -172,32 +183,26 @@ def benchmark(
         speeds[precision] = measure_in_child(target.folder, precision, stream, settings)
     metrics: list[Metric] = []
 
-    def add(lang, metric, value, unit, precision):
+    runs = f"median of {settings.repeats} runs; low/high: min/max"
+
+    def add(metric, spread, unit, precision):
         metrics.append(
             Metric(
-                target.model_id,
-                target.region,
-                lang,
-                metric,
-                float(value),
-                unit,
-                precision,
-                settings.device,
+                target.model_id, target.region, "all", metric, spread.median, f"{unit} ({runs})",
+                precision, settings.device, low=spread.low, high=spread.high,
             )
-        )
+        )  # fmt: skip
 
-    figures = tokenizer_figures(tokenizer, samples)
     for precision, speed in speeds.items():
-        add("all", "latency_ms_per_token", speed.latency_ms_per_token, "ms/token", precision)
-        add("all", "time_to_first_token_ms", speed.time_to_first_token_ms, "ms", precision)
-        for batch, value in speed.tokens_per_s.items():
-            add("all", f"tokens_per_s_batch{batch}", value, "tokens/s", precision)
-        add("all", "tokens_per_s", speed.best_tokens_per_s, "tokens/s", precision)
-        add("all", "peak_rss_mb", speed.peak_rss_mb, "MB", precision)
-        add("all", "usd_per_hour", usd_per_hour, f"USD/h ({instance})", precision)
-        for lang, found in figures.items():
-            cost = usd_per_1m_chars(
-                found["tokens_per_char"][0], speed.best_tokens_per_s, usd_per_hour
+        add("latency_ms_per_token", speed.latency_ms_per_token, "ms/token", precision)
+        add("time_to_first_token_ms", speed.time_to_first_token_ms, "ms", precision)
+        for batch, spread in speed.tokens_per_s.items():
+            add(f"tokens_per_s_batch{batch}", spread, "tokens/s", precision)
+        add("tokens_per_s", speed.best_tokens_per_s, "tokens/s", precision)
+        metrics.append(
+            Metric(
+                target.model_id, target.region, "all", "peak_rss_mb", speed.peak_rss_mb, "MB",
+                precision, settings.device,
             )
-            add(lang, "usd_per_1m_chars", cost, "USD", precision)
+        )  # fmt: skip
     return metrics, speeds

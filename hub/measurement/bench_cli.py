@@ -1,4 +1,4 @@
-"""`hub bench`: serving latency, throughput, memory and cost per language, fp32 and int8."""
+"""`hub bench`: serving latency, throughput and memory, fp32 and int8, median and spread."""
 
 from __future__ import annotations
 
@@ -29,17 +29,16 @@ def _batches(text: str) -> tuple[int, ...]:
 @click.option("--version", default=None, help="With --region: version N or vN (default latest).")
 @click.option("--bundle", "bundle_path", type=click.Path(exists=True), help="Bundle folder or tar.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
-@click.option(
-    "--usd-per-hour",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Instance price in USD per hour [default: m7i.large for cpu, g6.xlarge for cuda, "
-    "from data/gpu_prices.csv].",
-)
 @click.option("--prompt-tokens", default=64, show_default=True, type=click.IntRange(2))
 @click.option("--new-tokens", default=128, show_default=True, type=click.IntRange(2))
 @click.option("--batches", default="1,8,32", show_default=True, help="Batch sizes, first 1.")
-@click.option("--repeats", default=3, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--repeats",
+    default=5,
+    show_default=True,
+    type=click.IntRange(5),
+    help="Timed runs per batch size (at least 5): median, min and max are kept.",
+)
 @click.option(
     "--threads", default=None, type=click.IntRange(1), help="onnxruntime intra-op threads."
 )
@@ -49,7 +48,6 @@ def bench(
     version,
     bundle_path,
     device,
-    usd_per_hour,
     prompt_tokens,
     new_tokens,
     batches,
@@ -57,40 +55,32 @@ def bench(
     threads,
     home,
 ):
-    """Measure serving speed and cost with the product's onnxruntime runtime.
+    """Measure serving speed with the product's onnxruntime runtime.
 
-    Latency per token and time to first token at batch 1 (a 64-token prompt of real test
-    text, 128 new tokens), throughput at batches 8 and 32, and peak resident memory, for
-    fp32 and int8, each the median of --repeats runs after a warm-up. Cost per language:
-    tokens per character x 1e6 / tokens per second x the instance's USD per hour / 3600.
-    Results are merged into the model's metrics.parquet and printed.
+    Latency per token and time to first token at batch 1 (a 64-token prompt of real
+    evaluation text, 128 new tokens), throughput at batches 8 and 32, and peak resident
+    memory, for fp32 and int8: the median of --repeats runs after a warm-up, with the
+    fastest and slowest run. These timings are not priced: the cost per million characters
+    comes from the model's size on a reference GPU (`hub eval`). Results are merged into
+    the model's metrics.parquet and printed.
 
-    Example: `hub bench --bundle bundles/eu-v1 --usd-per-hour 0.10`
+    Example: `hub bench --bundle bundles/eu-v1 --repeats 7`
     """
     from rich.console import Console
     from rich.table import Table
 
-    from hub.measurement.bench import DEFAULT_GPU_INSTANCE, BenchSettings, benchmark
+    from hub.measurement.bench import BenchSettings, benchmark
     from hub.measurement.measure_target import measure_and_save
-    from hub.measurement.metrics_view import metrics_grid
-    from hub.prices import DEFAULT_CPU_INSTANCE, instance_price
 
     settings = BenchSettings(prompt_tokens, new_tokens, _batches(batches), repeats, device, threads)
-    instance = DEFAULT_CPU_INSTANCE if device == "cpu" else DEFAULT_GPU_INSTANCE
-    if usd_per_hour is None:
-        usd_per_hour = instance_price(instance)
-    else:
-        instance = "--usd-per-hour"
     console = Console()
-    target, rows, speeds, written = measure_and_save(
+    target, _, speeds, written = measure_and_save(
         home,
         region,
         version,
         bundle_path,
         console,
-        lambda target, hub_home, step: benchmark(
-            target, hub_home, settings, usd_per_hour, instance, step
-        ),
+        lambda target, hub_home, step: benchmark(target, hub_home, settings, step),
     )
     speed = Table(title=f"{target.model_id}: speed on {device} ({threads or 'default'} threads)")
     speed.add_column("precision")
@@ -99,15 +89,13 @@ def bench(
     for batch in settings.batches:
         speed.add_column(f"tokens/s\nbatch {batch}", justify="right")
     for precision, figures in speeds.items():
-        values = [getattr(figures, metric) for _, metric in SPEED_COLUMNS]
-        values += [figures.tokens_per_s[b] for b in settings.batches]
-        speed.add_row(precision, *(f"{v:.4g}" for v in values))
+        spreads = [getattr(figures, metric) for _, metric in SPEED_COLUMNS[:2]]
+        spreads += [figures.tokens_per_s[b] for b in settings.batches]
+        cells = [f"{s.median:.4g} [{s.low:.4g}-{s.high:.4g}]" for s in spreads]
+        cells.insert(2, f"{figures.peak_rss_mb:.4g}")
+        speed.add_row(precision, *cells)
     console.print(speed)
-    cost_rows = [r for r in rows if r.metric == "usd_per_1m_chars"]
-    cost_columns = [(f"USD/1M chars\n{p}", "usd_per_1m_chars", p) for p in speeds]
-    console.print(
-        metrics_grid(f"cost at {usd_per_hour:g} USD/h ({instance})", cost_rows, cost_columns)
-    )
+    console.print(f"  median [fastest-slowest run] of {repeats} runs; not priced (see `hub eval`)")
     for path in written:
         console.print(f"  saved {path}")
     if not written:

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from hub import registry
 from hub.errors import InputError
-from hub.metrics import METRICS_SCHEMA, Metric, metrics_table
+from hub.metrics import Metric, metrics_table, upgrade_metrics
 from hub.names import check_name
 from hub.serving import bundle
 
@@ -99,12 +99,17 @@ def _registered_twin(home, region: str | None, folder: Path) -> registry.ModelVe
     return None
 
 
-def merge_metrics(existing: pa.Table | None, new_rows: list[Metric]) -> pa.Table:
-    """Existing rows minus those the new rows replace, then the new rows (METRICS_SCHEMA)."""
+def merge_metrics(
+    existing: pa.Table | None, new_rows: list[Metric], source: str = "metrics.parquet"
+) -> pa.Table:
+    """Existing rows minus those the new rows replace, then the new rows (METRICS_SCHEMA).
+
+    Existing rows of an older file get the columns added since as null (`upgrade_metrics`).
+    """
     new = metrics_table(new_rows)
     if existing is None or existing.num_rows == 0:
         return new
-    existing = existing.select(METRICS_SCHEMA.names).cast(METRICS_SCHEMA)
+    existing = upgrade_metrics(existing, source)
     replaced = {tuple(row[k] for k in METRIC_KEY) for row in new.select(METRIC_KEY).to_pylist()}
     keep = [
         tuple(row[k] for k in METRIC_KEY) not in replaced
@@ -137,13 +142,14 @@ def save_metrics(target: Target, rows: list[Metric]) -> list[Path]:
 
     written = []
     if target.version is not None:
-        merged = merge_metrics(_read_metrics(target.version.file(bundle.METRICS)), rows)
+        path = target.version.file(bundle.METRICS)
+        merged = merge_metrics(_read_metrics(path), rows, str(path))
         written.append(
             registry.attach(target.version, bundle.METRICS, lambda tmp: write_parquet(merged, tmp))
         )
     if target.bundle_folder is not None:
         path = target.bundle_folder / bundle.METRICS
-        write_parquet(merge_metrics(_read_metrics(path), rows), path)
+        write_parquet(merge_metrics(_read_metrics(path), rows, str(path)), path)
         bundle.write_manifest(target.bundle_folder)
         written.append(path)
     return written

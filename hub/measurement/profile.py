@@ -1,14 +1,19 @@
-"""The technology profile: the registry's measurements flattened for the simulator (`hub profile`).
+"""The technology profile: the registry's and the production tokenizers' figures (`hub profile`).
 
-One row per (model, region, language) in `hub.profile_schema.PROFILE_SCHEMA`, from each
-region's latest version (or every version): quality from `hub eval` (fp32, onnxruntime),
-speed and cost from `hub bench` on the chosen device (fp32; the best throughput prices
-the serving), training compute from the version's config, and provenance: the command
-that wrote the profile, when the figures were measured (the newest of them), on which
-machine, and the sha256 of the model's weights (`model.safetensors`, as in its manifest).
+One row per (kind, model or tokenizer, region, language) in
+`hub.profile_schema.PROFILE_SCHEMA`.
 
-A language appears only when both its bits per byte and its cost were measured: the
-simulator needs both. `profile_rows` says which versions it left out and why.
+Hub rows come from each region's latest version (or every version): quality and the
+reference serving cost from `hub eval` (fp32 onnxruntime, on the fixed evaluation set, with
+intervals), measured speed from `hub bench` on the chosen device when it was run (median
+and min/max run; never priced), training compute from the version's config, and
+provenance: the command that wrote the profile, when the figures were measured (the newest
+of them), on which machine, the sha256 of the weights and of the tokenizer. A language
+appears only when its bits per byte and its cost were measured: the simulator needs both.
+
+Production rows (`kind = production`) come from `hub.measurement.premium` on the same
+evaluation sets: tokens per character and the token premium against English, with
+intervals, and the tokenizer's identity.
 """
 
 from __future__ import annotations
@@ -20,20 +25,35 @@ import pyarrow as pa
 from hub import registry
 from hub.profile_schema import PROFILE_SCHEMA
 
-# Profile column -> (metric, precision, language-specific?) in metrics.parquet.
-QUALITY = {
-    "bits_per_byte": ("bits_per_byte", "fp32", True),
-    "compressor_bits_per_byte": ("compressor_bits_per_byte", "n/a", True),
-    "top1_accuracy": ("top1_accuracy", "fp32", True),
-    "chrf": ("chrf", "fp32", True),
-    "tokens_per_char": ("tokens_per_char", "n/a", True),
-    "token_premium_vs_en": ("token_premium_vs_en", "n/a", True),
+# Profile column -> (metric, precision, part) in metrics.parquet; `part` is the metric
+# row's value, low or high.
+_INTERVALS = {
+    "bits_per_byte": ("bits_per_byte", "fp32"),
+    "bits_per_char": ("bits_per_char", "fp32"),
+    "info_parity": ("info_parity", "fp32"),
+    "tokens_per_char": ("tokens_per_char", "n/a"),
+    "usd_per_1m_chars": ("usd_per_1m_chars", "n/a"),
 }
+QUALITY = {
+    **{
+        f"{column}{suffix}": (metric, precision, part)
+        for column, (metric, precision) in _INTERVALS.items()
+        for suffix, part in (("", "value"), ("_low", "low"), ("_high", "high"))
+    },
+    "token_premium_vs_en": ("token_premium_vs_en", "n/a", "value"),
+    "premium_low": ("token_premium_vs_en", "n/a", "low"),
+    "premium_high": ("token_premium_vs_en", "n/a", "high"),
+    "compressor_bits_per_byte": ("compressor_bits_per_byte", "n/a", "value"),
+    "primed_compressor_bits_per_byte": ("primed_compressor_bits_per_byte", "n/a", "value"),
+    "primed_compressor_bits_per_char": ("primed_compressor_bits_per_char", "n/a", "value"),
+    "top1_accuracy": ("top1_accuracy", "fp32", "value"),
+    "chrf": ("chrf", "fp32", "value"),
+}
+# Measured on the chosen device, for all languages at once (lang "all").
 SPEED = {
-    "latency_ms_per_token": ("latency_ms_per_token", "fp32", False),
-    "tokens_per_s": ("tokens_per_s", "fp32", False),
-    "usd_per_1m_chars": ("usd_per_1m_chars", "fp32", True),
-    "usd_per_hour": ("usd_per_hour", "fp32", False),
+    f"{column}{suffix}": (column, "fp32", part)
+    for column in ("latency_ms_per_token", "tokens_per_s")
+    for suffix, part in (("", "value"), ("_low", "low"), ("_high", "high"))
 }
 
 
@@ -46,54 +66,110 @@ def _metric_rows(version: registry.ModelVersion) -> list[dict]:
 
 def version_rows(version: registry.ModelVersion, device: str, command: str) -> list[dict]:
     """Profile rows of one version (languages with both bits per byte and cost measured)."""
+    from hub.prices import REFERENCE_HARDWARE as ref
+
     metrics = _metric_rows(version)
-    values: dict[tuple, float] = {}
+    values: dict[tuple, dict] = {}
+    speed_metrics = {metric for metric, _, _ in SPEED.values()}
     for row in metrics:
-        # Quality is measured on the CPU whatever --device; speed on the chosen device.
-        if row["metric"] in {m for m, _, _ in SPEED.values()} and row["device"] != device:
+        if row["metric"] in speed_metrics and row["device"] != device:
             continue
-        values[(row["lang"], row["metric"], row["precision"])] = row["value"]
+        values[(row["lang"], row["metric"], row["precision"])] = row
     config, manifest = version.config(), version.manifest()
     training = config.get("training", {})
     measured_at = max((row["measured_at"] for row in metrics), default=None)
     machine = Counter(row["machine"] for row in metrics).most_common(1)
-    langs = sorted(
-        {lang for lang, metric, _ in values if metric == "bits_per_byte" and lang != "all"}
-    )
+    langs = sorted({lang for lang, metric, _ in values if metric == "bits_per_byte"} - {"all"})
     rows = []
     for lang in langs:
         row = {
+            "kind": "hub",
             "model_id": version.model_id,
+            "tokenizer": f"hub:{version.region}",
+            "vendor": "hub",
             "region": version.region,
             "lang": lang,
             "size": training.get("size"),
             "params": training.get("params"),
         }
-        for column, (metric, precision, per_lang) in {**QUALITY, **SPEED}.items():
-            row[column] = values.get((lang if per_lang else "all", metric, precision))
+        for columns, where in ((QUALITY, lang), (SPEED, "all")):
+            for column, (metric, precision, part) in columns.items():
+                found = values.get((where, metric, precision))
+                row[column] = found.get(part) if found else None
         if row["bits_per_byte"] is None or row["usd_per_1m_chars"] is None:
             continue
+        digest = values[(lang, "bits_per_byte", "fp32")].get("eval_set_sha256")
         row.update(
-            train_flops=_float(training.get("train_flops")),
-            train_seconds=_float(training.get("train_seconds")),
+            usd_per_hour=ref.usd_per_hour,
+            reference_instance=ref.instance,
+            reference_peak_flops=ref.peak_flops,
+            reference_utilisation=ref.utilisation,
+            train_flops=_number(training.get("train_flops"), float),
+            train_tokens=_number(training.get("tokens"), int),
+            train_seconds=_number(training.get("train_seconds"), float),
             train_device=training.get("device"),
+            eval_set_sha256=digest,
             command=command,
             measured_at=measured_at,
             machine=machine[0][0] if machine else None,
             model_sha256=manifest["files"].get(registry.WEIGHTS),
+            tokenizer_sha256=manifest["files"].get("tokenizer.json"),
         )
         rows.append(row)
     return rows
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
+def _number(value, kind):
+    return None if value is None else kind(value)
+
+
+def production_rows(home, names: list[str], command: str) -> list[dict]:
+    """Profile rows of production tokenizers on every corpus language's evaluation set.
+
+    Raises:
+        InputError: an unknown tokenizer name, a tokenizer file whose sha256 does not
+            match, or no corpus.
+    """
+    from hub.corpus import read_manifest
+    from hub.measurement.eval_set import evaluation_sets
+    from hub.measurement.premium import measure
+    from hub.measurement.production_tokenizers import load_tokenizer
+    from hub.metrics import machine_name, now_iso
+
+    eval_sets = evaluation_sets(home, list(read_manifest(home)["languages"]))
+    tokenizers = [load_tokenizer(name, home) for name in names]
+    measured_at, machine = now_iso(), machine_name()
+    rows = []
+    for result in measure(tokenizers, eval_sets):
+        identity, premium = result.identity, result.premium
+        rows.append(
+            {
+                "kind": "production",
+                "tokenizer": identity.name,
+                "vendor": identity.vendor,
+                "lang": result.lang,
+                "tokens_per_char": result.tokens_per_char.value,
+                "tokens_per_char_low": result.tokens_per_char.low,
+                "tokens_per_char_high": result.tokens_per_char.high,
+                "token_premium_vs_en": premium.value if premium else None,
+                "premium_low": premium.low if premium else None,
+                "premium_high": premium.high if premium else None,
+                "eval_set_sha256": result.eval_set_sha256,
+                "command": command,
+                "measured_at": measured_at,
+                "machine": machine,
+                "tokenizer_sha256": identity.file_sha256,
+                "package": identity.package,
+                "package_version": identity.package_version,
+            }
+        )
+    return rows
 
 
 def profile_rows(home, device: str = "cpu", command: str = "hub profile", every_version=False):
-    """(profile table, notes): the latest version of each region (or all), hashes verified.
+    """(profile rows, notes): the latest version of each region (or all), hashes verified.
 
-    Notes name each version left out (not evaluated or not benchmarked on `device`).
+    Notes name each version left out (not evaluated).
     """
     found = registry.all_versions(home)
     if not every_version:
@@ -105,8 +181,12 @@ def profile_rows(home, device: str = "cpu", command: str = "hub profile", every_
         kept = version_rows(version, device, command)
         if not kept:
             notes.append(
-                f"{version.model_id}: left out, needs `hub eval --region {version.region}` "
-                f"and `hub bench --region {version.region} --device {device}`"
+                f"{version.model_id}: left out, needs `hub eval --region {version.region}`"
             )
         rows += kept
-    return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA), notes
+    return rows, notes
+
+
+def profile_table(rows: list[dict]) -> pa.Table:
+    """Rows as a table in PROFILE_SCHEMA (columns a row lacks are null)."""
+    return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)

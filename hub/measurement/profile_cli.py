@@ -12,10 +12,10 @@ from hub.home import home_option
 
 SHOWN = [
     ("bits_per_byte", "bpb"),
-    ("compressor_bits_per_byte", "xz|zstd"),
-    ("chrf", "chrF"),
+    ("bits_per_char", "bpc"),
+    ("primed_compressor_bits_per_char", "xz bpc\nprimed"),
+    ("info_parity", "info\nparity"),
     ("token_premium_vs_en", "premium"),
-    ("tokens_per_s", "tokens/s"),
     ("usd_per_1m_chars", "USD/1M chars"),
 ]
 
@@ -35,16 +35,28 @@ SHOWN = [
     help="Whose speed and cost figures to use.",
 )
 @click.option("--all-versions", is_flag=True, help="Every version, not just each region's latest.")
+@click.option(
+    "--tokenizer",
+    "tokenizers",
+    multiple=True,
+    metavar="NAME",
+    help="Add rows (kind production) for this production tokenizer, e.g. cl100k_base "
+    "(repeatable; see `hub premium --help`).",
+)
 @home_option
-def profile(out, device, all_versions, home):
+def profile(out, device, all_versions, tokenizers, home):
     """Flatten the registry's measurements into a technology profile for the simulator.
 
-    One row per model, region and language: bits per byte, the compressor baseline,
-    top-1 accuracy, chrF, tokens per character, token premium, latency, throughput, cost
-    per million characters, training compute, and provenance (this command, when and where
-    the figures were measured, the weights' sha256). Run `hub eval` and `hub bench` first.
+    One row per model, region and language (kind hub): bits per byte and per character,
+    information parity against English, the compressor baselines, top-1 accuracy, chrF,
+    tokens per character, token premium, the reference cost per million characters (with
+    95% intervals), the measured latency and throughput (median, min and max run),
+    training compute, and provenance (this command, when and where the figures were
+    measured, the evaluation set's and the weights' sha256). With --tokenizer, rows for
+    production tokenizers (kind production) on the same evaluation sets. Run `hub eval`
+    (and `hub bench` for the speed columns) first.
 
-    Example: `hub profile --out data/technology_profile.parquet`
+    Example: `hub profile --out data/technology_profile.parquet --tokenizer cl100k_base`
     """
     from pathlib import Path
 
@@ -53,25 +65,29 @@ def profile(out, device, all_versions, home):
 
     from hub.atomic import write_parquet
     from hub.home import hub_home
-    from hub.measurement.profile import profile_rows
+    from hub.measurement.profile import production_rows, profile_rows, profile_table
 
     command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["profile"] else "hub profile"
-    table, notes = profile_rows(home, device, command, all_versions)
+    rows, notes = profile_rows(home, device, command, all_versions)
     console = Console()
     for note in notes:
         console.print(f"[yellow]{note}[/]")
-    if table.num_rows == 0:
+    if not rows:
         raise InputError(
-            f"nothing to profile in {hub_home(home)}: no version has both `hub eval` and "
-            "`hub bench` figures"
+            f"nothing to profile in {hub_home(home)}: no version has `hub eval` figures"
         )
+    rows += production_rows(hub_home(home), list(tokenizers), command) if tokenizers else []
+    table = profile_table(rows)
     path = Path(out) if out else hub_home(home) / "technology_profile.parquet"
     write_parquet(table, path)
     view = Table(
-        "model", "lang", *(title for _, title in SHOWN), title=f"technology profile ({device})"
+        "model or tokenizer",
+        "lang",
+        *(title for _, title in SHOWN),
+        title=f"technology profile (speed on {device})",
     )
     for row in table.to_pylist():
         cells = [f"{row[c]:.4g}" if row[c] is not None else "" for c, _ in SHOWN]
-        view.add_row(row["model_id"], row["lang"], *cells)
+        view.add_row(row["model_id"] or row["tokenizer"], row["lang"], *cells)
     console.print(view)
     console.print(f"  {table.num_rows} rows -> {path}")
