@@ -90,7 +90,7 @@ async def test_edit_validate_run_compare_quit(workspace):
         await settle(app, pilot)
         run_screen = app.screen
         assert isinstance(run_screen, RunScreen)
-        assert run_screen.month == run_screen.months == 4
+        assert run_screen.month == run_screen.months == 4, run_screen.status_text
         assert "Done" in run_screen.status_text
         first = app.workspace.report_path
         assert (first / "timeseries.parquet").is_file() and (first / "runs.parquet").is_file()

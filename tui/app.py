@@ -1,14 +1,14 @@
 """The `intl-strategy` Textual app: scenarios, runs, results, world and hub in one place.
 
-Five screens are the app's modes (switch with 1-5, the navigation row or the command
-palette). They share the app's `Workspace`, so the scenario, report and hub home the user
-opened stay open across screens and across a change of language.
+The main screens are the app's modes, one row each in `tui.modes.SCREENS` (switch with the
+number keys, the navigation row or the command palette). They share the app's `Workspace`,
+so the scenario, report and hub home the user opened stay open across screens and across a
+change of language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import import_module
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -20,25 +20,10 @@ from textual.signal import Signal
 from tui import i18n
 from tui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 from tui.i18n import N_, _
-from tui.screens.base import MODES, translate_bindings
-from tui.screens.scenarios import ScenariosScreen
+from tui.modes import SCREENS, screen_class
+from tui.screens.base import translate_bindings
 from tui.simulation import SimulationProcess
 from tui.workspace import Workspace
-
-SCREEN_CLASSES = {
-    "scenarios": ("tui.screens.scenarios", "ScenariosScreen"),
-    "run": ("tui.screens.run", "RunScreen"),
-    "results": ("tui.screens.results", "ResultsScreen"),
-    "world": ("tui.screens.world", "WorldScreen"),
-    "hub": ("tui.screens.hub", "HubScreen"),
-}
-
-
-def screen_class(mode: str) -> type[Screen]:
-    """The screen class of a mode, imported on first use."""
-    module, name = SCREEN_CLASSES[mode]
-    return getattr(import_module(module), name)
-
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -49,21 +34,11 @@ class StrategyApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "intl-strategy"
-    # The first screen is imported with the app; the others when first shown (start-up time).
-    MODES = {
-        "scenarios": ScenariosScreen,
-        "run": lambda: screen_class("run")(),
-        "results": lambda: screen_class("results")(),
-        "world": lambda: screen_class("world")(),
-        "hub": lambda: screen_class("hub")(),
-    }
-    DEFAULT_MODE = "scenarios"
+    # Each screen's module is imported when the screen is first shown (start-up time).
+    MODES = {row.mode: (lambda row=row: row.screen_class()()) for row in SCREENS}
+    DEFAULT_MODE = SCREENS[0].mode
     BINDINGS = [
-        Binding("1", "show('scenarios')", N_("Scenarios"), id="screen.scenarios", show=False),
-        Binding("2", "show('run')", N_("Run"), id="screen.run", show=False),
-        Binding("3", "show('results')", N_("Results"), id="screen.results", show=False),
-        Binding("4", "show('world')", N_("World"), id="screen.world", show=False),
-        Binding("5", "show('hub')", N_("Hub"), id="screen.hub", show=False),
+        *(row.binding() for row in SCREENS),
         Binding("r,f5", "run", N_("Run scenario"), id="run.start", priority=False),
         Binding("f1,question_mark", "help", N_("Help"), id="app.help"),
         Binding("l", "switch_locale", N_("Language"), id="app.locale"),
@@ -164,11 +139,11 @@ class StrategyApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette: every app action, grouped by verb."""
-        for mode, label in MODES.items():
+        for row in SCREENS:
             yield SystemCommand(
-                _("show: {screen}").format(screen=_(label)),
-                _("Go to the {screen} screen").format(screen=_(label)),
-                lambda mode=mode: self.run_action(f"show('{mode}')"),
+                _("show: {screen}").format(screen=_(row.label)),
+                _("Go to the {screen} screen").format(screen=_(row.label)),
+                lambda mode=row.mode: self.run_action(f"show('{mode}')"),
             )
         yield SystemCommand(_("run: start the open scenario"), _("Run it and watch it unfold"),
                             self.action_run)

@@ -19,11 +19,12 @@ from hub.errors import InputError
 
 def binding_ids() -> list[str]:
     """Every binding id of the app, its screens and its dialogs."""
-    from tui.app import SCREEN_CLASSES, StrategyApp, screen_class
+    from tui.app import StrategyApp
     from tui.dialogs.confirm import ConfirmDialog
     from tui.dialogs.help import HelpScreen
+    from tui.modes import SCREENS
 
-    classes = [StrategyApp, *map(screen_class, SCREEN_CLASSES), ConfirmDialog, HelpScreen]
+    classes = [StrategyApp, *(row.screen_class() for row in SCREENS), ConfirmDialog, HelpScreen]
     return sorted({b.id for cls in classes for b in cls.BINDINGS if getattr(b, "id", None)})
 
 

@@ -9,22 +9,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Markdown
 
 from tui.i18n import N_, _
+from tui.modes import SCREENS
 
-HELP_TEXT = N_(
-    "# Help\n\n"
-    "**Scenarios**: pick a shipped or your own scenario file and edit it; problems are shown "
-    "as you type, with the same messages as `simulator run`. Save keeps your comments.\n\n"
-    "**Run**: runs the open scenario (r) in a background process with a progress bar "
-    "(c cancels), then draws users, share, revenue and cash per firm, for all markets or a "
-    "region; the report is written as Parquet like `simulator run --out`.\n\n"
-    "**Results**: open a report (one run or a batch), pick two runs or strategies and compare.\n\n"
-    "**World**: countries with CAGE distance from a home country; choose one for its market "
-    "over time in the open report.\n\n"
-    "**Hub**: trained models per region and their per-language figures; export a region; "
-    "with no model trained, the shipped technology profile.\n\n"
-    "Press ctrl+p for the command palette. Rebind any key by its id below with "
-    "`intl-strategy --keymap FILE` (a TOML file of id = \"keys\"). Keys:"
-)
+HEADING = N_("# Help")
+KEYS = N_("Press ctrl+p for the command palette. Rebind any key by its id below with "
+          "`intl-strategy --keymap FILE` (a TOML file of id = \"keys\"). Keys:")
+
+
+def help_text() -> str:
+    """The help page in the UI language: a paragraph per main screen, then the keys."""
+    return "\n\n".join([_(HEADING), *(_(row.help) for row in SCREENS), _(KEYS)])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -39,7 +33,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """The text and a key table."""
         with VerticalScroll(id="help"):
-            yield Markdown(_(HELP_TEXT))
+            yield Markdown(help_text())
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

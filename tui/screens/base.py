@@ -18,18 +18,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
-from tui.i18n import N_, _
+from tui.i18n import _
+from tui.modes import BY_MODE, SCREENS, mode_of
 
 if TYPE_CHECKING:
     from tui.app import StrategyApp
-
-MODES: dict[str, str] = {
-    "scenarios": N_("Scenarios"),
-    "run": N_("Run"),
-    "results": N_("Results"),
-    "world": N_("World"),
-    "hub": N_("Hub"),
-}
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -53,7 +46,7 @@ class NavTabs(Tabs):
     can_focus = False
 
     def __init__(self, active: str) -> None:
-        super().__init__(*[Tab(_(label), id=f"nav-{mode}") for mode, label in MODES.items()],
+        super().__init__(*[Tab(_(row.label), id=f"nav-{row.mode}") for row in SCREENS],
                          active=f"nav-{active}")
 
 
@@ -70,13 +63,12 @@ class ScreenBody(Vertical):
 
 
 class MainScreen(Screen):
-    """Base class of the five main screens."""
-
-    MODE = "scenarios"
+    """Base class of the main screens (rows of `tui.modes.SCREENS`)."""
 
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self.mode = mode_of(type(self))
 
     @property
     def strategy_app(self) -> StrategyApp:
@@ -86,7 +78,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         """Header, navigation, the screen's own body, footer."""
         yield Header(show_clock=False)
-        yield NavTabs(self.MODE)
+        yield NavTabs(self.mode)
         yield ScreenBody(self.compose_body)
         yield Footer()
 
@@ -97,16 +89,16 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         """Follow language changes."""
         self.title = _("International strategy")
-        self.sub_title = _(MODES[self.MODE])
+        self.sub_title = _(BY_MODE[self.mode].label)
         self.strategy_app.locale_changed_signal.subscribe(self, self._on_locale_changed)
 
     async def _on_locale_changed(self, _locale: str) -> None:
         translate_bindings(self)
         self.title = _("International strategy")
-        self.sub_title = _(MODES[self.MODE])
+        self.sub_title = _(BY_MODE[self.mode].label)
         body = self.query_one(ScreenBody)
         await self.query_one(NavTabs).remove()
-        await self.mount(NavTabs(self.MODE), before=body)
+        await self.mount(NavTabs(self.mode), before=body)
         await body.recompose()
         self.refresh_bindings()
         self.after_recompose()
@@ -125,5 +117,5 @@ class MainScreen(Screen):
         """Switch screens from the navigation row."""
         event.stop()
         mode = (event.tab.id or "").removeprefix("nav-")
-        if mode in MODES and mode != self.MODE:
+        if mode in BY_MODE and mode != self.mode:
             self.app.switch_mode(mode)

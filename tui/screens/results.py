@@ -47,7 +47,6 @@ class ReportsLoaded(Message):
 class ResultsScreen(MainScreen):
     """Run pickers, KPI comparison, charts, and batch bands and sensitivity."""
 
-    MODE = "results"
     AUTO_FOCUS = "#results-kpis"
     BINDINGS = [
         Binding("o", "open_report", N_("Open report"), id="results.open"),

@@ -78,7 +78,6 @@ class RunCancelled(Message):
 class RunScreen(MainScreen):
     """Progress, region choice and charts of the scenario run."""
 
-    MODE = "run"
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("c,escape", "cancel", N_("Cancel run"), id="run.cancel"),

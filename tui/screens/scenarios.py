@@ -26,7 +26,6 @@ from tui.workspace import shipped_scenarios
 class ScenariosScreen(MainScreen):
     """File list on the left, the open scenario's form on the right."""
 
-    MODE = "scenarios"
     AUTO_FOCUS = "#scenario-files"
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="scenario.save"),

@@ -78,7 +78,6 @@ def _curated_by_country() -> dict[str, dict[str, object]]:
 class WorldScreen(MainScreen):
     """Countries table, filter, home country and the chosen country's detail."""
 
-    MODE = "world"
     AUTO_FOCUS = "#world-table"
     BINDINGS = [
         Binding("slash", "focus_filter", N_("Filter"), id="world.filter"),
