@@ -31,7 +31,7 @@ CI_PREFIXES = ("pip install", "python -m pytest")
 FAST_OPTIONS = {
     "hub corpus build": ["--sources", "cldr"],
     "hub train --region eu": ["--size", "tiny"],
-    "hub bench --bundle bundles/eu": ["--new-tokens", "16", "--batches", "1,2", "--repeats", "1"],
+    "hub bench --bundle bundles/eu": ["--new-tokens", "16", "--batches", "1,2", "--repeats", "5"],
 }
 
 
