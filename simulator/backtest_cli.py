@@ -1,0 +1,57 @@
+"""`simulator backtest`: a calibrated ensemble against held-out observations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import rich_click as click
+
+
+@click.command("backtest")
+@click.argument("calibration_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--holdout", required=True, metavar="FIRST..LAST",
+              help="Held-out months, such as 2025-01..2025-12.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: CALIBRATION_DIR/backtest); resumed if killed.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also write the report as one HTML page.")
+@click.option("--members", type=click.IntRange(1), default=200, show_default=True,
+              help="At most this many non-implausible points (evenly spaced) run forward.")
+@click.option("--least-implausible", type=click.IntRange(1), default=None,
+              help="Run the K least implausible points instead (when none is "
+                   "non-implausible); the report says so.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="Local worker processes, or Ray tasks.")
+@click.option("--workers", "-j", type=click.IntRange(1, 1024), default=None,
+              help="Parallel tasks (default: the CPUs of this machine).")
+@click.option("--address", default=None, help="Ray cluster address (with --backend ray).")
+def backtest(calibration_dir: Path, holdout: str, out: Path | None, html_file: Path | None,
+             members: int, least_implausible: int | None, backend: str, workers: int | None,
+             address: str | None) -> None:
+    """Run CALIBRATION_DIR's ensemble over --holdout and score the held-out observations.
+
+    For each observation: the ensemble's and the predictive 90% interval (with model
+    discrepancy and observation error) against the observed value; the coverage; and
+    Spearman's rank correlation of country traffic shares. Writes predictions.parquet and
+    summary.json.
+
+    Example: `simulator backtest calibration/history --holdout 2025-01..2025-12 --html
+    calibration/backtest.html`
+    """
+    from rich.console import Console
+
+    from hub.atomic import write_text
+    from simulator.calibration.backtest import backtest as run_backtest
+    from simulator.calibration.backtest_html import render_backtest
+    from simulator.calibration.report import print_backtest
+
+    if address and backend != "ray":
+        raise click.UsageError("--address needs --backend ray")
+    console = Console()
+    result = run_backtest(calibration_dir, holdout, out, backend, workers or os.cpu_count() or 1,
+                          address, members, least_implausible, Console(stderr=True))
+    print_backtest(result, console)
+    if html_file is not None:
+        write_text(html_file, render_backtest(result))
+        console.print(f"wrote {html_file}")

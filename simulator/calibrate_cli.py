@@ -1,0 +1,65 @@
+"""`simulator calibrate`: history matching of a scenario against dated public figures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import rich_click as click
+
+
+@click.command("calibrate")
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--observations", "observations_file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Observations CSV (columns: simulator.calibration.observations).")
+@click.option("--until", required=True, metavar="YYYY-MM",
+              help="Last month of the calibration window (later rows are left to backtest).")
+@click.option("--runs", type=click.IntRange(4, 10_000_000), default=2000, show_default=True,
+              help="Model runs in all waves together (points x replicates).")
+@click.option("--waves", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="History-matching waves; each samples where the last left points.")
+@click.option("--replicates", type=click.IntRange(1, 1000), default=4, show_default=True,
+              help="Seeds per point, for the ensemble mean and variance.")
+@click.option("--rule", type=click.Choice(["max", "second-max"]), default="max",
+              show_default=True, help="Which implausibility of a point must pass the cut-off.")
+@click.option("--cutoff", type=click.FloatRange(0, min_open=True), default=3.0,
+              show_default=True, help="Implausibility cut-off.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="Seed of the designs and of the replicate seeds.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="Local worker processes, or Ray tasks.")
+@click.option("--workers", "-j", type=click.IntRange(1, 1024), default=None,
+              help="Parallel tasks (default: the CPUs of this machine).")
+@click.option("--address", default=None,
+              help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).")
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; an existing one of the same calibration is resumed.")
+def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: int, waves: int,
+              replicates: int, rule: str, cutoff: float, seed: int, backend: str,
+              workers: int | None, address: str | None, out: Path) -> None:
+    """History-match SCENARIO_FILE's [uncertain] ranges to the observations up to --until.
+
+    Implausibility I = |z - E[f(x)]| / sqrt(V_obs + V_md + V_ens) per observation, from
+    replicate seeds at each point; points whose largest I (or second largest) exceeds the
+    cut-off are ruled out, wave by wave. Writes points.parquet, non_implausible.parquet,
+    observations.parquet, runs.parquet and calibrated.toml into --out; a killed run is
+    resumed by the same command.
+
+    Example: `simulator calibrate data/scenarios/history.toml --observations
+    data/observations.csv --until 2024-12 --runs 2000 --out calibration/history`
+    """
+    from rich.console import Console
+
+    from simulator.calibration.calibrate import Settings
+    from simulator.calibration.calibrate import calibrate as run_calibration
+    from simulator.calibration.report import print_calibration
+
+    if address and backend != "ray":
+        raise click.UsageError("--address needs --backend ray")
+    console = Console()
+    settings = Settings(until=until, runs=runs, waves=waves, replicates=replicates, rule=rule,
+                        cutoff=cutoff, seed=seed)
+    metadata = run_calibration(scenario_file, observations_file, out, settings, backend,
+                               workers or os.cpu_count() or 1, address, Console(stderr=True))
+    print_calibration(out, metadata, console)

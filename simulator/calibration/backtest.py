@@ -1,0 +1,163 @@
+"""`simulator backtest`: the calibrated ensemble run forward over a held-out window.
+
+Every member of the ensemble (a non-implausible point) runs with the calibration's
+replicate seeds to the window's last month; each held-out observation then gets
+
+- the ensemble's 90% interval (5th-95th percentile of the member x seed values), and
+- the predictive 90% interval: those values plus draws of the model discrepancy and the
+  observation error (V_md + V_obs, Gaussian), the interval the observation should fall in
+  if the calibration's error budget is right. Coverage counts the observations inside it.
+
+Country traffic shares are also compared by rank (Spearman's rho of the observed shares
+against the ensemble medians, per firm and date). Rows the model cannot produce (context
+metrics) are listed, not scored.
+
+Output folder: `runs/points/*.parquet` (the ensemble's runs, resumable like a wave),
+`predictions.parquet` (one row per held-out observation), `summary.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from hub.atomic import write_parquet, write_text
+from hub.errors import InputError
+from simulator.calibration.calibrate import parse_month, start_of
+from simulator.calibration.ensemble import calibration_metadata, load_ensemble
+from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
+from simulator.calibration.metrics import METRICS
+from simulator.calibration.observations import Observation, read_observations
+from simulator.calibration.targets import Targets, select
+from simulator.scenario import parse_scenario
+
+PREDICTIVE_DRAWS = 50  # discrepancy + error draws per ensemble value (seeded)
+
+
+@dataclass
+class Backtest:
+    """A finished backtest: predictions per observation, the summary, what is unscored."""
+
+    predictions: pd.DataFrame
+    summary: dict
+    context: list[Observation]
+    series: pd.DataFrame  # firm, month, users_p10/median/p90: the ensemble over time
+
+
+def parse_window(text: str) -> tuple[date, date]:
+    """'2025-01..2025-12' -> (first day of the first month, first day of the last)."""
+    first, sep, last = text.partition("..")
+    if not sep:
+        raise InputError(f"--holdout: expected FIRST..LAST months such as 2025-01..2025-12, "
+                         f"got {text!r}")
+    window = parse_month(first, "--holdout"), parse_month(last, "--holdout")
+    if window[1] < window[0]:
+        raise InputError(f"--holdout: expected the first month before the last, got {text!r}")
+    return window
+
+
+def predict(targets: Targets, samples: np.ndarray, seed: int) -> pd.DataFrame:
+    """One row per observation from samples shaped [members x seeds, observations]."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for j, obs in enumerate(targets.observations):
+        values = samples[:, j]
+        noise = rng.normal(0.0, np.sqrt(targets.v_md[j] + targets.v_obs[j]),
+                           (PREDICTIVE_DRAWS, values.size))
+        predictive = (values[None, :] + noise).ravel()
+        low, high = np.quantile(predictive, [0.05, 0.95])
+        observed = targets.observed[j]
+        rows.append({"id": obs.id, "metric": obs.metric, "firm": obs.firm,
+                     "geography": obs.geography, "date": obs.date.isoformat(),
+                     "observed": observed, "median": float(np.median(values)),
+                     "ensemble_p05": float(np.quantile(values, 0.05)),
+                     "ensemble_p95": float(np.quantile(values, 0.95)),
+                     "predictive_p05": float(low), "predictive_p95": float(high),
+                     "inside": bool(low <= observed <= high),
+                     "unit": "months since start" if METRICS[obs.metric].event else obs.unit})
+    return pd.DataFrame(rows)
+
+
+def rank_correlations(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Spearman's rho of observed vs predicted country shares, per firm and date."""
+    from scipy.stats import spearmanr
+
+    shares = predictions[predictions["metric"] == "traffic_share"]
+    rows = []
+    for (firm, day), group in shares.groupby(["firm", "date"]):
+        rho = (float(spearmanr(group["observed"], group["median"]).statistic)
+               if len(group) >= 3 else float("nan"))
+        rows.append({"firm": firm, "date": day, "countries": len(group), "spearman": rho})
+    return pd.DataFrame(rows, columns=["firm", "date", "countries", "spearman"])
+
+
+def _series(runs: pd.DataFrame, firms: list[str]) -> pd.DataFrame:
+    users = np.array([np.array(u) for u in runs.loc[runs["status"] == "ok", "world_users"]
+                      .map(lambda rows: [list(r) for r in rows])])
+    rows = []
+    for f, firm in enumerate(firms):
+        for m in range(users.shape[2] if users.size else 0):
+            values = users[:, f, m]
+            rows.append({"strategy": firm, "month": m + 1,
+                         "users_p10": np.quantile(values, 0.1),
+                         "users_median": np.median(values),
+                         "users_p90": np.quantile(values, 0.9)})
+    return pd.DataFrame(rows)
+
+
+def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
+             backend: str = "local", workers: int = 2, address: str | None = None,
+             members: int = 200, least_implausible: int | None = None,
+             console=None) -> Backtest:
+    """Run the calibration in `folder` over the `holdout` window; writes into `out`."""
+    from rich.console import Console
+
+    from simulator.calibration.engine import run_points
+
+    folder = Path(folder)
+    metadata = calibration_metadata(folder)
+    out = Path(out) if out is not None else folder / "backtest"
+    first, last = parse_window(holdout)
+    scenario = parse_scenario(metadata["scenario"]["text"], metadata["scenario"]["path"])
+    start = start_of(scenario)
+    observations = read_observations(metadata["observations"]["path"])
+    chosen = select(observations, "holdout", first, last)
+    context = [o for o in observations if o.role == "holdout" and not o.modelled
+               and first <= o.date.replace(day=1) <= last]
+    if not chosen:
+        raise InputError(f"{metadata['observations']['path']}: expected held-out rows (role "
+                         f"holdout) dated within {holdout}; there are none")
+    ensemble = load_ensemble(folder, members, least_implausible)
+    settings = metadata["settings"]
+    keys = tuple(p["name"] for p in metadata["parameters"])
+    points = np.array([[m[k] for k in keys] for m in ensemble])
+    months = (last.year - start[0]) * 12 + last.month - start[1] + 1
+    targets = Targets.build(chosen, start)
+    plan = EvaluationPlan(scenario, keys, points, targets.observations,
+                          settings["replicates"], settings["seed"], months, start)
+    runs_dir = out / "runs"
+    done = set(finished_points(runs_dir, plan.size))
+    run_points(plan, [i for i in range(plan.size) if i not in done], runs_dir, backend,
+               workers, address, console or Console(stderr=True), f"backtest {holdout}")
+    runs = read_points(runs_dir, plan).to_pandas()
+    ok = runs[runs["status"] == "ok"]
+    samples = ok[[f"obs:{o.id}" for o in targets.observations]].to_numpy(float)
+    predictions = predict(targets, samples, settings["seed"])
+    ranks = rank_correlations(predictions)
+    summary = {"calibration": str(folder), "holdout": holdout, "members": len(ensemble),
+               "ensemble": "least implausible" if least_implausible else "non-implausible",
+               "runs": int(len(ok)), "failed_runs": int(len(runs) - len(ok)),
+               "observations": int(len(predictions)),
+               "coverage_90": float(predictions["inside"].mean()),
+               "spearman": ranks.to_dict(orient="records"),
+               "not_modelled": [o.id for o in context]}
+    write_parquet(pa.Table.from_pandas(predictions), out / "predictions.parquet")
+    write_text(out / "summary.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    series = _series(runs, [f.name for f in scenario.firms])
+    return Backtest(predictions, summary, context, series)

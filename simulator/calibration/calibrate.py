@@ -1,0 +1,261 @@
+"""`simulator calibrate`: history matching in waves over a scenario's uncertain parameters.
+
+Output folder (Parquet, readable with pandas, polars or DuckDB)::
+
+    DIR/metadata.json             scenario (path, text, sha256), observations (path, sha256),
+                                  until, settings, parameter ranges, per-wave summaries
+    DIR/waves/wave-NN/design.parquet   the wave's points (written before any run)
+    DIR/waves/wave-NN/points/NNNNNN.parquet  one shard per point: its replicate rows
+    DIR/runs.parquet              every replicate of every evaluated point, every metric
+    DIR/points.parquet            every evaluated point: values, per observation the
+                                  ensemble mean, V_ens and implausibility, the summary
+                                  implausibility and whether it is non-implausible
+    DIR/non_implausible.parquet   the points that are (the ensemble `simulator backtest`
+                                  and `simulator advise` run)
+    DIR/observations.parquet      each calibration observation: z, V_obs, V_md, and the
+                                  smallest implausibility any non-implausible point reaches
+    DIR/calibrated.toml           the scenario, commented, at the best point, with the
+                                  uncertain ranges narrowed to the non-implausible box
+
+A killed calibration is resumed by the same command: a wave's design is read back, its
+finished points are skipped, and later waves follow from the stored results, so the
+folder ends as if nothing had happened.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from rich.console import Console
+
+from hub.atomic import sha256_file, write_parquet
+from hub.errors import InputError
+from hub.metrics import now_iso
+from simulator.batch_store import read_json, write_json
+from simulator.calibration.engine import run_points
+from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
+from simulator.calibration.implausibility import (
+    CUTOFF,
+    ensemble_moments,
+    implausibility,
+    next_wave,
+    summary_implausibility,
+)
+from simulator.calibration.observations import read_observations
+from simulator.calibration.targets import Targets, check_against, select
+from simulator.scenario import Scenario, load_scenario
+from simulator.technology import load_profile
+
+METADATA = "metadata.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a calibration samples and judges (stored, so a resumed one is the same)."""
+
+    until: str  # YYYY-MM: the last calibration month
+    runs: int = 2000  # model runs in all waves together (points x replicates)
+    waves: int = 3
+    replicates: int = 4  # seeds per point, for E[f(x)] and V_ens
+    rule: str = "max"  # or "second-max"
+    cutoff: float = CUTOFF
+    seed: int = 0
+
+    @property
+    def points_per_wave(self) -> int:
+        """Design points in each wave."""
+        return max(2, self.runs // (self.waves * self.replicates))
+
+
+def parse_month(text: str, option: str) -> date:
+    """YYYY-MM -> the month's first day; InputError naming the option otherwise."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise InputError(f"{option}: expected a month YYYY-MM such as 2024-12, "
+                         f"got {text!r}") from None
+
+
+def start_of(scenario: Scenario) -> tuple[int, int]:
+    """(year, month) of the scenario's month 1."""
+    first = scenario.month_dates(1)[0]
+    return first.year, first.month
+
+
+def scenario_markets(scenario: Scenario) -> set[str]:
+    """ISO codes of the countries the scenario simulates as markets."""
+    from simulator.geography import build_geography
+
+    geo = build_geography(scenario)
+    return {code for code, market in zip(geo.iso2, geo.is_market, strict=True) if market}
+
+
+def ranges_of(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """The scenario's uncertain parameters as dotted keys -> (low, high)."""
+    from simulator.overrides import uncertain_path
+
+    if not scenario.uncertain:
+        raise InputError(f"{scenario.source}: uncertain: expected at least one uncertain "
+                         "parameter with a range to calibrate")
+    return {uncertain_path(k): (float(lo), float(hi)) for k, (lo, hi) in scenario.uncertain.items()}
+
+
+def _prepare(out: Path, fresh: dict) -> dict:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out expects a folder, this is a file")
+    if out.exists() and any(out.iterdir()):
+        old = read_json(out / METADATA)
+        if old is None:
+            raise InputError(f"{out}: not empty and not a calibration folder (no {METADATA}); "
+                             "choose another --out")
+        for part, key in (("scenario", "sha256"), ("observations", "sha256"),
+                          ("settings", None)):
+            if (old[part][key] if key else old[part]) != (fresh[part][key] if key
+                                                          else fresh[part]):
+                raise InputError(f"{out}: holds a calibration with other {part}; it is not "
+                                 "overwritten: choose another --out or delete the folder")
+        return {**old, "ended": None, "resumed": [*old.get("resumed", []), fresh["started"]]}
+    return fresh
+
+
+def score(plan: EvaluationPlan, targets: Targets, runs: pa.Table, settings: Settings,
+          wave: int) -> pd.DataFrame:
+    """One row per point of a wave: values, ensemble means, implausibilities, verdict."""
+    frame = runs.to_pandas()
+    ids = [o.id for o in targets.observations]
+    columns = [f"obs:{i}" for i in ids]
+    failed = frame.groupby("point")["status"].apply(lambda s: (s != "ok").any())
+    ok = frame[frame["point"].map(~failed)]
+    points = sorted(ok["point"].unique())
+    samples = np.stack([ok[ok["point"] == p].sort_values("replicate")[columns].to_numpy(float)
+                        for p in points]) if points else np.zeros((0, 1, len(ids)))
+    mean, v_ens = ensemble_moments(samples)
+    values = implausibility(targets.observed, mean, targets.v_obs, targets.v_md, v_ens)
+    summary = summary_implausibility(values, settings.rule)
+    rows = pd.DataFrame({"wave": wave, "point": points})
+    for j, key in enumerate(plan.keys):
+        rows[key] = plan.points[points, j] if points else []
+    for j, ident in enumerate(ids):
+        rows[f"mean:{ident}"], rows[f"v_ens:{ident}"] = mean[:, j], v_ens[:, j]
+        rows[f"I:{ident}"] = values[:, j]
+    rows["implausibility"] = summary
+    rows["non_implausible"] = summary <= settings.cutoff
+    failed_points = sorted(set(failed[failed].index))
+    if failed_points:  # a point whose runs fail is ruled out, and shown as such
+        gone = pd.DataFrame({"wave": wave, "point": failed_points, "implausibility": np.inf,
+                             "non_implausible": False})
+        for j, key in enumerate(plan.keys):
+            gone[key] = plan.points[failed_points, j]
+        rows = pd.concat([rows, gone], ignore_index=True).sort_values("point")
+    return rows.reset_index(drop=True)
+
+
+def _design(wave_dir: Path, wave: int, settings: Settings, ranges: dict,
+            history: pd.DataFrame) -> np.ndarray:
+    """The wave's points: read back if stored, else a Latin hypercube or the next wave."""
+    path = wave_dir / "design.parquet"
+    if path.exists():
+        return pq.read_table(path).to_pandas()[list(ranges)].to_numpy(float)
+    low = np.array([lo for lo, _ in ranges.values()])
+    high = np.array([hi for _, hi in ranges.values()])
+    n, rng = settings.points_per_wave, np.random.default_rng([settings.seed, wave])
+    if wave == 1:
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=len(ranges), rng=rng).random(n)
+    else:
+        kept = history[history["non_implausible"]]
+        if kept.empty:  # nothing survived: search around the least implausible tenth
+            kept = history.nsmallest(max(2, len(history) // 10), "implausibility")
+        anchors = (kept[list(ranges)].to_numpy(float) - low) / (high - low)
+        unit = next_wave(anchors, n, rng)
+    points = low + unit * (high - low)
+    write_parquet(pa.Table.from_pandas(pd.DataFrame(points, columns=list(ranges))), path)
+    return points
+
+
+def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str | Path,
+              settings: Settings, backend: str = "local", workers: int = 2,
+              address: str | None = None, console: Console | None = None) -> dict:
+    """Run (or resume) a calibration into `out`; returns the metadata written."""
+    from simulator.calibration.calibrated_scenario import write_calibrated
+
+    scenario_file, observations_file, out = Path(scenario_file), Path(observations_file), Path(out)
+    scenario = load_scenario(scenario_file)
+    observations = read_observations(observations_file)
+    until, start = parse_month(settings.until, "--until"), start_of(scenario)
+    chosen = select(observations, "calibrate", None, until)
+    if not chosen:
+        raise InputError(f"{observations_file}: expected calibration rows (role calibrate) "
+                         f"dated up to {settings.until}; there are none")
+    check_against(chosen, scenario, str(observations_file), scenario_markets(scenario), start)
+    load_profile(scenario.profile_path(), scenario.profile_size)  # missing: every run fails
+    ranges, targets = ranges_of(scenario), Targets.build(chosen, start)
+    months = (until.year - start[0]) * 12 + until.month - start[1] + 1
+    metadata = _prepare(out, {
+        "scenario": {"path": str(scenario_file), "sha256": sha256_file(scenario_file),
+                     "text": scenario_file.read_text(encoding="utf-8")},
+        "observations": {"path": str(observations_file),
+                         "sha256": sha256_file(observations_file)},
+        "settings": asdict(settings), "months": months,
+        "parameters": [{"name": k, "low": lo, "high": hi} for k, (lo, hi) in ranges.items()],
+        "observations_used": [o.id for o in chosen], "started": now_iso(), "ended": None,
+        "resumed": [], "waves": []})
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("waves/*/points/.*.tmp"):
+        stale.unlink()  # half-written shards of a killed calibration
+    write_json(out / METADATA, metadata)
+    console = console or Console(stderr=True)
+    history, all_runs, summaries, started = pd.DataFrame(), [], [], time.perf_counter()
+    for wave in range(1, settings.waves + 1):
+        wave_dir = out / "waves" / f"wave-{wave:02d}"
+        points = _design(wave_dir, wave, settings, ranges, history)
+        plan = EvaluationPlan(scenario, tuple(ranges), points, targets.observations,
+                              settings.replicates, settings.seed, months, start)
+        todo = [i for i in range(plan.size) if i not in set(finished_points(wave_dir, plan.size))]
+        run_points(plan, todo, wave_dir, backend, workers, address, console,
+                         f"wave {wave}/{settings.waves}")
+        runs = read_points(wave_dir, plan)
+        scored = score(plan, targets, runs, settings, wave)
+        history = pd.concat([history, scored], ignore_index=True)
+        all_runs.append(runs.to_pandas().assign(wave=wave))
+        summaries.append({"wave": wave, "points": int(len(scored)),
+                          "non_implausible": int(scored["non_implausible"].sum()),
+                          "failed": int(np.isinf(scored["implausibility"]).sum())})
+    write_parquet(pa.Table.from_pandas(pd.concat(all_runs, ignore_index=True)
+                                       .drop(columns=["world_users"])), out / "runs.parquet")
+    write_parquet(pa.Table.from_pandas(history), out / "points.parquet")
+    kept = history[history["non_implausible"]].reset_index(drop=True)
+    write_parquet(pa.Table.from_pandas(kept), out / "non_implausible.parquet")
+    write_parquet(pa.Table.from_pandas(observation_fit(targets, history, kept, settings.cutoff)),
+                  out / "observations.parquet")
+    write_calibrated(scenario_file, out / "calibrated.toml", ranges, history, kept, metadata)
+    metadata = {**metadata, "waves": summaries, "ended": now_iso(),
+                "seconds": time.perf_counter() - started}
+    write_json(out / METADATA, metadata)
+    return metadata
+
+
+def observation_fit(targets: Targets, history: pd.DataFrame, kept: pd.DataFrame,
+                    cutoff: float = CUTOFF) -> pd.DataFrame:
+    """Per calibration observation: z, sds, and how close the ensemble gets (in-sample)."""
+    rows = []
+    best = kept if not kept.empty else history.nsmallest(1, "implausibility")
+    for j, obs in enumerate(targets.observations):
+        column = f"I:{obs.id}"
+        values = best[column].to_numpy(float) if column in best else np.array([np.inf])
+        rows.append({"id": obs.id, "metric": obs.metric, "firm": obs.firm,
+                     "geography": obs.geography, "date": obs.date.isoformat(),
+                     "observed": targets.observed[j], "sd_obs": np.sqrt(targets.v_obs[j]),
+                     "sd_md": np.sqrt(targets.v_md[j]),
+                     "median_I": float(np.median(values)), "min_I": float(values.min()),
+                     "within_cutoff": bool(values.min() <= cutoff), "ensemble": not kept.empty})
+    return pd.DataFrame(rows)

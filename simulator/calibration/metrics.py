@@ -1,0 +1,141 @@
+"""How an observation is read from a run: the metric table, one row per kind of figure.
+
+Each metric says which unit its observations carry, where they may be (the world, a
+country, or a country or the EU), how the model's value is read from a run's tidy time
+series at the observation's month (`RunView`), and the model discrepancy: how far the
+model's best run may stand from the truth because of what the model leaves out (Kennedy
+and O'Hagan 2001; Vernon et al. 2010 call its variance V_md). Discrepancies are
+judgements, each with its reason; they enter the implausibility, never a fit.
+
+Event metrics (an office opened, a service available) are compared as months since the
+scenario's start: the observation is its row's date, the model's value the first month
+the event holds in the run, or the run's last month + 1 when it never does (a censored
+value: the calibration sees "not yet", which is as far as the run can tell).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pyarrow as pa
+
+OFFICE_LEVEL = 3  # establishment chain: 3 = sales office with data residency (ODD 3.3)
+
+
+@cache
+def eu_members() -> frozenset[str]:
+    """ISO codes of the EU's member states (the world data's flag)."""
+    from simulator.world.countries import load_countries
+
+    return frozenset(c.iso2 for c in load_countries() if c.eu_member)
+
+
+class RunView:
+    """A run's time series as dense [months, firms, countries] arrays for fast reading."""
+
+    def __init__(self, timeseries: pa.Table, firms: list[str], countries: list[str],
+                 months: int) -> None:
+        self.firms = {name: i for i, name in enumerate(firms)}
+        self.countries = {code: i for i, code in enumerate(countries)}
+        self.months = months
+        shape = (months, len(firms), len(countries))
+        month = timeseries["month"].to_numpy() - 1
+        firm = np.array([self.firms[f] for f in timeseries["firm"].to_pylist()], dtype=int)
+        country = np.array([self.countries[c] for c in timeseries["country"].to_pylist()],
+                           dtype=int)
+        self.arrays = {}
+        for column in ("users", "revenue", "commitment"):
+            dense = np.zeros(shape)
+            dense[month, firm, country] = timeseries[column].to_numpy()
+            self.arrays[column] = dense
+
+    def country_mask(self, geography: str) -> np.ndarray:
+        """Countries of `geography` ('world', 'EU' or one code) among the run's countries."""
+        if geography == "world":
+            return np.ones(len(self.countries), dtype=bool)
+        members = eu_members() if geography == "EU" else {geography}
+        return np.array([c in members for c in self.countries])
+
+    def first_month(self, column: str, firm: int, mask: np.ndarray, level: float) -> float:
+        """First month (1-based) `column` >= level in any masked country; censored at end+1."""
+        hit = (self.arrays[column][:, firm, mask] >= level).any(axis=1)
+        return float(np.argmax(hit) + 1) if hit.any() else float(self.months + 1)
+
+
+Reader = Callable[[RunView, int, np.ndarray, int], float]
+
+
+def _users(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    return float(view.arrays["users"][month - 1, firm, mask].sum())
+
+
+def _revenue_annualised(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    return 12.0 * float(view.arrays["revenue"][month - 1, firm, mask].sum())
+
+
+def _traffic_share(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    users = view.arrays["users"][month - 1, firm]
+    total = users.sum()
+    return float(users[mask].sum() / total) if total > 0 else 0.0
+
+
+def _office_opened(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    return view.first_month("commitment", firm, mask, OFFICE_LEVEL)
+
+
+def _available_from(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    return view.first_month("commitment", firm, mask, 1)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One kind of observed figure and how the model produces it."""
+
+    unit: str
+    geography: str  # "world", "country" or "place" (a country or the EU)
+    read: Reader | None  # None: recorded as context, the model has no such output
+    discrepancy: float  # model discrepancy sd: a fraction of the value, or months (events)
+    relative: bool  # whether `discrepancy` is relative to the observed value
+    reason: str
+
+    @property
+    def event(self) -> bool:
+        """Compared as months since the start (the observation's date), not as a value."""
+        return self.unit == "event"
+
+
+METRICS: dict[str, Metric] = {
+    "users": Metric(
+        "users", "world", _users, 0.3, True,
+        "the model counts monthly users of a Bass-diffusing category; firms report weekly "
+        "or monthly actives by their own definitions, and app, web and API users overlap"),
+    "revenue_annualised": Metric(
+        "usd_per_year", "world", _revenue_annualised, 0.35, True,
+        "the model's month of revenue x 12 covers subscriptions and per-token API use; "
+        "enterprise contracts, tiers and discounts are not modelled"),
+    "traffic_share": Metric(
+        "fraction", "country", _traffic_share, 0.35, True,
+        "the model's share of a firm's users by country against a panel's share of web "
+        "visits: visits per user and app use differ by country"),
+    "office_opened": Metric(
+        "event", "country", _office_opened, 4.0, False,
+        "the model opens a sales office (establishment level 3) by its location rule, "
+        "months of announcement-to-opening lag are not modelled"),
+    "available_from": Metric(
+        "event", "place", _available_from, 2.0, False,
+        "entry waits the model's compliance delay, in whole months"),
+    "launched": Metric(
+        "event", "place", None, 0.0, False,
+        "context only: the model has no launch months, every firm sells from month 1"),
+    "regulatory_event": Metric(
+        "event", "place", None, 0.0, False,
+        "context only: the model has no temporary suspensions or device bans"),
+}
+
+
+def metric_months(start_year: int, start_month: int, year: int, month: int) -> int:
+    """Model month (1-based) that contains the calendar month (year, month)."""
+    return (year - start_year) * 12 + (month - start_month) + 1

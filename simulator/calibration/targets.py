@@ -1,0 +1,75 @@
+"""The observations a run is compared with, checked against a scenario, as arrays.
+
+`Targets` holds, for the chosen observations, the observed value z, the observation
+variance V_obs and the model discrepancy variance V_md (metric table), in one order that
+the evaluation plan and the implausibility share. Observations the model cannot produce
+(context rows) and those outside the window are left out here and listed by the reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from hub.errors import InputError
+from simulator.calibration.metrics import METRICS, metric_months
+from simulator.calibration.observations import Observation
+from simulator.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Observed values and variances of the observations used, in plan order."""
+
+    observations: tuple[Observation, ...]
+    observed: np.ndarray
+    v_obs: np.ndarray
+    v_md: np.ndarray
+
+    @classmethod
+    def build(cls, observations: list[Observation], start: tuple[int, int]) -> Targets:
+        """z, V_obs, V_md per observation (event metrics: months since the start)."""
+        z, v_obs, v_md = [], [], []
+        for obs in observations:
+            metric = METRICS[obs.metric]
+            value = (metric_months(*start, obs.date.year, obs.date.month) if metric.event
+                     else obs.value)
+            z.append(float(value))
+            v_obs.append(obs.sd**2)
+            v_md.append((metric.discrepancy * (value if metric.relative else 1.0)) ** 2)
+        return cls(tuple(observations), np.array(z), np.array(v_obs), np.array(v_md))
+
+
+def select(observations: list[Observation], role: str, first: date | None,
+           last: date) -> list[Observation]:
+    """Modelled observations of `role` dated within [first, last] (month precision)."""
+    def month(d: date) -> tuple[int, int]:
+        return d.year, d.month
+
+    return [o for o in observations if o.role == role and o.modelled
+            and (first is None or month(o.date) >= month(first))
+            and month(o.date) <= month(last)]
+
+
+def check_against(observations: list[Observation], scenario: Scenario, path: str,
+                  markets: set[str], start: tuple[int, int]) -> None:
+    """Refuse observations the scenario cannot produce: unknown firm, country not a market."""
+    firms = [f.name for f in scenario.firms]
+    problems = []
+    for obs in observations:
+        where = f"{path}: row {obs.row}"
+        if obs.firm not in firms:
+            problems.append(f"{where}: firm: expected one of the scenario's firms "
+                            f"({', '.join(firms)}), got {obs.firm!r}")
+        if obs.geography not in ("world", "EU") and obs.geography not in markets:
+            problems.append(f"{where}: geography: expected a market of the scenario, "
+                            f"{obs.geography!r} is not one")
+        if metric_months(*start, obs.date.year, obs.date.month) < 1:
+            problems.append(f"{where}: date: expected a date from the scenario's start "
+                            f"{start[0]}-{start[1]:02d} on, got {obs.date.isoformat()}")
+    if problems:
+        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        raise InputError(f"observations do not fit {scenario.source or scenario.name} "
+                         f"({count}):\n" + "\n".join(problems))

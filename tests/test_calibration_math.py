@@ -1,0 +1,71 @@
+"""History matching's arithmetic against mogp-emulator's HistoryMatching and a textbook case."""
+
+import numpy as np
+import pytest
+
+from simulator.calibration.implausibility import (
+    ensemble_moments,
+    implausibility,
+    next_wave,
+    summary_implausibility,
+)
+
+
+def test_implausibility_and_cutoff_match_mogp_emulator():
+    mogp = pytest.importorskip("mogp_emulator")
+    from mogp_emulator.GaussianProcess import PredictResult
+
+    rng = np.random.default_rng(3)
+    samples = rng.normal(rng.uniform(-2, 2, (200, 1, 1)), 0.3, (200, 6, 1))
+    mean, v_ens = ensemble_moments(samples)
+    z, v_obs, v_md = 0.4, 0.05, 0.02
+    ours = implausibility(z, mean[:, 0], v_obs, v_md, v_ens[:, 0])
+    matcher = mogp.HistoryMatching(
+        obs=[z, v_obs], expectations=PredictResult(mean=mean[:, 0], unc=v_ens[:, 0], deriv=None),
+        threshold=3.0)
+    np.testing.assert_allclose(ours, matcher.get_implausibility(v_md), rtol=1e-12)
+    assert list(np.flatnonzero(ours <= 3.0)) == list(matcher.get_NROY(v_md))
+    assert 0 < (ours <= 3.0).sum() < len(ours)  # the case rules some points out, not all
+
+
+def test_textbook_linear_model_keeps_the_true_slope_and_rules_out_the_rest():
+    # f(x) = x t + noise observed at t = 10 with known noise: the non-implausible slopes
+    # are |z - 10 x| <= 3 sqrt(V), an interval of half-width 3 sqrt(V) / 10 around z / 10.
+    rng = np.random.default_rng(0)
+    slopes = np.linspace(0, 2, 401)
+    true_slope, noise_sd, obs_sd = 1.3, 0.5, 0.2
+    z = 10 * true_slope
+    runs = 10 * slopes[:, None, None] + rng.normal(0, noise_sd, (401, 50, 1))
+    mean, v_ens = ensemble_moments(runs)
+    values = implausibility(z, mean, obs_sd**2, 0.0, v_ens)[:, 0]
+    kept = slopes[values <= 3.0]
+    half_width = 3 * np.sqrt(obs_sd**2 + noise_sd**2 * (1 + 1 / 50)) / 10
+    assert kept.min() == pytest.approx(true_slope - half_width, abs=0.02)
+    assert kept.max() == pytest.approx(true_slope + half_width, abs=0.02)
+
+
+def test_second_max_rule_tolerates_one_unmet_observation():
+    values = np.array([[0.5, 1.0, 9.0], [4.0, 3.5, 0.1], [1.0, 2.0, 2.5]])
+    assert list(summary_implausibility(values, "max")) == [9.0, 4.0, 2.5]
+    assert list(summary_implausibility(values, "second-max")) == [1.0, 3.5, 2.0]
+    with pytest.raises(ValueError, match="rule"):
+        summary_implausibility(values, "mean")
+
+
+def test_one_replicate_has_no_ensemble_variance_and_more_replicates_shrink_nothing():
+    single = np.ones((3, 1, 2))
+    assert not ensemble_moments(single)[1].any()
+    rng = np.random.default_rng(1)
+    many = rng.normal(0, 2.0, (1, 4000, 1))
+    assert ensemble_moments(many)[1][0, 0] == pytest.approx(4.0, rel=0.08)  # s^2 (1 + 1/R)
+
+
+def test_next_wave_stays_in_the_cube_and_concentrates_near_the_survivors():
+    rng = np.random.default_rng(5)
+    anchors = rng.normal([0.8, 0.2], 0.02, (30, 2))
+    points = next_wave(anchors, 500, rng)
+    assert points.shape == (500, 2)
+    assert ((points >= 0) & (points <= 1)).all()
+    near = (np.abs(points - [0.8, 0.2]) < 0.15).all(axis=1)
+    assert near.mean() > 0.8  # the kernel's share (90%) sits around the anchors
+    assert near.mean() < 1.0  # the fresh uniform share still explores
