@@ -12,6 +12,8 @@ COMMANDS: dict[str, str] = {
     "batch": "simulator.batch_cli:batch",
     "report": "simulator.report_cli:report",
     "run": "simulator.run_cli:run",
+    "calibrate": "simulator.calibrate_cli:calibrate",
+    "backtest": "simulator.backtest_cli:backtest",
     "advise": "simulator.advise_cli:advise",
 }
 
