@@ -9,9 +9,9 @@ parameters added (serving cost multiplier 30-120, the weight users give a locali
 0.2-1.0), so the ensemble is a Latin hypercube and scenario discovery runs; the firm is the
 European challenger, its first `--moves` generated moves (the status quo among them). Wall
 time covers everything `simulator advise` does (starting the workers, every run writing its
-Parquet shards, reading them back with DuckDB, NPV, regret, drivers, PRIM, the files);
-the runs' own seconds (their `duration_s`) and the read-back are reported beside it, so
-what limits the whole is visible. `--small` is a quick 5 x 4, 24-month check of the script.
+shard, reading them back, NPV, regret, drivers, PRIM, the files); the runs' own seconds
+(their `duration_s`) and the read-back are reported beside it, so what limits the whole
+is visible. `--small` is a quick 5 x 4, 24-month check of the script.
 """
 
 from __future__ import annotations
@@ -57,7 +57,6 @@ def main() -> None:
     from simulator.advice.advise import advise
     from simulator.advice.ensemble import build_plan, read_outcomes
     from simulator.advice.moves import generate_moves
-    from simulator.batch_store import read_table
     from simulator.overrides import apply
     from simulator.run import load_scenario
     from simulator.technology import load_profile
@@ -72,18 +71,17 @@ def main() -> None:
                         horizon=args.months, workers=args.workers, backend=args.backend,
                         console=Console(stderr=True, quiet=True), moves=moves)
         wall = time.perf_counter() - started
-        runs = read_table(folder / "advice" / "runs", "runs").to_pandas()
         plan = build_plan(result.scenario, moves, result.ensemble, FIRM, result.scenario.seed)
         started = time.perf_counter()
-        read_outcomes(plan, folder / "advice" / "runs")
+        durations = read_outcomes(plan, folder / "advice" / "runs").duration_s
         read_back = time.perf_counter() - started
         size = sum(p.stat().st_size for p in (folder / "advice" / "runs").rglob("*.parquet"))
-    count = len(runs)
+    count = durations.size
     print(f"moves {len(moves)} x members {result.ensemble.size} = {count} runs of "
           f"{args.months} months, {args.workers} {args.backend} workers, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"wall {wall:.1f} s ({count / wall:.2f} runs/s); runs' own time: mean "
-          f"{runs['duration_s'].mean():.3f} s, sum {runs['duration_s'].sum():.1f} s; "
+          f"{durations.mean():.3f} s, sum {durations.sum():.1f} s; "
           f"read-back {read_back:.1f} s; shards {size / 1e6:.0f} MB")
     print(f"best expected {result.summary()['best_expected']}, robust "
           f"{result.summary()['robust']}")

@@ -16,7 +16,7 @@ Output folder (`out`)::
                       uncertain parameters
     advice.json       scenario, firm, horizon, discount rate and its source, the ensemble,
                       the robust and best expected moves, scenario discovery
-    runs/             the ensemble's runs, a batch folder (`simulator report` reads it)
+    runs/             the ensemble's runs, one small shard each (`simulator.advice.ensemble`)
 """
 
 from __future__ import annotations

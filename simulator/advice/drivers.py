@@ -25,10 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from hub.numbers import compact as money
 from simulator.advice.ensemble import Outcomes
 from simulator.advice.moves import Move
 from simulator.geography import Geography
-from simulator.html_report import _fmt as money
 from simulator.scenario import Scenario
 from simulator.technology import TechnologyProfile
 

@@ -3,36 +3,65 @@
 A member is one setting of the uncertain parameters and one seed. Members come from
 `--samples N` (a Latin hypercube of the scenario's `uncertain` ranges, one seed each; N
 seeds of the scenario as written when it has no uncertain parameter) or from a calibration
-folder (its non-implausible points). Every move runs on every member with the member's seed:
-common random numbers (Law 2015, ch. 11), so a difference between two moves in a member is
-the moves' doing, not seed noise.
+folder (its non-implausible points, `simulator.calibration.ensemble`). Every move runs on
+every member with the member's seed: common random numbers (Law 2015, ch. 11), so a
+difference between two moves in a member is the moves' doing, not seed noise.
 
 The runs are a `simulator.batch_runs.SweepPlan` (variants = moves, design points x seeds =
-members) executed by `simulator.backends` (local processes or Ray) into a batch folder
-(layout: `simulator.batch`), so a killed advice resumes and `simulator report` reads it.
+members; its run ids, seeds and scenario building) executed by `simulator.backends` (local
+processes or Ray) as the advice's own `Job`: a run is reduced in the worker to what the
+valuation reads (the firm's cash each month, its horizon totals, users per country at the
+end; every firm's for the status quo), one small Parquet shard per run, written
+atomically. A killed advice resumes: runs whose shard exists are skipped.
+
+Folder (`runs/` of the advice)::
+
+    metadata.json          digest of the plan, the ensemble, started / ended
+    shards/NNNNNN.parquet  one row per run: run_id, run_index, move, member, seed, status,
+                           error, duration_s, cash (list, per month), revenue, serving_cost,
+                           localisation_spend (horizon totals), countries, own_users (the
+                           firm's users per country at the end), market_country,
+                           market_firm, market_users (status quo runs: every firm's)
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
+import traceback
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from hub.atomic import write_parquet
 from hub.errors import InputError
 from hub.metrics import now_iso
 from simulator.advice.moves import Move
-from simulator.batch_runs import SweepPlan
-from simulator.batch_store import MANIFEST, METADATA, finished_runs, read_json, write_json
+from simulator.backends import Job
+from simulator.batch_runs import SweepPlan, build_run
+from simulator.batch_store import read_json, write_json
 from simulator.design import design_points
 from simulator.scenario import Scenario
 from simulator.sweep import Design, Sweep, Variant
+
+FLOWS = ("revenue", "serving_cost", "localisation_spend")
+SHARD_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("run_index", pa.int32()), ("move", pa.string()),
+    ("member", pa.int32()), ("seed", pa.int64()), ("status", pa.string()),
+    ("error", pa.string()), ("duration_s", pa.float64()), ("cash", pa.list_(pa.float64())),
+    *[(name, pa.float64()) for name in FLOWS],
+    ("countries", pa.list_(pa.string())), ("own_users", pa.list_(pa.float64())),
+    ("market_country", pa.list_(pa.string())), ("market_firm", pa.list_(pa.string())),
+    ("market_users", pa.list_(pa.float64())),
+])
 
 
 @dataclass(frozen=True)
@@ -91,63 +120,98 @@ def plan_digest(plan: SweepPlan) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _metadata(plan: SweepPlan, ensemble: Ensemble, digest: str) -> dict:
-    sweep = plan.sweep
-    return {  # the keys `simulator report` (simulator.analysis.Batch) reads
-        "sweep": {"path": "(simulator advise)", "sha256": digest, "name": sweep.name,
-                  "text": ""},
-        "scenario": {"path": str(plan.base.source), "digest": plan.base.digest(),
-                     "name": plan.base.name},
-        "product_version": version("intl-strategy"), "design": sweep.design.model_dump(),
-        "parameters": [{"name": k, "low": lo, "high": hi} for k, (lo, hi) in plan.ranges.items()],
-        "points": len(plan.points), "seeds": sweep.seeds, "seed": sweep.seed,
-        "variants": [v.name for v in sweep.variants], "focus_firm": plan.focus_firm,
-        "runs": plan.size, "months": plan.base.months, "ensemble": ensemble.source,
-        "started": now_iso(), "ended": None,
-    }
+@dataclass(frozen=True)
+class MemberOutput:
+    """One run reduced to what the advice reads; `row` is what the backends pass back."""
+
+    row: dict
+    table: pa.Table
+
+
+def _reduce(timeseries: pa.Table, firm: str, months: int, status_quo: bool) -> dict:
+    """The firm's cash per month, horizon totals and end users per country (market: all)."""
+    own = timeseries.filter(pc.equal(timeseries["firm"], firm))
+    month = own["month"].to_numpy()
+    cash = np.full(months, np.nan)
+    cash[month - 1] = own["cash"].to_numpy()
+    end = own.filter(pc.equal(own["month"], months))
+    out = {"cash": cash.tolist(), **{name: float(pc.sum(own[name]).as_py() or 0.0)
+                                     for name in FLOWS},
+           "countries": end["country"].to_pylist(), "own_users": end["users"].to_pylist(),
+           "market_country": None, "market_firm": None, "market_users": None}
+    if status_quo:
+        last = timeseries.filter(pc.and_(pc.equal(timeseries["month"], months),
+                                         pc.greater(timeseries["users"], 0)))
+        out |= {"market_country": last["country"].to_pylist(),
+                "market_firm": last["firm"].to_pylist(), "market_users": last["users"].to_pylist()}
+    return out
+
+
+def execute_member(plan: SweepPlan, index: int) -> MemberOutput:
+    """Run one move on one member; an exception becomes an error row, never a crash."""
+    from simulator.run import run_scenario
+
+    spec = plan.spec(index)
+    members = len(plan.points) * plan.sweep.seeds
+    row = {"run_id": spec.run_id, "run_index": index, "move": spec.strategy,
+           "member": index % members, "seed": spec.seed, "status": "ok", "error": None}
+    started = time.perf_counter()
+    try:
+        scenario, profile = build_run(plan, spec)
+        result = run_scenario(scenario, seed=spec.seed, profile=profile)
+        row |= _reduce(result.timeseries, plan.focus_firm, result.months,
+                       spec.strategy == plan.sweep.variants[0].name)
+    except Exception as exc:  # a run's failure is data: recorded, reported with the advice
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        row |= {"status": "error", "error": f"{type(exc).__name__}: {exc} "
+                f"({Path(last.filename).name}:{last.lineno})"}
+    row["duration_s"] = time.perf_counter() - started
+    table = pa.Table.from_pylist([row], schema=SHARD_SCHEMA)
+    return MemberOutput({"run_index": index, "status": row["status"]}, table)
+
+
+def shard_path(out: Path, index: int) -> Path:
+    """Where run `index` keeps its row."""
+    return out / "shards" / f"{index:06d}.parquet"
+
+
+def write_member(out: Path, plan: SweepPlan, output: MemberOutput) -> None:
+    """Store one run's row atomically (a reader never sees half a shard)."""
+    write_parquet(output.table, shard_path(out, output.row["run_index"]))
+
+
+ADVICE_JOB = Job(execute_member, write_member)
 
 
 def run_members(plan: SweepPlan, ensemble: Ensemble, out: Path, workers: int,
                 backend: str = "local", address: str | None = None,
                 console: Console | None = None) -> None:
-    """Run (or finish) every run of the plan into the batch folder `out`."""
+    """Run (or finish) every run of the plan into the folder `out`."""
     from simulator.backends import run_local, run_ray
 
     digest = plan_digest(plan)
-    old = read_json(out / METADATA)
-    if out.exists() and any(out.iterdir()) and (old is None or old["sweep"]["sha256"] != digest):
+    old = read_json(out / "metadata.json")
+    if out.exists() and any(out.iterdir()) and (old is None or old["digest"] != digest):
         raise InputError(f"{out}: holds other runs (another scenario, firm, moves or ensemble); "
                          "they are not overwritten: choose another --out or delete it")
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*/.*.tmp"):
         stale.unlink()  # half-written shards of a killed run (hub.atomic's temporary names)
-    metadata = _metadata(plan, ensemble, digest) if old is None else {**old, "ended": None}
-    write_json(out / METADATA, metadata)
-    finished = finished_runs(out)
-    todo = [i for i in range(plan.size) if plan.spec(i).run_id not in finished]
-    rows = (run_ray(plan, todo, out, workers, address) if backend == "ray"
-            else run_local(plan, todo, out, workers))
+    metadata = old or {"digest": digest, "ensemble": ensemble.source, "runs": plan.size,
+                       "started": now_iso()}
+    write_json(out / "metadata.json", {**metadata, "ended": None})
+    todo = [i for i in range(plan.size) if not shard_path(out, i).exists()]
+    rows = (run_ray(plan, todo, out, workers, address, job=ADVICE_JOB) if backend == "ray"
+            else run_local(plan, todo, out, workers, job=ADVICE_JOB))
     with Progress("[bold]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console or Console(stderr=True),
                   disable=not todo, transient=True) as progress:
         task = progress.add_task(f"{len(plan.sweep.variants)} moves x {ensemble.size} members "
                                  f"({backend})", total=plan.size,
                                  completed=plan.size - len(todo))
-        for row in rows:
-            finished[row["run_id"]] = {"index": row["run_index"], "status": row["status"]}
-            write_json(out / MANIFEST, {"sweep_sha256": digest, "runs": finished})
+        for _row in rows:
             progress.advance(task)
-    write_json(out / MANIFEST, {"sweep_sha256": digest, "runs": finished})
-    write_json(out / METADATA, {**metadata, "ended": now_iso()})
-
-
-def _query(out: Path, sql: str, firm: str) -> pd.DataFrame:
-    import duckdb
-
-    with duckdb.connect() as con:
-        con.execute("SET threads TO 2")
-        sql = sql.format(ts=out / "timeseries" / "*.parquet")
-        return con.execute(sql, {"firm": firm} if "$firm" in sql else {}).df()
+    write_json(out / "metadata.json", {**metadata, "ended": now_iso()})
 
 
 @dataclass(frozen=True)
@@ -158,43 +222,33 @@ class Outcomes:
     flows: dict[str, np.ndarray]  # revenue, serving_cost, localisation_spend: [moves, members]
     own: pd.DataFrame  # move, member, country, users: the firm's users at the last month
     market: pd.DataFrame  # member, country, firm, users: every firm's, status quo, last month
+    duration_s: np.ndarray  # [moves, members] seconds each run took in its worker
 
 
 def read_outcomes(plan: SweepPlan, out: Path) -> Outcomes:
-    """The focus firm's monthly cash and horizon totals, per move and member, from the shards."""
-    from simulator.batch_store import read_table
-
-    runs = read_table(out, "runs").to_pandas()
+    """The shards of every run, as arrays over moves and members."""
+    paths = [shard_path(out, i) for i in range(plan.size)]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise RuntimeError(f"{out}: {len(missing)} of {plan.size} runs have no result")
+    runs = pa.concat_tables([pq.read_table(p, schema=SHARD_SCHEMA) for p in paths]).to_pandas()
     failed = runs[runs["status"] != "ok"]
     if len(failed):
         raise RuntimeError(f"{len(failed)} of {len(runs)} runs failed, first: "
                            f"{failed['run_id'].iloc[0]}: {failed['error'].iloc[0]}")
-    firm, months = plan.focus_firm, plan.base.months
-    per_month = _query(out, """
-        SELECT run_id, month, any_value(cash) AS cash, sum(revenue) AS revenue,
-               sum(serving_cost) AS serving_cost, sum(localisation_spend) AS localisation_spend
-        FROM '{ts}' WHERE firm = $firm GROUP BY run_id, month""", firm)
-    own = _query(out, f"""SELECT run_id, country, sum(users) AS users FROM '{{ts}}'
-        WHERE month = {months} AND firm = $firm GROUP BY run_id, country""", firm)
-    status_quo = plan.sweep.variants[0].name
-    market = _query(out, f"""SELECT run_id, country, firm, users FROM '{{ts}}'
-        WHERE month = {months} AND users > 0
-        AND regexp_matches(run_id, '^{status_quo}-p[0-9]+-r[0-9]+$')""", firm)
-    index = {plan.spec(i).run_id: i for i in range(plan.size)}
-    moves, members = len(plan.sweep.variants), plan.size // len(plan.sweep.variants)
-    flat = per_month["run_id"].map(index).to_numpy()
-    cash = np.full((plan.size, months), np.nan)
-    cash[flat, per_month["month"].to_numpy() - 1] = per_month["cash"].to_numpy()
+    moves = len(plan.sweep.variants)
+    members = plan.size // moves
+    cash = np.stack(runs["cash"].to_numpy()).reshape(moves, members, -1)
     if np.isnan(cash).any():
-        raise RuntimeError(f"{out}: some runs lack months of {firm}'s cash")
-    flows = {}
-    for name in ("revenue", "serving_cost", "localisation_spend"):
-        total = np.zeros(plan.size)
-        np.add.at(total, flat, per_month[name].to_numpy())
-        flows[name] = total.reshape(moves, members)
-
-    def split(frame: pd.DataFrame) -> pd.DataFrame:
-        run = frame["run_id"].map(index).to_numpy()
-        return frame.assign(move=run // members, member=run % members).drop(columns="run_id")
-
-    return Outcomes(cash.reshape(moves, members, months), flows, split(own), split(market))
+        raise RuntimeError(f"{out}: some runs lack months of {plan.focus_firm}'s cash")
+    flows = {name: runs[name].to_numpy().reshape(moves, members) for name in FLOWS}
+    own = runs[["move", "member", "countries", "own_users"]].explode(["countries", "own_users"])
+    own = own.dropna().rename(columns={"countries": "country", "own_users": "users"})
+    own["move"] = own["move"].map({v.name: i for i, v in enumerate(plan.sweep.variants)})
+    own["users"] = own["users"].astype(float)
+    market = runs.loc[runs["run_index"] < members,
+                      ["member", "market_country", "market_firm", "market_users"]]
+    market = market.explode(["market_country", "market_firm", "market_users"]).dropna()
+    market = market.rename(columns={"market_country": "country", "market_firm": "firm",
+                                    "market_users": "users"}).astype({"users": float})
+    return Outcomes(cash, flows, own, market, runs["duration_s"].to_numpy().reshape(moves, -1))

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 from rich.table import Table
 
+from hub.numbers import compact as _fmt
 from simulator.advice.advise import Advice
 from simulator.advice.moves import STATUS_QUO
-from simulator.html_report import PAD, PALETTE, STYLE, WIDTH, _fmt, _table, band_chart
+from simulator.html_report import PAD, PALETTE, STYLE, WIDTH, _table, band_chart
 
 COLUMNS = ("move", "npv_p10", "npv_p50", "npv_p90", "p_beats_status_quo", "max_regret")
 TOP_CHART = 4  # moves drawn over time besides the status quo
