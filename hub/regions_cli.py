@@ -6,9 +6,7 @@ from pathlib import Path
 
 import rich_click as click
 
-
-def _millions(count: float) -> str:
-    return f"{count / 1e6:,.1f}M"
+from hub.numbers import compact
 
 
 @click.command()
@@ -42,22 +40,22 @@ def regions(region_name: str | None, extra_file: Path | None, top: int, territor
         for code, info in sorted(cldr.territory_info().items()):
             langs = ", ".join(f"{lang} {share:.0%}" for lang, share, _ in info.languages[:3])
             subregion = cldr.subregion_of().get(code, "")
-            table.add_row(code, _millions(info.population), subregion, langs)
+            table.add_row(code, compact(info.population), subregion, langs)
         console.print(table)
         return
     if region_name is not None:
         region = get_region(region_name, extra_file)
         console.print(f"[bold]{region.name}[/]: {region.description}")
         console.print(f"{len(region.territories)} territories: {' '.join(region.territories)}")
-        console.print(f"population {_millions(region.population)}")
+        console.print(f"population {compact(region.population)}")
         table = Table("language", "speakers", "share of region")
         for lang, speakers in region.top_languages(max(top, 10)):
-            table.add_row(lang, _millions(speakers), f"{speakers / region.population:.1%}")
+            table.add_row(lang, compact(speakers), f"{speakers / region.population:.1%}")
         console.print(table)
         return
     table = Table("region", "territories", "population", f"top {top} languages (speakers)")
     for region in all_regions(extra_file):
-        langs = ", ".join(f"{lang} {_millions(n)}" for lang, n in region.top_languages(top))
-        count, population = str(len(region.territories)), _millions(region.population)
+        langs = ", ".join(f"{lang} {compact(n)}" for lang, n in region.top_languages(top))
+        count, population = str(len(region.territories)), compact(region.population)
         table.add_row(region.name, count, population, langs)
     console.print(table)

@@ -9,6 +9,7 @@ import rich_click as click
 from hub.errors import InputError
 from hub.home import home_option, hub_home
 from hub.names import check_name
+from hub.numbers import compact
 
 # Headline columns of `hub list`: metric -> (column title, how to summarise over languages).
 HEADLINE = {
@@ -73,7 +74,7 @@ def list_models(home):
             row["region"],
             f"v{row['version']}",
             row["size"] or "",
-            f"{params / 1e6:.1f}M" if params else "",
+            compact(params) if params else "",
             f"{_bytes(version) / 1e6:.1f} MB" if version.path.is_dir() else "missing",
             " ".join(languages[:3]) + more,
             *_headlines(version),

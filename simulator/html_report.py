@@ -12,6 +12,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from hub.numbers import compact
 from simulator.analysis import Batch, over_time
 from simulator.prim import PrimBox
 
@@ -26,15 +27,7 @@ th:first-child, td:first-child { text-align: left; }
 svg text { font-size: 11px; fill: #333; }
 """
 WIDTH, HEIGHT, PAD = 520, 280, 48
-
-
-def _fmt(value: float) -> str:
-    if value != value:
-        return "-"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{unit}"
-    return f"{value:.3g}"
+_fmt = compact  # the name calibration and advice reports imported before hub.numbers
 
 
 def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
@@ -45,7 +38,7 @@ def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
         cells = []
         for column, value in zip(frame.columns, row, strict=True):
             if isinstance(value, float | np.floating):
-                text = format(value, formats[column]) if column in formats else _fmt(value)
+                text = format(value, formats[column]) if column in formats else compact(value)
             else:
                 text = str(value)
             cells.append(f"<td>{escape(text)}</td>")
@@ -76,7 +69,7 @@ def band_chart(frame: pd.DataFrame, measure: str, title: str, strategies: list[s
              f'<line x1="{PAD}" y1="{PAD * 0.6}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#999"/>']
     for value in np.linspace(low, high, 5):
         parts.append(f'<text x="{PAD - 4}" y="{y(value):.1f}" text-anchor="end">'
-                     f'{escape(_fmt(value))}</text>')
+                     f'{escape(compact(value))}</text>')
     for month in np.unique(np.linspace(x0, x1, 6).round()):
         parts.append(f'<text x="{x(month):.1f}" y="{HEIGHT - PAD + 16}" text-anchor="middle">'
                      f'{int(month)}</text>')
@@ -153,7 +146,7 @@ def render(batch: Batch, tables: dict[str, pd.DataFrame], boxes: dict[str, PrimB
                                                     ("S1", "S1_conf", "ST", "ST_conf")})]
     if boxes:
         rows = [{"outcome": outcome, "parameter ranges": "; ".join(
-                    f"{n} in {_fmt(box.limits[n][0])} .. {_fmt(box.limits[n][1])}"
+                    f"{n} in {compact(box.limits[n][0])} .. {compact(box.limits[n][1])}"
                     for n in box.restricted) or "(anywhere)",
                  "coverage": box.coverage, "density": box.density, "base rate": box.base_density}
                 for outcome, box in boxes.items()]

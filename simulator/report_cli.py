@@ -6,19 +6,11 @@ from pathlib import Path
 
 import rich_click as click
 
-
-def _number(value: float) -> str:
-    if value != value:  # NaN
-        return "-"
-    if abs(value) >= 1e5:
-        for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-            if abs(value) >= size:
-                return f"{value / size:,.2f}{unit}"
-    return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"
+from hub.numbers import compact
 
 
 def _range(low: float, high: float) -> str:
-    return f"{_number(low)} .. {_number(high)}"
+    return f"{compact(low, 2)} .. {compact(high, 2)}"
 
 
 @click.command()
@@ -68,7 +60,7 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
     for column in ("strategy", "kpi", "10th pct", "median", "90th pct", "runs"):
         kpis.add_column(column, justify="left" if column in ("strategy", "kpi") else "right")
     for r in tables["kpis"].itertuples():
-        kpis.add_row(r.strategy, r.kpi, _number(r.p10), _number(r.median), _number(r.p90),
+        kpis.add_row(r.strategy, r.kpi, compact(r.p10, 2), compact(r.median, 2), compact(r.p90, 2),
                      str(r.runs), end_section=r.kpi == analysis.KPIS[-1])
     console.print(kpis)
 
@@ -79,7 +71,7 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
         for r in tables["regions"].itertuples():
             regions.add_row(r.region, r.strategy, f"{r.share:.1%}",
                             "-" if r.runner_up_share != r.runner_up_share
-                            else f"{r.runner_up_share:.1%}", _number(r.revenue))
+                            else f"{r.runner_up_share:.1%}", compact(r.revenue, 2))
         console.print(regions)
 
     if not tables["sobol"].empty:

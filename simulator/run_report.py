@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from rich.table import Table
 
 from hub.atomic import write_parquet
+from hub.numbers import compact, compact_money
 from simulator.run import RUNS_SCHEMA, RunResult
 
 
@@ -29,17 +30,6 @@ def write_report(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
     return paths
 
 
-def _money(value: float) -> str:
-    for unit, size in (("bn", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(value) >= size:
-            return f"${value / size:,.1f}{unit}"
-    return f"${value:,.0f}"
-
-
-def _people(value: float) -> str:
-    return f"{value / 1e6:,.2f}M" if value >= 1e5 else f"{value:,.0f}"
-
-
 def firm_table(result: RunResult) -> Table:
     """Final users, share, revenue and cash per firm."""
     table = Table(title=f"{result.scenario.name}: firms after {result.months} months "
@@ -49,8 +39,9 @@ def firm_table(result: RunResult) -> Table:
         table.add_column(column, justify="left" if column in ("firm", "localised") else "right")
     for row in result.firms.to_pylist():
         table.add_row(
-            row["firm"], row["home"], _people(row["users"]), f"{row['share']:.1%}",
-            _money(row["revenue_last_month"]), _money(row["revenue_total"]), _money(row["cash"]),
+            row["firm"], row["home"], compact(row["users"]), f"{row['share']:.1%}",
+            compact_money(row["revenue_last_month"]), compact_money(row["revenue_total"]),
+            compact_money(row["cash"]),
             str(row["markets"]), row["localised"] or "-",
             "-" if row["exit_month"] is None else f"month {row['exit_month']}",
         )
@@ -72,6 +63,6 @@ def region_table(result: RunResult) -> Table:
     for row in rows:
         total = totals[row["region"]]
         share = row["users_sum"] / total if total > 0 else 0.0
-        table.add_row(row["region"], row["firm"], _people(row["users_sum"]), f"{share:.1%}",
-                      _money(row["revenue_sum"]))
+        table.add_row(row["region"], row["firm"], compact(row["users_sum"]), f"{share:.1%}",
+                      compact_money(row["revenue_sum"]))
     return table

@@ -26,6 +26,8 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
+from hub.numbers import compact, compact_money
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
@@ -113,9 +115,7 @@ def fmt_number(value: float | None, digits: int = 0) -> str:
 
 def fmt_compact(value: float | None) -> str:
     """A large number in the locale's short form (1.2M, 120万)."""
-    if _missing(value):
-        return "—"
-    return babel_numbers.format_compact_decimal(value, fraction_digits=1, locale=_locale)
+    return compact(value, locale=str(_locale))
 
 
 def fmt_money(value: float | None, currency: str = "USD", compact: bool = False,
@@ -127,9 +127,7 @@ def fmt_money(value: float | None, currency: str = "USD", compact: bool = False,
         return babel_numbers.format_currency(value, currency, format="¤#,##0." + "0" * digits,
                                              currency_digits=False, locale=_locale)
     if compact:
-        return babel_numbers.format_compact_currency(
-            value, currency, fraction_digits=1, locale=_locale
-        )
+        return compact_money(value, currency, locale=str(_locale))
     return babel_numbers.format_currency(value, currency, locale=_locale)
 
 
