@@ -105,3 +105,4 @@ def test_every_readme_command_runs(tmp_path):
     assert (tmp_path / "runs" / "default").is_dir()
     assert (tmp_path / "sweeps" / "localise-eu.html").is_file()
     assert (tmp_path / "runs" / "premium.parquet").is_file()
+    assert (tmp_path / "runs" / "advice" / "advice.parquet").is_file()
