@@ -8,16 +8,10 @@ from pathlib import Path
 import rich_click as click
 
 from hub.home import home_option, hub_home
+from hub.numbers import compact
 
 # Skipped inputs shown one by one; the rest are counted (all are listed in the manifest).
 SHOWN_WARNINGS = 10
-
-
-def _compact(count: int) -> str:
-    # Counts in k/M so the per-split and per-source columns fit an 80-column terminal.
-    if count >= 1_000_000:
-        return f"{count / 1_000_000:.2f}M"
-    return f"{count / 1000:.0f}k" if count >= 1000 else str(count)
 
 
 @click.group()
@@ -113,7 +107,7 @@ def stats(home, min_chars) -> None:
             cells = [counts["chars"].get(s, 0) for s in ("train", "valid", "test")]
             cells += [counts["source_chars"].get(name, 0) for name in source_names]
             rows = sum(counts["rows"].values())
-            table.add_row(lang, *map(_compact, [rows, chars, *cells]))
+            table.add_row(lang, *map(compact, [rows, chars, *cells]))
     console.print(table)
     sources = Table(title="sources")
     for column in ("source", "version", "inputs read", "inputs skipped"):
