@@ -32,6 +32,7 @@ TOKENIZERS_DIR = "_tokenizers"
 DEFAULT_VOCAB = 8192  # small models: the embedding table stays a modest share of the weights
 # Characters of training text: enough for stable merges at 8k, and well under a minute to train.
 DEFAULT_MAX_CHARS = 3_000_000
+DEFAULT_ALPHA = 0.3  # temperature over language sizes (p ~ n^alpha), as XLM-R (Conneau 2020)
 # A small language is repeated at most this often to reach its sampled share.
 MAX_UPSAMPLE = 4
 SPECIALS = ("<pad>", "<bos>", "<eos>")
@@ -96,7 +97,7 @@ def train_tokenizer(
     home: Path,
     region: str,
     vocab_size: int = DEFAULT_VOCAB,
-    alpha: float = 0.3,
+    alpha: float = DEFAULT_ALPHA,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Path:
     """Train the region's byte-level BPE tokenizer on the corpus train split; return its path.

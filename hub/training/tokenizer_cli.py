@@ -5,6 +5,7 @@ from __future__ import annotations
 import rich_click as click
 
 from hub.home import home_option, hub_home
+from hub.tokenizer import DEFAULT_ALPHA, DEFAULT_MAX_CHARS, DEFAULT_VOCAB
 
 REGION_HELP = "Region name (see `hub regions`), `global` or `english` (English-centric baseline)."
 
@@ -22,18 +23,21 @@ def tokenizer() -> None:
 @click.option(
     "--region", "regions", required=True, multiple=True, help=f"{REGION_HELP} Repeatable."
 )
-@click.option("--vocab-size", default=8192, show_default=True, help="Vocabulary size.")
+@click.option("--vocab-size", type=click.IntRange(1), default=DEFAULT_VOCAB, show_default=True,
+              help="Vocabulary size.")
 @click.option(
     "--alpha",
-    default=0.3,
+    type=click.FloatRange(0),
+    default=DEFAULT_ALPHA,
     show_default=True,
     help="Temperature sampling exponent over language sizes (p ~ n^alpha).",
 )
 @click.option(
     "--max-chars",
-    default=None,
-    type=int,
-    help="Characters of training text drawn from the corpus (default 3,000,000).",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    help="Characters of training text drawn from the corpus.",
 )
 def train(home, regions, vocab_size, alpha, max_chars) -> None:
     """Train {home}/_tokenizers/{region}/tokenizer.json on the corpus train split.
@@ -42,19 +46,31 @@ def train(home, regions, vocab_size, alpha, max_chars) -> None:
 
     Example: `hub tokenizer train --region eu --region global --region english`
     """
+    import math
     import time
 
     from rich.console import Console
 
-    from hub.tokenizer import DEFAULT_MAX_CHARS, train_tokenizer
+    from hub.corpus.store import read_manifest
+    from hub.errors import InputError
+    from hub.languages import region_corpus_langs
+    from hub.tokenizer import tokenizer_path, train_tokenizer
 
+    if not math.isfinite(alpha):
+        raise InputError(f"--alpha {alpha}: expected a finite number of at least 0")
+    home = hub_home(home)
+    regions = list(dict.fromkeys(regions))
+    # Every region is checked before any tokenizer is replaced: a bad second --region must
+    # not leave the first one retrained and the rest as they were.
+    corpus_langs = read_manifest(home)["languages"]
+    for region in regions:
+        tokenizer_path(home, region)
+        region_corpus_langs(corpus_langs, region)
     console = Console(stderr=True)
-    for region in dict.fromkeys(regions):
+    for region in regions:
         started = time.perf_counter()
         with console.status(f"training the {region} tokenizer"):
-            path = train_tokenizer(
-                hub_home(home), region, vocab_size, alpha, max_chars or DEFAULT_MAX_CHARS
-            )
+            path = train_tokenizer(home, region, vocab_size, alpha, max_chars)
         click.echo(f"{path} ({time.perf_counter() - started:.1f} s)")
 
 

@@ -9,34 +9,36 @@ from hub.home import home_option, hub_home
 
 @click.command()
 @click.option("--region", required=True, help="Region whose corpus and tokenizer to use.")
+# Options left out take the defaults of hub.training.train.TrainSettings (and of the size),
+# so the command and the library never disagree; that module imports torch, so it is read
+# when the command runs, not when `hub --help` lists it.
 @click.option(
     "--size",
-    type=click.Choice(["tiny", "small", "base"]),
-    default="small",
-    show_default=True,
-    help="tiny: seconds (tests); small: minutes on a CPU; base: for a GPU.",
+    default=None,
+    help="Model size (hub.model.SIZES): tiny takes seconds (tests), small minutes on a CPU, "
+    "base wants a GPU [default: small].",
 )
 @click.option(
     "--steps", type=click.IntRange(1), default=None, help="Optimizer steps [size default]."
 )
 @click.option("--batch-size", type=click.IntRange(1), default=None, help="Sequences per step.")
 @click.option(
-    "--grad-accum", type=click.IntRange(1), default=1, show_default=True,
-    help="Micro-batches summed per optimizer step.",
+    "--grad-accum", type=click.IntRange(1), default=None,
+    help="Micro-batches summed per optimizer step [default: 1].",
 )  # fmt: skip
 @click.option(
     "--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), default=None,
     help="Peak learning rate [size default].",
 )  # fmt: skip
 @click.option("--eval-every", type=click.IntRange(1), default=None, help="Steps between evals.")
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default=None,
+              help="Where to train [default: cpu].")
 @click.option("--threads", type=click.IntRange(1), default=None, help="CPU threads [all cores].")
 @click.option("--resume", is_flag=True, help="Continue from the newest sound checkpoint.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=None, help="Seed of weights and batches [default: 0].")
 @click.option(
     "--translation-examples/--no-translation-examples",
-    default=True,
-    show_default=True,
+    default=None,
     help="Also train on `<en> English <lang> translation` examples from parallel rows.",
 )
 @home_option
@@ -86,18 +88,10 @@ def train(
 
     check_name("region", region)
     console = Console(stderr=True)
-    settings = TrainSettings(
-        size=size,
-        steps=steps,
-        batch_size=batch_size,
-        grad_accum=grad_accum,
-        learning_rate=learning_rate,
-        eval_every=eval_every,
-        seed=seed,
-        device=device,
-        threads=threads,
-        translation_examples=translation_examples,
-    )
+    given = dict(size=size, steps=steps, batch_size=batch_size, grad_accum=grad_accum,
+                 learning_rate=learning_rate, eval_every=eval_every, seed=seed, device=device,
+                 threads=threads, translation_examples=translation_examples)
+    settings = TrainSettings(**{name: value for name, value in given.items() if value is not None})
     is_main = int(os.environ.get("RANK", "0")) == 0
     progress = Progress(
         TextColumn("[bold]train {task.description}"),
