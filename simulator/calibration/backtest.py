@@ -138,7 +138,7 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
     keys = tuple(p["name"] for p in metadata["parameters"])
     points = np.array([[m[k] for k in keys] for m in ensemble])
     months = (last.year - start[0]) * 12 + last.month - start[1] + 1
-    targets = Targets.build(chosen, start)
+    targets = Targets.build(chosen, start, settings.get("discrepancy_scale", 1.0))
     plan = EvaluationPlan(scenario, keys, points, targets.observations,
                           settings["replicates"], settings["seed"], months, start)
     runs_dir = out / "runs"

@@ -67,6 +67,9 @@ class Settings:
     rule: str = "max"  # or "second-max"
     cutoff: float = CUTOFF
     seed: int = 0
+    # Scales every metric's model discrepancy sd: 0 in a twin experiment, where the model
+    # itself made the observations and has no discrepancy to allow for.
+    discrepancy_scale: float = 1.0
 
     @property
     def points_per_wave(self) -> int:
@@ -198,7 +201,8 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
                          f"dated up to {settings.until}; there are none")
     check_against(chosen, scenario, str(observations_file), scenario_markets(scenario), start)
     load_profile(scenario.profile_path(), scenario.profile_size)  # missing: every run fails
-    ranges, targets = ranges_of(scenario), Targets.build(chosen, start)
+    ranges = ranges_of(scenario)
+    targets = Targets.build(chosen, start, settings.discrepancy_scale)
     months = (until.year - start[0]) * 12 + until.month - start[1] + 1
     metadata = _prepare(out, {
         "scenario": {"path": str(scenario_file), "sha256": sha256_file(scenario_file),

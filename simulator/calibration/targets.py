@@ -29,8 +29,12 @@ class Targets:
     v_md: np.ndarray
 
     @classmethod
-    def build(cls, observations: list[Observation], start: tuple[int, int]) -> Targets:
-        """z, V_obs, V_md per observation (event metrics: months since the start)."""
+    def build(cls, observations: list[Observation], start: tuple[int, int],
+              discrepancy_scale: float = 1.0) -> Targets:
+        """z, V_obs, V_md per observation (event metrics: months since the start).
+
+        `discrepancy_scale` multiplies the metric table's discrepancy sd (0: none).
+        """
         z, v_obs, v_md = [], [], []
         for obs in observations:
             metric = METRICS[obs.metric]
@@ -38,7 +42,8 @@ class Targets:
                      else obs.value)
             z.append(float(value))
             v_obs.append(obs.sd**2)
-            v_md.append((metric.discrepancy * (value if metric.relative else 1.0)) ** 2)
+            sd = metric.discrepancy * (value if metric.relative else 1.0)
+            v_md.append((sd * discrepancy_scale) ** 2)
         return cls(tuple(observations), np.array(z), np.array(v_obs), np.array(v_md))
 
 

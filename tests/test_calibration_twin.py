@@ -1,0 +1,95 @@
+"""Twin experiment: the model's own history at known parameters is recovered."""
+
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+from calibration_cases import TRUE_POINT, UNTIL, twin_case
+
+from simulator.calibration.calibrate import Settings, calibrate, score
+from simulator.calibration.ensemble import load_ensemble
+from simulator.calibration.evaluate import EvaluationPlan, execute_point
+from simulator.calibration.observations import read_observations
+from simulator.calibration.targets import Targets, select
+from simulator.scenario import load_scenario
+
+# The model made the observations: no model discrepancy to allow for (V_md = 0).
+SETTINGS = Settings(until=UNTIL, runs=96, waves=2, replicates=3, seed=5, discrepancy_scale=0.0)
+
+
+@pytest.fixture(scope="module")
+def twin(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("twin")
+    scenario, observations = twin_case(folder)
+    metadata = calibrate(scenario, observations, folder / "cal", SETTINGS, workers=2)
+    return folder, scenario, observations, metadata
+
+
+def test_true_point_is_non_implausible_and_most_of_the_space_is_ruled_out(twin):
+    folder, scenario_path, observations_path, metadata = twin
+    scenario = load_scenario(scenario_path)
+    chosen = select(read_observations(observations_path), "calibrate", None,
+                    pd.Timestamp(f"{UNTIL}-01").date())
+    targets = Targets.build(chosen, (2022, 11), SETTINGS.discrepancy_scale)
+    plan = EvaluationPlan(scenario, tuple(TRUE_POINT), np.array([list(TRUE_POINT.values())]),
+                          targets.observations, SETTINGS.replicates, SETTINGS.seed,
+                          metadata["months"], (2022, 11))
+    at_truth = score(plan, targets, execute_point(plan, 0).table, SETTINGS, wave=0)
+    assert at_truth["non_implausible"].item(), at_truth.filter(like="I:")
+    points = pd.read_parquet(folder / "cal" / "points.parquet")
+    first_wave = points[points["wave"] == 1]  # a Latin hypercube of the whole box
+    assert first_wave["non_implausible"].mean() < 0.35
+    kept = pd.read_parquet(folder / "cal" / "non_implausible.parquet")
+    assert len(kept) >= 3
+    for key, value in TRUE_POINT.items():
+        assert kept[key].min() <= value <= kept[key].max(), key
+    # the second wave searched where the first left survivors: more of it survives
+    assert points[points["wave"] == 2]["non_implausible"].mean() > first_wave[
+        "non_implausible"].mean()
+
+
+def test_outputs_calibrated_file_and_ensemble_agree(twin):
+    folder, scenario_path, _, _ = twin
+    out = folder / "cal"
+    kept = pd.read_parquet(out / "non_implausible.parquet")
+    members = load_ensemble(out)
+    assert len(members) == len(kept) and set(members[0]) == set(TRUE_POINT)
+    calibrated = (out / "calibrated.toml").read_text(encoding="utf-8")
+    assert calibrated.startswith("# Calibrated by `simulator calibrate`")
+    document = tomllib.loads(calibrated)
+    best = kept.loc[kept["implausibility"].idxmin()]
+    assert document["parameters"]["bass_p_annual"] == pytest.approx(
+        best["parameters.bass_p_annual"], rel=1e-5)
+    low, high = document["uncertain"]["bass_q_annual"]
+    assert low == pytest.approx(kept["parameters.bass_q_annual"].min(), rel=1e-5)
+    assert high == pytest.approx(kept["parameters.bass_q_annual"].max(), rel=1e-5)
+    assert load_scenario(out / "calibrated.toml").name == load_scenario(scenario_path).name
+    fit = pd.read_parquet(out / "observations.parquet")
+    assert fit["within_cutoff"].all()  # in-sample: every observation met by the ensemble
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == len(pd.read_parquet(out / "points.parquet")) * SETTINGS.replicates
+
+
+def test_a_killed_calibration_resumes_to_the_same_folder(twin, tmp_path):
+    folder, scenario, observations, _ = twin
+    out = tmp_path / "cal"
+    import shutil
+
+    shutil.copytree(folder / "cal", out)
+    for shard in sorted((out / "waves" / "wave-02" / "points").glob("*.parquet"))[::3]:
+        shard.unlink()  # as if killed in the middle of wave 2
+    (out / "points.parquet").unlink()
+    again = calibrate(scenario, observations, out, SETTINGS, workers=2)
+    assert again["resumed"]
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "points.parquet"),
+                                  pd.read_parquet(folder / "cal" / "points.parquet"))
+
+
+def test_a_folder_of_another_calibration_is_refused(twin):
+    from hub.errors import InputError
+
+    folder, scenario, observations, _ = twin
+    other = Settings(until=UNTIL, runs=96, waves=2, replicates=3, seed=6, discrepancy_scale=0.0)
+    with pytest.raises(InputError, match="holds a calibration with other settings"):
+        calibrate(scenario, observations, folder / "cal", other, workers=2)
