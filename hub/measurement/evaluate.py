@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hub.atomic import sha256_file
 from hub.errors import InputError
 from hub.measurement.bpb import (  # noqa: F401 - scoring_rows_by_lang: for the benchmarks
     bits_per_byte,
@@ -89,11 +90,36 @@ def test_sample(home, langs: list[str], max_rows: int, max_parallel: int) -> dic
     return samples
 
 
-def tokenizer_figures(tokenizer, samples: dict) -> dict[str, dict]:
-    """Per language, `hub.measurement.quality.token_figures` on its evaluation set."""
-    from hub.measurement.quality import token_figures
+def tokenizer_figures(tokenizer, target, samples: dict) -> dict[str, dict]:
+    """Per language, tokens per character and (with pairs) the premium vs English, intervals.
 
-    return {lang: token_figures(tokenizer, s.eval_set) for lang, s in samples.items()}
+    Counted as `hub premium` counts them (`hub.measurement.premium.language_premium`), so
+    the two commands give the same figures for `hub:REGION`.
+    """
+    from hub.measurement.premium import TokenCounter, language_premium
+    from hub.measurement.production_tokenizers import (
+        HUB_PREFIX,
+        HUB_VENDOR,
+        LoadedTokenizer,
+        TokenizerIdentity,
+    )
+    from hub.serving import bundle
+
+    path = target.folder / bundle.TOKENIZER
+    identity = TokenizerIdentity(
+        f"{HUB_PREFIX}{target.region}", "hub", HUB_VENDOR,
+        tokenizer.get_vocab_size(with_added_tokens=True), sha256_file(path), "hub registry",
+        target.model_id, str(path),
+    )  # fmt: skip
+    encode = lambda text: tokenizer.encode(text, add_special_tokens=False).ids  # noqa: E731
+    counter = TokenCounter(LoadedTokenizer(identity, encode))
+    figures = {}
+    for lang, sample in samples.items():
+        found = language_premium(counter, sample.eval_set)
+        figures[lang] = {"tokens_per_char": found.tokens_per_char}
+        if found.n_pairs and found.premium is not None:  # English vs itself: 1 by definition
+            figures[lang]["token_premium_vs_en"] = found.premium
+    return figures
 
 
 def evaluate(target, home, settings: EvalSettings, progress: Progress | None = None):
@@ -178,7 +204,8 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     _baselines(home, samples, langs, n_bytes, add)
     step("tokens per character, token premium, reference serving cost")
     params = target.config.get("training", {}).get("params")
-    for lang, figures in tokenizer_figures(tokenizer, {k: samples[k] for k in langs}).items():
+    measured = tokenizer_figures(tokenizer, target, {k: samples[k] for k in langs})
+    for lang, figures in measured.items():
         for metric, figure in figures.items():
             unit = "tokens/char" if metric == "tokens_per_char" else "ratio"
             add(lang, metric, figure.value, unit, "n/a", figure)

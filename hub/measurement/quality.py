@@ -12,9 +12,9 @@ From the bits a model spends on every text of a language's evaluation set:
   that compares languages.
 
 Each text counts one extra byte and character for its end (the end-of-text token the
-model predicts, the separator a compressor encodes; `hub.measurement.bpb`). Tokenizer
-figures (tokens per character, token premium against English) get the same intervals.
-Intervals resample the set's texts (`hub.measurement.bootstrap`).
+model predicts, the separator a compressor encodes; `hub.measurement.bpb`). Intervals
+resample the set's texts (`hub.measurement.bootstrap`); tokenizer figures (tokens per
+character, the token premium) come from `hub.measurement.premium`, with the same intervals.
 """
 
 from __future__ import annotations
@@ -61,24 +61,3 @@ def model_figures(
         if paired:
             figures["info_parity"] = ratio_interval(*zip(*paired, strict=True))
     return figures
-
-
-def token_figures(tokenizer, eval_set: EvalSet) -> dict[str, Interval]:
-    """tokens_per_char and (with parallel rows) token_premium_vs_en under a tokenizer.
-
-    Characters are the texts' own (no end marker): tokens per character is what a bill in
-    tokens costs per character of text.
-    """
-    counts = _counts(tokenizer, eval_set.texts)
-    figures = {"tokens_per_char": ratio_interval(counts, [len(t) for t in eval_set.texts])}
-    pairs = eval_set.pairs
-    if pairs:
-        translated = _counts(tokenizer, [text for _, text in pairs])
-        english = _counts(tokenizer, [en for en, _ in pairs])
-        if sum(english):
-            figures["token_premium_vs_en"] = ratio_interval(translated, english)
-    return figures
-
-
-def _counts(tokenizer, texts) -> list[int]:
-    return [len(e.ids) for e in tokenizer.encode_batch(list(texts), add_special_tokens=False)]
