@@ -219,8 +219,10 @@ def verify(version: ModelVersion) -> list[str]:
             problems.append(f"{path}: missing (listed in manifest.json)")
         elif (actual := sha256_file(path)) != expected:
             problems.append(f"{path}: sha256 {actual[:12]}… differs from manifest {expected[:12]}…")
-    for path in sorted(version.path.iterdir()):
-        if path.name not in listed and path.name != MANIFEST and not path.name.startswith("."):
+    for path in sorted(version.path.rglob("*")):
+        name = path.relative_to(version.path).as_posix()
+        hidden = any(part.startswith(".") for part in name.split("/"))
+        if not path.is_dir() and name not in listed and name != MANIFEST and not hidden:
             problems.append(f"{path}: not listed in manifest.json")
     return problems
 
@@ -251,19 +253,25 @@ def load_model(version: ModelVersion, device: str = "cpu"):
 
 
 def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> Path:
-    """Add (or replace) a derived file, e.g. model.onnx, written by `writer(tmp_path)`.
+    """Add (or replace) a derived file, e.g. genai-fp32/model.onnx, written by `writer(tmp_path)`.
 
-    The file is written atomically, then its hash is recorded in the manifest. Training
-    files and the manifest itself can never be replaced.
+    `name` may name one subfolder level (`folder/file`, each part a plain name). The file is
+    written atomically, then its hash is recorded in the manifest. Training files and the
+    manifest itself can never be replaced.
     """
-    check_name("file", name)
+    parts = name.split("/")
+    if len(parts) > 2:
+        raise InputError(f"{name}: derived files lie at most one folder deep")
+    for part in parts:
+        check_name("file", part)
     if name in TRAINING_FILES or name == MANIFEST:
         raise InputError(f"{name} is a training file of {version.model_id}; versions are immutable")
     with _locked(version.home):
         if not version.file(MANIFEST).is_file():
             raise InputError(f"{version.path} is not a registered version")
         target = version.file(name)
-        tmp = temp_file(version.path, name)
+        target.parent.mkdir(exist_ok=True)
+        tmp = temp_file(target.parent, parts[-1])
         try:
             writer(tmp)
             fsync_path(tmp)

@@ -16,9 +16,10 @@ from hub.serving.runtime import Generator
 
 
 def make_bundle(folder):
-    folder.mkdir()
+    (folder / "genai-fp32").mkdir(parents=True)
     (folder / "model.onnx").write_bytes(b"weights" * 100)
     (folder / "tokenizer.json").write_text("{}")
+    (folder / "genai-fp32" / "genai_config.json").write_text("{}")
     bundle.write_manifest(folder)
     return folder
 
@@ -33,11 +34,20 @@ def test_manifest_round_trip_and_every_kind_of_damage(tmp_path):
     assert "tokenizer.json: sha256" in problems and "does not match" in problems
     assert "model.onnx: 350 bytes, manifest expects 700" in problems
     assert "extra.onnx.data: not listed" in problems
+    (folder / "genai-fp32" / "genai_config.json").write_text("[]")
+    (folder / "genai-fp32" / "stray.onnx").write_text("")
+    problems = "\n".join(bundle.verify_bundle(folder))
+    assert "genai-fp32/genai_config.json: sha256" in problems
+    assert "genai-fp32/stray.onnx: not listed" in problems
     (folder / "model.onnx").unlink()
     assert any("model.onnx: missing" in p for p in bundle.verify_bundle(folder))
     (folder / "manifest.json").write_text("{not json")
     with pytest.raises(InputError, match="manifest.json: not a valid manifest"):
         bundle.verify_bundle(folder)
+    for name in ("../outside.txt", "/etc/passwd", "genai-fp32/../../x"):
+        (folder / "manifest.json").write_text(json.dumps({"files": {name: "0" * 64}}))
+        with pytest.raises(InputError, match="not a relative path inside the bundle"):
+            bundle.verify_bundle(folder)
 
 
 def tar_with(path, member, data=b"", **fields):
@@ -76,7 +86,8 @@ def test_tar_round_trip_verifies_and_a_tampered_tar_leaves_nothing(tmp_path):
     folder = make_bundle(tmp_path / "b")
     bundle.write_tar(folder, tmp_path / "b.tar")
     extracted = bundle.extract_tar(tmp_path / "b.tar", tmp_path / "x")
-    assert sorted(p.name for p in extracted.iterdir()) == sorted(p.name for p in folder.iterdir())
+    assert bundle.bundle_files(extracted) == bundle.bundle_files(folder)
+    assert "genai-fp32/genai_config.json" in bundle.bundle_files(extracted)
     (folder / "model.onnx").write_bytes(b"changed")
     with tarfile.open(tmp_path / "t.tar", "w") as archive:
         for path in folder.iterdir():
@@ -121,14 +132,15 @@ def onnx_with_external_data(folder, location, in_constant=False):
 
 
 @pytest.mark.parametrize("in_constant", [False, True])
-@pytest.mark.parametrize("location", ["../outside.bin", "/etc/passwd", "missing.bin"])
+@pytest.mark.parametrize("location", ["../../outside.bin", "/etc/passwd", "missing.bin"])
 def test_external_data_outside_the_bundle_is_refused_before_any_session(
     tmp_path, location, in_constant
 ):
     (tmp_path / "outside.bin").write_bytes(np.ones(4, np.float32).tobytes())
     folder = tmp_path / "bundle"
-    folder.mkdir()
-    path = onnx_with_external_data(folder, location, in_constant)
+    (folder / "genai-fp32").mkdir(parents=True)
+    (folder / "genai-fp32" / "genai_config.json").write_text("{}")
+    path = onnx_with_external_data(folder / "genai-fp32", location, in_constant)
     with pytest.raises(InputError, match="not a file inside the bundle"):
         bundle.check_external_data(path, folder)
     # The runtime checks before it creates a session (or even reads the tokenizer), even
@@ -141,14 +153,3 @@ def test_external_data_outside_the_bundle_is_refused_before_any_session(
 def test_external_data_inside_the_bundle_is_accepted(tmp_path):
     (tmp_path / "inside.bin").write_bytes(np.ones(4, np.float32).tobytes())
     bundle.check_external_data(onnx_with_external_data(tmp_path, "inside.bin"), tmp_path)
-
-
-def test_genai_config_names_the_graph(tmp_path):
-    config = bundle.genai_config(
-        {"n_layer": 2, "n_head": 2, "d_model": 64, "vocab_size": 300, "context_length": 64},
-        {"bos": 1, "eos": 2, "pad": 0},
-    )
-    decoder = config["model"]["decoder"]
-    assert decoder["head_size"] == 32
-    assert decoder["inputs"]["past_key_names"] == "past_key_values.%d.key"
-    assert json.loads(json.dumps(config)) == config

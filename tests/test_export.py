@@ -1,12 +1,19 @@
+"""`hub export` bundles, opened by the tools ML engineers use: transformers, onnxruntime-genai,
+plain onnxruntime + tokenizers. One tiny model is exported once per module."""
+
 import json
+import math
 import os
+import unicodedata
 
 import numpy as np
 import onnx
-import onnxruntime as ort
+import onnxruntime_genai as og
 import pytest
 import torch
+import transformers
 from click.testing import CliRunner
+from tokenizers import Tokenizer
 
 from hub import registry
 from hub.atomic import sha256_file
@@ -14,21 +21,31 @@ from hub.cli import main
 from hub.model import DecoderLM
 from hub.serving import bundle, model_card
 from hub.serving.export import (
-    INT8_BLOCK,
     ExportError,
-    export_fp32,
-    input_names,
-    int8_agreement,
+    graph_logits,
+    plain_session,
+    right_padded,
     validate_fp32,
 )
-from tests.tiny_hub import LANGS, register_tiny
+from hub.serving.runtime import Generator
+from tests.tiny_hub import LANGS, TEXT, register_tiny
+
+PROMPTS = ["Guten Tag", "Bonjour, comment allez-vous", "Good"]
+GENAI_FILES = {
+    "model.onnx",
+    "model.onnx.data",
+    "genai_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+}
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     """One CLI export per module: (registry version, bundle folder)."""
     root = tmp_path_factory.mktemp("export")
-    version = register_tiny(root / "home")
+    version = register_tiny(root / "home", weight_std=0.3)
     out = root / "bundle"
     result = CliRunner().invoke(
         main, ["export", "--region", "eu", "--out", str(out), "--home", str(root / "home")]
@@ -37,102 +54,167 @@ def exported(tmp_path_factory):
     return version, out
 
 
-def left_padded(rows):
-    width = max(map(len, rows))
-    ids = np.zeros((len(rows), width), np.int64)
-    mask = np.zeros_like(ids)
-    for i, row in enumerate(rows):
-        ids[i, width - len(row) :], mask[i, width - len(row) :] = row, 1
-    return ids, mask
+@pytest.fixture(scope="module")
+def hub_greedy(exported):
+    """32 greedy tokens per prompt from the product's runtime on the fp32 genai graph."""
+    generator = Generator(exported[1], threads=1)
+    prompts = generator.encode(PROMPTS, "de")
+    return prompts, generator.generate_ids(prompts, 32)  # each row ends at <eos> or 32 tokens
 
 
 def test_bundle_holds_every_file_and_verifies(exported):
     version, out = exported
-    names = {p.name for p in out.iterdir()}
-    assert names == {
-        "model.onnx",
-        "model.int8.onnx",
-        "tokenizer.json",
-        "config.json",
-        "README.md",
-        "genai_config.json",
-        "manifest.json",
-    }
+    names = set(bundle.bundle_files(out))
+    hf = {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json"}
+    hf |= {"tokenizer_config.json", "special_tokens_map.json"}
+    assert hf | {"intl_config.json", "README.md"} <= names
+    for precision in ("fp32", "int8", "int4"):
+        assert {f"genai-{precision}/{n}" for n in GENAI_FILES} <= names
     assert bundle.verify_bundle(out) == []
-    for name in ("model.onnx", "model.int8.onnx"):
-        onnx.checker.check_model(str(out / name), full_check=True)
-    # The export is attached to the registry version too, and the version still verifies.
-    assert {"model.onnx", "model.int8.onnx", "README.md"} <= set(version.manifest()["files"])
+    assert json.loads((out / "intl_config.json").read_text())["model"] == version.config()["model"]
+    # The graphs are attached to the registry version too, which still verifies.
+    assert {bundle.MODEL_FP32, bundle.MODEL_INT8, "README.md"} <= set(version.manifest()["files"])
     assert registry.verify(version) == []
 
 
-def test_graph_names_and_dynamic_axes(exported):
+def test_config_is_a_llama_config_and_weights_carry_llama_names(exported):
     _, out = exported
-    session = ort.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
-    inputs = {i.name: i.shape for i in session.get_inputs()}
-    outputs = {o.name: o.shape for o in session.get_outputs()}
-    assert list(inputs) == input_names(2)
-    assert list(outputs)[:3] == ["logits", "present.0.key", "present.0.value"]
-    assert all(isinstance(d, str) for d in inputs["input_ids"] + inputs["attention_mask"])
-    batch, heads, past, head_dim = inputs["past_key_values.1.value"]
-    assert isinstance(batch, str) and isinstance(past, str) and (heads, head_dim) == (2, 32)
+    config = json.loads((out / "config.json").read_text())
+    assert config["model_type"] == "llama" and config["architectures"] == ["LlamaForCausalLM"]
+    assert (config["bos_token_id"], config["eos_token_id"], config["pad_token_id"]) == (1, 2, 0)
+    assert config["max_position_embeddings"] == 64 and config["tie_word_embeddings"]
+    from safetensors import safe_open
+
+    with safe_open(out / "model.safetensors", "pt") as weights:
+        keys = set(weights.keys())
+    assert {"model.embed_tokens.weight", "model.norm.weight"} <= keys
+    assert "model.layers.1.mlp.gate_proj.weight" in keys and "lm_head.weight" not in keys
 
 
-def test_onnx_logits_equal_pytorch_with_and_without_cache(exported):
+def test_transformers_loads_the_folder_and_agrees_with_pytorch_on_a_padded_batch(exported):
     version, out = exported
-    model, config, _ = registry.load_model(version)
-    session = ort.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
-    ids, mask = left_padded([[5, 6, 7, 8, 9, 10], [11, 12, 13], [14]])
-    empty = np.zeros((3, config.n_head, 0, config.head_dim), np.float32)
-    names = input_names(config.n_layer)
-    onnx_out = session.run(None, {names[0]: ids, names[1]: mask, **dict.fromkeys(names[2:], empty)})
-    with torch.no_grad():
-        logits, past = model(torch.from_numpy(ids), torch.from_numpy(mask))
-    assert np.abs(onnx_out[0] - logits.numpy()).max() <= 1e-4
-    # One decoding step on ONNX's own cache against PyTorch's step on its cache.
-    step_ids, step_mask = np.array([[20], [21], [22]]), np.ones((3, 7), np.int64)
-    step_mask[:, :6] = mask
-    feed = {
-        names[0]: step_ids,
-        names[1]: step_mask,
-        **dict(zip(names[2:], onnx_out[1:], strict=True)),
-    }
-    step_logits = session.run(["logits"], feed)[0]
-    with torch.no_grad():
-        expected, _ = model(torch.from_numpy(step_ids), torch.from_numpy(step_mask), past)
-    assert np.abs(step_logits - expected.numpy()).max() <= 1e-4
-    assert validate_fp32(model, out / "model.onnx") <= 1e-4
-
-
-def test_validation_refuses_a_graph_of_other_weights(exported, tmp_path):
-    version, out = exported
-    _, config, _ = registry.load_model(version)
-    torch.manual_seed(123)
-    other = DecoderLM(config).eval()
-    with pytest.raises(ExportError, match="differs from PyTorch"):
-        validate_fp32(other, out / "model.onnx")
-
-
-def test_large_exports_write_external_data_that_stays_inside(exported, tmp_path, monkeypatch):
-    version, _ = exported
+    hf_model = transformers.AutoModelForCausalLM.from_pretrained(out).eval()
+    hf_tok = transformers.AutoTokenizer.from_pretrained(out)
+    assert isinstance(hf_model, transformers.LlamaForCausalLM)
+    assert hf_tok.padding_side == "right" and hf_tok.model_max_length == 64
+    texts = [f"<{lang}>{text}" for lang, text in zip(("de", "en", "fr", "de"), TEXT, strict=True)]
+    batch = hf_tok(texts, padding=True, return_tensors="pt")
+    mask = batch["attention_mask"]
+    assert (mask.sum(1) < mask.shape[1]).any()  # rows of different lengths: padded
+    hub_tok = Tokenizer.from_file(str(version.file("tokenizer.json")))
+    for row, text in enumerate(texts):
+        body = hub_tok.encode(text, add_special_tokens=False).ids
+        assert batch["input_ids"][row][mask[row].bool()].tolist() == [1, *body]
+    # NFD text gets the NFC tokens.
+    nfd = unicodedata.normalize("NFD", TEXT[3])
+    assert hf_tok(nfd).input_ids == hf_tok(TEXT[3]).input_ids
     model, _, _ = registry.load_model(version)
-    monkeypatch.setattr("hub.serving.export.SINGLE_FILE_LIMIT_BYTES", 0)
-    export_fp32(model, tmp_path / "model.onnx")
-    data_files = [p for p in tmp_path.iterdir() if p.name != "model.onnx"]
-    assert data_files, "weights should have gone to an external data file"
-    onnx.checker.check_model(str(tmp_path / "model.onnx"), full_check=True)
-    bundle.check_external_data(tmp_path / "model.onnx", tmp_path)
-    assert validate_fp32(model, tmp_path / "model.onnx") <= 1e-4
+    with torch.no_grad():
+        theirs = hf_model(**batch).logits
+        ours, _ = model(batch["input_ids"], mask)
+    real = mask.bool()
+    assert (theirs[real] - ours[real]).abs().max() <= 1e-4
 
 
-def test_model_card_front_matter_and_its_snippet_runs(exported, capsys):
+def test_transformers_greedy_equals_hub_generate(exported, hub_greedy):
     _, out = exported
+    hf_model = transformers.AutoModelForCausalLM.from_pretrained(out).eval()
+    prompts, ours = hub_greedy
+    for prompt, tokens in zip(prompts, ours, strict=True):
+        with torch.no_grad():
+            generated = hf_model.generate(
+                torch.tensor([prompt]), do_sample=False, max_new_tokens=32
+            )
+        theirs = generated[0, len(prompt) :].tolist()
+        assert (theirs[:-1] if theirs[-1] == 2 else theirs) == tokens
+    assert max(map(len, ours)) == 32  # at least one row runs all 32 tokens without <eos>
+    assert len(set(ours[0])) > 4  # the weights make greedy decoding move on, not repeat
+    # `hub generate` prints the decoded continuation of the same tokens.
+    result = CliRunner().invoke(
+        main,
+        ["generate", "--bundle", str(out), "--lang", "de", "--prompt", PROMPTS[0]]
+        + ["--max-new-tokens", "32"],
+    )
+    assert result.exit_code == 0, result.output
+    tok = Tokenizer.from_file(str(out / "tokenizer.json"))
+    assert tok.decode(ours[0]) in result.output
+
+
+def test_onnxruntime_genai_generates_the_same_greedy_tokens_on_fp32(exported, hub_greedy):
+    _, out = exported
+    prompts, ours = hub_greedy
+    model = og.Model(str(out / "genai-fp32"))
+    tokenizer = og.Tokenizer(model)
+    tokenizer.update_options(add_special_tokens="true")
+    encoded = [int(t) for t in tokenizer.encode(f"<de>{PROMPTS[1]}")]
+    assert encoded == prompts[1]
+    for prompt, tokens in zip(prompts, ours, strict=True):
+        params = og.GeneratorParams(model)
+        params.set_search_options(do_sample=False, max_length=len(prompt) + 32, min_length=0)
+        generator = og.Generator(model, params)
+        generator.append_tokens(np.array([prompt], dtype=np.int32))
+        while not generator.is_done():
+            generator.generate_next_token()
+        theirs = [int(t) for t in generator.get_sequence(0)[len(prompt) :]]
+        assert (theirs[:-1] if theirs[-1] == 2 else theirs) == tokens
+
+
+def bits_per_byte(graph_path, version) -> float:
+    """Bits per byte of the tiny texts under a graph (plain onnxruntime, one padded batch)."""
+    tok = Tokenizer.from_file(str(version.file("tokenizer.json")))
+    tag = tok.token_to_id("<de>")
+    rows = [[1, tag, *tok.encode(t, add_special_tokens=False).ids] for t in TEXT]
+    ids, mask = right_padded(rows, pad_id=0)
+    logits = graph_logits(plain_session(graph_path), ids, mask).astype(np.float64)
+    nats = 0.0
+    for row, tokens in enumerate(rows):
+        scores = logits[row, : len(tokens) - 1]
+        top = scores.max(-1, keepdims=True)
+        lse = (top + np.log(np.exp(scores - top).sum(-1, keepdims=True)))[:, 0]
+        nats += float((lse - scores[np.arange(len(tokens) - 1), tokens[1:]]).sum())
+    return nats / math.log(2) / sum(len(t.encode()) for t in TEXT)
+
+
+# Bounds on |bpb(quantised) / bpb(fp32) - 1|. Blockwise symmetric rounding moves each weight
+# by at most half a step: 1/254 of its block's largest magnitude at 8 bits, 1/14 at 4 bits,
+# 18x more. Measured on this model: int8 -0.14%, int4 +2.8% (20x, as the steps predict). The
+# bounds leave ~3x room: 0.5% (the issue's int8 target) and 8%.
+BPB_BOUNDS = {"int8": 0.005, "int4": 0.08}
+
+
+@pytest.mark.parametrize("precision", ["int8", "int4"])
+def test_quantised_graphs_keep_fp32_bits_per_byte_within_bounds(exported, precision):
+    version, out = exported
+    fp32 = bits_per_byte(out / bundle.MODEL_FP32, version)
+    quant = bits_per_byte(out / bundle.MODEL_BY_PRECISION[precision], version)
+    assert abs(quant / fp32 - 1) <= BPB_BOUNDS[precision], (precision, fp32, quant)
+    graph = onnx.load(str(out / bundle.MODEL_BY_PRECISION[precision]), load_external_data=False)
+    quantised = [n for n in graph.graph.node if n.op_type == "MatMulNBits"]
+    attributes = {a.name: a.i for a in quantised[0].attribute}
+    assert (attributes["bits"], attributes["block_size"]) == (int(precision[3:]), 32)
+
+
+def test_graphs_use_group_query_attention_with_a_shared_buffer(exported):
+    _, out = exported
+    for precision in ("fp32", "int8", "int4"):
+        folder = out / f"genai-{precision}"
+        genai = json.loads((folder / "genai_config.json").read_text())
+        assert genai["search"]["past_present_share_buffer"] is True
+        assert genai["model"]["decoder"]["filename"] == "model.onnx"
+        graph = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
+        assert sum(n.op_type == "GroupQueryAttention" for n in graph.node) == 2
+        bundle.check_external_data(folder / "model.onnx", out)
+
+
+def test_model_card_front_matter_and_its_onnxruntime_recipe_runs(exported, capsys):
+    version, out = exported
     card = (out / "README.md").read_text(encoding="utf-8")
     front = model_card.front_matter(card)
-    assert front["language"] == LANGS
-    assert front["model_id"] == "eu/v1"
-    assert front["training_data"] == ["test text"]
-    for heading in ("## Intended use", "## Limits", "## Training data", "## Metrics"):
+    assert front["language"] == LANGS and front["model_id"] == "eu/v1"
+    assert front["license"] == "other" and "GPL" in front["license_details"]
+    assert front["training_data"][0]["source"] == "test text"
+    assert front["prompt_formats"]["translate"] == "<bos><{source_lang}>{text}<{target_lang}>"
+    for heading in ("## Intended use", "## Prompt formats", "## Licence", "## Training data"):
         assert heading in card
     snippet = card.split("```python\n", 1)[1].split("```", 1)[0]
     cwd = os.getcwd()
@@ -141,14 +223,21 @@ def test_model_card_front_matter_and_its_snippet_runs(exported, capsys):
         exec(compile(snippet, "README.md", "exec"), {})
     finally:
         os.chdir(cwd)
-    assert capsys.readouterr().out.strip() != ""
+    printed = capsys.readouterr().out.strip()
+    # The recipe's greedy continuation is the product's.
+    generator = Generator(out, threads=1)
+    lang = LANGS[0]
+    expected = generator.generate_ids(generator.encode(["Hello"], lang), 20)[0]
+    assert printed == generator.tokenizer.decode(expected).strip()
 
 
-def test_genai_config_describes_the_graph(exported):
-    _, out = exported
-    genai = json.loads((out / "genai_config.json").read_text())["model"]
-    assert genai["decoder"]["num_hidden_layers"] == 2
-    assert genai["decoder"]["filename"] == "model.onnx"
+def test_validation_refuses_a_graph_of_other_weights(exported):
+    version, out = exported
+    _, config, _ = registry.load_model(version)
+    torch.manual_seed(123)
+    other = DecoderLM(config).eval()
+    with pytest.raises(ExportError, match="differs from PyTorch"):
+        validate_fp32(other, out / bundle.MODEL_FP32)
 
 
 def test_export_refuses_bad_names_and_writes_nothing(tmp_path):
@@ -182,30 +271,20 @@ def test_export_refuses_to_overwrite_what_is_not_a_bundle(exported, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
 
 
-def test_card_names_corpus_sources_only_for_the_corpus_trained_on(tmp_path):
+def test_card_names_corpus_sources_and_their_licences_only_for_the_corpus_trained_on(tmp_path):
     corpus = tmp_path / "_corpus"
     corpus.mkdir()
     sources = [{"name": "cldr", "version": "babel 2.19"}, {"name": "gettext"}]
     (corpus / "manifest.json").write_text(json.dumps({"sources": sources, "languages": {}}))
     digest = sha256_file(corpus / "manifest.json")
-    lines = model_card.training_sources(tmp_path, {"corpus_sha256": digest})
-    assert lines[:2] == ["cldr (babel 2.19)", "gettext (unversioned)"]
+    found = model_card.training_sources(tmp_path, {"corpus_sha256": digest})
+    assert found == [
+        {"source": "cldr", "version": "babel 2.19", "licence": "Unicode-3.0"},
+        {
+            "source": "gettext",
+            "version": "unversioned",
+            "licence": model_card.SOURCE_LICENCES["gettext"],
+        },
+    ]
     rebuilt = model_card.training_sources(tmp_path, {"corpus_sha256": "0" * 64})
-    assert rebuilt == ["hub corpus manifest sha256 " + "0" * 64]
-
-
-def test_int8_quantises_block_weights_and_keeps_the_embedding_fp32(exported):
-    version, out = exported
-    n_layer = version.config()["model"]["n_layer"]
-    graph = onnx.load(str(out / "model.int8.onnx")).graph
-    ops = [node.op_type for node in graph.node]
-    # qkv, attention output, MLP up and down per block; the tied output projection stays fp32.
-    assert ops.count("MatMulNBits") == 4 * n_layer
-    quantised = [n for n in graph.node if n.op_type == "MatMulNBits"]
-    attributes = {a.name: a.i for a in quantised[0].attribute}
-    assert (attributes["bits"], attributes["block_size"]) == (8, INT8_BLOCK)
-    embed = next(i for i in graph.initializer if i.name.endswith("embed.weight"))
-    assert embed.data_type == onnx.TensorProto.FLOAT
-    # Same next token as fp32 on a real padded batch of the tiny model.
-    model, _, _ = registry.load_model(version)
-    assert int8_agreement(out / "model.onnx", out / "model.int8.onnx", model) >= 0.9
+    assert [s["source"] for s in rebuilt] == ["hub corpus manifest sha256 " + "0" * 64]

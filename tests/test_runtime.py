@@ -19,7 +19,7 @@ def hub_bundle(tmp_path_factory):
     """One CLI export per module, as a tar, safely extracted: (home, tar, folder)."""
     root = tmp_path_factory.mktemp("runtime")
     home = root / "home"
-    register_tiny(home)
+    register_tiny(home, weight_std=0.3)
     tar = root / "eu.tar"
     result = CliRunner().invoke(
         main,
@@ -40,17 +40,25 @@ def flat(output):
 
 
 def plain_greedy(folder, ids, steps):
-    """Greedy decoding of one unpadded prompt with nothing but onnxruntime and numpy."""
-    session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+    """Greedy decoding of one unpadded prompt with nothing but onnxruntime and numpy.
+
+    The cache grows by concatenation (a new present each step), not the shared buffer.
+    """
+    session = ort.InferenceSession(
+        str(folder / bundle.MODEL_FP32), providers=["CPUExecutionProvider"]
+    )
     past = {i.name: np.zeros((1, 2, 0, 32), np.float32) for i in session.get_inputs()[2:]}
+    names = [o.name for o in session.get_outputs()]
     ids, x, out = list(ids), np.array([ids]), []
     for _ in range(steps):
         mask = np.ones((1, len(ids)), np.int64)
-        logits, *present = session.run(None, {"input_ids": x, "attention_mask": mask, **past})
+        logits, *present = session.run(names, {"input_ids": x, "attention_mask": mask, **past})
         token = int(logits[0, -1].argmax())
         ids.append(token)
         out.append(token)
-        past, x = dict(zip(past, present, strict=True)), np.array([[token]])
+        pairs = zip(names[1:], present, strict=True)
+        past = {n.replace("present", "past_key_values"): v for n, v in pairs}
+        x = np.array([[token]])
     return out
 
 
@@ -86,27 +94,39 @@ def test_sampling_is_reproducible_with_a_seed(generator):
     assert first != other
 
 
-def test_int8_model_loads_and_generates(hub_bundle):
-    quantised = Generator(hub_bundle[2], int8=True, threads=1)
-    quantised.special = {**quantised.special, "eos": -1}
-    rows = quantised.generate_ids(quantised.encode(["Guten Tag"], "de"), max_new_tokens=10)
-    assert len(rows[0]) == 10
-
-
-def test_onnxruntime_genai_runs_the_bundle_as_it_is(hub_bundle, generator):
+@pytest.mark.parametrize("precision", ["int8", "int4"])
+def test_quantised_graphs_generate_what_onnxruntime_genai_generates(hub_bundle, precision):
     og = pytest.importorskip("onnxruntime_genai")
-    prompt = generator.encode(["Guten Tag"], "de")[0]
-    model = og.Model(str(hub_bundle[2]))
+    ours = Generator(hub_bundle[2], precision=precision, threads=1)
+    prompt = ours.encode(["Guten Tag"], "de")[0]
+    ours.special = {**ours.special, "eos": -1}  # random weights: run every step
+    mine = ours.generate_ids([prompt], max_new_tokens=10)[0]
+    model = og.Model(str(hub_bundle[2] / f"genai-{precision}"))
     params = og.GeneratorParams(model)
-    params.set_search_options(max_length=len(prompt) + 6, do_sample=False)
+    params.set_search_options(max_length=len(prompt) + 10, do_sample=False)
     runner = og.Generator(model, params)
     runner.append_tokens(np.array([prompt], dtype=np.int32))
-    tokens = []
     while not runner.is_done():
         runner.generate_next_token()
-        tokens.append(int(runner.get_next_tokens()[0]))
-    assert len(tokens) == 6
-    assert tokens == plain_greedy(hub_bundle[2], prompt, 6)
+    theirs = [int(t) for t in runner.get_sequence(0)[len(prompt) :]]
+    assert len(mine) == 10 and mine[: len(theirs)] == theirs  # genai stops at <eos>
+
+
+def test_streamed_pieces_add_up_to_the_text(generator):
+    pieces: dict[int, str] = {0: "", 1: ""}
+
+    def on_text(row, text):
+        pieces[row] += text
+
+    texts = generator.generate(
+        ["Guten Tag", "Bonjour"], lang="de", max_new_tokens=12, stream_callback=on_text
+    )
+    assert [pieces[0], pieces[1]] == texts
+
+
+def test_prompt_beyond_the_context_is_refused(generator):
+    with pytest.raises(InputError, match="context of 64 tokens"):
+        generator.generate_ids([[1] * 40], max_new_tokens=30)
 
 
 @settings(max_examples=50, deadline=None)
@@ -200,7 +220,7 @@ def test_cuda_is_refused_clearly_when_missing(hub_bundle):
 def test_damaged_model_file_is_refused_naming_it(hub_bundle, tmp_path, damage):
     folder = tmp_path / "bundle"
     shutil.copytree(hub_bundle[2], folder)
-    model = folder / "model.onnx"
+    model = folder / bundle.MODEL_FP32
     data = model.read_bytes()
     if damage == "tamper":
         model.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
@@ -219,10 +239,10 @@ def test_damaged_model_file_is_refused_naming_it(hub_bundle, tmp_path, damage):
 def test_tampered_registry_model_is_refused(hub_bundle, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(hub_bundle[0], home)
-    model = home / "eu" / "v1" / "model.int8.onnx"
+    model = home / "eu" / "v1" / bundle.MODEL_INT8
     model.write_bytes(model.read_bytes()[:-10])
     result = CliRunner().invoke(
         main, ["generate", "--region", "eu", "--home", str(home), "--prompt", "x", "--int8"]
     )
     assert result.exit_code == 2
-    assert "model.int8.onnx" in flat(result.output) and "sha256" in result.output
+    assert bundle.MODEL_INT8 in flat(result.output) and "sha256" in result.output

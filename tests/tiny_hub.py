@@ -34,13 +34,25 @@ def make_tokenizer(path: Path) -> Path:
     return path
 
 
-def register_tiny(home: Path, region: str = "eu", seed: int = 0) -> registry.ModelVersion:
-    """Register a tiny DecoderLM with random weights (seeded) under `home`."""
+def register_tiny(
+    home: Path, region: str = "eu", seed: int = 0, weight_std: float | None = None
+) -> registry.ModelVersion:
+    """Register a tiny DecoderLM with random weights (seeded) under `home`.
+
+    `weight_std` redraws every matrix with that spread: at the 0.02 of a fresh model, greedy
+    decoding repeats one token forever, which would hide a wrong position or cache; at ~0.3
+    each step's choice depends on the whole prefix and the top two logits are far apart.
+    """
     home.mkdir(parents=True, exist_ok=True)
     tokenizer = make_tokenizer(home.parent / f"tokenizer-{region}-{seed}.json")
     vocab = Tokenizer.from_file(str(tokenizer)).get_vocab_size()
     torch.manual_seed(seed)
     model = DecoderLM(config_for("tiny", vocab))
+    if weight_std is not None:
+        with torch.no_grad():
+            for param in model.parameters():
+                if param.dim() == 2:
+                    param.normal_(0.0, weight_std)
     meta = {
         "model": model.config.to_dict(),
         "languages": LANGS,

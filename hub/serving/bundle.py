@@ -1,10 +1,18 @@
 """Export bundles: file layout, sha256 manifest, safe tar extraction, external-data checks.
 
-A bundle is one folder (or a tar of it) that plain onnxruntime plus the tokenizers
-library can run: the ONNX models, `tokenizer.json`, `config.json`, the model card,
-metrics when measured, `genai_config.json` for onnxruntime-genai and `manifest.json`
-with the sha256 and size of every other file. Nothing in a bundle is used before
-its manifest is checked, and an ONNX file whose external data points outside the
+A bundle is one folder (or a tar of it) that the tools ML engineers use open as it is:
+
+    config.json, model.safetensors, generation_config.json,     a Hugging Face Llama folder
+      tokenizer.json, tokenizer_config.json, special_tokens_map.json
+    genai-fp32/, genai-int8/, genai-int4/                       onnxruntime-genai graphs, each
+      model.onnx, model.onnx.data, genai_config.json,           with its tokenizer files
+      tokenizer files
+    intl_config.json                                            the product's own config
+    README.md, metrics.parquet                                  model card, measurements
+    manifest.json                                               sha256 and size of every file
+
+Manifest entries are relative POSIX paths inside the bundle. Nothing in a bundle is used
+before its manifest is checked, and an ONNX file whose external data points outside the
 bundle is refused before any onnxruntime session sees it.
 """
 
@@ -20,10 +28,14 @@ from pathlib import Path
 from hub.atomic import sha256_file, temp_dir, write_text, write_with
 from hub.errors import InputError
 
-MODEL_FP32 = "model.onnx"
-MODEL_INT8 = "model.int8.onnx"
+GRAPH = "model.onnx"
+MODEL_FP32 = f"genai-fp32/{GRAPH}"
+MODEL_INT8 = f"genai-int8/{GRAPH}"
+MODEL_INT4 = f"genai-int4/{GRAPH}"
+MODEL_BY_PRECISION = {"fp32": MODEL_FP32, "int8": MODEL_INT8, "int4": MODEL_INT4}
 TOKENIZER = "tokenizer.json"
-CONFIG = "config.json"
+CONFIG = "intl_config.json"  # the product's config (a registry version's config.json)
+HF_CONFIG = "config.json"  # the Llama config
 MODEL_CARD = "README.md"
 METRICS = "metrics.parquet"
 GENAI_CONFIG = "genai_config.json"
@@ -37,18 +49,29 @@ def write_manifest(folder: Path) -> dict:
     Same shape as a registry version's manifest (`files`: name -> sha256), plus each
     file's size so a truncated file is named as such without hashing it.
     """
-    paths = [
-        p
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.is_symlink() and p.name != MANIFEST
-    ]
+    names = [n for n in bundle_files(folder) if (folder / n).is_file()]
     manifest = {
         "format": MANIFEST_FORMAT,
-        "files": {p.name: sha256_file(p) for p in paths},
-        "bytes": {p.name: p.stat().st_size for p in paths},
+        "files": {n: sha256_file(folder / n) for n in names},
+        "bytes": {n: (folder / n).stat().st_size for n in names},
     }
     write_text(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
+
+
+def bundle_files(folder: Path) -> list[str]:
+    """Relative POSIX paths of the files under `folder`, the manifest excepted.
+
+    Dot names are skipped: they are in-flight temporaries, which nothing ever loads.
+    """
+    found = []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in name.split("/")) or name == MANIFEST:
+            continue
+        if path.is_symlink() or not path.is_dir():
+            found.append(name)
+    return found
 
 
 def read_manifest(folder: Path) -> dict:
@@ -59,6 +82,9 @@ def read_manifest(folder: Path) -> dict:
         files, sizes = manifest["files"], manifest.get("bytes", {})
         if not all(isinstance(h, str) for h in files.values()) or not isinstance(sizes, dict):
             raise ValueError("expected 'files' to map file names to sha256 hex digests")
+        for name in files:
+            if posixpath.isabs(name) or ".." in name.split("/") or "\\" in name:
+                raise ValueError(f"entry {name!r} is not a relative path inside the bundle")
     except FileNotFoundError:
         raise InputError(f"{path}: missing; a bundle must carry its manifest") from None
     except (ValueError, KeyError, TypeError, AttributeError) as err:
@@ -91,10 +117,9 @@ def verify_bundle(folder: Path) -> list[str]:
     problems = verify_files(folder, manifest)
     listed = set(files) | {MANIFEST}
     problems += [
-        f"{p}: not listed in the manifest (a bundle holds only what its manifest names)"
-        for p in sorted(folder.iterdir())
-        # Dot files are the registry's in-flight temporaries; nothing ever loads them.
-        if p.name not in listed and not p.name.startswith(".")
+        f"{folder / name}: not listed in the manifest (a bundle holds only what its manifest names)"
+        for name in bundle_files(folder)
+        if name not in listed
     ]
     return problems
 
@@ -205,12 +230,12 @@ def extract_tar(tar_path: Path, target: Path) -> Path:
 
 
 def write_tar(folder: Path, tar_path: Path) -> None:
-    """Write the bundle folder's files as a flat, uncompressed tar (atomically)."""
+    """Write the bundle folder's files (paths relative to it) as an uncompressed tar, atomically."""
 
     def add_files(tmp: Path) -> None:
         with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as archive:
-            for path in sorted(folder.iterdir()):
-                archive.add(path, arcname=path.name, recursive=False)
+            for name in [*bundle_files(folder), MANIFEST]:
+                archive.add(folder / name, arcname=name, recursive=False)
 
     write_with(tar_path, add_files)
 
@@ -223,48 +248,3 @@ def open_bundle(path: Path, workdir: Path) -> Path:
     if path.is_file():
         return extract_tar(path, workdir / "bundle")
     raise InputError(f"{path}: no such bundle folder or tar file")
-
-
-def genai_config(model: dict, special: dict[str, int]) -> dict:
-    """onnxruntime-genai's config for running model.onnx as it is.
-
-    `past_present_share_buffer` is off because the graph concatenates its cache
-    (past + new) rather than writing into a preallocated buffer, and positions come
-    from the attention mask, so the graph has no `position_ids` input.
-    """
-    head_dim = model["d_model"] // model["n_head"]
-    return {
-        "model": {
-            "type": "decoder",
-            "bos_token_id": special["bos"],
-            "eos_token_id": special["eos"],
-            "pad_token_id": special["pad"],
-            "context_length": model["context_length"],
-            "vocab_size": model["vocab_size"],
-            "decoder": {
-                "filename": MODEL_FP32,
-                "session_options": {"log_id": "onnxruntime-genai", "provider_options": []},
-                "head_size": head_dim,
-                "hidden_size": model["d_model"],
-                "num_attention_heads": model["n_head"],
-                "num_key_value_heads": model["n_head"],
-                "num_hidden_layers": model["n_layer"],
-                "inputs": {
-                    "input_ids": "input_ids",
-                    "attention_mask": "attention_mask",
-                    "past_key_names": "past_key_values.%d.key",
-                    "past_value_names": "past_key_values.%d.value",
-                },
-                "outputs": {
-                    "logits": "logits",
-                    "present_key_names": "present.%d.key",
-                    "present_value_names": "present.%d.value",
-                },
-            },
-        },
-        "search": {
-            "do_sample": False,
-            "max_length": model["context_length"],
-            "past_present_share_buffer": False,
-        },
-    }

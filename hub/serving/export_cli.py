@@ -1,4 +1,4 @@
-"""`hub export`: a registered model -> a validated, self-contained ONNX bundle."""
+"""`hub export`: a registered model -> a validated bundle (Hugging Face folder + genai graphs)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,15 @@ from hub.errors import InputError
 from hub.home import home_option
 from hub.names import check_name
 
-# Files an export adds to the registry version, so `hub generate --region` can run it.
-ATTACHED = ("model.onnx", "model.int8.onnx", "README.md", "genai_config.json")
+
+def attached_files(staging: Path) -> list[str]:
+    """Files an export adds to the registry version: the card and the serving-graph folders.
+
+    With them, `hub generate --region` (and eval, bench) run the version as they run a bundle.
+    """
+    from hub.serving import bundle
+
+    return [n for n in bundle.bundle_files(staging) if n.startswith("genai-") or n == "README.md"]
 
 
 def _check_out(out: Path, fmt: str) -> None:
@@ -48,16 +55,27 @@ def _place_folder(staging: Path, out: Path) -> None:
     show_default=True,
     help="A folder, or one uncompressed tar file.",
 )
-@click.option("--no-int8", is_flag=True, help="Skip the int8 model.")
+@click.option(
+    "--precision",
+    "precisions",
+    multiple=True,
+    type=click.Choice(["fp32", "int8", "int4"]),
+    default=("fp32", "int8", "int4"),
+    show_default=True,
+    help="Serving graphs to build (repeatable; fp32 is always built).",
+)
+@click.option("--cuda", is_flag=True, help="Also build an fp16 graph for CUDA (genai-cuda-fp16/).")
 @home_option
-def export(region, version, out, fmt, no_int8, home):
-    """Export a region's model to ONNX (fp32 and int8) as a self-contained bundle.
+def export(region, version, out, fmt, precisions, cuda, home):
+    """Export a region's model as a bundle the usual tools open as it is.
 
-    Every model is checked with onnx.checker and compared with PyTorch (logits within
-    1e-4, with and without the cache, on padded batches) before it is written. The
-    models and the model card are also attached to the registry version.
+    The bundle is a Hugging Face Llama folder (transformers loads it) plus one
+    onnxruntime-genai graph folder per precision (og.Model runs each), made by
+    onnxruntime-genai's model builder. The fp32 graph is compared with PyTorch (logits
+    within 1e-4, padded batch and cached decoding) before anything is written; the graphs
+    and the model card are also attached to the registry version.
 
-    Example: `hub export --region eu --out bundles/eu`
+    Example: `hub export --region eu --out bundles/eu --precision fp32 --precision int8`
     """
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -84,12 +102,11 @@ def export(region, version, out, fmt, no_int8, home):
             def step(message: str) -> None:
                 progress.update(task, description=f"{found.model_id}: {message}")
 
-            facts = build_bundle(found, staging, int8=not no_int8, progress=step)
-            step("attaching the models to the registry version")
-            for file_name in ATTACHED:
+            facts = build_bundle(found, staging, precisions, cuda, progress=step)
+            step("attaching the graphs to the registry version")
+            for file_name in attached_files(staging):
                 source = staging / file_name
-                if source.is_file():
-                    registry.attach(found, file_name, lambda tmp, s=source: shutil.copyfile(s, tmp))
+                registry.attach(found, file_name, lambda tmp, s=source: shutil.copyfile(s, tmp))
             if fmt == "tar":
                 bundle.write_tar(staging, out_path)
             else:
@@ -99,7 +116,8 @@ def export(region, version, out, fmt, no_int8, home):
     console = Console()
     console.print(f"[bold]{found.model_id}[/] -> {out_path}")
     console.print(f"  fp32 largest |logit difference| vs PyTorch: {facts['max_abs_diff_fp32']:.2e}")
-    if "int8_top1_agreement" in facts:
-        console.print(f"  int8 next-token agreement with fp32: {facts['int8_top1_agreement']:.1%}")
+    for precision in ("int8", "int4"):
+        if (share := facts.get(f"{precision}_top1_agreement")) is not None:
+            console.print(f"  {precision} next-token agreement with fp32: {share:.1%}")
     for file_name, size in sorted(facts["bytes"].items()):
-        console.print(f"  {file_name:<20} {size:>12,} bytes")
+        console.print(f"  {file_name:<32} {size:>12,} bytes")

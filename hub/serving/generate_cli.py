@@ -40,7 +40,13 @@ def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
 )
 @click.option("--top-p", default=1.0, show_default=True, help="Nucleus sampling mass (1 = all).")
 @click.option("--seed", default=None, type=int, help="Seed for reproducible sampling.")
-@click.option("--int8", is_flag=True, help="Use the int8 model.")
+@click.option("--int8", is_flag=True, help="Use the int8 graph (same as --precision int8).")
+@click.option(
+    "--precision",
+    type=click.Choice(["fp32", "int8", "int4"]),
+    default=None,
+    help="Serving graph to run (default fp32).",
+)
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
 @click.option("--threads", default=None, type=click.IntRange(1), help="intra-op threads.")
 @home_option
@@ -57,6 +63,7 @@ def generate(
     top_p,
     seed,
     int8,
+    precision,
     device,
     threads,
     home,
@@ -64,7 +71,8 @@ def generate(
     """Generate text with onnxruntime from a bundle or a registered model.
 
     Greedy at temperature 0 (the default); sampling with --temperature, --top-k and
-    --top-p, reproducible with --seed. Several prompts run as one left-padded batch.
+    --top-p, reproducible with --seed. Several prompts run as one right-padded batch on the
+    onnxruntime-genai graph of the chosen precision, each row stopping at its own end.
 
     Example: `hub generate --bundle bundles/eu --lang de --prompt "Guten Tag"`
     """
@@ -73,7 +81,9 @@ def generate(
     texts = _prompts(prompt, prompts_file)
     with tempfile.TemporaryDirectory(prefix="hub-bundle-") as workdir:
         folder = model_folder(Path(workdir), bundle_path, home, region, version)
-        generator = Generator(folder, int8=int8, device=device, threads=threads)
+        generator = Generator(
+            folder, int8=int8, precision=precision, device=device, threads=threads
+        )
         options = dict(
             lang=lang,
             max_new_tokens=max_new_tokens,

@@ -46,26 +46,53 @@ def _metrics_markdown(table: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def training_sources(home: Path, training: dict) -> list[str]:
-    """Where the training text came from, as lines for the card.
+# Licences of the corpus sources the hub reads (hub.corpus.sources), as SPDX expressions where
+# one exists. CLDR: Unicode License v3 (unicode.org/license.txt). iso-codes: LGPL-2.1-or-later
+# (the Debian iso-codes package pycountry ships). gettext catalogues: each carries its own
+# package's licence, most often the GPL (2.0 or 3.0, "or later").
+SOURCE_LICENCES = {
+    "cldr": "Unicode-3.0",
+    "iso-codes": "LGPL-2.1-or-later",
+    "gettext": "per catalogue, mostly GPL-2.0-or-later or GPL-3.0-or-later",
+    "added": "as supplied by whoever built the corpus (not recorded)",
+}
+UNKNOWN_LICENCE = "not recorded"
+WEIGHTS_LICENCE = (
+    "No licence is granted by the hub beyond its training text's terms. The weights are "
+    "trained on the sources listed under Training data, some of them GPL-licensed; whether "
+    "weights are a derivative work of their training text is unsettled, so treat them as "
+    "carrying the obligations of the most restrictive source listed unless advised otherwise."
+)
 
-    The corpus manifest's sources (name and version) are named only when that manifest
-    is the one the model was trained on (same sha256); otherwise its hash is all we know.
+
+def training_sources(home: Path, training: dict) -> list[dict]:
+    """Where the training text came from: `source`, `version` and `licence` per source.
+
+    The corpus manifest's sources are named only when that manifest is the one the model
+    was trained on (same sha256); otherwise its hash is all we know.
     """
     from hub.atomic import sha256_file
     from hub.corpus import corpus_dir, read_manifest
 
     if sources := training.get("sources"):
-        return [str(s) for s in sources]
+        return [_source(str(s), None) for s in sources]
     digest = training.get("corpus_sha256")
     manifest_path = corpus_dir(home) / "manifest.json"
-    lines = []
     if digest and manifest_path.is_file() and sha256_file(manifest_path) == digest:
-        lines = [
-            f"{source['name']} ({source.get('version', 'unversioned')})"
+        return [
+            _source(source["name"], source.get("version"))
             for source in read_manifest(home).get("sources", [])
         ]
-    return [*lines, f"hub corpus manifest sha256 {digest}" if digest else "the hub corpus"]
+    name = f"hub corpus manifest sha256 {digest}" if digest else "the hub corpus"
+    return [_source(name, None)]
+
+
+def _source(name: str, version: str | None) -> dict:
+    return {
+        "source": name,
+        "version": version or "unversioned",
+        "licence": SOURCE_LICENCES.get(name, UNKNOWN_LICENCE),
+    }
 
 
 def render(
@@ -73,7 +100,7 @@ def render(
     config: dict,
     special: dict[str, int],
     metrics_path: Path | None,
-    sources: list[str],
+    sources: list[dict],
 ) -> str:
     """The README.md text for a model.
 
@@ -84,69 +111,107 @@ def render(
         metrics_path: The version's metrics.parquet, if measured.
         sources: Training data sources (`training_sources`).
     """
+    from hub.serving import bundle
+    from hub.tokenizer import PROMPT_FORMATS
+
     model, training = config["model"], config.get("training", {})
     languages = list(config.get("languages", []))
     region = config.get("region", model_id.split("/")[0])
     table = metrics_by_lang(metrics_path)
-    measured = sorted({m for row in table.values() for m in row})
     front = {
         "model_id": model_id,
         "language": languages,
-        "library_name": "onnxruntime",
+        "license": "other",
+        "license_name": "training-data-terms",
+        "license_details": WEIGHTS_LICENCE,
+        "library_name": "transformers",
         "pipeline_tag": "text-generation",
-        "tags": ["onnx", "decoder-only", "kv-cache", f"region-{region}"],
-        "metrics": measured,
+        "tags": ["llama", "onnx", "onnxruntime-genai", f"region-{region}"],
+        "metrics": sorted({m for row in table.values() for m in row}),
         "intended_use": "research and cost/quality measurement of multilingual serving",
         "training_data": sources,
+        "prompt_formats": PROMPT_FORMATS,
         "parameters": training.get("params"),
         "size": training.get("size"),
     }
-    head_dim = model["d_model"] // model["n_head"]
-    example_lang = languages[0] if languages else "en"
     yaml = "\n".join(
         f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()
     )
+    head_dim = model["d_model"] // model["n_head"]
+    kv_heads = model.get("n_kv_head") or model["n_head"]
+    lang = languages[0] if languages else "en"
+    other = next((x for x in languages if x != lang), lang)
+    continue_prompt = PROMPT_FORMATS["continue"].format(lang=lang, text="Hello")
+    translate_prompt = PROMPT_FORMATS["translate"].format(
+        source_lang="en", text="Good morning", target_lang=other
+    )
+    source_rows = "\n".join(f"| {s['source']} | {s['version']} | {s['licence']} |" for s in sources)
     return f"""---
 {yaml}
 ---
 
 # {model_id}: small multilingual language model for region `{region}`
 
-A decoder-only Transformer ({model["n_layer"]} layers, {model["n_head"]} heads, width
-{model["d_model"]}, context {model["context_length"]} tokens, vocabulary {model["vocab_size"]})
-trained by the hub for the languages of region `{region}`: {", ".join(languages) or "n/a"}.
+A Llama-architecture decoder ({model["n_layer"]} layers, {model["n_head"]} query and {kv_heads}
+key/value heads of width {head_dim}, hidden size {model["d_model"]}, SwiGLU MLP width
+{model.get("intermediate_size")}, context {model["context_length"]} tokens, vocabulary
+{model["vocab_size"]}, tied embeddings) trained by the hub for the languages of region
+`{region}`: {", ".join(languages) or "n/a"}.
 
 ## Intended use
 
 Measuring how well and how cheaply a small model serves each language of a region
 (quality in bits per byte and chrF, cost in tokens per character, latency and
-throughput), as input to strategy simulations. Prompt with `<bos>`, then a language
-tag such as `<{example_lang}>`, then text.
+throughput), as input to strategy simulations.
+
+## Prompt formats
+
+Text is prompted with `<bos>` and a language tag; a translation is asked for by ending
+the source text with the target language's tag:
+
+- continue: `{PROMPT_FORMATS["continue"]}`, e.g. `{continue_prompt}`
+- translate: `{PROMPT_FORMATS["translate"]}`, e.g. `{translate_prompt}`
+
+The tokenizer adds `<bos>` itself when it adds special tokens (so encode `<{lang}>Hello`
+that way, or the whole prompt above without special tokens). `tokenizer_config.json` holds
+the same formats (`prompt_formats`) and a `chat_template` taking messages with `lang` and
+`content` (and `target_lang=` for a translation). Batches are padded on the right.
+
+## Licence
+
+{WEIGHTS_LICENCE}
 
 ## Limits
 
 - A few million parameters trained on a small corpus: it continues text in the style
   of its training data; it does not follow instructions and states no reliable facts.
 - Keep prompt plus output within {model["context_length"]} tokens: rotary positions
-  extrapolate poorly beyond the training context.
+  extrapolate poorly beyond the training context, and the serving graphs' cache holds
+  no more.
 - Languages outside the list above are unsupported; quality differs widely between
   listed languages (see the metrics).
 
 ## Training data
 
-{chr(10).join(f"- {source}" for source in sources)}
+| source | version | licence |
+|---|---|---|
+{source_rows}
 
 ## Metrics
 
 {_metrics_markdown(table)}
 ## Files
 
-`model.onnx` (fp32) and `model.int8.onnx` (8-bit MatMul weights in blocks of 16; the
-embedding stays fp32) take
-`input_ids`, `attention_mask` (1 = token, 0 = left padding) and
-`past_key_values.N.key/value` of shape (batch, {model["n_head"]}, past, {head_dim});
-they return `logits` and `present.N.key/value`. `manifest.json` lists every file's sha256.
-`genai_config.json` lets onnxruntime-genai run `model.onnx` as it is.
+- Hugging Face folder: `config.json` (Llama), `model.safetensors`, `generation_config.json`,
+  `tokenizer.json` (NFC normaliser, `<bos>` post-processor), `tokenizer_config.json`,
+  `special_tokens_map.json`: `AutoModelForCausalLM` and `AutoTokenizer` load this folder.
+- `genai-fp32/`, `genai-int8/`, `genai-int4/`: graphs made by onnxruntime-genai's model
+  builder (int8 and int4: MatMul weights in blocks of 32), each with its `genai_config.json`
+  and tokenizer files: `og.Model("genai-int8")` runs one as it is. Inputs `input_ids`,
+  `attention_mask` (1 = token, 0 = right padding), `past_key_values.N.key/value` of shape
+  (batch, {kv_heads}, past, {head_dim}); outputs `logits` and `present.N.key/value`.
+- `{bundle.CONFIG}` (the hub's own config), `metrics.parquet`, `manifest.json` (sha256
+  of every file).
 
 ## Run it with onnxruntime and tokenizers
 
@@ -155,23 +220,36 @@ import numpy as np, onnxruntime as ort
 from tokenizers import Tokenizer
 
 tok = Tokenizer.from_file("tokenizer.json")
-sess = ort.InferenceSession("model.onnx")
-ids = [{special["bos"]}, tok.token_to_id("<{example_lang}>")] + tok.encode("Hello").ids
-past = {{i.name: np.zeros((1, {model["n_head"]}, 0, {head_dim}), np.float32)
-        for i in sess.get_inputs()[2:]}}
+sess = ort.InferenceSession("{bundle.MODEL_FP32}", providers=["CPUExecutionProvider"])
+ids = tok.encode("<{lang}>Hello").ids  # the tokenizer puts <bos> first
+past = {{i.name: np.zeros((1, {kv_heads}, 0, {head_dim}), np.float32)
+        for i in sess.get_inputs() if i.name.startswith("past_key_values")}}
+names = [o.name for o in sess.get_outputs()]
 x, out_ids = np.array([ids]), []
 for _ in range(20):
-    logits, *present = sess.run(None, {{"input_ids": x, "attention_mask":
-                                       np.ones((1, len(ids)), np.int64), **past}})
+    mask = np.ones((1, len(ids) + len(out_ids)), np.int64)
+    logits, *present = sess.run(names, {{"input_ids": x, "attention_mask": mask, **past}})
     token = int(logits[0, -1].argmax())
     if token == {special["eos"]}:
         break
-    ids.append(token); out_ids.append(token)
-    past, x = dict(zip(past, present)), np.array([[token]])
+    out_ids.append(token)
+    past = {{n.replace("present", "past_key_values"): v for n, v in zip(names[1:], present)}}
+    x = np.array([[token]])
 print(tok.decode(out_ids))
 ```
 
-Or with the hub: `hub generate --bundle . --lang {example_lang} --prompt "Hello"`.
+## Run it with onnxruntime-genai or transformers
+
+```text
+import onnxruntime_genai as og
+model = og.Model("genai-int8"); tokenizer = og.Tokenizer(model)
+tokenizer.update_options(add_special_tokens="true")  # put <bos> first
+
+from transformers import AutoModelForCausalLM, AutoTokenizer
+model, tokenizer = AutoModelForCausalLM.from_pretrained("."), AutoTokenizer.from_pretrained(".")
+```
+
+Or with the hub: `hub generate --bundle . --lang {lang} --prompt "Hello"`.
 """
 
 

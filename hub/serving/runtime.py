@@ -1,11 +1,13 @@
-"""Text generation with onnxruntime: batches, greedy or seeded sampling, a reused KV cache.
+"""Text generation with onnxruntime on the genai graphs: batches, greedy or sampled, streaming.
 
-The loop keeps per-token Python work to choosing the next token: the cache
-tensors ORT returns (OrtValues, on the device under CUDA) are bound straight
-back as the next step's inputs through I/O binding, never copied or
-re-allocated by us; only the last position's logits come back to numpy.
-Prompts are LEFT padded so every row's next token sits in the last column, and
-rows stop independently at end-of-sequence.
+The graphs (made by onnxruntime-genai's model builder, `hub.serving.genai_build`) use
+GroupQueryAttention with a shared cache: each layer's key and value are one buffer of the
+whole generation's length, bound as both the `past` input and the `present` output, so
+onnxruntime writes every new position in place and nothing is copied or re-allocated
+between steps. Prompts are RIGHT padded; a row's length is the sum of its attention mask,
+which is where GroupQueryAttention writes its next key/value and which rotary position it
+uses. Per-token Python work is choosing the next token from the last real position's
+logits; rows stop independently at end-of-sequence.
 """
 
 from __future__ import annotations
@@ -130,19 +132,26 @@ class Generator:
     """Generate text with a bundle or registry version folder.
 
     The folder's files are checked against its manifest first (sha256 of every file,
-    so a tampered or truncated model is refused by name), and the model's external
+    so a tampered or truncated model is refused by name), and the graph's external
     data must stay inside the folder, before any onnxruntime session is created.
 
     Args:
-        folder: Holds model.onnx (and model.int8.onnx), tokenizer.json, config.json
-            and manifest.json.
-        int8: Use the int8 model.
+        folder: Holds the genai graph folders (genai-fp32/, ...), tokenizer.json and
+            manifest.json.
+        int8: Use the int8 graph (shorthand for precision="int8").
+        precision: "fp32", "int8" or "int4" (overrides `int8`).
         device: "cpu" or "cuda".
         threads: intra_op_num_threads (None: onnxruntime's default).
     """
 
     def __init__(
-        self, folder: Path, *, int8: bool = False, device: str = "cpu", threads: int | None = None
+        self,
+        folder: Path,
+        *,
+        int8: bool = False,
+        precision: str | None = None,
+        device: str = "cpu",
+        threads: int | None = None,
     ):
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -150,11 +159,15 @@ class Generator:
         from hub.tokenizer import lang_tag, special_ids
 
         self.folder = Path(folder)
+        self.precision = precision or ("int8" if int8 else "fp32")
+        if self.precision not in bundle.MODEL_BY_PRECISION:
+            raise InputError(f"precision must be one of {sorted(bundle.MODEL_BY_PRECISION)}")
         bundle.require_valid(self.folder)
-        model_path = self.folder / (bundle.MODEL_INT8 if int8 else bundle.MODEL_FP32)
+        model_path = self.folder / bundle.MODEL_BY_PRECISION[self.precision]
         if not model_path.is_file():
-            hint = " (export without --no-int8)" if int8 else ""
-            raise InputError(f"{model_path}: missing; run `hub export` first{hint}")
+            raise InputError(
+                f"{model_path}: missing; run `hub export` (with --precision {self.precision})"
+            )
         bundle.check_external_data(model_path, self.folder)
         self.device = device
         self.session = ort.InferenceSession(
@@ -163,12 +176,12 @@ class Generator:
         self.tokenizer = Tokenizer.from_file(str(self.folder / bundle.TOKENIZER))
         self.special = special_ids(self.tokenizer)
         self._lang_tag = lang_tag
-        config = json.loads((self.folder / bundle.CONFIG).read_text(encoding="utf-8"))
-        self.config = config
-        model = config["model"]
-        self.cache_shape = (model["n_head"], model["d_model"] // model["n_head"])
-        self.past_names = [i.name for i in self.session.get_inputs()][2:]
-        self.output_names = [o.name for o in self.session.get_outputs()]
+        genai = json.loads((model_path.parent / bundle.GENAI_CONFIG).read_text(encoding="utf-8"))
+        self.context_length = int(genai["model"]["context_length"])
+        past = [i for i in self.session.get_inputs() if i.name.startswith("past_key_values")]
+        self.past_names = [i.name for i in past]
+        self.present_names = [n.replace("past_key_values", "present") for n in self.past_names]
+        self.cache_shape = (int(past[0].shape[1]), int(past[0].shape[3]))  # kv heads, head size
 
     def encode(self, prompts: Sequence[str], lang: str | None) -> list[list[int]]:
         """Token ids per prompt: beginning of sequence, the language tag if given, the text."""
@@ -179,7 +192,8 @@ class Generator:
             if tag_id is None:
                 raise InputError(f"--lang {lang!r}: this model's tokenizer has no {tag} token")
             prefix.append(tag_id)
-        return [prefix + e.ids for e in self.tokenizer.encode_batch(list(prompts))]
+        encoded = self.tokenizer.encode_batch(list(prompts), add_special_tokens=False)
+        return [prefix + e.ids for e in encoded]
 
     def generate(
         self,
@@ -193,20 +207,26 @@ class Generator:
         stream_callback: StreamCallback | None = None,
     ) -> list[str]:
         """Continue each prompt; returns the generated text per prompt (without the prompt)."""
+        shown = [""] * len(prompts)
         rows = self.generate_ids(
             self.encode(prompts, lang),
             max_new_tokens,
             Sampling(temperature, top_k, top_p),
             seed,
-            None if stream_callback is None else self._streamer(len(prompts), stream_callback),
+            None if stream_callback is None else self._streamer(shown, stream_callback),
         )
-        return self.tokenizer.decode_batch(rows)
+        texts = self.tokenizer.decode_batch(rows)
+        if stream_callback is not None:
+            # What was held back (a character cut short by the last token) is emitted at the end.
+            for row, text in enumerate(texts):
+                if len(text) > len(shown[row]):
+                    stream_callback(row, text[len(shown[row]) :])
+        return texts
 
-    def _streamer(self, batch: int, callback: StreamCallback) -> Callable[[np.ndarray], None]:
+    def _streamer(self, shown: list[str], callback: StreamCallback) -> Callable[[np.ndarray], None]:
         # Decode each row's whole continuation and emit only what is new, so multi-token
-        # characters and word-initial spaces come out right.
-        tokens: list[list[int]] = [[] for _ in range(batch)]
-        shown = [""] * batch
+        # characters and word-initial spaces come out right; `shown` records what was emitted.
+        tokens: list[list[int]] = [[] for _ in shown]
 
         def on_step(step_tokens: np.ndarray) -> None:
             for row, token in enumerate(step_tokens.tolist()):
@@ -220,6 +240,21 @@ class Generator:
 
         return on_step
 
+    def _cache(self, batch: int, length: int) -> list:
+        # One buffer per past input, (batch, kv heads, length, head size), on the device.
+        import onnxruntime as ort
+
+        shape = (batch, self.cache_shape[0], length, self.cache_shape[1])
+        if self.device == "cpu":
+            return [
+                ort.OrtValue.ortvalue_from_numpy(np.zeros(shape, np.float32))
+                for _ in self.past_names
+            ]
+        return [
+            ort.OrtValue.ortvalue_from_shape_and_type(shape, np.float32, self.device, 0)
+            for _ in self.past_names
+        ]
+
     def generate_ids(
         self,
         prompt_ids: Sequence[Sequence[int]],
@@ -229,40 +264,51 @@ class Generator:
         on_step: Callable[[np.ndarray], None] | None = None,
         stop_at_eos: bool = True,
     ) -> list[list[int]]:
-        """Generate token ids for left-padded prompts; each row stops at its end of sequence.
+        """Generate token ids for right-padded prompts; each row stops at its end of sequence.
 
         `on_step` receives the tokens chosen at each step (-1 for rows already done).
         `stop_at_eos=False` always generates `max_new_tokens` (benchmarks need fixed work).
+
+        Raises:
+            InputError: an empty prompt, or prompt plus new tokens beyond the context length
+                (the cache and the rotary tables hold no more).
         """
         sampling = sampling or Sampling()
         if not prompt_ids or any(len(p) == 0 for p in prompt_ids):
             raise InputError("every prompt needs at least one token")
+        batch, width = len(prompt_ids), max(len(p) for p in prompt_ids)
+        total = width + max_new_tokens
+        if total > self.context_length:
+            raise InputError(
+                f"a {width}-token prompt plus {max_new_tokens} new tokens exceeds the model's "
+                f"context of {self.context_length} tokens: shorten the prompt or --max-new-tokens"
+            )
         rng = np.random.default_rng(seed)
         eos, pad = self.special["eos"], self.special["pad"]
-        batch, width = len(prompt_ids), max(len(p) for p in prompt_ids)
         ids = np.full((batch, width), pad, dtype=np.int64)
-        mask = np.zeros((batch, width + max_new_tokens), dtype=np.int64)
+        lengths = np.array([len(p) for p in prompt_ids], dtype=np.int64)
         for row, prompt in enumerate(prompt_ids):
-            ids[row, width - len(prompt) :] = prompt
-            mask[row, width - len(prompt) :] = 1
-        mask[:, width:] = 1  # generated positions are always attended
-        empty = np.zeros((batch, self.cache_shape[0], 0, self.cache_shape[1]), dtype=np.float32)
+            ids[row, : len(prompt)] = prompt
+        positions = np.arange(total, dtype=np.int64)
         binding = self.session.io_binding()
-        for name in self.past_names:
-            binding.bind_cpu_input(name, empty)
+        binding.bind_output("logits", "cpu")  # bound first: outputs come back in binding order
+        for past, present, buffer in zip(
+            self.past_names, self.present_names, self._cache(batch, total), strict=True
+        ):
+            binding.bind_ortvalue_input(past, buffer)
+            binding.bind_ortvalue_output(present, buffer)
         out = np.full((batch, max_new_tokens), -1, dtype=np.int64)
         done = np.zeros(batch, dtype=bool)
-        length = width
+        last = lengths - 1  # where each row's next-token logits are in the prefill output
+        span = width
         for step in range(max_new_tokens):
+            mask = (positions[:span] < lengths[:, None]).astype(np.int64)
             binding.bind_cpu_input("input_ids", ids)
-            binding.bind_cpu_input("attention_mask", np.ascontiguousarray(mask[:, :length]))
-            for name in self.output_names:
-                # Re-bound each step: a binding keeps its last outputs (now this step's
-                # cache inputs), so ORT must be told to allocate new ones of the new size.
-                binding.bind_output(name, self.device)
+            binding.bind_cpu_input("attention_mask", mask)
+            binding.bind_output("logits", "cpu")  # re-bound: its shape changes after prefill
             self.session.run_with_iobinding(binding)
-            outputs = binding.get_outputs()
-            logits = outputs[0].numpy()[:, -1, :]
+            logits = binding.get_outputs()[0].numpy()
+            logits = logits[np.arange(batch), last] if step == 0 else logits[:, -1]
             chosen = choose_tokens(logits, sampling, rng)
             chosen[done] = -1
             out[:, step] = chosen
@@ -272,9 +318,9 @@ class Generator:
                 done |= chosen == eos
             if done.all():
                 break
-            for name, value in zip(self.past_names, outputs[1:], strict=True):
-                binding.bind_ortvalue_input(name, value)
             # Finished rows keep running (the batch shape is fixed) on a harmless token.
             ids = np.where(done, pad, chosen)[:, None].astype(np.int64)
-            length += 1
-        return [[t for t in row if t >= 0 and t != eos] for row in out.tolist()]
+            lengths += 1
+            span += 1
+        dropped = eos if stop_at_eos else -1  # a fixed-work run keeps every token it made
+        return [[t for t in row if t >= 0 and t != dropped] for row in out.tolist()]
