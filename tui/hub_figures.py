@@ -1,7 +1,9 @@
 """Per-language model figures for the hub screen, from the registry or the shipped profile.
 
 Both sources become one table with a row per (model_id, region, lang) and the columns the
-screen shows, so the screen draws a registry and a profile the same way.
+screen shows, so the screen draws a registry and a profile the same way. The production
+tokenizers' premiums (the profile's `kind = production` rows, `hub profile` after
+`hub premium`'s measurement) are a table of their own, shown beside the hub's models.
 """
 
 from __future__ import annotations
@@ -44,13 +46,60 @@ def registry_figures(home: Path) -> pd.DataFrame:
 
 
 def profile_figures(path: Path) -> tuple[pd.DataFrame, str | None]:
-    """A technology profile (PROFILE_SCHEMA) in the same shape, and its latest measurement date."""
+    """A technology profile (PROFILE_SCHEMA) in the same shape, and its latest measurement date.
+
+    Only the hub's models: production tokenizer rows have no model (see production_premiums).
+    """
     import pyarrow.parquet as pq
 
     table = pq.read_table(path).to_pandas()
+    if "kind" in table:
+        table = table[table["kind"].fillna("hub") == "hub"]
     measured = table["measured_at"].dropna().max() if "measured_at" in table else None
     columns = ["model_id", "region", "lang", *FIGURES]
     return _with_all_figures(table[[c for c in columns if c in table]]), measured
+
+
+PREMIUM_COLUMNS = ("tokenizer", "lang", "token_premium_vs_en", "premium_low", "premium_high")
+"""A production tokenizer's premium on a language, with its 95% interval."""
+
+
+def production_premiums(path: Path | None) -> pd.DataFrame:
+    """The profile's production tokenizer rows (PREMIUM_COLUMNS); empty if it has none.
+
+    Profiles written before production tokenizers were measured have no `kind` column.
+    """
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    empty = pd.DataFrame(columns=list(PREMIUM_COLUMNS))
+    if path is None or not Path(path).is_file():
+        return empty
+    names = set(pq.read_schema(path).names)
+    if not {"kind", *PREMIUM_COLUMNS} <= names:
+        return empty
+    table = pq.read_table(path, columns=["kind", *PREMIUM_COLUMNS]).to_pandas()
+    return table[table["kind"] == "production"][list(PREMIUM_COLUMNS)].reset_index(drop=True)
+
+
+def premium_bars(figures: pd.DataFrame, production: pd.DataFrame, region: str,
+                 lang: str) -> list[tuple[str, float, float | None, float | None]]:
+    """(label, premium, low, high) of one language's token premium, one bar each.
+
+    The region's model, the global model, then each production tokenizer (with its
+    interval); a model or tokenizer without a figure for the language is left out.
+    """
+    bars = []
+    for model_region in dict.fromkeys((region, "global")):
+        rows = figures[(figures["region"] == model_region) & (figures["lang"] == lang)]
+        for row in rows.itertuples(index=False):
+            if row.token_premium_vs_en == row.token_premium_vs_en:  # not NaN
+                bars.append((str(row.model_id), float(row.token_premium_vs_en), None, None))
+    for row in production[production["lang"] == lang].itertuples(index=False):
+        if row.token_premium_vs_en == row.token_premium_vs_en:
+            bars.append((str(row.tokenizer), float(row.token_premium_vs_en),
+                         float(row.premium_low), float(row.premium_high)))
+    return bars
 
 
 def _with_all_figures(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,9 @@
 
 With no model trained it shows the shipped technology profile and how to train and
 export. Export runs `hub export` as a subprocess in a worker, its output shown live.
+While the token premium is charted and the profile has production tokenizer rows, the
+right chart shows the highlighted language's premium under the region's model, the global
+model and each production tokenizer (with its 95% interval as a line over its bar).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Log, OptionList, Static
 
 from tui import i18n
-from tui.hub_figures import FIGURES
+from tui.hub_figures import FIGURES, premium_bars
 from tui.i18n import N_, _
 from tui.screens.base import MainScreen
 from tui.widgets.chart import BarChart
@@ -45,10 +48,11 @@ class FiguresLoaded(Message):
     """Per-language figures and where they come from."""
 
     def __init__(self, figures: pd.DataFrame, source: str, trained: bool,
-                 measured_at: str | None = None, error: str | None = None) -> None:
+                 measured_at: str | None = None, error: str | None = None,
+                 production: pd.DataFrame | None = None) -> None:
         super().__init__()
         self.figures, self.source, self.trained = figures, source, trained
-        self.measured_at, self.error = measured_at, error
+        self.measured_at, self.error, self.production = measured_at, error, production
 
 
 class ExportOutput(Message):
@@ -85,6 +89,9 @@ class HubScreen(MainScreen):
         self.hub_region: str | None = None
         self.figure = FIGURES[0]
         self.measured_at: str | None = None
+        self.production: pd.DataFrame | None = None  # production tokenizers' premiums
+        self.hub_lang: str | None = None  # the table's highlighted language
+        self.premium_labels: list[str] = []  # bars of the production chart, bottom up
 
     def compose_body(self) -> ComposeResult:
         """Regions left; figures table, charts and export log right."""
@@ -118,15 +125,23 @@ class HubScreen(MainScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="hub",
           description="read hub figures")
     def load_figures(self) -> None:
-        """Registry metrics when a model is trained, else the shipped profile."""
-        from tui.hub_figures import profile_figures, registry_figures
+        """Registry metrics when a model is trained, else the shipped profile.
+
+        The production tokenizers' premiums come from the profile either way.
+        """
+        from tui.hub_figures import production_premiums, profile_figures, registry_figures
 
         workspace = self.strategy_app.workspace
+        profile = workspace.profile_path
+        try:
+            production = production_premiums(profile)
+        except (OSError, KeyError, ValueError):
+            production = None  # the profile's own error is reported below, if it is shown
         figures = registry_figures(workspace.home)
         if not figures.empty:
-            self.post_message(FiguresLoaded(figures, str(workspace.home), True))
+            self.post_message(FiguresLoaded(figures, str(workspace.home), True,
+                                            production=production))
             return
-        profile = workspace.profile_path
         if profile is None or not profile.is_file():
             self.post_message(FiguresLoaded(figures, "", False))
             return
@@ -136,12 +151,13 @@ class HubScreen(MainScreen):
             self.post_message(FiguresLoaded(figures, "", False, error=_(
                 "{path}: not a technology profile ({error})").format(path=profile, error=error)))
             return
-        self.post_message(FiguresLoaded(figures, profile.name, False, measured_at))
+        self.post_message(FiguresLoaded(figures, profile.name, False, measured_at,
+                                        production=production))
 
     def on_figures_loaded(self, message: FiguresLoaded) -> None:
         """Keep and show the figures."""
         self.figures, self.source, self.trained = message.figures, message.source, message.trained
-        self.measured_at = message.measured_at
+        self.measured_at, self.production = message.measured_at, message.production
         if message.error:
             self.notify(message.error, severity="error")
         regions = list(dict.fromkeys(self.figures["region"]))
@@ -193,13 +209,60 @@ class HubScreen(MainScreen):
                           i18n.fmt_number(row.latency_ms_per_token, 2))
         label = _(FIGURE_LABELS[self.figure])
         langs = [str(x) for x in rows["lang"]] if len(rows) else []
+        if self.hub_lang not in langs:
+            self.hub_lang = langs[0] if langs else None
         values = [float(v) if v == v else 0.0 for v in rows[self.figure]] if len(rows) else []
         self.query_one("#hub-languages", BarChart).show_bars(
             f"{self.hub_region or ''}: {label}", langs, {self.hub_region or "": values})
         self.show_versus_global(rows, label)
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Follow the highlighted language in the production tokenizers' chart."""
+        if event.data_table.id != "hub-table" or event.cursor_row < 0:
+            return
+        lang = str(event.data_table.get_row_at(event.cursor_row)[1])
+        if lang != self.hub_lang:
+            self.hub_lang = lang
+            if self.showing_production():
+                self.show_production()
+
+    def showing_production(self) -> bool:
+        """Whether the right chart shows production tokenizers (premium charted, rows at hand)."""
+        return (self.figure == "token_premium_vs_en" and self.production is not None
+                and not self.production.empty)
+
+    def show_production(self) -> None:
+        """The highlighted language's premium: hub models and production tokenizers.
+
+        Horizontal bars, so every tokenizer's name fits, with its value; each production
+        tokenizer's 95% interval is a line along its bar's end.
+        """
+        chart = self.query_one("#hub-vs-global", BarChart)
+        bars = premium_bars(self.figures, self.production, self.hub_region or "",
+                            self.hub_lang or "")
+        self.premium_labels = [label for label, *_ in bars]
+        plt = chart.plt
+        plt.clear_data()
+        plt.clear_figure()
+        chart.labels = []  # names on the y axis: BarChart's x-label fitting does not apply
+        plt.title(_("{lang}: premium vs en").format(lang=self.hub_lang or ""))
+        if bars:
+            # No frame and no x axis: the rows go to the bars, each label carries its value.
+            plt.frame(False)
+            plt.xfrequency(0)
+            names = [f"{label} {i18n.fmt_number(value, 2)}" for label, value, *_ in bars]
+            plt.bar(names, [value for _l, value, *_ in bars], orientation="horizontal",
+                    width=0.3)
+            for position, (_label, _value, low, high) in enumerate(bars, start=1):
+                if low is not None and high is not None:
+                    plt.plot([low, high], [position, position], marker="braille")
+        chart.refresh()
+
     def show_versus_global(self, rows: pd.DataFrame, label: str) -> None:
         """The region's model against the global one on the region's languages."""
+        if self.showing_production():
+            self.show_production()
+            return
         chart = self.query_one("#hub-vs-global", BarChart)
         world = self.figures[self.figures["region"] == "global"].set_index("lang")[self.figure]
         if self.hub_region == "global" or world.empty or rows.empty:
