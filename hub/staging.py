@@ -55,9 +55,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def publish(staging: Path, final: Path) -> None:
-    """Flush every file of `staging` to disk, then rename it to `final` (which must not exist)."""
-    for path in staging.iterdir():
+def publish(staging: Path, final: Path, replace: bool = False) -> None:
+    """Flush every file of `staging` to disk, then rename it to `final`.
+
+    `final` must not exist unless `replace`: then the folder there is first renamed to a
+    staging name of this process and deleted after, so `final` is the old folder or the new
+    one, never a mix, and a kill between the two renames leaves only a staging folder that
+    the next staging in `final`'s parent removes.
+    """
+    for path in sorted(staging.rglob("*"), reverse=True):  # files before their folders
         fsync_path(path)
+    old = None
+    if replace and final.exists():
+        old = temp_dir(final.parent, f"{PREFIX}{os.getpid()}-")
+        os.rename(final, old / final.name)
     os.rename(staging, final)
     fsync_path(final.parent)
+    if old is not None:
+        shutil.rmtree(old)

@@ -1,0 +1,80 @@
+"""The last step of an export: attach to the registry, then put the bundle in place.
+
+The bundle's serving files are attached to its registry version and the bundle becomes a
+folder or a tar; `hub export` and the TUI's export both run it.
+
+The bundle is built in a staging folder next to where it goes (`hub.staging`), so `--out`
+holds the old bundle or the new one, never a mix, and what a killed export left behind is
+removed by the next one there.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from hub.errors import InputError
+from hub.names import check_name
+from hub.outputs import check_output_file, check_output_folder
+
+DEFAULT_FOLDER = Path("bundles")
+"""Where bundles go without --out: bundles/REGION-vN (or bundles/REGION-vN.tar)."""
+
+
+def default_out(version, fmt: str) -> Path:
+    """A version's bundle path under DEFAULT_FOLDER."""
+    name = check_name("bundle name", f"{version.region}-v{version.version}")
+    return DEFAULT_FOLDER / f"{name}{'.tar' if fmt == 'tar' else ''}"
+
+
+def check_out(out: Path, fmt: str) -> Path:
+    """Refuse an output that cannot take the bundle, before the (slow) export.
+
+    Raises:
+        InputError: a folder for a tar, a file or a non-bundle folder for a folder bundle,
+            or a place that cannot be written.
+    """
+    if fmt == "tar":
+        return check_output_file(out, "--out")
+    check_output_folder(out, "--out")
+    if out.exists() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+        raise InputError(f"--out {out}: exists and is not a bundle; choose a new folder")
+    return out
+
+
+def attached_files(staging: Path) -> list[str]:
+    """Files an export adds to the registry version: the card and the serving-graph folders.
+
+    With them, `hub generate --region` (and eval, bench) run the version as they run a bundle.
+    """
+    from hub.serving import bundle
+
+    return [n for n in bundle.bundle_files(staging) if n.startswith("genai-") or n == "README.md"]
+
+
+def export_bundle(version, out: Path, fmt: str = "dir", precisions=("fp32", "int8", "int4"),
+                  cuda: bool = False, progress: Callable[[str], None] | None = None) -> dict:
+    """Build, validate, attach and place a version's bundle at `out`; the export's facts.
+
+    Raises:
+        InputError: `out` cannot take the bundle (checked before anything is built).
+    """
+    from hub import registry
+    from hub.serving import bundle
+    from hub.serving.export import build_bundle
+    from hub.staging import publish, staging_folder
+
+    step = progress or (lambda message: None)
+    check_out(out, fmt)
+    with staging_folder(out.parent) as staging:
+        facts = build_bundle(version, staging, precisions, cuda, progress=step)
+        step("attaching the graphs to the registry version")
+        for name in attached_files(staging):
+            source = staging / name
+            registry.attach(version, name, lambda tmp, s=source: shutil.copyfile(s, tmp))
+        if fmt == "tar":
+            bundle.write_tar(staging, out)
+        else:
+            publish(staging, out, replace=True)
+    return facts
