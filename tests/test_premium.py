@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from hub.cli import main
 from hub.corpus.records import Source, Unit
 from hub.corpus.store import build_corpus
+from hub.errors import InputError
 from hub.measurement.api_costs import API_COST_SCHEMA, load_api_tokenizers
 from hub.measurement.eval_set import evaluation_sets, make_eval_set
 from hub.measurement.premium import (
@@ -162,3 +163,24 @@ def test_mistral_mapping_counts_as_mistral_commons_own_map():
             theirs = MODEL_NAME_TO_TOKENIZER_CLS[model]().instruct_tokenizer.tokenizer
             ours = load_tokenizer(link.tokenizer)
             assert ours.encode(MULTILINGUAL) == theirs.encode(MULTILINGUAL, bos=False, eos=False)
+
+
+def test_a_trained_tokenizer_without_a_model_is_hub_region_too(home, tmp_path):
+    import shutil
+
+    from hub import registry
+    from hub.atomic import sha256_file
+    from hub.measurement.production_tokenizers import hub_names
+    from hub.tokenizer import tokenizer_path
+
+    other = tmp_path / "home"
+    shutil.copytree(home, other)
+    trained = tokenizer_path(other, "na")
+    trained.parent.mkdir(parents=True)
+    shutil.copyfile(registry.resolve(other, "eu").file(registry.TOKENIZER), trained)
+    assert hub_names(other) == ["hub:eu", "hub:na"]
+    identity = load_tokenizer("hub:na", other).identity
+    assert identity.package == "hub tokenizer (no model registered)"
+    assert identity.file_sha256 == sha256_file(trained)
+    with pytest.raises(InputError, match="hub train --region cis"):
+        load_tokenizer("hub:cis", other)

@@ -18,7 +18,8 @@ Rejected: Llama 3 (no package ships Meta's tokenizer with a hash published by Me
 packages found download it at run time), Gemini and Claude (no public tokenizer file).
 
 `hub:REGION` names the tokenizer of the region's latest registered model, checked against
-the sha256 in the version's manifest.
+the sha256 in the version's manifest; where the region has a trained tokenizer
+(`hub tokenizer train`) but no model yet, that tokenizer, with its sha256 recorded.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from importlib import metadata
 from pathlib import Path
 
 from hub.errors import InputError
+from hub.home import hub_home
+from hub.tokenizer import TOKENIZERS_DIR
 
 HUB_PREFIX = "hub:"
 HUB_VENDOR = "intl-strategy hub"
@@ -277,36 +280,38 @@ def _load_hub(name: str, home) -> LoadedTokenizer:
 
     from hub import registry
     from hub.atomic import sha256_file
+    from hub.tokenizer import tokenizer_path
 
-    version = registry.resolve(home, name.removeprefix(HUB_PREFIX))
-    path = version.file(registry.TOKENIZER)
-    expected = version.manifest()["files"].get(registry.TOKENIZER)
+    region = name.removeprefix(HUB_PREFIX)
+    if registry.versions(home, region) or not tokenizer_path(hub_home(home), region).is_file():
+        version = registry.resolve(home, region)  # the message names `hub train` if none
+        path, source = version.file(registry.TOKENIZER), ("hub registry", version.model_id)
+        expected = version.manifest()["files"].get(registry.TOKENIZER)
+    else:  # trained but no model registered yet: the tokenizer `hub train` would copy
+        path, expected = tokenizer_path(hub_home(home), region), None
+        source = ("hub tokenizer (no model registered)", f"{TOKENIZERS_DIR}/{region}")
     actual = sha256_file(path) if path.is_file() else "missing"
-    if actual != expected:
+    if expected is not None and actual != expected:
         raise InputError(
-            f"{path}: sha256 {actual} differs from {expected} in {version.model_id}'s manifest"
+            f"{path}: sha256 {actual} differs from {expected} in {source[1]}'s manifest"
         )
     tokenizer = Tokenizer.from_file(str(path))
-    identity = TokenizerIdentity(
-        name,
-        "hub",
-        HUB_VENDOR,
-        tokenizer.get_vocab_size(with_added_tokens=True),
-        actual,
-        "hub registry",
-        version.model_id,
-        str(path),
-    )
+    vocab = tokenizer.get_vocab_size(with_added_tokens=True)
+    identity = TokenizerIdentity(name, "hub", HUB_VENDOR, vocab, actual, *source, str(path))
+    # Without the <bos> the hub's post-processor adds: a bill counts the text's own tokens.
     return LoadedTokenizer(
         identity, lambda text: tokenizer.encode(text, add_special_tokens=False).ids
     )
 
 
 def hub_names(home) -> list[str]:
-    """`hub:REGION` for every region with a registered model in `home`."""
+    """`hub:REGION` for each region with a registered model or a trained tokenizer."""
     from hub.registry import all_versions
 
-    regions = dict.fromkeys(version.region for version in all_versions(home))
+    trained = sorted(
+        p.parent.name for p in hub_home(home).glob(f"{TOKENIZERS_DIR}/*/tokenizer.json")
+    )
+    regions = dict.fromkeys([*(version.region for version in all_versions(home)), *trained])
     return [f"{HUB_PREFIX}{region}" for region in regions]
 
 
