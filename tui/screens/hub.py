@@ -1,7 +1,8 @@
 """Hub: the registry's models per region with their per-language figures, and export.
 
 With no model trained it shows the shipped technology profile and how to train and
-export. Export runs `hub export` as a subprocess in a worker, its output shown live.
+export. Export runs what `hub export` runs (hub.serving.publish) in a worker, its steps
+shown live.
 While the token premium is charted and the profile has production tokenizer rows, the
 right chart shows the highlighted language's premium under the region's model, the global
 model and each production tokenizer (with its 95% interval as a line over its bar).
@@ -9,9 +10,6 @@ model and each production tokenizer (with its 95% interval as a line over its ba
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -293,17 +291,24 @@ class HubScreen(MainScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export",
           description="hub export")
     def run_export(self, region: str) -> None:
-        """`hub export --region R --out exports/R` in a subprocess, output streamed."""
-        home = self.strategy_app.workspace.home
-        out = Path("exports") / region
-        command = [sys.executable, "-c", "from hub.cli import main; main()", "export",
-                   "--region", region, "--home", str(home), "--out", str(out)]
-        self.post_message(ExportOutput(f"$ hub export --region {region} --home {home} --out {out}"))
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, bufsize=1) as process:
-            for line in process.stdout or []:
-                self.post_message(ExportOutput(line.rstrip()))
-        self.post_message(ExportFinished(region, process.returncode))
+        """The export `hub export --region R` runs (hub.serving.publish), its steps streamed."""
+        from hub import registry
+        from hub.errors import InputError
+        from hub.serving.publish import default_out, export_bundle
+
+        code = 0
+        try:
+            version = registry.resolve(self.strategy_app.workspace.home, region)
+            out = default_out(version, "dir")
+            self.post_message(ExportOutput(f"{version.model_id} -> {out}"))
+            export_bundle(version, out, progress=lambda step: self.post_message(ExportOutput(step)))
+        except InputError as error:
+            code = error.exit_code
+            self.post_message(ExportOutput(error.message))
+        except Exception as error:  # noqa: BLE001 - shown in the log; the app goes on
+            code = 1
+            self.post_message(ExportOutput(f"{type(error).__name__}: {error}"))
+        self.post_message(ExportFinished(region, code))
 
     def on_export_output(self, message: ExportOutput) -> None:
         """Show a line of the export's output."""
