@@ -32,6 +32,9 @@ FAST_OPTIONS = {
     "hub corpus build": ["--sources", "cldr"],
     "hub train --region eu": ["--size", "tiny"],
     "hub bench --bundle bundles/eu": ["--new-tokens", "16", "--batches", "1,2", "--repeats", "5"],
+    "simulator calibrate data/scenarios/history.toml --observations data/observations.csv "
+    "--until 2024-12 --runs 2000 --out calibration/history": ["--runs", "24", "--waves", "2",
+                                                              "--replicates", "2"],
 }
 
 
@@ -104,5 +107,6 @@ def test_every_readme_command_runs(tmp_path):
         assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert (tmp_path / "runs" / "default").is_dir()
     assert (tmp_path / "sweeps" / "localise-eu.html").is_file()
+    assert (tmp_path / "calibration" / "backtest.html").is_file()
     assert (tmp_path / "runs" / "premium.parquet").is_file()
     assert (tmp_path / "runs" / "advice" / "advice.parquet").is_file()

@@ -38,6 +38,8 @@ from simulator.calibration.targets import Targets, select
 from simulator.scenario import parse_scenario
 
 PREDICTIVE_DRAWS = 50  # discrepancy + error draws per ensemble value (seeded)
+# Points that stand in when no point is non-implausible (the report labels them so).
+FALLBACK_MEMBERS = 20
 
 
 @dataclass
@@ -134,6 +136,10 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
         raise InputError(f"{metadata['observations']['path']}: expected held-out rows (role "
                          f"holdout) dated within {holdout}; there are none")
     ensemble = load_ensemble(folder, members, least_implausible)
+    fallback = not ensemble
+    if fallback:  # history ruled out every point: show how far the closest ones are
+        least_implausible = FALLBACK_MEMBERS
+        ensemble = load_ensemble(folder, members, least_implausible)
     settings = metadata["settings"]
     keys = tuple(p["name"] for p in metadata["parameters"])
     points = np.array([[m[k] for k in keys] for m in ensemble])
@@ -151,7 +157,9 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
     predictions = predict(targets, samples, settings["seed"])
     ranks = rank_correlations(predictions)
     summary = {"calibration": str(folder), "holdout": holdout, "members": len(ensemble),
-               "ensemble": "least implausible" if least_implausible else "non-implausible",
+               "ensemble": ("non-implausible" if not least_implausible else
+                            "least implausible" + (" (no point is non-implausible)"
+                                                   if fallback else "")),
                "runs": int(len(ok)), "failed_runs": int(len(runs) - len(ok)),
                "observations": int(len(predictions)),
                "coverage_90": float(predictions["inside"].mean()),

@@ -210,7 +210,9 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
         "observations": {"path": str(observations_file),
                          "sha256": sha256_file(observations_file)},
         "settings": asdict(settings), "months": months,
-        "parameters": [{"name": k, "low": lo, "high": hi} for k, (lo, hi) in ranges.items()],
+        # name: the dotted scenario key; key: as the scenario's [uncertain] table writes it
+        "parameters": [{"name": k, "key": u, "low": lo, "high": hi} for u, (k, (lo, hi))
+                       in zip(scenario.uncertain, ranges.items(), strict=True)],
         "observations_used": [o.id for o in chosen], "started": now_iso(), "ended": None,
         "resumed": [], "waves": []})
     out.mkdir(parents=True, exist_ok=True)
@@ -241,7 +243,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
     write_parquet(pa.Table.from_pandas(kept), out / "non_implausible.parquet")
     write_parquet(pa.Table.from_pandas(observation_fit(targets, history, kept, settings.cutoff)),
                   out / "observations.parquet")
-    write_calibrated(scenario_file, out / "calibrated.toml", ranges, history, kept, metadata)
+    write_calibrated(scenario_file, out / "calibrated.toml", metadata, history, kept)
     metadata = {**metadata, "waves": summaries, "ended": now_iso(),
                 "seconds": time.perf_counter() - started}
     write_json(out / METADATA, metadata)

@@ -1,16 +1,17 @@
 """The calibrated scenario file: the user's scenario, comments kept, set to what matched.
 
 Written with tomlkit so every comment and the key order of the original survive. The
-parameters take the values of the non-implausible point with the lowest implausibility
+uncertain keys take the values of the non-implausible point with the lowest implausibility
 (one representative for single runs; the ensemble is the whole set, see
 `simulator.calibration.ensemble`), and the uncertain ranges shrink to the box that holds
 the non-implausible points, so a sweep on the calibrated file samples where history
-allows. When no point is non-implausible the file says so and keeps the original ranges.
+allows. When no point is non-implausible the file says so and keeps the original values.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import tomlkit
@@ -18,8 +19,21 @@ import tomlkit
 from hub.atomic import write_text
 
 
-def write_calibrated(scenario_file: Path, path: Path, ranges: dict[str, tuple[float, float]],
-                     history: pd.DataFrame, kept: pd.DataFrame, metadata: dict) -> None:
+def _set(document: Any, dotted: str, value: float) -> None:
+    """Set a dotted scenario key in a tomlkit document (firms by name or position)."""
+    *parents, last = dotted.split(".")
+    node = document
+    for part in parents:
+        if isinstance(node, list):  # an array of tables: firms by name or position
+            node = (node[int(part)] if part.isdigit()
+                    else next(item for item in node if item.get("name") == part))
+        else:
+            node = node.setdefault(part, tomlkit.table())
+    node[last] = value
+
+
+def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: pd.DataFrame,
+                     kept: pd.DataFrame) -> None:
     """Write the calibrated copy of `scenario_file` to `path`."""
     document = tomlkit.parse(scenario_file.read_text(encoding="utf-8"))
     settings = metadata["settings"]
@@ -29,20 +43,19 @@ def write_calibrated(scenario_file: Path, path: Path, ranges: dict[str, tuple[fl
             f"{settings['rule']}, cut-off {settings['cutoff']}): ")
     if kept.empty:
         document.body.insert(0, (None, tomlkit.comment(
-            note + "no point was non-implausible; parameters and ranges are the original's, "
+            note + "no point was non-implausible; values and ranges are the original's, "
                    "a finding, not a calibration.")))
         write_text(path, tomlkit.dumps(document))
         return
     best = kept.loc[kept["implausibility"].idxmin()]
-    parameters = document.setdefault("parameters", tomlkit.table())
     uncertain = document.setdefault("uncertain", tomlkit.table())
-    for key in ranges:
-        name = key.removeprefix("parameters.")
-        parameters[name] = float(f"{best[key]:.6g}")
-        low, high = float(kept[key].min()), float(kept[key].max())
+    for parameter in metadata["parameters"]:
+        name = parameter["name"]
+        _set(document, name, float(f"{best[name]:.6g}"))
+        low, high = float(kept[name].min()), float(kept[name].max())
         if high > low:
-            uncertain[name] = [float(f"{low:.6g}"), float(f"{high:.6g}")]
+            uncertain[parameter["key"]] = [float(f"{low:.6g}"), float(f"{high:.6g}")]
     document.body.insert(0, (None, tomlkit.comment(
-        note + f"{len(kept)} non-implausible points; [parameters] holds the least implausible "
-               f"(I = {best['implausibility']:.2f}), [uncertain] the box of all of them.")))
+        note + f"{len(kept)} non-implausible points; the uncertain keys hold the least "
+               f"implausible (I = {best['implausibility']:.2f}), [uncertain] the box of all.")))
     write_text(path, tomlkit.dumps(document))

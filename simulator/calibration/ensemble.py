@@ -39,7 +39,6 @@ def load_ensemble(folder: str | Path, limit: int | None = None,
 
     With `least_implausible=K` the K evaluated points of lowest implausibility stand in,
     for a calibration that ruled out everything (a stand-in, and to be reported as one).
-    An empty non-implausible set without it is an InputError that says so.
     """
     metadata = calibration_metadata(folder)
     keys = [p["name"] for p in metadata["parameters"]]
@@ -49,10 +48,6 @@ def load_ensemble(folder: str | Path, limit: int | None = None,
         frame = frame.nsmallest(least_implausible, "implausibility")
     else:
         frame = pq.read_table(Path(folder) / "non_implausible.parquet").to_pandas()
-        if frame.empty:
-            raise InputError(f"{folder}: no point is non-implausible (the model cannot meet "
-                             "every calibration observation, see observations.parquet); "
-                             "pass --least-implausible K to run the K closest points instead")
     frame = frame.sort_values(["wave", "point"]).reset_index(drop=True)
     if limit is not None and len(frame) > limit:
         step = len(frame) / limit
