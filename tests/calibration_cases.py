@@ -54,8 +54,8 @@ def _write(path: Path, values: list[float]) -> None:
                 "company": "twin", "geography": geography, "value": f"{value:.6g}",
                 "unit": UNITS[metric], "error_kind": "rel_sd", "error": "0.05",
                 "error_reason": "the twin's own run; 5% stands for rounding",
-                "role": role, "publisher": "tests", "title": "twin experiment", "url": "",
-                "source_year": "2023"})
+                "role": role, "source_publisher": "tests", "source_title": "twin experiment",
+                "source_url": "", "year": "2023"})
 
 
 def twin_case(folder: Path) -> tuple[Path, Path]:

@@ -22,7 +22,8 @@ GOOD_ROW = {
     "id": "x-1", "date": "2023-11-06", "metric": "users", "firm": "US Frontier",
     "company": "OpenAI", "geography": "world", "value": "1e8", "unit": "users",
     "error_kind": "rel_sd", "error": "0.1", "error_reason": "rounded", "role": "calibrate",
-    "publisher": "TechCrunch", "title": "a title", "url": "", "source_year": "2023",
+    "source_publisher": "TechCrunch", "source_title": "a title", "source_url": "",
+    "year": "2023",
 }
 
 
@@ -49,7 +50,8 @@ def test_shipped_observations_cover_the_brief_with_sources_and_a_split():
                  if o.company == "OpenAI" and o.metric == "users")
     assert [v for _, v in wau] == sorted(v for _, v in wau)  # ChatGPT only ever grew
     for o in observations:
-        assert o.publisher and o.title and o.error_reason and o.sd > 0
+        assert o.source_publisher and o.source_title and o.error_reason and o.sd > 0
+        assert not o.source_url or o.source_url.startswith("https://")
         assert (o.role == "calibrate") == (o.date < date(2025, 1, 1)), o.id
     companies = {o.company for o in observations}
     assert {"OpenAI", "Anthropic", "Google", "Mistral AI", "Meta", "DeepSeek"} <= companies
@@ -58,7 +60,7 @@ def test_shipped_observations_cover_the_brief_with_sources_and_a_split():
 def test_each_bad_cell_is_named_by_row_and_column():
     rows = [GOOD_ROW, {**GOOD_ROW, "id": "x-2", "date": "2023-13-01", "value": "-3"},
             {**GOOD_ROW, "id": "x-1", "metric": "usres", "role": "train"},
-            {**GOOD_ROW, "id": "x-4", "unit": "usd_per_year", "url": "not a url"}]
+            {**GOOD_ROW, "id": "x-4", "unit": "usd_per_year", "source_url": "not a url"}]
     problems = problems_of(as_csv(rows))
     assert problems == [
         "obs.csv: row 3: date: expected a date as YYYY-MM-DD or YYYY-MM, got '2023-13-01'",
@@ -68,7 +70,7 @@ def test_each_bad_cell_is_named_by_row_and_column():
              "available_from", "launched", "regulatory_event"]) + ", got 'usres'",
         "obs.csv: row 4: role: expected 'calibrate' or 'holdout', got 'train'",
         "obs.csv: row 4: id: expected a unique id, 'x-1' is also on row 2",
-        "obs.csv: row 5: url: expected an http(s) URL, or empty when none is known, "
+        "obs.csv: row 5: source_url: expected an https URL, or empty when none is known, "
         "got 'not a url'",
         "obs.csv: row 5: unit: expected 'users' for metric users, got 'usd_per_year'",
     ]

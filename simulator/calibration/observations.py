@@ -35,10 +35,10 @@ COLUMNS = {
     "error": "a finite number > 0",
     "error_reason": "why the error is this large (non-empty)",
     "role": "'calibrate' or 'holdout'",
-    "publisher": "who published the figure (non-empty)",
-    "title": "the publication's title (non-empty)",
-    "url": "an http(s) URL, or empty when none is known",
-    "source_year": "the publication's year, 2022-2030",
+    "source_publisher": "who published the figure (non-empty)",
+    "source_title": "the publication's title (non-empty)",
+    "source_url": "an https URL, or empty when none is known",
+    "year": "the publication's year, 2022-2030",
 }
 ROLES = ("calibrate", "holdout")
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -62,10 +62,10 @@ class Observation:
     error: float
     error_reason: str
     role: str
-    publisher: str
-    title: str
-    url: str
-    source_year: int
+    source_publisher: str
+    source_title: str
+    source_url: str
+    year: int
 
     @property
     def sd(self) -> float:
@@ -104,14 +104,14 @@ def _parse_row(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
                 fields[column] = _parse_date(text)
             elif column in ("value", "error"):
                 fields[column] = _parse_number(text, positive=column == "error")
-            elif column == "source_year":
+            elif column == "year":
                 fields[column] = int(text)
                 if not 2022 <= fields[column] <= 2030:
                     raise ValueError
             else:
                 fields[column] = text
-                if column == "url":
-                    if text and not re.match(r"^https?://\S+$", text):
+                if column == "source_url":
+                    if text and not re.match(r"^https://\S+$", text):
                         raise ValueError
                 elif not text or (column == "id" and not _ID.match(text)):
                     raise ValueError
