@@ -288,3 +288,16 @@ def test_card_names_corpus_sources_and_their_licences_only_for_the_corpus_traine
     ]
     rebuilt = model_card.training_sources(tmp_path, {"corpus_sha256": "0" * 64})
     assert [s["source"] for s in rebuilt] == ["hub corpus manifest sha256 " + "0" * 64]
+
+
+def test_the_bundle_root_builds_a_cuda_graph_on_a_machine_without_one(exported, tmp_path):
+    from hub.serving import genai_build
+
+    _, out = exported
+    folder = genai_build.build_graph(out, genai_build.CUDA_GRAPH, tmp_path / "cuda", tmp_path)
+    genai = json.loads((folder / "genai_config.json").read_text())
+    assert "cuda" in genai["model"]["decoder"]["session_options"]["provider_options"][0]
+    graph = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
+    cache = next(i for i in graph.input if i.name == "past_key_values.0.key")
+    assert cache.type.tensor_type.elem_type == onnx.TensorProto.FLOAT16
+    assert [d.dim_value for d in cache.type.tensor_type.shape.dim][1::2] == [2, 32]
