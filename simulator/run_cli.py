@@ -37,7 +37,7 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from simulator.run import load_scenario, run_scenario
-    from simulator.run_report import firm_table, region_table, write_report
+    from simulator.run_report import firm_table, footprint_table, region_table, write_report
 
     console = Console()
     scenario = load_scenario(scenario_file, assignments)
@@ -53,5 +53,6 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
         console.print(f"[yellow]note:[/yellow] {note}")
     paths = write_report(result, out_dir or Path("runs") / result.run_id)
     console.print(firm_table(result))
+    console.print(footprint_table(result))
     console.print(region_table(result))
     console.print(f"wrote {paths['timeseries'].parent}/ (timeseries, firms, runs .parquet)")

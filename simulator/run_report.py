@@ -30,21 +30,38 @@ def write_report(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
     return paths
 
 
+def firm_column(table: Table, names: list[str], header: str = "firm") -> None:
+    """A left column that shows every firm name whole (never wrapped or cut)."""
+    table.add_column(header, no_wrap=True, min_width=max(map(len, names), default=len(header)))
+
+
 def firm_table(result: RunResult) -> Table:
-    """Final users, share, revenue and cash per firm."""
+    """Final users, share, revenue and cash per firm: six columns, so 80 are enough."""
+    rows = result.firms.to_pylist()
     table = Table(title=f"{result.scenario.name}: firms after {result.months} months "
                   f"(seed {result.seed})")
-    for column in ("firm", "home", "users", "share", "revenue/month", "revenue total", "cash",
-                   "markets", "localised", "exit"):
-        table.add_column(column, justify="left" if column in ("firm", "localised") else "right")
-    for row in result.firms.to_pylist():
-        table.add_row(
-            row["firm"], row["home"], compact(row["users"]), f"{row['share']:.1%}",
-            compact_money(row["revenue_last_month"]), compact_money(row["revenue_total"]),
-            compact_money(row["cash"]),
-            str(row["markets"]), row["localised"] or "-",
-            "-" if row["exit_month"] is None else f"month {row['exit_month']}",
-        )
+    firm_column(table, [row["firm"] for row in rows])
+    for column in ("users", "share", "rev/month", "rev total", "cash"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(row["firm"], compact(row["users"]), f"{row['share']:.1%}",
+                      compact_money(row["revenue_last_month"]),
+                      compact_money(row["revenue_total"]), compact_money(row["cash"]))
+    return table
+
+
+def footprint_table(result: RunResult) -> Table:
+    """Where each firm is at the end: home, markets entered, regions localised, exit."""
+    rows = result.firms.to_pylist()
+    table = Table(title="footprint")
+    firm_column(table, [row["firm"] for row in rows])
+    table.add_column("home", no_wrap=True)
+    table.add_column("markets", justify="right", no_wrap=True)
+    table.add_column("localised")
+    table.add_column("exit", no_wrap=True)
+    for row in rows:
+        table.add_row(row["firm"], row["home"], str(row["markets"]), row["localised"] or "-",
+                      "-" if row["exit_month"] is None else f"month {row['exit_month']}")
     return table
 
 
@@ -58,8 +75,10 @@ def region_table(result: RunResult) -> Table:
     for row in rows:
         totals[row["region"]] = totals.get(row["region"], 0.0) + row["users_sum"]
     table = Table(title="by region (last month)")
-    for column in ("region", "firm", "users", "share", "revenue/month"):
-        table.add_column(column, justify="left" if column in ("region", "firm") else "right")
+    table.add_column("region", no_wrap=True)
+    firm_column(table, [row["firm"] for row in rows])
+    for column in ("users", "share", "revenue/month"):
+        table.add_column(column, justify="right", no_wrap=True)
     for row in rows:
         total = totals[row["region"]]
         share = row["users_sum"] / total if total > 0 else 0.0
