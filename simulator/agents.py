@@ -1,9 +1,10 @@
-"""Agents: firms decide; country markets and talent pools are views on the model's arrays.
+"""Firm agents: each firm owns its decisions, and every decision sees margin.
 
-Firms are few and decide in Python (localise, enter, commit). Markets and talent pools are
-many, so their state lives in the model's numpy arrays and each agent holds only its index:
-the monthly update is vectorised, while the agents still give Mesa's structure (AgentSet,
-inspection, the TUI's drill-down) a named object per country.
+Firms are few and decide in Python, once a month, in scenario order: train this month's
+model generation (while cash allows), localise, launch in new markets, commit further,
+open regional offices and review prices. Options are valued by `simulator.decisions`
+(expected margin over `Parameters.decision_horizon_months`); the market, talent and money
+equations are vectorised over all countries in `simulator.model`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
+from simulator import decisions, economics
 from simulator.entry import explicit_next, next_market
+from simulator.offices import best_location
 from simulator.scenario import Firm
+
+PARTNER_LEVEL, OFFICE_LEVEL = 2, 3  # establishment-chain levels (simulator.entry)
 
 
 @dataclass
@@ -25,6 +30,7 @@ class LocalisationPlan:
     region: str
     region_index: int
     start_month: int
+    rule: str  # "scheduled": at start_month; "margin": from then on, once it pays
     cost_usd: float
     months: int
     started: int | None = None
@@ -38,12 +44,16 @@ class LocalisationPlan:
 class FirmAgent(mesa.Agent):
     """A firm: its scenario spec and the decisions it takes each month."""
 
-    def __init__(self, model: mesa.Model, index: int, spec: Firm, home: int,
-                 plans: list[LocalisationPlan], entry_order: list[int],
-                 excluded: np.ndarray) -> None:
+    def __init__(self, model: mesa.Model, index: int, spec: Firm, home: int) -> None:
         super().__init__(model)
         self.index, self.spec, self.home = index, spec, home
-        self.plans, self.entry_order, self.excluded = plans, entry_order, excluded
+        econ, geo = model.econ, model.geo
+        self.plans = [LocalisationPlan(p.region, model.tech.regions.index(p.region),
+                                       p.start_month, p.rule,
+                                       float(econ.localisation_usd[index]),
+                                       int(econ.localisation_months[index]))
+                      for p in spec.strategy.localise]
+        self.entry_order = geo.places(spec.strategy.entry_order)
         self.last_entry = -math.inf
 
     @property
@@ -52,98 +62,185 @@ class FirmAgent(mesa.Agent):
         return self.spec.name
 
     def decide(self) -> None:
-        """Start due localisations, enter the next market, commit further where it pays."""
+        """This month's decisions, each taken only where its expected margin is positive."""
         m, f = self.model, self.index
         if not m.alive[f]:
             return
         reserve = m.params.cash_reserve_months * m.burn[f]
         month = m.steps
-        for plan in self.plans:
-            if plan.started is None and month >= plan.start_month:
-                if m.cash[f] >= reserve + plan.cost_usd:
-                    plan.started = month
+        m.training[f] = self.spec.model.training_tokens > 0 and m.cash[f] > reserve
+        self._localise(month, reserve)
         self._enter(month, reserve)
         self._commit(month, reserve)
+        if (month - 1) % m.params.price_review_months == 0:
+            self._open_office(reserve)
+            if self.spec.strategy.pricing.review_by_margin:
+                self._review_prices()
+
+    def unit_margins(self, region_of: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(consumer margin per user a month, API margin a month at expected adoption), [C]."""
+        m, f, p, econ = self.model, self.index, self.model.params, self.model.econ
+        region_of = m.region_of if region_of is None else region_of
+        arpu = np.asarray(p.commitment_arpu)[np.maximum(m.effective_level()[f] - 1, 0)]
+        factor = m.horizon_cost_factor()  # compute gets cheaper over the horizon
+        per_user = decisions.margin_per_user(m.price[f], p.paying_share, arpu,
+                                             econ.tokens_per_user(region_of)[f],
+                                             econ.serving_cost[f] * factor)
+        adoption = decisions.expected_adoption(m.adoption(), *m.bass, p.decision_horizon_months)
+        spend = economics.api_spend(m.geo.gdp_usd, p.api_spend_share_gdp, adoption)
+        revenue = economics.api_revenue(np.ones((1, spend.size)), spend,
+                                        econ.api_price_per_char(region_of)[f:f + 1] * factor,
+                                        econ.reference_per_char, p.api_price_elasticity)[0]
+        return per_user, revenue * (1.0 - econ.serving_cost[f] / econ.api_price[f])
+
+    def _localise(self, month: int, reserve: float) -> None:
+        m, f = self.model, self.index
+        for plan in self.plans:
+            if plan.started is not None or month < plan.start_month:
+                continue
+            # Compute bought now, at this month's price; post-training is people and data.
+            plan.cost_usd = (m.econ.localisation_compute_usd[f] * m.cost_factor(month)
+                             + m.params.localisation_post_training_usd)
+            if m.cash[f] < reserve + plan.cost_usd:
+                continue
+            if plan.rule == "margin" and self._localisation_gain(plan) <= plan.cost_usd:
+                continue
+            plan.started = month
+
+    def _localisation_gain(self, plan: LocalisationPlan) -> float:
+        """Expected margin the region's model adds over the horizon once it is live."""
+        m, f, p = self.model, self.index, self.model.params
+        members = m.geo.region_members[plan.region] & (m.region_of[f] == m.global_index)
+        if not members.any():
+            return 0.0
+        after = m.region_of.copy()
+        after[f, members] = plan.region_index
+        change = (p.beta_localised - p.beta_quality * (
+            m.econ.quality_gap(after)[f] - m.econ.quality_gap(m.region_of)[f]))
+        present = m.present() | (np.arange(len(m.firms))[:, None] == f) & m.geo.is_market
+        utility = m.utility()
+        adoption = decisions.expected_adoption(m.adoption(), *m.bass, p.decision_horizon_months)
+        users = m.addressable * adoption
+        share_now = decisions.share_if(utility, present, f, np.zeros(m.geo.size))
+        share_then = decisions.share_if(utility, present, f, change)
+        (now_user, now_api), (then_user, then_api) = self.unit_margins(), self.unit_margins(after)
+        gain = (users * (share_then * then_user - share_now * now_user)
+                + share_then * then_api - share_now * now_api)
+        months_live = max(p.decision_horizon_months - plan.months, 0.0)
+        return float(months_live * gain[members].sum())
+
+    def _entry_margins(self, candidate: np.ndarray) -> np.ndarray:
+        m, f, p = self.model, self.index, self.model.params
+        per_user, api = self.unit_margins()
+        adoption = decisions.expected_adoption(m.adoption(), *m.bass, p.decision_horizon_months)
+        rivals = m.present().sum(axis=0) - m.present()[f]
+        cost, _ = m.entry_cost(f)
+        margins = decisions.entry_margin(m.addressable, adoption, rivals, per_user, api,
+                                         p.decision_horizon_months, cost,
+                                         p.commitment_monthly_usd[0])
+        return np.where(candidate, margins, -np.inf)
 
     def _enter(self, month: int, reserve: float) -> None:
         m, f = self.model, self.index
-        if month - self.last_entry < 12.0 / self.spec.strategy.entries_per_year:
+        strategy = self.spec.strategy
+        if month < self.spec.launch_month:
             return
         candidate = m.geo.is_market & (m.level[f] == 0) & ~np.isfinite(m.pending_until[f])
-        candidate &= ~self.excluded
-        if self.spec.strategy.entry_rule == "explicit":
-            country = explicit_next(self.entry_order, candidate)
+        candidate &= ~m.forbidden[min(month, m.months), f]
+        if not candidate.any():
+            return
+        margins = self._entry_margins(candidate)
+        paying = candidate & (margins > 0)
+        if strategy.entry_rule == "digital":
+            for country in np.argsort(-margins, kind="stable")[: int(paying.sum())]:
+                if not self._launch(int(country), month, reserve):
+                    break
+            return
+        if month - self.last_entry < 12.0 / strategy.entries_per_year:
+            return
+        if strategy.entry_rule == "explicit":
+            country = explicit_next(self.entry_order, paying)
         else:
             jitter = m.streams["entry"].normal(0.0, 0.01, candidate.size)
-            country = next_market(m.entry_order_keys(f), candidate, jitter)
-        if country is None:
-            return
+            country = next_market(m.entry_order_keys(f), paying, jitter)
+        if country is not None and self._launch(country, month, reserve):
+            self.last_entry = month
+
+    def _launch(self, country: int, month: int, reserve: float) -> bool:
+        """Pay compliance and start the country's delay; False when cash does not allow it."""
+        m, f = self.model, self.index
         costs, delays = m.entry_cost(f)
         cost = float(costs[country])
-        if m.cash[f] < reserve + cost:
-            return  # the preferred market waits until the firm can pay for compliance
+        if m.cash[f] - m.ledger.flows["compliance_spend"][f].sum() < reserve + cost:
+            return False  # the market waits until the firm can pay for compliance
         m.ledger.book("compliance_spend", f, country, cost)
         m.pending_until[f, country] = month + math.ceil(delays[country])
         m.bloc_compliant[f] |= bool(m.geo.in_bloc[country])
-        self.last_entry = month
+        return True
 
     def _commit(self, month: int, reserve: float) -> None:
-        m, f = self.model, self.index
+        """A local partner (level 2) where the extra revenue pays set-up and running cost."""
+        m, f, p = self.model, self.index, self.model.params
         level = m.level[f]
-        arpu = np.asarray(m.params.commitment_arpu)
-        setup = np.asarray(m.params.commitment_setup_usd)
-        eligible = (
-            (level >= 1)
-            & (level < self.spec.strategy.max_commitment)
-            & (month - m.level_since[f] >= m.experience_needed[f])
-        )
+        arpu, setup = np.asarray(p.commitment_arpu), np.asarray(p.commitment_setup_usd)
+        running = np.asarray(p.commitment_monthly_usd)
+        top = min(self.spec.strategy.max_commitment, PARTNER_LEVEL)
+        eligible = ((level == 1) & (level < top)
+                    & (month - m.level_since[f] >= m.experience_needed[f]))
         eligible[self.home] = False
         if not eligible.any():
             return
-        step = np.minimum(level, 3)  # index of the next level's figures (level + 1 - 1)
-        current = arpu[np.maximum(level - 1, 0)]
-        # Commit when three years of the extra revenue per user pay for the step.
-        gain = m.last_revenue[f] * 36.0 * (arpu[step] / current - 1.0) - setup[step]
+        horizon = p.decision_horizon_months
+        gain = (m.last_revenue[f] * horizon * (arpu[1] / arpu[0] - 1.0) - setup[1]
+                - horizon * (running[1] - running[0]))
         gain = np.where(eligible, gain, -np.inf)
         country = int(np.argmax(gain))
-        cost = float(setup[step[country]])
-        if gain[country] > 0 and m.cash[f] >= reserve + cost:
-            m.level[f, country] += 1
+        if gain[country] > 0 and m.cash[f] >= reserve + setup[1]:
+            m.level[f, country] = PARTNER_LEVEL
             m.level_since[f, country] = month
-            m.ledger.book("commitment_spend", f, country, cost)
+            m.ledger.book("commitment_spend", f, country, float(setup[1]))
 
+    def _open_office(self, reserve: float) -> None:
+        """The region whose extra revenue at office level best pays for an office there."""
+        m, f, p = self.model, self.index, self.model.params
+        if m.offices[f].sum() >= self.spec.strategy.offices:
+            return
+        arpu, setup = np.asarray(p.commitment_arpu), np.asarray(p.commitment_setup_usd)
+        running = np.asarray(p.commitment_monthly_usd)
+        level = m.effective_level()[f]
+        uplift = m.last_revenue[f] * (arpu[OFFICE_LEVEL - 1] / arpu[np.maximum(level - 1, 0)] - 1)
+        horizon = p.decision_horizon_months
+        gains = (m.region_mask @ np.maximum(uplift, 0.0)) * horizon - setup[OFFICE_LEVEL - 1] \
+            - horizon * running[OFFICE_LEVEL - 1]
+        gains = np.where(m.offices[f], -np.inf, gains)
+        region = int(np.argmax(gains))
+        if gains[region] <= 0 or m.cash[f] < reserve + setup[OFFICE_LEVEL - 1]:
+            return
+        allowed = (m.level[f] >= 1) & (m.level[f] < OFFICE_LEVEL) & ~m.forbidden[m.steps, f]
+        country = best_location(m.office_score[f], m.region_mask[region], allowed)
+        if country is None:
+            return
+        m.offices[f, region] = True
+        m.level[f, country] = OFFICE_LEVEL
+        m.level_since[f, country] = m.steps
+        m.hiring_mask[f, country] = True  # an office hires locally
+        m.ledger.book("commitment_spend", f, country, float(setup[OFFICE_LEVEL - 1]))
 
-class CountryAgent(mesa.Agent):
-    """An agent standing for one country: it holds the country's index into the arrays."""
-
-    def __init__(self, model: mesa.Model, index: int) -> None:
-        super().__init__(model)
-        self.index = index
-
-    @property
-    def iso2(self) -> str:
-        """The country's ISO alpha-2 code."""
-        return self.model.geo.iso2[self.index]
-
-
-class MarketAgent(CountryAgent):
-    """A country market; its users and prices are columns of the model's arrays."""
-
-    @property
-    def users(self) -> np.ndarray:
-        """Users per firm in this country now."""
-        return self.model.users[:, self.index]
-
-    @property
-    def addressable(self) -> float:
-        """People who could adopt here."""
-        return float(self.model.addressable[self.index])
-
-
-class TalentPoolAgent(CountryAgent):
-    """A country's pool of AI researchers and engineers not employed by a modelled firm."""
-
-    @property
-    def available(self) -> np.ndarray:
-        """People per tier (researchers, engineers) in the pool now."""
-        return self.model.pool[self.index]
+    def _review_prices(self) -> None:
+        """List or PPP price per country, whichever has the larger expected margin."""
+        m, f, p = self.model, self.index, self.model.params
+        income = m.geo.gdp_per_capita / 12.0
+        present = m.present()
+        utility = m.utility()
+        users = m.users.sum(axis=0)
+        arpu = np.asarray(p.commitment_arpu)[np.maximum(m.effective_level()[f] - 1, 0)]
+        serving = (m.econ.tokens_per_user(m.region_of)[f] * m.econ.serving_cost[f]
+                   * m.horizon_cost_factor())
+        margins = []
+        for option in m.price_options[:, f]:
+            change = p.beta_price * 100.0 * (option - m.price[f]) / income
+            share = decisions.share_if(utility, present, f, change)
+            margins.append(share * users * (p.paying_share * option * arpu - serving))
+        choice = decisions.best_option(np.array(margins))
+        m.price_choice[f] = np.where(present[f], choice, m.price_choice[f])
+        m.set_prices()

@@ -1,8 +1,10 @@
-"""Money: revenue, serving cost and the monthly cash-flow ledger per firm and country.
+"""Money: local prices and the monthly cash-flow ledger per firm and country.
 
 Every flow is booked per (firm, country) so that a firm's cash change in a month equals the
-sum over countries of revenue minus serving cost, salaries, localisation, compliance and
-commitment spend (the conservation test checks this on the written time series).
+sum over countries of revenue (consumer and API) minus serving cost, salaries,
+localisation, compliance, commitment (offices included) and training spend (the
+conservation test checks this on the written time series). Measures (API revenue, tokens)
+are recorded beside the flows but are parts of them, not extra money.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 COST_FLOWS = ("serving_cost", "salaries", "localisation_spend", "compliance_spend",
-              "commitment_spend")
+              "commitment_spend", "training_spend")
 FLOWS = ("revenue", *COST_FLOWS)
+MEASURES = ("api_revenue", "tokens", "api_tokens")  # API revenue is part of revenue
 
 
 def local_price(price: np.ndarray, ppp_adjusted: np.ndarray, gdp_per_capita: np.ndarray,
@@ -23,24 +26,13 @@ def local_price(price: np.ndarray, ppp_adjusted: np.ndarray, gdp_per_capita: np.
     return price[:, None] * np.where(ppp_adjusted[:, None], factor[None, :], 1.0)
 
 
-def revenue(users: np.ndarray, price: np.ndarray, paying_share: float,
-            arpu_multiplier: np.ndarray) -> np.ndarray:
-    """Users x paying share x local price x the commitment level's revenue multiplier."""
-    return users * paying_share * price * arpu_multiplier
-
-
-def serving_cost(users: np.ndarray, usd_per_1m_chars: np.ndarray, requests: float,
-                 chars_per_request: float, multiplier: float) -> np.ndarray:
-    """Users x requests x characters x measured cost per million characters."""
-    return users * (requests * chars_per_request / 1e6) * usd_per_1m_chars * multiplier
-
-
 @dataclass
 class Ledger:
     """This month's flows per (firm, country), each a [firms, countries] array."""
 
     shape: tuple[int, int]
     flows: dict[str, np.ndarray] = field(default_factory=dict)
+    measures: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reset()
@@ -48,6 +40,7 @@ class Ledger:
     def reset(self) -> None:
         """Start a new month with every flow at zero."""
         self.flows = {name: np.zeros(self.shape) for name in FLOWS}
+        self.measures = {name: np.zeros(self.shape) for name in MEASURES}
 
     def book(self, flow: str, firm: int, country: int, amount: float) -> None:
         """Add one amount (e.g. a one-off setup cost) to a flow."""

@@ -29,6 +29,8 @@ class Geography:
     population: np.ndarray
     literacy: np.ndarray
     gdp_per_capita: np.ndarray  # PPP US dollars
+    gdp_usd: np.ndarray  # PPP US dollars a year
+    regulator: np.ndarray  # [countries] bool: its own AI/privacy regulator, or an EU member
     lang_codes: tuple[str, ...]
     lang_weights: np.ndarray  # [countries, languages], rows sum to 1 (speaker shares)
     distance: np.ndarray  # [countries, countries] combined CAGE distance, 0..1
@@ -172,7 +174,10 @@ def _build(scenario: Scenario) -> Geography:
     report = tuple(
         next((r for r in REPORT_REGIONS if members[r][i]), "other") for i in range(len(iso2))
     )
+    from simulator.world.curated import load_regulation
+
     talent, openness = talent_arrays(iso2)
+    seats = {row.jurisdiction for row in load_regulation()}
     cost, delay, bloc_cost, bloc_delay = regulation_arrays(iso2, countries, scenario)
     return Geography(
         iso2=iso2,
@@ -180,6 +185,9 @@ def _build(scenario: Scenario) -> Geography:
         population=np.array([c.population for c in countries], dtype=float),
         literacy=np.array([c.literacy for c in countries], dtype=float),
         gdp_per_capita=np.array([c.gdp_per_capita for c in countries], dtype=float),
+        gdp_usd=np.array([c.gdp_usd for c in countries], dtype=float),
+        regulator=np.array([c.iso2 in seats or (c.eu_member and "EU" in seats)
+                            for c in countries]),
         lang_codes=lang_codes,
         lang_weights=lang_weights,
         distance=cage.combined,

@@ -7,8 +7,13 @@ per month for all countries and firms together.
   counts the users of every firm (word of mouth is about the category, not a brand).
   `bass_step` advances F by one month with the ODE's exact solution, so the discrete model
   has no step-size error against the closed form `bass_adoption`.
-- McFadden (1974) multinomial logit: among the firms present in a country, new and
-  switching users choose firm f with probability exp(U_f) / sum_g exp(U_g).
+- McFadden (1974) multinomial logit: among the firms present in a country, new users
+  choose firm f with probability exp(U_f) / sum_g exp(U_g).
+- Switching costs (Klemperer 1995): a churner who re-chooses pays `switching_cost` in
+  utility to move from the firm g they use, so they pick f with probability
+  exp(U_f - s [f != g]) / sum_h exp(U_h - s [h != g]); an installed base therefore moves
+  slowly even when a cheaper or better entrant arrives. Users of a firm that is
+  unavailable this month (a suspension) stay dormant: they neither churn nor pay.
 """
 
 from __future__ import annotations
@@ -62,19 +67,39 @@ def logit_shares(utility: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
 
 
+def switcher_inflow(switching: np.ndarray, utility: np.ndarray, present: np.ndarray,
+                    switching_cost: float) -> np.ndarray:
+    """Where this month's re-choosing users go ([firms, countries]; they sum as they came).
+
+    With W_f = exp(U_f) over the firms present and k = exp(-s), a switcher from g picks f
+    with W_f k / D_g (f != g) or stays with W_g / D_g, D_g = k sum W + (1 - k) W_g.
+    """
+    masked = np.where(present, utility, -np.inf)
+    top = masked.max(axis=0, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    weight = np.where(present, np.exp(masked - top), 0.0)
+    keep = np.exp(-switching_cost)
+    denominator = keep * weight.sum(axis=0, keepdims=True) + (1.0 - keep) * weight
+    per_weight = np.divide(switching, denominator, out=np.zeros_like(switching),
+                           where=denominator > 0)
+    return weight * (keep * per_weight.sum(axis=0, keepdims=True) + (1.0 - keep) * per_weight)
+
+
 def market_step(users: np.ndarray, addressable: np.ndarray, present: np.ndarray,
-                shares: np.ndarray, p: float, q: float, churn: float,
-                switch_share: float) -> np.ndarray:
+                utility: np.ndarray, p: float, q: float, churn: float, switch_share: float,
+                switching_cost: float = 0.0) -> np.ndarray:
     """Users per firm and country one month later: Bass adoption, churn and switching.
 
-    New adopters (the Bass increment on all firms' users) and the churners who switch
-    rather than leave choose by `shares`; the other churners return to the potential
-    market, where Bass may win them back.
+    New adopters (the Bass increment on all firms' users) choose by the logit shares; the
+    churners who switch rather than leave re-choose with switching costs; the other
+    churners return to the potential market, where Bass may win them back.
     """
     open_market = present.any(axis=0) & (addressable > 0)
     total = users.sum(axis=0)
     adopted = np.divide(total, addressable, out=np.zeros_like(total), where=addressable > 0)
     new = np.where(open_market, (bass_step(adopted, p, q) - adopted) * addressable, 0.0)
-    churned = users * churn
-    switching = churned.sum(axis=0) * switch_share
-    return users - churned + shares * (new + switching)
+    churned = users * churn * present
+    switching = churned * switch_share
+    shares = logit_shares(utility, present)
+    return (users - churned + shares * new[None, :]
+            + switcher_inflow(switching, utility, present, switching_cost))

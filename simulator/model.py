@@ -1,12 +1,12 @@
 """StrategyModel: LLM firms expanding into country markets, one step a month (Mesa 3).
 
-State lives in numpy arrays over firms x countries (users, commitment, staff, flows) so the
-month's update is a handful of vectorised operations; Mesa gives the structure: the model,
-agents per firm, market and talent pool, a DataCollector for model-level series, and the
-random number generator. Every random draw comes from one of `STREAMS`, independent
-generators split from the run's seed with `numpy.random.SeedSequence.spawn`, so adding a
-stream at the end never shifts the draws of the others. The ODD description of the model
-is `simulator/ODD.md`.
+State lives in numpy arrays over firms x countries (users, API shares, commitment, staff,
+flows) so the month's update is a handful of vectorised operations; Mesa gives the
+structure: the model, one agent per firm that owns the firm's decisions, and the random
+number generator. Every random draw comes from one of `STREAMS`, independent generators
+split from the run's seed with `numpy.random.SeedSequence.spawn`, so adding a stream at the
+end never shifts the draws of the others. The month's record is `simulator.recorder`. The
+ODD description of the model is `simulator/ODD.md`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from simulator import market, talent
-from simulator.agents import FirmAgent, LocalisationPlan, MarketAgent, TalentPoolAgent
+from simulator import economics, market, talent
+from simulator.agents import FirmAgent
+from simulator.availability import forbidden_by_month
 from simulator.entry import HOME_LEVEL, entry_keys, experience_needed, regulatory_burden
-from simulator.finance import Ledger, local_price, revenue, serving_cost
+from simulator.finance import Ledger, local_price
+from simulator.firm_economics import FirmEconomics
 from simulator.geography import Geography, build_geography
+from simulator.offices import office_scores
 from simulator.recorder import Recorder
 from simulator.scenario import Scenario
 from simulator.technology import (
@@ -29,12 +32,11 @@ from simulator.technology import (
     country_technology,
     coverage_notes,
     load_profile,
-    localisation_months,
-    scale_token_premium,
 )
 
 STREAMS = ("model", "demand", "talent", "entry")  # append new streams at the end only
 MIGRATION_NOISE_SD = 0.1
+OFFICE_LEVEL = 3  # establishment-chain level of a regional office (simulator.entry)
 
 
 class StrategyModel(mesa.Model):
@@ -53,26 +55,25 @@ class StrategyModel(mesa.Model):
         self.months = scenario.months if months is None else int(months)
         if not isinstance(profile, TechnologyProfile):
             profile = load_profile(profile or scenario.profile_path(), scenario.profile_size)
-        planned = [p.region for f in scenario.firms for p in f.strategy.localise]
-        check_localisations(profile, planned)
-        self.profile = profile = scale_token_premium(profile,
-                                                     scenario.technology.token_premium_scale)
+        check_localisations(profile, [p.region for f in scenario.firms
+                                      for p in f.strategy.localise])
+        self.profile = profile
         self.geo = geo = geography or build_geography(scenario)
         self.tech = country_technology(profile, geo.lang_codes, geo.lang_weights)
         self.notes = coverage_notes(self.tech, geo.iso2, geo.population * geo.is_market)
+        self.global_index = self.tech.regions.index("global")
+        self.econ = FirmEconomics.build(scenario, profile, self.tech, geo, self.notes)
         self._setup_market()
         self._setup_talent()
         self._setup_entry()
-        self._setup_agents()
+        for i, spec in enumerate(scenario.firms):
+            FirmAgent(self, i, spec, int(self.home[i]))
+        self.firms = list(self.agents_by_type[FirmAgent])
         self.recorder = Recorder(self.months, len(scenario.firms), geo.size)
-        self.datacollector = mesa.DataCollector(model_reporters={
-            "users": lambda m: float(m.users.sum()),
-            "firms_active": lambda m: int(m.alive.sum()),
-            "cash": lambda m: float(m.cash.sum()),
-        })
+        self.factor = 1.0  # this month's compute cost relative to month 1
 
     def _setup_market(self) -> None:
-        """Addressable markets, prices, users, taste shocks and each firm's money."""
+        """Addressable markets, prices, users, API shares, taste shocks and money."""
         p, geo, firms = self.params, self.geo, self.scenario.firms
         shape = (len(firms), geo.size)
         self.home = np.array([geo.index(f.home) for f in firms])
@@ -80,14 +81,21 @@ class StrategyModel(mesa.Model):
             geo.population, geo.literacy, geo.gdp_per_capita, p.adoption_ceiling,
             p.affordability_gdp_pc_usd, p.affordability_slope)
         self.bass = market.monthly_rate(p.bass_p_annual), market.monthly_rate(p.bass_q_annual)
-        price = np.array([f.strategy.pricing.usd_per_month for f in firms], dtype=float)
+        list_price = np.array([f.strategy.pricing.usd_per_month for f in firms], dtype=float)
+        everywhere = np.ones(len(firms), dtype=bool)
+        # Price options per country: 0 the list price, 1 the PPP-adjusted one.
+        self.price_options = np.stack([
+            local_price(list_price, ~everywhere, geo.gdp_per_capita,
+                        p.reference_gdp_per_capita_usd),
+            local_price(list_price, everywhere, geo.gdp_per_capita,
+                        p.reference_gdp_per_capita_usd)])
         ppp = np.array([f.strategy.pricing.ppp_adjusted for f in firms])
-        self.price = local_price(price, ppp, geo.gdp_per_capita, p.reference_gdp_per_capita_usd)
-        self.price_pct_income = 100.0 * self.price / (geo.gdp_per_capita / 12.0)[None, :]
-        self.global_index = self.tech.regions.index("global")
+        self.price_choice = np.repeat(ppp.astype(int)[:, None], geo.size, axis=1)
+        self.set_prices()
         self.region_of = np.full(shape, self.global_index)
         self.shock = np.zeros(shape)
         self.users = np.zeros(shape)
+        self.api_share = np.zeros(shape)
         self.cash = np.array([f.cash_usd for f in firms], dtype=float)
         self.alive = np.ones(len(firms), dtype=bool)
         self.exit_month = np.full(len(firms), -1)
@@ -95,6 +103,12 @@ class StrategyModel(mesa.Model):
         self.net = np.zeros(len(firms))
         self.last_revenue = np.zeros(shape)
         self.ledger = Ledger(shape)
+
+    def set_prices(self) -> None:
+        """Consumer prices from each firm's chosen option per country."""
+        rows, columns = np.indices(self.price_choice.shape)
+        self.price = self.price_options[self.price_choice, rows, columns]
+        self.price_pct_income = 100.0 * self.price / (self.geo.gdp_per_capita / 12.0)[None, :]
 
     def _setup_talent(self) -> None:
         """Pay, hiring targets and places, staff at home, pools, knowledge."""
@@ -120,16 +134,25 @@ class StrategyModel(mesa.Model):
         totals = np.array([p.talent_pool_researchers, p.talent_pool_engineers])
         self.pool = geo.talent_share * totals[None, :]
         self.knowledge = np.array([f.capability for f in firms], dtype=float)
+        self.training = np.zeros(n_firms, dtype=bool)  # paying for this month's training
 
     def _setup_entry(self) -> None:
-        """Commitment levels (home: the lab), pending entries, compliance, experience rules."""
-        p, geo, firms = self.params, self.geo, self.scenario.firms
-        n_firms, n = len(firms), geo.size
+        """Commitment levels (home: the lab), availability, compliance, experience rules."""
+        p, geo, s = self.params, self.geo, self.scenario
+        n_firms, n = len(s.firms), geo.size
         self.level = np.zeros((n_firms, n), dtype=np.int8)
         rows = np.arange(n_firms)
         self.level[rows, self.home] = np.where(geo.is_market[self.home], HOME_LEVEL, 0)
         self.level_since = np.zeros((n_firms, n))
         self.pending_until = np.full((n_firms, n), np.inf)
+        excluded = np.zeros((n_firms, n), dtype=bool)
+        for i, f in enumerate(s.firms):
+            excluded[i, geo.places(f.strategy.exclude)] = True
+        from simulator.world.curated import load_availability
+
+        self.forbidden = forbidden_by_month(
+            self.months, geo.iso2, [f.home for f in s.firms], excluded,
+            [f.suspensions for f in s.firms], load_availability(), s.month_dates(1)[0])
         intensity = (geo.compliance_cost + geo.bloc_cost) / p.compliance_cost_reference_usd
         self.compliance_intensity = np.minimum(1.0, intensity)
         self.bloc_compliant = geo.in_bloc[self.home].copy()  # at home in the EU: complies
@@ -138,28 +161,20 @@ class StrategyModel(mesa.Model):
         burden = regulatory_burden(self.entry_cost(rows)[0], self.potential)
         self.experience_needed = np.stack([
             experience_needed(f.strategy.entry_rule, self.home_distance[i] + burden[i],
-                              p.uppsala_learning_months) for i, f in enumerate(firms)])
-
-    def _setup_agents(self) -> None:
-        s, geo, c = self.scenario, self.geo, self.scenario.compute
-        for i, spec in enumerate(s.firms):
-            plans = []
-            for plan in spec.strategy.localise:
-                hours = self.profile.localisation_gpu_hours(
-                    plan.region, self.params.localisation_compute_multiplier,
-                    c.gpu_peak_flops, c.utilisation)
-                months = max(1, localisation_months(hours, c.gpus,
-                                                    self.params.localisation_min_months))
-                plans.append(LocalisationPlan(plan.region, self.tech.regions.index(plan.region),
-                                              plan.start_month, hours * c.gpu_usd_per_hour, months))
-            excluded = np.zeros(geo.size, dtype=bool)
-            excluded[geo.places(spec.strategy.exclude)] = True
-            FirmAgent(self, i, spec, int(self.home[i]), plans,
-                      geo.places(spec.strategy.entry_order), excluded)
-        for i in range(geo.size):
-            MarketAgent(self, i)
-            TalentPoolAgent(self, i)
-        self.firms = list(self.agents_by_type[FirmAgent])
+                              p.uppsala_learning_months) for i, f in enumerate(s.firms)])
+        report = np.array(geo.report_region)
+        # A country in no summary region (Europe outside the EU) is served by the office
+        # of its nearest region by CAGE distance (the United Kingdom's is the EU's).
+        inside = report != "other"
+        if inside.any():
+            nearest = np.argmin(np.where(inside[None, :], geo.distance, np.inf), axis=1)
+            report = np.where(inside, report, report[nearest])
+        self.report_regions = tuple(sorted(set(report)))
+        self.region_mask = np.stack([report == r for r in self.report_regions])  # [R, C]
+        self.offices = np.zeros((n_firms, len(self.report_regions)), dtype=bool)
+        pool = self.pool.sum(axis=1)
+        self.office_score = office_scores(geo.gdp_usd, pool, self.salary[:, 1], geo.regulator,
+                                          self.home_distance, p)
 
     def entry_cost(self, firm: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(compliance cost, delay in months) of entering each country, for one firm.
@@ -180,18 +195,28 @@ class StrategyModel(mesa.Model):
         return entry_keys(rule, self.home_distance[firm], self.potential[firm], burden,
                           p.gravity_mass_elasticity, p.gravity_distance_elasticity)
 
+    def cost_factor(self, month: float) -> float:
+        """Compute cost in `month` relative to month 1 (simulator.compute, cost decline)."""
+        keep = 1.0 - self.scenario.compute.cost_decline_annual
+        return keep ** ((month - 1.0) / 12.0)
+
+    def horizon_cost_factor(self) -> float:
+        """Average compute cost factor over the decision horizon from this month."""
+        months = self.steps + np.arange(int(self.params.decision_horizon_months))
+        return float(np.mean([self.cost_factor(t) for t in months])) if months.size else 1.0
+
     def step(self) -> None:
         """One month: decisions, localisation, entries, market, talent, money."""
         month = self.steps
+        self.factor = self.cost_factor(month)
         self.ledger.reset()
         self.agents_by_type[FirmAgent].do("decide")
         self._localisation(month)
         self._complete_entries(month)
-        self._market()
+        self._market(month)
         self._talent()
         self._finance(month)
         self.recorder.record(self, month)
-        self.datacollector.collect(self)
         if month >= self.months:
             self.running = False
 
@@ -220,38 +245,76 @@ class StrategyModel(mesa.Model):
         self.level_since[done] = month
         self.pending_until[done] = np.inf
 
-    def utility(self) -> np.ndarray:
-        """Logit utility of each firm's offer in each country ([firms, countries])."""
+    def effective_level(self) -> np.ndarray:
+        """Commitment per firm and country, a regional office lifting its region's markets."""
+        covered = (self.offices.astype(np.int8) @ self.region_mask.astype(np.int8)) > 0
+        lifted = np.where(covered & (self.level >= 1), OFFICE_LEVEL, 0)
+        return np.maximum(self.level, lifted).astype(np.int8)
+
+    def present(self, month: int | None = None) -> np.ndarray:
+        """Firms selling in each country ([firms, countries] bool) this month."""
+        month = self.steps if month is None else month
+        allowed = ~self.forbidden[min(month, self.months)]
+        return (self.level > 0) & self.alive[:, None] & self.geo.is_market[None, :] & allowed
+
+    def _base_utility(self, level: np.ndarray) -> np.ndarray:
         p = self.params
-        columns = np.arange(self.geo.size)[None, :]
-        bits = self.tech.bits_per_byte[self.region_of, columns]
-        quality = -bits + p.capability_weight * np.log1p(self.knowledge)[:, None]
-        return (p.beta_quality * quality + p.beta_price * self.price_pct_income
+        return (p.beta_capability * np.log1p(self.knowledge)[:, None]
+                - p.beta_quality * self.econ.quality_gap(self.region_of)
                 + p.beta_localised * (self.region_of != self.global_index)
-                + p.beta_commitment * np.maximum(self.level - 1, 0)
-                + p.beta_compliance * self.compliance_intensity * (self.level >= 3)
+                + p.beta_commitment * np.maximum(level - 1, 0)
+                + p.beta_compliance * self.compliance_intensity * (level >= OFFICE_LEVEL)
                 + self.shock)
 
-    def present(self) -> np.ndarray:
-        """Firms selling in each country ([firms, countries] bool)."""
-        return (self.level > 0) & self.alive[:, None] & self.geo.is_market[None, :]
+    def utility(self) -> np.ndarray:
+        """Consumer logit utility of each firm's offer in each country ([firms, countries])."""
+        p, total = self.params, self.users.sum(axis=0, keepdims=True)
+        installed = np.divide(self.users, total, out=np.zeros_like(self.users), where=total > 0)
+        return (self._base_utility(self.effective_level())
+                + p.beta_price * self.price_pct_income + p.beta_installed * installed)
 
-    def _market(self) -> None:
-        p = self.params
+    def api_utility(self) -> np.ndarray:
+        """API buyers' logit utility: quality and log price per character ([firms, countries])."""
+        relative = (self.econ.api_price_per_char(self.region_of) * self.factor
+                    / self.econ.reference_per_char)
+        return (self._base_utility(self.effective_level())
+                + self.params.beta_api_price * np.log(relative))
+
+    def adoption(self) -> np.ndarray:
+        """Share of each country's addressable market using any firm ([countries])."""
+        total = self.users.sum(axis=0)
+        return np.divide(total, self.addressable, out=np.zeros_like(total),
+                         where=self.addressable > 0)
+
+    def _market(self, month: int) -> None:
+        p, econ, flows = self.params, self.econ, self.ledger.flows
         rho = p.demand_shock_persistence
         draws = self.streams["demand"].standard_normal(self.shock.shape)
         self.shock = rho * self.shock + p.demand_shock_sd * np.sqrt(1 - rho**2) * draws
-        present = self.present()
-        shares = market.logit_shares(self.utility(), present)
-        self.users = market.market_step(self.users, self.addressable, present, shares,
-                                        *self.bass, p.churn_monthly, p.switch_share)
-        columns = np.arange(self.geo.size)[None, :]
-        arpu = np.asarray(p.commitment_arpu)[np.maximum(self.level - 1, 0)]
-        flows = self.ledger.flows
-        flows["revenue"] += revenue(self.users, self.price, p.paying_share, arpu)
-        flows["serving_cost"] += serving_cost(
-            self.users, self.tech.usd_per_1m_chars[self.region_of, columns],
-            p.requests_per_user_month, p.chars_per_request, p.serving_cost_multiplier)
+        present = self.present(month)
+        self.users = market.market_step(self.users, self.addressable, present, self.utility(),
+                                        *self.bass, p.churn_monthly, p.switch_share,
+                                        p.switching_cost)
+        active = self.users * present  # a suspended firm's users are dormant
+        arpu = np.asarray(p.commitment_arpu)[np.maximum(self.effective_level() - 1, 0)]
+        consumer = economics.consumer_revenue(active, self.price, p.paying_share, arpu)
+        consumer_tokens = active * econ.tokens_per_user(self.region_of)
+        target = market.logit_shares(self.api_utility(), present)
+        self.api_share = economics.adjust_shares(self.api_share, target, present,
+                                                 p.api_share_adjustment)
+        spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp, self.adoption())
+        # Cost-plus: the API price falls with the compute cost.
+        api = economics.api_revenue(self.api_share, spend,
+                                    econ.api_price_per_char(self.region_of) * self.factor,
+                                    econ.reference_per_char, p.api_price_elasticity)
+        api_tokens = api / (econ.api_price[:, None] * self.factor)
+        flows["revenue"] += consumer + api
+        flows["serving_cost"] += ((consumer_tokens + api_tokens)
+                                  * econ.serving_cost[:, None] * self.factor)
+        measures = self.ledger.measures
+        measures["api_revenue"] += api
+        measures["api_tokens"] += api_tokens
+        measures["tokens"] += consumer_tokens + api_tokens
 
     def _talent(self) -> None:
         p, geo = self.params, self.geo
@@ -273,15 +336,19 @@ class StrategyModel(mesa.Model):
             0.0, MIGRATION_NOISE_SD, (*geo.neighbours.shape, 2)))
         self.pool += talent.migration(self.pool, self.migration_rates, geo.neighbours, noise)
         self.ledger.flows["salaries"] += (self.staff * self.monthly_pay).sum(axis=2)
+        # Researchers advance the model only with the compute to train it.
         self.knowledge = talent.knowledge_step(
-            self.knowledge, self.staff, p.rd_productivity, p.rd_elasticity,
-            p.engineer_research_weight, p.knowledge_obsolescence)
+            self.knowledge, self.staff * self.training[:, None, None], p.rd_productivity,
+            p.rd_elasticity, p.engineer_research_weight, p.knowledge_obsolescence)
 
     def _finance(self, month: int) -> None:
         running = np.asarray(self.params.commitment_monthly_usd)[np.maximum(self.level - 1, 0)]
         abroad = (self.level > 0) & self.alive[:, None]
         abroad[np.arange(len(self.home)), self.home] = False
         self.ledger.flows["commitment_spend"] += np.where(abroad, running, 0.0)
+        rows = np.arange(len(self.home))
+        self.ledger.flows["training_spend"][rows, self.home] += (
+            self.econ.training_monthly * self.factor * self.training)
         self.net = self.ledger.net()
         self.cash += self.net
         self.burn = self.ledger.costs()
@@ -294,10 +361,13 @@ class StrategyModel(mesa.Model):
         """Firms out of cash leave every market; their users switch or leave, staff return."""
         self.alive &= ~broke
         self.exit_month[broke] = month
-        shares = market.logit_shares(self.utility(), self.present())
+        shares = market.logit_shares(self.utility(), self.present(month))
         self.users += shares * self.users[broke].sum(axis=0) * self.params.switch_share
         self.users[broke] = 0.0
+        self.api_share[broke] = 0.0
         self.pool += self.staff[broke].sum(axis=0)
         self.staff[broke] = 0.0
         self.level[broke] = 0
+        self.offices[broke] = False
         self.pending_until[broke] = np.inf
+        self.training[broke] = False

@@ -30,30 +30,80 @@ class Parameters(BaseModel):
     reference_gdp_per_capita_usd: float = Field(80_000.0, gt=0)
     # Paying users among all users (OpenAI: ~20M subscribers of ~500M weekly users, 2025).
     paying_share: float = Field(0.05, ge=0, le=1)
-    # Usage: requests per user per month and characters (prompt + answer) per request.
-    requests_per_user_month: float = Field(150.0, ge=0)
+    # Consumer usage per user-month, by tier. ChatGPT: ~2.5 billion prompts a day from
+    # ~800M weekly users (OpenAI to Axios, July 2025), ~95 prompts a user a month on
+    # average; paid users use several times more than free ones (assumption: 5x).
+    free_requests_per_month: float = Field(80.0, ge=0)
+    paid_requests_per_month: float = Field(400.0, ge=0)
+    # Characters a request shows (prompt + answer), and how many times over the model
+    # processes them: each turn re-sends the conversation so far (a 5-turn chat processes
+    # its text ~3x), plus system prompts; hidden reasoning adds more. Assumptions.
     chars_per_request: float = Field(3_000.0, ge=0)
-    # Measured small-model serving cost -> production cost; 1 = the measured figures as is.
+    context_multiplier: float = Field(3.0, ge=1)
+    # Serving cost beyond the physics of simulator.compute (batching, caching, speculative
+    # decoding lower it; idle capacity raises it): 1 = the formula as is. Sensitivity knob.
     serving_cost_multiplier: float = Field(1.0, gt=0)
+    # API/enterprise segment, paid per token. Spend at full adoption, a share of GDP (PPP)
+    # a year: ~$8.4B of model API spend in mid-2025 (Menlo Ventures, "2025 Mid-Year LLM
+    # Market Update") at roughly a third of the way up the adoption curve, over ~$185T of
+    # world GDP (PPP) -> ~1.5e-4. Calibration prior.
+    api_spend_share_gdp: float = Field(1.5e-4, ge=0)
+    # Token demand falls with the price per character: constant elasticity against a
+    # reference list price (blended input/output, order of data/api_prices.csv). Cheaper
+    # tokens bring more use; assumption, calibration prior.
+    api_price_elasticity: float = Field(1.2, ge=0)
+    api_reference_usd_per_1m_tokens: float = Field(3.0, gt=0)
+    # Cost-plus: list price per token = serving cost x (1 + markup), within the range of
+    # the rivals' prices. data/api_prices.csv list prices are ~2-4x this module's serving
+    # cost of models of their reported sizes.
+    api_markup: float = Field(2.0, ge=0)
+    # Enterprise buyers choose by quality and log price per character; integrations make
+    # them move slowly: this share of the gap to the choice shares closes a month.
+    beta_api_price: float = Field(-1.5, le=0)
+    api_share_adjustment: float = Field(0.1, gt=0, le=1)
     # Churn and switching: monthly churn of consumer subscriptions ~4-8% (Recurly 2023);
     # of churners this share re-chooses among the firms present, the rest leave the category.
     churn_monthly: float = Field(0.04, ge=0, lt=1)
     switch_share: float = Field(0.6, ge=0, le=1)
 
     # Multinomial logit (McFadden 1974) utility weights; calibration assumptions.
-    beta_quality: float = Field(6.0, ge=0)  # per bit per byte of language-weighted quality
-    beta_price: float = Field(-0.4, le=0)  # per percent of monthly income per head
+    beta_capability: float = Field(0.6, ge=0)  # per log unit of the firm's knowledge stock
+    # Per unit of language quality gap (log of normalised bits over the global model's
+    # English, simulator.technology): a language with 10% more bits than English costs 0.3.
+    beta_quality: float = Field(3.0, ge=0)
+    # Per percent of monthly income per head. Only the paying share (~5%) pays, so price
+    # weighs less than in a paid-only market: -0.15 (calibration prior).
+    beta_price: float = Field(-0.15, le=0)
     beta_localised: float = Field(0.5, ge=0)  # a model trained for the country's region
     beta_commitment: float = Field(0.25, ge=0)  # per establishment-chain step above API
     beta_compliance: float = Field(1.0, ge=0)  # x regulatory intensity, when fully compliant
+    # Installed base and switching costs (Klemperer 1995): a user who re-chooses pays this
+    # to leave the firm they use; new users lean to what the country already uses (word
+    # of mouth, per unit of the firm's share there). Calibration priors.
+    switching_cost: float = Field(1.5, ge=0)
+    beta_installed: float = Field(1.0, ge=0)
     # AR(1) taste shocks per firm and country, the model's stochastic term.
     demand_shock_sd: float = Field(0.05, ge=0)
     demand_shock_persistence: float = Field(0.9, ge=0, lt=1)
 
-    # Technology: localisation compute (profile train_flops x multiplier) on the
-    # scenario's GPUs; at least this many months however many GPUs.
-    localisation_compute_multiplier: float = Field(1.0, gt=0)
+    # Compute (simulator.compute): a model generation's training compute is the final
+    # run (6 N D) times this multiple for experiments, ablations and failed runs. OpenAI
+    # spent ~$3B on training compute in 2024 (The Information, 2024) against final runs
+    # estimated at a few hundred million dollars (Cottier et al. 2024, Epoch AI).
+    research_compute_multiple: float = Field(10.0, ge=1)
+    # Localising a region = continued pre-training on this many regional tokens (public
+    # regional continuations: Swallow, Llama 2 70B + ~100B Japanese tokens, Fujii et al.
+    # 2024; a region of many languages takes several times more) plus post-training in its
+    # languages (instruction and preference data: Llama 2 used ~1.4M human comparisons,
+    # Touvron et al. 2023; at vendor rates of $5-20 a comparison, $10-30M). Priors.
+    localisation_tokens: float = Field(5e11, gt=0)
+    localisation_post_training_usd: float = Field(2e7, ge=0)
+    localisation_compute_multiplier: float = Field(1.0, gt=0)  # x the 6 N D of the tokens
     localisation_min_months: int = Field(3, ge=0)
+    # Decisions compare options by expected margin over this many months (the commitment
+    # rule's three years of payback); prices are reviewed this often.
+    decision_horizon_months: float = Field(36.0, gt=0)
+    price_review_months: int = Field(12, ge=1)
 
     # Talent pools, world (shares by country: data/talent.csv, MacroPolo 2023). Element AI,
     # Global AI Talent Report 2019: ~22,400 authors at top AI conferences; 2020: ~478,000
@@ -77,7 +127,6 @@ class Parameters(BaseModel):
     rd_elasticity: float = Field(0.5, gt=0, le=1)
     engineer_research_weight: float = Field(0.2, ge=0, le=1)
     knowledge_obsolescence: float = Field(0.02, ge=0, lt=1)  # the frontier moves on
-    capability_weight: float = Field(0.1, ge=0)  # bits per byte per log unit of knowledge
 
     # Entry: gravity (Head and Mayer 2014 meta-analysis: mass ~1, distance ~0.9).
     gravity_mass_elasticity: float = Field(1.0, ge=0)
@@ -107,6 +156,16 @@ class Parameters(BaseModel):
     compliance_ai_months: float = Field(6.0, ge=0)
     # Compliance: regulatory intensity is compliance cost / this (capped at 1).
     compliance_cost_reference_usd: float = Field(1e7, gt=0)
+    # Offices (simulator.offices): where a regional office goes, a score per country of
+    # the region: log market (the region's revenue it serves is the same for every
+    # country, so the country's own GDP), log talent pool, -log salary, a regulator of its
+    # own (data/regulation.csv, or the EU's one-stop shop for any member) and -CAGE
+    # distance from home (language and institutions a firm works in). Assumed weights.
+    office_weight_market: float = Field(0.5, ge=0)
+    office_weight_talent: float = Field(0.5, ge=0)
+    office_weight_salary: float = Field(1.0, ge=0)
+    office_weight_regulator: float = Field(1.0, ge=0)
+    office_weight_distance: float = Field(6.0, ge=0)
 
 
 def parameter_names() -> list[str]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from simulator.finance import FLOWS
+from simulator.finance import FLOWS, MEASURES
 
 if TYPE_CHECKING:
     from simulator.model import StrategyModel
@@ -26,14 +26,18 @@ TIMESERIES_SCHEMA = pa.schema([
     ("region", pa.string()),  # the country's region in summaries (eu, na, latam, ...)
     ("users", pa.float64()),
     ("share", pa.float64()),  # of the country's users of all firms
-    ("revenue", pa.float64()),  # US dollars this month
+    ("revenue", pa.float64()),  # US dollars this month, consumer and API
+    ("api_revenue", pa.float64()),  # the API/enterprise segment's part of revenue
     ("serving_cost", pa.float64()),
+    ("tokens", pa.float64()),  # tokens served this month, consumer and API
+    ("api_tokens", pa.float64()),
     ("localisation_spend", pa.float64()),
     ("talent_headcount", pa.float64()),  # people the firm employs in the country
     ("cash", pa.float64()),  # the firm's cash at the month's end (same on all its rows)
     ("salaries", pa.float64()),
     ("compliance_spend", pa.float64()),
     ("commitment_spend", pa.float64()),
+    ("training_spend", pa.float64()),  # frontier training compute, booked at home
     ("commitment", pa.int8()),  # establishment-chain level, 0 absent .. 4 local lab
 ])
 
@@ -44,7 +48,8 @@ class Recorder:
     def __init__(self, months: int, firms: int, countries: int) -> None:
         shape = (months, firms, countries)
         self.months_done = 0
-        self.series = {name: np.zeros(shape) for name in ("users", "talent_headcount", *FLOWS)}
+        self.series = {name: np.zeros(shape)
+                       for name in ("users", "talent_headcount", *FLOWS, *MEASURES)}
         self.commitment = np.zeros(shape, dtype=np.int8)
         self.touched = np.zeros(shape, dtype=bool)
         self.cash = np.zeros((months, firms))
@@ -56,7 +61,9 @@ class Recorder:
         self.series["talent_headcount"][t] = model.staff.sum(axis=2)
         for name in FLOWS:
             self.series[name][t] = model.ledger.flows[name]
-        self.commitment[t] = model.level
+        for name in MEASURES:
+            self.series[name][t] = model.ledger.measures[name]
+        self.commitment[t] = model.effective_level()
         self.cash[t] = model.cash
         now = (model.level > 0) | np.isfinite(model.pending_until) | (model.users > 0)
         now |= self.series["talent_headcount"][t] > 0

@@ -66,6 +66,7 @@ class RunResult:
     firms: pa.Table
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
+    unit_economics: list[dict] = field(default_factory=list)  # per firm, simulator.compute
 
     def run_row(self) -> dict:
         """One row for the Reports contract's `runs` table: ids, parameters, final KPIs."""
@@ -144,4 +145,25 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
             progress_callback(model.steps, model.months, *extra)
     timeseries = so_far()
     return RunResult(run_id, scenario, model.seed_used, model.recorder.months_done, timeseries,
-                     _firms_table(model, run_id, timeseries), list(model.notes), cancelled)
+                     _firms_table(model, run_id, timeseries), list(model.notes), cancelled,
+                     _unit_economics(model))
+
+
+def _unit_economics(model) -> list[dict]:
+    """Each firm's model at month 1's prices: serving, API price, training, localising."""
+    econ, rows = model.econ, []
+    for firm in model.firms:
+        f = firm.index
+        rows.append({
+            "firm": firm.name,
+            "active_params": firm.spec.model.active_params,
+            "tokenizer": firm.spec.model.tokenizer,
+            "serving_usd_per_1m_tokens": float(econ.serving_cost[f] * 1e6),
+            "api_usd_per_1m_tokens": float(econ.api_price[f] * 1e6),
+            "training_run_usd": float(econ.training_run_usd[f]),
+            "training_usd_per_month": float(econ.training_monthly[f]),
+            "localisation_usd": float(econ.localisation_usd[f]),
+            "localisation_months": int(econ.localisation_months[f]),
+            "localises": [plan.region for plan in firm.plans],
+        })
+    return rows

@@ -24,7 +24,9 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
         profile_file: Path | None, assignments: tuple[str, ...]) -> None:
     """Run one scenario and write its time series and summary as Parquet.
 
-    Prints the firms' final users, share, revenue and cash, and the same by region.
+    Prints each firm's derived unit economics (dollars per million tokens served and
+    charged, a training run, localising a region), the firms' final users, share, revenue
+    and cash, and the same by region.
     A bad scenario file gets every problem listed as `file: key: what was expected`
     (exit code 2).
 
@@ -37,7 +39,13 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from simulator.run import load_scenario, run_scenario
-    from simulator.run_report import firm_table, footprint_table, region_table, write_report
+    from simulator.run_report import (
+        economics_table,
+        firm_table,
+        footprint_table,
+        region_table,
+        write_report,
+    )
 
     console = Console()
     scenario = load_scenario(scenario_file, assignments)
@@ -52,6 +60,7 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
     paths = write_report(result, out_dir or Path("runs") / result.run_id)
+    console.print(economics_table(result))
     console.print(firm_table(result))
     console.print(footprint_table(result))
     console.print(region_table(result))

@@ -85,3 +85,22 @@ def region_table(result: RunResult) -> Table:
         table.add_row(row["region"], row["firm"], compact(row["users_sum"]), f"{share:.1%}",
                       compact_money(row["revenue_sum"]))
     return table
+
+
+def economics_table(result: RunResult) -> Table:
+    """Each firm's derived unit economics: $/M tokens served and charged, training, localising."""
+    table = Table(title="unit economics at month 1's prices (simulator.compute)")
+    for column in ("firm", "active params", "tokenizer", "serving $/M tokens",
+                   "API $/M tokens", "training run", "training/month", "localise a region",
+                   "months", "localises"):
+        table.add_column(column, justify="left" if column in ("firm", "tokenizer", "localises")
+                         else "right")
+    for row in result.unit_economics:
+        table.add_row(
+            row["firm"], compact(row["active_params"]), row["tokenizer"],
+            f"{row['serving_usd_per_1m_tokens']:.2f}", f"{row['api_usd_per_1m_tokens']:.2f}",
+            compact_money(row["training_run_usd"]), compact_money(row["training_usd_per_month"]),
+            compact_money(row["localisation_usd"]), str(row["localisation_months"]),
+            ", ".join(row["localises"]) or "-",
+        )
+    return table

@@ -63,6 +63,12 @@ def _check_country(code: str) -> str:
     return code
 
 
+def _check_month(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise ValueError(f"expected a calendar month YYYY-MM such as 2022-11, got {text!r}")
+    return text
+
+
 def _check_place(code: str) -> str:
     if code in _region_names() or code in _territories():
         return code
@@ -91,27 +97,42 @@ class Hiring(StrictModel):
 
 
 class Pricing(StrictModel):
-    """Consumer price; `ppp_adjusted` scales it by local purchasing power (floor 25%)."""
+    """Consumer price; `ppp_adjusted` scales it by local purchasing power (floor 25%).
+
+    With `review_by_margin` the firm re-chooses, country by country every price review,
+    between its list price and the PPP-adjusted one, whichever has the larger expected
+    margin (simulator.pricing); its API price is always cost-plus within rivals' range.
+    """
 
     usd_per_month: float = Field(20.0, ge=0)
     ppp_adjusted: bool = False
+    review_by_margin: bool = False
 
 
 class Localisation(StrictModel):
-    """Start training a model for `region` (a profile region) in month `start_month`."""
+    """Localise for `region` (a profile region) from month `start_month`.
+
+    `rule = "scheduled"` starts then (cash allowing); `"margin"` starts then or later, once
+    the localised model's expected margin over the decision horizon pays for it.
+    """
 
     region: str
     start_month: int = Field(0, ge=0)
+    rule: Literal["scheduled", "margin"] = "scheduled"
 
 
 class Strategy(StrictModel):
     """How a firm enters markets, commits, localises, hires and prices."""
 
-    entry_rule: Literal["uppsala", "gravity", "explicit"] = "uppsala"
+    # digital: available at once wherever permitted and the expected margin pays for
+    # compliance; uppsala / gravity / explicit: one market at a time in that order.
+    entry_rule: Literal["digital", "uppsala", "gravity", "explicit"] = "digital"
     entry_order: list[str] = Field(default_factory=list)  # explicit rule: regions/countries
-    exclude: list[str] = Field(default_factory=list)  # regions/countries never entered
+    # The firm's own unsupported list: regions/countries it never serves.
+    exclude: list[str] = Field(default_factory=list)
     entries_per_year: float = Field(6.0, gt=0, le=120)
     max_commitment: int = Field(3, ge=1, le=4)
+    offices: int = Field(0, ge=0, le=20)  # regional offices it may open (simulator.offices)
     localise: list[Localisation] = Field(default_factory=list)
     hiring: Hiring = Hiring()
     pricing: Pricing = Pricing()
@@ -125,26 +146,62 @@ class Strategy(StrictModel):
         return self
 
 
+class FirmModel(StrictModel):
+    """The model family a firm serves (simulator.compute prices it from these).
+
+    Defaults: a frontier-class model of ~2e11 active parameters (DeepSeek-V3 activates
+    37B of 671B, DeepSeek-AI 2024; Llama 3.1 is 405B dense, Meta 2024), trained on 15T
+    tokens a generation (Llama 3.1: 15.6T; DeepSeek-V3: 14.8T), a new one every 12 months.
+    """
+
+    active_params: float = Field(2e11, gt=0)
+    tokenizer: str = "cl100k_base"  # a production tokenizer of the profile
+    training_tokens: float = Field(1.5e13, ge=0)  # 0 = the firm trains no frontier model
+    generation_months: int = Field(12, ge=1)
+
+
+class Suspension(StrictModel):
+    """A regulator's suspension of the firm's service in a country, by calendar month."""
+
+    country: str
+    start: str  # YYYY-MM, first month unavailable
+    end: str | None = None  # YYYY-MM, first month available again (None: still suspended)
+
+    _country = field_validator("country")(lambda v: _check_country(v))
+    _months = field_validator("start", "end")(lambda v: v if v is None else _check_month(v))
+
+
 class Firm(StrictModel):
-    """One firm: where it is from, its money, people, knowledge and strategy."""
+    """One firm: where it is from, its money, people, knowledge, model and strategy."""
 
     name: Name
     home: str
     cash_usd: float = Field(gt=0)
     capability: float = Field(1.0, ge=0)  # initial knowledge stock (R&D units)
+    launch_month: int = Field(0, ge=0)  # first month its service may go live anywhere
     talent: Talent
+    model: FirmModel = FirmModel()
     strategy: Strategy = Strategy()
+    suspensions: list[Suspension] = Field(default_factory=list)
 
     _home = field_validator("home")(lambda v: _check_country(v))
 
 
 class Compute(StrictModel):
-    """GPUs a firm rents to localise a model (defaults: an H100 SXM at a cloud list price)."""
+    """GPUs firms rent to serve, train and localise (an H100 SXM at a cloud price)."""
 
-    gpu_usd_per_hour: float = Field(2.5, gt=0)
+    gpu_usd_per_hour: float = Field(2.5, gt=0)  # data/gpu_prices.csv: $2-4 reserved..on-demand
     gpu_peak_flops: float = Field(989e12, gt=0)  # H100 SXM dense BF16, NVIDIA datasheet
-    utilisation: float = Field(0.4, gt=0, le=1)  # model FLOPs utilisation, PaLM reports 46%
+    utilisation: float = Field(0.4, gt=0, le=1)  # training MFU: PaLM 46% (Chowdhery 2022)
+    # Serving MFU averaged over the day: Pope et al. 2022 (Efficiently Scaling Transformer
+    # Inference) reach 76% in prefill and 33% in large-batch decoding at full load; a fleet
+    # sized for the daily peak (about twice the mean load) averages about half of that.
+    serving_utilisation: float = Field(0.15, gt=0, le=1)
     gpus: int = Field(1024, ge=1)  # cluster size, sets how long a localisation run takes
+    # Cost per FLOP falls over time: GPU price-performance doubles every ~2.5 years
+    # (Hobbhahn and Besiroglu 2022, Epoch AI), a fall of 1 - 2^(-1/2.5) = 24% a year. It
+    # lowers serving, training and localisation cost alike; 0 = today's prices throughout.
+    cost_decline_annual: float = Field(0.24, ge=0, lt=1)
 
 
 class Technology(StrictModel):
@@ -161,6 +218,11 @@ class RegulationOverride(StrictModel):
 
     compliance_cost_usd: float | None = Field(None, ge=0)
     delay_months: float | None = Field(None, ge=0)
+
+
+# Tables whose numeric keys may be uncertain besides the parameters (simulator.overrides
+# checks the full key when a sweep or calibration applies it).
+UNCERTAIN_TABLES = ("compute", "technology", "firms")
 
 
 class Scenario(StrictModel):
@@ -186,12 +248,7 @@ class Scenario(StrictModel):
 
     _markets = field_validator("markets")(lambda v: [_check_place(c) for c in v])
 
-    @field_validator("start_date")
-    @classmethod
-    def _calendar_month(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-            raise ValueError(f"expected a calendar month YYYY-MM such as 2022-11, got {value!r}")
-        return value
+    _start = field_validator("start_date")(lambda v: _check_month(v))
 
     @field_validator("regulation")
     @classmethod
@@ -206,8 +263,9 @@ class Scenario(StrictModel):
     def _uncertain_ranges(cls, value: dict) -> dict:
         known = parameter_names()
         for key, (low, high) in value.items():
-            if key not in known:
-                raise ValueError(f"expected parameter names ({', '.join(known)}), got {key!r}")
+            if key not in known and key.split(".")[0] not in UNCERTAIN_TABLES:
+                raise ValueError(f"expected parameter names ({', '.join(known)}) or dotted keys "
+                                 f"under {', '.join(UNCERTAIN_TABLES)}, got {key!r}")
             if not low < high:
                 raise ValueError(f"{key}: expected [low, high] with low < high")
         return value
@@ -234,6 +292,12 @@ class Scenario(StrictModel):
         if not path.is_absolute() and self.source is not None:
             path = Path(self.source).parent / path
         return path
+
+    def month_of(self, text: str) -> int:
+        """The simulated month (1-based) of calendar month `text` (YYYY-MM)."""
+        (year, month), (y0, m0) = ((int(x) for x in t.split("-"))
+                                   for t in (text, self.start_date))
+        return (year - y0) * 12 + month - m0 + 1
 
     def month_dates(self, months: int) -> list[date]:
         """First day of the calendar month of each simulated month 1..`months`."""

@@ -1,20 +1,32 @@
-"""The technology factor: per-language quality and serving cost from the hub's profile.
+"""The technology factor: per-language quality and token premium from the hub's profile.
 
 Reads a technology profile Parquet file (`hub.profile_schema.PROFILE_SCHEMA`) and turns it
-into two arrays per profile region: language-weighted bits per byte and serving cost per
-million characters, for every country of a run. A language the profile lacks gets the
-global model's row for it, else the model's worst measured figures (a model that never saw
-a language serves it worst); `coverage_notes` says which markets that affects.
+into arrays per profile region and country of a run: the language term of quality and the
+token premium over English, weighted by the country's speakers. A language the profile
+lacks gets the global model's row for it, else the model's worst measured figures (a model
+that never saw a language serves it worst); `coverage_notes` says which markets that affects.
 
-Columns read: region, lang, size, params, bits_per_byte, usd_per_1m_chars, train_flops
-(model_id for tie-breaking and messages).
+Quality gap of a model in a language (0 = the global model's English, higher = worse):
+- with `info_parity` (bits for a translation over bits for its English source, parallel
+  rows): log(parity) + the model's English gap below;
+- else (documented fallback, the shipped profile): log((bpb / compressor bpb) /
+  (global bpb_en / global compressor bpb_en)). Dividing by a compressor's bits on the same
+  bytes removes how many bytes a script spends per character, which raw bits per byte
+  carry (Devanagari is 3 bytes a character in UTF-8, Latin 1).
+Token premium = `token_premium_vs_en` (parallel rows), else tokens per character over the
+model's English tokens per character. Production tokenizers (`kind = production` rows,
+`simulator.tokenizers`) give each firm's own premiums.
+
+Columns read: region, lang, size, params, bits_per_byte, compressor_bits_per_byte,
+tokens_per_char, token_premium_vs_en, usd_per_1m_chars (kept as the hub's measured figure,
+never priced), model_id; optional: kind, tokenizer, info_parity.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -29,9 +41,12 @@ REQUIRED_COLUMNS = (
     "size",
     "params",
     "bits_per_byte",
+    "compressor_bits_per_byte",
+    "tokens_per_char",
+    "token_premium_vs_en",
     "usd_per_1m_chars",
-    "train_flops",
 )
+OPTIONAL_COLUMNS = ("kind", "tokenizer", "info_parity")
 HOURS_PER_MONTH = 730.0  # 8,760 hours a year / 12
 
 
@@ -39,8 +54,10 @@ HOURS_PER_MONTH = 730.0  # 8,760 hours a year / 12
 class LanguageFigures:
     """Measured quality and cost of one region's model in one language."""
 
-    bits_per_byte: float
-    usd_per_1m_chars: float
+    bits_per_byte: float  # raw, as measured (script-dependent)
+    usd_per_1m_chars: float  # the hub's measured CPU figure, kept for reference
+    quality_gap: float = 0.0  # normalised, 0 = the global model's English; higher = worse
+    token_premium: float = 1.0  # tokens per character over English, same tokenizer
 
 
 @dataclass(eq=False)  # hashed by identity, so its lookups can be cached
@@ -49,8 +66,11 @@ class TechnologyProfile:
 
     path: Path
     figures: dict[str, dict[str, LanguageFigures]]  # region -> lang -> figures
-    train_flops: dict[str, float]  # region -> FLOPs its model was trained with
     model_ids: dict[str, str] = field(default_factory=dict)
+    # Production tokenizers: name -> lang -> token premium over English, and English
+    # tokens per character (`kind = production` rows; empty in a hub-only profile).
+    tokenizers: dict[str, dict[str, float]] = field(default_factory=dict)
+    tokenizer_en_tokens_per_char: dict[str, float] = field(default_factory=dict)
 
     @property
     def regions(self) -> list[str]:
@@ -81,7 +101,8 @@ class TechnologyProfile:
         """The region model's worst measured quality and highest cost."""
         rows = self.figures[region].values()
         return LanguageFigures(
-            max(r.bits_per_byte for r in rows), max(r.usd_per_1m_chars for r in rows)
+            max(r.bits_per_byte for r in rows), max(r.usd_per_1m_chars for r in rows),
+            max(r.quality_gap for r in rows), max(r.token_premium for r in rows)
         )
 
     def figures_for(self, region: str, lang: str) -> tuple[LanguageFigures, bool]:
@@ -93,12 +114,6 @@ class TechnologyProfile:
             return found, True
         return self.worst(region), False
 
-    def localisation_gpu_hours(self, region: str, compute_multiplier: float,
-                               peak_flops: float, utilisation: float) -> float:
-        """GPU hours to train `region`'s model: FLOPs / (peak FLOP/s x utilisation) / 3600."""
-        flops = self.train_flops[region] * compute_multiplier
-        return flops / (peak_flops * utilisation) / 3600.0
-
 
 def _version_order(model_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", model_id))
@@ -109,9 +124,30 @@ def localisation_months(gpu_hours: float, gpus: int, min_months: int) -> int:
     return max(min_months, math.ceil(gpu_hours / gpus / HOURS_PER_MONTH))
 
 
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value) and value > 0
+
+
+def _premium(row: dict, english_tpc: float | None) -> float:
+    if row["lang"].split("-")[0] == "en" and not _finite(row["token_premium_vs_en"]):
+        return 1.0
+    if _finite(row["token_premium_vs_en"]):
+        return float(row["token_premium_vs_en"])
+    if _finite(english_tpc) and _finite(row["tokens_per_char"]):
+        return float(row["tokens_per_char"]) / english_tpc
+    return 1.0
+
+
+def _relative_bits(row: dict) -> float | None:
+    bpb, cbpb = row["bits_per_byte"], row["compressor_bits_per_byte"]
+    return bpb / cbpb if _finite(bpb) and _finite(cbpb) else None
+
+
 def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile:
     """Read a profile; keeps per region the largest model (or the given `size`)."""
     import pyarrow.parquet as pq
+
+    from simulator.tokenizers import production_tokenizers
 
     path = Path(path)
     if not path.exists():
@@ -126,7 +162,9 @@ def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile
     missing = [c for c in REQUIRED_COLUMNS if c not in table.column_names]
     if missing:
         raise InputError(f"{path}: technology profile lacks columns {', '.join(missing)}")
-    rows = table.select(list(REQUIRED_COLUMNS)).to_pylist()
+    columns = [*REQUIRED_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in table.column_names)]
+    every = table.select(columns).to_pylist()
+    rows = [r for r in every if r.get("kind") in (None, "hub")]
     if size is not None:
         rows = [r for r in rows if r["size"] == size]
         if not rows:
@@ -138,64 +176,54 @@ def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile
         key = (row["params"] or 0, _version_order(row["model_id"]), row["model_id"])
         if row["region"] not in chosen or key > chosen[row["region"]]:
             chosen[row["region"]] = key
-    profile = TechnologyProfile(path, {}, {}, {r: k[-1] for r, k in sorted(chosen.items())})
-    for row in rows:
-        if chosen[row["region"]][-1] != row["model_id"]:
-            continue
+    kept = [r for r in rows if chosen[r["region"]][-1] == r["model_id"]]
+    for row in kept:
         bpb, cost = row["bits_per_byte"], row["usd_per_1m_chars"]
         if bpb is None or cost is None or not (bpb > 0 and cost >= 0):
             raise InputError(
                 f"{path}: {row['model_id']} {row['lang']}: expected bits_per_byte > 0 and "
                 f"usd_per_1m_chars >= 0, got {bpb} and {cost}"
             )
-        figures = profile.figures.setdefault(row["region"], {})
-        figures[row["lang"]] = LanguageFigures(float(bpb), float(cost))
-        flops = row["train_flops"]
-        if flops is not None:
-            profile.train_flops[row["region"]] = max(
-                profile.train_flops.get(row["region"], 0.0), float(flops)
-            )
-    if "global" not in profile.figures:
+    regions = sorted(chosen)
+    if "global" not in regions:
         raise InputError(
             f"{path}: technology profile has no 'global' model (regions: "
-            f"{', '.join(profile.regions) or 'none'}); firms serve unlocalised markets with it"
+            f"{', '.join(regions) or 'none'}); firms serve unlocalised markets with it"
         )
+    names, english_tpc = production_tokenizers(path, every)
+    profile = TechnologyProfile(path, {}, {r: k[-1] for r, k in sorted(chosen.items())},
+                                names, english_tpc)
+    english = {r["region"]: r for r in kept if r["lang"] == "en"}
+    reference = _relative_bits(english["global"]) if "global" in english else None
+    for row in kept:
+        own_en = english.get(row["region"])
+        relative, own_relative = _relative_bits(row), own_en and _relative_bits(own_en)
+        gap = 0.0
+        if relative is not None and reference is not None:
+            gap = math.log(relative / reference)
+            parity = row.get("info_parity")
+            if _finite(parity) and own_relative is not None:
+                gap = math.log(parity) + math.log(own_relative / reference)
+        premium = _premium(row, own_en and own_en["tokens_per_char"])
+        figures = profile.figures.setdefault(row["region"], {})
+        figures[row["lang"]] = LanguageFigures(float(row["bits_per_byte"]),
+                                               float(row["usd_per_1m_chars"]), gap, premium)
     return profile
 
 
-def scale_token_premium(profile: TechnologyProfile, scale: float) -> TechnologyProfile:
-    """Serving cost above English scaled by `scale` in every model (premium' = 1 + (p-1)s).
-
-    Serving cost is proportional to tokens, so scaling the cost gap to English scales the
-    token premium over English the same way.
-    """
-    if scale == 1.0:
-        return profile
-    figures = {}
-    for region, langs in profile.figures.items():
-        english = langs.get("en") or min(langs.values(), key=lambda f: f.usd_per_1m_chars)
-        base = english.usd_per_1m_chars
-        figures[region] = {
-            lang: LanguageFigures(f.bits_per_byte, base + (f.usd_per_1m_chars - base) * scale)
-            for lang, f in langs.items()
-        }
-    return replace(profile, figures=figures)
+def scaled_premium(premium: np.ndarray | float, scale: float) -> np.ndarray | float:
+    """Token premium over English with its excess scaled: 1 + (premium - 1) x scale."""
+    return 1.0 + (premium - 1.0) * scale
 
 
 def check_localisations(profile: TechnologyProfile, regions: list[str]) -> None:
     """InputError when a scenario localises a region the profile has no trained model for."""
     missing = sorted({r for r in regions if r not in profile.figures})
-    no_flops = sorted({r for r in regions if r in profile.figures and r not in profile.train_flops})
-    problems = []
     if missing:
-        problems.append(
-            f"no model for region(s) {', '.join(missing)} that the scenario localises "
-            f"(profile regions: {', '.join(profile.regions)})"
+        raise InputError(
+            f"{profile.path}: no model for region(s) {', '.join(missing)} that the scenario "
+            f"localises (profile regions: {', '.join(profile.regions)})"
         )
-    if no_flops:
-        problems.append(f"no train_flops for region(s) {', '.join(no_flops)}")
-    if problems:
-        raise InputError(f"{profile.path}: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)
@@ -203,8 +231,9 @@ class CountryTechnology:
     """Language-weighted figures per (profile region, country), and coverage per country."""
 
     regions: tuple[str, ...]
-    bits_per_byte: np.ndarray  # [regions, countries]
-    usd_per_1m_chars: np.ndarray  # [regions, countries]
+    bits_per_byte: np.ndarray  # [regions, countries], raw as measured
+    quality_gap: np.ndarray  # [regions, countries], normalised (see the module docstring)
+    token_premium: np.ndarray  # [regions, countries], the region model's own tokenizer
     measured_share: np.ndarray  # [countries] speaker share the global model has figures for
 
 
@@ -212,18 +241,16 @@ def country_technology(profile: TechnologyProfile, lang_codes: tuple[str, ...],
                        lang_weights: np.ndarray) -> CountryTechnology:
     """Weight each region model's per-language figures by each country's speaker shares."""
     regions = tuple(profile.regions)
-    quality = np.zeros((len(regions), len(lang_codes)))
-    cost = np.zeros_like(quality)
+    figures = np.zeros((3, len(regions), len(lang_codes)))
     measured = np.zeros(len(lang_codes))
     for r, region in enumerate(regions):
         for k, lang in enumerate(lang_codes):
-            figures, found = profile.figures_for(region, lang)
-            quality[r, k], cost[r, k] = figures.bits_per_byte, figures.usd_per_1m_chars
+            found, seen = profile.figures_for(region, lang)
+            figures[:, r, k] = found.bits_per_byte, found.quality_gap, found.token_premium
             if region == "global":
-                measured[k] = float(found)
-    return CountryTechnology(
-        regions, quality @ lang_weights.T, cost @ lang_weights.T, lang_weights @ measured
-    )
+                measured[k] = float(seen)
+    bits, gap, premium = (f @ lang_weights.T for f in figures)
+    return CountryTechnology(regions, bits, gap, premium, lang_weights @ measured)
 
 
 def coverage_notes(tech: CountryTechnology, iso2: tuple[str, ...], population: np.ndarray,

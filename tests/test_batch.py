@@ -140,8 +140,8 @@ def test_bad_sweep_file_names_file_key_and_expectation(tmp_path):
         load_sweep(bad)
     lines = str(error.value).splitlines()
     assert lines[0] == "bad sweep (4 problems):", lines
-    assert (f"{bad}: variants[0].overrides.firms.Euro.strategy.entry_rule: expected 'uppsala', "
-            "'gravity' or 'explicit'") in lines
+    assert (f"{bad}: variants[0].overrides.firms.Euro.strategy.entry_rule: expected 'digital', "
+            "'uppsala', 'gravity' or 'explicit'") in lines
     assert (f"{bad}: variants[1].overrides.firms.Nobody.cash_usd: no list item named "
             "'Nobody'; expected one of: Frontier, Euro, or a position 0..1") in lines
     assert any(line.startswith(f"{bad}: uncertain.no_such: expected a parameter name")

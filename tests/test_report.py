@@ -43,12 +43,14 @@ def test_sobol_indices_for_every_parameter(sobol_batch):
     assert set(indices["parameter"]) == {"compute.gpu_usd_per_hour", "beta_localised"}
     assert set(indices["strategy"]) == {"eu-early", "eu-late"}
     assert np.isfinite(indices[["S1", "ST"]].to_numpy()).all()
-    # Users choose by utility, where a localised model counts; the GPU price only costs cash.
-    users = indices[(indices["kpi"] == "users") & (indices["strategy"] == "eu-early")]
-    total = users.set_index("parameter")["ST"]
-    # (N = 4 keeps the test fast but the estimate rough: the order is what is checked.)
-    assert total["compute.gpu_usd_per_hour"] == pytest.approx(0.0, abs=1e-9)
-    assert total["beta_localised"] > 0.05
+    # Users choose by utility, where a localised model counts; the GPU price moves serving,
+    # training and localisation cost, so it moves cash. (N = 4 keeps the test fast but the
+    # estimate rough: which parameter matters is what is checked.)
+    early = indices[indices["strategy"] == "eu-early"]
+    users = early[early["kpi"] == "users"].set_index("parameter")["ST"]
+    cash = early[early["kpi"] == "cash"].set_index("parameter")["ST"]
+    assert users["beta_localised"] > 0.05
+    assert cash["compute.gpu_usd_per_hour"] > 0.05
 
 
 def test_best_strategy_per_region_and_over_time(sobol_batch):

@@ -66,7 +66,30 @@ def test_market_step_never_exceeds_the_addressable_market(seed, churn, switch):
     present = rng.random((3, 5)) < 0.7
     users = np.zeros((3, 5))
     for _ in range(100):
-        shares = market.logit_shares(rng.normal(0, 1, (3, 5)), present)
-        users = market.market_step(users, addressable, present, shares, 0.01, 0.1, churn, switch)
+        utility = rng.normal(0, 1, (3, 5))
+        users = market.market_step(users, addressable, present, utility, 0.01, 0.1, churn,
+                                   switch, switching_cost=rng.uniform(0, 3))
         assert np.all(users >= -1e-9)
         assert np.all(users.sum(axis=0) <= addressable * (1 + 1e-9))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.floats(0.0, 5.0))
+def test_switchers_are_conserved_and_a_switching_cost_keeps_them(seed, cost):
+    rng = np.random.default_rng(seed)
+    present = rng.random((3, 4)) < 0.8
+    switching = rng.uniform(0, 100, (3, 4)) * present
+    utility = rng.normal(0, 1, (3, 4))
+    moved = market.switcher_inflow(switching, utility, present, cost)
+    has_firm = present.any(axis=0)
+    assert np.allclose(moved.sum(axis=0), switching.sum(axis=0) * has_firm)
+    # Without a switching cost they choose like new users; with one, more stay where they were.
+    free = market.switcher_inflow(switching, utility, present, 0.0)
+    assert np.allclose(free, market.logit_shares(utility, present) * switching.sum(axis=0))
+    # Switchers who all come from firm 0 stay with it more the higher the cost of leaving.
+    everywhere = np.ones((3, 4), dtype=bool)
+    from_first = np.zeros((3, 4))
+    from_first[0] = 100.0
+    stayed = [market.switcher_inflow(from_first, utility, everywhere, c)[0].sum()
+              for c in (0.0, cost, cost + 1.0)]
+    assert stayed[0] <= stayed[1] + 1e-9 <= stayed[2] + 2e-9 <= 400.0 + 3e-9

@@ -57,7 +57,7 @@ def test_users_shares_and_cash_flows_are_conserved(two_firms):
     assert (per_country.users <= limit * (1 + 1e-9)).all()
     assert (per_country.share <= 1 + 1e-9).all() and (df.share >= 0).all()
     flows = df.assign(net=df.revenue - df.serving_cost - df.salaries - df.localisation_spend
-                      - df.compliance_spend - df.commitment_spend)
+                      - df.compliance_spend - df.commitment_spend - df.training_spend)
     by_firm = flows.groupby(["firm", "month"]).agg(net=("net", "sum"), cash=("cash", "first"))
     for firm, cash in (("Alpha", 5e9), ("Beta", 5e9)):
         series = by_firm.loc[firm]
@@ -65,20 +65,28 @@ def test_users_shares_and_cash_flows_are_conserved(two_firms):
         assert np.allclose(series.cash, expected, rtol=1e-9, atol=1.0)
 
 
-def test_lower_token_premium_lowers_serving_cost_and_raises_margin(tmp_path):
+def test_tokens_per_user_follow_the_premium_of_the_countrys_languages(tmp_path):
     firm = firm_toml("Solo", "DE")
-    costs, margins = [], []
+    per_user, margins = [], []
     for name, premium in (("high", 1.6), ("low", 1.1)):
         profile = write_profile(tmp_path / f"{name}.parquet", profile_rows({"de": premium}))
         folder = tmp_path / name
         folder.mkdir()
         path = scenario_file(folder, ["DE"], [firm], months=24, profile=profile)
         df = run_scenario(load_scenario(path), seed=1).timeseries.to_pandas()
-        home = df[df.country == "DE"]
-        costs.append(home.serving_cost.sum())
+        home = df[(df.country == "DE") & (df.users > 0)]
+        per_user.append(((home.tokens - home.api_tokens) / home.users).mean())
         margins.append((home.revenue.sum() - home.serving_cost.sum()) / home.revenue.sum())
-    # German is about half of Germany's language weight (CLDR counts English speakers too).
-    assert costs[1] < costs[0] * 0.95
+    model = StrategyModel(load_scenario(path))
+    weights = dict(zip(model.geo.lang_codes, model.geo.lang_weights[model.geo.index("DE")],
+                       strict=True))
+    # Tokens are linear in the premium: only German's weight in Germany changes them.
+    other = {lang: w for lang, w in weights.items() if lang != "de"}
+    premiums = {row["lang"]: row["token_premium_vs_en"] for row in profile_rows()
+                if row["region"] == "global"}
+    rest = sum(w * premiums.get(lang, max(premiums.values())) for lang, w in other.items())
+    expected = (weights["de"] * 1.1 + rest) / (weights["de"] * 1.6 + rest)
+    assert per_user[1] / per_user[0] == pytest.approx(expected, rel=1e-9)
     assert margins[1] > margins[0]
 
 

@@ -43,8 +43,10 @@ def test_every_bad_override_is_listed_under_the_key_given():
     assert lines[0] == "bad scenario (4 problems):"
     assert ("d.toml: firms.Nobody.cash_usd: no list item named 'Nobody'; expected one of: "
             "Frontier US, China Lab, Euro Challenger, Open Weights, or a position 0..3") in lines
-    assert ("d.toml: compute.gpu_usd_per_hr: unknown key; expected one of: gpu_usd_per_hour, "
-            "gpu_peak_flops, utilisation, gpus") == next(x for x in lines if "gpu_usd_per_hr" in x)
+    [unknown] = [line for line in lines if "gpu_usd_per_hr" in line]
+    assert unknown == ("d.toml: compute.gpu_usd_per_hr: unknown key; expected one of: "
+                       "gpu_usd_per_hour, gpu_peak_flops, utilisation, serving_utilisation, "
+                       "gpus, cost_decline_annual")
     assert "d.toml: firms.China Lab.cash_usd: expected greater than 0" in lines
     assert any(line.startswith("d.toml: start_date: expected a calendar month YYYY-MM")
                for line in lines)

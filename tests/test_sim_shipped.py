@@ -4,7 +4,7 @@ import pytest
 from sim_profiles import write_profile
 
 from hub.shipped import shipped_path
-from simulator.agents import FirmAgent, MarketAgent, TalentPoolAgent
+from simulator.agents import FirmAgent
 from simulator.model import StrategyModel
 from simulator.run import load_scenario, run_scenario
 
@@ -35,7 +35,6 @@ def test_shipped_scenario_runs_seeded(path, profile):
 def test_the_default_scenario_has_the_four_archetypes_and_every_country(profile):
     scenario = load_scenario(shipped_path("scenarios", "default.toml"))
     model = StrategyModel(scenario, profile=profile)
-    assert len(model.agents_by_type[FirmAgent]) == 4
-    assert len(model.agents_by_type[MarketAgent]) == model.geo.size > 200
-    assert len(model.agents_by_type[TalentPoolAgent]) == model.geo.size
+    assert len(model.agents_by_type[FirmAgent]) == len(model.agents) == 4  # firms decide
+    assert model.geo.size > 200 and model.geo.is_market.all()
     assert {firm.spec.home for firm in model.firms} >= {"US", "CN", "FR"}

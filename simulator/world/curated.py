@@ -1,4 +1,4 @@
-"""Curated tables shipped in `data/`: AI talent by country and regulation by jurisdiction.
+"""Curated tables shipped in `data/`: AI talent, regulation and availability rules.
 
 Each row carries its source (publisher, title, https URL, year of publication); see
 `data/SOURCES.md`. Rows are validated on load: a bad cell raises InputError naming the file,
@@ -124,3 +124,43 @@ def load_talent() -> tuple[TalentRow, ...]:
 def load_regulation() -> tuple[RegulationRow, ...]:
     """The regulation table (data/regulation.csv)."""
     return tuple(read_table(shipped_path("regulation.csv"), RegulationRow))
+
+
+AVAILABILITY_RULES = frozenset({"block", "sanction"})
+
+
+@dataclass(frozen=True)
+class AvailabilityRow:
+    """A country where firms of some origin may not offer their service, and since when."""
+
+    country: str  # ISO alpha-2
+    firm_home: str  # '*' = every firm from abroad; else the sanctioning home country
+    rule: str  # one of AVAILABILITY_RULES
+    start: str | None  # ISO date; empty = before any simulated month
+    end: str | None  # ISO date the rule was lifted; empty = still in force
+    note: str
+    source_publisher: str
+    source_title: str
+    source_url: str
+    year: int
+
+    @staticmethod
+    def check(row: dict) -> list[tuple[str, str]]:
+        """Problems with one row's values, as (column, what was expected)."""
+        problems = []
+        if row["country"] not in cldr.territory_info():
+            problems.append(("country", "expected an ISO 3166 alpha-2 code"))
+        if row["firm_home"] != "*" and row["firm_home"] not in cldr.territory_info():
+            problems.append(("firm_home", "expected '*' or an ISO 3166 alpha-2 code"))
+        if row["rule"] not in AVAILABILITY_RULES:
+            problems.append(("rule", f"expected one of {sorted(AVAILABILITY_RULES)}"))
+        for column in ("start", "end"):
+            if not _is_date(row[column]):
+                problems.append((column, f"expected a YYYY-MM-DD date, got {row[column]!r}"))
+        return problems
+
+
+@cache
+def load_availability() -> tuple[AvailabilityRow, ...]:
+    """Blocks and sanctions on foreign AI services (data/availability.csv)."""
+    return tuple(read_table(shipped_path("availability.csv"), AvailabilityRow))
