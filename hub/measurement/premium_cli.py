@@ -17,7 +17,8 @@ from hub.home import home_option
     multiple=True,
     metavar="NAME",
     help="cl100k_base, o200k_base, tekken, mistral_v3, qwen, deepseek or hub:REGION "
-    "(repeatable) [default: every production one and each registered region's].",
+    "(repeatable) [default: every production one, and each region's with a model or a "
+    "trained tokenizer in --home].",
 )
 @click.option(
     "--lang",
