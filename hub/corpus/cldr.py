@@ -88,4 +88,4 @@ def cldr_source() -> Source:
             continue
         seen.add(lang)
         units.append(Unit(f"cldr:{identifier}", partial(_read_locale, identifier, lang, english)))
-    return Source("cldr", f"babel {babel.__version__}", units)
+    return Source("cldr", f"babel {babel.__version__}", units, "Unicode-3.0 (CLDR, via babel)")

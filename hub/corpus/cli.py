@@ -28,7 +28,16 @@ def corpus() -> None:
     "--sources",
     default="cldr,iso-codes,gettext",
     show_default=True,
-    help="Comma-separated built-in sources: cldr, iso-codes, gettext ('' for none).",
+    help="Comma-separated built-in sources: cldr, iso-codes, gettext, and the optional "
+    "debian-docs (man pages and HTML documentation in many languages) ('' for none).",
+)
+@click.option(
+    "--doc-dir",
+    "doc_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Folder of HTML documentation for debian-docs (repeatable) [default: the "
+    "installation-guide-*, debian-reference-* and LibreOffice help folders that exist].",
 )
 @click.option(
     "--gettext-dir",
@@ -45,10 +54,10 @@ def corpus() -> None:
     help="Add a .tmx, .txt, .jsonl, .parquet, .po or .mo file (repeatable).",
 )
 @click.option("--strict", is_flag=True, help="Fail on an unreadable input instead of skipping it.")
-def build(home, sources, gettext_dirs, added, strict) -> None:
+def build(home, sources, doc_dirs, gettext_dirs, added, strict) -> None:
     """Read, clean, split and store the corpus in {home}/_corpus/.
 
-    Example: `hub corpus build --add de=notes.txt --add memory.tmx`
+    Example: `hub corpus build --sources cldr,iso-codes,gettext,debian-docs --add memory.tmx`
     """
     from rich.console import Console
     from rich.progress import Progress
@@ -57,7 +66,9 @@ def build(home, sources, gettext_dirs, added, strict) -> None:
     from hub.corpus.store import build_corpus
 
     names = [name.strip() for name in sources.split(",") if name.strip()]
-    chosen = make_sources(names, [Path(d) for d in gettext_dirs], list(added))
+    chosen = make_sources(
+        names, [Path(d) for d in gettext_dirs], list(added), [Path(d) for d in doc_dirs]
+    )
     console = Console(stderr=True)
     total = sum(len(source.units) for source in chosen)
     with warnings.catch_warnings(record=True) as caught, Progress(console=console) as progress:

@@ -140,4 +140,4 @@ def added_source(specs: list[str]) -> Source:
     """The user's added files as one source; the version lists each file's sha256."""
     units = [_unit(spec) for spec in specs]
     version = ", ".join(f"{Path(u.label).name}:{sha256_file(u.label)[:16]}" for u in units)
-    return Source("added", version, units)
+    return Source("added", version, units, "the user's (added files)")

@@ -105,12 +105,18 @@ def read_catalog(path: Path, lang: str | None = None) -> Iterator[Row]:
 
 
 def gettext_source(
-    folder: Path = DEFAULT_FOLDER, name: str = "gettext", version: str = ""
+    folder: Path = DEFAULT_FOLDER, name: str = "gettext", version: str = "", licence=None
 ) -> Source:
-    """Every PO and MO catalog under `folder`, one unit per file."""
+    """Every PO and MO catalog under `folder`, one unit per file.
+
+    The licence, unless given, is that of the packages that installed the catalogs.
+    """
+    from hub.corpus.licences import licences_of
+
     files = sorted(p for p in Path(folder).rglob("*") if p.suffix in EXTENSIONS and p.is_file())
     units = [Unit(str(path), partial(read_catalog, path)) for path in files]
-    return Source(name, version or f"{len(files)} catalogs in {folder}", units)
+    licence = licences_of([Path(folder)]) if licence is None else licence
+    return Source(name, version or f"{len(files)} catalogs in {folder}", units, licence)
 
 
 def isocodes_source() -> Source:
@@ -118,4 +124,5 @@ def isocodes_source() -> Source:
     import pycountry
 
     folder = Path(pycountry.__file__).parent / "locales"
-    return gettext_source(folder, "iso-codes", f"pycountry {pycountry.__version__}")
+    version = f"pycountry {pycountry.__version__}"
+    return gettext_source(folder, "iso-codes", version, "LGPL-2.1-or-later (iso-codes)")

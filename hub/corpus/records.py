@@ -29,8 +29,13 @@ class Unit:
 
 @dataclass(frozen=True)
 class Source:
-    """A named corpus source with its version and the units it reads."""
+    """A named corpus source with its version, the units it reads and its licence.
+
+    `licence` is a licence name, or for text that installed packages bring,
+    {package: the licences its copyright file names} (`hub.corpus.licences`).
+    """
 
     name: str
     version: str
     units: list[Unit]
+    licence: str | dict = ""

@@ -1,8 +1,8 @@
 """Build the corpus from its sources and store it under `{home}/_corpus/`; load it back.
 
 On disk: one Parquet file per split and build (`train-{build}.parquet`, ...; columns lang,
-text, source, en, split; rows sorted by language) and `manifest.json` with the sources
-and their versions, rows and characters per language and split (and characters per source),
+text, source, en, split; rows sorted by language) and `manifest.json` with the sources,
+their versions and licences, rows and characters per language and split (and characters per source),
 skipped inputs with their reasons, dropped rows per reason and each file's name and sha256.
 Every file is written atomically under a name of its own build and the manifest last, so a
 killed build leaves the previous corpus whole; files of older builds go once the manifest is in.
@@ -80,6 +80,7 @@ def build_corpus(
             {
                 "name": source.name,
                 "version": source.version,
+                "licence": source.licence,
                 "read": read,
                 "skipped": len(source.units) - read,
             }
