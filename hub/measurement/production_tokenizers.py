@@ -295,10 +295,21 @@ def _load_hub(name: str, home) -> LoadedTokenizer:
         raise InputError(
             f"{path}: sha256 {actual} differs from {expected} in {source[1]}'s manifest"
         )
-    tokenizer = Tokenizer.from_file(str(path))
+    return hub_tokenizer(name, Tokenizer.from_file(str(path)), path, actual, *source)
+
+
+def hub_tokenizer(
+    name: str, tokenizer, path: Path, sha256: str, package: str, version: str
+) -> LoadedTokenizer:
+    """A hub `tokenizers.Tokenizer` (from a registry version or a bundle) as `name`.
+
+    It counts without the `<bos>` the hub's post-processor adds: a bill counts the text's
+    own tokens.
+    """
     vocab = tokenizer.get_vocab_size(with_added_tokens=True)
-    identity = TokenizerIdentity(name, "hub", HUB_VENDOR, vocab, actual, *source, str(path))
-    # Without the <bos> the hub's post-processor adds: a bill counts the text's own tokens.
+    identity = TokenizerIdentity(
+        name, "hub", HUB_VENDOR, vocab, sha256, package, version, str(path)
+    )
     return LoadedTokenizer(
         identity, lambda text: tokenizer.encode(text, add_special_tokens=False).ids
     )
