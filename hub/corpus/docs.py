@@ -210,32 +210,37 @@ def _english_page(root: Path, page: Path) -> Path | None:
 
 
 def html_units(folders: list[Path]) -> list[Unit]:
-    """One unit per HTML file under each folder; the language is the file's, else the folder's.
+    """One unit per HTML file under each folder, with the language its name or folder gives.
 
-    The folder language is the first path part below the given folder that names a
-    language (`installation-guide-amd64/de/ch01.html`), else English.
+    That language is a tag-shaped part of the file name (`ch09.de.html`), else the first
+    folder below the given one that names a language (`installation-guide-amd64/de/`),
+    else English; the document's own `lang` attribute, where it has one, wins over all.
     """
     units = []
     for folder in folders:
         for page in sorted(folder.rglob("*.htm*")):
-            lang = "en"
-            for part in page.relative_to(folder).parts[:-1]:
-                # Only tag-shaped names (de, pt_BR, zh-TW): `doc` or `html` are folders.
-                if _FOLDER_TAG.fullmatch(part):
-                    try:
-                        lang = normalize_lang(part)
-                        break
-                    except InputError:
-                        continue
-            units.append(Unit(str(page), partial(_html_rows, page, lang)))
+            inner = [p for p in page.name.split(".")[1:] if p not in ("html", "htm", "gz")]
+            parts = [*inner, *page.relative_to(folder).parts[:-1]]
+            units.append(Unit(str(page), partial(_html_rows, page, _tag_of(parts))))
     return units
 
 
+def _tag_of(parts: list[str]) -> str:
+    for part in parts:
+        # Only tag-shaped names (de, pt_BR, zh-TW): `doc` or `html` are folders.
+        if _FOLDER_TAG.fullmatch(part):
+            try:
+                return normalize_lang(part)
+            except InputError:
+                continue
+    return "en"
+
+
 # Where documentation packages put their HTML (installation-guide-<arch>/<lang>/,
-# debian-reference-<lang>/, libreoffice-help-<lang>'s help/<lang>/).
+# debian-reference-<lang>'s ch01.<lang>.html, libreoffice-help-<lang>'s help/<lang>/).
 HTML_GLOBS = (
     "/usr/share/doc/installation-guide-*",
-    "/usr/share/doc/debian-reference-*",
+    "/usr/share/debian-reference",
     "/usr/share/libreoffice/help",
 )
 
