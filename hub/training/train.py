@@ -225,8 +225,14 @@ def train(
                 **asdict(settings),
                 "params": params,
                 "flops_per_token": per_token,
+                # Actual compute: every position of every sequence trained on (the sampler
+                # packs streams, nothing is padding), so models of one size and step count
+                # are matched in tokens and differ in FLOPs only by their vocabulary.
                 "tokens": run.tokens,
                 "train_flops": per_token * run.tokens,
+                "tokens_per_param": run.tokens / params,
+                "distinct_train_tokens": data.train_tokens,
+                "epochs": run.tokens / data.train_tokens,
                 "train_seconds": round(run.seconds, 3),
                 "world_size": dist.world_size,
                 "device_name": dist.device_name(),
