@@ -96,7 +96,9 @@ def premium(names, langs, out, prices, prices_out, corpus_home, home):
         from hub.measurement.api_costs import api_cost_table
 
         costs = api_cost_table(table)
-        console.print(premium_view.cost_grid(costs))
+        console.print(premium_view.api_mapping(costs))
+        for grid in premium_view.cost_grids(costs, console.width):
+            console.print(grid)
         if prices_out:
             write_parquet(costs, prices_out)
             console.print(f"  {costs.num_rows} rows -> {prices_out}")

@@ -63,32 +63,62 @@ def identities(tokenizers: Sequence):
     return view
 
 
-def cost_grid(costs: pa.Table):
-    """Per API model and language: USD per million characters, input over output."""
+def api_mapping(costs: pa.Table):
+    """Each API model's list prices and the tokenizer it is counted with, how surely."""
+    from rich.table import Table
+
+    view = Table(title="API models: list price per million tokens, tokenizer")
+    for heading in ("API model", "input $", "output $", "tokenizer", "certainty"):
+        view.add_column(heading, justify="right" if "$" in heading else "left")
+    seen = set()
+    for row in costs.to_pylist():
+        if row["api_model"] not in seen:
+            seen.add(row["api_model"])
+            view.add_row(
+                row["api_model"],
+                f"{row['input_usd_per_1m_tokens']:g}",
+                f"{row['output_usd_per_1m_tokens']:g}",
+                row["tokenizer"] or "-",
+                row["certainty"],
+            )
+    return view
+
+
+MODEL_WIDTH, LANG_WIDTH = 24, 8  # characters of the model column and of a language column
+
+
+def cost_grids(costs: pa.Table, width: int) -> list:
+    """USD per million characters (input over output) per API model and language.
+
+    As many tables as it takes to fit `width` columns of terminal, each with some of the
+    languages; models without a public (or a measured) tokenizer are left out.
+    """
     from rich.table import Table
 
     rows = costs.to_pylist()
     langs = sorted({row["lang"] for row in rows}, key=lambda lang: (lang != "en", lang))
-    models = list(dict.fromkeys(row["api_model"] for row in rows))
     cells = {(row["api_model"], row["lang"]): row for row in rows}
-    view = Table(
-        title="USD per million characters: input / output",
-        caption="tokenizer certainty: documented (vendor's own map), probable, none (no public "
-        "tokenizer: not estimated)",
-    )
-    for heading in ("API model", "tokenizer", "certainty", *langs):
-        view.add_column(heading, justify="right" if heading in langs else "left", overflow="fold")
-    for model in models:
-        first = cells[(model, langs[0])] if langs else None
-        if first is None:
-            continue
-        view.add_row(
-            model,
-            first["tokenizer"] or "-",
-            first["certainty"],
-            *(_money_cell(cells[(model, lang)]) for lang in langs),
+    # Models with no public (or no measured) tokenizer have no figure: the mapping says why.
+    models = [
+        model
+        for model in dict.fromkeys(row["api_model"] for row in rows)
+        if any(cells[(model, lang)]["input_usd_per_1m_chars"] is not None for lang in langs)
+    ]
+    per_table = max(1, (width - MODEL_WIDTH) // LANG_WIDTH)
+    tables = []
+    for start in range(0, len(langs), per_table):
+        shown = langs[start : start + per_table]
+        view = Table(
+            title="USD per million characters: input / output",
+            caption="models without a tokenizer figure are not estimated (see above)",
         )
-    return view
+        view.add_column("API model", max_width=MODEL_WIDTH - 4)
+        for lang in shown:
+            view.add_column(lang, justify="right")
+        for model in models:
+            view.add_row(model, *(_money_cell(cells[(model, lang)]) for lang in shown))
+        tables.append(view)
+    return tables
 
 
 def _money_cell(row: dict) -> str:
