@@ -63,7 +63,7 @@ class Recorder:
             self.series[name][t] = model.ledger.flows[name]
         for name in MEASURES:
             self.series[name][t] = model.ledger.measures[name]
-        self.commitment[t] = model.effective_level()
+        self.commitment[t] = model.level
         self.cash[t] = model.cash
         now = (model.level > 0) | np.isfinite(model.pending_until) | (model.users > 0)
         now |= self.series["talent_headcount"][t] > 0

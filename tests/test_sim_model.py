@@ -1,5 +1,7 @@
 """Credibility checks of the strategy model: determinism, theory, conservation."""
 
+from dataclasses import replace
+
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
@@ -8,9 +10,11 @@ from hypothesis import strategies as st
 from scipy.stats import spearmanr
 from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
 
+from simulator.geography import build_geography
 from simulator.model import STREAMS, StrategyModel
 from simulator.run import load_scenario, run_scenario
 from simulator.run_report import write_report
+from simulator.world.countries import get_country, load_countries
 
 TWO_FIRMS = [
     firm_toml("Alpha", "US", entry_rule='"gravity"', entries_per_year="12"),
@@ -118,18 +122,47 @@ def test_raising_compliance_cost_delays_entry(tmp_path):
     assert months[1] > months[0]
 
 
-def test_uppsala_entry_order_follows_psychic_distance(tmp_path):
+def _uppsala_entry_agreement(tmp_path, distance=None) -> float:
+    """Rank correlation of a Swedish Uppsala firm's entry months with capitals' distance.
+
+    The distance comes from independent data (great-circle km between capitals, geonames),
+    not from the CAGE matrix the rule sorts by; `distance` replaces that matrix.
+    """
     firm = firm_toml("Nordic", "SE", entry_rule='"uppsala"', entries_per_year="24")
-    path = scenario_file(tmp_path, ["global"], [firm], months=48)
-    scenario = load_scenario(path)
-    df = run_scenario(scenario, seed=1).timeseries.to_pandas()
-    model = StrategyModel(scenario, seed=1)
-    home = model.geo.index("SE")
-    entered = df[(df.commitment > 0) & (df.country != "SE")].groupby("country").month.min()
-    distance = [model.geo.distance[home, model.geo.index(c)] for c in entered.index]
-    assert len(entered) >= 40
-    rho = spearmanr(entered.to_numpy(), distance).statistic
-    assert rho > 0.6, rho
+    scenario = load_scenario(scenario_file(tmp_path, ["global"], [firm], months=48))
+    geography = build_geography(scenario)
+    if distance is not None:
+        geography = replace(geography, distance=distance)
+    model = StrategyModel(scenario, seed=1, geography=geography)
+    for _ in range(model.months):
+        model.step()
+    first = np.where(model.recorder.commitment[:, 0] > 0, 1, 0).argmax(axis=0) + 1.0
+    entered = model.recorder.commitment[-1, 0] > 0
+    entered[geography.index("SE")] = False
+    home = get_country("SE")
+    km = [_km(home, get_country(code)) for code in np.array(geography.iso2)[entered]]
+    assert entered.sum() >= 40
+    return spearmanr(first[entered], km).statistic
+
+
+def _km(a, b) -> float:
+    lat1, lon1, lat2, lon2 = map(np.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return float(2 * 6371.0 * np.arcsin(np.sqrt(h)))
+
+
+def test_uppsala_entry_order_follows_psychic_distance(tmp_path):
+    # Johanson and Vahlne: near markets first. The order is judged on distance the rule
+    # never saw, so the check holds only if CAGE distance carries psychic distance.
+    assert _uppsala_entry_agreement(tmp_path) > 0.45  # measured: 0.57 (random: -0.06..0.12)
+
+
+def test_the_uppsala_check_fails_on_a_random_distance_matrix(tmp_path):
+    n = len(load_countries())  # markets = "global": every country
+    noise = np.random.default_rng(0).uniform(0.05, 1.0, (n, n))
+    random = np.triu(noise, 1) + np.triu(noise, 1).T
+    assert abs(_uppsala_entry_agreement(tmp_path, random)) < 0.25
 
 
 def test_a_firm_out_of_cash_exits_its_markets(tmp_path):
