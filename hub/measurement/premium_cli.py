@@ -87,7 +87,8 @@ def premium(names, langs, out, prices, prices_out, corpus_home, home):
         results = measure(tokenizers, eval_sets, lambda name: status.update(f"counting: {name}"))
     command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["premium"] else "hub premium"
     table = premium_table(results, command, now_iso())
-    console.print(premium_view.premium_grid(table))
+    for grid in premium_view.premium_grids(table, console.width):
+        console.print(grid)
     console.print(premium_view.identities(tokenizers))
     if out:
         write_parquet(table, out)

@@ -6,9 +6,15 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
+LANG_COLUMN, TOKENIZER_COLUMN = 10, 11  # characters, with the space between columns
 
-def premium_grid(table: pa.Table):
-    """Per language and tokenizer: premium vs English, its 95% interval, tokens per character."""
+
+def premium_grids(table: pa.Table, width: int) -> list:
+    """Per language and tokenizer: premium vs English, its 95% interval, tokens per character.
+
+    As many tables as it takes to fit `width` columns of terminal, each with some of the
+    tokenizers (six fit in 80 columns).
+    """
     from rich import box
     from rich.table import Table
 
@@ -16,20 +22,25 @@ def premium_grid(table: pa.Table):
     names = list(dict.fromkeys(row["tokenizer"] for row in rows))
     cells = {(row["lang"], row["tokenizer"]): row for row in rows}
     langs = sorted({row["lang"] for row in rows}, key=lambda lang: (lang != "en", lang))
-    view = Table(
-        title="token premium vs English / 95% interval / tokens per character",
-        caption="pairs: the language's parallel rows in the evaluation set",
-        box=box.SIMPLE_HEAD,  # no column rules and one space between columns:
-        padding=(0, 0, 0, 1),  # six tokenizers fit in 80 columns
-    )
-    view.add_column("lang\npairs")
-    for name in names:
-        # fold, not "…": a narrow terminal wraps a figure rather than cutting its digits
-        view.add_column(name, justify="right", overflow="fold", min_width=9)
-    for lang in langs:
-        pairs = next(cells[(lang, n)]["n_pairs"] for n in names if (lang, n) in cells)
-        view.add_row(f"{lang}\n{pairs}", *(_premium_cell(cells.get((lang, n))) for n in names))
-    return view
+    per_table = max(1, (width - LANG_COLUMN) // TOKENIZER_COLUMN)
+    tables = []
+    for start in range(0, len(names), per_table):
+        shown = names[start : start + per_table]
+        view = Table(
+            title="token premium vs English / 95% interval / tokens per character",
+            caption="pairs: the language's parallel rows in the evaluation set",
+            box=box.SIMPLE_HEAD,  # no column rules and one space between columns
+            padding=(0, 0, 0, 1),
+        )
+        view.add_column("lang\npairs")
+        for name in shown:
+            # fold, not "…": a narrow terminal wraps a figure rather than cutting its digits
+            view.add_column(name, justify="right", overflow="fold", min_width=9)
+        for lang in langs:
+            pairs = next(cells[(lang, n)]["n_pairs"] for n in names if (lang, n) in cells)
+            view.add_row(f"{lang}\n{pairs}", *(_premium_cell(cells.get((lang, n))) for n in shown))
+        tables.append(view)
+    return tables
 
 
 def _premium_cell(row: dict | None) -> str:
