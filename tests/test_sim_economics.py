@@ -136,3 +136,52 @@ def test_switching_costs_keep_an_installed_base_from_flipping(tmp_path):
     # A year in, the cheap entrant has taken less where users stick (measured: 2.9% of
     # Germany's users against 5.3% without switching costs or installed base).
     assert sticky < 0.75 * loose
+
+
+def test_production_tokenizer_rows_set_each_firms_premium(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from sim_profiles import firm_toml, profile_rows, scenario_file
+
+    hub = [dict(row, kind="hub", tokenizer=f"hub:{row['region']}") for row in profile_rows()]
+    base = {k: None for k in hub[0]} | {"kind": "production", "size": "n/a"}
+    # tokens per character of two production tokenizers: "wide" is cheap in Hindi.
+    figures = {"narrow": {"en": 0.25, "hi": 1.0, "de": 0.35},
+               "wide": {"en": 0.24, "hi": 0.36, "de": 0.30}}
+    production = [dict(base, tokenizer=name, lang=lang, tokens_per_char=tpc)
+                  for name, langs in figures.items() for lang, tpc in langs.items()]
+    profile = tmp_path / "profile.parquet"
+    pq.write_table(pa.Table.from_pylist(hub + production), profile)
+    firms = [firm_toml(name, "US").replace("[firms.strategy]", f'model = {{ tokenizer = "{name}" }}'
+                                           "\n[firms.strategy]") for name in figures]
+    model = StrategyModel(load_scenario(scenario_file(tmp_path, ["IN", "DE"], firms,
+                                                      profile=profile)))
+    premium = model.econ.firm_premium
+    assert np.allclose(model.econ.en_tokens_per_char, [0.25, 0.24])
+    india = model.geo.index("IN")
+    assert premium[0, india] > 1.5 * premium[1, india]  # Hindi weighs in India's languages
+    assert not [n for n in model.notes if "not in the profile" in n]
+
+
+def test_information_parity_sets_the_language_term_when_the_profile_has_it(tmp_path):
+    import math
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from sim_profiles import profile_rows
+
+    from simulator.technology import load_profile
+
+    rows = [dict(row, info_parity=1.5 if row["lang"] == "de" else None)
+            for row in profile_rows()]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "p.parquet")
+    with_parity = load_profile(tmp_path / "p.parquet").figures["global"]
+    assert with_parity["de"].quality_gap == pytest.approx(math.log(1.5))
+    # Without parity: compressor-normalised bits against the global model's English.
+    english = with_parity["en"]
+    fr = next(r for r in rows if r["region"] == "global" and r["lang"] == "fr")
+    en = next(r for r in rows if r["region"] == "global" and r["lang"] == "en")
+    expected = math.log((fr["bits_per_byte"] / fr["compressor_bits_per_byte"])
+                        / (en["bits_per_byte"] / en["compressor_bits_per_byte"]))
+    assert with_parity["fr"].quality_gap == pytest.approx(expected)
+    assert english.quality_gap == 0.0
