@@ -465,3 +465,19 @@ async def test_edits_of_a_shipped_scenario_are_saved_to_the_user_folder(workspac
     saved = workspace["user_dir"] / shipped.name
     assert "seed = 99" in saved.read_text(encoding="utf-8")
     assert app.workspace.scenario_path == saved
+
+
+async def test_the_form_shows_labels_whole_and_values_in_one_column(workspace):
+    from textual.widgets import Label
+
+    app = StrategyApp(locale="en", **workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        headings = [str(w.render()) for w in screen.query(".form-group").results(Static)]
+        assert headings == ["Scenario", "Firm 1: Frontier", "Firm 2: Challenger"]
+        labels = list(screen.query(".field-label").results(Label))
+        assert all(label.region.width >= len(str(label.render())) for label in labels)
+        assert len({field.region.x for field in screen.query(".field-input")}) == 1
+        await retype(pilot, screen, "firms[1].name", "Euro Lab")
+        assert str(screen.query_one("#group-2", Static).render()) == "Firm 2: Euro Lab"

@@ -61,3 +61,26 @@ def test_unreadable_files_are_refused_clearly(tmp_path):
         ScenarioDraft(tmp_path / "x.toml", "a = [")
     with pytest.raises(DraftError, match="cannot read"):
         ScenarioDraft.open(tmp_path / "missing.toml")
+
+
+def test_fields_are_grouped_by_section_and_firm_with_labels_for_people(draft_file):
+    draft = ScenarioDraft.open(draft_file)
+    groups = draft.groups()
+    assert [g.key for g in groups] == [(), ("firms", 0), ("firms", 1)]
+    assert [draft.firm_name(1), draft.firm_name(5)] == ["Challenger", ""]
+    assert sum(len(g.fields) for g in groups) == len(draft.fields())
+    labels = {f.dotted: f.label for g in groups for f in g.fields}
+    assert labels["technology_profile"] == "technology profile"
+    assert labels["firms[1].talent.researchers"] == "talent · researchers"
+    assert (labels["firms[1].strategy.localise[0].start_month"]
+            == "strategy · localise 1 · start month")
+
+
+def test_shipped_scenarios_group_their_sections():
+    from tui.workspace import shipped_scenarios
+
+    draft = ScenarioDraft.open(next(p for p in shipped_scenarios() if p.name == "default.toml"))
+    keys = [g.key for g in draft.groups()]
+    assert keys[0] == () and ("parameters",) in keys and ("firms", 0) in keys
+    parameters = next(g for g in draft.groups() if g.key == ("parameters",))
+    assert all(not f.label.startswith("parameters") for f in parameters.fields)

@@ -36,6 +36,34 @@ class FormField:
             out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
         return out
 
+    @property
+    def group_depth(self) -> int:
+        """How many leading keys name the field's group (a section, or one firm)."""
+        if len(self.path) == 1:
+            return 0  # the scenario's own top-level values
+        if self.path[0] == "firms" and isinstance(self.path[1], int):
+            return 2
+        return 1
+
+    @property
+    def label(self) -> str:
+        """The key inside its group, for people: `talent · researchers`, `localise 1 · region`."""
+        words: list[str] = []
+        for part in self.path[self.group_depth:]:
+            if isinstance(part, int):
+                words[-1] += f" {part + 1}"  # lists of tables count from 1 on screen
+            else:
+                words.append(part.replace("_", " "))
+        return " · ".join(words)
+
+
+@dataclass(frozen=True)
+class FormGroup:
+    """Fields shown under one heading: the scenario's own values, a section, or one firm."""
+
+    key: tuple[Key, ...]  # () for the scenario's own values, ("compute",), ("firms", 0)
+    fields: tuple[FormField, ...]
+
 
 def _kind(value: object) -> str | None:
     if isinstance(value, bool):
@@ -109,6 +137,21 @@ class ScenarioDraft:
 
         walk(self.doc, ())
         return found
+
+    def groups(self) -> list[FormGroup]:
+        """The fields under their headings, in file order (scenario values first)."""
+        grouped: dict[tuple[Key, ...], list[FormField]] = {(): []}
+        for field in self.fields():
+            grouped.setdefault(field.path[:field.group_depth], []).append(field)
+        return [FormGroup(key, tuple(fields)) for key, fields in grouped.items() if fields]
+
+    def firm_name(self, index: int) -> str:
+        """The name the file gives its firm number `index` ('' when it has none yet)."""
+        try:
+            name = self.doc["firms"][index].get("name", "")  # type: ignore[index,union-attr]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return ""
+        return name if isinstance(name, str) else ""
 
     def _container(self, path: tuple[Key, ...]) -> object:
         node: object = self.doc

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from tui import i18n
 from tui.dialogs.confirm import ConfirmDialog
 from tui.i18n import N_, _
-from tui.scenario_form import DraftError, FormField, ScenarioDraft
+from tui.scenario_form import DraftError, FormField, FormGroup, ScenarioDraft
 from tui.screens.base import MainScreen
 from tui.workspace import shipped_scenarios
 
@@ -36,6 +36,7 @@ class ScenariosScreen(MainScreen):
     def __init__(self) -> None:
         super().__init__()
         self.fields: list[FormField] = []
+        self.groups: list[FormGroup] = []
         self.file_paths: dict[str, Path] = {}
 
     def compose_body(self) -> ComposeResult:
@@ -116,18 +117,37 @@ class ScenariosScreen(MainScreen):
         if draft is None:
             self.query_one("#scenario-title", Static).update(_("No scenario open."))
             return
-        self.fields = draft.fields()
+        self.groups = draft.groups()
+        self.fields = [field for group in self.groups for field in group.fields]
+        # One label column as wide as the longest label: labels whole, values aligned.
+        width = max((len(field.label) for field in self.fields), default=0) + 1
         rows = []
-        for index, field in enumerate(self.fields):
-            rows.append(Horizontal(
-                Label(field.dotted, classes="field-label"),
-                Input(draft.text_of(field), id=f"field-{index}", classes="field-input",
-                      compact=True),
-                classes="field-line",
-            ))
-            rows.append(Static("", id=f"problem-{index}", classes="field-problem"))
+        index = 0  # a field's position in self.fields, in its widgets' ids
+        for number, group in enumerate(self.groups):
+            rows.append(Static(self.group_title(group), id=f"group-{number}",
+                               classes="form-group"))
+            for field in group.fields:
+                label = Label(field.label, classes="field-label")
+                label.styles.width = width
+                value = Input(draft.text_of(field), id=f"field-{index}", classes="field-input",
+                              compact=True)
+                problem = Static("", id=f"problem-{index}", classes="field-problem")
+                problem.styles.padding = (0, 1, 0, width + 1)
+                rows += [Horizontal(label, value, classes="field-line"), problem]
+                index += 1
         await form.mount_all(rows)
         self.show_problems()
+
+    def group_title(self, group: FormGroup) -> str:
+        """A group's heading: the scenario, a [section] of the file, or a firm by its name."""
+        if not group.key:
+            return _("Scenario")
+        if group.key[0] == "firms" and len(group.key) == 2:
+            draft = self.strategy_app.workspace.draft
+            return _("Firm {number}: {name}").format(
+                number=i18n.fmt_number(int(group.key[1]) + 1),
+                name=draft.firm_name(int(group.key[1])) if draft else "")
+        return f"[{'.'.join(map(str, group.key))}]"
 
     @on(Input.Changed, ".field-input")
     def field_changed(self, event: Input.Changed) -> None:
@@ -158,6 +178,9 @@ class ScenariosScreen(MainScreen):
         for widget in self.query(".field-input"):
             found = problems.get((widget.id or "").removeprefix("field-"), [])
             widget.set_class(bool(found), "-invalid")
+        for number, group in enumerate(self.groups):
+            if group.key[:1] == ("firms",):  # a firm's heading follows edits of its name
+                self.query_one(f"#group-{number}", Static).update(self.group_title(group))
         marker = _(" (modified)") if draft.dirty else ""
         self.query_one("#scenario-title", Static).update(f"{draft.path.name}{marker}")
         summary = self.query_one("#scenario-summary", Static)
