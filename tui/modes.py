@@ -59,6 +59,10 @@ SCREENS: tuple[MainScreenRow, ...] = (
     MainScreenRow("hub", N_("Hub"), "5", "tui.screens.hub:HubScreen",
                   N_("**Hub**: trained models per region and their per-language figures; "
                      "export a region; with no model trained, the shipped technology profile.")),
+    MainScreenRow("advice", N_("Advice"), "6", "tui.screens.advice:AdviceScreen",
+                  N_("**Advice**: the moves `simulator advise` ranked for a firm (NPV range, "
+                     "chance of beating the status quo, largest regret); a move's drivers "
+                     "below the table; e opens the move as an edited scenario.")),
 )
 
 BY_MODE: dict[str, MainScreenRow] = {row.mode: row for row in SCREENS}
