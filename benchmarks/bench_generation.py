@@ -1,23 +1,29 @@
-"""Generation speed side by side on one trained model: PyTorch eager, the product's ORT loop, genai.
+"""Generation speed side by side on the same weights: PyTorch, the product's loop, genai, llama.cpp.
 
-In one run, on the same registered and exported model (train one first: random weights
-give flat logits and meaningless comparisons), greedy generation of exactly `--new`
-tokens after a `--prompt`-token prompt of real test text, at each batch size:
+Part 1, a trained registered model (export it first: `hub export --region R`), greedy
+generation of exactly `--new` tokens after a `--prompt`-token prompt of real test text, at
+each batch size:
 
-- PyTorch eager with its key/value cache (the model as trained, `torch.inference_mode`);
-- the product's onnxruntime loop (`hub.serving.runtime.Generator`), fp32 and int8;
-- onnxruntime-genai running the same `model.onnx` with the bundle's `genai_config.json`;
-- a graph of nothing but the model's fp32 weight MatMuls, one decode step's worth per
-  token: no fp32 graph of this model can decode faster on this machine.
+- PyTorch eager with its key/value cache (`torch.inference_mode`), and torch.compile of the
+  same model (`dynamic=True`) where it compiles;
+- the product's loop (`hub.serving.runtime.Generator`) on the genai graphs, fp32/int8/int4;
+- onnxruntime-genai itself on the same fp32 and int8 folders;
+- llama.cpp (llama-cpp-python) on the same weights written as a Q8_0 GGUF (batch 1 only:
+  its Python API decodes one sequence).
+
+Part 2 (`--base`): the `base` size with random weights (speed does not depend on them),
+batch 1: the product's int8 loop, onnxruntime-genai int8 and llama.cpp Q8_0, against the
+memory-bandwidth roofline: weight bytes read per token (the int8 graph's initializers, the
+embedding table counted as the one row a token reads) over the bandwidth this run
+measures (best of five single-threaded passes summing a 1 GiB array).
 
 Every engine gets `--threads` intra-op threads and a warm-up run; then the engines take
 turns for `--runs` timed runs each, and the median counts. int8 quality against fp32 is
-measured on the corpus test split with `hub.measurement.evaluate` (next-token top-1 agreement, bits
-per byte). Ratios are checked against the targets of issue 6, and everything is printed
-as Markdown for benchmarks/RESULTS.md.
+measured on the corpus test split (`hub.measurement.evaluate`): bits per byte and top-1
+agreement. Everything is printed as Markdown for benchmarks/RESULTS.md.
 
 Example:
-    python benchmarks/bench_generation.py --home models --region eu --threads 1
+    python benchmarks/bench_generation.py --home models --region eu --threads 1 --base
 """
 
 from __future__ import annotations
@@ -34,12 +40,14 @@ from pathlib import Path
 
 import numpy as np
 
-FLOOR = "fp32 weight MatMuls only (ceiling)"
+sys.path.insert(0, str(Path(__file__).parent))
+
 TARGETS = [  # (label, numerator, denominator, batch, at least)
-    ("ORT fp32 / PyTorch eager", "ort fp32", "pytorch eager", 1, 4.0),
-    ("ORT fp32 / PyTorch eager", "ort fp32", "pytorch eager", 8, 2.5),
-    ("ORT int8 / ORT fp32", "ort int8", "ort fp32", 1, 1.3),
-    ("product loop fp32 / onnxruntime-genai", "ort fp32", "onnxruntime-genai", 1, 0.8),
+    ("product loop fp32 / onnxruntime-genai fp32", "product fp32", "genai fp32", 1, 0.9),
+    ("product loop fp32 / onnxruntime-genai fp32", "product fp32", "genai fp32", 8, 0.9),
+    ("product loop int8 / onnxruntime-genai int8", "product int8", "genai int8", 1, 0.9),
+    ("product loop int8 / onnxruntime-genai int8", "product int8", "genai int8", 8, 0.9),
+    ("product loop int8 / product loop fp32", "product int8", "product fp32", 1, 2.0),
 ]
 
 
@@ -50,8 +58,8 @@ def prompts(stream: list[int], bos: int, length: int, batch: int) -> np.ndarray:
     return np.array(prompt_rows(stream, bos, length, batch), dtype=np.int64)
 
 
-def pytorch_eager(model, ids: np.ndarray, new: int) -> None:
-    """Greedy decoding with the model's own cache, PyTorch eager."""
+def pytorch_greedy(model, ids: np.ndarray, new: int) -> None:
+    """Greedy decoding with the model's own cache."""
     import torch
 
     with torch.inference_mode():
@@ -62,19 +70,22 @@ def pytorch_eager(model, ids: np.ndarray, new: int) -> None:
             logits, past = model(tokens, past_key_values=past)
 
 
-def genai_folder(folder: Path, threads: int, max_length: int, workdir: Path) -> Path:
-    """The bundle's genai_config.json with explicit threads and room for the run's length."""
-    config = json.loads((folder / "genai_config.json").read_text())
-    config["model"]["decoder"]["session_options"]["intra_op_num_threads"] = threads
-    config["model"]["decoder"]["session_options"]["inter_op_num_threads"] = 1
-    config["model"]["context_length"] = max(config["model"]["context_length"], max_length)
+def genai_folder(graph_folder: Path, threads: int, max_length: int, workdir: Path) -> Path:
+    """A genai folder's config with explicit threads and room for the run; graph linked."""
+    target = workdir / graph_folder.name
+    target.mkdir()
+    config = json.loads((graph_folder / "genai_config.json").read_text())
+    options = config["model"]["decoder"]["session_options"]
+    options.update(intra_op_num_threads=threads, inter_op_num_threads=1)
     config["search"]["max_length"] = max_length
-    (workdir / "genai_config.json").write_text(json.dumps(config))
-    os.symlink(folder.resolve() / "model.onnx", workdir / "model.onnx")
-    return workdir
+    (target / "genai_config.json").write_text(json.dumps(config))
+    for name in os.listdir(graph_folder):
+        if name != "genai_config.json":
+            os.symlink(graph_folder.resolve() / name, target / name)
+    return target
 
 
-def genai_run(model, og, ids: np.ndarray, new: int) -> None:
+def genai_greedy(model, og, ids: np.ndarray, new: int) -> None:
     """Greedy decoding with onnxruntime-genai, exactly `new` tokens (min_length = max_length)."""
     total = ids.shape[1] + new
     params = og.GeneratorParams(model)
@@ -87,59 +98,8 @@ def genai_run(model, og, ids: np.ndarray, new: int) -> None:
         generator.generate_next_token()
 
 
-def weight_floor(model, threads: int):
-    """Decoding that does nothing but the fp32 weight MatMuls: the ceiling of any fp32 graph.
-
-    An ONNX graph of the model's own weights, one MatMul per weight matrix as a decode step
-    reads them (qkv, attention output, MLP up and down per block, the tied output
-    projection), without attention, norms or the cache. Returns run(batch, new).
-    """
-    import onnxruntime as ort
-    from onnx import TensorProto, helper, numpy_helper
-
-    from hub.serving.runtime import session_options
-
-    nodes, weights, outputs = [], [], []
-
-    def matmul(x: str, name: str, weight) -> str:
-        weights.append(numpy_helper.from_array(weight.detach().T.contiguous().numpy(), name))
-        nodes.append(helper.make_node("MatMul", [x, name], [f"{name}.out"]))
-        return f"{name}.out"
-
-    x = "x"
-    for i, block in enumerate(model.blocks):
-        outputs += [matmul(x, f"qkv{i}", block.attn.qkv.weight)]
-        outputs += [matmul(x, f"proj{i}", block.attn.proj.weight)]
-        x = matmul(matmul(x, f"up{i}", block.mlp.up.weight), f"down{i}", block.mlp.down.weight)
-    outputs += [matmul(x, "output", model.embed.weight)]
-    width = model.config.d_model
-    graph = helper.make_graph(
-        nodes,
-        "weight_floor",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", width])],
-        [helper.make_tensor_value_info(name, TensorProto.FLOAT, None) for name in outputs],
-        weights,
-    )
-    graph_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    session = ort.InferenceSession(
-        graph_model.SerializeToString(),
-        session_options(threads),
-        providers=["CPUExecutionProvider"],
-    )
-
-    def run(batch: int, new: int) -> None:
-        feed = {"x": np.zeros((batch, width), np.float32)}
-        for _ in range(new):
-            session.run(None, feed)
-
-    return run
-
-
 def interleaved_tokens_per_s(engines: dict, batch: int, new: int, runs: int) -> dict:
-    """Warm every engine up, then time them in turn `runs` times: median tokens/s each.
-
-    Taking turns spreads the machine's slow moments over all engines alike.
-    """
+    """Warm every engine up, then time them in turn `runs` times: median tokens/s each."""
     seconds: dict[str, list[float]] = {name: [] for name in engines}
     for run in engines.values():
         run()
@@ -149,6 +109,34 @@ def interleaved_tokens_per_s(engines: dict, batch: int, new: int, runs: int) -> 
             run()
             seconds[name].append(time.perf_counter() - began)
     return {name: batch * new / statistics.median(times) for name, times in seconds.items()}
+
+
+def try_compile(model, ids: np.ndarray, new: int):
+    """torch.compile of the model (dynamic shapes), compiled by one warm-up; None if it fails."""
+    import torch
+
+    try:
+        compiled = torch.compile(model, dynamic=True)
+        began = time.perf_counter()
+        pytorch_greedy(compiled, ids, new)
+        print(f"torch.compile: compiled in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+        return compiled
+    except Exception as error:  # noqa: BLE001 - report any compiler failure and go on
+        print(f"torch.compile failed: {type(error).__name__}: {error}"[:400], file=sys.stderr)
+        return None
+
+
+def llama_cpp(model, version, workdir: Path, threads: int, context: int):
+    """A LlamaCpp engine on the model's Q8_0 GGUF, or None (with the reason) if unavailable."""
+    try:
+        from llama_cpp_engine import LlamaCpp, write_gguf
+
+        path = workdir / "model.q8_0.gguf"
+        write_gguf(model, version.file("tokenizer.json"), path)
+        return LlamaCpp(path, threads, context)
+    except Exception as error:  # noqa: BLE001 - a missing or failing llama.cpp is reported
+        print(f"llama.cpp unavailable: {type(error).__name__}: {error}"[:400], file=sys.stderr)
+        return None
 
 
 def int8_quality(version, home, rows: int) -> dict:
@@ -180,61 +168,154 @@ def int8_quality(version, home, rows: int) -> dict:
     }
 
 
+def engines_for(version, model, threads: int, max_length: int, workdir: Path, compile_ids=None):
+    """Every engine on one registered, exported version: name -> run(ids, new)."""
+    import onnxruntime_genai as og
+
+    from hub.serving.runtime import Generator
+
+    engines = {"pytorch eager": lambda ids, new: pytorch_greedy(model, ids, new)}
+    if compile_ids is not None and (compiled := try_compile(model, *compile_ids)):
+        engines["torch.compile"] = lambda ids, new: pytorch_greedy(compiled, ids, new)
+    for precision in ("fp32", "int8", "int4"):
+        generator = Generator(version.path, precision=precision, threads=threads)
+        engines[f"product {precision}"] = lambda ids, new, g=generator: g.generate_ids(
+            ids.tolist(), new, stop_at_eos=False
+        )
+    for precision in ("fp32", "int8"):
+        folder = genai_folder(version.path / f"genai-{precision}", threads, max_length, workdir)
+        genai_model = og.Model(str(folder))
+        engines[f"genai {precision}"] = lambda ids, new, m=genai_model: genai_greedy(
+            m, og, ids, new
+        )
+    return engines
+
+
+def measure(engines: dict, stream, bos, args, batches) -> dict:
+    """tokens/s per (engine, batch); llama.cpp only at batch 1."""
+    results = {}
+    for batch in batches:
+        ids = prompts(stream, bos, args.prompt, batch)
+        chosen = {
+            name: (lambda run=run, ids=ids: run(ids, args.new))
+            for name, run in engines.items()
+            if batch == 1 or name != "llama.cpp Q8_0"
+        }
+        for name, value in interleaved_tokens_per_s(chosen, batch, args.new, args.runs).items():
+            results[(name, batch)] = value
+            print(f"{name:>16} batch {batch:>2}: {value:8.0f} tokens/s", file=sys.stderr)
+    return results
+
+
+def read_bandwidth_gb_s(gib: float = 1.0, passes: int = 5) -> float:
+    """Best single-threaded read bandwidth over `passes` sums of a `gib` GiB float32 array."""
+    data = np.ones(int(gib * 2**30 / 4), dtype=np.float32)
+    best = float("inf")
+    for _ in range(passes):
+        began = time.perf_counter()
+        data.sum()
+        best = min(best, time.perf_counter() - began)
+    return data.nbytes / best / 1e9
+
+
+def bytes_per_token(graph: Path, d_model: int) -> int:
+    """Weight bytes one decoding step reads: every initializer, but one embedding row."""
+    import onnx
+
+    model = onnx.load(str(graph))
+    total = 0
+    for tensor in model.graph.initializer:
+        size = onnx.numpy_helper.to_array(tensor).nbytes
+        total += 4 * d_model if "embed_tokens" in tensor.name else size
+    return total
+
+
 def main() -> None:
-    """Parse arguments, measure every engine at every batch size, print Markdown."""
+    """Parse arguments, measure, print Markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", required=True)
     parser.add_argument("--region", default="eu")
+    parser.add_argument("--version", default=None, help="default: the latest")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--prompt", type=int, default=32)
-    parser.add_argument("--new", type=int, default=128)
+    parser.add_argument("--new", type=int, default=64)
     parser.add_argument("--batches", default="1,8")
     parser.add_argument("--quality-rows", type=int, default=32, help="test rows per language")
+    parser.add_argument("--base", action="store_true", help="also the base-size roofline part")
+    parser.add_argument("--no-compile", action="store_true", help="skip torch.compile")
     args = parser.parse_args()
 
-    import onnxruntime_genai as og
     import torch
 
     from hub import registry
     from hub.measurement.evaluate import test_sample
-    from hub.serving.runtime import Generator
+    from hub.tokenizer import special_ids
 
     torch.set_num_threads(args.threads)
-    version = registry.check(registry.resolve(args.home, args.region))
-    model, config, _ = registry.load_model(version)
-    fp32 = Generator(version.path, threads=args.threads)
-    int8 = Generator(version.path, int8=True, threads=args.threads)
+    version = registry.check(registry.resolve(args.home, args.region, args.version))
+    model, config, tokenizer = registry.load_model(version)
     samples = test_sample(args.home, version.config()["languages"], 16, 0)
     texts = [t for lang in sorted(samples) for t in samples[lang].texts]
-    stream = [
-        i for e in fp32.tokenizer.encode_batch(texts, add_special_tokens=False) for i in e.ids
-    ]
+    stream = [i for e in tokenizer.encode_batch(texts, add_special_tokens=False) for i in e.ids]
+    bos = special_ids(tokenizer)["bos"]
     batches = [int(b) for b in args.batches.split(",")]
-    floor = weight_floor(model, args.threads)
-    results: dict[tuple[str, int], float] = {}
-    with tempfile.TemporaryDirectory() as workdir:
-        folder = genai_folder(version.path, args.threads, args.prompt + args.new, Path(workdir))
-        genai_model = og.Model(str(folder))
-        for batch in batches:
-            ids = prompts(stream, fp32.special["bos"], args.prompt, batch)
-            rows = ids.tolist()
-            engines = {
-                "pytorch eager": lambda ids=ids: pytorch_eager(model, ids, args.new),
-                "ort fp32": lambda rows=rows: fp32.generate_ids(rows, args.new, stop_at_eos=False),
-                "ort int8": lambda rows=rows: int8.generate_ids(rows, args.new, stop_at_eos=False),
-                "onnxruntime-genai": lambda ids=ids: genai_run(genai_model, og, ids, args.new),
-                FLOOR: lambda batch=batch: floor(batch, args.new),
-            }
-            measured = interleaved_tokens_per_s(engines, batch, args.new, args.runs)
-            for name, tokens_per_s in measured.items():
-                results[(name, batch)] = tokens_per_s
-                print(f"{name:>34} batch {batch:>2}: {tokens_per_s:8.0f} tokens/s", file=sys.stderr)
+    length = args.prompt + args.new
+    with tempfile.TemporaryDirectory() as work:
+        workdir = Path(work)
+        warm = (prompts(stream, bos, args.prompt, 1), args.new)
+        engines = engines_for(
+            version, model, args.threads, length, workdir, None if args.no_compile else warm
+        )
+        if cpp := llama_cpp(model, version, workdir, args.threads, length):
+            engines["llama.cpp Q8_0"] = lambda ids, new: cpp.greedy(ids[0].tolist(), new)
+        results = measure(engines, stream, bos, args, batches)
+        base = measure_base(args, tokenizer, stream, bos, workdir) if args.base else None
     quality = int8_quality(version, Path(args.home), args.quality_rows)
-    report(args, version, config, results, batches, quality)
+    report(args, version, config, results, batches, quality, base)
 
 
-def report(args, version, config, results, batches, quality) -> None:
+def measure_base(args, tokenizer, stream, bos, workdir: Path) -> dict:
+    """The base size with random weights: batch-1 int8 speed against the roofline."""
+    import torch
+    from click.testing import CliRunner
+
+    from hub import registry
+    from hub.cli import main as hub_main
+    from hub.model import DecoderLM, config_for, count_parameters
+
+    home = workdir / "base-home"
+    torch.manual_seed(0)
+    model = DecoderLM(config_for("base", tokenizer.get_vocab_size())).eval()
+    tokenizer_path = workdir / "tokenizer.json"
+    tokenizer.save(str(tokenizer_path))
+    meta = {
+        "model": model.config.to_dict(),
+        "languages": ["en"],
+        "training": {"size": "base", "params": count_parameters(model), "sources": ["random"]},
+    }
+    version = registry.register(home, "base", meta, model.state_dict(), tokenizer_path)
+    done = CliRunner().invoke(
+        hub_main, ["export", "--region", "base", "--home", str(home), "--out", str(workdir / "b")]
+    )
+    assert done.exit_code == 0, done.output
+    engines = engines_for(version, model, args.threads, args.prompt + args.new, workdir)
+    engines = {k: v for k, v in engines.items() if k in ("product int8", "genai int8")}
+    if cpp := llama_cpp(model, version, workdir, args.threads, args.prompt + args.new):
+        engines["llama.cpp Q8_0"] = lambda ids, new: cpp.greedy(ids[0].tolist(), new)
+    ids = prompts(stream, bos, args.prompt, 1)
+    chosen = {name: (lambda run=run: run(ids, args.new)) for name, run in engines.items()}
+    speeds = interleaved_tokens_per_s(chosen, 1, args.new, args.runs)
+    weight_bytes = bytes_per_token(version.path / "genai-int8" / "model.onnx", 512)
+    return {
+        "speeds": speeds,
+        "bytes": weight_bytes,
+        "bandwidth": read_bandwidth_gb_s(),
+        "params": count_parameters(model),
+    }
+
+
+def report(args, version, config, results, batches, quality, base) -> None:
     """Print the results as Markdown."""
     from hub.model import DecoderLM, count_parameters
 
@@ -242,37 +323,54 @@ def report(args, version, config, results, batches, quality) -> None:
     print(
         f"Model {version.model_id}: {params / 1e6:.2f}M parameters, {config.n_layer} layers, "
         f"d_model {config.d_model}, vocab {config.vocab_size}; prompt {args.prompt} tokens, "
-        f"{args.new} new tokens, intra_op_num_threads={args.threads}, median of {args.runs} "
-        f"runs after a warm-up; {platform.processor() or platform.machine()}, "
+        f"{args.new} new tokens, {args.threads} thread(s) everywhere, median of {args.runs} "
+        f"runs after a warm-up, engines in turn; {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} CPUs.\n"
     )
+    names = list(dict.fromkeys(name for name, _ in results))
     print("| engine | " + " | ".join(f"tokens/s batch {b}" for b in batches) + " |")
     print("|---" * (len(batches) + 1) + "|")
-    for name in ("pytorch eager", "ort fp32", "ort int8", "onnxruntime-genai", FLOOR):
-        print(f"| {name} | " + " | ".join(f"{results[(name, b)]:.0f}" for b in batches) + " |")
-    print("\n| ratio | batch | measured | target | met |\n|---|---|---|---|---|")
+    for name in names:
+        cells = [f"{results[(name, b)]:.0f}" if (name, b) in results else "-" for b in batches]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n| target | batch | measured | target | met |\n|---|---|---|---|---|")
     for label, top, bottom, batch, target in TARGETS:
-        if batch in batches:
+        if (top, batch) in results and (bottom, batch) in results:
             ratio = results[(top, batch)] / results[(bottom, batch)]
             print(
                 f"| {label} | {batch} | {ratio:.2f} | >= {target} | "
                 f"{'yes' if ratio >= target else 'NO'} |"
             )
-    for batch in batches:
-        ceiling = results[(FLOOR, batch)] / results[("pytorch eager", batch)]
+    drift = quality["bpb_int8"] / quality["bpb_fp32"] - 1
+    print(
+        f"| int8 bits per byte vs fp32 ({quality['bpb_int8']:.4f} vs {quality['bpb_fp32']:.4f},"
+        f" {quality['positions']} test positions, top-1 agreement "
+        f"{quality['top1_agreement']:.2%}) | | {drift:+.3%} | within 0.5% | "
+        f"{'yes' if abs(drift) <= 0.005 else 'NO'} |"
+    )
+    if base is None:
+        return
+    speeds, gb_s = base["speeds"], base["bandwidth"]
+    roofline = gb_s * 1e9 / base["bytes"]
+    print(
+        f"\nBase size, random weights ({base['params'] / 1e6:.1f}M parameters), batch 1: "
+        f"int8 graph reads {base['bytes'] / 1e6:.1f} MB of weights per token; measured read "
+        f"bandwidth {gb_s:.1f} GB/s (one thread), so the roofline is {roofline:.0f} tokens/s.\n"
+    )
+    print("| engine | tokens/s | share of roofline |\n|---|---|---|")
+    for name, value in speeds.items():
+        print(f"| {name} | {value:.0f} | {value / roofline:.0%} |")
+    ours = speeds["product int8"]
+    print(
+        f"\n| product int8 >= 50% of roofline | 1 | {ours / roofline:.0%} | >= 50% | "
+        f"{'yes' if ours >= 0.5 * roofline else 'NO'} |"
+    )
+    if "llama.cpp Q8_0" in speeds:
+        ratio = ours / speeds["llama.cpp Q8_0"]
         print(
-            f"| ceiling of any fp32 graph: weight MatMuls only / PyTorch eager | {batch} | "
-            f"{ceiling:.2f} | (bounds the first two rows) | |"
+            f"| product int8 / llama.cpp Q8_0 | 1 | {ratio:.2f} | > 1 | "
+            f"{'yes' if ratio > 1 else 'NO'} |"
         )
-    agreement, drift = quality["top1_agreement"], quality["bpb_int8"] / quality["bpb_fp32"] - 1
-    print(
-        f"| int8 top-1 agreement with fp32 ({quality['positions']} test positions) | | "
-        f"{agreement:.2%} | >= 99.5% | {'yes' if agreement >= 0.995 else 'NO'} |"
-    )
-    print(
-        f"| int8 bits per byte vs fp32 ({quality['bpb_int8']:.4f} vs {quality['bpb_fp32']:.4f})"
-        f" | | {drift:+.2%} | within 1% | {'yes' if abs(drift) <= 0.01 else 'NO'} |"
-    )
 
 
 if __name__ == "__main__":
