@@ -7,9 +7,9 @@ model's best run may stand from the truth because of what the model leaves out (
 and O'Hagan 2001; Vernon et al. 2010 call its variance V_md). Discrepancies are
 judgements, each with its reason; they enter the implausibility, never a fit.
 
-Event metrics (an office opened, a service available) are compared as months since the
-scenario's start: the observation is its row's date, the model's value the first month
-the event holds in the run, or the run's last month + 1 when it never does (a censored
+Event metrics (an office opened, a service available: its first user) are compared as
+months since the scenario's start: the observation is its row's date, the model's value the
+first month the event holds in the run, or the run's last month + 1 when it never does (a censored
 value: the calibration sees "not yet", which is as far as the run can tell).
 """
 
@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 OFFICE_LEVEL = 3  # establishment chain: 3 = sales office with data residency (ODD 3.3)
+USERS_PRESENT = 1.0  # a firm with at least one user in a country is available there
 
 
 @cache
@@ -87,7 +88,10 @@ def _office_opened(view: RunView, firm: int, mask: np.ndarray, month: int) -> fl
 
 
 def _available_from(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
-    return view.first_month("commitment", firm, mask, 1)
+    # Users arrive in the first month a firm is present (Bass adoption and logit shares are
+    # positive wherever it sells), while its commitment level at home is set from month 1
+    # whatever its launch month: users tell availability, the level does not.
+    return view.first_month("users", firm, mask, USERS_PRESENT)
 
 
 @dataclass(frozen=True)
@@ -122,17 +126,20 @@ METRICS: dict[str, Metric] = {
         "visits: visits per user and app use differ by country"),
     "office_opened": Metric(
         "event", "country", _office_opened, 4.0, False,
-        "the model opens a sales office (establishment level 3) by its location rule, "
-        "months of announcement-to-opening lag are not modelled"),
+        "the model's first month at establishment level 3 in the country: a regional "
+        "office there or one serving its region (simulator.offices); which city of a "
+        "region gets the office and announcement-to-opening lags are not modelled"),
     "available_from": Metric(
         "event", "place", _available_from, 2.0, False,
         "entry waits the model's compliance delay, in whole months"),
     "launched": Metric(
-        "event", "place", None, 0.0, False,
-        "context only: the model has no launch months, every firm sells from month 1"),
+        "event", "place", _available_from, 1.0, False,
+        "a firm's launch month is a scenario input (launch_month): the row checks the "
+        "calendar, and that the home market opens at once"),
     "regulatory_event": Metric(
         "event", "place", None, 0.0, False,
-        "context only: the model has no temporary suspensions or device bans"),
+        "context only: suspensions enter the history scenario as inputs (a firm's "
+        "suspensions); device bans and download stops are not modelled"),
 }
 
 
