@@ -184,3 +184,21 @@ def test_a_trained_tokenizer_without_a_model_is_hub_region_too(home, tmp_path):
     assert identity.file_sha256 == sha256_file(trained)
     with pytest.raises(InputError, match="hub train --region cis"):
         load_tokenizer("hub:cis", other)
+
+
+def test_corpus_from_another_home_and_a_home_without_one(home, tmp_path):
+    empty = tmp_path / "empty"
+    args = ["--tokenizer", "tekken", "--lang", "fr"]
+    result = invoke("--home", empty, "--corpus", home, *args)
+    assert result.exit_code == 0, result.output
+    assert shows(result.output, "tekken") and shows(result.output, "fr")
+    refused = invoke("--home", empty, *args)
+    assert refused.exit_code == 2
+    assert shows(refused.output, "run `hub corpus build` first")
+
+
+def test_the_tables_name_every_tokenizer_whole_at_80_columns(home):
+    result = invoke("--home", home, "--lang", "de", "--prices")
+    assert result.exit_code == 0, result.output
+    for name in [*PRODUCTION, "hub:eu", "gpt-4o-mini", "deepseek-chat (V3)"]:
+        assert name in result.output, name

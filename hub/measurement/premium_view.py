@@ -123,7 +123,7 @@ def cost_grids(costs: pa.Table, width: int) -> list:
             title="USD per million characters: input / output",
             caption="models without a tokenizer figure are not estimated (see above)",
         )
-        view.add_column("API model", max_width=MODEL_WIDTH - 4)
+        view.add_column("API model", max_width=MODEL_WIDTH - 4, overflow="fold")
         for lang in shown:
             view.add_column(lang, justify="right")
         for model in models:
