@@ -1,4 +1,4 @@
-"""`hub premium`'s results as rich tables: languages down, tokenizers (or API models) across."""
+"""`hub premium`'s results as tables that fit the terminal: premiums, identities, money."""
 
 from __future__ import annotations
 
