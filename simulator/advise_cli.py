@@ -13,9 +13,12 @@ import rich_click as click
 @click.option("--firm", required=True, help="The firm to advise (a firm name of the scenario).")
 @click.option("--moves", "moves_file", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML file of moves to compare (default: moves generated from the scenario).")
-@click.option("--samples", type=click.IntRange(1, 100_000), default=8, show_default=True,
-              help="Ensemble members: samples of the scenario's uncertain parameters "
-                   "(seeds, when it has none).")
+@click.option("--ensemble", "calibration", type=click.Path(file_okay=False, path_type=Path),
+              help="A `simulator calibrate` folder: its non-implausible points and replicate "
+                   "seeds are the ensemble.")
+@click.option("--samples", type=click.IntRange(1, 100_000), default=None,
+              help="Ensemble members: samples of the scenario's uncertain parameters (seeds, "
+                   "when it has none; default 8); with --ensemble, at most this many points.")
 @click.option("--horizon", type=click.IntRange(1, 600), default=None,
               help="Months to value (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0), default=None,
@@ -34,14 +37,14 @@ import rich_click as click
                    "(default: runs/advice-SCENARIO-FIRM); the same command resumes it.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a self-contained HTML page with the ranking and charts.")
-def advise(scenario_file: Path, firm: str, moves_file: Path | None, samples: int,
-           horizon: int | None, seed: int | None, discount_rate: float | None,
+def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration: Path | None,
+           samples: int | None, horizon: int | None, seed: int | None, discount_rate: float | None,
            workers: int | None, backend: str, address: str | None, out_dir: Path | None,
            html_file: Path | None) -> None:
     """Rank a firm's candidate moves against the status quo over an uncertainty ensemble.
 
-    Moves (enter or skip a region, localise now, in a year or never, offices, labs, hire
-    abroad, price tiers) are generated from the scenario unless --moves names a file. Every
+    Moves (enter or skip a region, localise now, in a year or never, more regional offices,
+    hire abroad, price tiers) are generated from the scenario unless --moves names a file. Every
     move runs on every ensemble member with the member's seed (common random numbers).
     Prints per move the NPV's p10/p50/p90, the probability of beating the status quo and
     the largest regret, marks the best expected and the robust choice, explains each with
@@ -62,9 +65,10 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, samples: int
     out = out_dir or Path("runs") / f"advice-{scenario_file.stem}-{firm.replace(' ', '_')}"
     console = Console()
     try:
-        advice = run_advice(scenario_file, firm, out, moves_file, samples, horizon, seed,
-                            workers or os.cpu_count() or 1, backend, address, discount,
-                            Console(stderr=True))
+        advice = run_advice(scenario_file, firm, out, moves_file=moves_file, samples=samples,
+                            calibration=calibration, horizon=horizon, seed=seed,
+                            workers=workers or os.cpu_count() or 1, backend=backend,
+                            address=address, discount=discount, console=Console(stderr=True))
     except RuntimeError as exc:  # runs that failed: the model's problem, not the input's
         raise click.ClickException(str(exc)) from None
     console.print(terminal_table(advice))

@@ -31,7 +31,14 @@ import pyarrow as pa
 from rich.console import Console
 
 from simulator.advice.drivers import all_drivers
-from simulator.advice.ensemble import Ensemble, build_plan, read_outcomes, run_members, sampled
+from simulator.advice.ensemble import (
+    Ensemble,
+    build_plan,
+    calibrated,
+    read_outcomes,
+    run_members,
+    sampled,
+)
 from simulator.advice.moves import Move, find_firm, generate_moves, load_moves
 from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
 from simulator.geography import build_geography
@@ -77,24 +84,31 @@ class Advice:
 
 
 def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Path | None = None,
-           samples: int = 8, horizon: int | None = None,
-           seed: int | None = None, workers: int = 2, backend: str = "local",
-           address: str | None = None, discount: Discount | None = None,
+           samples: int | None = None, calibration: Path | None = None,
+           horizon: int | None = None, seed: int | None = None, workers: int = 2,
+           backend: str = "local", address: str | None = None, discount: Discount | None = None,
            console: Console | None = None, moves: list[Move] | None = None) -> Advice:
     """Rank the firm's moves against the status quo; writes the folder `out` (see above).
 
-    `moves` (the status quo first) replaces the generated ones or the file's.
+    Members: `samples` (default 8) samples of the scenario's uncertain parameters, or with
+    `calibration` (a `simulator calibrate` folder) its non-implausible points (at most
+    `samples` of them) and their replicate seeds. `moves` (the status quo first) replaces
+    the generated ones or the file's.
     """
     out, discount = Path(out), discount or Discount()
     scenario = load_scenario(scenario_file)
     find_firm(scenario, firm)
     base = apply(scenario, {"months": horizon}) if horizon else scenario
-    seed = base.seed if seed is None else seed
+    if calibration is not None:
+        ensemble, calibration_seed = calibrated(Path(calibration), samples)
+        seed = calibration_seed if seed is None else seed
+    else:
+        seed = base.seed if seed is None else seed
+        ensemble = sampled(base, samples or 8, seed)
     profile = load_profile(base.profile_path(), base.profile_size)
     if moves is None:
         moves = (load_moves(Path(moves_file), base, firm, profile) if moves_file
                  else generate_moves(base, firm, profile))
-    ensemble = sampled(base, samples, seed)
     plan = build_plan(base, moves, ensemble, firm, seed)
     run_members(plan, ensemble, out / "runs", workers, backend, address, console)
     outcomes = read_outcomes(plan, out / "runs")

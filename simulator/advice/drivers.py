@@ -4,11 +4,11 @@ The drivers of a move are the measured language economics, the market, the rival
 regulation of the place it is about, and what the move changes in money:
 
 - Token premium: tokens per character in a language over English on parallel text, as the
-  technology profile measured it (`token_premium_vs_en`) for the model the run serves (the
-  global model, or the region's localised one), scaled like the run by
-  `technology.token_premium_scale` (premium' = 1 + (premium - 1) x scale). The language is
-  the most spoken one of the place's markets other than English (CLDR speaker shares x
-  population), unless English is spoken by more than 90% of them.
+  technology profile measured it (`simulator.technology`) on the firm's production
+  tokenizer (`firms.model.tokenizer`; the global model's where the profile lacks it) and on
+  the region's localised model, scaled like the run by `technology.token_premium_scale`.
+  The language is the most spoken one of the place's markets other than English (CLDR
+  speaker shares x population), unless English is spoken by more than 90% of them.
 - Market, rivals: the place's users of all firms at the horizon's end under the status quo,
   and how many other firms have users there (medians over the members).
 - Regulation delay: months from deciding to enter to selling there (data/regulation.csv,
@@ -25,43 +25,31 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hub.numbers import compact as money
+from hub.numbers import compact, compact_money
 from simulator.advice.ensemble import Outcomes
 from simulator.advice.moves import Move
 from simulator.geography import Geography
 from simulator.scenario import Scenario
-from simulator.technology import TechnologyProfile
+from simulator.technology import TechnologyProfile, scaled_premium
 
 ENGLISH_ONLY = 0.9  # above this share of English speakers the place's language is English
 
 
-def token_premiums(profile: TechnologyProfile, scale: float) -> dict[str, dict[str, float]]:
-    """Region -> language -> token premium over English of the model the profile chose."""
-    import pyarrow.parquet as pq
-
-    columns = pq.read_schema(profile.path).names
-    wanted = ["model_id", "lang", "usd_per_1m_chars"]
-    wanted += ["token_premium_vs_en"] if "token_premium_vs_en" in columns else []
-    rows = pq.read_table(profile.path, columns=wanted).to_pylist()
-    chosen = {model: region for region, model in profile.model_ids.items()}
-    premiums: dict[str, dict[str, float]] = {}
-    for region, langs in profile.figures.items():
-        english = langs.get("en")
-        for row in rows:
-            if chosen.get(row["model_id"]) != region:
-                continue
-            measured = row.get("token_premium_vs_en")
-            if measured is None and english is not None and english.usd_per_1m_chars > 0:
-                # Cost per character is tokens per character x one model's cost per token.
-                measured = row["usd_per_1m_chars"] / english.usd_per_1m_chars
-            if measured is not None:
-                premiums.setdefault(region, {})[row["lang"]] = 1 + (measured - 1) * scale
-    return premiums
+def firm_premium(profile: TechnologyProfile, tokenizer: str, lang: str,
+                 scale: float) -> tuple[float, str]:
+    """Token premium of `lang` on the firm's tokenizer (else the global model's), and whose."""
+    rows = profile.tokenizers.get(tokenizer, {})
+    value = rows.get(lang, rows.get(lang.split("-")[0]))
+    if value is not None:
+        return float(scaled_premium(value, scale)), tokenizer
+    figures, _ = profile.figures_for("global", lang)
+    return float(scaled_premium(figures.token_premium, scale)), profile.model_ids["global"]
 
 
-def _premium(premiums: dict[str, dict[str, float]], region: str, lang: str) -> float | None:
-    rows = premiums.get(region, {})
-    return rows.get(lang, rows.get(lang.split("-")[0]))
+def model_premium(profile: TechnologyProfile, region: str, lang: str, scale: float) -> float:
+    """Token premium of `lang` on `region`'s localised model (its own tokenizer)."""
+    figures, _ = profile.figures_for(region, lang)
+    return float(scaled_premium(figures.token_premium, scale))
 
 
 def language_name(code: str) -> str:
@@ -123,34 +111,34 @@ def money_deltas(outcomes: Outcomes, move: int, initial_cash: float) -> dict[str
             for name, values in series.items()}
 
 
-def _signed(value: float) -> str:
+def _signed(value: float, shorten=compact_money) -> str:
     if abs(value) < 0.5:  # rounding noise of sums of floats, not money
         return "+0"
-    return ("+" if value >= 0 else "-") + money(abs(value))
+    return ("+" if value >= 0 else "-") + shorten(abs(value))
 
 
 def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes: Outcomes,
-             premiums: dict[str, dict[str, float]], profile: TechnologyProfile,
-             index: int) -> dict:
+             profile: TechnologyProfile, index: int) -> dict:
     """The drivers of one move: named figures and one sentence."""
-    initial = next(f.cash_usd for f in scenario.firms if f.name == firm)
+    spec = next(f for f in scenario.firms if f.name == firm)
+    scale = scenario.technology.token_premium_scale
     figures: dict = {"language": None, "token_premium": np.nan,
                      "token_premium_localised": np.nan, "market_users": np.nan,
                      "rivals": np.nan, "regulation_delay_months": np.nan,
-                     **money_deltas(outcomes, index, initial)}
+                     **money_deltas(outcomes, index, spec.cash_usd)}
     parts = []
     if move.place is not None:
         facts = place_facts(geo, move.place, outcomes, firm)
         lang = language_name(facts.language)
-        premium = _premium(premiums, "global", facts.language)
+        premium, tokenizer = firm_premium(profile, spec.model.tokenizer, facts.language, scale)
         figures |= {"language": facts.language, "token_premium": premium,
                     "market_users": facts.market_users, "rivals": facts.rivals,
                     "regulation_delay_months": facts.regulation_delay_months}
-        if premium is not None and facts.language != "en":
+        if facts.language != "en":
             text = (f"{lang} costs {premium:.1f}x English in tokens on your tokenizer "
-                    f"({profile.model_ids['global']})")
-            local = _premium(premiums, move.place, facts.language)
-            if move.kind == "localise" and local is not None:
+                    f"({tokenizer})")
+            if move.kind == "localise":
+                local = model_premium(profile, move.place, facts.language, scale)
                 figures["token_premium_localised"] = local
                 text += f"; localising {move.place} brings it to {local:.1f}x"
             parts.append(text)
@@ -158,7 +146,7 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
             parts.append(f"{move.place} holds {facts.talent_share:.0%} of the world's top AI "
                          "researchers (data/talent.csv)")
         else:
-            parts.append(f"{move.place}: {money(facts.market_users)} users at month "
+            parts.append(f"{move.place}: {compact(facts.market_users)} users at month "
                          f"{scenario.months} under the status quo, {facts.rivals:g} rivals "
                          f"present, entry delay {facts.regulation_delay_months:.0f} months")
     if move.kind != "status_quo":
@@ -167,19 +155,19 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
                      f"{_signed(d['d_serving_cost'])}, localisation "
                      f"{_signed(d['d_localisation_spend'])}, other costs "
                      f"{_signed(d['d_other_costs'])}, users at the end "
-                     f"{_signed(d['d_users_end'])}")
+                     f"{_signed(d['d_users_end'], compact)}")
     else:
         users = outcomes.own[outcomes.own["move"] == 0].groupby("member")["users"].sum()
-        parts.append(f"{firm} as the scenario has it: {money(float(users.median()))} users "
-                     f"at month {scenario.months}, revenue "
-                     f"{money(float(np.median(outcomes.flows['revenue'][0])))} over the horizon")
+        revenue = float(np.median(outcomes.flows["revenue"][0]))
+        parts.append(f"{firm} as the scenario has it: {compact(float(users.median()))} users "
+                     f"at month {scenario.months}, revenue {compact_money(revenue)} over the "
+                     "horizon")
     return figures | {"drivers": "; ".join(parts)}
 
 
 def all_drivers(moves: list[Move], scenario: Scenario, firm: str, geo: Geography,
                 outcomes: Outcomes, profile: TechnologyProfile) -> pd.DataFrame:
     """One row of drivers per move, in the moves' order."""
-    premiums = token_premiums(profile, scenario.technology.token_premium_scale)
-    rows = [{"move": m.name, **describe(m, scenario, firm, geo, outcomes, premiums, profile, i)}
+    rows = [{"move": m.name, **describe(m, scenario, firm, geo, outcomes, profile, i)}
             for i, m in enumerate(moves)]
     return pd.DataFrame(rows)

@@ -96,6 +96,24 @@ def sampled(scenario: Scenario, samples: int, seed: int) -> Ensemble:
                     f"parameters ({', '.join(ranges)})")
 
 
+def calibrated(folder: Path, limit: int | None = None) -> tuple[Ensemble, int]:
+    """A calibration's non-implausible points x its replicate seeds, and its seed.
+
+    With the calibration's seed the plan gives every point the calibration's replicate
+    seeds, so the status quo's runs are the calibrated ensemble's own (over the advice's
+    horizon). `limit` keeps that many points, evenly spaced (`load_ensemble`).
+    """
+    from simulator.calibration.ensemble import calibration_metadata, load_ensemble
+
+    settings = calibration_metadata(folder)["settings"]
+    members = load_ensemble(folder, limit)
+    names = list(members[0])
+    points = np.array([[member[name] for name in names] for member in members], dtype=float)
+    source = (f"{len(members)} non-implausible points of the calibration {folder} x its "
+              f"{settings['replicates']} replicate seeds")
+    return Ensemble(names, points, int(settings["replicates"]), source), int(settings["seed"])
+
+
 def build_plan(base: Scenario, moves: list[Move], ensemble: Ensemble, firm: str,
                seed: int) -> SweepPlan:
     """The sweep plan: variants = moves, design points x seeds = the ensemble's members."""

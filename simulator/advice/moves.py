@@ -7,8 +7,9 @@ Generated from the scenario when the user gives no moves file (`generate_moves`)
 - `localise-R-now`, `localise-R-12m`, `localise-R-never`: train the regional model for R at
   month 0, at month 12, or not at all (for every profile region with a trained model that the
   scenario's markets reach), leaving out the timing the firm already has;
-- `offices`, `labs`: let the firm commit up to a sales office (level 3) or a local lab
-  (level 4) where the establishment chain finds it pays (`max_commitment`);
+- `offices-N`: allow one (three) more regional offices (`strategy.offices`); the model opens
+  one where a region's extra revenue pays for it, in the country its location choice picks
+  (`simulator.offices`), so the move says how many, not where;
 - `hire-C`: also hire in country C, for the three countries with the largest shares of the
   world's AI researchers (data/talent.csv) where the firm does not hire yet;
 - `price-Nusd`, `price-ppp`: another consumer price tier (`PRICE_TIERS_USD`), or the same
@@ -49,6 +50,8 @@ STATUS_QUO = "status-quo"
 PRICE_TIERS_USD = (5.0, 10.0, 20.0, 30.0)
 LOCALISE_LATER_MONTH = 12  # "in a year"
 HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
+OFFICE_STEPS = (1, 3)  # more regional offices allowed
+MAX_OFFICES = 20  # Strategy.offices' own bound
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Move:
     """One candidate: a name, what kind of move it is, where, and the scenario keys it sets."""
 
     name: str
-    kind: str  # status_quo | enter | skip | localise | commit | hire | price | custom
+    kind: str  # status_quo | enter | skip | localise | office | hire | price | custom
     place: str | None  # the region or country it is about, if any
     description: str
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -103,9 +106,7 @@ def _localise_moves(scenario: Scenario, firm: Firm, key: str,
     plans = {p.region: p.start_month for p in firm.strategy.localise}
     moves = []
     for region in profile.regions:
-        if region == "global" or region not in profile.train_flops:
-            continue
-        if not _reached(scenario, region):
+        if region == "global" or not _reached(scenario, region):
             continue
         others = [p.model_dump() for p in firm.strategy.localise if p.region != region]
         timings = {"now": 0, f"{LOCALISE_LATER_MONTH}m": LOCALISE_LATER_MONTH, "never": None}
@@ -120,19 +121,22 @@ def _localise_moves(scenario: Scenario, firm: Firm, key: str,
     return moves
 
 
-def _commit_moves(firm: Firm, key: str) -> list[Move]:
-    moves = []
-    for level, name, what in ((3, "offices", "sales offices"), (4, "labs", "local labs")):
-        if firm.strategy.max_commitment < level:
-            moves.append(Move(name, "commit", None, f"open {what} where the chain finds they pay",
-                              {f"{key}.strategy.max_commitment": level}))
+def _office_moves(firm: Firm, key: str) -> list[Move]:
+    current, moves = firm.strategy.offices, []
+    for extra in OFFICE_STEPS:
+        if current + extra <= MAX_OFFICES:
+            moves.append(Move(f"offices-{current + extra}", "office", None,
+                              f"allow {extra} more regional office{'s' * (extra > 1)} (opened "
+                              "where the region's extra revenue pays for it, in the country "
+                              "the location choice picks)",
+                              {f"{key}.strategy.offices": current + extra}))
     return moves
 
 
 def _hire_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
     geo = build_geography(scenario)
     hiring = firm.strategy.hiring.countries or [firm.home]
-    taken = set(geo.places(hiring)) | {geo.index(firm.home)}
+    taken = set(geo.places([*hiring, *firm.strategy.exclude])) | {geo.index(firm.home)}
     order = sorted(range(geo.size), key=lambda i: (-geo.talent_share[i, 0], geo.iso2[i]))
     chosen = [i for i in order if i not in taken][:HIRE_CANDIDATES]
     return [Move(f"hire-{geo.iso2[i]}", "hire", geo.iso2[i], f"also hire in {geo.iso2[i]}",
@@ -158,7 +162,7 @@ def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfil
     key = f"firms.{firm.name}"
     return [Move(STATUS_QUO, "status_quo", None, "the scenario as written"),
             *_entry_moves(scenario, firm, key), *_localise_moves(scenario, firm, key, profile),
-            *_commit_moves(firm, key), *_hire_moves(scenario, firm, key),
+            *_office_moves(firm, key), *_hire_moves(scenario, firm, key),
             *_price_moves(firm, key)]
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from rich.table import Table
 
-from hub.numbers import compact as _fmt
+from hub.numbers import compact, compact_money
 from simulator.advice.advise import Advice
 from simulator.advice.moves import STATUS_QUO
 from simulator.html_report import PAD, PALETTE, STYLE, WIDTH, _table, band_chart
@@ -38,8 +38,9 @@ def terminal_table(advice: Advice) -> Table:
     for row in advice.table.itertuples():
         mark = ("*" if row.best_expected else "") + ("R" if row.robust else "")
         style = "bold green" if mark else ("dim" if row.move == STATUS_QUO else None)
-        table.add_row(mark, row.move, _fmt(row.npv_p10), _fmt(row.npv_p50), _fmt(row.npv_p90),
-                      _share(row.p_beats_status_quo), _fmt(row.max_regret), style=style)
+        table.add_row(mark, row.move, *(compact_money(v) for v in (
+                          row.npv_p10, row.npv_p50, row.npv_p90)),
+                      _share(row.p_beats_status_quo), compact_money(row.max_regret), style=style)
     return table
 
 
@@ -51,7 +52,7 @@ def discovery_text(advice: Advice) -> str:
     if found.box is None:
         return f"{head}; {found.note}."
     box = found.box
-    ranges = "; ".join(f"{n} in {_fmt(box.limits[n][0])} .. {_fmt(box.limits[n][1])}"
+    ranges = "; ".join(f"{n} in {compact(box.limits[n][0])} .. {compact(box.limits[n][1])}"
                        for n in box.restricted) or "anywhere (no range stands out)"
     return (f"{head}; mostly where {ranges} (PRIM box: {box.coverage:.0%} of the losses, "
             f"{box.density:.0%} of its members lose, against {box.base_density:.0%} overall).")
@@ -78,13 +79,15 @@ def interval_chart(table: pd.DataFrame) -> str:
         parts += [f'<text x="4" y="{top + 11}">{escape(r.move)}</text>',
                   f'<rect x="{x(r.npv_p10):.1f}" y="{top + 3}" height="{row_h - 8}" width="'
                   f'{max(x(r.npv_p90) - x(r.npv_p10), 1):.1f}" fill="{color}" fill-opacity="0.35">'
-                  f'<title>{escape(r.move)}: {_fmt(r.npv_p10)} .. {_fmt(r.npv_p90)}</title></rect>',
+                  f'<title>{escape(r.move)}: {compact_money(r.npv_p10)} .. '
+                  f'{compact_money(r.npv_p90)}</title></rect>',
                   f'<line x1="{x(r.npv_p50):.1f}" y1="{top + 1}" x2="{x(r.npv_p50):.1f}" '
                   f'y2="{top + row_h - 3}" stroke="{color}" stroke-width="2"/>',
                   f'<circle cx="{x(r.npv_mean):.1f}" cy="{top + row_h / 2 - 1}" r="2.5" '
                   f'fill="#222"/>']
-    parts.append(f'<text x="{label_w}" y="{height - 2}">{escape(_fmt(low))}</text>'
-                 f'<text x="{WIDTH - PAD}" y="{height - 2}">{escape(_fmt(high))}</text></svg>')
+    parts.append(f'<text x="{label_w}" y="{height - 2}">{escape(compact_money(low))}</text>'
+                 f'<text x="{WIDTH - PAD}" y="{height - 2}">{escape(compact_money(high))}</text>'
+                 '</svg>')
     return "".join(parts)
 
 
