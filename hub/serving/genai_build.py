@@ -103,8 +103,10 @@ def build_graph(hf_folder: Path, kind: GraphKind, out: Path, work: Path) -> Path
     if done.returncode != 0 or not (out / "model.onnx").is_file():
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
         raise BuildError(f"the model builder failed for {kind.folder}:\n{tail}")
-    # The builder re-saves the tokenizer through transformers; ship the bundle's own files.
+    # The builder re-saves the tokenizer through transformers; ship the bundle's own files
+    # (whose tokenizer_config.json carries the template transformers 5 also writes apart).
     copy_tokenizer_files(hf_folder, out)
+    (out / "chat_template.jinja").unlink(missing_ok=True)
     pin_head_size(out / "model.onnx", head_size(out))
     return out
 
