@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.batch_store import METADATA, read_json, read_table
+from simulator.batch_store import METADATA, read_metadata, read_table
 from simulator.prim import PrimBox, peel
 
 KPIS = ("users", "share", "revenue_total", "cash")
@@ -33,7 +33,7 @@ class Batch:
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
-        self.metadata = read_json(self.folder / METADATA)
+        self.metadata = read_metadata(self.folder)
         if self.metadata is None:
             from hub.errors import InputError
 
@@ -81,8 +81,15 @@ def _query(batch: Batch, sql: str) -> pd.DataFrame:
     with duckdb.connect() as con:
         con.register("runs", batch.ok[["run_id", "strategy"]])
         con.execute("SET threads TO 2")
-        return con.execute(sql.format(ts=batch.timeseries_glob()),
-                           {"firm": batch.metadata["focus_firm"]}).df()
+        try:
+            return con.execute(sql.format(ts=batch.timeseries_glob()),
+                               {"firm": batch.metadata["focus_firm"]}).df()
+        except duckdb.Error as error:  # a damaged shard: DuckDB's message names the file
+            from hub.errors import InputError
+
+            raise InputError(f"{batch.folder}: cannot read the timeseries shards: {error}; "
+                             "run the same `simulator batch` command again to redo damaged "
+                             "runs") from None
 
 
 def best_by_region(batch: Batch) -> pd.DataFrame:

@@ -15,6 +15,7 @@ orders nothing by completion, so the tables do not depend on the backend or the 
   cluster's nodes need this package installed (same version) to import the task.
 
 Workers of both backends use one BLAS thread (`WORKER_ENV`), so the numbers are identical.
+Local workers end with the process that started them, even when it is killed.
 
 What a run is comes from a `Job`: the sweep's (`SWEEP_JOB`: `execute_run` + `write_run`) by
 default; calibration passes its own (a design point's replicates, reduced to the observed
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -75,7 +78,24 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _init_worker(plan: SweepPlan, out: Path, job: Job) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the process that started it dies, however it dies.
+
+    A worker busy with a run would otherwise finish it (and keep writing into the folder)
+    after a SIGKILL of `simulator batch`. Linux delivers SIGKILL to the worker when its
+    parent ends (prctl PR_SET_PDEATHSIG); a parent that ended before that is checked after.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(plan: SweepPlan, out: Path, job: Job, parent: int) -> None:
+    _die_with(parent)
     _worker_state.update(plan=plan, out=out, job=job)
 
 
@@ -91,7 +111,7 @@ def run_local(plan: SweepPlan, indices: Iterable[int], out: Path, workers: int,
     """Run on `workers` local processes; yields rows as runs finish."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(plan, out, job)) as pool:
+                             initargs=(plan, out, job, os.getpid())) as pool:
         with _environment(WORKER_ENV):  # the pool starts its processes on submit
             pending = {pool.submit(_local_task, i) for i in indices}
         try:

@@ -46,9 +46,18 @@ from rich.text import Text
 
 from hub.atomic import sha256_file
 from hub.errors import InputError
+from hub.locks import exclusive
 from hub.metrics import now_iso
+from hub.outputs import check_output_folder
 from simulator.batch_runs import SweepPlan
-from simulator.batch_store import MANIFEST, METADATA, finished_runs, read_json, write_json
+from simulator.batch_store import (
+    MANIFEST,
+    METADATA,
+    finished_runs,
+    read_metadata,
+    shard_hashes,
+    write_json,
+)
 from simulator.sweep import load_sweep
 from simulator.technology import load_profile
 
@@ -81,59 +90,85 @@ def _metadata(sweep_file: Path, plan: SweepPlan) -> dict:
 
 def _prepare(out: Path, fresh: dict) -> dict:
     """Metadata for this invocation; refuses a folder that holds something else."""
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: --out expects a folder, this is a file")
-    if out.exists() and any(out.iterdir()):
-        old = read_json(out / METADATA)
+    if out.exists() and any(not p.name.startswith(".") for p in out.iterdir()):
+        old = read_metadata(out)
         if old is None:
             raise InputError(f"{out}: not empty and not a batch folder (no {METADATA}); "
                              "choose another --out")
         for part in ("sweep", "scenario"):
             key = "sha256" if part == "sweep" else "digest"
-            if old[part][key] != fresh[part][key]:
+            if old[part].get(key) != fresh[part][key]:
                 raise InputError(
-                    f"{out}: holds a different sweep ({old['sweep']['path']}, {part} "
-                    f"{key} {old[part][key][:12]} != {fresh[part][key][:12]}); it is not "
-                    "overwritten: choose another --out or delete the folder")
+                    f"{out}: holds a different sweep ({old['sweep'].get('path')}, {part} "
+                    f"{key} {str(old[part].get(key))[:12]} != {fresh[part][key][:12]}); it is "
+                    "not overwritten: choose another --out or delete the folder")
         return {**old, "ended": None, "resumed": [*old.get("resumed", []), fresh["started"]]}
     return fresh
 
 
+def _remove_temporary(out: Path) -> None:
+    # Half-written files of a killed sweep (hub.atomic's temporary names); only the lock
+    # holder writes here, so every one of them is a leftover.
+    for stale in [*out.glob(".*.tmp"), *out.glob("*/.*.tmp")]:
+        stale.unlink(missing_ok=True)
+
+
 def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend: str = "local",
               address: str | None = None, console: Console | None = None) -> dict:
-    """Run (or resume) a sweep into `out`; returns counts of runs ok, failed and skipped."""
+    """Run (or resume) a sweep into `out`; returns counts of runs ok, failed and skipped.
+
+    `redone` counts runs the manifest listed whose shards were damaged or missing.
+
+    Raises:
+        InputError: a bad sweep, an --out that cannot take the batch, a folder of another
+            sweep, or another `simulator batch` writing to the same folder.
+    """
     from simulator.backends import run_local, run_ray
 
     sweep_file, out = Path(sweep_file), Path(out)
+    check_output_folder(out, "--out")
     sweep, base = load_sweep(sweep_file)
     # The base scenario's profile, read once here: missing, every run would fail alike.
     load_profile(base.profile_path(), base.profile_size)
     plan = SweepPlan.build(sweep, base)
-    metadata = _prepare(out, _metadata(sweep_file, plan))
+    fresh = _metadata(sweep_file, plan)
+    _prepare(out, fresh)  # refused before anything is created in a folder of someone else's
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("*/.*.tmp"):
-        stale.unlink()  # half-written shards of a killed sweep (hub.atomic's temporary names)
-    write_json(out / METADATA, metadata)
-    finished = finished_runs(out)
-    todo = [i for i in range(plan.size) if plan.spec(i).run_id not in finished]
-    counts = {"ok": 0, "error": 0, "skipped": plan.size - len(todo)}
-    if backend == "ray":
-        rows = run_ray(plan, todo, out, workers, address)
-    else:
-        rows = run_local(plan, todo, out, workers)
-    console = console or Console(stderr=True)
-    started = time.perf_counter()
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  RunsPerSecond(), TimeRemainingColumn(), console=console,
-                  disable=not todo) as progress:
-        task = progress.add_task(f"{sweep.name} ({backend})", total=plan.size,
-                                 completed=counts["skipped"])
-        for row in rows:
-            finished[row["run_id"]] = {"index": row["run_index"], "status": row["status"]}
-            counts[row["status"]] += 1
-            write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
-                                        "runs": finished})
-            progress.advance(task)
-    write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"], "runs": finished})
-    write_json(out / METADATA, {**metadata, "ended": now_iso()})
+    with exclusive(out, "`simulator batch`"):
+        metadata = _prepare(out, fresh)
+        _remove_temporary(out)
+        write_json(out / METADATA, metadata)
+        console = console or Console(stderr=True)
+        try:
+            listed = len(finished_runs(out))
+        except InputError as damaged:
+            listed = 0
+            console.print(f"[yellow]{damaged.message}: every run is run again[/]")
+        finished = finished_runs(out, verify=True)
+        todo = [i for i in range(plan.size) if plan.spec(i).run_id not in finished]
+        counts = {"ok": 0, "error": 0, "skipped": plan.size - len(todo),
+                  "redone": max(0, listed - len(finished))}
+        rows = (run_ray(plan, todo, out, workers, address) if backend == "ray"
+                else run_local(plan, todo, out, workers))
+        if counts["redone"]:
+            console.print(f"[yellow]{counts['redone']} finished runs had damaged or missing "
+                          "shards: they are run again[/]")
+        started = time.perf_counter()
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      RunsPerSecond(), TimeRemainingColumn(), console=console,
+                      disable=not todo) as progress:
+            task = progress.add_task(f"{sweep.name} ({backend})", total=plan.size,
+                                     completed=counts["skipped"])
+            for row in rows:
+                index, status = row["run_index"], row["status"]
+                finished[row["run_id"]] = {"index": index, "status": status,
+                                           "sha256": shard_hashes(out, index, status)}
+                counts[status] += 1
+                write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
+                                            "runs": finished})
+                progress.advance(task)
+        write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
+                                    "runs": finished})
+        write_json(out / METADATA, {**metadata, "ended": now_iso()})
     return counts | {"seconds": time.perf_counter() - started}
+

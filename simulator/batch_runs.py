@@ -24,13 +24,18 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from simulator.design import design_points
+from hub.errors import InputError
+from simulator.design import design_points, design_size
 from simulator.overrides import apply, uncertain_path
 from simulator.recorder import TIMESERIES_SCHEMA
 from simulator.run import FIRMS_SCHEMA
 from simulator.scenario import Scenario
 from simulator.sweep import Sweep, flatten_overrides
 from simulator.technology import TechnologyProfile, load_profile
+
+MAX_RUNS = 100_000
+"""Runs one batch folder takes: three shards a run, and at 300,000 files listing a folder and
+verifying every shard on resume take minutes; larger studies are several sweeps."""
 
 # Final KPIs of the focus firm, copied into its run's row (all firms: the `firms` table).
 FOCUS_KPIS = ("users", "share", "revenue_total", "revenue_last_month", "cash", "markets",
@@ -70,8 +75,20 @@ class SweepPlan:
 
     @classmethod
     def build(cls, sweep: Sweep, base: Scenario) -> SweepPlan:
-        """Plan a sweep; without `[uncertain]` in the sweep, the scenario's ranges are used."""
+        """Plan a sweep; without `[uncertain]` in the sweep, the scenario's ranges are used.
+
+        Raises:
+            InputError: the sweep has more than MAX_RUNS runs (checked before its design
+                points are drawn: a grid over many parameters would not fit in memory).
+        """
         ranges = dict(sweep.uncertain or base.uncertain)
+        points = design_size(sweep.design, len(ranges))
+        runs = len(sweep.variants) * points * sweep.seeds
+        if runs > MAX_RUNS:
+            raise InputError(
+                f"{sweep.source or 'the sweep'}: {runs:,} runs ({len(sweep.variants)} variants "
+                f"x {points:,} design points x {sweep.seeds} seeds); at most {MAX_RUNS:,} fit "
+                "one batch folder: lower design.samples, design.levels or seeds, or split it")
         return cls(sweep, base, ranges, design_points(sweep.design, ranges, sweep.seed))
 
     @property

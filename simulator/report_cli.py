@@ -33,8 +33,11 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
     from rich.table import Table
 
     from hub.errors import InputError
+    from hub.outputs import check_output_file
     from simulator import analysis
 
+    if html_file is not None:
+        check_output_file(html_file, "--html")  # before the analysis, not after it
     batch = analysis.Batch(folder)
     if strategy is not None and strategy not in batch.strategies:
         raise InputError(f"--strategy: expected one of {', '.join(batch.strategies)}, "
