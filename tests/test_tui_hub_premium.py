@@ -100,3 +100,5 @@ async def test_the_premium_chart_follows_the_highlighted_language(workspace):
         assert app.screen.hub_lang == lang != "de"
         expected = premium_bars(app.screen.figures, app.screen.production, "eu", lang)
         assert app.screen.premium_labels == [label for label, *_ in expected]
+        await pilot.press("m")  # the next figure (cost): eu vs global again, framed
+        assert chart.labels == ["de", "en", "es", "fr"] and "┌" in chart.plt.build()

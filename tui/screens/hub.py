@@ -5,7 +5,7 @@ export. Export runs what `hub export` runs (hub.serving.publish) in a worker, it
 shown live.
 While the token premium is charted and the profile has production tokenizer rows, the
 right chart shows the highlighted language's premium under the region's model, the global
-model and each production tokenizer (with its 95% interval as a line over its bar).
+model and each production tokenizer (`PremiumChart`, with the 95% intervals).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tui.hub_figures import FIGURES, premium_bars
 from tui.i18n import N_, _
 from tui.screens.base import MainScreen
 from tui.widgets.chart import BarChart
+from tui.widgets.premium_chart import PremiumChart
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,7 +101,7 @@ class HubScreen(MainScreen):
                 yield DataTable(id="hub-table", cursor_type="row", zebra_stripes=True)
                 with Horizontal(id="hub-charts"):
                     yield BarChart(id="hub-languages")
-                    yield BarChart(id="hub-vs-global")
+                    yield PremiumChart(id="hub-vs-global")
                 yield Log(id="hub-log", classes="hidden")
 
     def on_mount(self) -> None:
@@ -230,31 +231,12 @@ class HubScreen(MainScreen):
                 and not self.production.empty)
 
     def show_production(self) -> None:
-        """The highlighted language's premium: hub models and production tokenizers.
-
-        Horizontal bars, so every tokenizer's name fits, with its value; each production
-        tokenizer's 95% interval is a line along its bar's end.
-        """
-        chart = self.query_one("#hub-vs-global", BarChart)
+        """The highlighted language's premium: hub models and production tokenizers."""
         bars = premium_bars(self.figures, self.production, self.hub_region or "",
                             self.hub_lang or "")
         self.premium_labels = [label for label, *_ in bars]
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
-        chart.labels = []  # names on the y axis: BarChart's x-label fitting does not apply
-        plt.title(_("{lang}: premium vs en").format(lang=self.hub_lang or ""))
-        if bars:
-            # No frame and no x axis: the rows go to the bars, each label carries its value.
-            plt.frame(False)
-            plt.xfrequency(0)
-            names = [f"{label} {i18n.fmt_number(value, 2)}" for label, value, *_ in bars]
-            plt.bar(names, [value for _l, value, *_ in bars], orientation="horizontal",
-                    width=0.3)
-            for position, (_label, _value, low, high) in enumerate(bars, start=1):
-                if low is not None and high is not None:
-                    plt.plot([low, high], [position, position], marker="braille")
-        chart.refresh()
+        self.query_one("#hub-vs-global", PremiumChart).show_premiums(
+            _("{lang}: premium vs en").format(lang=self.hub_lang or ""), bars)
 
     def show_versus_global(self, rows: pd.DataFrame, label: str) -> None:
         """The region's model against the global one on the region's languages."""
