@@ -101,26 +101,37 @@ def read_metrics(plan: EvaluationPlan, view: RunView) -> list[float]:
     return values
 
 
-def execute_point(plan: EvaluationPlan, index: int) -> PointOutput:
-    """Run point `index`'s replicates; a failing run is a row with status error."""
+def _run(plan: EvaluationPlan, scenario: Scenario, seed: int) -> dict:
+    """One replicate: its metrics and its worldwide users per firm and month."""
     from simulator.run import run_scenario
 
+    profile = _profile(scenario.profile_path(), scenario.profile_size)
+    result = run_scenario(scenario, seed=seed, profile=profile)
+    firms = [f.name for f in scenario.firms]
+    view = RunView(result.timeseries, firms, _countries(result.timeseries), plan.months)
+    metrics = read_metrics(plan, view)
+    return {**{f"obs:{o.id}": v for o, v in zip(plan.observations, metrics, strict=True)},
+            "world_users": view.arrays["users"].sum(axis=2).T.tolist()}
+
+
+def execute_point(plan: EvaluationPlan, index: int) -> PointOutput:
+    """Run point `index`'s replicates; a failing run is a row with status error."""
     rows = []
     values = {key: float(v) for key, v in zip(plan.keys, plan.points[index], strict=True)}
     nothing = {f"obs:{o.id}": None for o in plan.observations}
+    try:
+        scenario, failure = point_scenario(plan, index), None
+    except Exception as exc:  # out of a parameter's bounds: every replicate fails alike
+        scenario, failure = None, f"{type(exc).__name__}: {exc}"
     for replicate, seed in enumerate(plan.seeds()):
         row = {"point": index, "replicate": replicate, "seed": seed, **values,
                "status": "ok", "error": None, **nothing, "world_users": None}
         started = time.perf_counter()
         try:
-            scenario = point_scenario(plan, index)
-            profile = _profile(scenario.profile_path(), scenario.profile_size)
-            result = run_scenario(scenario, seed=seed, profile=profile)
-            firms = [f.name for f in scenario.firms]
-            view = RunView(result.timeseries, firms, _countries(result.timeseries), plan.months)
-            metrics = read_metrics(plan, view)
-            row |= {f"obs:{o.id}": v for o, v in zip(plan.observations, metrics, strict=True)}
-            row["world_users"] = view.arrays["users"].sum(axis=2).T.tolist()
+            if failure is not None:
+                row |= {"status": "error", "error": failure}
+            else:
+                row |= _run(plan, scenario, seed)
         except Exception as exc:  # a run's failure is data: recorded, the wave goes on
             row |= {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
         row["duration_s"] = time.perf_counter() - started
