@@ -4,9 +4,8 @@ Run on purpose (not a test):
     python benchmarks/bench_advise.py [--moves 20] [--members 100] [--months 120]
                                       [--workers 2] [--backend local|ray] [--small]
 
-The scenario is the shipped default (every country, four firms) with two uncertain
-parameters added (serving cost multiplier 30-120, the weight users give a localised model
-0.2-1.0), so the ensemble is a Latin hypercube and scenario discovery runs; the firm is the
+The scenario is the shipped default (every country, four firms) with its own uncertain
+ranges, so the ensemble is a Latin hypercube and scenario discovery runs; the firm is the
 European challenger, its first `--moves` generated moves (the status quo among them). Wall
 time covers everything `simulator advise` does (starting the workers, every run writing its
 shard, reading them back, NPV, regret, drivers, PRIM, the files); the runs' own seconds
@@ -26,19 +25,7 @@ from rich.console import Console
 
 from hub.shipped import shipped_path
 
-UNCERTAIN = 'uncertain = { serving_cost_multiplier = [30.0, 120.0], beta_localised = [0.2, 1.0] }'
 FIRM = "Euro Challenger"
-
-
-def scenario_file(folder: Path) -> Path:
-    """The default scenario with uncertain ranges and an absolute profile path."""
-    text = shipped_path("scenarios", "default.toml").read_text(encoding="utf-8")
-    profile = shipped_path("technology_profile.parquet")
-    text = text.replace('markets = ["global"]\n', f'markets = ["global"]\n{UNCERTAIN}\n'
-                        f'technology_profile = "{profile}"\n', 1)
-    path = folder / "default-uncertain.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def main() -> None:
@@ -63,7 +50,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        path = scenario_file(folder)
+        path = shipped_path("scenarios", "default.toml")
         base = apply(load_scenario(path), {"months": args.months})
         moves = generate_moves(base, FIRM, load_profile(base.profile_path()))[: args.moves]
         started = time.perf_counter()

@@ -134,7 +134,7 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
         figures |= {"language": facts.language, "token_premium": premium,
                     "market_users": facts.market_users, "rivals": facts.rivals,
                     "regulation_delay_months": facts.regulation_delay_months}
-        if facts.language != "en":
+        if facts.language != "en" and move.kind != "hire":  # hiring serves nobody there
             text = (f"{lang} costs {premium:.1f}x English in tokens on your tokenizer "
                     f"({tokenizer})")
             if move.kind == "localise":
