@@ -246,3 +246,19 @@ def test_tampered_registry_model_is_refused(hub_bundle, tmp_path):
     )
     assert result.exit_code == 2
     assert bundle.MODEL_INT8 in flat(result.output) and "sha256" in result.output
+
+
+def test_serving_never_imports_transformers(hub_bundle):
+    import subprocess
+    import sys
+
+    # transformers is a test dependency: blocked here, generation must still work.
+    code = (
+        "import sys; sys.modules['transformers'] = None\n"
+        "from hub.cli import main\n"
+        f"main(['generate', '--bundle', {str(hub_bundle[2])!r}, '--prompt', 'Hallo',"
+        " '--max-new-tokens', '3'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("Hallo")
