@@ -89,6 +89,23 @@ def test_curated_tables_load_with_sources():
     assert high_risk.compliance_cost_currency == "EUR" and high_risk.delay_months == 26
 
 
+def test_availability_rules_load_with_sources_and_bad_rows_are_named(tmp_path):
+    from hub.tables import read_table
+    from simulator.world.curated import AvailabilityRow, load_availability
+
+    rules = load_availability()
+    assert {("CN", "*"), ("IR", "US")} <= {(r.country, r.firm_home) for r in rules}
+    assert all(r.source_url.startswith("https://") and r.rule in ("block", "sanction")
+               for r in rules)
+    path = tmp_path / "availability.csv"
+    path.write_text("country,firm_home,rule,start,end,note,source_publisher,source_title,"
+                    "source_url,year\nIT,ZZ,ban,2023-13-01,,n,P,T,https://x.org,2023\n")
+    with pytest.raises(InputError) as err:
+        read_table(path, AvailabilityRow)
+    for column in ("firm_home", "rule", "start"):
+        assert f"{path}:2: column '{column}'" in err.value.message
+
+
 def test_bad_table_names_file_row_and_column(tmp_path):
     from hub.tables import read_table
     from simulator.world.curated import TalentRow
