@@ -55,6 +55,7 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     """
     from rich.console import Console
 
+    from hub.outputs import check_output_file, check_output_folder
     from simulator.advice.advise import advise as run_advice
     from simulator.advice.report import discovery_text, terminal_table
     from simulator.advice.valuation import Discount
@@ -63,6 +64,9 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
         raise click.UsageError("--address needs --backend ray")
     discount = Discount() if discount_rate is None else Discount(discount_rate, "--discount-rate")
     out = out_dir or Path("runs") / f"advice-{scenario_file.stem}-{firm.replace(' ', '_')}"
+    check_output_folder(out, "--out")  # before minutes of runs, not after
+    if html_file is not None:
+        check_output_file(html_file, "--html")
     console = Console()
     try:
         advice = run_advice(scenario_file, firm, out, moves_file=moves_file, samples=samples,

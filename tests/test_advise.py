@@ -154,6 +154,19 @@ def test_a_bad_moves_file_exits_2_naming_file_key_and_expectation(tmp_path):
     assert not (tmp_path / "o").exists()  # nothing run, nothing written
 
 
+def test_outputs_are_checked_before_any_run(tmp_path):
+    scenario = case(tmp_path, "IN")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["advise", str(scenario), "--firm", "Solo", "--out",
+                                       str(tmp_path / "file" / "advice")])
+    assert result.exit_code == 2 and shows(result.output, "--out")
+    assert shows(result.output, "is a file, so nothing can be made under it")
+    result = CliRunner().invoke(main, ["advise", str(scenario), "--firm", "Solo", "--out",
+                                       str(tmp_path / "o"), "--html", str(tmp_path)])
+    assert result.exit_code == 2 and shows(result.output, "--html")
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_calibrated_ensemble_is_the_non_implausible_set_with_its_seeds(tmp_path):
     from calibration_cases import UNTIL, twin_case
 
