@@ -1,6 +1,9 @@
 """Calibration speed: a history-matching calibration of ten-year runs, local vs Ray.
 
 Run: python benchmarks/bench_calibration.py [--runs 2000] [--workers 2] [--ray] [--small]
+
+CPU = user + system seconds of the local worker processes: on a shared machine the wall
+time says how busy it was, CPU per run what the calibration costs.
 The calibration is `simulator calibrate data/scenarios/history.toml --observations
 data/observations.csv` with `--until 2032-10`, so every run simulates ten years (120
 months from November 2022) and is scored on every calibration row; three waves, four
@@ -13,6 +16,7 @@ non-implausible sets are compared. `--small` is a quick 48-run check of the scri
 from __future__ import annotations
 
 import argparse
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -28,14 +32,18 @@ OBSERVATIONS = ROOT / "data" / "observations.csv"
 
 
 def measure(out: Path, settings: Settings, workers: int, backend: str) -> dict:
-    """Wall seconds of one complete calibration and its runs per second."""
+    """Wall seconds of one complete calibration, its runs per second and workers' CPU."""
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     metadata = calibrate(SCENARIO, OBSERVATIONS, out, settings, backend=backend,
                          workers=workers, console=Console(stderr=True, quiet=True))
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     runs = sum(w["points"] for w in metadata["waves"]) * settings.replicates
     return {"backend": backend, "workers": workers, "runs": runs, "wall_s": wall,
-            "runs_per_s": runs / wall, "months": metadata["months"],
+            "runs_per_s": runs / wall, "cpu_s_per_run": cpu / runs if backend == "local"
+            else float("nan"), "months": metadata["months"],
             "non_implausible": sum(w["non_implausible"] for w in metadata["waves"])}
 
 
@@ -60,8 +68,10 @@ def main() -> None:
             print(f"non-implausible sets identical on local and Ray: {same}")
     print(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     first = rows[0]
-    print(f"extrapolated to 2,000 runs: {2000 / first['runs_per_s'] / 60:.1f} min "
-          f"(target <= 15 min)")
+    print(f"extrapolated to 2,000 runs at this wall speed: "
+          f"{2000 / first['runs_per_s'] / 60:.1f} min; on {options.workers} free cores "
+          f"(CPU per run / workers): {2000 * first['cpu_s_per_run'] / options.workers / 60:.1f} "
+          "min (target <= 15 min)")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ import rich_click as click
               show_default=True, help="Implausibility cut-off.")
 @click.option("--discrepancy-scale", type=click.FloatRange(0), default=1.0, show_default=True,
               help="Scales every metric's model discrepancy (0 for a twin experiment).")
+@click.option("--skip", multiple=True, metavar="ID|METRIC",
+              help="Leave out an observation (its id) or a whole metric; repeatable, recorded.")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="Seed of the designs and of the replicate seeds.")
 @click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
@@ -38,7 +40,8 @@ import rich_click as click
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; an existing one of the same calibration is resumed.")
 def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: int, waves: int,
-              replicates: int, rule: str, cutoff: float, discrepancy_scale: float, seed: int,
+              replicates: int, rule: str, cutoff: float, discrepancy_scale: float,
+              skip: tuple[str, ...], seed: int,
               backend: str, workers: int | None, address: str | None, out: Path) -> None:
     """History-match SCENARIO_FILE's [uncertain] ranges to the observations up to --until.
 
@@ -61,7 +64,8 @@ def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: in
         raise click.UsageError("--address needs --backend ray")
     console = Console()
     settings = Settings(until=until, runs=runs, waves=waves, replicates=replicates, rule=rule,
-                        cutoff=cutoff, seed=seed, discrepancy_scale=discrepancy_scale)
+                        cutoff=cutoff, seed=seed, discrepancy_scale=discrepancy_scale,
+                        skip=tuple(skip))
     metadata = run_calibration(scenario_file, observations_file, out, settings, backend,
                                workers or os.cpu_count() or 1, address, Console(stderr=True))
     print_calibration(out, metadata, console)

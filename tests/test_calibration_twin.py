@@ -93,3 +93,18 @@ def test_a_folder_of_another_calibration_is_refused(twin):
     other = Settings(until=UNTIL, runs=96, waves=2, replicates=3, seed=6, discrepancy_scale=0.0)
     with pytest.raises(InputError, match="holds a calibration with other settings"):
         calibrate(scenario, observations, folder / "cal", other, workers=2)
+
+
+def test_skipped_observations_are_left_out_and_recorded_and_unknown_ones_refused(twin, tmp_path):
+    from hub.errors import InputError
+
+    _, scenario, observations, _ = twin
+    settings = Settings(until=UNTIL, runs=8, waves=1, replicates=2, skip=("e-users-12",))
+    metadata = calibrate(scenario, observations, tmp_path / "skip", settings, workers=1)
+    assert "e-users-12" not in metadata["observations_used"]
+    assert metadata["settings"]["skip"] == ["e-users-12"]
+    fit = pd.read_parquet(tmp_path / "skip" / "observations.parquet")
+    assert list(fit["id"]) == ["f-users-3", "f-users-6", "f-users-9", "f-users-12"]
+    with pytest.raises(InputError, match="--skip: expected observation ids .* got nope"):
+        calibrate(scenario, observations, tmp_path / "other",
+                  Settings(until=UNTIL, runs=8, waves=1, replicates=2, skip=("nope",)))

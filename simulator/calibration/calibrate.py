@@ -24,6 +24,7 @@ folder ends as if nothing had happened.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -48,6 +49,7 @@ from simulator.calibration.implausibility import (
     next_wave,
     summary_implausibility,
 )
+from simulator.calibration.metrics import METRICS
 from simulator.calibration.observations import read_observations
 from simulator.calibration.targets import Targets, check_against, select
 from simulator.scenario import Scenario, load_scenario
@@ -70,6 +72,9 @@ class Settings:
     # Scales every metric's model discrepancy sd: 0 in a twin experiment, where the model
     # itself made the observations and has no discrepancy to allow for.
     discrepancy_scale: float = 1.0
+    # Observation ids or metric names left out, to calibrate the parts of the model that can
+    # meet history when others cannot (stated in the outputs, never silent).
+    skip: tuple[str, ...] = ()
 
     @property
     def points_per_wave(self) -> int:
@@ -112,6 +117,7 @@ def ranges_of(scenario: Scenario) -> dict[str, tuple[float, float]]:
 
 
 def _prepare(out: Path, fresh: dict) -> dict:
+    fresh = json.loads(json.dumps(fresh))  # as stored (tuples become lists), to compare
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out expects a folder, this is a file")
     if out.exists() and any(out.iterdir()):
@@ -195,7 +201,12 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
     scenario = load_scenario(scenario_file)
     observations = read_observations(observations_file)
     until, start = parse_month(settings.until, "--until"), start_of(scenario)
-    chosen = select(observations, "calibrate", None, until)
+    unknown = sorted(set(settings.skip) - {o.id for o in observations} - set(METRICS))
+    if unknown:
+        raise InputError(f"--skip: expected observation ids of {observations_file} or metric "
+                         f"names ({', '.join(METRICS)}), got {', '.join(unknown)}")
+    chosen = [o for o in select(observations, "calibrate", None, until)
+              if o.id not in settings.skip and o.metric not in settings.skip]
     if not chosen:
         raise InputError(f"{observations_file}: expected calibration rows (role calibrate) "
                          f"dated up to {settings.until}; there are none")
