@@ -10,7 +10,7 @@ import rich_click as click
 
 @click.command()
 @click.argument("sweep_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path),
               help="Output folder; an existing one of the same sweep is resumed.")
 @click.option("--workers", "-j", type=click.IntRange(1, 1024), default=None,
               help="Parallel runs (default: the CPUs of this machine).")

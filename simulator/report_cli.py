@@ -15,7 +15,7 @@ def _range(low: float, high: float) -> str:
 
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--html", "html_file", type=click.Path(path_type=Path),
               help="Also write a self-contained HTML page with tables and charts.")
 @click.option("--strategy", help="Strategy for scenario discovery (default: the first).")
 @click.option("--kpi", type=click.Choice(["users", "share", "revenue_total", "cash"]),

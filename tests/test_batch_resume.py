@@ -76,3 +76,34 @@ def test_killed_sweep_resumes_to_the_same_rows(sweep_and_reference, tmp_path, vi
         assert again[name].equals(reference[name]), name
     assert json.loads((out / "metadata.json").read_text())["resumed"]
     assert not list(out.rglob("*.tmp"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left
+
+
+def test_workers_do_not_outlive_a_killed_runner(sweep_and_reference, tmp_path):
+    sweep, _ = sweep_and_reference
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", "from simulator.cli import main; main()", "batch",
+               str(sweep), "--out", str(out), "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while (len(_workers(process.pid)) < 2 or _finished(out) < 1) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    workers = _workers(process.pid)
+    assert len(workers) == 2 and process.poll() is None
+    os.kill(process.pid, signal.SIGKILL)  # the runner alone: its workers are not signalled
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers)), "a worker outlived the killed runner"
+    finished = _finished(out)
+    time.sleep(1.0)  # nothing is written into the folder any more
+    assert _finished(out) == finished
