@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 from rich.console import Console
 
+from hub.locks import exclusive
 from simulator.advice.drivers import all_drivers
 from simulator.advice.ensemble import (
     Ensemble,
@@ -41,11 +42,12 @@ from simulator.advice.ensemble import (
 )
 from simulator.advice.moves import Move, find_firm, generate_moves, load_moves
 from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
+from simulator.batch_runs import SweepPlan
 from simulator.geography import build_geography
 from simulator.overrides import apply
 from simulator.run import load_scenario
 from simulator.scenario import Scenario
-from simulator.technology import load_profile
+from simulator.technology import TechnologyProfile, load_profile
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,20 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
         moves = (load_moves(Path(moves_file), base, firm, profile) if moves_file
                  else generate_moves(base, firm, profile))
     plan = build_plan(base, moves, ensemble, firm, seed)
-    run_members(plan, ensemble, out / "runs", workers, backend, address, console)
-    outcomes = read_outcomes(plan, out / "runs")
-    initial = find_firm(base, firm).cash_usd
-    values = npv(outcomes.cash, initial, discount.annual)
+    out.mkdir(parents=True, exist_ok=True)
+    with exclusive(out, "`simulator advise`"):
+        run_members(plan, ensemble, out / "runs", workers, backend, address, console)
+        result = evaluate(plan, ensemble, moves, discount, profile, out / "runs")
+        write(result, out)
+    return result
+
+
+def evaluate(plan: SweepPlan, ensemble: Ensemble, moves: list[Move], discount: Discount,
+             profile: TechnologyProfile, runs: Path) -> Advice:
+    """Value, rank and explain the moves from the finished runs in `runs`."""
+    base, firm = plan.base, plan.focus_firm
+    outcomes = read_outcomes(plan, runs)
+    values = npv(outcomes.cash, find_firm(base, firm).cash_usd, discount.annual)
     names = [m.name for m in moves]
     ranked = rank(names, values)
     drivers = all_drivers(moves, base, firm, build_geography(base), outcomes, profile)
@@ -125,12 +137,9 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
     table = table.set_index("move").loc[ranked["move"]].reset_index()
     discovery = discover(names, values, ensemble.member_values(), ensemble.names,
                          names.index(table["move"].iloc[0]))
-    members = ensemble.size
-    seeds = [plan.spec(k).seed for k in range(members)]
-    result = Advice(base, firm, moves, ensemble, discount, table, values, discovery, seeds,
-                    outcomes.cash)
-    write(result, out)
-    return result
+    seeds = [plan.spec(k).seed for k in range(ensemble.size)]
+    return Advice(base, firm, moves, ensemble, discount, table, values, discovery, seeds,
+                  outcomes.cash)
 
 
 def write(result: Advice, out: Path) -> None:
