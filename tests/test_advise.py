@@ -13,6 +13,7 @@ English in tokens on the global model, 2.0x on the Asia-Pacific one; tests/sim_p
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -193,3 +194,19 @@ def test_a_calibrated_ensemble_is_the_non_implausible_set_with_its_seeds(tmp_pat
     assert result.seeds[:2] == sorted(set(calibration_seeds), key=list(calibration_seeds).index)
     assert result.seeds == result.seeds[:2] * len(points)
     assert "non-implausible points of the calibration" in result.ensemble.source
+
+
+def test_a_killed_advice_resumes_and_another_plan_is_refused(india):
+    from hub.errors import InputError
+
+    scenario = Path(india.scenario.source)
+    out = scenario.parent / "advice"
+    shards = sorted((out / "runs" / "shards").glob("*.parquet"))
+    kept = {p: p.stat().st_mtime_ns for p in shards[2:]}
+    for lost in shards[:2]:
+        lost.unlink()  # as if killed before these runs finished
+    again = advise(scenario, "Solo", out, samples=4, workers=2)
+    pd.testing.assert_frame_equal(india.table, again.table)
+    assert all(p.stat().st_mtime_ns == t for p, t in kept.items())  # not run again
+    with pytest.raises(InputError, match="holds other runs"):
+        advise(scenario, "Solo", out, samples=3, workers=2)
