@@ -40,6 +40,7 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
 
     from simulator.run import load_scenario, run_scenario
     from simulator.run_report import (
+        check_report_folder,
         economics_table,
         firm_table,
         footprint_table,
@@ -49,6 +50,8 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
 
     console = Console()
     scenario = load_scenario(scenario_file, assignments)
+    if out_dir is not None:
+        check_report_folder(out_dir)  # before the run, not after it
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=console,
                   transient=True) as progress:

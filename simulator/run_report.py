@@ -1,6 +1,7 @@
 """A run's outputs: Parquet files (atomic) and the terminal summary tables.
 
-`write_report(result, out_dir)` writes, each file complete or absent:
+`write_report(result, out_dir)` writes, all three together or none (the folder is replaced
+whole, so it never mixes two runs' files):
 - `timeseries.parquet`: the tidy time series (simulator.recorder.TIMESERIES_SCHEMA);
 - `firms.parquet`: one row per firm with its final KPIs (simulator.run.FIRMS_SCHEMA);
 - `runs.parquet`: one row for the run (ids, seed, parameters as JSON, totals, the firms'
@@ -16,18 +17,46 @@ import pyarrow.compute as pc
 from rich.table import Table
 
 from hub.atomic import write_parquet
+from hub.errors import InputError
 from hub.numbers import compact, compact_money
+from hub.outputs import check_output_folder
+from hub.staging import publish, staging_folder
 from simulator.run import RUNS_SCHEMA, RunResult
+
+REPORT_FILES = ("timeseries.parquet", "firms.parquet", "runs.parquet")
+
+
+def check_report_folder(out_dir: str | Path, option: str = "--out") -> Path:
+    """Refuse, before the run, a folder the report cannot replace as a whole.
+
+    Raises:
+        InputError: not a folder that can be written, or one holding other files than a
+            previous report (they would be lost when the new report takes its place).
+    """
+    out = check_output_folder(out_dir, option)
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir()
+                        if not p.name.startswith(".") and p.name not in REPORT_FILES)
+        if others:
+            raise InputError(f"{option} {out}: holds other files than a run's report "
+                             f"({', '.join(others[:3])}); name a new folder")
+    return out
 
 
 def write_report(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write the run's Parquet files into `out_dir`; returns their paths by name."""
-    out = Path(out_dir)
-    paths = {name: out / f"{name}.parquet" for name in ("timeseries", "firms", "runs")}
-    write_parquet(result.timeseries, paths["timeseries"])
-    write_parquet(result.firms, paths["firms"])
-    write_parquet(pa.Table.from_pylist([result.run_row()], schema=RUNS_SCHEMA), paths["runs"])
-    return paths
+    """Write the run's Parquet files into `out_dir`; returns their paths by name.
+
+    They are written into a staging folder next to it that then replaces `out_dir` whole:
+    the folder holds the previous report or this one, never a mix (`hub.staging`).
+    """
+    out = check_report_folder(out_dir)
+    with staging_folder(out.absolute().parent) as staging:
+        write_parquet(result.timeseries, staging / REPORT_FILES[0])
+        write_parquet(result.firms, staging / REPORT_FILES[1])
+        write_parquet(pa.Table.from_pylist([result.run_row()], schema=RUNS_SCHEMA),
+                      staging / REPORT_FILES[2])
+        publish(staging, out, replace=True)
+    return {name.removesuffix(".parquet"): out / name for name in REPORT_FILES}
 
 
 def firm_column(table: Table, names: list[str], header: str = "firm") -> None:
