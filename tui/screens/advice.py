@@ -17,7 +17,7 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 
 from tui import i18n
@@ -88,6 +88,11 @@ class AdviceScreen(MainScreen):
     """Advice picker, ranking table, the highlighted move's drivers."""
 
     AUTO_FOCUS = "#advice-table"
+    # The ranking takes the room left; the highlighted move's drivers stay in view below it.
+    DEFAULT_CSS = """
+    #advice-table { height: 1fr; }
+    #advice-drivers { height: auto; max-height: 9; padding: 0 1; border-top: solid $primary; }
+    """
     BINDINGS = [
         Binding("e", "edit_move", N_("Edit as scenario"), id="advice.edit"),
         Binding("ctrl+r", "reload", N_("Reload"), id="advice.reload", show=False),
@@ -103,9 +108,8 @@ class AdviceScreen(MainScreen):
         with Horizontal(classes="toolbar"):
             yield Select([], prompt=_("Advice"), id="advice-folder", compact=True)
         yield Static(id="advice-summary", classes="banner")
-        with VerticalScroll(id="advice-body"):
-            yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
-            yield Static(id="advice-drivers")
+        yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="advice-drivers")
 
     def on_mount(self) -> None:
         """Find the advice folders and open the newest."""
