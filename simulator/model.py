@@ -77,6 +77,7 @@ class StrategyModel(mesa.Model):
         p, geo, firms = self.params, self.geo, self.scenario.firms
         shape = (len(firms), geo.size)
         self.home = np.array([geo.index(f.home) for f in firms])
+        self.launch_month = np.array([f.launch_month for f in firms])
         self.addressable = geo.is_market * market.addressable_market(
             geo.population, geo.literacy, geo.gdp_per_capita, p.adoption_ceiling,
             p.affordability_gdp_pc_usd, p.affordability_slope)
@@ -255,7 +256,8 @@ class StrategyModel(mesa.Model):
         """Firms selling in each country ([firms, countries] bool) this month."""
         month = self.steps if month is None else month
         allowed = ~self.forbidden[min(month, self.months)]
-        return (self.level > 0) & self.alive[:, None] & self.geo.is_market[None, :] & allowed
+        live = self.alive & (month >= self.launch_month)  # at home too, from its launch
+        return (self.level > 0) & live[:, None] & self.geo.is_market[None, :] & allowed
 
     def _base_utility(self, level: np.ndarray) -> np.ndarray:
         p = self.params
