@@ -149,7 +149,11 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
             parts.append(f"{move.place}: {compact(facts.market_users)} users at month "
                          f"{scenario.months} under the status quo, {facts.rivals:g} rivals "
                          f"present, entry delay {facts.regulation_delay_months:.0f} months")
-    if move.kind != "status_quo":
+    if move.kind != "status_quo" and np.array_equal(outcomes.cash[index], outcomes.cash[0]):
+        # The firm's decisions end where they would have anyway (e.g. a region it never
+        # enters, an office it never finds worth opening): say so rather than print zeros.
+        parts.append("changes nothing: the firm's cash is the status quo's in every member")
+    elif move.kind != "status_quo":
         d = figures
         parts.append(f"vs status quo (median): revenue {_signed(d['d_revenue'])}, serving "
                      f"{_signed(d['d_serving_cost'])}, localisation "
