@@ -77,6 +77,25 @@ class FirmAgent(mesa.Agent):
             if self.spec.strategy.pricing.review_by_margin:
                 self._review_prices()
 
+    def train_localisations(self, month: int) -> None:
+        """Book this month's spend on localisations in progress; put finished ones live."""
+        m, geo = self.model, self.model.geo
+        if not m.alive[self.index]:
+            return  # a firm that exited stopped its training runs
+        for plan in self.plans:
+            if plan.started is None or not plan.started <= month <= plan.end_month:
+                continue
+            members = geo.region_members[plan.region]
+            if month == plan.end_month:  # the region's model goes live
+                row = m.region_of[self.index]
+                row[members & (row == m.global_index)] = plan.region_index
+                continue
+            weight = geo.population * members * geo.is_market
+            if weight.sum() == 0:
+                weight = np.eye(geo.size)[self.home]
+            spend = plan.cost_usd / plan.months * weight / weight.sum()
+            m.ledger.flows["localisation_spend"][self.index] += spend
+
     def unit_margins(self, region_of: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(consumer margin per user a month, API margin a month at expected adoption), [C]."""
         m, f, p, econ = self.model, self.index, self.model.params, self.model.econ

@@ -211,8 +211,9 @@ class StrategyModel(mesa.Model):
         month = self.steps
         self.factor = self.cost_factor(month)
         self.ledger.reset()
-        self.agents_by_type[FirmAgent].do("decide")
-        self._localisation(month)
+        firms = self.agents_by_type[FirmAgent]
+        firms.do("decide")
+        firms.do("train_localisations", month)
         self._complete_entries(month)
         self._market(month)
         self._talent()
@@ -220,25 +221,6 @@ class StrategyModel(mesa.Model):
         self.recorder.record(self, month)
         if month >= self.months:
             self.running = False
-
-    def _localisation(self, month: int) -> None:
-        geo = self.geo
-        for firm in self.firms:
-            if not self.alive[firm.index]:
-                continue  # a firm that exited stopped its training runs
-            for plan in firm.plans:
-                if plan.started is None or not plan.started <= month <= plan.end_month:
-                    continue
-                members = geo.region_members[plan.region]
-                if month == plan.end_month:  # the region's model goes live
-                    row = self.region_of[firm.index]
-                    row[members & (row == self.global_index)] = plan.region_index
-                    continue
-                weight = geo.population * members * geo.is_market
-                if weight.sum() == 0:
-                    weight = np.eye(geo.size)[firm.home]
-                spend = plan.cost_usd / plan.months * weight / weight.sum()
-                self.ledger.flows["localisation_spend"][firm.index] += spend
 
     def _complete_entries(self, month: int) -> None:
         done = (self.pending_until <= month) & self.alive[:, None]
