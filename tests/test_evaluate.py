@@ -122,6 +122,19 @@ def test_merge_replaces_only_the_same_measurement():
     assert sorted((r["precision"], r["value"]) for r in merged) == [("fp32", 1.5), ("int8", 2.1)]
 
 
+def test_an_older_metrics_file_merges_and_a_foreign_one_is_refused():
+    from hub.errors import InputError
+
+    old = merge_metrics(None, [Metric("eu/v1", "eu", "de", "tokens_per_s", 9.0, "tokens/s")])
+    old = old.drop_columns(["low", "high", "eval_set_sha256"])  # as written before issue 14
+    new = [Metric("eu/v1", "eu", "de", "bits_per_char", 3.0, "bits/char", low=2.9, high=3.1)]
+    merged = merge_metrics(old, new).to_pylist()
+    found = [(r["metric"], r["low"]) for r in merged]
+    assert found == [("tokens_per_s", None), ("bits_per_char", 2.9)]
+    with pytest.raises(InputError, match="old.parquet: not a metrics table: missing columns unit"):
+        merge_metrics(old.drop_columns(["unit"]), new, "old.parquet")
+
+
 def test_bad_input_exits_2_with_a_message(hub_home, tmp_path):
     home, _, _ = hub_home
     runner = CliRunner()
