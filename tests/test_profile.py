@@ -90,11 +90,12 @@ def test_profile_provenance(profiled):
         assert row["machine"] == metrics[0]["machine"]
 
 
-def test_simulator_reads_the_profile(profiled):
-    _, _, out, _, _ = profiled
-    profile = load_profile(out)
-    assert profile.regions == [REGION]
-    assert profile.figures[REGION]["de"].usd_per_1m_chars > 0
+def test_simulator_reads_the_profile_with_and_without_production_rows(profiled):
+    _, _, out, _, with_production = profiled
+    for path in (out, with_production):
+        profile = load_profile(path)
+        assert profile.regions == [REGION]
+        assert profile.figures[REGION]["de"].usd_per_1m_chars > 0
 
 
 def test_unmeasured_versions_are_named_and_nothing_is_written(tmp_path):
