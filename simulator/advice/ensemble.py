@@ -46,7 +46,7 @@ from hub.errors import InputError
 from hub.metrics import now_iso
 from simulator.advice.moves import Move
 from simulator.backends import Job
-from simulator.batch_runs import SweepPlan, build_run
+from simulator.batch_runs import MAX_RUNS, SweepPlan, build_run
 from simulator.batch_store import read_json, write_json
 from simulator.design import design_points
 from simulator.scenario import Scenario
@@ -116,7 +116,16 @@ def calibrated(folder: Path, limit: int | None = None) -> tuple[Ensemble, int]:
 
 def build_plan(base: Scenario, moves: list[Move], ensemble: Ensemble, firm: str,
                seed: int) -> SweepPlan:
-    """The sweep plan: variants = moves, design points x seeds = the ensemble's members."""
+    """The sweep plan: variants = moves, design points x seeds = the ensemble's members.
+
+    Raises:
+        InputError: more runs than one batch folder holds (`MAX_RUNS`), before any runs.
+    """
+    runs = len(moves) * ensemble.size
+    if runs > MAX_RUNS:
+        raise InputError(f"--samples: {runs:,} runs ({len(moves)} moves x {ensemble.size:,} "
+                         f"members); at most {MAX_RUNS:,}: lower --samples or compare fewer "
+                         "moves (--moves FILE)")
     names = ensemble.names
     low, high = ensemble.points.min(axis=0), ensemble.points.max(axis=0)
     # The plan's ranges only label the design columns here (the points are given).
