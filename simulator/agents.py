@@ -48,10 +48,11 @@ class FirmAgent(mesa.Agent):
         super().__init__(model)
         self.index, self.spec, self.home = index, spec, home
         econ, geo = model.econ, model.geo
-        self.plans = [LocalisationPlan(p.region, model.tech.regions.index(p.region),
-                                       p.start_month, p.rule,
-                                       float(econ.localisation_usd[index]),
-                                       int(econ.localisation_months[index]))
+        regions = model.tech.regions
+        self.plans = [LocalisationPlan(p.region, regions.index(p.region), p.start_month, p.rule,
+                                       econ.localisation_usd(index, regions.index(p.region)),
+                                       int(econ.localisation_months[index,
+                                                                    regions.index(p.region)]))
                       for p in spec.strategy.localise]
         self.entry_order = geo.places(spec.strategy.entry_order)
         self.last_entry = -math.inf
@@ -118,8 +119,7 @@ class FirmAgent(mesa.Agent):
             if plan.started is not None or month < plan.start_month:
                 continue
             # Compute bought now, at this month's price; post-training is people and data.
-            plan.cost_usd = (m.econ.localisation_compute_usd[f] * m.cost_factor(month)
-                             + m.params.localisation_post_training_usd)
+            plan.cost_usd = m.econ.localisation_usd(f, plan.region_index, m.cost_factor(month))
             if m.cash[f] < reserve + plan.cost_usd:
                 continue
             if plan.rule == "margin" and self._localisation_gain(plan) <= plan.cost_usd:

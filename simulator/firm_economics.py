@@ -11,8 +11,10 @@ country (`region_of`: the global model, or a region's localised one).
   tokenizer premium when it is lower (vocabulary extension only adds tokens);
 - premiums over English are scaled by technology.token_premium_scale;
 - training per month = one generation's run (6 N D) x research_compute_multiple spread over
-  the generation's months; localising any region = continued pre-training on
-  localisation_tokens + post-training, the months it takes on the scenario's cluster.
+  the generation's months; localising a region = continued pre-training on
+  localisation_tokens_per_language x the region's effective number of languages (inverse
+  Simpson index of its speakers' languages) + post-training per language, and the months
+  it takes on the scenario's cluster.
 """
 
 from __future__ import annotations
@@ -42,10 +44,16 @@ class FirmEconomics:
     usage: tuple[float, float, float, float, float]  # paying, free, paid, chars, context
     training_monthly: np.ndarray  # [F] US dollars
     training_run_usd: np.ndarray  # [F] one generation's final run
-    localisation_usd: np.ndarray  # [F] localising one region, at month 1's prices
-    localisation_compute_usd: np.ndarray  # [F] its continued pre-training part
-    localisation_gpu_hours: np.ndarray  # [F]
-    localisation_months: np.ndarray  # [F]
+    regions: tuple[str, ...]  # profile regions, the columns of the localisation arrays
+    languages: np.ndarray  # [R] effective number of languages of each region's markets
+    localisation_compute_usd: np.ndarray  # [F, R] continued pre-training, month 1's prices
+    localisation_post_usd: np.ndarray  # [R] post-training in the region's languages
+    localisation_months: np.ndarray  # [F, R]
+
+    def localisation_usd(self, firm: int, region: int, factor: float = 1.0) -> float:
+        """Cost of localising `region` for `firm` with compute at `factor` x month 1's price."""
+        return float(self.localisation_compute_usd[firm, region] * factor
+                     + self.localisation_post_usd[region])
 
     @classmethod
     def build(cls, scenario, profile, tech, geo, notes: list[str]) -> FirmEconomics:
@@ -69,9 +77,10 @@ class FirmEconomics:
                                              c.utilisation, c.gpu_usd_per_hour)
                         for n, f in zip(params, firms, strict=True)])
         months = np.array([f.model.generation_months for f in firms], dtype=float)
-        tokens = p.localisation_tokens * p.localisation_compute_multiplier
-        hours = np.array([compute.training_gpu_hours(n, tokens, c.gpu_peak_flops,
-                                                     c.utilisation) for n in params])
+        languages = effective_languages(tech.regions, geo)
+        tokens = p.localisation_tokens_per_language * languages * p.localisation_compute_multiplier
+        hours = np.array([[compute.training_gpu_hours(n, t, c.gpu_peak_flops, c.utilisation)
+                           for t in tokens] for n in params])
         return cls(
             serving_cost=serving,
             api_price=api_prices(serving, p.api_markup),
@@ -86,12 +95,12 @@ class FirmEconomics:
                    p.chars_per_request, p.context_multiplier),
             training_monthly=run * p.research_compute_multiple / months,
             training_run_usd=run,
-            localisation_usd=hours * c.gpu_usd_per_hour + p.localisation_post_training_usd,
+            regions=tuple(tech.regions),
+            languages=languages,
             localisation_compute_usd=hours * c.gpu_usd_per_hour,
-            localisation_gpu_hours=hours,
-            localisation_months=np.array([localisation_months(h, c.gpus,
-                                                              p.localisation_min_months)
-                                          for h in hours]),
+            localisation_post_usd=p.localisation_post_training_usd_per_language * languages,
+            localisation_months=np.vectorize(localisation_months)(hours, c.gpus,
+                                                                  p.localisation_min_months),
         )
 
     def premium(self, region_of: np.ndarray) -> np.ndarray:
@@ -116,3 +125,20 @@ class FirmEconomics:
     def quality_gap(self, region_of: np.ndarray) -> np.ndarray:
         """Quality gap of the model each firm serves in each country ([F, C])."""
         return self.gap[region_of, np.arange(region_of.shape[1])[None, :]]
+
+
+def effective_languages(regions: tuple[str, ...], geo) -> np.ndarray:
+    """Inverse Simpson index of the speakers' languages in each region's countries ([R]).
+
+    1 / sum_l s_l^2 with s_l the share of the region's people speaking l (CLDR shares,
+    countries weighted by population): a region of one language counts 1, of ten equal
+    ones 10. The global model's row counts every country of the run.
+    """
+    out = np.ones(len(regions))
+    for r, region in enumerate(regions):
+        members = geo.region_members.get(region, np.ones(geo.size, dtype=bool))
+        speakers = (geo.population * members) @ geo.lang_weights
+        if speakers.sum() > 0:
+            share = speakers / speakers.sum()
+            out[r] = 1.0 / float((share**2).sum())
+    return out

@@ -91,13 +91,15 @@ class Parameters(BaseModel):
     # spent ~$3B on training compute in 2024 (The Information, 2024) against final runs
     # estimated at a few hundred million dollars (Cottier et al. 2024, Epoch AI).
     research_compute_multiple: float = Field(10.0, ge=1)
-    # Localising a region = continued pre-training on this many regional tokens (public
-    # regional continuations: Swallow, Llama 2 70B + ~100B Japanese tokens, Fujii et al.
-    # 2024; a region of many languages takes several times more) plus post-training in its
-    # languages (instruction and preference data: Llama 2 used ~1.4M human comparisons,
-    # Touvron et al. 2023; at vendor rates of $5-20 a comparison, $10-30M). Priors.
-    localisation_tokens: float = Field(5e11, gt=0)
-    localisation_post_training_usd: float = Field(2e7, ge=0)
+    # Localising a region = continued pre-training on regional tokens plus post-training
+    # (instruction and preference data) in its languages, both per effective language of
+    # the region (the inverse Simpson index of its speakers' languages: the EU counts ~10,
+    # North America ~2). Per language: ~100B tokens, as Swallow's continued pre-training
+    # of Llama 2 70B for Japanese (Fujii et al. 2024), and ~$2M of post-training data
+    # (Llama 2 used ~1.4M human comparisons, Touvron et al. 2023; at $5-20 a comparison a
+    # tenth of that for one language is $1-3M). Calibration priors.
+    localisation_tokens_per_language: float = Field(1e11, gt=0)
+    localisation_post_training_usd_per_language: float = Field(2e6, ge=0)
     localisation_compute_multiplier: float = Field(1.0, gt=0)  # x the 6 N D of the tokens
     localisation_min_months: int = Field(3, ge=0)
     # Decisions compare options by expected margin over this many months (the commitment

@@ -162,8 +162,12 @@ def _unit_economics(model) -> list[dict]:
             "api_usd_per_1m_tokens": float(econ.api_price[f] * 1e6),
             "training_run_usd": float(econ.training_run_usd[f]),
             "training_usd_per_month": float(econ.training_monthly[f]),
-            "localisation_usd": float(econ.localisation_usd[f]),
-            "localisation_months": int(econ.localisation_months[f]),
+            # Localising each region of the profile (the global model is no localisation).
+            "localisation_usd": {region: econ.localisation_usd(f, r)
+                                 for r, region in enumerate(econ.regions) if region != "global"},
+            "localisation_months": {region: int(econ.localisation_months[f, r])
+                                    for r, region in enumerate(econ.regions)
+                                    if region != "global"},
             "localises": [plan.region for plan in firm.plans],
         })
     return rows

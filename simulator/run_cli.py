@@ -25,8 +25,8 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
     """Run one scenario and write its time series and summary as Parquet.
 
     Prints each firm's derived unit economics (dollars per million tokens served and
-    charged, a training run, localising a region), the firms' final users, share, revenue
-    and cash, and the same by region.
+    charged, a training run), what localising each region costs each firm, the firms' final
+    users, share, revenue and cash, and the same by region.
     A bad scenario file gets every problem listed as `file: key: what was expected`
     (exit code 2).
 
@@ -44,6 +44,7 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
         economics_table,
         firm_table,
         footprint_table,
+        localisation_table,
         region_table,
         write_report,
     )
@@ -64,6 +65,7 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
         console.print(f"[yellow]note:[/yellow] {note}")
     paths = write_report(result, out_dir or Path("runs") / result.run_id)
     console.print(economics_table(result))
+    console.print(localisation_table(result))
     console.print(firm_table(result))
     console.print(footprint_table(result))
     console.print(region_table(result))

@@ -120,16 +120,30 @@ def economics_table(result: RunResult) -> Table:
     """Each firm's derived unit economics: $/M tokens served and charged, training, localising."""
     table = Table(title="unit economics at month 1's prices (simulator.compute)")
     for column in ("firm", "active params", "tokenizer", "serving $/M tokens",
-                   "API $/M tokens", "training run", "training/month", "localise a region",
-                   "months", "localises"):
+                   "API $/M tokens", "training run", "training/month", "localises"):
         table.add_column(column, justify="left" if column in ("firm", "tokenizer", "localises")
                          else "right")
     for row in result.unit_economics:
+        plans = [f"{region} {compact_money(row['localisation_usd'][region])} "
+                 f"({row['localisation_months'][region]} mo)" for region in row["localises"]]
         table.add_row(
             row["firm"], compact(row["active_params"]), row["tokenizer"],
             f"{row['serving_usd_per_1m_tokens']:.2f}", f"{row['api_usd_per_1m_tokens']:.2f}",
             compact_money(row["training_run_usd"]), compact_money(row["training_usd_per_month"]),
-            compact_money(row["localisation_usd"]), str(row["localisation_months"]),
-            ", ".join(row["localises"]) or "-",
+            ", ".join(plans) or "-",
         )
+    return table
+
+
+def localisation_table(result: RunResult) -> Table:
+    """What localising each region would cost each firm (continued pre-training + post-training)."""
+    rows = result.unit_economics
+    table = Table(title="localising a region: cost at month 1's prices (months on the cluster)")
+    table.add_column("region")
+    for row in rows:
+        table.add_column(row["firm"], justify="right")
+    regions = list(rows[0]["localisation_usd"]) if rows else []
+    for region in regions:
+        table.add_row(region, *(f"{compact_money(row['localisation_usd'][region])} "
+                                f"({row['localisation_months'][region]} mo)" for row in rows))
     return table
