@@ -67,21 +67,23 @@ def parse_window(text: str) -> tuple[date, date]:
 def predict(targets: Targets, samples: np.ndarray, seed: int) -> pd.DataFrame:
     """One row per observation from samples shaped [members x seeds, observations]."""
     rng = np.random.default_rng(seed)
+    scaled = targets.transform(samples)  # the comparison scale (logs, months)
     rows = []
     for j, obs in enumerate(targets.observations):
-        values = samples[:, j]
+        values = scaled[:, j]
         noise = rng.normal(0.0, np.sqrt(targets.v_md[j] + targets.v_obs[j]),
                            (PREDICTIVE_DRAWS, values.size))
         predictive = (values[None, :] + noise).ravel()
         low, high = np.quantile(predictive, [0.05, 0.95])
-        observed = targets.observed[j]
+        inside = bool(low <= targets.observed[j] <= high)
+        back = targets.to_units(j, [*np.quantile(values, [0.5, 0.05, 0.95]), low, high,
+                                    targets.observed[j]])
         rows.append({"id": obs.id, "metric": obs.metric, "firm": obs.firm,
                      "geography": obs.geography, "date": obs.date.isoformat(),
-                     "observed": observed, "median": float(np.median(values)),
-                     "ensemble_p05": float(np.quantile(values, 0.05)),
-                     "ensemble_p95": float(np.quantile(values, 0.95)),
-                     "predictive_p05": float(low), "predictive_p95": float(high),
-                     "inside": bool(low <= observed <= high),
+                     "observed": float(back[5]), "median": float(back[0]),
+                     "ensemble_p05": float(back[1]), "ensemble_p95": float(back[2]),
+                     "predictive_p05": float(back[3]), "predictive_p95": float(back[4]),
+                     "inside": inside,
                      "unit": "months since start" if METRICS[obs.metric].event else obs.unit})
     return pd.DataFrame(rows)
 

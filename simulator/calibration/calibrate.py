@@ -146,13 +146,15 @@ def score(plan: EvaluationPlan, targets: Targets, runs: pa.Table, settings: Sett
     points = sorted(ok["point"].unique())
     samples = np.stack([ok[ok["point"] == p].sort_values("replicate")[columns].to_numpy(float)
                         for p in points]) if points else np.zeros((0, 1, len(ids)))
-    mean, v_ens = ensemble_moments(samples)
+    mean, v_ens = ensemble_moments(targets.transform(samples))
     values = implausibility(targets.observed, mean, targets.v_obs, targets.v_md, v_ens)
+    mean = targets.untransform(mean)  # reported in the observations' units
     summary = summary_implausibility(values, settings.rule)
     rows = pd.DataFrame({"wave": wave, "point": points})
     for j, key in enumerate(plan.keys):
         rows[key] = plan.points[points, j] if points else []
     for j, ident in enumerate(ids):
+        # mean: geometric for log metrics; v_ens on the comparison scale
         rows[f"mean:{ident}"], rows[f"v_ens:{ident}"] = mean[:, j], v_ens[:, j]
         rows[f"I:{ident}"] = values[:, j]
     rows["implausibility"] = summary
@@ -269,10 +271,15 @@ def observation_fit(targets: Targets, history: pd.DataFrame, kept: pd.DataFrame,
     for j, obs in enumerate(targets.observations):
         column = f"I:{obs.id}"
         values = best[column].to_numpy(float) if column in best else np.array([np.inf])
+        anywhere = history[column].to_numpy(float) if column in history else np.array([np.inf])
         rows.append({"id": obs.id, "metric": obs.metric, "firm": obs.firm,
                      "geography": obs.geography, "date": obs.date.isoformat(),
-                     "observed": targets.observed[j], "sd_obs": np.sqrt(targets.v_obs[j]),
-                     "sd_md": np.sqrt(targets.v_md[j]),
+                     "observed": float(targets.to_units(j, targets.observed[j])),
+                     "scale": "log" if targets.log[j] else "months" if METRICS[
+                         obs.metric].event else "linear",
+                     "sd_obs": np.sqrt(targets.v_obs[j]), "sd_md": np.sqrt(targets.v_md[j]),
                      "median_I": float(np.median(values)), "min_I": float(values.min()),
-                     "within_cutoff": bool(values.min() <= cutoff), "ensemble": not kept.empty})
+                     "within_cutoff": bool(values.min() <= cutoff),
+                     # the best any evaluated point does: above the cut-off, no point met it
+                     "min_I_any_point": float(anywhere.min()), "ensemble": not kept.empty})
     return pd.DataFrame(rows)

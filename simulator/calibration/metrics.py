@@ -7,6 +7,11 @@ model's best run may stand from the truth because of what the model leaves out (
 and O'Hagan 2001; Vernon et al. 2010 call its variance V_md). Discrepancies are
 judgements, each with its reason; they enter the implausibility, never a fit.
 
+Users, revenue and shares are compared as logarithms (an observation's relative error is
+its sd there): on the raw scale a relative error caps the implausibility of a run that
+predicts nothing at 1 / sqrt(rel_obs^2 + rel_md^2), so a model 20 times too small would
+pass; on the log scale a factor of e away is 1 / sd.
+
 Event metrics (an office opened, a service available: its first user) are compared as
 months since the scenario's start: the observation is its row's date, the model's value the
 first month the event holds in the run, or the run's last month + 1 when it never does (a censored
@@ -101,8 +106,10 @@ class Metric:
     unit: str
     geography: str  # "world", "country" or "place" (a country or the EU)
     read: Reader | None  # None: recorded as context, the model has no such output
-    discrepancy: float  # model discrepancy sd: a fraction of the value, or months (events)
-    relative: bool  # whether `discrepancy` is relative to the observed value
+    # Model discrepancy sd: on the log scale for log metrics (about a fraction of the
+    # value), in months for events.
+    discrepancy: float
+    log_scale: bool  # compared as logarithms: the metric spans orders of magnitude
     reason: str
 
     @property

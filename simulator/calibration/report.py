@@ -37,13 +37,19 @@ def print_calibration(out: Path, metadata: dict, console: Console) -> None:
     fit = pd.read_parquet(out / "observations.parquet")
     where = "non-implausible points" if len(kept) else "the least implausible point"
     table = Table(title=f"Calibration observations: implausibility over {where}")
-    for column in ("observation", "observed", "sd obs", "sd model", "median I", "min I", "ok"):
+    for column in ("observation", "observed", "scale", "sd obs", "sd model", "median I",
+                   "min I", "ok", "best of all points"):
         table.add_column(column, justify="left" if column == "observation" else "right")
     for row in fit.itertuples():
-        table.add_row(row.id, compact(row.observed), compact(row.sd_obs), compact(row.sd_md),
-                      f"{row.median_I:.2f}", f"{row.min_I:.2f}",
-                      "yes" if row.within_cutoff else "[red]no[/red]")
+        table.add_row(row.id, compact(row.observed), row.scale, compact(row.sd_obs),
+                      compact(row.sd_md), f"{row.median_I:.2f}", f"{row.min_I:.2f}",
+                      "yes" if row.within_cutoff else "[red]no[/red]",
+                      f"{row.min_I_any_point:.2f}")
     console.print(table)
+    unmet = fit.loc[fit["min_I_any_point"] > metadata["settings"]["cutoff"], "id"]
+    if len(unmet):
+        console.print("[yellow]no evaluated point meets:[/yellow] " + ", ".join(unmet)
+                      + " (what the model leaves out, or a range too narrow)")
     console.print(f"wrote {out}/ (points, non_implausible, observations, runs .parquet; "
                   "calibrated.toml)")
 

@@ -18,15 +18,23 @@ from simulator.calibration.metrics import METRICS, metric_months
 from simulator.calibration.observations import Observation
 from simulator.scenario import Scenario
 
+FLOOR_SHARE = 1e-4  # a run with no users or revenue reads as 1e-4 of the observation
+
 
 @dataclass(frozen=True)
 class Targets:
-    """Observed values and variances of the observations used, in plan order."""
+    """Observed values and variances of the observations used, in plan order.
+
+    `observed`, `v_obs` and `v_md` are on each metric's comparison scale: logarithms for
+    log metrics (`transform` puts model outputs there), months for events.
+    """
 
     observations: tuple[Observation, ...]
     observed: np.ndarray
     v_obs: np.ndarray
     v_md: np.ndarray
+    log: np.ndarray  # bool per observation: compared as logarithms
+    floor: np.ndarray  # what "nothing" reads as on the log scale: 1e-4 x the observation
 
     @classmethod
     def build(cls, observations: list[Observation], start: tuple[int, int],
@@ -35,16 +43,37 @@ class Targets:
 
         `discrepancy_scale` multiplies the metric table's discrepancy sd (0: none).
         """
-        z, v_obs, v_md = [], [], []
+        z, v_obs, v_md, log, floor = [], [], [], [], []
         for obs in observations:
             metric = METRICS[obs.metric]
-            value = (metric_months(*start, obs.date.year, obs.date.month) if metric.event
-                     else obs.value)
-            z.append(float(value))
-            v_obs.append(obs.sd**2)
-            sd = metric.discrepancy * (value if metric.relative else 1.0)
-            v_md.append((sd * discrepancy_scale) ** 2)
-        return cls(tuple(observations), np.array(z), np.array(v_obs), np.array(v_md))
+            if metric.log_scale:  # delta method: sd of log z = sd / z
+                z.append(float(np.log(obs.value)))
+                v_obs.append((obs.sd / obs.value) ** 2)
+            else:
+                z.append(float(metric_months(*start, obs.date.year, obs.date.month)
+                               if metric.event else obs.value))
+                v_obs.append(obs.sd**2)
+            v_md.append((metric.discrepancy * discrepancy_scale) ** 2)
+            log.append(metric.log_scale)
+            floor.append(obs.value * FLOOR_SHARE if metric.log_scale else 0.0)
+        return cls(tuple(observations), np.array(z), np.array(v_obs), np.array(v_md),
+                   np.array(log, dtype=bool), np.array(floor))
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        """Model outputs [..., observations] on the comparison scale."""
+        out = np.array(values, dtype=float)
+        out[..., self.log] = np.log(np.maximum(out[..., self.log], self.floor[self.log]))
+        return out
+
+    def to_units(self, j: int, values: np.ndarray | float) -> np.ndarray:
+        """Observation j's values from the comparison scale back to its units."""
+        return np.exp(values) if self.log[j] else np.asarray(values, dtype=float)
+
+    def untransform(self, values: np.ndarray) -> np.ndarray:
+        """Back from the comparison scale to the observations' units (months for events)."""
+        out = np.array(values, dtype=float)
+        out[..., self.log] = np.exp(out[..., self.log])
+        return out
 
 
 def select(observations: list[Observation], role: str, first: date | None,
