@@ -17,10 +17,10 @@ import numpy as np
 
 from simulator import decisions, economics
 from simulator.entry import explicit_next, next_market
-from simulator.offices import best_location
+from simulator.offices import best_location, lab_scores
 from simulator.scenario import Firm
 
-PARTNER_LEVEL, OFFICE_LEVEL = 2, 3  # establishment-chain levels (simulator.entry)
+PARTNER_LEVEL, OFFICE_LEVEL, LAB_LEVEL = 2, 3, 4  # establishment chain (simulator.entry)
 
 
 @dataclass
@@ -75,6 +75,7 @@ class FirmAgent(mesa.Agent):
         self._commit(month, reserve)
         if (month - 1) % m.params.price_review_months == 0:
             self._open_office(reserve)
+            self._open_lab(reserve)
             if self.spec.strategy.pricing.review_by_margin:
                 self._review_prices()
 
@@ -244,6 +245,30 @@ class FirmAgent(mesa.Agent):
         m.level_since[f, country] = m.steps
         m.hiring_mask[f, country] = True  # an office hires locally
         m.ledger.book("commitment_spend", f, country, float(setup[OFFICE_LEVEL - 1]))
+
+    def _open_lab(self, reserve: float) -> None:
+        """A research lab abroad where the research target cannot be met from where it hires."""
+        m, f, p = self.model, self.index, self.model.params
+        abroad = m.level[f] == LAB_LEVEL
+        abroad[self.home] = False
+        setup = float(p.commitment_setup_usd[LAB_LEVEL - 1])
+        if abroad.sum() >= self.spec.strategy.labs or m.cash[f] < reserve + setup:
+            return
+        researchers = m.pool[:, 0]
+        gap = m.targets[f, 0] - m.staff[f, :, 0].sum()
+        reachable = p.hire_rate_monthly * researchers[m.hiring_mask[f]].sum()
+        if gap <= reachable * p.decision_horizon_months:
+            return
+        scores = lab_scores(researchers, m.geo.openness, m.salary[:, 0],
+                            m.home_distance[f:f + 1], p)[0]
+        allowed = ~m.hiring_mask[f] & ~m.forbidden[m.steps, f]
+        country = best_location(scores, np.ones_like(allowed), allowed)
+        if country is None:
+            return
+        m.level[f, country] = LAB_LEVEL
+        m.level_since[f, country] = m.steps
+        m.hiring_mask[f, country] = True
+        m.ledger.book("commitment_spend", f, country, setup)
 
     def _review_prices(self) -> None:
         """List or PPP price per country, whichever has the larger expected margin."""

@@ -224,7 +224,7 @@ class StrategyModel(mesa.Model):
 
     def _complete_entries(self, month: int) -> None:
         done = (self.pending_until <= month) & self.alive[:, None]
-        self.level[done] = 1
+        self.level[done] = np.maximum(self.level[done], 1)  # a lab may be there already
         self.level_since[done] = month
         self.pending_until[done] = np.inf
 

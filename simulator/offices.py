@@ -1,4 +1,4 @@
-"""Offices: where a firm opens the regional office that serves a region's markets.
+"""Offices and labs: where a firm opens a regional office, and where a research lab.
 
 Where real labs put their first offices abroad (Dublin, London, Singapore, Paris, Tokyo)
 is not where they sell most, but where a region is best served from: a location choice
@@ -14,6 +14,16 @@ establishment in the Union (Art. 56), which is why any member counts as a regula
 Whether to open a region's office at all is a margin decision (`simulator.agents`): the
 region's extra revenue per user at office level against the office's set-up and running
 cost over the decision horizon.
+
+A research lab abroad (Google DeepMind's London, the labs' Zurich and Paris teams) goes
+where researchers are and choose to live:
+
+  w_t log(1 + researcher pool_c) + w_o log openness_c - w_s log researcher pay_c
+  - w_d CAGE distance(home_f, c)
+
+It is opened when the firm's research target cannot be reached from the places it hires
+in within the decision horizon (a capacity rule: what research buys is capability, which
+the model values through users, not as a margin of its own).
 """
 
 from __future__ import annotations
@@ -37,3 +47,12 @@ def best_location(scores: np.ndarray, members: np.ndarray, allowed: np.ndarray) 
     if not candidate.any():
         return None
     return int(np.argmax(np.where(candidate, scores, -np.inf)))
+
+
+def lab_scores(researchers: np.ndarray, openness: np.ndarray, salary: np.ndarray,
+               home_distance: np.ndarray, weights) -> np.ndarray:
+    """Research-lab location score per firm and country ([firms, countries])."""
+    place = (weights.lab_weight_talent * np.log1p(researchers)
+             + weights.lab_weight_openness * np.log(np.maximum(openness, 1e-6))
+             - weights.office_weight_salary * np.log(np.maximum(salary, 1.0)))
+    return place[None, :] - weights.office_weight_distance * home_distance

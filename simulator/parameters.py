@@ -168,6 +168,11 @@ class Parameters(BaseModel):
     office_weight_salary: float = Field(1.0, ge=0)
     office_weight_regulator: float = Field(1.0, ge=0)
     office_weight_distance: float = Field(6.0, ge=0)
+    # Research labs abroad go where researchers are and want to live: log researcher pool
+    # and log openness (data/talent.csv: workplace over origin share, where talent
+    # settles), less log researcher pay and CAGE distance (the office weights). Assumed.
+    lab_weight_talent: float = Field(1.5, ge=0)
+    lab_weight_openness: float = Field(1.0, ge=0)
 
 
 def parameter_names() -> list[str]:

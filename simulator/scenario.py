@@ -133,6 +133,7 @@ class Strategy(StrictModel):
     entries_per_year: float = Field(6.0, gt=0, le=120)
     max_commitment: int = Field(3, ge=1, le=4)
     offices: int = Field(0, ge=0, le=20)  # regional offices it may open (simulator.offices)
+    labs: int = Field(0, ge=0, le=10)  # research labs abroad it may open (simulator.offices)
     localise: list[Localisation] = Field(default_factory=list)
     hiring: Hiring = Hiring()
     pricing: Pricing = Pricing()

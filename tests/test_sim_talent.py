@@ -57,3 +57,21 @@ def test_research_has_diminishing_returns():
     staff[:, 0, 0] = [100, 400]
     knowledge = talent.knowledge_step(np.zeros(2), staff, 0.02, 0.5, 0.2, 0.02)
     assert np.isclose(knowledge[1] / knowledge[0], 2.0)  # four times the staff, twice the ideas
+
+
+def test_a_lab_abroad_opens_where_researchers_are_when_home_cannot_supply_them(tmp_path):
+    labs = {}
+    for name, target in (("ambitious", 3000), ("modest", 300)):
+        folder = tmp_path / name
+        folder.mkdir()
+        firm = firm_toml("Lab", "IL", labs="2",
+                         hiring=f"{{ target_researchers = {target}, target_engineers = 1000 }}")
+        model = StrategyModel(load_scenario(scenario_file(folder, ["global"], [firm],
+                                                          months=24)))
+        for _ in range(model.months):
+            model.step()
+        labs[name] = {model.geo.iso2[c] for c in np.flatnonzero(model.level[0] == 4)}
+    # Israel's pool (~30 researchers) cannot supply 2,700 more within the horizon; the US
+    # holds the largest pool and is the most open to researchers (data/talent.csv).
+    assert labs["ambitious"] == {"IL", "US"}
+    assert labs["modest"] == {"IL"}
