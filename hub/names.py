@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hub.errors import InputError
 
@@ -19,3 +20,21 @@ def check_name(kind: str, value: str) -> str:
             "starting with a letter or digit"
         )
     return value
+
+
+def is_inside(folder: Path, name: str, depth: int = 1) -> bool:
+    """Whether a listed file name is a plain name inside `folder` (judged without opening it).
+
+    `name` is at most `depth` safe names joined by `/` (no `..`, not absolute, no empty
+    part), and no folder or file on the way is a link that could lead elsewhere.
+    """
+    parts = name.split("/") if isinstance(name, str) else []
+    if not 1 <= len(parts) <= depth or not all(
+            NAME_PATTERN.fullmatch(part) and ".." not in part for part in parts):
+        return False
+    path = Path(folder)
+    for part in parts:
+        path = path / part
+        if path.is_symlink():
+            return False
+    return True

@@ -37,14 +37,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from hub.atomic import fsync_path, sha256_file, temp_file, write_parquet, write_text
+from hub.atomic import fsync_path, sha256_file, temp_file, write_text
 from hub.errors import InputError
 from hub.home import hub_home
 from hub.metrics import now_iso
-from hub.names import check_name
+from hub.names import check_name, is_inside
+from hub.registry_catalog import CATALOG, catalog_differences, write_catalog
 from hub.staging import publish, staging_folder
 
 CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
@@ -55,23 +53,9 @@ CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
     "manifest.json",
 )
 TRAINING_FILES = (CONFIG, TOKENIZER, WEIGHTS, CURVE)
-CATALOG = "catalog.parquet"
 VERSION_PATTERN = re.compile(r"v([1-9][0-9]*)")
-
-CATALOG_SCHEMA = pa.schema(
-    [
-        ("region", pa.string()),
-        ("version", pa.int32()),
-        ("model_id", pa.string()),
-        ("size", pa.string()),
-        ("params", pa.int64()),
-        ("languages", pa.list_(pa.string())),
-        ("created_at", pa.string()),
-        ("content_hash", pa.string()),
-        ("path", pa.string()),
-    ]
-)
-
+REMOVING = ".removing-"  # a version being deleted: renamed aside first, see `remove`
+DAMAGED = "`hub verify` lists what is damaged"
 
 @dataclass(frozen=True)
 class ModelVersion:
@@ -96,12 +80,21 @@ class ModelVersion:
         return self.path / name
 
     def config(self) -> dict:
-        """The parsed config.json."""
-        return json.loads(self.file(CONFIG).read_text(encoding="utf-8"))
+        """The parsed config.json; InputError naming it when damaged."""
+        config = _read_json(self.file(CONFIG))
+        if not isinstance(config.get("model"), dict):
+            raise InputError(f"{self.file(CONFIG)}: has no `model` section; {DAMAGED}")
+        return config
 
     def manifest(self) -> dict:
-        """The parsed manifest.json."""
-        return json.loads(self.file(MANIFEST).read_text(encoding="utf-8"))
+        """The parsed manifest.json; InputError naming it when damaged."""
+        manifest = _read_json(self.file(MANIFEST))
+        files = manifest.get("files")
+        if not isinstance(files, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            raise InputError(f"{self.file(MANIFEST)}: `files` is not a map of file names to "
+                             f"sha256 digests; {DAMAGED}")
+        return manifest
 
 
 def register(
@@ -141,8 +134,9 @@ def register(
         (staging / CONFIG).write_text(json.dumps(full_config, indent=2, sort_keys=True) + "\n")
         content_hash = _content_hash(staging, config["model"])
         with _locked(home):
+            finish_removals(home)
             for existing in versions(home, region):
-                if existing.manifest().get("content_hash") == content_hash:
+                if _manifest_or_none(existing).get("content_hash") == content_hash:
                     return existing
             number = max((v.version for v in versions(home, region)), default=0) + 1
             _write_manifest(staging, content_hash, created_at=now_iso(), derived=[])
@@ -207,15 +201,22 @@ def all_versions(home: str | os.PathLike | None) -> list[ModelVersion]:
 
 
 def verify(version: ModelVersion) -> list[str]:
-    """Problems with a version's files: each one missing, changed or unlisted, by name."""
+    """Problems with a version's files: each one missing, changed or unlisted, by name.
+
+    A manifest entry that is not a plain name inside the version (`..`, absolute, through a
+    link) is a problem itself: nothing outside the version is read, not even its size.
+    """
     try:
         listed = version.manifest()["files"]
-    except (OSError, ValueError, KeyError) as error:
-        return [f"{version.file(MANIFEST)}: unreadable manifest ({error})"]
+    except InputError as error:
+        return [error.message]
     problems = []
     for name, expected in sorted(listed.items()):
         path = version.file(name)
-        if not path.is_file():
+        if not is_inside(version.path, name, depth=2):
+            problems.append(f"{version.file(MANIFEST)}: entry {name!r} is not a plain name "
+                            "inside the version; it was not read")
+        elif not path.is_file():
             problems.append(f"{path}: missing (listed in manifest.json)")
         elif (actual := sha256_file(path)) != expected:
             problems.append(f"{path}: sha256 {actual[:12]}… differs from manifest {expected[:12]}…")
@@ -286,27 +287,63 @@ def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> 
 
 
 def remove(home: str | os.PathLike | None, region: str, version: int | str) -> None:
-    """Delete a version (renamed aside first, so a crash never leaves half a version)."""
+    """Delete a version: renamed aside, dropped from the catalog, then deleted.
+
+    Everything is checked (names, the version exists) before anything changes. The rename
+    is the commit point: a removal interrupted after it is completed by the next `remove`,
+    `register` or `hub verify` (`finish_removals`); one interrupted before it changed
+    nothing.
+    """
     found = resolve(home, region, version)
     with _locked(found.home):
-        doomed = found.path.with_name(f".removing-v{found.version}")
+        finish_removals(found.home)
+        doomed = found.path.with_name(f"{REMOVING}v{found.version}")
         os.rename(found.path, doomed)
-        shutil.rmtree(doomed)
+        fsync_path(doomed.parent)
         _write_catalog(found.home)
+        shutil.rmtree(doomed)
 
 
-def catalog(home: str | os.PathLike | None) -> pa.Table:
-    """The catalog: one row per version (empty table with the schema when none)."""
-    path = hub_home(home) / CATALOG
-    if not path.is_file():
-        return CATALOG_SCHEMA.empty_table()
-    return pq.read_table(path, schema=CATALOG_SCHEMA)
+def finish_removals(home: Path) -> list[str]:
+    """Complete removals a killed `remove` left half done; the model ids it completed."""
+    done = []
+    for doomed in sorted(Path(home).glob(f"*/{REMOVING}v*")):
+        shutil.rmtree(doomed, ignore_errors=True)
+        done.append(f"{doomed.parent.name}/{doomed.name.removeprefix(REMOVING)}")
+    if done and (Path(home) / CATALOG).exists():
+        _write_catalog(Path(home))
+    return done
+
+
+def catalog_problems(home: str | os.PathLike | None) -> list[str]:
+    """What is wrong with the catalog (damaged, or not listing the versions); [] when sound."""
+    return catalog_differences(hub_home(home), [v.model_id for v in all_versions(home)])
+
+
+def rebuild_catalog(home: str | os.PathLike | None) -> None:
+    """Write the catalog again from the versions on disk (it is derived from them)."""
+    home = hub_home(home)
+    with _locked(home):
+        _write_catalog(home)
+
+
+def _manifest_or_none(version: ModelVersion) -> dict:
+    try:
+        return version.manifest()
+    except InputError:
+        return {}
 
 
 def _write_catalog(home: Path) -> None:
     rows = []
     for version in all_versions(home):
-        config, manifest = version.config(), version.manifest()
+        # A damaged version is still listed (without what cannot be read); `hub verify`
+        # names it.
+        try:
+            config = version.config()
+        except InputError:
+            config = {}
+        manifest = _manifest_or_none(version)
         training = config.get("training", {})
         rows.append(
             {
@@ -321,7 +358,7 @@ def _write_catalog(home: Path) -> None:
                 "path": str(version.path),
             }
         )
-    write_parquet(pa.Table.from_pylist(rows, schema=CATALOG_SCHEMA), home / CATALOG)
+    write_catalog(home, rows)
 
 
 def _content_hash(folder: Path, model_config: dict) -> str:
@@ -339,6 +376,16 @@ def _write_manifest(folder: Path, content_hash: str, created_at: str, derived: l
     manifest = {"files": files, "content_hash": content_hash, "created_at": created_at}
     manifest["derived"] = derived
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InputError(f"{path}: not readable JSON ({error}); {DAMAGED}") from None
+    if not isinstance(document, dict):
+        raise InputError(f"{path}: expected a JSON object; {DAMAGED}")
+    return document
 
 
 @contextmanager

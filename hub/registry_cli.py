@@ -30,13 +30,28 @@ def parse_ref(ref: str, need_version: bool = False) -> tuple[str, str | None]:
 
 
 def _bytes(version) -> int:
-    return sum(p.stat().st_size for p in version.path.iterdir() if p.is_file())
+    return sum(p.stat().st_size for p in version.path.rglob("*") if p.is_file())
+
+
+def _metrics(version) -> dict[str, dict[str, float]]:
+    """A version's metrics by language; InputError naming a damaged metrics.parquet."""
+    import pyarrow as pa
+
+    from hub.serving.model_card import metrics_by_lang
+
+    path = version.file("metrics.parquet")
+    try:
+        return metrics_by_lang(path)
+    except (OSError, KeyError, pa.ArrowException) as error:
+        raise InputError(f"{path}: damaged metrics ({error}); measure again with `hub eval` "
+                         "and `hub bench`") from None
 
 
 def _headlines(version) -> list[str]:
-    from hub.serving.model_card import metrics_by_lang
-
-    table = metrics_by_lang(version.file("metrics.parquet"))
+    try:
+        table = _metrics(version)
+    except InputError:
+        return ["damaged"] * len(HEADLINE)  # `hub list` goes on; `hub verify` names it
     cells = []
     for metric, (_, summary) in HEADLINE.items():
         values = [row[metric] for row in table.values() if metric in row]
@@ -55,6 +70,7 @@ def list_models(home):
     from rich.table import Table
 
     from hub import registry
+    from hub.registry_catalog import catalog
 
     table = Table(
         "region",
@@ -66,7 +82,7 @@ def list_models(home):
         *(title for title, _ in HEADLINE.values()),
     )
     # The catalog (Parquet) names the versions; sizes and metrics are read from their files.
-    for row in registry.catalog(home).to_pylist():
+    for row in catalog(home).to_pylist():
         version = registry.ModelVersion(hub_home(home), row["region"], row["version"])
         languages, params = row["languages"] or [], row["params"]
         more = f" +{len(languages) - 3}" if len(languages) > 3 else ""
@@ -98,7 +114,7 @@ def show(ref, home):
     from rich.table import Table
 
     from hub import registry
-    from hub.serving.model_card import CARD_METRICS, metrics_by_lang
+    from hub.serving.model_card import CARD_METRICS
 
     region, version_name = parse_ref(ref)
     version = registry.resolve(home, region, version_name)
@@ -117,7 +133,7 @@ def show(ref, home):
             name, f"{path.stat().st_size:,}" if path.is_file() else "missing", digest[:16]
         )
     console.print(files)
-    metrics = metrics_by_lang(version.file("metrics.parquet"))
+    metrics = _metrics(version)
     if metrics:
         shown = [m for m in CARD_METRICS if any(m in row for row in metrics.values())]
         per_lang = Table("lang", *shown, title="metrics per language (fp32, cpu)")
@@ -151,6 +167,16 @@ def verify(ref, home):
             registry.resolve(home, region)  # raises, naming what exists
     else:
         found = registry.all_versions(home)
+    home_path = hub_home(home)
+    # The home's own state first: removals a killed `hub rm` left are completed, and a
+    # damaged or stale catalog (derived from the versions) is named and rebuilt.
+    for model_id in registry.finish_removals(home_path):
+        click.secho(f"completed the interrupted removal of {model_id}", fg="yellow")
+    home_problems = registry.catalog_problems(home_path) if ref is None else []
+    for problem in home_problems:
+        click.secho(f"FAILED {problem}", fg="red", bold=True)
+        registry.rebuild_catalog(home_path)
+        click.echo("  rebuilt from the versions on disk")
     failed = 0
     for version in found:
         problems = registry.verify(version)
@@ -164,7 +190,7 @@ def verify(ref, home):
                 f"ok     {version.model_id} ({len(version.manifest()['files'])} files)", fg="green"
             )
     click.echo(f"{len(found)} versions checked, {failed} failed")
-    if failed:
+    if failed or home_problems:
         raise SystemExit(1)
 
 

@@ -1,5 +1,6 @@
 import io
 import json
+import os
 import posixpath
 import tarfile
 
@@ -44,9 +45,9 @@ def test_manifest_round_trip_and_every_kind_of_damage(tmp_path):
     (folder / "manifest.json").write_text("{not json")
     with pytest.raises(InputError, match="manifest.json: not a valid manifest"):
         bundle.verify_bundle(folder)
-    for name in ("../outside.txt", "/etc/passwd", "genai-fp32/../../x"):
+    for name in ("../outside.txt", "/etc/passwd", "genai-fp32/../../x", "a/b/c", "", "./x"):
         (folder / "manifest.json").write_text(json.dumps({"files": {name: "0" * 64}}))
-        with pytest.raises(InputError, match="not a relative path inside the bundle"):
+        with pytest.raises(InputError, match="not a plain name inside the bundle"):
             bundle.verify_bundle(folder)
 
 
@@ -153,3 +154,61 @@ def test_external_data_outside_the_bundle_is_refused_before_any_session(
 def test_external_data_inside_the_bundle_is_accepted(tmp_path):
     (tmp_path / "inside.bin").write_bytes(np.ones(4, np.float32).tobytes())
     bundle.check_external_data(onnx_with_external_data(tmp_path, "inside.bin"), tmp_path)
+
+
+def test_an_entry_through_a_link_is_refused_without_reading_what_it_points_at(tmp_path):
+    folder = make_bundle(tmp_path / "b")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.mkfifo(outside / "pipe")  # hashing it (or reading it at all) would block this test
+    (folder / "genai-int8").symlink_to(outside, target_is_directory=True)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"]["genai-int8/pipe"] = "0" * 64
+    manifest["bytes"]["genai-int8/pipe"] = 0
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="'genai-int8/pipe' is not a plain name"):
+        bundle.verify_bundle(folder)
+
+
+def test_a_truncated_tar_is_named_and_leaves_nothing(tmp_path):
+    folder = make_bundle(tmp_path / "b")
+    bundle.write_tar(folder, tmp_path / "b.tar")
+    data = (tmp_path / "b.tar").read_bytes()
+    with tarfile.open(tmp_path / "b.tar") as archive:  # cut inside each file's data
+        cuts = [m.offset_data + m.size // 2 for m in archive.getmembers() if m.size > 1]
+    assert len(cuts) >= 3
+    for cut in cuts:
+        (tmp_path / "cut.tar").write_bytes(data[:cut])
+        with pytest.raises(InputError, match=r"cut.tar: (truncated or damaged tar|not a)"):
+            bundle.extract_tar(tmp_path / "cut.tar", tmp_path / "out" / "x")
+        assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_tar_limits_are_checked_before_extracting(tmp_path):
+    many = tmp_path / "many.tar"
+    with tarfile.open(many, "w") as archive:
+        for i in range(bundle.MAX_TAR_MEMBERS + 1):
+            archive.addfile(tarfile.TarInfo(f"f{i}"), io.BytesIO(b""))
+    with pytest.raises(InputError, match=f"at most {bundle.MAX_TAR_MEMBERS:,}"):
+        bundle.extract_tar(many, tmp_path / "out" / "x")
+    # A member larger than the limit, in a sparse file (no disk used): refused from its
+    # header, before a byte is extracted.
+    bomb = tmp_path / "bomb.tar"
+    info = tarfile.TarInfo("model.onnx")
+    info.size = bundle.MAX_TAR_BYTES + 1
+    header = info.tobuf(format=tarfile.PAX_FORMAT)
+    bomb.write_bytes(header)
+    os.truncate(bomb, len(header) + -(-info.size // 512) * 512 + 1024)
+    with pytest.raises(InputError, match=f"at most {bundle.MAX_TAR_BYTES:,}"):
+        bundle.extract_tar(bomb, tmp_path / "out" / "y")
+    assert not (tmp_path / "out").exists()
+
+
+def test_damaged_bundle_configs_are_named(tmp_path):
+    folder = make_bundle(tmp_path / "b")
+    (folder / "intl_config.json").write_text("{half", encoding="utf-8")
+    with pytest.raises(InputError, match="intl_config.json: not readable JSON"):
+        bundle.read_config(folder)
+    with pytest.raises(InputError, match="genai_config.json: expected a JSON object"):
+        (folder / "genai-fp32" / "genai_config.json").write_text("[]")
+        bundle.read_config(folder, "genai-fp32/genai_config.json")

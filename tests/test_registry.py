@@ -6,7 +6,7 @@ import pytest
 import torch
 from tokenizers import Tokenizer, models, pre_tokenizers
 
-from hub import registry
+from hub import registry, registry_catalog
 from hub.errors import InputError
 from hub.model import DecoderLM, ModelConfig
 
@@ -58,7 +58,7 @@ def test_register_resolve_load_round_trip(tmp_path, tokenizer_file):
     for name, tensor in original.state_dict().items():
         assert torch.equal(model.state_dict()[name], tensor)
     assert config.d_model == 8 and tok.get_vocab_size() == 4
-    table = registry.catalog(home)
+    table = registry_catalog.catalog(home)
     assert table.column("model_id").to_pylist() == ["eu/v1"]
     assert table.column("languages").to_pylist() == [["de", "fr"]]
 
@@ -73,7 +73,7 @@ def test_identical_content_returns_the_existing_version(tmp_path, tokenizer_file
     assert registry.resolve(home, "eu").version == 2
     assert registry.resolve(home, "eu", "v1") == first
     assert registry.resolve(home, "eu", 1) == first
-    assert registry.catalog(home).num_rows == 2
+    assert registry_catalog.catalog(home).num_rows == 2
 
 
 def test_unknown_region_or_version_lists_what_exists(tmp_path, tokenizer_file):
@@ -129,7 +129,7 @@ def test_remove_updates_the_catalog(tmp_path, tokenizer_file):
     register(home, tokenizer_file)
     register(home, tokenizer_file, seed=1, region="na")
     registry.remove(home, "eu", 1)
-    assert registry.catalog(home).column("region").to_pylist() == ["na"]
+    assert registry_catalog.catalog(home).column("region").to_pylist() == ["na"]
     assert registry.versions(home, "eu") == []
     config = json.loads((home / "na" / "v1" / "config.json").read_text())
     assert config["region"] == "na"

@@ -1,7 +1,7 @@
 import pytest
 from click.testing import CliRunner
 
-from hub import registry
+from hub import registry, registry_catalog
 from hub.atomic import write_parquet
 from hub.cli import main
 from hub.metrics import Metric, metrics_table
@@ -69,7 +69,7 @@ def test_rm_asks_first(home):
     assert confirmed.exit_code == 0, confirmed.output
     assert not (home / "eu" / "v1").exists()
     assert invoke("rm", "eu@v2", "--yes", "--home", home).exit_code == 0
-    assert registry.catalog(home).column("model_id").to_pylist() == ["global/v1"]
+    assert registry_catalog.catalog(home).column("model_id").to_pylist() == ["global/v1"]
     assert invoke("rm", "global", "--yes", "--home", home).exit_code == 2  # version required
 
 

@@ -65,14 +65,12 @@ def open_target(
         InputError: both or neither given, an unknown region or version, a bundle that
             fails verification, or a version that was never exported.
     """
-    import json
-
     from hub.serving.runtime import model_folder
 
     folder = model_folder(workdir, bundle_path, home, region, version)
     if bundle_path is not None:
         path = Path(bundle_path)
-        config = json.loads((folder / bundle.CONFIG).read_text(encoding="utf-8"))
+        config = bundle.read_config(folder)
         found = _registered_twin(home, config.get("region"), folder)
         model_id = found.model_id if found else f"{config.get('region', 'unknown')}/bundle"
         return Target(folder, config, model_id, found, folder if path.is_dir() else None)

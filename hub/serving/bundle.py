@@ -27,6 +27,7 @@ from pathlib import Path
 
 from hub.atomic import sha256_file, temp_dir, write_text, write_with
 from hub.errors import InputError
+from hub.names import is_inside
 
 GRAPH = "model.onnx"
 MODEL_FP32 = f"genai-fp32/{GRAPH}"
@@ -41,6 +42,11 @@ METRICS = "metrics.parquet"
 GENAI_CONFIG = "genai_config.json"
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
+# Extraction limits, checked before a byte is written. A bundle is about 30 files (HF folder
+# plus three genai folders); the largest the hub builds (size base: ~30M parameters, every
+# precision) is well under 1 GB, and ONNX keeps single files under 2 GB.
+MAX_TAR_MEMBERS = 1_000
+MAX_TAR_BYTES = 16 * 2**30
 
 
 def write_manifest(folder: Path) -> dict:
@@ -82,14 +88,37 @@ def read_manifest(folder: Path) -> dict:
         files, sizes = manifest["files"], manifest.get("bytes", {})
         if not all(isinstance(h, str) for h in files.values()) or not isinstance(sizes, dict):
             raise ValueError("expected 'files' to map file names to sha256 hex digests")
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes.values()):
+            raise ValueError("expected 'bytes' to map file names to sizes in bytes")
         for name in files:
-            if posixpath.isabs(name) or ".." in name.split("/") or "\\" in name:
-                raise ValueError(f"entry {name!r} is not a relative path inside the bundle")
+            # Judged by the name and the links on its way only: a file outside the bundle
+            # is never opened, not even for its size or hash.
+            if not is_inside(folder, name, depth=2):
+                raise ValueError(f"entry {name!r} is not a plain name inside the bundle "
+                                 "(at most folder/file, no '..', no link on the way)")
     except FileNotFoundError:
         raise InputError(f"{path}: missing; a bundle must carry its manifest") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as err:
         raise InputError(f"{path}: not a valid manifest ({err})") from None
     return manifest
+
+
+def read_config(folder: Path, name: str = CONFIG) -> dict:
+    """A JSON config of a bundle (intl_config.json, genai-*/genai_config.json), parsed.
+
+    Raises:
+        InputError: naming the file when it is missing or not a JSON object.
+    """
+    path = folder / name
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: missing; export the bundle again") from None
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise InputError(f"{path}: not readable JSON ({err}); export the bundle again") from None
+    if not isinstance(document, dict):
+        raise InputError(f"{path}: expected a JSON object; export the bundle again")
+    return document
 
 
 def verify_files(folder: Path, manifest: dict) -> list[str]:
@@ -214,19 +243,40 @@ def extract_tar(tar_path: Path, target: Path) -> Path:
     except (OSError, tarfile.TarError) as err:
         raise InputError(f"{tar_path}: not a readable tar file ({err})") from None
     with archive:
-        members = archive.getmembers()
+        try:
+            members = archive.getmembers()
+        except (OSError, EOFError, tarfile.TarError) as err:
+            raise InputError(f"{tar_path}: truncated or damaged tar ({err})") from None
         for member in members:
             if problem := _member_problem(member):
                 raise InputError(f"{tar_path}: member {member.name!r} {problem}; refusing it")
+        _check_extract_size(tar_path, members, target.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = temp_dir(target.parent, f".{target.name}.")
         try:
             archive.extractall(staging, members=members, filter="data")
             require_valid(staging)
             os.replace(staging, target)
+        except (OSError, EOFError, tarfile.TarError) as err:
+            raise InputError(f"{tar_path}: truncated or damaged tar ({err})") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _check_extract_size(tar_path: Path, members: list[tarfile.TarInfo], parent: Path) -> None:
+    # Before anything is written: a tar bomb or a damaged header must not fill the disk.
+    total = sum(m.size for m in members if m.isfile())
+    if len(members) > MAX_TAR_MEMBERS:
+        raise InputError(f"{tar_path}: {len(members):,} members; a bundle has at most "
+                         f"{MAX_TAR_MEMBERS:,}")
+    if total > MAX_TAR_BYTES:
+        raise InputError(f"{tar_path}: {total:,} bytes once extracted; a bundle has at most "
+                         f"{MAX_TAR_BYTES:,}")
+    existing = next(p for p in (parent, *parent.parents) if p.exists())
+    if total > (free := shutil.disk_usage(existing).free):
+        raise InputError(f"{tar_path}: needs {total:,} bytes to extract, {existing} has "
+                         f"{free:,} free")
 
 
 def write_tar(folder: Path, tar_path: Path) -> None:

@@ -12,7 +12,6 @@ logits; rows stop independently at end-of-sequence.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,7 +175,7 @@ class Generator:
         self.tokenizer = Tokenizer.from_file(str(self.folder / bundle.TOKENIZER))
         self.special = special_ids(self.tokenizer)
         self._lang_tag = lang_tag
-        genai = json.loads((model_path.parent / bundle.GENAI_CONFIG).read_text(encoding="utf-8"))
+        genai = bundle.read_config(model_path.parent, bundle.GENAI_CONFIG)
         self.context_length = int(genai["model"]["context_length"])
         past = [i for i in self.session.get_inputs() if i.name.startswith("past_key_values")]
         self.past_names = [i.name for i in past]
