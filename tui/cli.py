@@ -25,4 +25,10 @@ def main(locale: str | None, home: str | None, keymap: str | None) -> None:
         raise InputError(f"--locale: unsupported UI locale {locale!r}; expected one of "
                          f"{', '.join(SUPPORTED_LOCALES)} (or e.g. zh_CN.UTF-8, zh-Hans)")
     keys = load_keymap(keymap) if keymap else None  # a bad file: exit 2 before the UI opens
-    StrategyApp(locale=locale, home=home, keymap=keys).run()
+    raise SystemExit(run_app(StrategyApp(locale=locale, home=home, keymap=keys)))
+
+
+def run_app(app, headless: bool = False) -> int:
+    """Run the app; its exit status: 0, or 1 when it crashed (Textual showed the traceback)."""
+    app.run(headless=headless)
+    return app.return_code or 0

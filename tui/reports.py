@@ -132,6 +132,13 @@ def open_report(path: str | Path) -> Report:
     if missing:
         raise ReportError(_("{path}: timeseries lacks columns {columns}").format(
             path=folder, columns=", ".join(missing)))
+    # Figures the screens add up and chart: a text or date column there would only fail
+    # later, inside a screen.
+    wrong = [c for c in ("month", *SUM_OVER_COUNTRIES, "share", "cash")
+             if c in timeseries.columns and not pd.api.types.is_numeric_dtype(timeseries[c])]
+    if wrong:
+        raise ReportError(_("{path}: timeseries columns {columns} are not numbers").format(
+            path=folder, columns=", ".join(wrong)))
     timeseries["run_id"] = timeseries["run_id"].astype(str)
     runs = _read_table(folder, "runs", required=False)
     if runs is None:
