@@ -42,12 +42,17 @@ def backtest(calibration_dir: Path, holdout: str, out: Path | None, html_file: P
     from rich.console import Console
 
     from hub.atomic import write_text
+    from hub.outputs import check_output_file, check_output_folder
     from simulator.calibration.backtest import backtest as run_backtest
     from simulator.calibration.backtest_html import render_backtest
     from simulator.calibration.report import print_backtest
 
     if address and backend != "ray":
         raise click.UsageError("--address needs --backend ray")
+    if out is not None:
+        check_output_folder(out, "--out")  # before the ensemble runs, not after
+    if html_file is not None:
+        check_output_file(html_file, "--html")
     console = Console()
     result = run_backtest(calibration_dir, holdout, out, backend, workers or os.cpu_count() or 1,
                           address, members, least_implausible, Console(stderr=True))

@@ -56,12 +56,14 @@ def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: in
     """
     from rich.console import Console
 
+    from hub.outputs import check_output_folder
     from simulator.calibration.calibrate import Settings
     from simulator.calibration.calibrate import calibrate as run_calibration
     from simulator.calibration.report import print_calibration
 
     if address and backend != "ray":
         raise click.UsageError("--address needs --backend ray")
+    check_output_folder(out, "--out")  # before the waves of runs, not after them
     console = Console()
     settings = Settings(until=until, runs=runs, waves=waves, replicates=replicates, rule=rule,
                         cutoff=cutoff, seed=seed, discrepancy_scale=discrepancy_scale,

@@ -70,7 +70,11 @@ def premium(names, langs, out, prices, prices_out, corpus_home, home):
     from hub.measurement.premium import ENGLISH, measure, premium_table
     from hub.measurement.production_tokenizers import PRODUCTION, hub_names, load_tokenizer
     from hub.metrics import now_iso
+    from hub.outputs import check_output_file
 
+    for option, path in (("--out", out), ("--prices-out", prices_out)):
+        if path:
+            check_output_file(path, option)  # before the measurement, not after it
     console = Console()
     tokenizers = [load_tokenizer(name, home) for name in (names or [*PRODUCTION, *hub_names(home)])]
     corpus_home = corpus_home or home

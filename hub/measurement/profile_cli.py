@@ -66,8 +66,11 @@ def profile(out, device, all_versions, tokenizers, home):
     from hub.atomic import write_parquet
     from hub.home import hub_home
     from hub.measurement.profile import production_rows, profile_rows, profile_table
+    from hub.outputs import check_output_file
 
     command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["profile"] else "hub profile"
+    path = Path(out) if out else hub_home(home) / "technology_profile.parquet"
+    check_output_file(path, "--out")  # before the measurements, not after them
     rows, notes = profile_rows(home, device, command, all_versions)
     console = Console()
     for note in notes:
@@ -78,7 +81,6 @@ def profile(out, device, all_versions, tokenizers, home):
         )
     rows += production_rows(hub_home(home), list(tokenizers), command) if tokenizers else []
     table = profile_table(rows)
-    path = Path(out) if out else hub_home(home) / "technology_profile.parquet"
     write_parquet(table, path)
     view = Table(
         "model or tokenizer",
