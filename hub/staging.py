@@ -17,6 +17,7 @@ from pathlib import Path
 from hub.atomic import fsync_path, temp_dir
 
 PREFIX = ".staging-"
+ASIDE = "-aside-"  # a staging folder holding the folder a replacement set aside
 
 
 @contextmanager
@@ -35,14 +36,26 @@ def staging_folder(parent: Path) -> Iterator[Path]:
 
 
 def remove_abandoned(parent: Path) -> list[Path]:
-    """Delete the staging folders in `parent` whose process is gone; returns them."""
+    """Delete the staging folders in `parent` whose process is gone; returns them.
+
+    A folder that a killed `publish(replace=True)` had set aside and not yet replaced is
+    put back first: the replacement rolls back to the old folder.
+    """
     removed = []
     for folder in parent.glob(f"{PREFIX}*"):
         owner = folder.name[len(PREFIX) :].split("-", 1)[0]
         if owner.isdigit() and not _alive(int(owner)):
+            if folder.name.startswith(f"{PREFIX}{owner}{ASIDE}"):
+                _put_back(folder)
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
+
+
+def _put_back(aside: Path) -> None:
+    entries = list(aside.iterdir())
+    if len(entries) == 1 and not (aside.parent / entries[0].name).exists():
+        os.rename(entries[0], aside.parent / entries[0].name)
 
 
 def _alive(pid: int) -> bool:
@@ -58,16 +71,16 @@ def _alive(pid: int) -> bool:
 def publish(staging: Path, final: Path, replace: bool = False) -> None:
     """Flush every file of `staging` to disk, then rename it to `final`.
 
-    `final` must not exist unless `replace`: then the folder there is first renamed to a
-    staging name of this process and deleted after, so `final` is the old folder or the new
-    one, never a mix, and a kill between the two renames leaves only a staging folder that
-    the next staging in `final`'s parent removes.
+    `final` must not exist unless `replace`: then the folder there is first set aside in a
+    staging folder of this process and deleted after, so `final` is the old folder or the
+    new one, never a mix; after a kill between the two renames, the next staging in
+    `final`'s parent puts the old folder back.
     """
     for path in sorted(staging.rglob("*"), reverse=True):  # files before their folders
         fsync_path(path)
     old = None
     if replace and final.exists():
-        old = temp_dir(final.parent, f"{PREFIX}{os.getpid()}-")
+        old = temp_dir(final.parent, f"{PREFIX}{os.getpid()}{ASIDE}")
         os.rename(final, old / final.name)
     os.rename(staging, final)
     fsync_path(final.parent)

@@ -33,3 +33,46 @@ def test_a_killed_process_leftover_goes_and_live_ones_stay(tmp_path):
         assert live.is_dir() and unknown.is_dir() and mine.is_dir()
     assert not mine.exists()
     assert remove_abandoned(tmp_path) == []
+
+
+REPLACE_AND_WAIT = """
+import os, sys, time
+from pathlib import Path
+import hub.staging as staging
+
+final = Path(sys.argv[1])
+real_rename = os.rename
+def rename_then_wait(source, target):
+    real_rename(source, target)
+    if Path(target).name == final.name and Path(target).parent != final.parent:
+        print("aside", flush=True)  # the old folder is set aside, the new one not yet in
+        time.sleep(60)
+staging.os.rename = rename_then_wait
+with staging.staging_folder(final.parent) as new:
+    (new / "file").write_text("new")
+    staging.publish(new, final, replace=True)
+"""
+
+
+def test_replacing_a_folder_leaves_old_or_new_and_a_kill_is_rolled_back(tmp_path):
+    from hub.staging import publish
+
+    final = tmp_path / "bundle"
+    final.mkdir()
+    (final / "file").write_text("old")
+    with staging_folder(tmp_path) as new:
+        (new / "file").write_text("new")
+        publish(new, final, replace=True)
+    assert (final / "file").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]
+    # Killed between the two renames (the moment is made to last; the kill is real).
+    child = subprocess.Popen([sys.executable, "-c", REPLACE_AND_WAIT, str(final)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "aside"
+    child.kill()
+    child.wait()
+    assert not final.exists()  # the old one is aside, the new one never placed
+    with staging_folder(tmp_path):
+        pass  # the next staging there puts the old one back and removes the rest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]
+    assert (final / "file").read_text() == "new"  # the one the killed process set aside
