@@ -27,7 +27,6 @@ th:first-child, td:first-child { text-align: left; }
 svg text { font-size: 11px; fill: #333; }
 """
 WIDTH, HEIGHT, PAD = 520, 280, 48
-_fmt = compact  # the name calibration and advice reports imported before hub.numbers
 
 
 def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
