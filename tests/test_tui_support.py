@@ -70,7 +70,7 @@ name = "late"
 overrides = { "firms.Challenger.strategy.localise" = [{ region = "eu", start_month = 3 }] }
 
 [uncertain]
-serving_cost_multiplier = [30.0, 120.0]
+serving_cost_multiplier = [0.5, 2.0]  # x the serving cost from physics (simulator.compute)
 token_premium_scale = [0.6, 1.6]
 """
 
