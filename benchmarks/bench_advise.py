@@ -60,7 +60,8 @@ def main() -> None:
         wall = time.perf_counter() - started
         plan = build_plan(result.scenario, moves, result.ensemble, FIRM, result.scenario.seed)
         started = time.perf_counter()
-        durations = read_outcomes(plan, folder / "advice" / "runs").duration_s
+        outcomes = read_outcomes(plan, folder / "advice" / "runs")
+        durations, cpu = outcomes.duration_s, outcomes.cpu_s
         read_back = time.perf_counter() - started
         size = sum(p.stat().st_size for p in (folder / "advice" / "runs").rglob("*.parquet"))
     count = durations.size
@@ -68,8 +69,9 @@ def main() -> None:
           f"{args.months} months, {args.workers} {args.backend} workers, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"wall {wall:.1f} s ({count / wall:.2f} runs/s); runs' own time: mean "
-          f"{durations.mean():.3f} s, sum {durations.sum():.1f} s; "
-          f"read-back {read_back:.1f} s; shards {size / 1e6:.0f} MB")
+          f"{durations.mean():.3f} s wall, {cpu.mean():.3f} s CPU; sum of CPU {cpu.sum():.1f} s "
+          f"(/ {args.workers} workers = {cpu.sum() / args.workers:.1f} s on idle cores); "
+          f"read-back {read_back:.1f} s; shards {size / 1e6:.1f} MB")
     print(f"best expected {result.summary()['best_expected']}, robust "
           f"{result.summary()['robust']}")
 

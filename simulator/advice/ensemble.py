@@ -18,7 +18,7 @@ Folder (`runs/` of the advice)::
 
     metadata.json          digest of the plan, the ensemble, started / ended
     shards/NNNNNN.parquet  one row per run: run_id, run_index, move, member, seed, status,
-                           error, duration_s, cash (list, per month), revenue, serving_cost,
+                           error, duration_s, cpu_s, cash (list, per month), revenue, serving_cost,
                            localisation_spend (horizon totals), countries, own_users (the
                            firm's users per country at the end), market_country,
                            market_firm, market_users (status quo runs: every firm's)
@@ -56,7 +56,8 @@ FLOWS = ("revenue", "serving_cost", "localisation_spend")
 SHARD_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("run_index", pa.int32()), ("move", pa.string()),
     ("member", pa.int32()), ("seed", pa.int64()), ("status", pa.string()),
-    ("error", pa.string()), ("duration_s", pa.float64()), ("cash", pa.list_(pa.float64())),
+    ("error", pa.string()), ("duration_s", pa.float64()), ("cpu_s", pa.float64()),
+    ("cash", pa.list_(pa.float64())),
     *[(name, pa.float64()) for name in FLOWS],
     ("countries", pa.list_(pa.string())), ("own_users", pa.list_(pa.float64())),
     ("market_country", pa.list_(pa.string())), ("market_firm", pa.list_(pa.string())),
@@ -182,7 +183,7 @@ def execute_member(plan: SweepPlan, index: int) -> MemberOutput:
     members = len(plan.points) * plan.sweep.seeds
     row = {"run_id": spec.run_id, "run_index": index, "move": spec.strategy,
            "member": index % members, "seed": spec.seed, "status": "ok", "error": None}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         scenario, profile = build_run(plan, spec)
         result = run_scenario(scenario, seed=spec.seed, profile=profile)
@@ -192,7 +193,7 @@ def execute_member(plan: SweepPlan, index: int) -> MemberOutput:
         last = traceback.extract_tb(exc.__traceback__)[-1]
         row |= {"status": "error", "error": f"{type(exc).__name__}: {exc} "
                 f"({Path(last.filename).name}:{last.lineno})"}
-    row["duration_s"] = time.perf_counter() - started
+    row |= {"duration_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu}
     table = pa.Table.from_pylist([row], schema=SHARD_SCHEMA)
     return MemberOutput({"run_index": index, "status": row["status"]}, table)
 
@@ -249,7 +250,8 @@ class Outcomes:
     flows: dict[str, np.ndarray]  # revenue, serving_cost, localisation_spend: [moves, members]
     own: pd.DataFrame  # move, member, country, users: the firm's users at the last month
     market: pd.DataFrame  # member, country, firm, users: every firm's, status quo, last month
-    duration_s: np.ndarray  # [moves, members] seconds each run took in its worker
+    duration_s: np.ndarray  # [moves, members] seconds each run took in its worker (wall)
+    cpu_s: np.ndarray  # [moves, members] CPU seconds of each run (what an idle core takes)
 
 
 def read_outcomes(plan: SweepPlan, out: Path) -> Outcomes:
@@ -278,4 +280,5 @@ def read_outcomes(plan: SweepPlan, out: Path) -> Outcomes:
     market = market.explode(["market_country", "market_firm", "market_users"]).dropna()
     market = market.rename(columns={"market_country": "country", "market_firm": "firm",
                                     "market_users": "users"}).astype({"users": float})
-    return Outcomes(cash, flows, own, market, runs["duration_s"].to_numpy().reshape(moves, -1))
+    return Outcomes(cash, flows, own, market, runs["duration_s"].to_numpy().reshape(moves, -1),
+                    runs["cpu_s"].to_numpy().reshape(moves, -1))
