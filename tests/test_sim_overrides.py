@@ -72,3 +72,13 @@ def test_the_run_command_takes_set_and_exits_2_on_a_bad_key(tmp_path):
 
 def test_no_overrides_reads_the_file_as_is():
     assert load_scenario(DEFAULT, []) == load_scenario(DEFAULT)
+
+
+def test_uncertain_ranges_take_parameters_and_dotted_scenario_keys():
+    scenario = apply_overrides(_document(), {"uncertain": {
+        "beta_quality": [1.0, 5.0], "compute.gpu_usd_per_hour": [1.5, 4.0],
+        "technology.token_premium_scale": [0.5, 2.0]}})
+    assert set(scenario.uncertain) == {"beta_quality", "compute.gpu_usd_per_hour",
+                                       "technology.token_premium_scale"}
+    with pytest.raises(InputError, match="uncertain: expected parameter names"):
+        apply_overrides(_document(), {"uncertain": {"colour": [0.0, 1.0]}})
