@@ -10,6 +10,7 @@ removed by the next one there.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -74,7 +75,11 @@ def export_bundle(version, out: Path, fmt: str = "dir", precisions=("fp32", "int
             source = staging / name
             registry.attach(version, name, lambda tmp, s=source: shutil.copyfile(s, tmp))
         if fmt == "tar":
-            bundle.write_tar(staging, out)
+            # Written in a staging folder of this process too, so the temporary tar of a
+            # killed export is removed by the next one.
+            with staging_folder(out.parent) as holder:
+                bundle.write_tar(staging, holder / out.name)
+                os.replace(holder / out.name, out)
         else:
             publish(staging, out, replace=True)
     return facts
