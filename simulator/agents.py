@@ -166,7 +166,7 @@ class FirmAgent(mesa.Agent):
         if month < self.spec.launch_month:
             return
         candidate = m.geo.is_market & (m.level[f] == 0) & ~np.isfinite(m.pending_until[f])
-        candidate &= ~m.forbidden[min(month, m.months), f]
+        candidate &= ~m.forbidden_now()[f]
         if not candidate.any():
             return
         margins = self._entry_margins(candidate)
@@ -236,7 +236,7 @@ class FirmAgent(mesa.Agent):
         region = int(np.argmax(gains))
         if gains[region] <= 0 or m.cash[f] < reserve + setup[OFFICE_LEVEL - 1]:
             return
-        allowed = (m.level[f] >= 1) & (m.level[f] < OFFICE_LEVEL) & ~m.forbidden[m.steps, f]
+        allowed = (m.level[f] >= 1) & (m.level[f] < OFFICE_LEVEL) & ~m.forbidden_now()[f]
         country = best_location(m.office_score[f], m.region_mask[region], allowed)
         if country is None:
             return
@@ -261,7 +261,7 @@ class FirmAgent(mesa.Agent):
             return
         scores = lab_scores(researchers, m.geo.openness, m.salary[:, 0],
                             m.home_distance[f:f + 1], p)[0]
-        allowed = ~m.hiring_mask[f] & ~m.forbidden[m.steps, f]
+        allowed = ~m.hiring_mask[f] & ~m.forbidden_now()[f]
         country = best_location(scores, np.ones_like(allowed), allowed)
         if country is None:
             return

@@ -234,6 +234,10 @@ class StrategyModel(mesa.Model):
         lifted = np.where(covered & (self.level >= 1), OFFICE_LEVEL, 0)
         return np.maximum(self.level, lifted).astype(np.int8)
 
+    def forbidden_now(self) -> np.ndarray:
+        """[firms, countries] bool: the firm may not serve the country this month."""
+        return self.forbidden[min(self.steps, self.months)]
+
     def present(self, month: int | None = None) -> np.ndarray:
         """Firms selling in each country ([firms, countries] bool) this month."""
         month = self.steps if month is None else month
