@@ -1,6 +1,7 @@
 """Market theory: Bass diffusion against its closed form, logit shares, conservation."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sim_profiles import firm_toml, scenario_file
@@ -93,3 +94,34 @@ def test_switchers_are_conserved_and_a_switching_cost_keeps_them(seed, cost):
     stayed = [market.switcher_inflow(from_first, utility, everywhere, c)[0].sum()
               for c in (0.0, cost, cost + 1.0)]
     assert stayed[0] <= stayed[1] + 1e-9 <= stayed[2] + 2e-9 <= 400.0 + 3e-9
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.floats(1e-8, 1e-5), min_size=1, max_size=6), st.floats(0.0, 5.0))
+def test_api_prices_are_cost_plus_within_the_rivals_range_and_never_below_cost(costs, markup):
+    from simulator.economics import api_prices
+
+    cost = np.array(costs)
+    prices = api_prices(cost, markup)
+    target = cost * (1 + markup)
+    assert np.all(prices >= cost * (1 - 1e-12))
+    for f in range(cost.size):
+        rivals = np.delete(target, f)
+        if rivals.size == 0 or rivals.min() <= target[f] <= rivals.max():
+            assert prices[f] == pytest.approx(target[f])  # inside the range: cost-plus as is
+        elif target[f] < rivals.min():
+            assert prices[f] == pytest.approx(rivals.min())  # up to the cheapest rival
+        else:
+            assert prices[f] == pytest.approx(max(rivals.max(), cost[f]))  # down to the dearest
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.5, 3.0), st.floats(1.05, 4.0))
+def test_a_dearer_character_buys_less_api_revenue_when_demand_is_elastic(elasticity, premium):
+    from simulator.economics import api_revenue
+
+    share, spend = np.ones((1, 1)), np.array([1e6])
+    cheap = api_revenue(share, spend, np.array([[1e-6]]), 1e-6, elasticity)
+    dear = api_revenue(share, spend, np.array([[1e-6 * premium]]), 1e-6, elasticity)
+    # Revenue moves with price^(1 - elasticity): down when demand is elastic, up when not.
+    assert (dear < cheap) == (elasticity > 1.0) or elasticity == pytest.approx(1.0)
