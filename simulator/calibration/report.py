@@ -36,14 +36,16 @@ def print_calibration(out: Path, metadata: dict, console: Console) -> None:
     console.print(box)
     fit = pd.read_parquet(out / "observations.parquet")
     where = "non-implausible points" if len(kept) else "the least implausible point"
-    table = Table(title=f"Calibration observations: implausibility over {where}")
-    for column in ("observation", "observed", "scale", "sd obs", "sd model", "median I",
-                   "min I", "ok", "best of all points"):
-        table.add_column(column, justify="left" if column == "observation" else "right")
+    table = Table(title=f"Calibration observations: implausibility I over {where}",
+                  caption="sd: observation / model discrepancy, on the comparison scale; "
+                          "best: the lowest I of any evaluated point")
+    table.add_column("observation", no_wrap=True)
+    for column in ("observed", "scale", "sd", "I", "best"):
+        table.add_column(column, justify="right")
     for row in fit.itertuples():
-        table.add_row(row.id, compact(row.observed), row.scale, compact(row.sd_obs),
-                      compact(row.sd_md), f"{row.median_I:.2f}", f"{row.min_I:.2f}",
-                      "yes" if row.within_cutoff else "[red]no[/red]",
+        shown = f"{row.min_I:.2f}" if row.within_cutoff else f"[red]{row.min_I:.2f}[/red]"
+        table.add_row(row.id, compact(row.observed), row.scale,
+                      f"{compact(row.sd_obs)}/{compact(row.sd_md)}", shown,
                       f"{row.min_I_any_point:.2f}")
     console.print(table)
     unmet = fit.loc[fit["min_I_any_point"] > metadata["settings"]["cutoff"], "id"]
@@ -58,17 +60,19 @@ def print_backtest(result, console: Console) -> None:
     """Held-out observations against the predicted intervals, coverage, rank correlation."""
     summary = result.summary
     table = Table(title=f"Backtest {summary['holdout']}: {summary['members']} "
-                        f"{summary['ensemble']} members, {summary['runs']} runs")
-    for column in ("observation", "observed", "median", "ensemble 90%", "predictive 90%",
-                   "inside"):
-        table.add_column(column, justify="left" if column == "observation" else "right")
+                        f"{summary['ensemble']} members, {summary['runs']} runs",
+                  caption="red: outside the predictive 90% interval; dates in months "
+                          "since the start")
+    table.add_column("observation", no_wrap=True)
+    for column in ("observed", "median", "ensemble 90%", "predictive 90%"):
+        table.add_column(column, justify="right", no_wrap=True)
     for row in result.predictions.itertuples():
-        table.add_row(row.id, _value(row.observed, row.unit), _value(row.median, row.unit),
-                      f"{_value(row.ensemble_p05, row.unit)} .. "
-                      f"{_value(row.ensemble_p95, row.unit)}",
-                      f"{_value(row.predictive_p05, row.unit)} .. "
-                      f"{_value(row.predictive_p95, row.unit)}",
-                      "yes" if row.inside else "[red]no[/red]")
+        observed = _value(row.observed, row.unit)
+        table.add_row(row.id, observed if row.inside else f"[red]{observed}[/red]",
+                      _value(row.median, row.unit),
+                      f"{_value(row.ensemble_p05, row.unit)}-{_value(row.ensemble_p95, row.unit)}",
+                      f"{_value(row.predictive_p05, row.unit)}-"
+                      f"{_value(row.predictive_p95, row.unit)}")
     console.print(table)
     console.print(f"coverage of the predictive 90% intervals: {summary['coverage_90']:.0%} of "
                   f"{summary['observations']} held-out observations (target >= 70%)")
