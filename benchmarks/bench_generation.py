@@ -270,6 +270,8 @@ def main() -> None:
         if cpp := llama_cpp(model, version, workdir, args.threads, length):
             engines["llama.cpp Q8_0"] = lambda ids, new: cpp.greedy(ids[0].tolist(), new)
         results = measure(engines, stream, bos, args, batches)
+        if cpp:
+            cpp.close()
         base = measure_base(args, tokenizer, stream, bos, workdir) if args.base else None
     quality = int8_quality(version, Path(args.home), args.quality_rows)
     report(args, version, config, results, batches, quality, base)
@@ -306,6 +308,8 @@ def measure_base(args, tokenizer, stream, bos, workdir: Path) -> dict:
     ids = prompts(stream, bos, args.prompt, 1)
     chosen = {name: (lambda run=run: run(ids, args.new)) for name, run in engines.items()}
     speeds = interleaved_tokens_per_s(chosen, 1, args.new, args.runs)
+    if cpp:
+        cpp.close()
     weight_bytes = bytes_per_token(version.path / "genai-int8" / "model.onnx", 512)
     return {
         "speeds": speeds,

@@ -118,11 +118,14 @@ class LlamaCpp:
 
     def greedy(self, prompt: list[int], new: int) -> list[int]:
         """Exactly `new` greedy tokens after `prompt` (a fresh cache each call)."""
-        self.llm.reset()
-        self.llm.eval(prompt)
         out = []
-        for _ in range(new):
-            token = int(np.argmax(self.llm.scores[self.llm.n_tokens - 1]))
-            out.append(token)
-            self.llm.eval([token])
+        for token in self.llm.generate(prompt, temp=0.0, top_k=1, reset=True):
+            out.append(int(token))
+            if len(out) == new:
+                break
         return out
+
+    def close(self) -> None:
+        """Free the model before the interpreter's exit (llama-cpp-python's own finaliser fails
+        when it runs after the library is unloaded)."""
+        self.llm.close()
