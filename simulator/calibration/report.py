@@ -38,12 +38,13 @@ def print_calibration(out: Path, metadata: dict, console: Console) -> None:
     where = "non-implausible points" if len(kept) else "the least implausible point"
     table = Table(title=f"Calibration observations: implausibility I over {where}",
                   caption="sd: observation / model discrepancy, on the comparison scale; "
+                          "I: the median over the set (red: none of it within the cut-off); "
                           "best: the lowest I of any evaluated point")
     table.add_column("observation", no_wrap=True)
     for column in ("observed", "scale", "sd", "I", "best"):
         table.add_column(column, justify="right")
     for row in fit.itertuples():
-        shown = f"{row.min_I:.2f}" if row.within_cutoff else f"[red]{row.min_I:.2f}[/red]"
+        shown = f"{row.median_I:.2f}" if row.within_cutoff else f"[red]{row.median_I:.2f}[/red]"
         table.add_row(row.id, compact(row.observed), row.scale,
                       f"{compact(row.sd_obs)}/{compact(row.sd_md)}", shown,
                       f"{row.min_I_any_point:.2f}")
