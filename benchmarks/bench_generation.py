@@ -72,8 +72,7 @@ def pytorch_greedy(model, ids: np.ndarray, new: int) -> None:
 
 def genai_folder(graph_folder: Path, threads: int, max_length: int, workdir: Path) -> Path:
     """A genai folder's config with explicit threads and room for the run; graph linked."""
-    target = workdir / graph_folder.name
-    target.mkdir()
+    target = Path(tempfile.mkdtemp(prefix=f"{graph_folder.name}-", dir=workdir))
     config = json.loads((graph_folder / "genai_config.json").read_text())
     options = config["model"]["decoder"]["session_options"]
     options.update(intra_op_num_threads=threads, inter_op_num_threads=1)
@@ -175,7 +174,8 @@ def engines_for(version, model, threads: int, max_length: int, workdir: Path, co
     from hub.serving.runtime import Generator
 
     engines = {"pytorch eager": lambda ids, new: pytorch_greedy(model, ids, new)}
-    if compile_ids is not None and (compiled := try_compile(model, *compile_ids)):
+    compiled = None if compile_ids is None else try_compile(model, *compile_ids)
+    if compiled is not None:  # an OptimizedModule has no truth value (it has no len())
         engines["torch.compile"] = lambda ids, new: pytorch_greedy(compiled, ids, new)
     for precision in ("fp32", "int8", "int4"):
         generator = Generator(version.path, precision=precision, threads=threads)
