@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from hub.cli import main
 from hub.measurement.bench import Spread, prompt_rows
 from hub.prices import REFERENCE_HARDWARE, ReferenceHardware, load_gpu_prices
+from tests.cli_text import shows
 from tests.measured_hub import REGION, measured_home
 
 QUICK = ["--prompt-tokens", "8", "--new-tokens", "4", "--batches", "1,2", "--repeats", "5"]
@@ -83,4 +84,4 @@ def test_bench_writes_median_and_spread_for_both_precisions_and_prices_nothing(h
 def test_bad_options_exit_2(hub_home, extra, message):
     home, _, _ = hub_home
     result = CliRunner().invoke(main, ["bench", "--region", REGION, "--home", str(home), *extra])
-    assert result.exit_code == 2 and message in result.output
+    assert result.exit_code == 2 and shows(result.output, message)

@@ -15,6 +15,7 @@ from hub.corpus.cleaning import Cleaner, clean_text, script_ok
 from hub.corpus.records import Row
 from hub.corpus.split import SPLITS, split_of
 from hub.errors import InputError
+from tests.cli_text import shows
 
 
 @pytest.fixture()
@@ -102,7 +103,7 @@ def test_strict_makes_a_bad_file_an_error(tmp_path, inputs):
     home = tmp_path / "home"
     result = build(home, inputs, "--strict")
     assert result.exit_code == 2
-    assert "broken.mo" in result.output and "corrupt MO" in result.output
+    assert "broken.mo" in result.output and shows(result.output, "corrupt MO")
     assert not (home / "_corpus" / "manifest.json").exists()
 
 
@@ -129,14 +130,14 @@ def test_missing_or_changed_corpus(tmp_path, inputs):
 
 def test_empty_corpus_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["corpus", "build", "--home", str(tmp_path), "--sources", ""])
-    assert result.exit_code == 2 and "corpus is empty" in result.output
+    assert result.exit_code == 2 and shows(result.output, "corpus is empty")
 
 
 def test_unknown_source(tmp_path):
     result = CliRunner().invoke(
         main, ["corpus", "build", "--home", str(tmp_path), "--sources", "web"]
     )
-    assert result.exit_code == 2 and "unknown source 'web'" in result.output
+    assert result.exit_code == 2 and shows(result.output, "unknown source 'web'")
 
 
 def test_stats_prints_languages(tmp_path, inputs):
@@ -144,7 +145,7 @@ def test_stats_prints_languages(tmp_path, inputs):
     build(home, inputs)
     result = CliRunner().invoke(main, ["corpus", "stats", "--home", str(home)], terminal_width=150)
     assert result.exit_code == 0, result.output
-    assert "pt-BR" in result.output and "6 languages" in result.output
+    assert "pt-BR" in result.output and shows(result.output, "6 languages")
 
 
 def test_cldr_source_gives_parallel_rows():

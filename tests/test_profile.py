@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from hub.cli import main
 from hub.profile_schema import PROFILE_SCHEMA
 from simulator.technology import load_profile
+from tests.cli_text import shows
 from tests.measured_hub import REGION, measured_home
 from tests.tiny_hub import register_tiny
 
@@ -105,5 +106,5 @@ def test_unmeasured_versions_are_named_and_nothing_is_written(tmp_path):
         main, ["profile", "--out", str(out), "--home", str(tmp_path / "home")]
     )
     assert result.exit_code == 2
-    assert "eu/v1: left out" in result.output and "nothing to profile" in result.output
+    assert shows(result.output, "eu/v1: left out") and shows(result.output, "nothing to profile")
     assert not out.exists()

@@ -11,6 +11,7 @@ from hub.cli import main
 from hub.errors import InputError
 from hub.serving import bundle
 from hub.serving.runtime import Generator, Sampling, choose_tokens
+from tests.cli_text import shows
 from tests.tiny_hub import register_tiny
 
 
@@ -199,7 +200,7 @@ def test_prompts_file_and_unknown_language(hub_bundle, tmp_path):
     args = ["generate", "--bundle", str(hub_bundle[2]), "--max-new-tokens", "3"]
     result = CliRunner().invoke(main, [*args, "--prompts", str(prompts)])
     assert result.exit_code == 0, result.output
-    assert "Guten Tag" in result.output and "Bonjour" in result.output
+    assert shows(result.output, "Guten Tag") and "Bonjour" in result.output
     result = CliRunner().invoke(main, [*args, "--prompt", "x", "--lang", "ja"])
     assert result.exit_code == 2 and "<ja>" in result.output
     assert not result.output.startswith("x")  # refused before anything is printed
