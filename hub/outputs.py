@@ -61,5 +61,5 @@ def _check_writable(folder: Path, path: Path, option: str) -> None:
     try:
         temp_file(folder, "write-check").unlink()
     except OSError as error:
-        raise InputError(f"{option} {path}: cannot write in {folder} "
+        raise InputError(f"{option} {path}: cannot create files in {folder} "
                          f"({error.strerror or error})") from None
