@@ -272,6 +272,8 @@ def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> 
             raise InputError(f"{version.path} is not a registered version")
         target = version.file(name)
         target.parent.mkdir(exist_ok=True)
+        for stale in target.parent.glob(".*.tmp"):  # a killed attach's; we hold the lock
+            stale.unlink()
         tmp = temp_file(target.parent, parts[-1])
         try:
             writer(tmp)
@@ -289,10 +291,9 @@ def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> 
 def remove(home: str | os.PathLike | None, region: str, version: int | str) -> None:
     """Delete a version: renamed aside, dropped from the catalog, then deleted.
 
-    Everything is checked (names, the version exists) before anything changes. The rename
-    is the commit point: a removal interrupted after it is completed by the next `remove`,
-    `register` or `hub verify` (`finish_removals`); one interrupted before it changed
-    nothing.
+    Names and the version are checked before anything changes. The rename is the commit
+    point: a removal killed after it is completed by the next `remove`, `register` or
+    `hub verify` (`finish_removals`); one killed before it changed nothing.
     """
     found = resolve(home, region, version)
     with _locked(found.home):
@@ -310,7 +311,7 @@ def finish_removals(home: Path) -> list[str]:
     for doomed in sorted(Path(home).glob(f"*/{REMOVING}v*")):
         shutil.rmtree(doomed, ignore_errors=True)
         done.append(f"{doomed.parent.name}/{doomed.name.removeprefix(REMOVING)}")
-    if done and (Path(home) / CATALOG).exists():
+    if done:
         _write_catalog(Path(home))
     return done
 
@@ -322,9 +323,8 @@ def catalog_problems(home: str | os.PathLike | None) -> list[str]:
 
 def rebuild_catalog(home: str | os.PathLike | None) -> None:
     """Write the catalog again from the versions on disk (it is derived from them)."""
-    home = hub_home(home)
-    with _locked(home):
-        _write_catalog(home)
+    with _locked(hub_home(home)):
+        _write_catalog(hub_home(home))
 
 
 def _manifest_or_none(version: ModelVersion) -> dict:
