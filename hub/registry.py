@@ -42,7 +42,7 @@ from hub.errors import InputError
 from hub.home import hub_home
 from hub.metrics import now_iso
 from hub.names import check_name, is_inside
-from hub.registry_catalog import CATALOG, catalog_differences, write_catalog
+from hub.registry_catalog import catalog_differences, write_catalog
 from hub.staging import publish, staging_folder
 
 CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
