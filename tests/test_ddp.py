@@ -55,24 +55,25 @@ def rounding_bounds(settings: TrainSettings, largest_weight: float) -> tuple[flo
     """How far two runs whose gradients differ only in summation order may drift apart.
 
     A weight gradient sums one term per token of the global batch: n = 8 x 64 = 512 terms,
-    split 256 + 256 across the ranks and blocked differently by one process's GEMM. Any two
-    orders of an n-term fp32 sum differ by at most gamma_n = n*u/(1 - n*u) (u = 2**-24) of
-    the sum of the terms' magnitudes (Higham, Accuracy and Stability of Numerical
-    Algorithms, 2nd ed., section 4.2): a relative error r = gamma_n ~ 3.1e-5 where the
-    terms do not cancel. AdamW's step lr * g / (|g| + eps) changes by at most lr * r for a
-    relative change r of g (its slope in g is at most 1/(|g| + eps)), and decoupled weight
-    decay plus the addition itself round the weight by u * |w| per step. So a weight whose
-    sums are well conditioned moves by at most sum_t (lr_t * gamma_n + u * |w|) between
-    the runs: 4.1e-7 here, and at least half of them are (the median). Where the terms
-    cancel to about zero, rounding may decide the gradient's sign and Adam, scale-free,
-    turns it into a full step the other way: no weight may differ by more than
-    sum_t 2 * lr_t. One rank on the wrong data would move the median by about lr = 3e-3.
+    split 256 + 256 across the ranks and blocked differently by one process's GEMM. Any
+    order of an n-term fp32 sum is within gamma_n = n*u/(1 - n*u) (u = 2**-24) of the
+    exact sum, relative to the sum of the terms' magnitudes (Higham, Accuracy and Stability
+    of Numerical Algorithms, 2nd ed., section 4.2), so two orders differ by at most
+    r = 2 * gamma_n ~ 6.1e-5 where the terms do not cancel. AdamW's step
+    lr * g / (|g| + eps) changes by at most lr * r for a relative change r of g (its slope
+    in g is at most 1/(|g| + eps)), and decoupled weight decay plus the addition itself
+    round the weight by u * |w| per step. So a weight whose sums are well conditioned moves
+    by at most sum_t (lr_t * r + u * |w|) between the runs: 6.5e-7 here, and at least half
+    of them are (the median). Where the terms cancel to about zero, rounding may decide the
+    gradient's sign and Adam, scale-free, turns it into a full step the other way: no
+    weight may differ by more than sum_t 2 * lr_t. One rank on the wrong data would move
+    the median by about lr = 3e-3.
     """
     u = 2.0**-24
     n = 8 * config_for(settings.size, vocab_size=600).context_length
     gamma = n * u / (1 - n * u)
     rates = [learning_rate(step, settings) for step in range(settings.steps)]
-    return sum(lr * gamma + u * largest_weight for lr in rates), sum(2 * lr for lr in rates)
+    return sum(lr * 2 * gamma + u * largest_weight for lr in rates), sum(2 * lr for lr in rates)
 
 
 @pytest.mark.slow
