@@ -10,7 +10,8 @@ months from November 2022) and is scored on every calibration row; three waves, 
 replicate seeds per point, `--runs` runs in all. Wall time covers everything the command
 does (starting workers or Ray, the runs, the shards, scoring, the Parquet outputs). With
 `--ray` the same calibration runs on a local Ray with the same CPUs, and the two
-non-implausible sets are compared. `--small` is a quick 48-run check of the script.
+non-implausible sets and every point's implausibilities are compared. `--small` is a
+quick 48-run check of the script.
 """
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ def main() -> None:
         rows.append(measure(Path(scratch) / "local", settings, options.workers, "local"))
         if options.ray:
             rows.append(measure(Path(scratch) / "ray", settings, options.workers, "ray"))
-            local, ray = (pd.read_parquet(Path(scratch) / name / "non_implausible.parquet")
-                          for name in ("local", "ray"))
-            same = local.equals(ray)
-            print(f"non-implausible sets identical on local and Ray: {same}")
+            for table in ("points", "non_implausible"):  # every point's implausibilities
+                local, ray = (pd.read_parquet(Path(scratch) / name / f"{table}.parquet")
+                              for name in ("local", "ray"))
+                print(f"{table}.parquet identical on local and Ray ({len(local)} rows): "
+                      f"{local.equals(ray)}")
     print(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     first = rows[0]
     print(f"extrapolated to 2,000 runs at this wall speed: "
