@@ -70,3 +70,18 @@ def test_backtest_refuses_an_unfinished_folder_and_an_empty_window(calibrated, t
         backtest(calibrated, "2030-01..2030-12", out=tmp_path / "bt")
     with pytest.raises(InputError, match="--holdout: expected FIRST..LAST"):
         backtest(calibrated, "2025-01", out=tmp_path / "bt")
+
+
+def test_with_nothing_non_implausible_the_least_implausible_stand_in_and_say_so(tmp_path):
+    from hub.errors import InputError
+    from simulator.calibration.ensemble import load_ensemble
+
+    scenario, observations = twin_case(tmp_path)
+    strict = Settings(until=UNTIL, runs=12, waves=1, replicates=2, cutoff=1e-6,
+                      discrepancy_scale=0.0)
+    calibrate(scenario, observations, tmp_path / "cal", strict, workers=1)
+    with pytest.raises(InputError, match="no point is non-implausible"):
+        load_ensemble(tmp_path / "cal")
+    result = backtest(tmp_path / "cal", HOLDOUT, out=tmp_path / "bt", workers=1)
+    assert result.summary["ensemble"] == "least implausible (no point is non-implausible)"
+    assert result.summary["members"] == 6  # every evaluated point, fewer than the 20 asked

@@ -30,7 +30,11 @@ import pyarrow as pa
 from hub.atomic import write_parquet, write_text
 from hub.errors import InputError
 from simulator.calibration.calibrate import parse_month, start_of
-from simulator.calibration.ensemble import calibration_metadata, load_ensemble
+from simulator.calibration.ensemble import (
+    calibration_metadata,
+    load_ensemble,
+    non_implausible_count,
+)
 from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
 from simulator.calibration.metrics import METRICS
 from simulator.calibration.observations import Observation, read_observations
@@ -137,11 +141,10 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
     if not chosen:
         raise InputError(f"{metadata['observations']['path']}: expected held-out rows (role "
                          f"holdout) dated within {holdout}; there are none")
-    ensemble = load_ensemble(folder, members, least_implausible)
-    fallback = not ensemble
+    fallback = least_implausible is None and non_implausible_count(folder) == 0
     if fallback:  # history ruled out every point: show how far the closest ones are
         least_implausible = FALLBACK_MEMBERS
-        ensemble = load_ensemble(folder, members, least_implausible)
+    ensemble = load_ensemble(folder, members, least_implausible)
     settings = metadata["settings"]
     keys = tuple(p["name"] for p in metadata["parameters"])
     points = np.array([[m[k] for k in keys] for m in ensemble])

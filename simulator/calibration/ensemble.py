@@ -38,7 +38,8 @@ def load_ensemble(folder: str | Path, limit: int | None = None,
     """The non-implausible points as override dicts (at most `limit`, evenly spaced).
 
     With `least_implausible=K` the K evaluated points of lowest implausibility stand in,
-    for a calibration that ruled out everything (a stand-in, and to be reported as one).
+    for a calibration that ruled out everything (a stand-in, and to be reported as one);
+    without it an empty set is an InputError that says so.
     """
     metadata = calibration_metadata(folder)
     keys = [p["name"] for p in metadata["parameters"]]
@@ -48,8 +49,19 @@ def load_ensemble(folder: str | Path, limit: int | None = None,
         frame = frame.nsmallest(least_implausible, "implausibility")
     else:
         frame = pq.read_table(Path(folder) / "non_implausible.parquet").to_pandas()
+        if frame.empty:
+            raise InputError(f"{folder}: no point is non-implausible (the model cannot meet "
+                             "every calibration observation: see observations.parquet); "
+                             "the K least implausible points can stand in (least_implausible, "
+                             "`simulator backtest --least-implausible K`)")
     frame = frame.sort_values(["wave", "point"]).reset_index(drop=True)
     if limit is not None and len(frame) > limit:
         step = len(frame) / limit
         frame = frame.iloc[[int(i * step) for i in range(limit)]]
     return [{key: float(row[key]) for key in keys} for _, row in frame.iterrows()]
+
+
+def non_implausible_count(folder: str | Path) -> int:
+    """How many points a finished calibration left non-implausible."""
+    calibration_metadata(folder)
+    return pq.read_metadata(Path(folder) / "non_implausible.parquet").num_rows
