@@ -12,7 +12,8 @@ each batch size:
   its Python API decodes one sequence).
 
 Part 2 (`--base`): the `base` size with random weights (speed does not depend on them),
-batch 1: the product's int8 loop, onnxruntime-genai int8 and llama.cpp Q8_0, against the
+batch 1: the product's int8 loop, onnxruntime-genai int8 and llama.cpp Q8_0, decoding alone
+(a run of 1 + `--new` tokens minus a run of 1, so the prompt's cost drops out), against the
 memory-bandwidth roofline: weight bytes read per token (the int8 graph's initializers, the
 embedding table counted as the one row a token reads) over the bandwidth this run
 measures (best of five single-threaded passes summing a 1 GiB array).
@@ -97,8 +98,8 @@ def genai_greedy(model, og, ids: np.ndarray, new: int) -> None:
         generator.generate_next_token()
 
 
-def interleaved_tokens_per_s(engines: dict, batch: int, new: int, runs: int) -> dict:
-    """Warm every engine up, then time them in turn `runs` times: median tokens/s each."""
+def interleaved_seconds(engines: dict, runs: int) -> dict:
+    """Warm every engine up, then time them in turn `runs` times: median seconds each."""
     seconds: dict[str, list[float]] = {name: [] for name in engines}
     for run in engines.values():
         run()
@@ -107,7 +108,12 @@ def interleaved_tokens_per_s(engines: dict, batch: int, new: int, runs: int) -> 
             began = time.perf_counter()
             run()
             seconds[name].append(time.perf_counter() - began)
-    return {name: batch * new / statistics.median(times) for name, times in seconds.items()}
+    return {name: statistics.median(times) for name, times in seconds.items()}
+
+
+def interleaved_tokens_per_s(engines: dict, batch: int, new: int, runs: int) -> dict:
+    """Median tokens/s of each engine, prompt processing included (`interleaved_seconds`)."""
+    return {name: batch * new / t for name, t in interleaved_seconds(engines, runs).items()}
 
 
 def try_compile(model, ids: np.ndarray, new: int):
@@ -207,29 +213,6 @@ def measure(engines: dict, stream, bos, args, batches) -> dict:
     return results
 
 
-def read_bandwidth_gb_s(gib: float = 1.0, passes: int = 5) -> float:
-    """Best single-threaded read bandwidth over `passes` sums of a `gib` GiB float32 array."""
-    data = np.ones(int(gib * 2**30 / 4), dtype=np.float32)
-    best = float("inf")
-    for _ in range(passes):
-        began = time.perf_counter()
-        data.sum()
-        best = min(best, time.perf_counter() - began)
-    return data.nbytes / best / 1e9
-
-
-def bytes_per_token(graph: Path, d_model: int) -> int:
-    """Weight bytes one decoding step reads: every initializer, but one embedding row."""
-    import onnx
-
-    model = onnx.load(str(graph))
-    total = 0
-    for tensor in model.graph.initializer:
-        size = onnx.numpy_helper.to_array(tensor).nbytes
-        total += 4 * d_model if "embed_tokens" in tensor.name else size
-    return total
-
-
 def main() -> None:
     """Parse arguments, measure, print Markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -306,10 +289,24 @@ def measure_base(args, tokenizer, stream, bos, workdir: Path) -> dict:
     if cpp := llama_cpp(model, version, workdir, args.threads, args.prompt + args.new):
         engines["llama.cpp Q8_0"] = lambda ids, new: cpp.greedy(ids[0].tolist(), new)
     ids = prompts(stream, bos, args.prompt, 1)
-    chosen = {name: (lambda run=run: run(ids, args.new)) for name, run in engines.items()}
-    speeds = interleaved_tokens_per_s(chosen, 1, args.new, args.runs)
+    # Decoding alone: a run of 1 + new tokens minus a run of 1 (prompt and first token).
+    chosen = {
+        (name, new): (lambda run=run, new=new: run(ids, new))
+        for name, run in engines.items()
+        for new in (1, args.new + 1)
+    }
+    seconds = interleaved_seconds(chosen, args.runs)
+    speeds = {
+        name: (
+            args.new / (seconds[(name, args.new + 1)] - seconds[(name, 1)]),
+            (args.new + 1) / seconds[(name, args.new + 1)],
+        )
+        for name in engines
+    }
     if cpp:
         cpp.close()
+    from roofline import bytes_per_token, read_bandwidth_gb_s
+
     weight_bytes = bytes_per_token(version.path / "genai-int8" / "model.onnx", 512)
     return {
         "speeds": speeds,
@@ -361,18 +358,20 @@ def report(args, version, config, results, batches, quality, base) -> None:
         f"int8 graph reads {base['bytes'] / 1e6:.1f} MB of weights per token; measured read "
         f"bandwidth {gb_s:.1f} GB/s (one thread), so the roofline is {roofline:.0f} tokens/s.\n"
     )
-    print("| engine | tokens/s | share of roofline |\n|---|---|---|")
-    for name, value in speeds.items():
-        print(f"| {name} | {value:.0f} | {value / roofline:.0%} |")
-    ours = speeds["product int8"]
+    print("| engine | decoding tokens/s | share of roofline | tokens/s with the prompt |")
+    print("|---|---|---|---|")
+    for name, (value, overall) in speeds.items():
+        print(f"| {name} | {value:.0f} | {value / roofline:.0%} | {overall:.0f} |")
+    ours = speeds["product int8"][0]
+    print("\n| target | batch | measured | target | met |\n|---|---|---|---|---|")
     print(
-        f"\n| product int8 >= 50% of roofline | 1 | {ours / roofline:.0%} | >= 50% | "
+        f"| product int8 decoding >= 50% of roofline | 1 | {ours / roofline:.0%} | >= 50% | "
         f"{'yes' if ours >= 0.5 * roofline else 'NO'} |"
     )
     if "llama.cpp Q8_0" in speeds:
-        ratio = ours / speeds["llama.cpp Q8_0"]
+        ratio = ours / speeds["llama.cpp Q8_0"][0]
         print(
-            f"| product int8 / llama.cpp Q8_0 | 1 | {ratio:.2f} | > 1 | "
+            f"| product int8 / llama.cpp Q8_0, decoding | 1 | {ratio:.2f} | > 1 | "
             f"{'yes' if ratio > 1 else 'NO'} |"
         )
 
