@@ -7,13 +7,16 @@ Output folder (Parquet, readable with pandas, polars or DuckDB)::
     DIR/waves/wave-NN/design.parquet   the wave's points (written before any run)
     DIR/waves/wave-NN/points/NNNNNN.parquet  one shard per point: its replicate rows
     DIR/runs.parquet              every replicate of every evaluated point, every metric
-    DIR/points.parquet            every evaluated point: values, per observation the
-                                  ensemble mean, V_ens and implausibility, the summary
-                                  implausibility and whether it is non-implausible
+    DIR/points.parquet            every evaluated point: wave, point, values, per
+                                  observation `mean:ID` (geometric for log metrics),
+                                  `v_ens:ID` and `I:ID`, the summary `implausibility` and
+                                  `non_implausible`
     DIR/non_implausible.parquet   the points that are (the ensemble `simulator backtest`
                                   and `simulator advise` run)
-    DIR/observations.parquet      each calibration observation: z, V_obs, V_md, and the
-                                  smallest implausibility any non-implausible point reaches
+    DIR/observations.parquet      each calibration observation: observed, scale (log,
+                                  months), sd_obs and sd_md on that scale, median_I and
+                                  min_I over the set (or the least implausible point when
+                                  the set is empty), within_cutoff, min_I_any_point
     DIR/calibrated.toml           the scenario, commented, at the best point, with the
                                   uncertain ranges narrowed to the non-implausible box
 
