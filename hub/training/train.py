@@ -30,6 +30,10 @@ from hub.training.train_eval import autocast, evaluate
 
 # Per size: defaults chosen so `small` trains within 10 minutes per region on two CPU cores
 # (300 steps x 16 x 128 tokens at the ~1,700 tok/s measured here; 600 steps took 12-17 minutes).
+# That is the matched budget of a profile's models: one size and step count give every region
+# the same 614,400 tokens (0.12 per parameter, 2.05e13 FLOPs at an 8k vocabulary), FLOPs
+# differing only by vocabulary. Three times as many steps lower bits per character by 15% but
+# take 30 minutes a model here (benchmarks/RESULTS.md, issue 14): too long for eight models.
 SIZE_DEFAULTS: dict[str, dict] = {
     "tiny": dict(steps=40, batch_size=8, learning_rate=3e-3, eval_every=20, checkpoint_every=10),
     "small": dict(
