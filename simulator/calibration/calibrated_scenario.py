@@ -10,6 +10,7 @@ allows. When no point is non-implausible the file says so and keeps the original
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,11 @@ def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: p
             f"{metadata['observations']['path']} up to {settings['until']} ({settings['waves']} "
             f"waves, {len(history)} points x {settings['replicates']} seeds, rule "
             f"{settings['rule']}, cut-off {settings['cutoff']}): ")
+    if settings.get("skip"):
+        note += f"left out: {', '.join(settings['skip'])}; "
     if kept.empty:
-        document.body.insert(0, (None, tomlkit.comment(
-            note + "no point was non-implausible; values and ranges are the original's, "
-                   "a finding, not a calibration.")))
+        _note(document, note + "no point was non-implausible; values and ranges are the "
+                               "original's, a finding, not a calibration.")
         write_text(path, tomlkit.dumps(document))
         return
     best = kept.loc[kept["implausibility"].idxmin()]
@@ -55,7 +57,13 @@ def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: p
         low, high = float(kept[name].min()), float(kept[name].max())
         if high > low:
             uncertain[parameter["key"]] = [float(f"{low:.6g}"), float(f"{high:.6g}")]
-    document.body.insert(0, (None, tomlkit.comment(
-        note + f"{len(kept)} non-implausible points; the uncertain keys hold the least "
-               f"implausible (I = {best['implausibility']:.2f}), [uncertain] the box of all.")))
+    _note(document, note + f"{len(kept)} non-implausible points; the uncertain keys hold the "
+                           f"least implausible (I = {best['implausibility']:.2f}), "
+                           "[uncertain] the box of all.")
     write_text(path, tomlkit.dumps(document))
+
+
+def _note(document: Any, text: str) -> None:
+    """The calibration's note as comment lines at the top of the file."""
+    for line in reversed(textwrap.wrap(text, 88)):
+        document.body.insert(0, (None, tomlkit.comment(line)))
