@@ -108,3 +108,31 @@ def test_skipped_observations_are_left_out_and_recorded_and_unknown_ones_refused
     with pytest.raises(InputError, match="--skip: expected observation ids .* got nope"):
         calibrate(scenario, observations, tmp_path / "other",
                   Settings(until=UNTIL, runs=8, waves=1, replicates=2, skip=("nope",)))
+
+
+def test_a_calibration_killed_mid_wave_resumes_to_the_same_points(twin, tmp_path):
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    folder, scenario, observations, _ = twin
+    out = tmp_path / "cal"
+    argv = [shutil.which("simulator"), "calibrate", str(scenario), "--observations",
+            str(observations), "--until", UNTIL, "--runs", "96", "--waves", "2",
+            "--replicates", "3", "--seed", "5", "--discrepancy-scale", "0", "-j", "2",
+            "--out", str(out)]
+    process = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("waves/wave-01/points/*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)  # the command and its worker processes
+    process.wait()
+    assert not (out / "points.parquet").exists()
+    again = calibrate(scenario, observations, out, SETTINGS, workers=2)
+    assert again["resumed"]
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "points.parquet"),
+                                  pd.read_parquet(folder / "cal" / "points.parquet"))
