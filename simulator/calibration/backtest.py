@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from hub.atomic import write_parquet, write_text
 from hub.errors import InputError
-from simulator.calibration.calibrate import parse_month, start_of
+from simulator.calibration.calibrate import parse_month, scenario_markets, start_of
 from simulator.calibration.ensemble import (
     calibration_metadata,
     load_ensemble,
@@ -38,7 +38,7 @@ from simulator.calibration.ensemble import (
 from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
 from simulator.calibration.metrics import METRICS
 from simulator.calibration.observations import Observation, read_observations
-from simulator.calibration.targets import Targets, select
+from simulator.calibration.targets import Targets, check_against, select
 from simulator.scenario import parse_scenario
 
 PREDICTIVE_DRAWS = 50  # discrepancy + error draws per ensemble value (seeded)
@@ -141,6 +141,8 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
     if not chosen:
         raise InputError(f"{metadata['observations']['path']}: expected held-out rows (role "
                          f"holdout) dated within {holdout}; there are none")
+    check_against(chosen, scenario, metadata["observations"]["path"],
+                  scenario_markets(scenario), start)
     fallback = least_implausible is None and non_implausible_count(folder) == 0
     if fallback:  # history ruled out every point: show how far the closest ones are
         least_implausible = FALLBACK_MEMBERS
@@ -158,6 +160,10 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
                workers, address, console or Console(stderr=True), f"backtest {holdout}")
     runs = read_points(runs_dir, plan).to_pandas()
     ok = runs[runs["status"] == "ok"]
+    if ok.empty:
+        import rich_click as click
+
+        raise click.ClickException(f"every backtest run failed, e.g. {runs['error'].iloc[0]}")
     samples = ok[[f"obs:{o.id}" for o in targets.observations]].to_numpy(float)
     predictions = predict(targets, samples, settings["seed"])
     ranks = rank_correlations(predictions)
