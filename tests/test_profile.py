@@ -108,3 +108,35 @@ def test_unmeasured_versions_are_named_and_nothing_is_written(tmp_path):
     assert result.exit_code == 2
     assert shows(result.output, "eu/v1: left out") and shows(result.output, "nothing to profile")
     assert not out.exists()
+
+
+def test_hub_rows_carried_from_an_older_profile_keep_their_figures(profiled, tmp_path):
+    # A profile written before `kind` existed: its hub rows are carried as measured, the
+    # production rows measured anew on this home's evaluation sets.
+    home, _, out, _, _ = profiled
+    old = pq.read_table(out).drop_columns(["kind", "tokenizer", "vendor"])
+    pq.write_table(old, tmp_path / "old.parquet")
+    merged = tmp_path / "merged.parquet"
+    args = ["profile", "--hub-rows-from", str(tmp_path / "old.parquet"), "--out", str(merged),
+            "--home", str(home), "--tokenizer", "cl100k_base"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rows = pq.read_table(merged).to_pylist()
+    hub = [r for r in rows if r["kind"] == "hub"]
+    assert [(r["lang"], r["bits_per_byte"], r["command"]) for r in hub] == [
+        (r["lang"], r["bits_per_byte"], r["command"]) for r in pq.read_table(out).to_pylist()]
+    assert all(r["tokenizer"] == f"hub:{REGION}" for r in hub)
+    assert {r["lang"] for r in rows if r["kind"] == "production"} == {"de", "en", "fr"}
+    assert load_profile(merged).regions == [REGION]
+
+
+def test_a_file_that_is_not_a_profile_is_refused_by_name(profiled, tmp_path):
+    home = profiled[0]
+    bad = tmp_path / "not-a-profile.parquet"
+    bad.write_text("PAR1 truncated")
+    out = tmp_path / "p.parquet"
+    args = ["profile", "--hub-rows-from", str(bad), "--out", str(out), "--home", str(home)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert shows(result.output, "not-a-profile.parquet: not a readable Parquet profile")
+    assert not out.exists()

@@ -187,6 +187,42 @@ def profile_rows(home, device: str = "cpu", command: str = "hub profile", every_
     return rows, notes
 
 
+def carried_hub_rows(path) -> list[dict]:
+    """The hub rows of an existing profile, as they were measured (their provenance kept).
+
+    A profile written before the `kind` column gets kind `hub` and the region's tokenizer
+    name; its production rows are dropped (the caller measures them anew).
+
+    Raises:
+        InputError: the file is not a readable profile.
+    """
+    import pyarrow.parquet as pq
+
+    from hub.errors import InputError
+
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except (OSError, pa.ArrowException) as error:
+        raise InputError(f"{path}: not a readable Parquet profile ({error})") from error
+    if not rows:
+        raise InputError(f"{path}: the profile has no rows")
+    missing = sorted({"model_id", "region", "lang"} - set(rows[0]))
+    if missing:
+        raise InputError(f"{path}: not a technology profile: no column {', '.join(missing)}")
+    kept = []
+    for row in rows:
+        if row.get("kind") not in (None, "hub"):
+            continue
+        unknown = set(row) - set(PROFILE_SCHEMA.names)
+        if unknown:
+            raise InputError(f"{path}: unknown profile column {', '.join(sorted(unknown))}")
+        kept.append(
+            {**row, "kind": "hub", "tokenizer": row.get("tokenizer") or f"hub:{row['region']}",
+             "vendor": row.get("vendor") or "hub"}
+        )
+    return kept
+
+
 def profile_table(rows: list[dict]) -> pa.Table:
     """Rows as a table in PROFILE_SCHEMA (columns a row lacks are null)."""
     return pa.Table.from_pylist(rows, schema=PROFILE_SCHEMA)

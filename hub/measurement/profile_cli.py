@@ -36,6 +36,13 @@ SHOWN = [
 )
 @click.option("--all-versions", is_flag=True, help="Every version, not just each region's latest.")
 @click.option(
+    "--hub-rows-from",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Take the hub rows from this existing profile instead of the registry (they keep "
+    "their own provenance), e.g. to add production tokenizers without retraining.",
+)
+@click.option(
     "--tokenizer",
     "tokenizers",
     multiple=True,
@@ -44,7 +51,7 @@ SHOWN = [
     "(repeatable; see `hub premium --help`).",
 )
 @home_option
-def profile(out, device, all_versions, tokenizers, home):
+def profile(out, device, all_versions, hub_rows_from, tokenizers, home):
     """Flatten the registry's measurements into a technology profile for the simulator.
 
     One row per model, region and language (kind hub): bits per byte and per character,
@@ -65,20 +72,27 @@ def profile(out, device, all_versions, tokenizers, home):
 
     from hub.atomic import write_parquet
     from hub.home import hub_home
-    from hub.measurement.profile import production_rows, profile_rows, profile_table
+    from hub.measurement.profile import (
+        carried_hub_rows,
+        production_rows,
+        profile_rows,
+        profile_table,
+    )
     from hub.outputs import check_output_file
 
     command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["profile"] else "hub profile"
     path = Path(out) if out else hub_home(home) / "technology_profile.parquet"
     check_output_file(path, "--out")  # before the measurements, not after them
-    rows, notes = profile_rows(home, device, command, all_versions)
+    if hub_rows_from:
+        rows, notes = carried_hub_rows(Path(hub_rows_from)), []
+    else:
+        rows, notes = profile_rows(home, device, command, all_versions)
     console = Console()
     for note in notes:
         console.print(f"[yellow]{note}[/]")
     if not rows:
-        raise InputError(
-            f"nothing to profile in {hub_home(home)}: no version has `hub eval` figures"
-        )
+        where = hub_rows_from or hub_home(home)
+        raise InputError(f"nothing to profile in {where}: no hub rows with `hub eval` figures")
     rows += production_rows(hub_home(home), list(tokenizers), command) if tokenizers else []
     table = profile_table(rows)
     write_parquet(table, path)
