@@ -181,6 +181,7 @@ class Generator:
         self.past_names = [i.name for i in past]
         self.present_names = [n.replace("past_key_values", "present") for n in self.past_names]
         self.cache_shape = (int(past[0].shape[1]), int(past[0].shape[3]))  # kv heads, head size
+        self.vocab_size = int(genai["model"]["vocab_size"])
 
     def encode(self, prompts: Sequence[str], lang: str | None) -> list[list[int]]:
         """Token ids per prompt: beginning of sequence, the language tag if given, the text."""
@@ -272,6 +273,8 @@ class Generator:
             InputError: an empty prompt, or prompt plus new tokens beyond the context length
                 (the cache and the rotary tables hold no more).
         """
+        import onnxruntime as ort
+
         sampling = sampling or Sampling()
         if not prompt_ids or any(len(p) == 0 for p in prompt_ids):
             raise InputError("every prompt needs at least one token")
@@ -290,7 +293,7 @@ class Generator:
             ids[row, : len(prompt)] = prompt
         positions = np.arange(total, dtype=np.int64)
         binding = self.session.io_binding()
-        binding.bind_output("logits", "cpu")  # bound first: outputs come back in binding order
+        binding.bind_output("logits", "cpu")  # prefill: (batch, width, vocab), bound first
         for past, present, buffer in zip(
             self.past_names, self.present_names, self._cache(batch, total), strict=True
         ):
@@ -300,14 +303,21 @@ class Generator:
         done = np.zeros(batch, dtype=bool)
         last = lengths - 1  # where each row's next-token logits are in the prefill output
         span = width
+        # Decoding steps write their logits into one numpy array ORT shares (no per-step
+        # allocation, and no wrapping of every output, cache included, to read them back).
+        step_logits = np.empty((batch, 1, self.vocab_size), dtype=np.float32)
         for step in range(max_new_tokens):
             mask = (positions[:span] < lengths[:, None]).astype(np.int64)
             binding.bind_cpu_input("input_ids", ids)
             binding.bind_cpu_input("attention_mask", mask)
-            binding.bind_output("logits", "cpu")  # re-bound: its shape changes after prefill
             self.session.run_with_iobinding(binding)
-            logits = binding.get_outputs()[0].numpy()
-            logits = logits[np.arange(batch), last] if step == 0 else logits[:, -1]
+            if step == 0:
+                logits = binding.get_outputs()[0].numpy()[np.arange(batch), last]
+                binding.bind_ortvalue_output(
+                    "logits", ort.OrtValue.ortvalue_from_numpy(step_logits)
+                )
+            else:
+                logits = step_logits[:, -1]
             chosen = choose_tokens(logits, sampling, rng)
             chosen[done] = -1
             out[:, step] = chosen
