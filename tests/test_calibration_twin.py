@@ -143,3 +143,19 @@ def test_a_calibration_killed_mid_wave_resumes_to_the_same_points(twin, tmp_path
     assert again["resumed"]
     pd.testing.assert_frame_equal(pd.read_parquet(out / "points.parquet"),
                                   pd.read_parquet(folder / "cal" / "points.parquet"))
+
+
+def test_a_folder_calibrated_with_other_model_code_is_not_resumed(twin, tmp_path):
+    import json
+    import shutil
+
+    from hub.errors import InputError
+
+    folder, scenario, observations, _ = twin
+    out = tmp_path / "cal"
+    shutil.copytree(folder / "cal", out)
+    metadata = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    metadata["model"]["sha256"] = "0" * 64  # as if the simulator's source had changed
+    (out / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    with pytest.raises(InputError, match="a model whose source has changed since"):
+        calibrate(scenario, observations, out, SETTINGS, workers=2)

@@ -27,10 +27,12 @@ folder ends as if nothing had happened.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -119,6 +121,15 @@ def ranges_of(scenario: Scenario) -> dict[str, tuple[float, float]]:
     return {uncertain_path(k): (float(lo), float(hi)) for k, (lo, hi) in scenario.uncertain.items()}
 
 
+def model_digest() -> dict:
+    """sha256 of the simulator's source: a resumed calibration must run the same model."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return {"sha256": digest.hexdigest(), "version": version("intl-strategy")}
+
+
 def _prepare(out: Path, fresh: dict) -> dict:
     fresh = json.loads(json.dumps(fresh))  # as stored (tuples become lists), to compare
     if out.exists() and not out.is_dir():
@@ -129,10 +140,12 @@ def _prepare(out: Path, fresh: dict) -> dict:
             raise InputError(f"{out}: not empty and not a calibration folder (no {METADATA}); "
                              "choose another --out")
         for part, key in (("scenario", "sha256"), ("observations", "sha256"),
-                          ("settings", None)):
-            if (old[part][key] if key else old[part]) != (fresh[part][key] if key
-                                                          else fresh[part]):
-                raise InputError(f"{out}: holds a calibration with other {part}; it is not "
+                          ("settings", None), ("model", "sha256")):
+            stored, now = old.get(part), fresh[part]
+            if (stored or {}).get(key) != now[key] if key else stored != now:
+                why = ("a model whose source has changed since" if part == "model"
+                       else f"other {part}")
+                raise InputError(f"{out}: holds a calibration with {why}; it is not "
                                  "overwritten: choose another --out or delete the folder")
         return {**old, "ended": None, "resumed": [*old.get("resumed", []), fresh["started"]]}
     return fresh
@@ -225,7 +238,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
                      "text": scenario_file.read_text(encoding="utf-8")},
         "observations": {"path": str(observations_file),
                          "sha256": sha256_file(observations_file)},
-        "settings": asdict(settings), "months": months,
+        "settings": asdict(settings), "months": months, "model": model_digest(),
         # name: the dotted scenario key; key: as the scenario's [uncertain] table writes it
         "parameters": [{"name": k, "key": u, "low": lo, "high": hi} for u, (k, (lo, hi))
                        in zip(scenario.uncertain, ranges.items(), strict=True)],
