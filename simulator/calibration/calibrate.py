@@ -61,6 +61,9 @@ from simulator.scenario import Scenario, load_scenario
 from simulator.technology import load_profile
 
 METADATA = "metadata.json"
+# Modules that run, sweep or report the model without changing what a run computes.
+NOT_MODEL = {"analysis.py", "backends.py", "batch.py", "batch_runs.py", "batch_store.py",
+             "cli.py", "design.py", "html_report.py", "prim.py", "run_report.py", "sweep.py"}
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,16 @@ def ranges_of(scenario: Scenario) -> dict[str, tuple[float, float]]:
 
 
 def model_digest() -> dict:
-    """sha256 of the simulator's source: a resumed calibration must run the same model."""
+    """sha256 of the model's source: a resumed calibration must run the same model.
+
+    The model is the simulator's top-level modules and its world data code, without the
+    commands, reports, sweeps and the calibration and advice packages that only run it.
+    """
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    paths = [p for p in [*root.glob("*.py"), *root.glob("world/*.py")]
+             if not p.name.endswith("_cli.py") and p.name not in NOT_MODEL]
+    for path in sorted(paths):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return {"sha256": digest.hexdigest(), "version": version("intl-strategy")}
 
@@ -250,6 +259,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
     write_json(out / METADATA, metadata)
     console = console or Console(stderr=True)
     history, all_runs, summaries, started = pd.DataFrame(), [], [], time.perf_counter()
+    changed: list[int] = []
     for wave in range(1, settings.waves + 1):
         wave_dir = out / "waves" / f"wave-{wave:02d}"
         points = _design(wave_dir, wave, settings, ranges, history)
@@ -257,7 +267,13 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
                               settings.replicates, settings.seed, months, start)
         todo = [i for i in range(plan.size) if i not in set(finished_points(wave_dir, plan.size))]
         run_points(plan, todo, wave_dir, backend, workers, address, console,
-                         f"wave {wave}/{settings.waves}")
+                   f"wave {wave}/{settings.waves}")
+        if model_digest()["sha256"] != metadata["model"]["sha256"]:
+            # this wave's workers may have imported other code than the calibration began
+            # with: said and recorded, so a mixed calibration is never mistaken for one
+            changed.append(wave)
+            console.print(f"[yellow]warning:[/yellow] the simulator's source changed during "
+                          f"wave {wave}; its runs may mix two models")
         runs = read_points(wave_dir, plan)
         scored = score(plan, targets, runs, settings, wave)
         history = pd.concat([history, scored], ignore_index=True)
@@ -274,6 +290,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
                   out / "observations.parquet")
     write_calibrated(scenario_file, out / "calibrated.toml", metadata, history, kept)
     metadata = {**metadata, "waves": summaries, "ended": now_iso(),
+                "model_changed_in_waves": changed,
                 "seconds": time.perf_counter() - started}
     write_json(out / METADATA, metadata)
     return metadata
