@@ -27,12 +27,9 @@ folder ends as if nothing had happened.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +41,10 @@ from rich.console import Console
 from hub.atomic import sha256_file, write_parquet
 from hub.errors import InputError
 from hub.metrics import now_iso
-from simulator.batch_store import read_json, write_json
+from simulator.batch_store import write_json
 from simulator.calibration.engine import run_points
 from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
+from simulator.calibration.folder import METADATA, model_digest, prepare_folder
 from simulator.calibration.implausibility import (
     CUTOFF,
     ensemble_moments,
@@ -59,11 +57,6 @@ from simulator.calibration.observations import read_observations
 from simulator.calibration.targets import Targets, check_against, select
 from simulator.scenario import Scenario, load_scenario
 from simulator.technology import load_profile
-
-METADATA = "metadata.json"
-# Modules that run, sweep or report the model without changing what a run computes.
-NOT_MODEL = {"analysis.py", "backends.py", "batch.py", "batch_runs.py", "batch_store.py",
-             "cli.py", "design.py", "html_report.py", "prim.py", "run_report.py", "sweep.py"}
 
 
 @dataclass(frozen=True)
@@ -122,42 +115,6 @@ def ranges_of(scenario: Scenario) -> dict[str, tuple[float, float]]:
         raise InputError(f"{scenario.source}: uncertain: expected at least one uncertain "
                          "parameter with a range to calibrate")
     return {uncertain_path(k): (float(lo), float(hi)) for k, (lo, hi) in scenario.uncertain.items()}
-
-
-def model_digest() -> dict:
-    """sha256 of the model's source: a resumed calibration must run the same model.
-
-    The model is the simulator's top-level modules and its world data code, without the
-    commands, reports, sweeps and the calibration and advice packages that only run it.
-    """
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    paths = [p for p in [*root.glob("*.py"), *root.glob("world/*.py")]
-             if not p.name.endswith("_cli.py") and p.name not in NOT_MODEL]
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return {"sha256": digest.hexdigest(), "version": version("intl-strategy")}
-
-
-def _prepare(out: Path, fresh: dict) -> dict:
-    fresh = json.loads(json.dumps(fresh))  # as stored (tuples become lists), to compare
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: --out expects a folder, this is a file")
-    if out.exists() and any(out.iterdir()):
-        old = read_json(out / METADATA)
-        if old is None:
-            raise InputError(f"{out}: not empty and not a calibration folder (no {METADATA}); "
-                             "choose another --out")
-        for part, key in (("scenario", "sha256"), ("observations", "sha256"),
-                          ("settings", None), ("model", "sha256")):
-            stored, now = old.get(part), fresh[part]
-            if (stored or {}).get(key) != now[key] if key else stored != now:
-                why = ("a model whose source has changed since" if part == "model"
-                       else f"other {part}")
-                raise InputError(f"{out}: holds a calibration with {why}; it is not "
-                                 "overwritten: choose another --out or delete the folder")
-        return {**old, "ended": None, "resumed": [*old.get("resumed", []), fresh["started"]]}
-    return fresh
 
 
 def score(plan: EvaluationPlan, targets: Targets, runs: pa.Table, settings: Settings,
@@ -242,7 +199,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
     ranges = ranges_of(scenario)
     targets = Targets.build(chosen, start, settings.discrepancy_scale)
     months = (until.year - start[0]) * 12 + until.month - start[1] + 1
-    metadata = _prepare(out, {
+    metadata = prepare_folder(out, {
         "scenario": {"path": str(scenario_file), "sha256": sha256_file(scenario_file),
                      "text": scenario_file.read_text(encoding="utf-8")},
         "observations": {"path": str(observations_file),
