@@ -4,10 +4,12 @@ One firm alone in one market (no rivals), on the tests' realistic profile (Hindi
 English in tokens on the global model, 2.0x on the Asia-Pacific one; tests/sim_profiles.py):
 
 - India: ~250M addressable people whose serving cost localising cuts by a third or more;
-  localising (continued pre-training of the default 2e11-parameter model on 5e11 tokens,
-  ~$1M of GPU time, plus $20M of post-training) pays, and the sooner the better;
-- Iceland: ~300k addressable people paying well under $1M a month: the same ~$21M
-  localisation cannot pay, and later is less bad (the same cost discounted further).
+  localising (continued pre-training of the default 2e11-parameter model on ~1e11 tokens
+  and ~$2M of post-training per effective language of the region's markets) pays, and the
+  sooner the better;
+- Iceland: ~300k addressable people; alone in its market the firm gains nothing from a
+  localised model but cheaper serving of their tokens, far less than the ~$2M it costs:
+  it cannot pay, and later is less bad (the same cost discounted further).
 """
 
 from __future__ import annotations
@@ -97,9 +99,9 @@ def test_localising_a_tiny_market_cannot_pay(tmp_path):
     assert list(result.table["move"]) == ["status-quo", "localise-eu-12m", "localise-eu-now"]
     assert table.loc["localise-eu-now", "p_beats_status_quo"] == 0.0
     assert table.loc["status-quo", "robust"] and table.loc["status-quo", "best_expected"]
-    # The localised model costs its price (~$21M) and Iceland gives almost nothing back.
+    # The localised model costs its price (~$2M) and Iceland gives almost nothing back.
     now = table.loc["localise-eu-now"]
-    assert now["d_localisation_spend"] > 2e7
+    assert now["d_localisation_spend"] > 1e6
     assert -now["gain_p50"] > 0.8 * now["d_localisation_spend"]
 
 
