@@ -31,19 +31,24 @@ from simulator.advice.moves import Move
 from simulator.geography import Geography
 from simulator.scenario import Scenario
 from simulator.technology import TechnologyProfile, scaled_premium
+from simulator.tokenizers import firm_premiums
 
 ENGLISH_ONLY = 0.9  # above this share of English speakers the place's language is English
 
 
 def firm_premium(profile: TechnologyProfile, tokenizer: str, lang: str,
                  scale: float) -> tuple[float, str]:
-    """Token premium of `lang` on the firm's tokenizer (else the global model's), and whose."""
-    rows = profile.tokenizers.get(tokenizer, {})
-    value = rows.get(lang, rows.get(lang.split("-")[0]))
-    if value is not None:
-        return float(scaled_premium(value, scale)), tokenizer
-    figures, _ = profile.figures_for("global", lang)
-    return float(scaled_premium(figures.token_premium, scale)), profile.model_ids["global"]
+    """Token premium of `lang` on the firm's tokenizer, as the model prices it, and whose.
+
+    The model's own rule (`simulator.tokenizers.firm_premiums`): a language variant or the
+    tokenizer's worst premium where the language was not measured; the hub global model's
+    premium when the profile lacks the tokenizer.
+    """
+    hub_global = np.array([profile.figures_for("global", lang)[0].token_premium])
+    premium, _, missing = firm_premiums(profile, tokenizer, (lang,), np.ones((1, 1)),
+                                        hub_global)
+    whose = profile.model_ids["global"] if missing else tokenizer
+    return float(scaled_premium(premium[0], scale)), whose
 
 
 def model_premium(profile: TechnologyProfile, region: str, lang: str, scale: float) -> float:
