@@ -212,3 +212,39 @@ def test_a_killed_advice_resumes_and_another_plan_is_refused(india):
     assert all(p.stat().st_mtime_ns == t for p, t in kept.items())  # not run again
     with pytest.raises(InputError, match="holds other runs"):
         advise(scenario, "Solo", out, samples=3, workers=2)
+
+
+def test_discovery_finds_where_the_top_move_loses():
+    import numpy as np
+
+    from simulator.advice.valuation import discover, rank
+
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 3))  # three uncertain parameters, the second decides
+    status_quo = np.zeros(400)
+    bold = np.where(x[:, 1] > 0.7, -1.0, 2.0) + 0.01 * rng.standard_normal(400)
+    values = np.vstack([status_quo, bold])
+    table = rank(["status-quo", "bold"], values)
+    assert table["move"].iloc[0] == "bold" and table["p_beats_status_quo"].iloc[0] < 0.8
+    found = discover(["status-quo", "bold"], values, x, ["a", "b", "c"], top=1)
+    assert found.against == "status-quo" and abs(found.losses - (x[:, 1] > 0.7).mean()) < 1e-9
+    assert found.box.restricted == ("b",) and found.box.limits["b"][0] > 0.6
+    assert found.box.density > 0.9
+
+
+def test_regret_and_the_robust_choice_by_hand():
+    import numpy as np
+
+    from simulator.advice.valuation import npv, rank
+
+    values = np.array([[0.0, 0.0, 0.0], [1.0, -1.0, 2.0], [0.5, 0.5, 0.5]])
+    table = rank(["status-quo", "bold", "steady"], values).set_index("move")
+    # Best per member: 1, 0.5, 2; regrets: status quo 1, 0.5, 2; bold 0, 1.5, 0; steady 0.5, 0, 1.5.
+    assert table["max_regret"].to_dict() == {"bold": 1.5, "steady": 1.5, "status-quo": 2.0}
+    assert table.loc["bold", "robust"] and table.loc["bold", "best_expected"]  # tie: mean
+    assert table.loc["bold", "p_beats_status_quo"] == 2 / 3
+    assert table.loc["steady", "p_beats_status_quo"] == 1.0
+    # A year of +100 a month discounted at 10% a year: month t weighs 1.1^(-t/12).
+    cash = 1000.0 + 100.0 * np.arange(1, 13)
+    assert npv(cash, 1000.0, 0.10) == pytest.approx(sum(100 * 1.1 ** (-t / 12)
+                                                         for t in range(1, 13)))
