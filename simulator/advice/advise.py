@@ -6,12 +6,13 @@
 
 Output folder (`out`)::
 
-    advice.parquet    one row per move: move, kind, place, description, overrides (JSON),
-                      npv_mean, npv_p10, npv_p50, npv_p90, p_beats_status_quo, max_regret,
-                      gain_p50, best_expected, robust, then the drivers (`simulator.advice.
-                      drivers`): language, token_premium, token_premium_localised,
-                      market_users, rivals, regulation_delay_months, d_revenue,
-                      d_serving_cost, d_localisation_spend, d_other_costs, d_users_end, drivers
+    advice.parquet    one row per move, best expected first: move, npv_p10, npv_p50, npv_p90,
+                      p_beats_status_quo, max_regret, npv_mean, gain_p50, best_expected,
+                      robust, kind, place, description, overrides (JSON), then the drivers
+                      (`simulator.advice.drivers`): language, token_premium,
+                      token_premium_localised, market_users, rivals, regulation_delay_months,
+                      d_revenue, d_serving_cost, d_localisation_spend, d_other_costs,
+                      d_users_end, drivers
     members.parquet   one row per move and member: move, member, seed, npv, the member's
                       uncertain parameters
     advice.json       scenario, firm, horizon, discount rate and its source, the ensemble,
@@ -48,6 +49,8 @@ from simulator.overrides import apply
 from simulator.run import load_scenario
 from simulator.scenario import Scenario
 from simulator.technology import TechnologyProfile, load_profile
+
+LEAD_COLUMNS = ("move", "npv_p10", "npv_p50", "npv_p90", "p_beats_status_quo", "max_regret")
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,9 @@ def evaluate(plan: SweepPlan, ensemble: Ensemble, moves: list[Move], discount: D
                              "description": m.description,
                              "overrides": json.dumps(m.overrides, sort_keys=True)}
                             for m in moves])
-    table = details.merge(ranked, on="move").merge(drivers, on="move")
-    table = table.set_index("move").loc[ranked["move"]].reset_index()
+    # The ranking's order, its contract columns first (move, npv_p10 .. max_regret).
+    table = ranked.merge(details, on="move").merge(drivers, on="move")
+    table = table[[*LEAD_COLUMNS, *(c for c in table.columns if c not in LEAD_COLUMNS)]]
     discovery = discover(names, values, ensemble.member_values(), ensemble.names,
                          names.index(table["move"].iloc[0]))
     seeds = [plan.spec(k).seed for k in range(ensemble.size)]
