@@ -111,10 +111,10 @@ def test_outputs_agree_and_the_same_seed_gives_the_same_table(india, tmp_path):
     again = advise(scenario, "Solo", folder / "advice", samples=4, workers=1)
     pd.testing.assert_frame_equal(india.table, again.table)
     written = pd.read_parquet(folder / "advice" / "advice.parquet")
-    assert list(written.columns[:1]) == ["move"]
-    for column in ("npv_p10", "npv_p50", "npv_p90", "p_beats_status_quo", "max_regret",
-                   "drivers", "overrides"):
-        assert column in written.columns
+    assert list(written.columns[:6]) == ["move", "npv_p10", "npv_p50", "npv_p90",
+                                         "p_beats_status_quo", "max_regret"]
+    assert {"drivers", "overrides", "token_premium", "market_users", "rivals",
+            "regulation_delay_months"} <= set(written.columns)
     members = pd.read_parquet(folder / "advice" / "members.parquet")
     assert len(members) == len(written) * 4
     assert members.groupby("member")["seed"].nunique().eq(1).all()  # common random numbers
