@@ -76,9 +76,12 @@ def test_every_region_has_the_same_tags(home, eu):
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
-def test_round_trip_any_unicode(eu, text):
+def test_round_trip_any_unicode_up_to_nfc(eu, text):
+    import unicodedata
+
+    # The NFC normaliser maps canonically equivalent text to one form (U+F900 -> U+8C48).
     encoding = eu.encode(text, add_special_tokens=False)
-    assert eu.decode(encoding.ids, skip_special_tokens=False) == text
+    assert eu.decode(encoding.ids, skip_special_tokens=False) == unicodedata.normalize("NFC", text)
 
 
 def test_regional_tokenizer_is_denser_for_its_scripts(home, eu):
