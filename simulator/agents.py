@@ -63,7 +63,7 @@ class FirmAgent(mesa.Agent):
         return self.spec.name
 
     def decide(self) -> None:
-        """This month's decisions, each taken only where its expected margin is positive."""
+        """This month's decisions: a digital launch wherever permitted, the rest by margin."""
         m, f = self.model, self.index
         if not m.alive[f]:
             return
@@ -170,12 +170,15 @@ class FirmAgent(mesa.Agent):
         if not candidate.any():
             return
         margins = self._entry_margins(candidate)
-        paying = candidate & (margins > 0)
         if strategy.entry_rule == "digital":
-            for country in np.argsort(-margins, kind="stable")[: int(paying.sum())]:
+            # A chat service is offered wherever it is permitted, loss-making free tiers
+            # included (ChatGPT was open in Japan, India and Indonesia from its launch); the
+            # most valuable markets first while cash pays their compliance.
+            for country in np.argsort(-margins, kind="stable")[: int(candidate.sum())]:
                 if not self._launch(int(country), month, reserve):
                     break
             return
+        paying = candidate & (margins > 0)
         if month - self.last_entry < 12.0 / strategy.entries_per_year:
             return
         if strategy.entry_rule == "explicit":

@@ -52,19 +52,36 @@ def test_serving_cost_follows_from_model_size_and_hardware():
         2 * compute.training_usd(7e10, 1e12, 989e12, 0.4, 2.5))
 
 
-def test_doubling_the_token_premium_lowers_margin_and_users_where_it_is_high(
+def _api_share(df, firm: str, countries: set[str]) -> float:
+    """The firm's share of the API spend of `countries` over the run."""
+    rows = df[df.country.isin(countries)]
+    return float(rows[rows.firm == firm].api_revenue.sum() / rows.api_revenue.sum())
+
+
+def test_doubling_the_token_premium_lowers_margin_and_api_share_where_it_is_high(
         high_premium_countries):
+    """The premium costs the firm serving everywhere and API buyers where it is high.
+
+    Consumers pay a flat monthly price, so the premium does not change what a subscriber
+    pays or gets: it is the firm's serving cost (free and paid use), which lowers the
+    margin. API buyers pay per token, so there the premium raises the price per character
+    and moves buyers to firms whose tokenizers are cheaper in their languages: the "share"
+    of the issue's "users or share" is the API share in high-premium markets.
+    """
     base, doubled = _run(), _run("technology.token_premium_scale=2")
-    # Measured: margin 0.700 -> 0.644; users in high-premium markets 169M -> 159M (-5.9%).
+    # Measured: margin 0.534 -> 0.284; API share in high-premium markets 25.0% -> 24.1%
+    # (consumer users there: 47.9M at month 60 in both runs).
     assert _margin(doubled, FRONTIER) < _margin(base, FRONTIER) - 0.03
-    users = []
-    for df in (base, doubled):
-        last = df[(df.month == MONTHS) & df.country.isin(high_premium_countries)]
-        users.append(last[last.firm == FRONTIER].users.sum())
-    assert users[1] < 0.97 * users[0]
+    shares = [_api_share(df, FRONTIER, high_premium_countries) for df in (base, doubled)]
+    assert shares[1] < 0.97 * shares[0], shares
 
 
 def test_doubling_the_gpu_price_raises_serving_and_localisation_and_lowers_cash():
+    """Consumers keep their usage at a flat price, so every token they use costs twice as much.
+
+    A chat service stays available where its free tier loses money; only API buyers, who
+    see the cost-plus price, buy fewer tokens (measured: 3.69e15 -> 1.61e15 API tokens).
+    """
     base, doubled = _run(), _run("compute.gpu_usd_per_hour=5")
     for flow in ("serving_cost", "localisation_spend", "training_spend"):
         before = base[base.firm == FRONTIER][flow].sum()
@@ -72,7 +89,9 @@ def test_doubling_the_gpu_price_raises_serving_and_localisation_and_lowers_cash(
         assert after > before * 1.02, flow
     cash = [df[(df.month == MONTHS) & (df.firm == FRONTIER)].cash.iloc[0]
             for df in (base, doubled)]
-    assert cash[1] < cash[0] - 5e9  # measured: $57.8B -> $47.1B
+    # Measured: serving $19.1B -> $33.8B, localisation $20.1M -> $22.2M, training $1.05B ->
+    # $2.11B, cash $46.6B -> $29.3B.
+    assert cash[1] < cash[0] - 5e9
 
 
 def test_the_default_scenario_is_plausible(default_run):
@@ -92,7 +111,7 @@ def test_the_default_scenario_is_plausible(default_run):
     last = df[(df.month == 120) & df.country.isin(big) & (df.users > 0)]
     contested = last.groupby("country").firm.count() >= 3
     top = last.groupby("country").share.max()[contested]
-    assert (top <= 0.85).all(), top[top > 0.85]  # measured: at most 73% (Viet Nam)
+    assert (top <= 0.85).all(), top[top > 0.85]  # measured: at most 75% (DR Congo)
 
 
 def test_a_suspension_makes_users_dormant_and_they_return(tmp_path):
@@ -133,7 +152,7 @@ def test_switching_costs_keep_an_installed_base_from_flipping(tmp_path):
 
     sticky = entrant_share()
     loose = entrant_share("parameters.switching_cost=0", "parameters.beta_installed=0")
-    # A year in, the cheap entrant has taken less where users stick (measured: 2.9% of
+    # A year in, the cheap entrant has taken less where users stick (measured: 3.0% of
     # Germany's users against 5.3% without switching costs or installed base).
     assert sticky < 0.75 * loose
 
@@ -195,7 +214,7 @@ def test_reviewing_prices_by_margin_pays_against_keeping_ppp_prices():
         frontier = _run(pricing.format(review)).query("firm == @FRONTIER")
         results[review] = (frontier.revenue.sum() - frontier.serving_cost.sum(),
                            frontier[frontier.month == MONTHS].users.sum())
-    # Measured: margin $15.9B -> $29.3B over 60 months for 7% fewer users (682M -> 637M):
+    # Measured: margin $6.4B -> $21.6B over 60 months for 9% fewer users (679M -> 621M):
     # at a PPP price the free tier's serving is not paid for in most markets.
     assert results["true"][0] > 1.5 * results["false"][0]
     assert results["true"][1] < results["false"][1]
