@@ -69,9 +69,12 @@ def test_doubling_the_token_premium_lowers_margin_and_api_share_where_it_is_high
     of the issue's "users or share" is the API share in high-premium markets.
     """
     base, doubled = _run(), _run("technology.token_premium_scale=2")
-    # Measured: margin 0.534 -> 0.284; API share in high-premium markets 25.0% -> 24.1%
-    # (consumer users there: 47.9M at month 60 in both runs).
+    # Measured: margin 0.534 -> 0.284 of revenue, $21.9B -> $11.5B; API share in
+    # high-premium markets 25.0% -> 24.1% (consumer users there: 47.9M at month 60 in both).
     assert _margin(doubled, FRONTIER) < _margin(base, FRONTIER) - 0.03
+    dollars = [_margin(df, FRONTIER) * df[df.firm == FRONTIER].revenue.sum()
+               for df in (base, doubled)]
+    assert dollars[1] < 0.9 * dollars[0], dollars
     shares = [_api_share(df, FRONTIER, high_premium_countries) for df in (base, doubled)]
     assert shares[1] < 0.97 * shares[0], shares
 
