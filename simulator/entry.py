@@ -5,9 +5,10 @@ partner or localised product, 3 sales office with data residency, 4 local lab or
 centre. Each step costs a one-off setup and a monthly running cost and raises the revenue
 per user the firm earns there (Parameters.commitment_*).
 
-Entry rules (`digital`, the default, launches at once wherever permitted and the expected
-margin pays: `simulator.agents`, `simulator.decisions`; the sequential rules below take one
-market at a time among those whose expected margin is positive):
+Entry rules (`digital`, the default, launches in every permitted country after its
+compliance delay, in the order of expected margin while cash pays compliance:
+`simulator.agents`, `simulator.decisions`; the sequential rules below take one market at a
+time among those whose expected margin is positive):
 - `uppsala` (Johanson and Vahlne 1977, 2009): enter the psychically nearest market first.
   Psychic distance = the CAGE distance from home plus the regulatory burden
   1 - 1 / (1 + compliance cost / (0.1 x market potential)); commit one step further once

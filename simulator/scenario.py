@@ -124,8 +124,8 @@ class Localisation(StrictModel):
 class Strategy(StrictModel):
     """How a firm enters markets, commits, localises, hires and prices."""
 
-    # digital: available at once wherever permitted and the expected margin pays for
-    # compliance; uppsala / gravity / explicit: one market at a time in that order.
+    # digital: launched in every permitted country after its compliance delay (margin sets
+    # the order); uppsala / gravity / explicit: one market at a time in that order.
     entry_rule: Literal["digital", "uppsala", "gravity", "explicit"] = "digital"
     entry_order: list[str] = Field(default_factory=list)  # explicit rule: regions/countries
     # The firm's own unsupported list: regions/countries it never serves.
