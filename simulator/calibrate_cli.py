@@ -16,7 +16,7 @@ import rich_click as click
 @click.option("--until", required=True, metavar="YYYY-MM",
               help="Last month of the calibration window (later rows are left to backtest).")
 @click.option("--runs", type=click.IntRange(4, 10_000_000), default=2000, show_default=True,
-              help="Model runs in all waves together (points x replicates).")
+              help="Model runs in all waves together (points x replicates), at least.")
 @click.option("--waves", type=click.IntRange(1, 20), default=3, show_default=True,
               help="History-matching waves; each samples where the last left points.")
 @click.option("--replicates", type=click.IntRange(1, 1000), default=4, show_default=True,

@@ -79,8 +79,8 @@ class Settings:
 
     @property
     def points_per_wave(self) -> int:
-        """Design points in each wave."""
-        return max(2, self.runs // (self.waves * self.replicates))
+        """Design points in each wave: at least `runs` runs in all."""
+        return max(2, -(-self.runs // (self.waves * self.replicates)))
 
 
 def parse_month(text: str, option: str) -> date:
