@@ -175,19 +175,6 @@ def _reduce(timeseries: pa.Table, firm: str, months: int, status_quo: bool) -> d
     return out
 
 
-def _release_finished_models() -> None:
-    """Let the finished run's model be freed (Mesa 3.3.1 keeps every model alive otherwise).
-
-    `mesa.Agent._ids` is a class-level dict keyed by model instance (each model's agent id
-    counter), so every model ever built stays referenced: ~11 MB per ten-year default run,
-    and a worker running a thousand runs was killed by the kernel's OOM killer. A worker
-    runs one model at a time, so once its run returned no entry is in use.
-    """
-    import mesa
-
-    mesa.Agent._ids.clear()
-
-
 def execute_member(plan: SweepPlan, index: int) -> MemberOutput:
     """Run one move on one member; an exception becomes an error row, never a crash."""
     from simulator.run import run_scenario
@@ -202,7 +189,6 @@ def execute_member(plan: SweepPlan, index: int) -> MemberOutput:
         result = run_scenario(scenario, seed=spec.seed, profile=profile)
         row |= _reduce(result.timeseries, plan.focus_firm, result.months,
                        spec.strategy == plan.sweep.variants[0].name)
-        _release_finished_models()
     except Exception as exc:  # a run's failure is data: recorded, reported with the advice
         last = traceback.extract_tb(exc.__traceback__)[-1]
         row |= {"status": "error", "error": f"{type(exc).__name__}: {exc} "
