@@ -117,20 +117,23 @@ def region_table(result: RunResult) -> Table:
 
 
 def economics_table(result: RunResult) -> Table:
-    """Each firm's derived unit economics: $/M tokens served and charged, training, localising."""
-    table = Table(title="unit economics at month 1's prices (simulator.compute)")
-    for column in ("firm", "active params", "tokenizer", "serving $/M tokens",
-                   "API $/M tokens", "training run", "training/month", "localises"):
-        table.add_column(column, justify="left" if column in ("firm", "tokenizer", "localises")
-                         else "right")
+    """Each firm's derived unit economics: six columns, so 80 are enough with whole names.
+
+    What localising costs is `localisation_table`'s; which regions a firm localised, the
+    footprint's.
+    """
+    table = Table(title="unit economics at month 1's prices; serving and API in $ per "
+                  "million tokens (simulator.compute)")
+    firm_column(table, [row["firm"] for row in result.unit_economics])
+    table.add_column("params", justify="right", no_wrap=True)
+    table.add_column("tokenizer", no_wrap=True)
+    for column in ("serving", "API", "training"):
+        table.add_column(column, justify="right", no_wrap=True)
     for row in result.unit_economics:
-        plans = [f"{region} {compact_money(row['localisation_usd'][region])} "
-                 f"({row['localisation_months'][region]} mo)" for region in row["localises"]]
         table.add_row(
             row["firm"], compact(row["active_params"]), row["tokenizer"],
             f"{row['serving_usd_per_1m_tokens']:.2f}", f"{row['api_usd_per_1m_tokens']:.2f}",
-            compact_money(row["training_run_usd"]), compact_money(row["training_usd_per_month"]),
-            ", ".join(plans) or "-",
+            compact_money(row["training_run_usd"]),
         )
     return table
 
@@ -139,9 +142,9 @@ def localisation_table(result: RunResult) -> Table:
     """What localising each region would cost each firm (continued pre-training + post-training)."""
     rows = result.unit_economics
     table = Table(title="localising a region: cost at month 1's prices (months on the cluster)")
-    table.add_column("region")
+    table.add_column("region", no_wrap=True)
     for row in rows:
-        table.add_column(row["firm"], justify="right")
+        table.add_column(row["firm"], justify="right", min_width=len(row["firm"]))
     regions = list(rows[0]["localisation_usd"]) if rows else []
     for region in regions:
         table.add_row(region, *(f"{compact_money(row['localisation_usd'][region])} "

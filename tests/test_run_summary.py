@@ -4,7 +4,13 @@ from rich.console import Console
 from sim_profiles import firm_toml, scenario_file
 
 from simulator.run import load_scenario, run_scenario
-from simulator.run_report import firm_table, footprint_table, region_table
+from simulator.run_report import (
+    economics_table,
+    firm_table,
+    footprint_table,
+    localisation_table,
+    region_table,
+)
 
 NAMES = ["Euro Challenger Holdings", "Frontier US", "Open Weights Collective"]
 
@@ -16,7 +22,8 @@ def test_summary_fits_80_columns_with_whole_firm_names(tmp_path):
     result = run_scenario(load_scenario(scenario_file(tmp_path, ["DE", "FR", "US", "IN"],
                                                       firms, months=6)))
     console = Console(width=80, record=True, color_system=None)
-    for table in (firm_table(result), footprint_table(result), region_table(result)):
+    for table in (firm_table(result), footprint_table(result), region_table(result),
+                  economics_table(result), localisation_table(result)):
         console.print(table)
         lines = console.export_text().splitlines()
         assert max(map(len, lines)) <= 80
