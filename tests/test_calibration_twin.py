@@ -159,3 +159,20 @@ def test_a_folder_calibrated_with_other_model_code_is_not_resumed(twin, tmp_path
     (out / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     with pytest.raises(InputError, match="a model whose source has changed since"):
         calibrate(scenario, observations, out, SETTINGS, workers=2)
+
+
+def test_a_second_calibration_into_a_folder_being_written_is_refused(twin, tmp_path):
+    import shutil
+
+    from hub.errors import InputError
+    from hub.locks import exclusive
+
+    folder, scenario, observations, _ = twin
+    out = tmp_path / "cal"
+    shutil.copytree(folder / "cal", out)
+    before = (out / "metadata.json").read_bytes()
+    with exclusive(out, "calibration"), pytest.raises(InputError, match="is writing here"):
+        calibrate(scenario, observations, out, SETTINGS, workers=2)
+    assert (out / "metadata.json").read_bytes() == before  # the holder's, untouched
+    # Once the writer is gone, the folder (lock file and all) resumes as usual.
+    assert calibrate(scenario, observations, out, SETTINGS, workers=2)["resumed"]

@@ -40,6 +40,7 @@ from rich.console import Console
 
 from hub.atomic import sha256_file, write_parquet
 from hub.errors import InputError
+from hub.locks import exclusive
 from hub.metrics import now_iso
 from simulator.batch_store import write_json
 from simulator.calibration.engine import run_points
@@ -211,46 +212,48 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
         "observations_used": [o.id for o in chosen], "started": now_iso(), "ended": None,
         "resumed": [], "waves": []})
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("waves/*/points/.*.tmp"):
-        stale.unlink()  # half-written shards of a killed calibration
-    write_json(out / METADATA, metadata)
-    console = console or Console(stderr=True)
-    history, all_runs, summaries, started = pd.DataFrame(), [], [], time.perf_counter()
-    changed: list[int] = []
-    for wave in range(1, settings.waves + 1):
-        wave_dir = out / "waves" / f"wave-{wave:02d}"
-        points = _design(wave_dir, wave, settings, ranges, history)
-        plan = EvaluationPlan(scenario, tuple(ranges), points, targets.observations,
-                              settings.replicates, settings.seed, months, start)
-        todo = [i for i in range(plan.size) if i not in set(finished_points(wave_dir, plan.size))]
-        run_points(plan, todo, wave_dir, backend, workers, address, console,
-                   f"wave {wave}/{settings.waves}")
-        if model_digest()["sha256"] != metadata["model"]["sha256"]:
-            # this wave's workers may have imported other code than the calibration began
-            # with: said and recorded, so a mixed calibration is never mistaken for one
-            changed.append(wave)
-            console.print(f"[yellow]warning:[/yellow] the simulator's source changed during "
-                          f"wave {wave}; its runs may mix two models")
-        runs = read_points(wave_dir, plan)
-        scored = score(plan, targets, runs, settings, wave)
-        history = pd.concat([history, scored], ignore_index=True)
-        all_runs.append(runs.to_pandas().assign(wave=wave))
-        summaries.append({"wave": wave, "points": int(len(scored)),
-                          "non_implausible": int(scored["non_implausible"].sum()),
-                          "failed": int(np.isinf(scored["implausibility"]).sum())})
-    write_parquet(pa.Table.from_pandas(pd.concat(all_runs, ignore_index=True)
-                                       .drop(columns=["world_users"])), out / "runs.parquet")
-    write_parquet(pa.Table.from_pandas(history), out / "points.parquet")
-    kept = history[history["non_implausible"]].reset_index(drop=True)
-    write_parquet(pa.Table.from_pandas(kept), out / "non_implausible.parquet")
-    write_parquet(pa.Table.from_pandas(observation_fit(targets, history, kept, settings.cutoff)),
-                  out / "observations.parquet")
-    write_calibrated(scenario_file, out / "calibrated.toml", metadata, history, kept)
-    metadata = {**metadata, "waves": summaries, "ended": now_iso(),
-                "model_changed_in_waves": changed,
-                "seconds": time.perf_counter() - started}
-    write_json(out / METADATA, metadata)
-    return metadata
+    with exclusive(out, "`simulator calibrate`"):  # one writer per folder
+        for stale in out.glob("waves/*/points/.*.tmp"):
+            stale.unlink()  # half-written shards of a killed calibration
+        write_json(out / METADATA, metadata)
+        console = console or Console(stderr=True)
+        history, all_runs, summaries, started = pd.DataFrame(), [], [], time.perf_counter()
+        changed: list[int] = []
+        for wave in range(1, settings.waves + 1):
+            wave_dir = out / "waves" / f"wave-{wave:02d}"
+            points = _design(wave_dir, wave, settings, ranges, history)
+            plan = EvaluationPlan(scenario, tuple(ranges), points, targets.observations,
+                                  settings.replicates, settings.seed, months, start)
+            done = set(finished_points(wave_dir, plan.size))  # read once, not once a point
+            todo = [i for i in range(plan.size) if i not in done]
+            run_points(plan, todo, wave_dir, backend, workers, address, console,
+                       f"wave {wave}/{settings.waves}")
+            if model_digest()["sha256"] != metadata["model"]["sha256"]:
+                # this wave's workers may have imported other code than the calibration began
+                # with: said and recorded, so a mixed calibration is never mistaken for one
+                changed.append(wave)
+                console.print(f"[yellow]warning:[/yellow] the simulator's source changed during "
+                              f"wave {wave}; its runs may mix two models")
+            runs = read_points(wave_dir, plan)
+            scored = score(plan, targets, runs, settings, wave)
+            history = pd.concat([history, scored], ignore_index=True)
+            all_runs.append(runs.to_pandas().assign(wave=wave))
+            summaries.append({"wave": wave, "points": int(len(scored)),
+                              "non_implausible": int(scored["non_implausible"].sum()),
+                              "failed": int(np.isinf(scored["implausibility"]).sum())})
+        write_parquet(pa.Table.from_pandas(pd.concat(all_runs, ignore_index=True)
+                                           .drop(columns=["world_users"])), out / "runs.parquet")
+        write_parquet(pa.Table.from_pandas(history), out / "points.parquet")
+        kept = history[history["non_implausible"]].reset_index(drop=True)
+        write_parquet(pa.Table.from_pandas(kept), out / "non_implausible.parquet")
+        fit = observation_fit(targets, history, kept, settings.cutoff)
+        write_parquet(pa.Table.from_pandas(fit), out / "observations.parquet")
+        write_calibrated(scenario_file, out / "calibrated.toml", metadata, history, kept)
+        metadata = {**metadata, "waves": summaries, "ended": now_iso(),
+                    "model_changed_in_waves": changed,
+                    "seconds": time.perf_counter() - started}
+        write_json(out / METADATA, metadata)
+        return metadata
 
 
 def observation_fit(targets: Targets, history: pd.DataFrame, kept: pd.DataFrame,

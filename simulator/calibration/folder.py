@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from hub.errors import InputError
+from hub.locks import LOCK
 from simulator.batch_store import read_json
 
 METADATA = "metadata.json"
@@ -41,7 +42,7 @@ def prepare_folder(out: Path, fresh: dict) -> dict:
     fresh = json.loads(json.dumps(fresh))  # as stored (tuples become lists), to compare
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out expects a folder, this is a file")
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(p.name != LOCK for p in out.iterdir()):
         old = read_json(out / METADATA)
         if old is None:
             raise InputError(f"{out}: not empty and not a calibration folder (no {METADATA}); "
