@@ -73,6 +73,7 @@ class FirmAgent(mesa.Agent):
         self._localise(month, reserve)
         self._enter(month, reserve)
         self._commit(month, reserve)
+        self._open_sites(month, reserve)
         if (month - 1) % m.params.price_review_months == 0:
             self._open_office(reserve)
             self._open_lab(reserve)
@@ -248,6 +249,24 @@ class FirmAgent(mesa.Agent):
         m.level_since[f, country] = m.steps
         m.hiring_mask[f, country] = True  # an office hires locally
         m.ledger.book("commitment_spend", f, country, float(setup[OFFICE_LEVEL - 1]))
+
+    def _open_sites(self, month: int, reserve: float) -> None:
+        """The strategy's offices and labs in named countries, once served there and paid for."""
+        m, f, p = self.model, self.index, self.model.params
+        forbidden = m.forbidden_now()[f]
+        for site in self.spec.strategy.sites:
+            country = m.geo.index(site.country)
+            level = OFFICE_LEVEL if site.kind == "office" else LAB_LEVEL
+            setup = float(p.commitment_setup_usd[level - 1])
+            if (month < site.month or m.level[f, country] < 1 or m.level[f, country] >= level
+                    or forbidden[country] or m.cash[f] < reserve + setup):
+                continue
+            if site.kind == "office":
+                m.offices[f, m.region_mask[:, country]] = True
+            m.level[f, country] = level
+            m.level_since[f, country] = month
+            m.hiring_mask[f, country] = True  # an office or a lab hires locally
+            m.ledger.book("commitment_spend", f, country, setup)
 
     def _open_lab(self, reserve: float) -> None:
         """A research lab abroad where the research target cannot be met from where it hires."""

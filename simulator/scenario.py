@@ -121,6 +121,20 @@ class Localisation(StrictModel):
     rule: Literal["scheduled", "margin"] = "scheduled"
 
 
+class Site(StrictModel):
+    """An office or research lab the firm opens in a named country, from a month on.
+
+    It opens once the firm serves the country there and its cash covers the setup, beside
+    the offices and labs its location choice places (`simulator.offices`).
+    """
+
+    country: str
+    month: int = Field(0, ge=0)
+    kind: Literal["office", "lab"] = "office"
+
+    _country = field_validator("country")(lambda v: _check_country(v))
+
+
 class Strategy(StrictModel):
     """How a firm enters markets, commits, localises, hires and prices."""
 
@@ -134,6 +148,7 @@ class Strategy(StrictModel):
     max_commitment: int = Field(3, ge=1, le=4)
     offices: int = Field(0, ge=0, le=20)  # regional offices it may open (simulator.offices)
     labs: int = Field(0, ge=0, le=10)  # research labs abroad it may open (simulator.offices)
+    sites: list[Site] = Field(default_factory=list)  # offices or labs in named countries
     localise: list[Localisation] = Field(default_factory=list)
     hiring: Hiring = Hiring()
     pricing: Pricing = Pricing()

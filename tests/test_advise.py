@@ -248,3 +248,28 @@ def test_regret_and_the_robust_choice_by_hand():
     cash = 1000.0 + 100.0 * np.arange(1, 13)
     assert npv(cash, 1000.0, 0.10) == pytest.approx(sum(100 * 1.1 ** (-t / 12)
                                                          for t in range(1, 13)))
+
+
+def test_office_and_lab_moves_name_countries_the_firm_may_serve():
+    # Offices and labs in named countries (strategy.sites) are moves; a country whose data
+    # blocks the firm (China against services from abroad) is never offered.
+    import tomllib
+
+    from hub.shipped import shipped_path
+    from simulator.advice.moves import generate_moves
+    from simulator.overrides import apply_overrides
+    from simulator.scenario import load_scenario
+    from simulator.technology import load_profile
+
+    scenario = load_scenario(shipped_path("scenarios", "default.toml"))
+    profile = load_profile(scenario.profile_path(), scenario.profile_size)
+    sites = [m for m in generate_moves(scenario, "Euro Challenger", profile)
+             if m.kind in ("office", "lab") and m.place]
+    assert {m.kind for m in sites} == {"office", "lab"}
+    assert all(m.place not in ("CN", "FR") for m in sites)  # blocked there; home
+    path = shipped_path("scenarios", "default.toml")
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    for move in sites:
+        edited = apply_overrides(document, move.overrides, path)
+        firm = next(f for f in edited.firms if f.name == "Euro Challenger")
+        assert [(s.country, s.kind) for s in firm.strategy.sites] == [(move.place, move.kind)]

@@ -221,3 +221,17 @@ def test_reviewing_prices_by_margin_pays_against_keeping_ppp_prices():
     # at a PPP price the free tier's serving is not paid for in most markets.
     assert results["true"][0] > 1.5 * results["false"][0]
     assert results["true"][1] < results["false"][1]
+
+
+def test_an_office_in_a_named_country_opens_once_the_firm_serves_it():
+    # strategy.sites: an office where the strategy says, beside the location choice; it
+    # waits for the launch there and raises revenue per user (the establishment chain).
+    site = 'firms.Frontier US.strategy.sites=[{ country = "DE", month = 6 }]'
+    base, placed = _run(months=24), _run(site, months=24)
+    germany = [df[(df.firm == FRONTIER) & (df.country == "DE")].set_index("month")
+               for df in (base, placed)]
+    launched = germany[1][germany[1].users > 0].index.min()
+    assert (germany[1].loc[:max(launched, 6) - 1, "commitment"] < 3).all()
+    assert (germany[1].loc[max(launched, 6) + 1:, "commitment"] == 3).all()
+    assert germany[0].loc[24, "commitment"] < 3  # the location choice put none there
+    assert germany[1].loc[24, "revenue"] > germany[0].loc[24, "revenue"]

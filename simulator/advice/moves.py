@@ -10,6 +10,9 @@ Generated from the scenario when the user gives no moves file (`generate_moves`)
 - `offices-N`: allow one (three) more regional offices (`strategy.offices`); the model opens
   one where a region's extra revenue pays for it, in the country its location choice picks
   (`simulator.offices`), so the move says how many, not where;
+- `office-C`, `lab-C`: open a regional office in country C (the two largest markets abroad
+  by GDP that the firm may serve) or a research lab there (the country abroad with the most
+  AI researchers), as soon as the firm serves C (`strategy.sites`);
 - `hire-C`: also hire in country C, for the three countries with the largest shares of the
   world's AI researchers (data/talent.csv) where the firm does not hire yet;
 - `price-Nusd`, `price-ppp`: another consumer price tier (`PRICE_TIERS_USD`), or the same
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import Field, model_validator
 
 from hub.errors import InputError
@@ -51,6 +55,7 @@ PRICE_TIERS_USD = (5.0, 10.0, 20.0, 30.0)
 LOCALISE_LATER_MONTH = 12  # "in a year"
 HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
 OFFICE_STEPS = (1, 3)  # more regional offices allowed
+OFFICE_CANDIDATES = 2  # largest markets abroad by GDP for an office in a named country
 MAX_OFFICES = 20  # Strategy.offices' own bound
 
 
@@ -59,7 +64,7 @@ class Move:
     """One candidate: a name, what kind of move it is, where, and the scenario keys it sets."""
 
     name: str
-    kind: str  # status_quo | enter | skip | localise | office | hire | price | custom
+    kind: str  # status_quo | enter | skip | localise | office | lab | hire | price | custom
     place: str | None  # the region or country it is about, if any
     description: str
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -133,6 +138,31 @@ def _office_moves(firm: Firm, key: str) -> list[Move]:
     return moves
 
 
+def _site_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
+    from simulator.availability import forbidden_by_month
+    from simulator.world.curated import load_availability
+
+    geo = build_geography(scenario)
+    sites = [site.model_dump() for site in firm.strategy.sites]
+    excluded = np.zeros((1, geo.size), dtype=bool)
+    excluded[0, geo.places(firm.strategy.exclude)] = True
+    # blocks and sanctions from data too: an office where the firm may never serve is no move
+    blocked = forbidden_by_month(1, geo.iso2, [firm.home], excluded, [firm.suspensions],
+                                 load_availability(), scenario.month_dates(1)[0])[1, 0]
+    taken = {geo.index(firm.home)} | {geo.index(site["country"]) for site in sites}
+    open_to = [i for i in range(geo.size)
+               if geo.is_market[i] and not blocked[i] and i not in taken]
+    by_market = sorted(open_to, key=lambda i: (-geo.gdp_usd[i], geo.iso2[i]))
+    by_talent = sorted(open_to, key=lambda i: (-geo.talent_share[i, 0], geo.iso2[i]))
+    chosen = [("office", i) for i in by_market[:OFFICE_CANDIDATES]] + [
+        ("lab", i) for i in by_talent[:1]]
+    return [Move(f"{kind}-{geo.iso2[i]}", kind, geo.iso2[i],
+                 f"open a {'regional office' if kind == 'office' else 'research lab'} in "
+                 f"{geo.iso2[i]} as soon as the firm serves it",
+                 {f"{key}.strategy.sites": [*sites, {"country": geo.iso2[i], "kind": kind}]})
+            for kind, i in chosen]
+
+
 def _hire_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
     geo = build_geography(scenario)
     hiring = firm.strategy.hiring.countries or [firm.home]
@@ -162,7 +192,8 @@ def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfil
     key = f"firms.{firm.name}"
     return [Move(STATUS_QUO, "status_quo", None, "the scenario as written"),
             *_entry_moves(scenario, firm, key), *_localise_moves(scenario, firm, key, profile),
-            *_office_moves(firm, key), *_hire_moves(scenario, firm, key),
+            *_office_moves(firm, key), *_site_moves(scenario, firm, key),
+            *_hire_moves(scenario, firm, key),
             *_price_moves(firm, key)]
 
 
