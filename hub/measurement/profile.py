@@ -132,38 +132,20 @@ def production_rows(home, names: list[str], command: str) -> list[dict]:
     """
     from hub.corpus import read_manifest
     from hub.measurement.eval_set import evaluation_sets
-    from hub.measurement.premium import measure
+    from hub.measurement.premium import measure, premium_table
     from hub.measurement.production_tokenizers import load_tokenizer
     from hub.metrics import machine_name, now_iso
 
     eval_sets = evaluation_sets(home, list(read_manifest(home)["languages"]))
     tokenizers = [load_tokenizer(name, home) for name in names]
-    measured_at, machine = now_iso(), machine_name()
-    rows = []
-    for result in measure(tokenizers, eval_sets):
-        identity, premium = result.identity, result.premium
-        rows.append(
-            {
-                "kind": "production",
-                "tokenizer": identity.name,
-                "vendor": identity.vendor,
-                "lang": result.lang,
-                "tokens_per_char": result.tokens_per_char.value,
-                "tokens_per_char_low": result.tokens_per_char.low,
-                "tokens_per_char_high": result.tokens_per_char.high,
-                "token_premium_vs_en": premium.value if premium else None,
-                "premium_low": premium.low if premium else None,
-                "premium_high": premium.high if premium else None,
-                "eval_set_sha256": result.eval_set_sha256,
-                "command": command,
-                "measured_at": measured_at,
-                "machine": machine,
-                "tokenizer_sha256": identity.file_sha256,
-                "package": identity.package,
-                "package_version": identity.package_version,
-            }
-        )
-    return rows
+    table = premium_table(measure(tokenizers, eval_sets), command, now_iso())
+    # `hub premium`'s rows, in the profile's column names (its premium column is older)
+    table = table.rename_columns(
+        ["token_premium_vs_en" if c == "premium_vs_en" else c for c in table.column_names])
+    kept = [c for c in table.column_names if c in PROFILE_SCHEMA.names]
+    machine = machine_name()
+    return [{**row, "kind": "production", "machine": machine}
+            for row in table.select(kept).to_pylist()]
 
 
 def profile_rows(home, device: str = "cpu", command: str = "hub profile", every_version=False):
