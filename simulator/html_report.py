@@ -29,6 +29,18 @@ svg text { font-size: 11px; fill: #333; }
 WIDTH, HEIGHT, PAD = 520, 280, 48
 
 
+def legend(names: list[str]) -> str:
+    """One coloured square and name per series, in the charts' colours."""
+    return "".join(f'<span style="color:{PALETTE[i % len(PALETTE)]}">&#9632; {escape(name)}'
+                   "</span>" for i, name in enumerate(names))
+
+
+def page_head(title: str) -> str:
+    """The page's opening up to <body>, with its title and the reports' style."""
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>")
+
+
 def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     formats = formats or {}
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
@@ -119,17 +131,14 @@ def render(batch: Batch, tables: dict[str, pd.DataFrame], boxes: dict[str, PrimB
     """The whole page for a batch folder, from the tables the terminal report printed."""
     meta, strategies = batch.metadata, batch.strategies
     trend = over_time(batch)
-    legend = "".join(f'<span style="color:{PALETTE[i % len(PALETTE)]}">&#9632; {escape(s)}</span>'
-                     for i, s in enumerate(strategies))
-    html = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{escape(meta['sweep']['name'])}</title><style>{STYLE}</style></head><body>",
+    html = [page_head(meta["sweep"]["name"]),
             f"<h1>{escape(meta['sweep']['name'])}</h1>",
             f"<p class='muted'>{escape(meta['sweep']['path'])} (sha256 "
             f"{escape(meta['sweep']['sha256'][:12])}), scenario {escape(meta['scenario']['name'])}"
             f"; {len(batch.runs)}/{meta['runs']} runs, design {escape(meta['design']['kind'])}"
             f", {meta['points']} points x {meta['seeds']} seeds; product "
             f"{escape(meta['product_version'])}; KPIs of {escape(meta['focus_firm'])}.</p>",
-            "<h2>Over time</h2>", f"<p class='legend'>{legend}</p><div class='charts'>",
+            "<h2>Over time</h2>", f"<p class='legend'>{legend(strategies)}</p><div class='charts'>",
             band_chart(trend, "share", "Share of users", strategies),
             band_chart(trend, "revenue", "Revenue per month (USD)", strategies), "</div>",
             "<h2>Final KPIs per strategy</h2>",

@@ -17,7 +17,7 @@ from rich.table import Table
 from hub.numbers import compact, compact_money
 from simulator.advice.advise import Advice
 from simulator.advice.moves import STATUS_QUO
-from simulator.html_report import PAD, PALETTE, STYLE, WIDTH, _table, band_chart
+from simulator.html_report import PAD, PALETTE, WIDTH, _table, band_chart, legend, page_head
 
 COLUMNS = ("move", "npv_p10", "npv_p50", "npv_p90", "p_beats_status_quo", "max_regret")
 TOP_CHART = 4  # moves drawn over time besides the status quo
@@ -108,11 +108,8 @@ def render(advice: Advice) -> str:
     """The whole page."""
     summary, table = advice.summary(), advice.table
     top = [m for m in table["move"] if m != STATUS_QUO][:TOP_CHART] + [STATUS_QUO]
-    legend = "".join(f'<span style="color:{PALETTE[i % len(PALETTE)]}">&#9632; {escape(s)}'
-                     '</span>' for i, s in enumerate(top))
     shown = table[list(COLUMNS) + ["gain_p50"]].rename(columns={"gain_p50": "median gain"})
-    html = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Advice for "
-            f"{escape(advice.firm)}</title><style>{STYLE}</style></head><body>",
+    html = [page_head(f"Advice for {advice.firm}"),
             f"<h1>Where should {escape(advice.firm)} expand next?</h1>",
             f"<p class='muted'>Scenario {escape(advice.scenario.name)} "
             f"({escape(str(advice.scenario.source))}, digest {summary['scenario']['digest']}); "
@@ -127,7 +124,7 @@ def render(advice: Advice) -> str:
             "<div class='charts'>", interval_chart(table),
             band_chart(cash_over_time(advice, top), "cash", "Cash change since month 0 (USD)",
                        top), "</div>",
-            f"<p class='legend'>{legend}</p>",
+            f"<p class='legend'>{legend(top)}</p>",
             "<h2>Why: the drivers</h2><ul>",
             *(f"<li><b>{escape(r.move)}</b>: {escape(r.drivers)}</li>"
               for r in table.itertuples()), "</ul>",

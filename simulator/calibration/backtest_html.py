@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from hub.numbers import compact
-from simulator.html_report import PALETTE, STYLE, _table, band_chart
+from simulator.html_report import PALETTE, _table, band_chart, legend, page_head
 
 ROW, LABEL_W, CHART_W = 22, 210, 560
 
@@ -55,10 +55,7 @@ def render_backtest(result) -> str:
     """The whole page for a backtest result."""
     summary, predictions = result.summary, result.predictions
     firms = list(dict.fromkeys(result.series["strategy"])) if not result.series.empty else []
-    legend = "".join(f'<span style="color:{PALETTE[i % len(PALETTE)]}">&#9632; {escape(f)}</span>'
-                     for i, f in enumerate(firms))
-    html = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Backtest "
-            f"{escape(summary['holdout'])}</title><style>{STYLE}</style></head><body>",
+    html = [page_head(f"Backtest {summary['holdout']}"),
             f"<h1>Backtest {escape(summary['holdout'])}</h1>",
             f"<p class='muted'>calibration {escape(summary['calibration'])}; "
             f"{summary['members']} {escape(summary['ensemble'])} members, {summary['runs']} "
@@ -70,7 +67,7 @@ def render_backtest(result) -> str:
         html.append(interval_chart(rows, f"{metric} ({unit})"))
     html += ["</div>", _table(predictions.drop(columns=["unit"])),
              "<h2>Worldwide users over time (ensemble)</h2>",
-             f"<p class='legend'>{legend}</p><div class='charts'>",
+             f"<p class='legend'>{legend(firms)}</p><div class='charts'>",
              band_chart(result.series, "users", "Users per firm", firms), "</div>"]
     ranks = pd.DataFrame(summary["spearman"])
     if not ranks.empty:
