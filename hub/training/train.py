@@ -28,16 +28,18 @@ from hub.training.distributed import Distributed
 from hub.training.train_data import BatchSampler, load_region_data
 from hub.training.train_eval import autocast, evaluate
 
-# Per size: defaults chosen so `small` trains within 10 minutes per region on two CPU cores
-# (300 steps x 16 x 128 tokens at the ~1,700 tok/s measured here; 600 steps took 12-17 minutes).
-# That is the matched budget of a profile's models: one size and step count give every region
-# the same 614,400 tokens (0.12 per parameter, 2.05e13 FLOPs at an 8k vocabulary), FLOPs
-# differing only by vocabulary. Three times as many steps lower bits per character by 15% but
-# take 30 minutes a model here (benchmarks/RESULTS.md, issue 14): too long for eight models.
+# Per size: defaults chosen so `small` trains a profile's eight models on this 2-core machine
+# in about an hour, two at a time with one thread each (900 steps x 16 x 128 tokens took
+# 13 minutes a model at ~2,300 tok/s per idle core). That is the matched budget of a
+# profile's models: one size and step count give every region the same 1,843,200 tokens
+# (0.35 per parameter, 6.16e13 FLOPs at an 8k vocabulary), FLOPs differing only by
+# vocabulary. 300 steps (0.12 tokens per parameter) left the models near chance (median
+# top-1 0.107, chrF 2.5); 900 lowered bits per character by 15% (top-1 0.157, chrF 7.2;
+# benchmarks/RESULTS.md, issue 14).
 SIZE_DEFAULTS: dict[str, dict] = {
     "tiny": dict(steps=40, batch_size=8, learning_rate=3e-3, eval_every=20, checkpoint_every=10),
     "small": dict(
-        steps=300, batch_size=16, learning_rate=2e-3, eval_every=100, checkpoint_every=100
+        steps=900, batch_size=16, learning_rate=2e-3, eval_every=100, checkpoint_every=100
     ),
     "base": dict(
         steps=5000, batch_size=32, learning_rate=6e-4, eval_every=500, checkpoint_every=500
