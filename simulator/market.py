@@ -7,6 +7,14 @@ per month for all countries and firms together.
   counts the users of every firm (word of mouth is about the category, not a brand).
   `bass_step` advances F by one month with the ODE's exact solution, so the discrete model
   has no step-size error against the closed form `bass_adoption`.
+- A market potential that grows with capability: each model generation makes an assistant
+  useful for more people (Norton and Bass 1987: every technology generation brings its own
+  market potential), so `capability_ceiling` raises the ceiling as
+  min(1, ceiling x (C / C0)^e), C the best capability (1 + knowledge, the logit's scale) a
+  country has been served, C0 the frontier at the start. Users N do not jump with M: the
+  month's F is N / M(t), the share adopted of the grown pool, and Bass continues from there,
+  dN/dt = (p + q N / M(t)) (M(t) - N) (Mahajan and Peterson 1978, a dynamic potential
+  adopter population), exact within each month where M is held.
 - McFadden (1974) multinomial logit: among the firms present in a country, new users
   choose firm f with probability exp(U_f) / sum_g exp(U_g).
 - Switching costs (Klemperer 1995): a churner who re-chooses pays `switching_cost` in
@@ -47,7 +55,8 @@ def bass_step(adopted: np.ndarray, p: float, q: float, months: float = 1.0) -> n
 
 
 def addressable_market(population: np.ndarray, literacy: np.ndarray, gdp_per_capita: np.ndarray,
-                       ceiling: float, affordability_gdp: float, slope: float) -> np.ndarray:
+                       ceiling: float | np.ndarray, affordability_gdp: float,
+                       slope: float) -> np.ndarray:
     """People who could use an AI assistant: population x literacy x affordability x ceiling.
 
     Affordability is a logistic curve in log income, 1 / (1 + (g0 / g)^slope): half the
@@ -55,6 +64,16 @@ def addressable_market(population: np.ndarray, literacy: np.ndarray, gdp_per_cap
     """
     affordable = 1.0 / (1.0 + (affordability_gdp / np.maximum(gdp_per_capita, 1.0)) ** slope)
     return population * literacy * affordable * ceiling
+
+
+def capability_ceiling(ceiling: float, best: np.ndarray, start: float,
+                       elasticity: float) -> np.ndarray:
+    """Adoption ceiling per country once models better than the start's serve it.
+
+    `best` is the highest capability (1 + knowledge) each country has been served, never
+    below `start`, the start's frontier; with elasticity 0 the ceiling stays fixed.
+    """
+    return np.minimum(1.0, ceiling * (np.asarray(best) / start) ** elasticity)
 
 
 def logit_shares(utility: np.ndarray, present: np.ndarray) -> np.ndarray:

@@ -78,9 +78,14 @@ class StrategyModel(mesa.Model):
         shape = (len(firms), geo.size)
         self.home = np.array([geo.index(f.home) for f in firms])
         self.launch_month = np.array([f.launch_month for f in firms])
-        self.addressable = geo.is_market * market.addressable_market(
-            geo.population, geo.literacy, geo.gdp_per_capita, p.adoption_ceiling,
+        # People a perfect assistant could reach; the ceiling's share of them grows with the
+        # best model each country has been served (market.capability_ceiling).
+        self.reachable = geo.is_market * market.addressable_market(
+            geo.population, geo.literacy, geo.gdp_per_capita, 1.0,
             p.affordability_gdp_pc_usd, p.affordability_slope)
+        self.capability_start = 1.0 + max(f.capability for f in firms)
+        self.best_capability = np.full(geo.size, self.capability_start)
+        self.addressable = self.start_addressable = self.reachable * p.adoption_ceiling
         self.bass = market.monthly_rate(p.bass_p_annual), market.monthly_rate(p.bass_q_annual)
         list_price = np.array([f.strategy.pricing.usd_per_month for f in firms], dtype=float)
         everywhere = np.ones(len(firms), dtype=bool)
@@ -274,12 +279,27 @@ class StrategyModel(mesa.Model):
         return np.divide(total, self.addressable, out=np.zeros_like(total),
                          where=self.addressable > 0)
 
+    def _raise_ceiling(self, present: np.ndarray) -> None:
+        """Addressable markets from the best model each country has been served so far.
+
+        A running maximum: a model does not get worse when its maker stops training (the
+        knowledge stock's obsolescence is relative to a moving frontier), and a pool that
+        never shrinks keeps every firm's users within it.
+        """
+        served = np.where(present, 1.0 + self.knowledge[:, None], 0.0).max(axis=0)
+        self.best_capability = np.maximum(self.best_capability, served)
+        p = self.params
+        self.addressable = self.reachable * market.capability_ceiling(
+            p.adoption_ceiling, self.best_capability, self.capability_start,
+            p.ceiling_capability_elasticity)
+
     def _market(self, month: int) -> None:
         p, econ, flows = self.params, self.econ, self.ledger.flows
         rho = p.demand_shock_persistence
         draws = self.streams["demand"].standard_normal(self.shock.shape)
         self.shock = rho * self.shock + p.demand_shock_sd * np.sqrt(1 - rho**2) * draws
         present = self.present(month)
+        self._raise_ceiling(present)
         self.users = market.market_step(self.users, self.addressable, present, self.utility(),
                                         *self.bass, p.churn_monthly, p.switch_share,
                                         p.switching_cost)
@@ -290,7 +310,10 @@ class StrategyModel(mesa.Model):
         target = market.logit_shares(self.api_utility(), present)
         self.api_share = economics.adjust_shares(self.api_share, target, present,
                                                  p.api_share_adjustment)
-        spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp, self.adoption())
+        # API spend per user stays that of the start's market as the ceiling rises.
+        spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp, np.divide(
+            self.users.sum(axis=0), self.start_addressable,
+            out=np.zeros(self.geo.size), where=self.start_addressable > 0))
         # Cost-plus: the API price falls with the compute cost.
         api = economics.api_revenue(self.api_share, spend,
                                     econ.api_price_per_char(self.region_of) * self.factor,

@@ -21,6 +21,11 @@ class Parameters(BaseModel):
     # Share of the literate, able-to-pay population that ever uses an AI assistant:
     # ChatGPT reached ~10% of the world's adults in 2025 with ~800M weekly users (OpenAI).
     adoption_ceiling: float = Field(0.6, gt=0, le=1)
+    # The ceiling rises with the best model a country is served, x (C / C0)^this, C = 1 +
+    # knowledge (simulator.market.capability_ceiling): each technology generation brings
+    # its own market potential (Norton and Bass 1987). No estimate exists for LLM
+    # assistants; 0 keeps the ceiling fixed, and history.toml lets calibration decide.
+    ceiling_capability_elasticity: float = Field(0.0, ge=0)
     # Affordability: logistic in log GDP per capita (PPP); half the literate people can
     # afford a device and data at this income (ITU Facts and Figures 2023: internet use
     # is ~50% around 10-15k USD PPP per head).

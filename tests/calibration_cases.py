@@ -58,15 +58,21 @@ def _write(path: Path, values: list[float]) -> None:
                 "source_url": "", "year": "2023"})
 
 
-def twin_case(folder: Path) -> tuple[Path, Path]:
-    """Write the scenario and the observations of the truth; returns (scenario, csv)."""
+def twin_case(folder: Path, truth: dict[str, float] | None = None,
+              uncertain: str = UNCERTAIN) -> tuple[Path, Path]:
+    """Write the scenario and the observations of the truth; returns (scenario, csv).
+
+    `truth` (default `TRUE_POINT`) and `uncertain` (the scenario's [uncertain] table) let a
+    test put other parameters among the unknowns.
+    """
+    truth = TRUE_POINT if truth is None else truth
     folder.mkdir(parents=True, exist_ok=True)
     scenario_path = scenario_file(folder, ["DE", "FR", "US"], FIRMS, months=18,
-                                  extra=UNCERTAIN)
+                                  extra=uncertain)
     observations = folder / "observations.csv"
     _write(observations, [1.0] * len(ROWS))  # placeholders: the plan needs the rows
     scenario = load_scenario(scenario_path)
-    plan = EvaluationPlan(scenario, tuple(TRUE_POINT), np.array([list(TRUE_POINT.values())]),
+    plan = EvaluationPlan(scenario, tuple(truth), np.array([list(truth.values())]),
                           tuple(read_observations(observations)), 1, 999, 18, (2022, 11))
     truth = execute_point(plan, 0).table.to_pylist()[0]
     assert truth["status"] == "ok", truth["error"]
