@@ -4,6 +4,9 @@ import numpy as np
 import pytest
 
 from simulator.calibration.implausibility import (
+    CELL_VARIANCE,
+    KERNEL_SCALE,
+    design_spacing,
     ensemble_moments,
     implausibility,
     next_wave,
@@ -63,9 +66,73 @@ def test_one_replicate_has_no_ensemble_variance_and_more_replicates_shrink_nothi
 def test_next_wave_stays_in_the_cube_and_concentrates_near_the_survivors():
     rng = np.random.default_rng(5)
     anchors = rng.normal([0.8, 0.2], 0.02, (30, 2))
-    points = next_wave(anchors, 500, rng)
+    points = next_wave(anchors, 500, rng, evaluated=1000)
     assert points.shape == (500, 2)
     assert ((points >= 0) & (points <= 1)).all()
     near = (np.abs(points - [0.8, 0.2]) < 0.15).all(axis=1)
     assert near.mean() > 0.8  # the kernel's share (90%) sits around the anchors
     assert near.mean() < 1.0  # the fresh uniform share still explores
+
+
+def _unresolved_directions(anchors: np.ndarray) -> np.ndarray:
+    """An orthonormal basis [dims, k] of the directions the anchors' differences miss."""
+    spanned = anchors[1:] - anchors[0]
+    _, _, vt = np.linalg.svd(np.vstack([spanned, np.zeros((1, anchors.shape[1]))]))
+    rank = np.linalg.matrix_rank(spanned)
+    return vt[rank:].T
+
+
+def test_two_anchors_spread_a_wave_over_every_direction_they_do_not_span():
+    # 4,096 evaluated points in 6 dimensions are s = 4096^(-1/6) = 0.25 apart; in the five
+    # directions two anchors do not span, the wave's variance is 2 s^2 / 12 (a cell's).
+    rng = np.random.default_rng(7)
+    anchors = np.full((2, 6), 0.5)
+    anchors[:, 0] = [0.4, 0.6]
+    points = next_wave(anchors, 4000, rng, evaluated=4096, fresh_share=0.0)
+    assert design_spacing(4096, 6) == pytest.approx(0.25)
+    floor = KERNEL_SCALE * CELL_VARIANCE * 0.25**2
+    covariance = np.cov(points, rowvar=False)
+    assert np.linalg.matrix_rank(covariance) == 6
+    across = _unresolved_directions(anchors)
+    spread = np.linalg.eigvalsh(across.T @ covariance @ across)
+    assert len(spread) == 5
+    assert spread.min() > 0.85 * floor  # every unresolved direction at least a cell wide
+    assert spread.max() < 1.15 * floor  # and no wider than the design's spacing says
+    # along the anchors: their own spread, 2 x var(0.4, 0.6) + the floor
+    assert covariance[0, 0] == pytest.approx(2 * 0.02 + floor, rel=0.1)
+
+
+def test_two_anchors_in_eleven_dimensions_no_longer_give_a_line():
+    # The defect this guards against: history.toml's 11 parameters, 167 points a wave and
+    # two survivors of wave 1 made waves 2-3 a segment (every pair of parameters at
+    # Spearman +-1, every point within 0.009 of the line through the two).
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(11)
+    anchors = rng.random((2, 11))
+    points = next_wave(anchors, 167, rng, evaluated=167)
+    pairs = np.abs(spearmanr(points).correlation[np.triu_indices(11, 1)])
+    assert pairs.max() < 0.6
+    along = (anchors[1] - anchors[0]) / np.linalg.norm(anchors[1] - anchors[0])
+    offset = points - anchors[0]
+    off_line = np.linalg.norm(offset - np.outer(offset @ along, along), axis=1)
+    assert np.median(off_line) > 0.3
+
+
+def test_many_anchors_over_a_region_keep_the_wave_in_it():
+    rng = np.random.default_rng(13)
+    low, high, dims, evaluated = 0.6, 0.8, 3, 1000
+    anchors = rng.uniform(low, high, (300, dims))
+    points = next_wave(anchors, 2000, rng, evaluated=evaluated)
+    reach = 2 * np.sqrt(KERNEL_SCALE * CELL_VARIANCE) * design_spacing(evaluated, dims)
+    inside = ((points >= low - reach) & (points <= high + reach)).all(axis=1)
+    volume = (high - low + 2 * reach) ** dims  # the widened box's share of the cube: 5%
+    assert inside.mean() > 0.6
+    assert inside.mean() > 10 * volume
+    # the uniform share is still there: some points land far from the region
+    assert (points < 0.3).any(axis=1).mean() > 0.04
+
+
+def test_design_spacing_refuses_an_empty_design():
+    with pytest.raises(ValueError, match="at least one evaluated point"):
+        design_spacing(0, 3)

@@ -170,7 +170,7 @@ def _design(wave_dir: Path, wave: int, settings: Settings, ranges: dict,
         if kept.empty:  # nothing survived: search around the least implausible tenth
             kept = history.nsmallest(max(2, len(history) // 10), "implausibility")
         anchors = (kept[list(ranges)].to_numpy(float) - low) / (high - low)
-        unit = next_wave(anchors, n, rng)
+        unit = next_wave(anchors, n, rng, evaluated=len(history))
     points = low + unit * (high - low)
     write_parquet(pa.Table.from_pandas(pd.DataFrame(points, columns=list(ranges))), path)
     return points
