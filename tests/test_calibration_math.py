@@ -1,4 +1,5 @@
-"""History matching's arithmetic against mogp-emulator's HistoryMatching and a textbook case."""
+"""History matching's arithmetic against mogp-emulator's HistoryMatching and a textbook case, and the
+waves' sampler (no line from two survivors, a region's survivors keep the wave there)."""
 
 import numpy as np
 import pytest
