@@ -5,12 +5,11 @@ import pytest
 from click.testing import CliRunner
 
 from hub.cli import main
-from hub.measurement.bench import Spread, prompt_rows
+from hub.errors import InputError
+from hub.measurement.bench import BenchSettings, Spread, prompt_rows
 from hub.prices import REFERENCE_HARDWARE, ReferenceHardware, load_gpu_prices
 from tests.cli_text import shows
 from tests.measured_hub import REGION, measured_home
-
-QUICK = ["--prompt-tokens", "8", "--new-tokens", "4", "--batches", "1,2", "--repeats", "5"]
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +52,22 @@ def test_prompts_have_the_asked_length_and_differ():
     assert rows[0] != rows[1]
 
 
+def test_unset_lengths_fit_every_size_and_a_pair_too_long_is_refused():
+    # The defaults (64 prompt + 128 new tokens) fit only contexts of 192 or more; the
+    # `small` size has 128 (64 + 64) and `tiny` 64 (32 + 32), and both must run as is.
+    fitted = [BenchSettings().fitted(context) for context in (64, 128, 1024)]
+    assert [(s.prompt_tokens, s.new_tokens) for s in fitted] == [(32, 32), (64, 64), (64, 128)]
+    assert BenchSettings(new_tokens=16).fitted(64).prompt_tokens == 32
+    with pytest.raises(InputError) as error:
+        BenchSettings(prompt_tokens=60, new_tokens=8).fitted(64)
+    assert shows(str(error.value), "--prompt-tokens 60 plus --new-tokens 8 exceed") and shows(
+        str(error.value), "context of 64 tokens")
+
+
 def test_bench_writes_median_and_spread_for_both_precisions_and_prices_nothing(hub_home):
     home, version, _ = hub_home
-    args = ["bench", "--region", REGION, "--home", str(home), *QUICK]
+    # Default lengths (fitted to the tiny model's context): the command runs as a user types it.
+    args = ["bench", "--region", REGION, "--home", str(home), "--batches", "1,2"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "tokens/s" in result.output

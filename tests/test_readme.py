@@ -33,7 +33,7 @@ FAST_OPTIONS = {
     "hub train --region eu": ["--size", "tiny"],
     "hub bench --bundle bundles/eu": [
         *("--prompt-tokens", "32", "--new-tokens", "16", "--batches", "1,2", "--repeats", "5")
-    ],  # the tiny model's context is 64 tokens: prompt and new tokens must fit in it
+    ],  # fewer and shorter runs than the defaults, for the suite's time
     "simulator calibrate data/scenarios/history.toml --observations data/observations.csv "
     "--until 2024-12 --runs 2000 --out calibration/history": ["--runs", "24", "--waves", "2",
                                                               "--replicates", "2"],

@@ -18,12 +18,15 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hub.metrics import Metric
 
 MIN_REPEATS = 5  # fewer runs give no spread worth reporting
+# Unset lengths: a 64-token prompt and 128 new tokens where the context allows (a chat
+# turn's order of magnitude), else half the context each, so every size runs as is.
+PROMPT_TOKENS, NEW_TOKENS = 64, 128
 Progress = Callable[[str], None]
 
 
@@ -32,20 +35,39 @@ class BenchSettings:
     """What a benchmark runs.
 
     Attributes:
-        prompt_tokens: Prompt length in tokens (beginning of sequence included).
-        new_tokens: Tokens generated per row.
+        prompt_tokens: Prompt length in tokens (beginning of sequence included; None:
+            PROMPT_TOKENS or half the model's context, whichever is less).
+        new_tokens: Tokens generated per row (None: NEW_TOKENS or what the context has
+            left after the prompt, whichever is less).
         batches: Batch sizes; the first must be 1 (latency and time to first token).
         repeats: Timed runs per batch size (at least MIN_REPEATS); the median counts.
         device: "cpu" or "cuda".
         threads: onnxruntime intra-op threads (None: onnxruntime's default).
     """
 
-    prompt_tokens: int = 64
-    new_tokens: int = 128
+    prompt_tokens: int | None = None
+    new_tokens: int | None = None
     batches: tuple[int, ...] = (1, 8, 32)
     repeats: int = MIN_REPEATS
     device: str = "cpu"
     threads: int | None = None
+
+    def fitted(self, context: int) -> BenchSettings:
+        """These settings with unset lengths filled to fit a model of `context` tokens.
+
+        Raises:
+            InputError: a prompt plus new tokens longer than the context.
+        """
+        from hub.errors import InputError
+
+        prompt = self.prompt_tokens or min(PROMPT_TOKENS, context // 2)
+        new = self.new_tokens or min(NEW_TOKENS, context - prompt)
+        if prompt + new > context:
+            raise InputError(
+                f"--prompt-tokens {prompt} plus --new-tokens {new} exceed the model's context "
+                f"of {context} tokens"
+            )
+        return replace(self, prompt_tokens=prompt, new_tokens=new)
 
 
 @dataclass(frozen=True)
@@ -164,6 +186,7 @@ def benchmark(target, home, settings: BenchSettings, progress: Progress | None =
     from hub.serving import bundle
 
     step = progress or (lambda message: None)
+    settings = settings.fitted(int(target.config["model"]["context_length"]))
     if settings.batches[0] != 1:
         raise InputError("the first batch size must be 1 (latency and time to first token)")
     if settings.repeats < MIN_REPEATS:

@@ -29,8 +29,16 @@ def _batches(text: str) -> tuple[int, ...]:
 @click.option("--version", default=None, help="With --region: version N or vN (default latest).")
 @click.option("--bundle", "bundle_path", type=click.Path(exists=True), help="Bundle folder or tar.")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
-@click.option("--prompt-tokens", default=64, show_default=True, type=click.IntRange(2))
-@click.option("--new-tokens", default=128, show_default=True, type=click.IntRange(2))
+@click.option(
+    "--prompt-tokens",
+    type=click.IntRange(2),
+    help="Prompt length [default: 64, or half the model's context if that is less].",
+)
+@click.option(
+    "--new-tokens",
+    type=click.IntRange(2),
+    help="Tokens generated per row [default: 128, or what the context leaves].",
+)
 @click.option("--batches", default="1,8,32", show_default=True, help="Batch sizes, first 1.")
 @click.option(
     "--repeats",
@@ -58,7 +66,8 @@ def bench(
     """Measure serving speed with the product's onnxruntime runtime.
 
     Latency per token and time to first token at batch 1 (a 64-token prompt of real
-    evaluation text, 128 new tokens), throughput at batches 8 and 32, and peak resident
+    evaluation text, 128 new tokens, both shortened to fit the model's context),
+    throughput at batches 8 and 32, and peak resident
     memory, for fp32 and int8: the median of --repeats runs after a warm-up, with the
     fastest and slowest run. These timings are not priced: the cost per million characters
     comes from the model's size on a reference GPU (`hub eval`). Results are merged into
