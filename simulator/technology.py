@@ -9,10 +9,10 @@ that never saw a language serves it worst); `coverage_notes` says which markets 
 Quality gap of a model in a language (0 = the global model's English, higher = worse):
 - with `info_parity` (bits for a translation over bits for its English source, parallel
   rows): log(parity) + the model's English gap below;
-- else (documented fallback, the shipped profile): log((bpb / compressor bpb) /
-  (global bpb_en / global compressor bpb_en)). Dividing by a compressor's bits on the same
-  bytes removes how many bytes a script spends per character, which raw bits per byte
-  carry (Devanagari is 3 bytes a character in UTF-8, Latin 1).
+- else (documented fallback, profiles made before the fixed evaluation set):
+  log((bpb / compressor bpb) / (global bpb_en / global compressor bpb_en)). Dividing by
+  a compressor's bits on the same bytes removes how many bytes a script spends per
+  character, which raw bits per byte carry (Devanagari is 3 bytes a character, Latin 1).
 Token premium = `token_premium_vs_en` (parallel rows), else tokens per character over the
 model's English tokens per character. Production tokenizers (`kind = production` rows,
 `simulator.tokenizers`) give each firm's own premiums.
