@@ -36,12 +36,20 @@ def default_run():
 
 
 @pytest.fixture(scope="module")
-def high_premium_countries():
-    """Markets in the top fifth of the US frontier lab's token premium."""
+def premium_markets():
+    """Markets where the US frontier lab's tokenizer is dearest and cheapest against rivals.
+
+    The top and bottom fifth of its premium over the cheapest rival's: a logit buyer
+    responds to price differences, so that ratio, not the premium's level (which the
+    fallback for unmeasured languages makes alike for every firm), is what the theory uses.
+    """
     model = StrategyModel(load_scenario(DEFAULT))
-    premium = model.econ.firm_premium[0]
-    cut = np.quantile(premium[model.addressable > 0], 0.8)
-    return set(np.array(model.geo.iso2)[(premium >= cut) & (model.addressable > 0)])
+    premium = model.econ.firm_premium
+    relative = premium[0] / premium[1:].min(axis=0)
+    served = model.addressable > 0
+    low, high = np.quantile(relative[served], [0.2, 0.8])
+    iso2 = np.array(model.geo.iso2)
+    return set(iso2[(relative >= high) & served]), set(iso2[(relative <= low) & served])
 
 
 def _margin(df, firm: str) -> float:
@@ -57,33 +65,37 @@ def test_serving_cost_follows_from_model_size_and_hardware():
         2 * compute.training_usd(7e10, 1e12, 989e12, 0.4, 2.5))
 
 
-def _api_share(df, firm: str, countries: set[str]) -> float:
-    """The firm's share of the API spend of `countries` over the run."""
+def _api_token_share(df, firm: str, countries: set[str]) -> float:
+    """The firm's share of the API tokens bought in `countries` over the run."""
     rows = df[df.country.isin(countries)]
-    return float(rows[rows.firm == firm].api_revenue.sum() / rows.api_revenue.sum())
+    return float(rows[rows.firm == firm].api_tokens.sum() / rows.api_tokens.sum())
 
 
-def test_doubling_the_token_premium_lowers_margin_and_api_share_where_it_is_high(
-        high_premium_countries):
-    """The premium costs the firm serving everywhere and API buyers where it is high.
+def test_doubling_the_token_premium_lowers_margin_and_api_share_where_it_is_dearer(
+        premium_markets):
+    """The premium costs the firm serving everywhere and API buyers where it is dearer.
 
     Consumers pay a flat monthly price, so the premium does not change what a subscriber
     pays or gets: it is the firm's serving cost (free and paid use), which lowers the
-    margin. API buyers pay per token, so there the premium raises the price per character
-    and moves buyers to firms whose tokenizers are cheaper in their languages: the "share"
-    of the issue's "users or share" is the API share in high-premium markets.
+    margin. API buyers pay per token, so the premium raises the price per character, and
+    buyers move to firms whose tokenizers are cheaper in their languages: the "share" of
+    the issue's "users or share" is the API token share where the firm's tokenizer is the
+    dearer, and where it is the cheaper it must not fall.
     """
+    dearer, cheaper = premium_markets
     base, doubled = _run(), _run("technology.token_premium_scale=2")
-    # Measured: margin 0.536 -> 0.287 of revenue, $35.5B -> $18.8B; API share in
-    # high-premium markets 24.6% -> 23.7%; consumer users there at month 60 78.1M -> 78.4M
-    # (a few leave the Open Weights firm, whose cash the premium runs down: $8.8B -> $1.1B).
-    # With the fixed ceiling: 0.534 -> 0.284, $21.9B -> $11.5B, 25.0% -> 24.1%, 47.9M in both.
+    # Measured (rebuilt profile, 2026-12-01): margin 0.671 -> 0.555 of revenue; API token
+    # share where dearer 13.42% -> 13.21% (-1.6%), where cheaper 58.08% -> 58.10%: the API
+    # channel is weak, since doubling the premium moves log price differences by a few
+    # hundredths and buyers close a tenth of the gap a month (api_share_adjustment).
     assert _margin(doubled, FRONTIER) < _margin(base, FRONTIER) - 0.03
     dollars = [_margin(df, FRONTIER) * df[df.firm == FRONTIER].revenue.sum()
                for df in (base, doubled)]
     assert dollars[1] < 0.9 * dollars[0], dollars
-    shares = [_api_share(df, FRONTIER, high_premium_countries) for df in (base, doubled)]
-    assert shares[1] < 0.97 * shares[0], shares
+    shares = [_api_token_share(df, FRONTIER, dearer) for df in (base, doubled)]
+    assert shares[1] < 0.99 * shares[0], shares
+    shares = [_api_token_share(df, FRONTIER, cheaper) for df in (base, doubled)]
+    assert shares[1] >= shares[0] * (1 - 1e-9), shares
 
 
 def test_doubling_the_gpu_price_raises_serving_and_localisation_and_lowers_cash():
@@ -114,7 +126,8 @@ def test_the_default_scenario_is_plausible(default_run):
     localised = df[df.localisation_spend > 0].groupby("firm").localisation_spend.sum()
     assert (localised >= 1e7).all() and len(localised) >= 2, localised
     # ChatGPT: ~800M weekly users ~35 months after launch (OpenAI, October 2025). Measured:
-    # 755M (466M with the fixed ceiling; serving 59% of revenue in both).
+    # 820M on the rebuilt profile with the apac localisation (755M before it, 466M with the
+    # fixed ceiling).
     users_36 = frontier[frontier.month == 36].users.sum()
     assert 3e8 <= users_36 <= 2e9, users_36
     model = StrategyModel(load_scenario(DEFAULT))
