@@ -119,10 +119,16 @@ def fmt_compact(value: float | None) -> str:
 
 
 def fmt_money(value: float | None, currency: str = "USD", compact: bool = False,
-              digits: int | None = None) -> str:
-    """An amount of money in the locale's currency format (`digits` decimals if given)."""
+              digits: int | None = None, significant: int | None = None) -> str:
+    """An amount of money in the locale's currency format.
+
+    `digits` fixes the decimals; `significant` shows that many significant digits however
+    small the amount (a small model's serving cost is fractions of a cent).
+    """
     if _missing(value):
         return "—"
+    if significant is not None and value:
+        digits = max(2, significant - 1 - math.floor(math.log10(abs(value))))
     if digits is not None:
         return babel_numbers.format_currency(value, currency, format="¤#,##0." + "0" * digits,
                                              currency_digits=False, locale=_locale)

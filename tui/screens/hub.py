@@ -204,7 +204,7 @@ class HubScreen(MainScreen):
         for row in rows.itertuples(index=False):
             table.add_row(row.model_id, row.lang, i18n.fmt_number(row.bits_per_byte, 3),
                           i18n.fmt_number(row.token_premium_vs_en, 2),
-                          i18n.fmt_money(row.usd_per_1m_chars, digits=4),
+                          i18n.fmt_money(row.usd_per_1m_chars, significant=3),
                           i18n.fmt_number(row.latency_ms_per_token, 2))
         label = _(FIGURE_LABELS[self.figure])
         langs = [str(x) for x in rows["lang"]] if len(rows) else []
