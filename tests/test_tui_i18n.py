@@ -85,7 +85,7 @@ def test_formatting_follows_the_locale():
         assert i18n.fmt_number(1234567.891, 1) == "1,234,567.9"
         assert i18n.fmt_percent(0.256) == "25.6%"
         assert i18n.fmt_money(1500) == "$1,500.00"
-        # A 5M-parameter model serves a million characters for about 1.3e-4 USD: it must not
+        # A 5M-parameter model serves a million characters for 3e-5 to 5e-5 USD: it must not
         # read as $0.0000 beside a production model's dollars.
         assert i18n.fmt_money(1.3e-4, significant=3) == "$0.000130"
         assert i18n.fmt_money(2.5, significant=3) == "$2.50"
