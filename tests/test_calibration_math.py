@@ -1,5 +1,7 @@
-"""History matching's arithmetic against mogp-emulator's HistoryMatching and a textbook case, and the
-waves' sampler (no line from two survivors, a region's survivors keep the wave there)."""
+"""History matching's arithmetic against mogp-emulator's HistoryMatching and a textbook case.
+
+Also the waves' sampler: no line from two survivors, a region's survivors keep the wave there.
+"""
 
 import numpy as np
 import pytest
