@@ -319,8 +319,8 @@ def register_models(home: Path, tmp_path: Path) -> None:
             home, region, {"model": {"d_model": 8}, "training": {"size": "tiny", "params": 64}},
             {"w": torch.randn(8, 8)}, tokenizer)
         rows = [Metric(version.model_id, region, lang, name, value, unit)
-                for lang, (bpb, premium) in langs.items()
-                for name, value, unit in (("bits_per_byte", bpb, "bits/byte"),
+                for lang, (bpc, premium) in langs.items()
+                for name, value, unit in (("bits_per_char", bpc, "bits/char"),
                                           ("token_premium_vs_en", premium, "ratio"))]
         registry.attach(version, "metrics.parquet",
                         lambda tmp, rows=rows: write_parquet(metrics_table(rows), tmp))

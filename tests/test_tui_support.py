@@ -107,7 +107,8 @@ def write_profile(path: Path, more_regions: tuple[str, ...] = ()) -> Path:
     for region, lang, bpb, premium, cost, latency in [*PROFILE_ROWS, *copies]:
         rows.append({
             "model_id": f"{region}/v1", "region": region, "lang": lang, "size": "tiny",
-            "params": 1_000_000, "bits_per_byte": bpb, "compressor_bits_per_byte": 2.5,
+            "params": 1_000_000, "bits_per_byte": bpb, "bits_per_char": bpb,
+            "compressor_bits_per_byte": 2.5,
             "top1_accuracy": 0.4, "chrf": None, "tokens_per_char": 0.3 * premium,
             "token_premium_vs_en": premium, "latency_ms_per_token": latency,
             "tokens_per_s": 1000.0 / latency, "usd_per_1m_chars": cost, "usd_per_hour": 1.0,

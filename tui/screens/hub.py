@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FIGURE_LABELS = {
-    "bits_per_byte": N_("Bits per byte"),
+    "bits_per_char": N_("Bits per character"),
     "token_premium_vs_en": N_("Token premium vs English"),
     "usd_per_1m_chars": N_("USD per million characters"),
     "latency_ms_per_token": N_("Latency, ms per token"),
@@ -202,7 +202,7 @@ class HubScreen(MainScreen):
         if self.hub_region:
             rows = rows[rows["region"] == self.hub_region]
         for row in rows.itertuples(index=False):
-            table.add_row(row.model_id, row.lang, i18n.fmt_number(row.bits_per_byte, 3),
+            table.add_row(row.model_id, row.lang, i18n.fmt_number(row.bits_per_char, 3),
                           i18n.fmt_number(row.token_premium_vs_en, 2),
                           i18n.fmt_money(row.usd_per_1m_chars, significant=3),
                           i18n.fmt_number(row.latency_ms_per_token, 2))
