@@ -48,10 +48,12 @@ class Parameters(BaseModel):
     # Serving cost beyond the physics of simulator.compute (batching, caching, speculative
     # decoding lower it; idle capacity raises it): 1 = the formula as is. Sensitivity knob.
     serving_cost_multiplier: float = Field(1.0, gt=0)
-    # API/enterprise segment, paid per token. Spend at full adoption, a share of GDP (PPP)
-    # a year: ~$8.4B of model API spend in mid-2025 (Menlo Ventures, "2025 Mid-Year LLM
-    # Market Update") at roughly a third of the way up the adoption curve, over ~$185T of
-    # world GDP (PPP) -> ~1.5e-4. Calibration prior.
+    # API/enterprise segment, paid per token. Spend once the start's addressable market has
+    # fully adopted, a share of GDP (PPP) a year; users beyond it, as a rising ceiling adds
+    # them, spend at the same rate per user (simulator.model, ODD 3.3). ~$8.4B of model API
+    # spend in mid-2025 (Menlo Ventures, "2025 Mid-Year LLM Market Update") at roughly a
+    # third of the way up the adoption curve, over ~$185T of world GDP (PPP) -> ~1.5e-4.
+    # Calibration prior.
     api_spend_share_gdp: float = Field(1.5e-4, ge=0)
     # Token demand falls with the price per character: constant elasticity against a
     # reference list price (blended input/output, order of data/api_prices.csv). Cheaper
