@@ -17,10 +17,9 @@ import numpy as np
 
 from simulator import decisions, economics
 from simulator.entry import explicit_next, next_market
+from simulator.footprint import Level, per_level
 from simulator.offices import best_location, lab_scores
 from simulator.scenario import Firm
-
-PARTNER_LEVEL, OFFICE_LEVEL, LAB_LEVEL = 2, 3, 4  # establishment chain (simulator.entry)
 
 
 @dataclass
@@ -103,7 +102,7 @@ class FirmAgent(mesa.Agent):
         """(consumer margin per user a month, API margin a month at expected adoption), [C]."""
         m, f, p, econ = self.model, self.index, self.model.params, self.model.econ
         region_of = m.region_of if region_of is None else region_of
-        arpu = np.asarray(p.commitment_arpu)[np.maximum(m.effective_level()[f] - 1, 0)]
+        arpu = per_level(p.commitment_arpu, m.footprint.effective_level()[f])
         factor = m.horizon_cost_factor()  # compute gets cheaper over the horizon
         per_user = decisions.margin_per_user(m.price[f], p.paying_share, arpu,
                                              econ.tokens_per_user(region_of)[f],
@@ -166,8 +165,7 @@ class FirmAgent(mesa.Agent):
         strategy = self.spec.strategy
         if month < self.spec.launch_month:
             return
-        candidate = m.geo.is_market & (m.level[f] == 0) & ~np.isfinite(m.pending_until[f])
-        candidate &= ~m.forbidden_now()[f]
+        candidate = m.geo.is_market & m.footprint.candidates(f) & ~m.forbidden_now()[f]
         if not candidate.any():
             return
         margins = self._entry_margins(candidate)
@@ -198,19 +196,19 @@ class FirmAgent(mesa.Agent):
         if m.cash[f] - m.ledger.flows["compliance_spend"][f].sum() < reserve + cost:
             return False  # the market waits until the firm can pay for compliance
         m.ledger.book("compliance_spend", f, country, cost)
-        m.pending_until[f, country] = month + math.ceil(delays[country])
-        m.bloc_compliant[f] |= bool(m.geo.in_bloc[country])
+        m.footprint.launch(f, country, month + math.ceil(delays[country]),
+                           bool(m.geo.in_bloc[country]))
         return True
 
     def _commit(self, month: int, reserve: float) -> None:
         """A local partner (level 2) where the extra revenue pays set-up and running cost."""
         m, f, p = self.model, self.index, self.model.params
-        level = m.level[f]
+        level = m.footprint.level[f]
         arpu, setup = np.asarray(p.commitment_arpu), np.asarray(p.commitment_setup_usd)
         running = np.asarray(p.commitment_monthly_usd)
-        top = min(self.spec.strategy.max_commitment, PARTNER_LEVEL)
-        eligible = ((level == 1) & (level < top)
-                    & (month - m.level_since[f] >= m.experience_needed[f]))
+        top = min(self.spec.strategy.max_commitment, Level.PARTNER)
+        eligible = ((level == Level.API) & (level < top)
+                    & (month - m.footprint.since[f] >= m.experience_needed[f]))
         eligible[self.home] = False
         if not eligible.any():
             return
@@ -220,35 +218,30 @@ class FirmAgent(mesa.Agent):
         gain = np.where(eligible, gain, -np.inf)
         country = int(np.argmax(gain))
         if gain[country] > 0 and m.cash[f] >= reserve + setup[1]:
-            m.level[f, country] = PARTNER_LEVEL
-            m.level_since[f, country] = month
-            m.ledger.book("commitment_spend", f, country, float(setup[1]))
+            self._establish(country, Level.PARTNER, month)
 
     def _open_office(self, reserve: float) -> None:
         """The region whose extra revenue at office level best pays for an office there."""
         m, f, p = self.model, self.index, self.model.params
-        if m.offices[f].sum() >= self.spec.strategy.offices:
+        footprint = m.footprint
+        if footprint.offices[f].sum() >= self.spec.strategy.offices:
             return
-        arpu, setup = np.asarray(p.commitment_arpu), np.asarray(p.commitment_setup_usd)
-        running = np.asarray(p.commitment_monthly_usd)
-        level = m.effective_level()[f]
-        uplift = m.last_revenue[f] * (arpu[OFFICE_LEVEL - 1] / arpu[np.maximum(level - 1, 0)] - 1)
+        arpu = np.asarray(p.commitment_arpu)
+        level = footprint.effective_level()[f]
+        uplift = m.last_revenue[f] * (per_level(arpu, Level.OFFICE) / per_level(arpu, level) - 1)
         horizon = p.decision_horizon_months
-        gains = (m.region_mask @ np.maximum(uplift, 0.0)) * horizon - setup[OFFICE_LEVEL - 1] \
-            - horizon * running[OFFICE_LEVEL - 1]
-        gains = np.where(m.offices[f], -np.inf, gains)
+        setup = float(per_level(p.commitment_setup_usd, Level.OFFICE))
+        gains = (m.region_mask @ np.maximum(uplift, 0.0)) * horizon - setup \
+            - horizon * per_level(p.commitment_monthly_usd, Level.OFFICE)
+        gains = np.where(footprint.offices[f], -np.inf, gains)
         region = int(np.argmax(gains))
-        if gains[region] <= 0 or m.cash[f] < reserve + setup[OFFICE_LEVEL - 1]:
+        if gains[region] <= 0 or m.cash[f] < reserve + setup:
             return
-        allowed = (m.level[f] >= 1) & (m.level[f] < OFFICE_LEVEL) & ~m.forbidden_now()[f]
+        allowed = (footprint.served()[f] & (footprint.level[f] < Level.OFFICE)
+                   & ~m.forbidden_now()[f])
         country = best_location(m.office_score[f], m.region_mask[region], allowed)
-        if country is None:
-            return
-        m.offices[f, region] = True
-        m.level[f, country] = OFFICE_LEVEL
-        m.level_since[f, country] = m.steps
-        m.hiring_mask[f, country] = True  # an office hires locally
-        m.ledger.book("commitment_spend", f, country, float(setup[OFFICE_LEVEL - 1]))
+        if country is not None:
+            self._establish(country, Level.OFFICE, m.steps)
 
     def _open_sites(self, month: int, reserve: float) -> None:
         """The strategy's offices and labs in named countries, once served there and paid for."""
@@ -256,40 +249,41 @@ class FirmAgent(mesa.Agent):
         forbidden = m.forbidden_now()[f]
         for site in self.spec.strategy.sites:
             country = m.geo.index(site.country)
-            level = OFFICE_LEVEL if site.kind == "office" else LAB_LEVEL
-            setup = float(p.commitment_setup_usd[level - 1])
-            if (month < site.month or m.level[f, country] < 1 or m.level[f, country] >= level
-                    or forbidden[country] or m.cash[f] < reserve + setup):
+            level = Level.OFFICE if site.kind == "office" else Level.LAB
+            now = m.footprint.level[f, country]
+            if (month < site.month or now < Level.API or now >= level or forbidden[country]
+                    or m.cash[f] < reserve + float(per_level(p.commitment_setup_usd, level))):
                 continue
-            if site.kind == "office":
-                m.offices[f, m.region_mask[:, country]] = True
-            m.level[f, country] = level
-            m.level_since[f, country] = month
-            m.hiring_mask[f, country] = True  # an office or a lab hires locally
-            m.ledger.book("commitment_spend", f, country, setup)
+            self._establish(country, level, month)
 
     def _open_lab(self, reserve: float) -> None:
         """A research lab abroad where the research target cannot be met from where it hires."""
         m, f, p = self.model, self.index, self.model.params
-        abroad = m.level[f] == LAB_LEVEL
+        abroad = m.footprint.level[f] == Level.LAB
         abroad[self.home] = False
-        setup = float(p.commitment_setup_usd[LAB_LEVEL - 1])
+        setup = float(per_level(p.commitment_setup_usd, Level.LAB))
         if abroad.sum() >= self.spec.strategy.labs or m.cash[f] < reserve + setup:
             return
         researchers = m.pool[:, 0]
         gap = m.targets[f, 0] - m.staff[f, :, 0].sum()
-        reachable = p.hire_rate_monthly * researchers[m.hiring_mask[f]].sum()
+        reachable = p.hire_rate_monthly * researchers[m.footprint.hiring[f]].sum()
         if gap <= reachable * p.decision_horizon_months:
             return
         scores = lab_scores(researchers, m.geo.openness, m.salary[:, 0],
                             m.home_distance[f:f + 1], p)[0]
-        allowed = ~m.hiring_mask[f] & ~m.forbidden_now()[f]
+        allowed = ~m.footprint.hiring[f] & ~m.forbidden_now()[f]
         country = best_location(scores, np.ones_like(allowed), allowed)
-        if country is None:
-            return
-        m.level[f, country] = LAB_LEVEL
-        m.level_since[f, country] = m.steps
-        m.hiring_mask[f, country] = True
+        if country is not None:
+            self._establish(country, Level.LAB, m.steps)
+
+    def _establish(self, country: int, level: Level, month: int) -> None:
+        """Raise the footprint in a country and book the level's set-up cost."""
+        m, f = self.model, self.index
+        if level == Level.OFFICE:
+            m.footprint.open_office(f, country, month)
+        else:
+            m.footprint.establish(f, country, level, month)
+        setup = float(per_level(m.params.commitment_setup_usd, level))
         m.ledger.book("commitment_spend", f, country, setup)
 
     def _review_prices(self) -> None:
@@ -299,7 +293,7 @@ class FirmAgent(mesa.Agent):
         present = m.present()
         utility = m.utility()
         users = m.users.sum(axis=0)
-        arpu = np.asarray(p.commitment_arpu)[np.maximum(m.effective_level()[f] - 1, 0)]
+        arpu = per_level(p.commitment_arpu, m.footprint.effective_level()[f])
         serving = (m.econ.tokens_per_user(m.region_of)[f] * m.econ.serving_cost[f]
                    * m.horizon_cost_factor())
         margins = []

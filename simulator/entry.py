@@ -1,9 +1,7 @@
 """Entry and commitment: which market a firm enters next and when it commits further.
 
-Establishment chain (levels per firm and country): 0 absent, 1 API access only, 2 local
-partner or localised product, 3 sales office with data residency, 4 local lab or data
-centre. Each step costs a one-off setup and a monthly running cost and raises the revenue
-per user the firm earns there (Parameters.commitment_*).
+The establishment chain itself (levels, offices, pending launches) is owned by
+`simulator.footprint`; this module holds the rules for where and when to go.
 
 Entry rules (`digital`, the default, launches in every permitted country after its
 compliance delay, in the order of expected margin while cash pays compliance:
@@ -25,8 +23,6 @@ from __future__ import annotations
 
 import numpy as np
 
-LEVEL_NAMES = ("absent", "api", "partner", "office", "lab")
-HOME_LEVEL = 4  # a firm's home country hosts its lab
 DISTANCE_FLOOR = 0.05  # CAGE distance of the nearest foreign markets is ~0.05-0.1
 
 

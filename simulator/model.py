@@ -19,9 +19,10 @@ import numpy as np
 from simulator import economics, market, talent
 from simulator.agents import FirmAgent
 from simulator.availability import forbidden_by_month
-from simulator.entry import HOME_LEVEL, entry_keys, experience_needed, regulatory_burden
+from simulator.entry import entry_keys, experience_needed, regulatory_burden
 from simulator.finance import Ledger, local_price
 from simulator.firm_economics import FirmEconomics
+from simulator.footprint import Footprint, Level, per_level
 from simulator.geography import Geography, build_geography
 from simulator.offices import office_scores
 from simulator.recorder import Recorder
@@ -36,7 +37,6 @@ from simulator.technology import (
 
 STREAMS = ("model", "demand", "talent", "entry")  # append new streams at the end only
 MIGRATION_NOISE_SD = 0.1
-OFFICE_LEVEL = 3  # establishment-chain level of a regional office (simulator.entry)
 
 
 class StrategyModel(mesa.Model):
@@ -120,17 +120,15 @@ class StrategyModel(mesa.Model):
         """Pay, hiring targets and places, staff at home, pools, knowledge."""
         p, geo, firms = self.params, self.geo, self.scenario.firms
         n_firms, n = len(firms), geo.size
-        self.premium = np.array([f.strategy.hiring.salary_premium for f in firms])
-        self.pay_weight = np.exp(self.premium)
+        self.salary_premium = np.array([f.strategy.hiring.salary_premium for f in firms])
+        self.pay_weight = np.exp(self.salary_premium)
         self.targets = np.array([[f.strategy.hiring.target_researchers,
                                   f.strategy.hiring.target_engineers] for f in firms], dtype=float)
-        self.hiring_mask = np.zeros((n_firms, n), dtype=bool)
-        for i, f in enumerate(firms):
-            self.hiring_mask[i, geo.places(f.strategy.hiring.countries or [f.home])] = True
         self.salary = talent.salaries(geo.gdp_per_capita, p.reference_gdp_per_capita_usd,
                                       np.array([p.salary_researcher_usd, p.salary_engineer_usd]),
                                       p.salary_gdp_elasticity)
-        self.monthly_pay = self.salary[None, :, :] * (1.0 + self.premium)[:, None, None] / 12.0
+        self.monthly_pay = (self.salary[None, :, :] * (1.0 + self.salary_premium)[:, None, None]
+                            / 12.0)
         self.migration_rates = talent.migration_rates(
             self.salary, geo.openness, geo.neighbours, geo.distance, p.migration_rate_monthly,
             p.migration_distance_decay)
@@ -143,14 +141,25 @@ class StrategyModel(mesa.Model):
         self.training = np.zeros(n_firms, dtype=bool)  # paying for this month's training
 
     def _setup_entry(self) -> None:
-        """Commitment levels (home: the lab), availability, compliance, experience rules."""
+        """The footprint (home: the lab), availability, compliance, experience rules."""
         p, geo, s = self.params, self.geo, self.scenario
         n_firms, n = len(s.firms), geo.size
-        self.level = np.zeros((n_firms, n), dtype=np.int8)
         rows = np.arange(n_firms)
-        self.level[rows, self.home] = np.where(geo.is_market[self.home], HOME_LEVEL, 0)
-        self.level_since = np.zeros((n_firms, n))
-        self.pending_until = np.full((n_firms, n), np.inf)
+        report = np.array(geo.report_region)
+        # A country in no summary region (Europe outside the EU) is served by the office
+        # of its nearest region by CAGE distance (the United Kingdom's is the EU's).
+        inside = report != "other"
+        if inside.any():
+            nearest = np.argmin(np.where(inside[None, :], geo.distance, np.inf), axis=1)
+            report = np.where(inside, report, report[nearest])
+        self.report_regions = tuple(sorted(set(report)))
+        self.region_mask = np.stack([report == r for r in self.report_regions])  # [R, C]
+        hiring = np.zeros((n_firms, n), dtype=bool)
+        for i, f in enumerate(s.firms):
+            hiring[i, geo.places(f.strategy.hiring.countries or [f.home])] = True
+        self.footprint = Footprint.start(
+            self.home, geo.is_market[self.home], self.region_mask, hiring,
+            geo.in_bloc[self.home].copy())  # at home in the EU: complies
         excluded = np.zeros((n_firms, n), dtype=bool)
         for i, f in enumerate(s.firms):
             excluded[i, geo.places(f.strategy.exclude)] = True
@@ -161,23 +170,12 @@ class StrategyModel(mesa.Model):
             [f.suspensions for f in s.firms], load_availability(), s.month_dates(1)[0])
         intensity = (geo.compliance_cost + geo.bloc_cost) / p.compliance_cost_reference_usd
         self.compliance_intensity = np.minimum(1.0, intensity)
-        self.bloc_compliant = geo.in_bloc[self.home].copy()  # at home in the EU: complies
         self.potential = self.addressable[None, :] * p.paying_share * self.price * 12.0
         self.home_distance = geo.distance[self.home]
         burden = regulatory_burden(self.entry_cost(rows)[0], self.potential)
         self.experience_needed = np.stack([
             experience_needed(f.strategy.entry_rule, self.home_distance[i] + burden[i],
                               p.uppsala_learning_months) for i, f in enumerate(s.firms)])
-        report = np.array(geo.report_region)
-        # A country in no summary region (Europe outside the EU) is served by the office
-        # of its nearest region by CAGE distance (the United Kingdom's is the EU's).
-        inside = report != "other"
-        if inside.any():
-            nearest = np.argmin(np.where(inside[None, :], geo.distance, np.inf), axis=1)
-            report = np.where(inside, report, report[nearest])
-        self.report_regions = tuple(sorted(set(report)))
-        self.region_mask = np.stack([report == r for r in self.report_regions])  # [R, C]
-        self.offices = np.zeros((n_firms, len(self.report_regions)), dtype=bool)
         pool = self.pool.sum(axis=1)
         self.office_score = office_scores(geo.gdp_usd, pool, self.salary[:, 1], geo.regulator,
                                           self.home_distance, p)
@@ -188,7 +186,7 @@ class StrategyModel(mesa.Model):
         The EU's regimes count only until the firm has complied with them once.
         """
         geo = self.geo
-        bloc = geo.in_bloc & ~np.atleast_1d(self.bloc_compliant[firm])[:, None]
+        bloc = geo.in_bloc & ~np.atleast_1d(self.footprint.bloc_compliant[firm])[:, None]
         cost = geo.compliance_cost + np.where(bloc, geo.bloc_cost, 0.0)
         delay = np.maximum(geo.compliance_delay, np.where(bloc, geo.bloc_delay, 0.0))
         return (cost, delay) if np.ndim(firm) else (cost[0], delay[0])
@@ -219,25 +217,13 @@ class StrategyModel(mesa.Model):
         firms = self.agents_by_type[FirmAgent]
         firms.do("decide")
         firms.do("train_localisations", month)
-        self._complete_entries(month)
+        self.footprint.complete_entries(month, self.alive)
         self._market(month)
         self._talent()
         self._finance(month)
         self.recorder.record(self, month)
         if month >= self.months:
             self.running = False
-
-    def _complete_entries(self, month: int) -> None:
-        done = (self.pending_until <= month) & self.alive[:, None]
-        self.level[done] = np.maximum(self.level[done], 1)  # a lab may be there already
-        self.level_since[done] = month
-        self.pending_until[done] = np.inf
-
-    def effective_level(self) -> np.ndarray:
-        """Commitment per firm and country, a regional office lifting its region's markets."""
-        covered = (self.offices.astype(np.int8) @ self.region_mask.astype(np.int8)) > 0
-        lifted = np.where(covered & (self.level >= 1), OFFICE_LEVEL, 0)
-        return np.maximum(self.level, lifted).astype(np.int8)
 
     def forbidden_now(self) -> np.ndarray:
         """[firms, countries] bool: the firm may not serve the country this month."""
@@ -248,7 +234,8 @@ class StrategyModel(mesa.Model):
         month = self.steps if month is None else month
         allowed = ~self.forbidden[min(month, self.months)]
         live = self.alive & (month >= self.launch_month)  # at home too, from its launch
-        return (self.level > 0) & live[:, None] & self.geo.is_market[None, :] & allowed
+        return (self.footprint.served() & live[:, None] & self.geo.is_market[None, :]
+                & allowed)
 
     def _base_utility(self, level: np.ndarray) -> np.ndarray:
         p = self.params
@@ -256,21 +243,21 @@ class StrategyModel(mesa.Model):
                 - p.beta_quality * self.econ.quality_gap(self.region_of)
                 + p.beta_localised * (self.region_of != self.global_index)
                 + p.beta_commitment * np.maximum(level - 1, 0)
-                + p.beta_compliance * self.compliance_intensity * (level >= OFFICE_LEVEL)
+                + p.beta_compliance * self.compliance_intensity * (level >= Level.OFFICE)
                 + self.shock)
 
     def utility(self) -> np.ndarray:
         """Consumer logit utility of each firm's offer in each country ([firms, countries])."""
         p, total = self.params, self.users.sum(axis=0, keepdims=True)
         installed = np.divide(self.users, total, out=np.zeros_like(self.users), where=total > 0)
-        return (self._base_utility(self.effective_level())
+        return (self._base_utility(self.footprint.effective_level())
                 + p.beta_price * self.price_pct_income + p.beta_installed * installed)
 
     def api_utility(self) -> np.ndarray:
         """API buyers' logit utility: quality and log price per character ([firms, countries])."""
         relative = (self.econ.api_price_per_char(self.region_of) * self.factor
                     / self.econ.reference_per_char)
-        return (self._base_utility(self.effective_level())
+        return (self._base_utility(self.footprint.effective_level())
                 + self.params.beta_api_price * np.log(relative))
 
     def adoption(self) -> np.ndarray:
@@ -304,7 +291,7 @@ class StrategyModel(mesa.Model):
                                         *self.bass, p.churn_monthly, p.switch_share,
                                         p.switching_cost)
         active = self.users * present  # a suspended firm's users are dormant
-        arpu = np.asarray(p.commitment_arpu)[np.maximum(self.effective_level() - 1, 0)]
+        arpu = per_level(p.commitment_arpu, self.footprint.effective_level())
         consumer = economics.consumer_revenue(active, self.price, p.paying_share, arpu)
         consumer_tokens = active * econ.tokens_per_user(self.region_of)
         target = market.logit_shares(self.api_utility(), present)
@@ -335,11 +322,11 @@ class StrategyModel(mesa.Model):
         laid_off = self.staff * (p.layoff_monthly * cutting)[:, None, None]
         self.staff -= laid_off
         self.pool += laid_off.sum(axis=0)
-        hired = talent.hire(self.pool, self.staff, self.targets, self.hiring_mask,
+        hired = talent.hire(self.pool, self.staff, self.targets, self.footprint.hiring,
                             self.pay_weight, allowed, p.hire_rate_monthly)
         self.staff += hired
         self.pool -= hired.sum(axis=0)
-        leavers, joiners = talent.attrition(self.staff, self.premium, p.attrition_monthly,
+        leavers, joiners = talent.attrition(self.staff, self.salary_premium, p.attrition_monthly,
                                             p.premium_retention, p.poach_share, self.pay_weight)
         self.staff += joiners - leavers
         self.pool += leavers.sum(axis=0) - joiners.sum(axis=0)
@@ -353,9 +340,8 @@ class StrategyModel(mesa.Model):
             p.rd_elasticity, p.engineer_research_weight, p.knowledge_obsolescence)
 
     def _finance(self, month: int) -> None:
-        running = np.asarray(self.params.commitment_monthly_usd)[np.maximum(self.level - 1, 0)]
-        abroad = (self.level > 0) & self.alive[:, None]
-        abroad[np.arange(len(self.home)), self.home] = False
+        running = per_level(self.params.commitment_monthly_usd, self.footprint.level)
+        abroad = self.footprint.abroad(self.home, self.alive)
         self.ledger.flows["commitment_spend"] += np.where(abroad, running, 0.0)
         rows = np.arange(len(self.home))
         self.ledger.flows["training_spend"][rows, self.home] += (
@@ -378,7 +364,5 @@ class StrategyModel(mesa.Model):
         self.api_share[broke] = 0.0
         self.pool += self.staff[broke].sum(axis=0)
         self.staff[broke] = 0.0
-        self.level[broke] = 0
-        self.offices[broke] = False
-        self.pending_until[broke] = np.inf
+        self.footprint.exit(broke)
         self.training[broke] = False

@@ -63,9 +63,10 @@ class Recorder:
             self.series[name][t] = model.ledger.flows[name]
         for name in MEASURES:
             self.series[name][t] = model.ledger.measures[name]
-        self.commitment[t] = model.level
+        self.commitment[t] = model.footprint.level
         self.cash[t] = model.cash
-        now = (model.level > 0) | np.isfinite(model.pending_until) | (model.users > 0)
+        now = (model.footprint.served() | np.isfinite(model.footprint.pending_until)
+               | (model.users > 0))
         now |= self.series["talent_headcount"][t] > 0
         for name in FLOWS:
             now |= model.ledger.flows[name] != 0

@@ -105,7 +105,7 @@ def _firms_table(model, run_id: str, timeseries: pa.Table) -> pa.Table:
             "revenue_last_month": float(revenue[-1, f].sum()) if len(revenue) else 0.0,
             "revenue_total": float(revenue[:, f].sum()),
             "cash": float(model.cash[f]),
-            "markets": int((model.level[f] > 0).sum()),
+            "markets": int(model.footprint.served()[f].sum()),
             "localised": ",".join(live),
             "exit_month": int(model.exit_month[f]) if model.exit_month[f] >= 0 else None,
         })

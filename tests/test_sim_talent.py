@@ -4,6 +4,7 @@ import numpy as np
 from sim_profiles import firm_toml, scenario_file
 
 from simulator import talent
+from simulator.footprint import Level
 from simulator.model import StrategyModel
 from simulator.run import load_scenario
 
@@ -70,7 +71,8 @@ def test_a_lab_abroad_opens_where_researchers_are_when_home_cannot_supply_them(t
                                                           months=24)))
         for _ in range(model.months):
             model.step()
-        labs[home] = {model.geo.iso2[c] for c in np.flatnonzero(model.level[0] == 4)}
+        labs[home] = {model.geo.iso2[c]
+                      for c in np.flatnonzero(model.footprint.level[0] == Level.LAB)}
     # Israel's pool (~30 researchers) cannot supply 2,700 more within the horizon; the US
     # holds the largest pool and is the most open to researchers (data/talent.csv). The
     # same target at home in the US needs no lab abroad.

@@ -27,7 +27,8 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 
-OFFICE_LEVEL = 3  # establishment chain: 3 = sales office with data residency (ODD 3.3)
+from simulator.footprint import Level
+
 USERS_PRESENT = 1.0  # a firm with at least one user in a country is available there
 
 
@@ -89,7 +90,7 @@ def _traffic_share(view: RunView, firm: int, mask: np.ndarray, month: int) -> fl
 
 
 def _office_opened(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
-    return view.first_month("commitment", firm, mask, OFFICE_LEVEL)
+    return view.first_month("commitment", firm, mask, Level.OFFICE)
 
 
 def _available_from(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
