@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hub.atomic import fsync_path, temp_dir
+from hub.outputs import check_replaceable_folder, mark_owned
 
 PREFIX = ".staging-"
 ASIDE = "-aside-"  # a staging folder holding the folder a replacement set aside
@@ -68,20 +69,33 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def publish(staging: Path, final: Path, replace: bool = False) -> None:
+def publish(staging: Path, final: Path, owner: str | None = None) -> None:
     """Flush every file of `staging` to disk, then rename it to `final`.
 
-    `final` must not exist unless `replace`: then the folder there is first set aside in a
-    staging folder of this process and deleted after, so `final` is the old folder or the
-    new one, never a mix; after a kill between the two renames, the next staging in
-    `final`'s parent puts the old folder back.
+    Without `owner`, `final` must not exist. With it, `final` is marked as `owner`'s
+    (`hub.outputs.mark_owned`) and an existing `final` is replaced only when `owner` made
+    it and it holds nothing else (checked again here, at the swap: a file a user put there
+    since the command's first check is refused, never deleted). The old folder is first
+    set aside in a staging folder of this process and deleted after, so `final` is the
+    old folder or the new one, never a mix; after a kill between the two renames, the
+    next staging in `final`'s parent puts the old folder back.
+
+    Raises:
+        InputError: `final` holds what `owner` did not make.
     """
+    if owner is not None:
+        check_replaceable_folder(final, owner)
+        mark_owned(staging, owner)
     for path in sorted(staging.rglob("*"), reverse=True):  # files before their folders
         fsync_path(path)
     old = None
-    if replace and final.exists():
+    if owner is not None and final.exists():
         old = temp_dir(final.parent, f"{PREFIX}{os.getpid()}{ASIDE}")
-        os.rename(final, old / final.name)
+        try:
+            os.rename(final, old / final.name)
+        except OSError:
+            old.rmdir()  # nothing was set aside: leave no empty staging folder behind
+            raise
     os.rename(staging, final)
     fsync_path(final.parent)
     if old is not None:

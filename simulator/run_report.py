@@ -1,46 +1,39 @@
 """A run's outputs: Parquet files (atomic) and the terminal summary tables.
 
-`write_report(result, out_dir)` writes, all three together or none (the folder is replaced
-whole, so it never mixes two runs' files):
-- `timeseries.parquet`: the tidy time series (simulator.recorder.TIMESERIES_SCHEMA);
-- `firms.parquet`: one row per firm with its final KPIs (simulator.run.FIRMS_SCHEMA);
-- `runs.parquet`: one row for the run (ids, seed, parameters as JSON, totals, the firms'
-  KPIs as a list of structs), the Reports contract's `runs` table.
+`write_report(result, out_dir)` writes the report's four tables, `<table>.parquet` each,
+all together or none (the folder is replaced whole, so it never mixes two runs' files):
+`timeseries` (the tidy country table), `firm_months`, `firms` and `runs`, with the schemas,
+units and meanings of `simulator.report_schema` (docs/data_dictionary.md).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.compute as pc
 from rich.table import Table
 
 from hub.atomic import write_parquet
-from hub.errors import InputError
 from hub.numbers import compact, compact_money
-from hub.outputs import check_output_folder
+from hub.outputs import check_replaceable_folder
 from hub.staging import publish, staging_folder
-from simulator.run import RUNS_SCHEMA, RunResult
+from simulator.aggregates import firm_totals
+from simulator.report_schema import TABLES
+from simulator.run import RunResult
 
-REPORT_FILES = ("timeseries.parquet", "firms.parquet", "runs.parquet")
+REPORT_FILES = tuple(f"{name}.parquet" for name in TABLES)
+COMMAND = "simulator run"  # names the report folders it made (hub.outputs)
 
 
 def check_report_folder(out_dir: str | Path, option: str = "--out") -> Path:
     """Refuse, before the run, a folder the report cannot replace as a whole.
 
     Raises:
-        InputError: not a folder that can be written, or one holding other files than a
-            previous report (they would be lost when the new report takes its place).
+        InputError: not a folder that can be written, or one holding anything but a
+            previous report of `simulator run` (it would be lost when the new report takes
+            its place; `hub.outputs.check_replaceable_folder`).
     """
-    out = check_output_folder(out_dir, option)
-    if out.is_dir():
-        others = sorted(p.name for p in out.iterdir()
-                        if not p.name.startswith(".") and p.name not in REPORT_FILES)
-        if others:
-            raise InputError(f"{option} {out}: holds other files than a run's report "
-                             f"({', '.join(others[:3])}); name a new folder")
-    return out
+    return check_replaceable_folder(out_dir, COMMAND, "a run's report", option)
 
 
 def write_report(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
@@ -51,11 +44,11 @@ def write_report(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
     """
     out = check_report_folder(out_dir)
     with staging_folder(out.absolute().parent) as staging:
-        write_parquet(result.timeseries, staging / REPORT_FILES[0])
-        write_parquet(result.firms, staging / REPORT_FILES[1])
-        write_parquet(pa.Table.from_pylist([result.run_row()], schema=RUNS_SCHEMA),
-                      staging / REPORT_FILES[2])
-        publish(staging, out, replace=True)
+        tables = {"runs": result.runs_table(), "firms": result.firms,
+                  "firm_months": result.firm_months, "timeseries": result.timeseries}
+        for name in TABLES:
+            write_parquet(tables[name], staging / f"{name}.parquet")
+        publish(staging, out, owner=COMMAND)
     return {name.removesuffix(".parquet"): out / name for name in REPORT_FILES}
 
 
@@ -97,22 +90,17 @@ def footprint_table(result: RunResult) -> Table:
 def region_table(result: RunResult) -> Table:
     """Final users, share of the region's users and monthly revenue per firm and region."""
     series = result.timeseries
-    last = series.filter(pc.equal(series["month"], result.months))
-    grouped = last.group_by(["region", "firm"]).aggregate([("users", "sum"), ("revenue", "sum")])
-    rows = sorted(grouped.to_pylist(), key=lambda r: (r["region"], -r["users_sum"]))
-    totals: dict[str, float] = {}
-    for row in rows:
-        totals[row["region"]] = totals.get(row["region"], 0.0) + row["users_sum"]
+    last = series.filter(pc.equal(series["month"], result.months)).to_pandas()
+    rows = firm_totals(last, ["region"]).sort_values(["region", "users"],
+                                                     ascending=[True, False])
     table = Table(title="by region (last month)")
     table.add_column("region", no_wrap=True)
-    firm_column(table, [row["firm"] for row in rows])
+    firm_column(table, list(rows["firm"]))
     for column in ("users", "share", "revenue/month"):
         table.add_column(column, justify="right", no_wrap=True)
-    for row in rows:
-        total = totals[row["region"]]
-        share = row["users_sum"] / total if total > 0 else 0.0
-        table.add_row(row["region"], row["firm"], compact(row["users_sum"]), f"{share:.1%}",
-                      compact_money(row["revenue_sum"]))
+    for row in rows.itertuples():
+        table.add_row(row.region, row.firm, compact(row.users), f"{row.share:.1%}",
+                      compact_money(row.revenue))
     return table
 
 

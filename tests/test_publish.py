@@ -19,7 +19,7 @@ def test_outs_are_refused_before_work_and_a_tar_lands_whole_in_the_default_folde
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "mine.txt").write_text("mine")
-    for out, fmt, message in ((notes, "dir", "exists and is not a bundle"),
+    for out, fmt, message in ((notes, "dir", "is not a bundle made by `hub export`"),
                               (notes, "tar", "is a folder"),
                               (notes / "mine.txt" / "b", "dir", "is a file")):
         with pytest.raises(InputError, match=message):

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 from sim_profiles import firm_toml, scenario_file
 
+from hub.outputs import OWNER_MARKER
 from simulator.cli import main
 from simulator.run import load_scenario, run_scenario
 from simulator.run_report import REPORT_FILES, write_report
@@ -45,4 +46,4 @@ def test_a_report_failing_late_leaves_the_previous_one_whole(scenario, tmp_path,
     assert {name: (out / name).read_bytes() for name in REPORT_FILES} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging left
     write_report(dataclasses.replace(result, seed=9), out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(REPORT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*REPORT_FILES, OWNER_MARKER])

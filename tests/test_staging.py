@@ -50,7 +50,7 @@ def rename_then_wait(source, target):
 staging.os.rename = rename_then_wait
 with staging.staging_folder(final.parent) as new:
     (new / "file").write_text("new")
-    staging.publish(new, final, replace=True)
+    staging.publish(new, final, owner="test")
 """
 
 
@@ -58,11 +58,10 @@ def test_replacing_a_folder_leaves_old_or_new_and_a_kill_is_rolled_back(tmp_path
     from hub.staging import publish
 
     final = tmp_path / "bundle"
-    final.mkdir()
-    (final / "file").write_text("old")
-    with staging_folder(tmp_path) as new:
-        (new / "file").write_text("new")
-        publish(new, final, replace=True)
+    for text in ("old", "new"):  # made, then replaced: the folder is the test's own
+        with staging_folder(tmp_path) as new:
+            (new / "file").write_text(text)
+            publish(new, final, owner="test")
     assert (final / "file").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]
     # Killed between the two renames (the moment is made to last; the kill is real).

@@ -15,10 +15,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from hub.errors import InputError
 from hub.names import check_name
-from hub.outputs import check_output_file, check_output_folder
+from hub.outputs import check_output_file, check_replaceable_folder
 
+COMMAND = "hub export"  # names the bundle folders it made (hub.outputs)
 DEFAULT_FOLDER = Path("bundles")
 """Where bundles go without --out: bundles/REGION-vN (or bundles/REGION-vN.tar)."""
 
@@ -33,15 +33,12 @@ def check_out(out: Path, fmt: str) -> Path:
     """Refuse an output that cannot take the bundle, before the (slow) export.
 
     Raises:
-        InputError: a folder for a tar, a file or a non-bundle folder for a folder bundle,
-            or a place that cannot be written.
+        InputError: a folder for a tar; for a folder bundle, a file or a folder holding
+            anything but a bundle `hub export` made; a place that cannot be written.
     """
     if fmt == "tar":
         return check_output_file(out, "--out")
-    check_output_folder(out, "--out")
-    if out.exists() and any(out.iterdir()) and not (out / "manifest.json").is_file():
-        raise InputError(f"--out {out}: exists and is not a bundle; choose a new folder")
-    return out
+    return check_replaceable_folder(out, COMMAND, "a bundle")
 
 
 def attached_files(staging: Path) -> list[str]:
@@ -81,5 +78,5 @@ def export_bundle(version, out: Path, fmt: str = "dir", precisions=("fp32", "int
                 bundle.write_tar(staging, holder / out.name)
                 os.replace(holder / out.name, out)
         else:
-            publish(staging, out, replace=True)
+            publish(staging, out, owner=COMMAND)
     return facts
