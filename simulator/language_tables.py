@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from hub.errors import InputError
 from hub.languages import normalize_lang
+from hub.shipped import shipped_path
 from hub.tables import read_table
 
 # A language more than 20% above the model's English score on a translated test means a
@@ -33,6 +35,9 @@ AGGREGATE_LANG = "mul"
 
 
 def _date(text: str) -> datetime.date:
+    # fromisoformat alone also takes '20240101' and week dates; the table writes YYYY-MM-DD.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
     return datetime.date.fromisoformat(text)
 
 
@@ -157,8 +162,6 @@ def _unique(rows: Sequence, key, path: Path, what: str) -> None:
 
 def read_language_quality(path: Path | str | None = None) -> list[QualityRow]:
     """Rows of the per-language quality table; InputError names file, row, column, expected."""
-    from hub.shipped import shipped_path
-
     path = Path(path) if path is not None else shipped_path("language_quality.csv")
     rows = read_table(path, QualityRow)
     _unique(
@@ -172,8 +175,6 @@ def read_language_quality(path: Path | str | None = None) -> list[QualityRow]:
 
 def read_localisation_results(path: Path | str | None = None) -> list[LocalisationRow]:
     """Rows of the localisation results table; InputError names file, row, column, expected."""
-    from hub.shipped import shipped_path
-
     path = Path(path) if path is not None else shipped_path("localisation_results.csv")
     rows = read_table(path, LocalisationRow)
     _unique(rows, lambda r: (r.project,), path, "project")

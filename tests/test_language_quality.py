@@ -108,7 +108,9 @@ QUALITY_HEADER = list(vars(QUALITY[0]))
 RESULTS_HEADER = list(vars(RESULTS[0]))
 # What a bad cell of each checked column can look like (beside arbitrary text).
 BAD = {
-    "release_date": st.sampled_from(["2024-02-30", "24-05-01", "2031-01-01", "1999-12-31", ""]),
+    "release_date": st.sampled_from(
+        ["2024-02-30", "20240501", "2031-01-01", "1999-12-31", "", "2024-W01-1"]
+    ),
     "lang": st.sampled_from(["xx", "pt_BR", "zh", "EN", "", "pt-br"]),
     "score": st.sampled_from(["nan", "inf", "-0.5", "0", "101", "abc", "", "1e309"]),
     "english_score": st.sampled_from(["nan", "-inf", "0", "250", "x"]),
