@@ -134,10 +134,12 @@ def try_compile(model, ids: np.ndarray, new: int):
 def llama_cpp(model, version, workdir: Path, threads: int, context: int):
     """A LlamaCpp engine on the model's Q8_0 GGUF, or None (with the reason) if unavailable."""
     try:
-        from llama_cpp_engine import LlamaCpp, write_gguf
+        from llama_cpp_engine import LlamaCpp
+
+        from hub.serving.gguf_file import write_gguf
 
         path = workdir / "model.q8_0.gguf"
-        write_gguf(model, version.file("tokenizer.json"), path)
+        write_gguf(model, version.file("tokenizer.json"), path, file_type="q8_0")
         return LlamaCpp(path, threads, context)
     except Exception as error:  # noqa: BLE001 - a missing or failing llama.cpp is reported
         print(f"llama.cpp unavailable: {type(error).__name__}: {error}"[:400], file=sys.stderr)

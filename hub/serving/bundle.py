@@ -4,6 +4,7 @@ A bundle is one folder (or a tar of it) that the tools ML engineers use open as 
 
     config.json, model.safetensors, generation_config.json,     a Hugging Face Llama folder
       tokenizer.json, tokenizer_config.json, special_tokens_map.json
+    model.gguf                                                  the same weights for llama.cpp
     genai-fp32/, genai-int8/, genai-int4/                       onnxruntime-genai graphs, each
       model.onnx, model.onnx.data, genai_config.json,           with its tokenizer files
       tokenizer files

@@ -1,4 +1,4 @@
-"""A registry version -> a bundle: Hugging Face folder, onnxruntime-genai graphs, model card.
+"""A registry version -> a bundle: Hugging Face folder, GGUF file, onnxruntime-genai graphs, card.
 
 The Hugging Face folder is written first (`hub.serving.hf_folder`); onnxruntime-genai's
 model builder turns it into one serving graph per precision (`hub.serving.genai_build`).
@@ -132,8 +132,8 @@ def build_bundle(
 ) -> dict:
     """Export a registry version into the empty folder `staging` and validate everything.
 
-    Writes the Hugging Face folder, one genai folder per precision (and `genai-cuda-fp16/`
-    with `cuda`), intl_config.json, README.md, metrics.parquet when measured and
+    Writes the Hugging Face folder, the GGUF file, one genai folder per precision (and
+    `genai-cuda-fp16/` with `cuda`), intl_config.json, README.md, metrics.parquet when measured and
     manifest.json. Nothing here touches the registry.
 
     Returns:
@@ -143,7 +143,7 @@ def build_bundle(
 
     from hub import registry
     from hub.atomic import write_text
-    from hub.serving import bundle, genai_build, hf_folder, model_card
+    from hub.serving import bundle, genai_build, gguf_file, hf_folder, model_card
     from hub.tokenizer import special_ids
 
     step = progress or (lambda message: None)
@@ -153,6 +153,11 @@ def build_bundle(
     step("writing the Hugging Face folder")
     hf_folder.write_hf_folder(
         model, version.file(registry.TOKENIZER), staging, config.get("languages", [])
+    )
+    step("writing the GGUF file for llama.cpp")
+    gguf_file.write_gguf(
+        model, staging / hf_folder.TOKENIZER, staging / gguf_file.GGUF,
+        chat_template=hf_folder.chat_template(config.get("languages", [])),
     )
     kinds = [genai_build.CPU_GRAPHS[p] for p in dict.fromkeys(("fp32", *precisions))]
     kinds += [genai_build.CUDA_GRAPH] if cuda else []

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from hub.atomic import write_text
+from hub.languages import normalize_lang
 from hub.model import ModelConfig
 from hub.tokenizer import PROMPT_FORMATS, SPECIALS, add_serving_rules
 
@@ -25,14 +26,34 @@ TOKENIZER_CONFIG = "tokenizer_config.json"
 SPECIAL_TOKENS_MAP = "special_tokens_map.json"
 TOKENIZER_FILES = (TOKENIZER, TOKENIZER_CONFIG, SPECIAL_TOKENS_MAP)
 
-# One message per language-tagged text; `target_lang` (with add_generation_prompt) asks for a
-# translation into that language. Renders exactly PROMPT_FORMATS, bos included, so it is
-# tokenised without adding special tokens (as apply_chat_template does).
-PROMPT_TEMPLATE = (
-    "{{ bos_token }}{% for message in messages %}<{{ message['lang'] }}>{{ message['content'] }}"
+# Standard chat messages (`role`, `content` as a string or a list of text parts) rendered as
+# the hub's prompt formats. The model continues text and follows no instructions, so system
+# messages are dropped and each other message is one language-tagged text. Extensions: a
+# message's `lang` key tags its text (default: the bundle's default language); `target_lang`
+# (a message key, or a template argument with add_generation_prompt) asks for a translation
+# into that language. Rendered with bos included, so it is tokenised without adding special
+# tokens (as apply_chat_template does).
+CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages if message['role'] != 'system' %}"
+    "<{{ message['lang'] if message['lang'] is defined and message['lang'] else '@LANG@' }}>"
+    "{% if message['content'] is string %}{{ message['content'] }}"
+    "{% else %}{% for part in message['content'] if part['type'] == 'text' %}{{ part['text'] }}"
+    "{% endfor %}{% endif %}"
+    "{% if message['target_lang'] is defined %}<{{ message['target_lang'] }}>{% endif %}"
     "{% endfor %}{% if add_generation_prompt and target_lang is defined %}<{{ target_lang }}>"
     "{% endif %}"
 )
+
+
+def default_lang(languages) -> str:
+    """The language of chat messages without `lang`: English if the model has it, else its first."""
+    tags = [normalize_lang(lang) for lang in languages]
+    return "en" if "en" in tags or not tags else tags[0]
+
+
+def chat_template(languages) -> str:
+    """The bundle's chat template (`CHAT_TEMPLATE` with its default language filled in)."""
+    return CHAT_TEMPLATE.replace("@LANG@", default_lang(languages))
 
 
 def llama_config(config: ModelConfig, special: dict[str, int]) -> dict:
@@ -93,7 +114,7 @@ def tokenizer_config(context_length: int, languages: list[str]) -> dict:
         "padding_side": "right",
         "model_max_length": context_length,
         "clean_up_tokenization_spaces": False,
-        "chat_template": PROMPT_TEMPLATE,
+        "chat_template": chat_template(languages),
         "prompt_formats": PROMPT_FORMATS,
         "languages": languages,
     }

@@ -111,7 +111,7 @@ def render(
         metrics_path: The version's metrics.parquet, if measured.
         sources: Training data sources (`training_sources`).
     """
-    from hub.serving import bundle
+    from hub.serving import bundle, gguf_file
     from hub.tokenizer import PROMPT_FORMATS
 
     model, training = config["model"], config.get("training", {})
@@ -205,6 +205,7 @@ the same formats (`prompt_formats`) and a `chat_template` taking messages with `
 - Hugging Face folder: `config.json` (Llama), `model.safetensors`, `generation_config.json`,
   `tokenizer.json` (NFC normaliser, `<bos>` post-processor), `tokenizer_config.json`,
   `special_tokens_map.json`: `AutoModelForCausalLM` and `AutoTokenizer` load this folder.
+- `model.gguf`: the same weights (F32) and tokenizer for llama.cpp and Ollama (see below).
 - `genai-fp32/`, `genai-int8/`, `genai-int4/`: graphs made by onnxruntime-genai's model
   builder (int8 and int4: MatMul weights in blocks of 32), each with its `genai_config.json`
   and tokenizer files: `og.Model("genai-int8")` runs one as it is. Inputs `input_ids`,
@@ -237,6 +238,11 @@ for _ in range(20):
     x = np.array([[token]])
 print(tok.decode(out_ids))
 ```
+
+## Run it with llama.cpp or Ollama
+
+`model.gguf` loads as it is (`llama-cli -m model.gguf`, or `FROM ./model.gguf` in an Ollama
+Modelfile). {gguf_file.TOKENIZER_NOTE}
 
 ## Run it with onnxruntime-genai or transformers
 
