@@ -13,8 +13,9 @@ Quality gap of a model in a language (0 = the global model's English, higher = w
   log((bpb / compressor bpb) / (global bpb_en / global compressor bpb_en)). Dividing by
   a compressor's bits on the same bytes removes how many bytes a script spends per
   character, which raw bits per byte carry (Devanagari is 3 bytes a character, Latin 1).
-Token premium = `token_premium_vs_en` (parallel rows), else tokens per character over the
-model's English tokens per character. Production tokenizers (`kind = production` rows,
+Token premium = `token_premium_vs_en` (parallel rows: the one premium of the product); a
+language without parallel rows gets the model's worst measured premium, never a ratio of
+tokens per character on different texts. Production tokenizers (`kind = production` rows,
 `simulator.tokenizers`) give each firm's own premiums.
 
 Columns read: region, lang, size, params, bits_per_byte, compressor_bits_per_byte,
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -57,7 +58,7 @@ class LanguageFigures:
     bits_per_byte: float  # raw, as measured (script-dependent)
     usd_per_1m_chars: float  # the hub's measured CPU figure, kept for reference
     quality_gap: float = 0.0  # normalised, 0 = the global model's English; higher = worse
-    token_premium: float = 1.0  # tokens per character over English, same tokenizer
+    token_premium: float | None = 1.0  # parallel premium over English, same tokenizer
 
 
 @dataclass(eq=False)  # hashed by identity, so its lookups can be cached
@@ -128,14 +129,11 @@ def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value) and value > 0
 
 
-def _premium(row: dict, english_tpc: float | None) -> float:
-    if row["lang"].split("-")[0] == "en" and not _finite(row["token_premium_vs_en"]):
-        return 1.0
+def _premium(row: dict) -> float | None:
+    """The parallel premium; English is 1 by definition; None where it was not measured."""
     if _finite(row["token_premium_vs_en"]):
         return float(row["token_premium_vs_en"])
-    if _finite(english_tpc) and _finite(row["tokens_per_char"]):
-        return float(row["tokens_per_char"]) / english_tpc
-    return 1.0
+    return 1.0 if row["lang"].split("-")[0] == "en" else None
 
 
 def _relative_bits(row: dict) -> float | None:
@@ -204,10 +202,15 @@ def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile
             parity = row.get("info_parity")
             if _finite(parity) and own_relative is not None:
                 gap = math.log(parity) + math.log(own_relative / reference)
-        premium = _premium(row, own_en and own_en["tokens_per_char"])
         figures = profile.figures.setdefault(row["region"], {})
         figures[row["lang"]] = LanguageFigures(float(row["bits_per_byte"]),
-                                               float(row["usd_per_1m_chars"]), gap, premium)
+                                               float(row["usd_per_1m_chars"]), gap,
+                                               _premium(row))
+    for rows in profile.figures.values():  # unmeasured premiums: the model's worst
+        worst = max((f.token_premium for f in rows.values() if f.token_premium), default=1.0)
+        for lang, found in rows.items():
+            if found.token_premium is None:
+                rows[lang] = replace(found, token_premium=worst)
     return profile
 
 

@@ -2,9 +2,14 @@
 
 A profile's `kind = production` rows (written by `hub profile` from tokenizers read offline
 from installed packages: `cl100k_base`, `tekken`, `mistral_v3`, `qwen`, `deepseek`, ...)
-give tokens per character per (tokenizer, lang) on the same evaluation text for every
-tokenizer. A firm names its tokenizer (`[firms.model] tokenizer`); its tokens per user-month
-in a country are characters x its English tokens per character x its premium there.
+give per (tokenizer, lang) the token premium over English on parallel text
+(`token_premium_vs_en`: tokens for a translation over tokens for its English source, the
+figure `hub premium` prints, with its 95% interval `premium_low`..`premium_high`) and the
+tokens per character of the English evaluation text. A firm names its tokenizer
+(`[firms.model] tokenizer`); a user-month in a country costs English-equivalent characters
+x its English tokens per character x its parallel premium there: the same request asked in
+the country's languages. Tokens per character on a language's own text is a different ratio
+(scripts differ in characters per meaning) and never feeds cost.
 
 Fallback (a profile with hub rows only, as shipped before production rows): the premium of
 the hub's global model, and `DEFAULT_EN_TOKENS_PER_CHAR` for English; `firm_premiums`
@@ -27,25 +32,28 @@ DEFAULT_EN_TOKENS_PER_CHAR = 0.25
 
 def production_tokenizers(path: Path, rows: list[dict]) -> tuple[dict[str, dict[str, float]],
                                                                   dict[str, float]]:
-    """(tokenizer -> lang -> premium over English, tokenizer -> English tokens per char)."""
+    """(tokenizer -> lang -> parallel premium over English, tokenizer -> English tokens/char)."""
     premiums: dict[str, dict[str, float]] = {}
     english: dict[str, float] = {}
     for row in rows:
         if row.get("kind") != "production":
             continue
-        name, tpc = row.get("tokenizer"), row["tokens_per_char"]
-        if not name or tpc is None or not math.isfinite(tpc) or tpc <= 0:
-            raise InputError(f"{path}: production row {name!r} {row['lang']}: expected a "
-                             f"tokenizer name and tokens_per_char > 0, got {tpc}")
-        premiums.setdefault(name, {})[row["lang"]] = float(tpc)
-        if row["lang"] == "en":
+        name, lang = row.get("tokenizer"), row["lang"]
+        premium, tpc = row["token_premium_vs_en"], row["tokens_per_char"]
+        if lang == "en":
+            if tpc is None or not math.isfinite(tpc) or tpc <= 0:
+                raise InputError(f"{path}: production row {name!r} en: expected "
+                                 f"tokens_per_char > 0, got {tpc}")
             english[name] = float(tpc)
-    for name, langs in premiums.items():
-        base = english.get(name)
-        if base is None:
-            raise InputError(f"{path}: production tokenizer {name!r} has no 'en' row; "
-                             "expected one, the premium is measured against English")
-        premiums[name] = {lang: tpc / base for lang, tpc in langs.items()}
+            premium = 1.0 if premium is None or not math.isfinite(premium) else premium
+        if not name or premium is None or not math.isfinite(premium) or premium <= 0:
+            raise InputError(f"{path}: production row {name!r} {lang}: expected a tokenizer "
+                             f"name and token_premium_vs_en > 0 (parallel text), got {premium}")
+        premiums.setdefault(name, {})[lang] = float(premium)
+    missing = sorted(set(premiums) - set(english))
+    if missing:
+        raise InputError(f"{path}: production tokenizer {missing[0]!r} has no 'en' row; "
+                         "expected one, a user's request is measured in English tokens")
     return premiums, english
 
 

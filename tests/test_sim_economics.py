@@ -192,11 +192,14 @@ def test_production_tokenizer_rows_set_each_firms_premium(tmp_path):
 
     hub = [dict(row, kind="hub", tokenizer=f"hub:{row['region']}") for row in profile_rows()]
     base = {k: None for k in hub[0]} | {"kind": "production", "size": "n/a"}
-    # tokens per character of two production tokenizers: "wide" is cheap in Hindi.
-    figures = {"narrow": {"en": 0.25, "hi": 1.0, "de": 0.35},
-               "wide": {"en": 0.24, "hi": 0.36, "de": 0.30}}
-    production = [dict(base, tokenizer=name, lang=lang, tokens_per_char=tpc)
-                  for name, langs in figures.items() for lang, tpc in langs.items()]
+    # (tokens per character of each language's own text, parallel premium over English) of
+    # two production tokenizers: "wide" is cheap in Hindi. The own-text ratios (narrow: 4.0
+    # for hi) differ from the parallel premiums on purpose: only the parallel one prices.
+    figures = {"narrow": {"en": (0.25, 1.0), "hi": (1.0, 3.5), "de": (0.35, 1.5)},
+               "wide": {"en": (0.24, 1.0), "hi": (0.36, 1.6), "de": (0.30, 1.3)}}
+    production = [dict(base, tokenizer=name, lang=lang, tokens_per_char=tpc,
+                       token_premium_vs_en=premium)
+                  for name, langs in figures.items() for lang, (tpc, premium) in langs.items()]
     profile = tmp_path / "profile.parquet"
     pq.write_table(pa.Table.from_pylist(hub + production), profile)
     firms = [firm_toml(name, "US").replace("[firms.strategy]", f'model = {{ tokenizer = "{name}" }}'
@@ -208,6 +211,13 @@ def test_production_tokenizer_rows_set_each_firms_premium(tmp_path):
     india = model.geo.index("IN")
     assert premium[0, india] > 1.5 * premium[1, india]  # Hindi weighs in India's languages
     assert not [n for n in model.notes if "not in the profile" in n]
+    # One unit (DESIGN, Technology signal): a German-only market costs the parallel premium
+    # x English tokens per character, never the ratio of own-text tokens per character.
+    # Languages a tokenizer was not measured on take its worst premium (simulator.tokenizers).
+    for f, langs in enumerate(figures.values()):
+        worst = max(p for _, p in langs.values())
+        per_lang = [langs[code][1] if code in langs else worst for code in model.geo.lang_codes]
+        assert premium[f] == pytest.approx(model.geo.lang_weights @ np.array(per_lang))
 
 
 def test_information_parity_sets_the_language_term_when_the_profile_has_it(tmp_path):
