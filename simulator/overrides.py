@@ -16,6 +16,7 @@ the batch engine's design points use the same keys (`simulator.sweep`).
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -76,7 +77,8 @@ def set_key(document: dict, path: str, value: Any) -> tuple:
         node, loc = holder[key], (*loc, key)
     holder, key = _step(node, parts[-1], loc)
     old = holder.get(key) if isinstance(holder, dict) else holder[key]
-    if isinstance(old, int) and not isinstance(old, bool) and isinstance(value, float):
+    if (isinstance(old, int) and not isinstance(old, bool) and isinstance(value, float)
+            and math.isfinite(value)):  # inf stays inf, for validation to refuse by name
         value = round(value)
     holder[key] = value
     return (*loc, key)

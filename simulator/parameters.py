@@ -6,13 +6,16 @@ Sources are given in full in `simulator/ODD.md` (section Details, Parameters).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from hub.checked import CheckedModel
 
 
-class Parameters(BaseModel):
-    """Every number the model's equations use that is not data about a country or a firm."""
+class Parameters(CheckedModel):
+    """Every number the model's equations use that is not data about a country or a firm.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Unknown keys and unchecked numbers are refused (`hub.checked`).
+    """
 
     # Market: Bass (1969) diffusion. Mean coefficients of the meta-analysis of
     # Sultan, Farley and Lehmann (1990): p = 0.03, q = 0.38 per year.

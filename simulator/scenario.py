@@ -28,8 +28,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from hub.checked import SEED_MAX, CheckedModel
 from hub.errors import InputError
 from simulator.parameters import Parameters, parameter_names
 from simulator.toml_check import parse_toml, read_user_file, require_unique, validate_toml
@@ -37,10 +38,11 @@ from simulator.toml_check import parse_toml, read_user_file, require_unique, val
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][\w .&'-]*$")]
 
 
-class StrictModel(BaseModel):
-    """Refuses unknown keys: a typo in a scenario must not pass silently."""
+class StrictModel(CheckedModel):
+    """Refuses unknown keys (a typo must not pass silently) and unchecked numbers.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Every number is finite, of its field's type and within its range (`hub.checked`).
+    """
 
 
 @cache
@@ -63,9 +65,14 @@ def _check_country(code: str) -> str:
     return code
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # calendar months a scenario may name (600 months on, 2150)
+
+
 def _check_month(text: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise ValueError(f"expected a calendar month YYYY-MM such as 2022-11, got {text!r}")
+    if not (re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text)
+            and FIRST_YEAR <= int(text[:4]) <= LAST_YEAR):
+        raise ValueError(f"expected a calendar month YYYY-MM from {FIRST_YEAR}-01 to "
+                         f"{LAST_YEAR}-12 such as 2022-11, got {text!r}")
     return text
 
 
@@ -107,6 +114,11 @@ class Pricing(StrictModel):
     usd_per_month: float = Field(20.0, ge=0)
     ppp_adjusted: bool = False
     review_by_margin: bool = False
+    # Regional price tiers: US dollars a month in a region or country instead of
+    # usd_per_month, in the order written (a country after its region keeps its own).
+    tiers: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+
+    _tiers = field_validator("tiers")(lambda v: {_check_place(k): x for k, x in v.items()})
 
 
 class Localisation(StrictModel):
@@ -246,7 +258,7 @@ class Scenario(StrictModel):
 
     name: Name
     description: str = ""
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=SEED_MAX)
     months: int = Field(120, ge=1, le=600)
     # Calendar month of month 1 (YYYY-MM). Default: ChatGPT's launch, November 2022, when
     # the consumer market this model simulates began.

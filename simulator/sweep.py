@@ -36,8 +36,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from hub.checked import SEED_MAX, CheckedModel
 from hub.errors import InputError
 from simulator.overrides import apply, check_overrides, set_key, uncertain_path
 from simulator.scenario import Scenario, load_scenario
@@ -48,8 +49,8 @@ __all__ = ["Design", "Sweep", "Variant", "apply", "flatten_overrides", "load_swe
 VariantName = Annotated[str, Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9][\w.-]*$")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(CheckedModel):
+    """Unknown keys and unchecked numbers refused (`hub.checked`)."""
 
 
 class Design(_Strict):
@@ -83,7 +84,7 @@ class Sweep(_Strict):
     description: str = ""
     scenario: str
     months: int | None = Field(None, ge=1, le=600)
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=SEED_MAX)
     seeds: int = Field(1, ge=1, le=10_000)
     focus_firm: str | None = None
     design: Design = Design()

@@ -15,6 +15,7 @@ from typing import get_args
 
 from pydantic import BaseModel, ValidationError
 
+from hub.checked_files import read_user_text
 from hub.errors import InputError
 
 
@@ -106,12 +107,38 @@ def problems_error(what: str, problems: list[str]) -> InputError:
     return InputError(f"bad {what} ({count}):\n" + "\n".join(problems))
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of tables and arrays a file may have (a scenario nests 5 deep)."""
+
+
+def _depth(node: object) -> int:
+    deepest, stack = 0, [(node, 0)]
+    while stack:  # iterative: the depth being checked is what recursion cannot take
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, dict) else (
+            node if isinstance(node, list) else ())
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def parse_toml(text: str, path: str | Path) -> dict:
-    """A TOML document as a dict; InputError names the file when it is not valid TOML."""
+    """A TOML document as a dict; InputError names the file when it is not valid TOML.
+
+    Raises:
+        InputError: not TOML, or tables and arrays nested deeper than MAX_DEPTH.
+    """
+    too_deep = InputError(f"{path}: tables and arrays nested deeper than the limit of "
+                          f"{MAX_DEPTH} levels")
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise too_deep from None
+    if _depth(document) > MAX_DEPTH:
+        raise too_deep
+    return document
 
 
 def validate_toml(text: str, path: str | Path, model: type[BaseModel], what: str) -> BaseModel:
@@ -127,10 +154,8 @@ def validate_toml(text: str, path: str | Path, model: type[BaseModel], what: str
 
 
 def read_user_file(path: Path, what: str) -> str:
-    """The text of a file a user wrote; InputError names it when missing or unreadable."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the {what} file: {exc}") from None
+    """The text of a file a user wrote; InputError names it and what is wrong.
+
+    A regular UTF-8 file within the size limit (`hub.checked_files.read_user_text`).
+    """
+    return read_user_text(path, what)

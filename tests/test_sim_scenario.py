@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
 
 from hub.errors import InputError
-from simulator.recorder import TIMESERIES_SCHEMA
+from hub.outputs import OWNER_MARKER
+from simulator.report_schema import TIMESERIES_SCHEMA
 from simulator.run import load_scenario, run_scenario
 from simulator.run_cli import run
 from simulator.scenario import Scenario, parse_scenario
@@ -132,7 +133,7 @@ def test_run_command_writes_parquet_and_prints_the_summary(tmp_path):
     assert table.schema.equals(TIMESERIES_SCHEMA)
     assert table["month"].to_numpy().max() == 6
     assert pq.read_table(out / "runs.parquet")["seed"].to_pylist() == [2]
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary leftovers
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [OWNER_MARKER]  # no temps
 
 
 def test_bad_scenario_exits_2_without_traceback(tmp_path):
