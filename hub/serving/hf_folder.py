@@ -87,14 +87,17 @@ def llama_config(config: ModelConfig, special: dict[str, int]) -> dict:
     }
 
 
-def generation_config(special: dict[str, int], context_length: int) -> dict:
-    """Greedy decoding up to the context length, stopping at `<eos>`."""
+def generation_config(special: dict[str, int]) -> dict:
+    """Greedy decoding stopping at `<eos>`.
+
+    No length: callers give `max_new_tokens`, and a `max_length` here would make transformers
+    warn on every such call (the context length is in config.json and tokenizer_config.json).
+    """
     return {
         "bos_token_id": special["bos"],
         "eos_token_id": special["eos"],
         "pad_token_id": special["pad"],
         "do_sample": False,
-        "max_length": context_length,
     }
 
 
@@ -148,7 +151,7 @@ def write_hf_folder(model, tokenizer_json: Path, folder: Path, languages) -> Non
     write_tokenizer_files(tokenizer_json, folder, config.context_length, languages)
     special = special_ids(Tokenizer.from_file(str(folder / TOKENIZER)))
     _write_json(folder / CONFIG, llama_config(config, special))
-    _write_json(folder / GENERATION_CONFIG, generation_config(special, config.context_length))
+    _write_json(folder / GENERATION_CONFIG, generation_config(special))
     tensors = {name: t.detach().contiguous() for name, t in model.state_dict().items()}
     save_file(tensors, folder / WEIGHTS, metadata={"format": "pt"})
 

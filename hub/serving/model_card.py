@@ -112,6 +112,7 @@ def render(
         sources: Training data sources (`training_sources`).
     """
     from hub.serving import bundle, gguf_file
+    from hub.serving.hf_folder import default_lang
     from hub.tokenizer import PROMPT_FORMATS
 
     model, training = config["model"], config.get("training", {})
@@ -145,6 +146,7 @@ def render(
     translate_prompt = PROMPT_FORMATS["translate"].format(
         source_lang="en", text="Good morning", target_lang=other
     )
+    default = default_lang(languages)
     source_rows = "\n".join(f"| {s['source']} | {s['version']} | {s['licence']} |" for s in sources)
     return f"""---
 {yaml}
@@ -174,8 +176,20 @@ the source text with the target language's tag:
 
 The tokenizer adds `<bos>` itself when it adds special tokens (so encode `<{lang}>Hello`
 that way, or the whole prompt above without special tokens). `tokenizer_config.json` holds
-the same formats (`prompt_formats`) and a `chat_template` taking messages with `lang` and
-`content` (and `target_lang=` for a translation). Batches are padded on the right.
+the same formats (`prompt_formats`). Batches are padded on the right.
+
+## Chat messages
+
+The chat template (in `tokenizer_config.json` and `model.gguf`) takes standard `role` /
+`content` messages and renders them in the formats above, so chat endpoints (transformers'
+`apply_chat_template` and pipelines, vLLM, TGI, llama.cpp, Ollama) send well-formed prompts:
+`[{{"role": "user", "content": "Hello"}}]` renders `<bos><{default}>Hello`. The model continues
+text; it follows no instructions, so system messages are dropped. Extensions:
+
+- `lang` on a message tags its text with that language (default `{default}`);
+- `target_lang` on a message, or as a template argument with `add_generation_prompt`
+  (`apply_chat_template(messages, add_generation_prompt=True, target_lang="{other}")`), asks
+  for a translation into that language.
 
 ## Licence
 
