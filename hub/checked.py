@@ -42,14 +42,19 @@ _INTEGER = re.compile(r"[+-]?[0-9][0-9_]*")
 _DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][+-]?[0-9]+)?")
 
 
+def _shown(bound: float) -> str:
+    return f"{bound:,}" if isinstance(bound, int) or float(bound).is_integer() and abs(
+        bound) < 1e15 else f"{bound:g}"
+
+
 def _range_text(low: float | None, high: float | None) -> str:
     if low is None and high is None:
         return f"between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}"
     if high is None:
-        return f">= {low:g}"
+        return f">= {_shown(low)}"
     if low is None:
-        return f"<= {high:g}"
-    return f"between {low:g} and {high:g}"
+        return f"<= {_shown(high)}"
+    return f"between {_shown(low)} and {_shown(high)}"
 
 
 def _problem(value: object, integer: bool, low: float | None, high: float | None) -> str | None:

@@ -66,8 +66,8 @@ def decode_utf8(data: bytes, where: str, what: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{where}: line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 "
-                         f"text; expected a UTF-8 {what}") from None
+        raise InputError(f"{where}: line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; "
+                         f"expected a {what} file in UTF-8 text") from None
 
 
 def read_parquet(path: str | os.PathLike, what: str,

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import rich_click as click
 
+from hub.checked import SEED_MAX, Number
+
 
 @click.command("run")
 @click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--seed", type=int, default=None, help="Random seed (default: the scenario's).")
+@click.option("--seed", type=Number(integer=True, low=0, high=SEED_MAX), default=None,
+              help="Random seed (default: the scenario's).")
 @click.option("--months", type=click.IntRange(1, 600), default=None,
               help="Months to simulate (default: the scenario's horizon).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,

@@ -64,7 +64,7 @@ def test_each_bad_cell_is_named_by_row_and_column():
     problems = problems_of(as_csv(rows))
     assert problems == [
         "obs.csv: row 3: date: expected a date as YYYY-MM-DD or YYYY-MM, got '2023-13-01'",
-        "obs.csv: row 3: value: expected a finite number >= 0, got '-3'",
+        "obs.csv: row 3: value: expected a finite number >= 0, at most 1e+18, got '-3'",
         "obs.csv: row 4: metric: expected one of " + ", ".join(
             ["users", "revenue_annualised", "traffic_share", "office_opened",
              "available_from", "launched", "regulatory_event"]) + ", got 'usres'",
@@ -109,5 +109,6 @@ def test_calibrate_refuses_a_bad_file_with_exit_2_and_no_traceback(tmp_path):
     result = CliRunner().invoke(main, ["calibrate", str(scenario), "--observations", str(bad),
                                        "--until", "2024-12", "--out", str(tmp_path / "c")])
     assert result.exit_code == 2, result.output
-    assert shows(result.output, f"{bad}: row 2: error: expected a finite number > 0, got '0'")
+    assert shows(result.output, f"{bad}: row 2: error: expected a finite number > 0, "
+                                 "at most 1e+18, got '0'")
     assert "Traceback" not in result.output

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 import rich_click as click
 
+from hub.checked import SEED_MAX, Number
+from hub.checked_files import read_user_text
 from hub.errors import InputError
 from hub.home import home_option
+
+MAX_TEMPERATURE = 100.0  # logits divided by more than this sample nearly uniformly already
+MAX_THREADS = os.cpu_count() or 1  # intra-op threads beyond the cores only wait on each other
 
 
 def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
     found = list(prompt)
+    for index, text in enumerate(found, 1):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # argv bytes that are not UTF-8 (surrogateescape)
+            raise InputError(f"--prompt {index}: character {exc.start + 1} is a byte that is "
+                             "not UTF-8 text; expected UTF-8 prompts") from None
     if prompts_file:
-        lines = Path(prompts_file).read_text(encoding="utf-8").splitlines()
+        lines = read_user_text(prompts_file, "prompts").splitlines()
         found += [line for line in lines if line.strip()]
     if not found:
         raise InputError("no prompt: give --prompt TEXT (repeatable) or --prompts FILE")
@@ -34,12 +46,14 @@ def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
 )
 @click.option("--lang", default=None, help="Language tag to prompt with, e.g. de or pt-BR.")
 @click.option("--max-new-tokens", default=64, show_default=True, type=click.IntRange(1))
-@click.option("--temperature", default=0.0, show_default=True, help="0 = greedy.")
+@click.option("--temperature", default=0.0, show_default=True,
+              type=Number(low=0, high=MAX_TEMPERATURE), help="0 = greedy.")
 @click.option(
     "--top-k", default=0, show_default=True, help="Sample among the k likeliest (0 = all)."
 )
 @click.option("--top-p", default=1.0, show_default=True, help="Nucleus sampling mass (1 = all).")
-@click.option("--seed", default=None, type=int, help="Seed for reproducible sampling.")
+@click.option("--seed", default=None, type=Number(integer=True, low=0, high=SEED_MAX),
+              help="Seed for reproducible sampling.")
 @click.option("--int8", is_flag=True, help="Use the int8 graph (same as --precision int8).")
 @click.option(
     "--precision",
@@ -48,7 +62,8 @@ def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
     help="Serving graph to run (default fp32).",
 )
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
-@click.option("--threads", default=None, type=click.IntRange(1), help="intra-op threads.")
+@click.option("--threads", default=None, type=Number(integer=True, low=1, high=MAX_THREADS),
+              help="intra-op threads (at most this machine's cores).")
 @home_option
 def generate(
     region,

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from hub.checked import MAX_MAGNITUDE, parse_number
 from hub.errors import InputError
 from simulator.calibration.metrics import METRICS
 
@@ -29,10 +29,10 @@ COLUMNS = {
     "firm": "the archetype (a firm name of the history scenario)",
     "company": "the real company the figure is about",
     "geography": "'world', 'EU' or an ISO 3166 alpha-2 country code",
-    "value": "a finite number >= 0",
+    "value": f"a finite number >= 0, at most {MAX_MAGNITUDE:g}",
     "unit": "the metric's unit",
     "error_kind": "'sd' (in the value's unit) or 'rel_sd' (a fraction of the value)",
-    "error": "a finite number > 0",
+    "error": f"a finite number > 0, at most {MAX_MAGNITUDE:g}",
     "error_reason": "why the error is this large (non-empty)",
     "role": "'calibrate' or 'holdout'",
     "source_publisher": "who published the figure (non-empty)",
@@ -42,7 +42,8 @@ COLUMNS = {
 }
 ROLES = ("calibrate", "holdout")
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")  # ASCII digits only
+MAX_CELL = 128 * 1024  # csv's own field limit (131,072 characters), stated in the refusal
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def _parse_date(text: str) -> date:
 
 
 def _parse_number(text: str, positive: bool) -> float:
-    value = float(text)
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+    value = parse_number(text, integer=False, low=0, high=MAX_MAGNITUDE)
+    if positive and value == 0:
         raise ValueError
     return value
 
@@ -105,9 +106,7 @@ def _parse_row(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
             elif column in ("value", "error"):
                 fields[column] = _parse_number(text, positive=column == "error")
             elif column == "year":
-                fields[column] = int(text)
-                if not 2022 <= fields[column] <= 2030:
-                    raise ValueError
+                fields[column] = parse_number(text, integer=True, low=2022, high=2030)
             else:
                 fields[column] = text
                 if column == "source_url":
@@ -119,7 +118,16 @@ def _parse_row(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
             shown = f", got {text!r}" if text else ", got an empty cell"
             problems.append((column, COLUMNS[column] + shown))
     _check_choices(fields, problems)
+    _check_log_value(fields, problems)
     return fields, problems
+
+
+def _check_log_value(fields: dict, problems: list[tuple[str, str]]) -> None:
+    # A metric compared as a logarithm needs a value above 0 (log 0 and sd / 0 are undefined).
+    metric = METRICS.get(fields.get("metric", ""))
+    if metric is not None and metric.log_scale and fields.get("value") == 0:
+        problems.append(("value", f"a value above 0 for {fields['metric']} (compared as a "
+                                  "logarithm), got '0'"))
 
 
 def _check_choices(fields: dict, problems: list[tuple[str, str]]) -> None:
@@ -150,7 +158,14 @@ def _check_choices(fields: dict, problems: list[tuple[str, str]]) -> None:
 def parse_observations(text: str, path: str | Path = "<observations>") -> list[Observation]:
     """Validate observation CSV text; InputError lists every problem at once."""
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    header = None
+    try:
+        header = reader.fieldnames or []
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:  # a cell over csv's field limit, a NUL byte
+        line = reader.line_num + (header is not None)  # the line being read when it failed
+        raise InputError(f"{path}: line {line}: not a CSV row that can be read "
+                         f"({exc}; a cell holds at most {MAX_CELL:,} characters)") from None
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS]
     if missing or extra:
@@ -159,7 +174,7 @@ def parse_observations(text: str, path: str | Path = "<observations>") -> list[O
         raise InputError(f"{path}: row 1: header: expected the columns "
                          f"{', '.join(COLUMNS)}; {'; '.join(parts)}")
     observations, problems, seen = [], [], {}
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in rows:
         if None in cells:  # more cells than columns
             problems.append(f"{path}: row {number}: (end): expected {len(COLUMNS)} cells, "
                             f"got {len(COLUMNS) + len(cells[None])}")
