@@ -1,4 +1,4 @@
-"""Per-region byte-level BPE tokenizers and the token premium they imply.
+"""Per-region byte-level BPE tokenizers: training, loading, special tokens.
 
 A region's tokenizer is trained on its corpus languages (English always among them) with
 temperature sampling over language sizes, so small languages are not drowned, and saved as a
@@ -10,17 +10,14 @@ special tokens adds `<bos>` in front (a TemplateProcessing post-processor), as H
 tokenizers of Llama-family models do; the hub's own code encodes with
 `add_special_tokens=False` and places `<bos>` and the language tag itself (`PROMPT_FORMATS`).
 
-The token premium of a language is measured on parallel text as the ratio of sums:
-tokens of all translations / tokens of their English originals. Summing before dividing
-weights each pair by its length, so short strings (CLDR names) do not dominate the figure
-the way a mean of per-pair ratios would let them.
+What a tokenizer costs per language (tokens per character, the token premium against
+English) is measured by `hub.measurement.premium`, the one recipe every figure uses.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from hub.atomic import write_text, write_with
@@ -182,104 +179,3 @@ def special_ids(tokenizer) -> dict[str, int]:
     if missing:
         raise InputError(f"tokenizer has no {', '.join(missing)} token: train it with the hub")
     return ids
-
-
-def _token_counts(tokenizer, texts: Sequence[str]) -> Iterator[int]:
-    for encoding in tokenizer.encode_batch(list(texts), add_special_tokens=False):
-        yield len(encoding.ids)
-
-
-def token_count(tokenizer, texts: Iterable[str]) -> int:
-    """Total tokens of the texts, special tokens not added."""
-    return sum(_token_counts(tokenizer, list(texts)))
-
-
-def tokens_per_char(tokenizer, texts: Sequence[str]) -> float:
-    """Tokens per Unicode character over all texts (ratio of sums).
-
-    Raises:
-        InputError: when the texts hold no characters.
-    """
-    chars = sum(map(len, texts))
-    if chars == 0:
-        raise InputError("tokens per character needs at least one non-empty text")
-    return token_count(tokenizer, texts) / chars
-
-
-def bytes_per_token(tokenizer, texts: Sequence[str]) -> float:
-    """UTF-8 bytes per token over all texts (ratio of sums)."""
-    tokens = token_count(tokenizer, texts)
-    if tokens == 0:
-        raise InputError("bytes per token needs at least one non-empty text")
-    return sum(len(text.encode("utf-8")) for text in texts) / tokens
-
-
-def token_premium(tokenizer, pairs: Sequence[tuple[str, str]]) -> float:
-    """Tokens of the translations / tokens of their English originals (ratio of sums).
-
-    Args:
-        tokenizer: a `tokenizers.Tokenizer`.
-        pairs: (English original, translation) pairs.
-
-    Raises:
-        InputError: when there are no pairs or the English side has no tokens.
-    """
-    english = token_count(tokenizer, [en for en, _ in pairs])
-    if english == 0:
-        raise InputError("token premium needs parallel pairs with non-empty English text")
-    return token_count(tokenizer, [translation for _, translation in pairs]) / english
-
-
-def evaluate_region(home: Path, region: str) -> list:
-    """Per-language tokenizer figures on the test split, for the region's, global and English.
-
-    For every corpus language of the region: tokens per character and bytes per token over
-    its test rows, and the token premium over its parallel test rows (rows with `en`), each
-    under the region's tokenizer, the global one and the English-centric baseline.
-
-    Returns:
-        hub.metrics.Metric rows (model_id `tokenizer/{name}`, region = the evaluated region).
-
-    Raises:
-        InputError: a tokenizer or the corpus is missing (naming the command that makes it).
-    """
-    from hub.corpus.store import load_corpus, read_manifest
-    from hub.languages import ENGLISH_REGION, GLOBAL_REGION
-    from hub.metrics import Metric
-
-    names = list(dict.fromkeys((region, GLOBAL_REGION, ENGLISH_REGION)))
-    tokenizers = {name: load_tokenizer(home, name) for name in names}
-    langs = region_corpus_langs(read_manifest(home)["languages"], region)
-    table = load_corpus(home, langs, split="test")
-    rows: dict[str, list[tuple[str, str | None]]] = {lang: [] for lang in langs}
-    columns = (table[c].to_pylist() for c in ("lang", "text", "en"))
-    for lang, text, en in zip(*columns, strict=True):
-        rows[lang].append((text, en))
-    metrics = []
-    for lang in langs:
-        texts = [text for text, _ in rows[lang]]
-        # English against itself is 1 by definition; only translations have a premium.
-        pairs = [(en, text) for text, en in rows[lang] if en is not None and lang != "en"]
-        if not texts:
-            continue
-        for name, tokenizer in tokenizers.items():
-            figures = [
-                ("tokens_per_char", tokens_per_char(tokenizer, texts), "tokens/char"),
-                ("bytes_per_token", bytes_per_token(tokenizer, texts), "bytes/token"),
-            ]
-            if pairs:
-                figures.append(("token_premium_vs_en", token_premium(tokenizer, pairs), "ratio"))
-            metrics.extend(
-                Metric(
-                    model_id=f"tokenizer/{name}",
-                    region=region,
-                    lang=lang,
-                    metric=metric,
-                    value=value,
-                    unit=unit,
-                    precision="n/a",
-                    device="cpu",
-                )
-                for metric, value, unit in figures
-            )
-    return metrics

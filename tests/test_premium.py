@@ -4,6 +4,8 @@ schemas, the API money join and its mapping, refusals."""
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from hub.cli import main
 from hub.corpus.records import Source, Unit
@@ -64,6 +66,33 @@ def test_tokens_per_char_counts_characters_not_bytes():
     assert result.premium.value == 6 / 5
 
 
+texts = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12)
+
+
+@given(
+    pairs=st.lists(st.tuples(texts, texts), min_size=1, max_size=12),
+    cuts=st.lists(st.booleans(), min_size=12, max_size=12),
+)
+def test_premium_is_invariant_to_how_the_text_is_split_into_rows(pairs, cuts):
+    """The premium is a ratio of totals, so regrouping rows that keeps totals keeps it.
+
+    Adjacent pairs are joined into one row (English to English, translation to translation)
+    where `cuts` says so. Under an additive count (UTF-8 bytes) the totals are unchanged, so
+    the premium must be too; a mean of per-row ratios would move. Only the point value is
+    invariant: the interval resamples rows, and fewer, longer rows give a wider one.
+    """
+    joined = [list(pairs[0])]
+    for (english, translation), cut in zip(pairs[1:], cuts, strict=False):
+        if cut:
+            joined.append([english, translation])
+        else:
+            joined[-1] = [joined[-1][0] + english, joined[-1][1] + translation]
+    # make_eval_set keeps a text once; duplicates would change the totals, not the recipe.
+    for rows in (pairs, joined):
+        assume(len({translation for _, translation in rows}) == len(rows))
+    assert premium_of(joined).premium.value == pytest.approx(premium_of(pairs).premium.value)
+
+
 def test_english_is_the_reference():
     eval_set = make_eval_set("en", [("cat", None), ("dog", None)], max_bytes=10**9)
     result = language_premium(TokenCounter(BYTES), eval_set)
@@ -82,14 +111,18 @@ def invoke(*args):
     return CliRunner().invoke(main, ["premium", *map(str, args)])
 
 
-def test_hub_tokenizer_agrees_with_the_hubs_own_token_premium(home):
+def test_hub_tokenizer_premium_is_the_tokenizers_librarys_own_count(home):
     from hub import registry
-    from hub.tokenizer import token_premium
 
     eval_set = evaluation_sets(home, ["de"])["de"]
     result = language_premium(TokenCounter(load_tokenizer("hub:eu", home)), eval_set)
     _, _, tokenizer = registry.load_model(registry.resolve(home, "eu"))
-    assert result.premium.value == pytest.approx(token_premium(tokenizer, eval_set.pairs))
+
+    def tokens(texts):
+        return sum(len(e.ids) for e in tokenizer.encode_batch(texts, add_special_tokens=False))
+
+    english, translated = zip(*eval_set.pairs, strict=True)
+    assert result.premium.value == pytest.approx(tokens(list(translated)) / tokens(list(english)))
     assert result.premium.low < result.premium.value < result.premium.high
     assert result.identity.package_version == "eu/v1"
 

@@ -3,13 +3,14 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tokenizers import Tokenizer, models, pre_tokenizers
+from tokenizers import Tokenizer
 
 from hub.cli import main
 from hub.corpus import build_corpus
 from hub.corpus.cldr import cldr_source
 from hub.corpus.records import Source
 from hub.errors import InputError
+from hub.measurement.eval_set import evaluation_sets
 from hub.metrics import METRICS_SCHEMA
 from hub.tokenizer import (
     PROMPT_FORMATS,
@@ -17,8 +18,6 @@ from hub.tokenizer import (
     load_tokenizer,
     sample_training_text,
     special_ids,
-    token_premium,
-    tokens_per_char,
     train_tokenizer,
 )
 from tests.cli_text import shows
@@ -87,7 +86,11 @@ def test_round_trip_any_unicode_up_to_nfc(eu, text):
 def test_regional_tokenizer_is_denser_for_its_scripts(home, eu):
     english = load_tokenizer(home, "english")
     greek = ["Ηνωμένες Πολιτείες", "Γερμανία", "Ιανουάριος"]
-    assert tokens_per_char(eu, greek) < tokens_per_char(english, greek)
+
+    def tokens(tokenizer):
+        return sum(len(e.ids) for e in tokenizer.encode_batch(greek, add_special_tokens=False))
+
+    assert tokens(eu) < tokens(english)
 
 
 def test_missing_tokenizer_names_the_command(home):
@@ -108,23 +111,6 @@ def test_region_without_corpus_languages(tmp_path):
 def test_bad_vocab(home):
     with pytest.raises(InputError, match="too small"):
         train_tokenizer(home, "eu", vocab_size=100)
-
-
-def _word_tokenizer() -> Tokenizer:
-    vocab = {w: i for i, w in enumerate("a b c d e f u v x y z [UNK]".split())}
-    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    return tokenizer
-
-
-def test_token_premium_is_a_ratio_of_sums():
-    tokenizer = _word_tokenizer()
-    pairs = [("a b", "x y z"), ("c d e f", "u v")]
-    # (3 + 2) / (2 + 4) = 5/6; a mean of ratios would give (3/2 + 2/4) / 2 = 1.
-    assert token_premium(tokenizer, pairs) == pytest.approx(5 / 6)
-    assert tokens_per_char(tokenizer, ["a b", "c"]) == pytest.approx(3 / 4)
-    with pytest.raises(InputError):
-        token_premium(tokenizer, [])
 
 
 def test_temperature_sampling_lifts_small_languages():
@@ -152,6 +138,12 @@ def test_eval_writes_tidy_metrics(home):
     assert ("tokenizer/eu", "en") not in premium
     # Cyrillic costs more under the English-only tokenizer than under the European one.
     assert premium[("tokenizer/english", "ru")] > premium[("tokenizer/eu", "ru")]
+    # The premium is `hub premium`'s: on the evaluation set, with its interval and hash.
+    sets = evaluation_sets(home, ["ru"])
+    ru = next(r for r in rows if (r["model_id"], r["lang"], r["metric"])
+              == ("tokenizer/eu", "ru", "token_premium_vs_en"))
+    assert ru["eval_set_sha256"] == sets["ru"].sha256
+    assert ru["low"] < ru["value"] < ru["high"]
     assert "premium" in result.output and "ru" in result.output
 
 

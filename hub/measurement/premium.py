@@ -17,12 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 
+from hub.atomic import sha256_file
+from hub.corpus.store import read_manifest
+from hub.languages import ENGLISH_REGION, GLOBAL_REGION, region_corpus_langs
 from hub.measurement.bootstrap import RESAMPLES, SEED, Interval, ratio_interval
-from hub.measurement.eval_set import EvalSet
-from hub.measurement.production_tokenizers import LoadedTokenizer, TokenizerIdentity
+from hub.measurement.eval_set import EvalSet, evaluation_sets
+from hub.measurement.production_tokenizers import (
+    LoadedTokenizer,
+    TokenizerIdentity,
+    hub_tokenizer,
+)
+from hub.metrics import Metric
+from hub.tokenizer import load_tokenizer, tokenizer_path
 
 ENGLISH = "en"
 
@@ -163,3 +173,50 @@ def premium_table(results: Sequence[TokenPremium], command: str, measured_at: st
             }
         )
     return pa.Table.from_pylist(rows, schema=PREMIUM_SCHEMA)
+
+
+def region_tokenizer_metrics(home: Path, region: str) -> list[Metric]:
+    """The region's trained tokenizer beside the global and English ones, per language.
+
+    For every corpus language of the region with an evaluation set: tokens per character
+    and UTF-8 bytes per token over its set, and (for translations) the token premium vs
+    English over its parallel rows, each with its interval and the set's sha256: the same
+    recipe (`language_premium`) as `hub premium` and the profile.
+
+    Returns:
+        hub.metrics.Metric rows (model_id `tokenizer/{name}`, region = the evaluated region).
+
+    Raises:
+        InputError: a tokenizer or the corpus is missing (naming the command that makes it).
+    """
+    names = list(dict.fromkeys((region, GLOBAL_REGION, ENGLISH_REGION)))
+    counters = {}
+    for name in names:
+        path = tokenizer_path(home, name)
+        loaded = hub_tokenizer(
+            f"tokenizer/{name}", load_tokenizer(home, name), path, sha256_file(path),
+            "hub tokenizer", name,
+        )
+        counters[name] = TokenCounter(loaded)
+    eval_sets = evaluation_sets(home, region_corpus_langs(read_manifest(home)["languages"], region))
+    metrics = []
+    for lang, eval_set in sorted(eval_sets.items()):
+        n_bytes = [len(text.encode("utf-8")) for text in eval_set.texts]
+        for name, counter in counters.items():
+            found = language_premium(counter, eval_set)
+            per_token = ratio_interval(n_bytes, counter.counts(eval_set.texts), RESAMPLES, SEED)
+            figures = [
+                ("tokens_per_char", found.tokens_per_char, "tokens/char"),
+                ("bytes_per_token", per_token, "bytes/token"),
+            ]
+            if found.n_pairs and found.premium is not None:  # English vs itself: 1 by definition
+                figures.append(("token_premium_vs_en", found.premium, "ratio"))
+            metrics.extend(
+                Metric(
+                    model_id=f"tokenizer/{name}", region=region, lang=lang, metric=metric,
+                    value=figure.value, unit=unit, precision="n/a", device="cpu",
+                    low=figure.low, high=figure.high, eval_set_sha256=eval_set.sha256,
+                )
+                for metric, figure, unit in figures
+            )
+    return metrics

@@ -81,7 +81,8 @@ def evaluate(home, region) -> None:
     """Tokens per char, bytes per token and token premium per language, side by side.
 
     Compares the region's tokenizer with the global one and the English-centric baseline on
-    the corpus test split; writes tidy rows to {home}/_tokenizers/{region}/metrics.parquet.
+    each language's evaluation set (`hub.measurement.premium`, with intervals); writes
+    tidy rows to {home}/_tokenizers/{region}/metrics.parquet.
 
     Example: `hub tokenizer eval --region eu`
     """
@@ -89,17 +90,18 @@ def evaluate(home, region) -> None:
     from rich.table import Table
 
     from hub.atomic import write_parquet
+    from hub.measurement.premium import region_tokenizer_metrics
     from hub.metrics import metrics_table
-    from hub.tokenizer import evaluate_region, tokenizer_path
+    from hub.tokenizer import tokenizer_path
 
     home = hub_home(home)
     with Console(stderr=True).status(f"measuring tokenizers on the {region} languages"):
-        metrics = evaluate_region(home, region)
+        metrics = region_tokenizer_metrics(home, region)
     out = tokenizer_path(home, region).with_name("metrics.parquet")
     write_parquet(metrics_table(metrics), out)
     models = list(dict.fromkeys(m.model_id for m in metrics))
     values = {(m.lang, m.model_id, m.metric): m.value for m in metrics}
-    table = Table(title=f"tokenizers on the {region} languages (test split)")
+    table = Table(title=f"tokenizers on the {region} languages (evaluation sets)")
     table.add_column("lang", no_wrap=True)
     for short in ("tok/char", "premium"):
         for model in models:
