@@ -92,7 +92,7 @@ def check_number(value: object, what: str = "value", *, integer: bool = False,
     """
     problem = _problem(value, integer, low, high)
     if problem:
-        raise ValueError(f"{what}: {problem}")
+        raise ValueError(f"{what}: {problem}" if what else problem)
     return int(value) if integer else float(value)
 
 
@@ -109,11 +109,12 @@ def parse_number(text: str, what: str = "value", *, integer: bool = False,
     kind = "an integer" if integer else "a number"
     stripped = text.strip()
     pattern = _INTEGER if integer else _DECIMAL
+    where = f"{what}: " if what else ""
     if len(stripped) > MAX_NUMBER_TEXT:
-        raise ValueError(f"{what}: expected {kind} of at most {MAX_NUMBER_TEXT} characters, "
+        raise ValueError(f"{where}expected {kind} of at most {MAX_NUMBER_TEXT} characters, "
                          f"got {len(stripped)} characters")
     if not pattern.fullmatch(stripped):
-        raise ValueError(f"{what}: expected {kind} written with ASCII digits, got {text!r}")
+        raise ValueError(f"{where}expected {kind} written with ASCII digits, got {text!r}")
     value = int(stripped) if integer else float(stripped)
     return check_number(value, what, integer=integer, low=low, high=high)
 
@@ -147,7 +148,7 @@ def check_column(values: object, what: str, *, low: float | None = None,
         row = int(np.flatnonzero(bad)[0])
         raise ValueError(f"{what}: expected finite numbers {_range_text(low, high)}"
                          f"{'' if nulls else ' (none missing)'}; row {row} holds "
-                         f"{array[row]!r} ({int(bad.sum())} bad of {len(array)})")
+                         f"{float(array[row])!r} ({int(bad.sum())} bad of {len(array)})")
     return array
 
 
@@ -218,7 +219,7 @@ class Number(click.ParamType):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # a default given as a number goes through the same check
         try:
-            return parse_number(value, "value", integer=self.integer, low=self.low,
+            return parse_number(value, "", integer=self.integer, low=self.low,
                                 high=self.high)
         except ValueError as exc:
-            self.fail(str(exc).removeprefix("value: "), param, ctx)
+            self.fail(str(exc), param, ctx)

@@ -15,6 +15,7 @@ import types
 import typing
 from pathlib import Path
 
+from hub.checked import parse_number
 from hub.errors import InputError
 
 T = typing.TypeVar("T")
@@ -32,13 +33,8 @@ def _convert(text: str, kind: object) -> object:
         kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
     if text == "":
         raise ValueError("expected a value, got an empty cell")
-    if kind is int:
-        return int(text)
-    if kind is float:
-        value = float(text)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"expected a finite number, got {text!r}")
-        return value
+    if kind in (int, float):  # one rule for numbers everywhere: finite, ASCII, bounded
+        return parse_number(text, "", integer=kind is int)
     if kind is bool:
         if text not in ("true", "false"):
             raise ValueError(f"expected true or false, got {text!r}")

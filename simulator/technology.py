@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hub.checked import check_column
+from hub.checked_files import read_parquet
 from hub.errors import InputError
 
 REQUIRED_COLUMNS = (
@@ -141,10 +143,40 @@ def _relative_bits(row: dict) -> float | None:
     return bpb / cbpb if _finite(bpb) and _finite(cbpb) else None
 
 
+# Names a row must carry (a hub model's row: all four; a production tokenizer's row:
+# lang and tokenizer), and figures that must be finite and >= 0 where present (a
+# tokenizer's row has no bits per byte; `hub.checked` bounds the magnitude).
+HUB_NAMES, PRODUCTION_NAMES = ("model_id", "region", "lang", "size"), ("lang", "tokenizer")
+FIGURE_COLUMNS = (*REQUIRED_COLUMNS[4:], "info_parity")
+
+
+def _check_cells(table, path: Path) -> None:
+    """InputError naming the column and row of the first missing name or bad figure."""
+    import pyarrow as pa
+
+    kinds = table["kind"].to_pylist() if "kind" in table.column_names else [None] * len(table)
+    for name in {*HUB_NAMES, *PRODUCTION_NAMES} & set(table.column_names):
+        column = table[name]
+        if not (pa.types.is_string(column.type) or pa.types.is_null(column.type)):
+            raise InputError(f"{path}: column {name!r} holds {column.type}, expected text")
+        for row, (value, kind) in enumerate(zip(column.to_pylist(), kinds, strict=True)):
+            needed = PRODUCTION_NAMES if kind == "production" else HUB_NAMES
+            if value in (None, "") and name in needed:
+                raise InputError(f"{path}: row {row}: column {name!r} is empty; a "
+                                 f"{kind or 'hub'} row names its {', '.join(needed)}")
+    for name in (c for c in FIGURE_COLUMNS if c in table.column_names):
+        kind = table[name].type
+        if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_null(kind)):
+            raise InputError(f"{path}: column {name!r} holds {kind}, expected numbers")
+        try:
+            check_column(table[name].to_numpy(zero_copy_only=False), f"column {name!r}",
+                         low=0, nulls=True)
+        except ValueError as exc:
+            raise InputError(f"{path}: {exc}") from None
+
+
 def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile:
     """Read a profile; keeps per region the largest model (or the given `size`)."""
-    import pyarrow.parquet as pq
-
     from simulator.tokenizers import production_tokenizers
 
     path = Path(path)
@@ -153,13 +185,8 @@ def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile
             f"{path}: technology profile not found; expected a Parquet file written by "
             "`hub profile` (set technology_profile in the scenario)"
         )
-    try:
-        table = pq.read_table(path)
-    except Exception as exc:  # pyarrow raises several types for a bad file
-        raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in table.column_names]
-    if missing:
-        raise InputError(f"{path}: technology profile lacks columns {', '.join(missing)}")
+    table = read_parquet(path, "technology profile", REQUIRED_COLUMNS)
+    _check_cells(table, path)
     columns = [*REQUIRED_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in table.column_names)]
     every = table.select(columns).to_pylist()
     rows = [r for r in every if r.get("kind") in (None, "hub")]

@@ -97,6 +97,11 @@ class RegulationRow:
         for column in ("adopted", "applies_from"):
             if not _is_date(row[column]):
                 problems.append((column, f"expected a YYYY-MM-DD date, got {row[column]!r}"))
+        amount, percent = row["max_fine_amount"], row["max_fine_turnover_pct"]
+        if amount is not None and amount < 0:
+            problems.append(("max_fine_amount", "expected an amount >= 0, or empty"))
+        if percent is not None and not 0 <= percent <= 100:
+            problems.append(("max_fine_turnover_pct", "expected a percentage 0..100, or empty"))
         if row["fine_rule"] not in FINE_RULES:
             problems.append(("fine_rule", f"expected one of {sorted(FINE_RULES)}"))
         low, high = row["compliance_cost_low"], row["compliance_cost_high"]
