@@ -34,6 +34,8 @@ FAST_OPTIONS = {
     "hub bench --bundle bundles/eu": [
         *("--prompt-tokens", "32", "--new-tokens", "16", "--batches", "1,2", "--repeats", "5")
     ],  # fewer and shorter runs than the defaults, for the suite's time
+    "hub premium --tokenizer cl100k_base --extend apac:16000 --lang ja --lang hi --out "
+    "runs/extension.parquet": ["--train-chars", "300000"],
     "simulator calibrate data/scenarios/history.toml --observations data/observations.csv "
     "--until 2024-12 --runs 2000 --out calibration/history": ["--runs", "24", "--waves", "2",
                                                               "--replicates", "2"],

@@ -50,8 +50,31 @@ from hub.home import home_option
     default=None,
     help="Hub home whose corpus gives the evaluation set [default: --home].",
 )
+@click.option(
+    "--extend",
+    "extends",
+    multiple=True,
+    metavar="REGION:N",
+    help="Learn N tokens on the region's training split on top of each --tokenizer "
+    "(cl100k_base, o200k_base or tekken; default all three) and print the region's "
+    "languages before and after (repeatable, e.g. apac:4000 --extend apac:16000).",
+)
+@click.option(
+    "--extend-csv",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the before/after table the simulator reads (as data/vocab_extension.csv).",
+)
+@click.option(
+    "--train-chars",
+    type=click.IntRange(1),
+    default=None,
+    help="Characters of the region's training split drawn for --extend [default: 3,000,000, "
+    "the hub's own tokenizers' budget].",
+)
 @home_option
-def premium(names, langs, out, prices, prices_out, corpus_home, home):
+def premium(names, langs, out, prices, prices_out, corpus_home, extends, extend_csv,
+            train_chars, home):
     """Token premium against English per language, production and hub tokenizers side by side.
 
     On each language's evaluation set (its corpus test rows, the same bytes for every
@@ -59,7 +82,14 @@ def premium(names, langs, out, prices, prices_out, corpus_home, home):
     English originals on the parallel rows, each with a seeded 95% bootstrap interval over
     rows. Production tokenizers are read from installed packages and checked by sha256.
 
+    With --extend REGION:N, N tokens learned on the region's text are merged onto each
+    production tokenizer (continued BPE, `hub.measurement.vocab_extension`) and the
+    region's languages are measured before and after on the same evaluation sets; --out
+    then gains `region` and `added_tokens` columns (0: the production tokenizer).
+
     Example: `hub premium --lang de --lang ja --tokenizer cl100k_base --out premium.parquet`
+
+    Example: `hub premium --tokenizer cl100k_base --extend apac:16000`
     """
     from rich.console import Console
 
@@ -72,10 +102,24 @@ def premium(names, langs, out, prices, prices_out, corpus_home, home):
     from hub.metrics import now_iso
     from hub.outputs import check_output_file
 
-    for option, path in (("--out", out), ("--prices-out", prices_out)):
+    if not extends:
+        for option, given in (("--extend-csv", extend_csv), ("--train-chars", train_chars)):
+            if given is not None:
+                raise InputError(f"{option} needs --extend REGION:N")
+    elif prices or prices_out:
+        raise InputError("--prices prices production tokenizers as shipped: not with --extend")
+    outputs = (("--out", out), ("--prices-out", prices_out), ("--extend-csv", extend_csv))
+    for option, path in outputs:
         if path:
             check_output_file(path, option)  # before the measurement, not after it
     console = Console()
+    command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["premium"] else "hub premium"
+    if extends:
+        from hub.measurement.extension_cli import run_extension
+
+        run_extension(console, command, names, langs, extends, train_chars, out, extend_csv,
+                      _home(corpus_home or home))
+        return
     tokenizers = [load_tokenizer(name, home) for name in (names or [*PRODUCTION, *hub_names(home)])]
     corpus_home = corpus_home or home
     wanted = list(dict.fromkeys([ENGLISH, *langs])) if langs else None
@@ -89,7 +133,6 @@ def premium(names, langs, out, prices, prices_out, corpus_home, home):
         raise InputError(f"--lang: no test rows in the corpus for {', '.join(missing)}")
     with console.status("counting tokens") as status:
         results = measure(tokenizers, eval_sets, lambda name: status.update(f"counting: {name}"))
-    command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["premium"] else "hub premium"
     table = premium_table(results, command, now_iso())
     for grid in premium_view.premium_grids(table, console.width):
         console.print(grid)

@@ -136,3 +136,60 @@ def _money_cell(row: dict) -> str:
     if row["input_usd_per_1m_chars"] is None:
         return "-"
     return f"{row['input_usd_per_1m_chars']:.3g}\n{row['output_usd_per_1m_chars']:.3g}"
+
+
+def extension_grids(results: Sequence, width: int) -> list:
+    """Per tokenizer and region: each language's premium before and after each extension.
+
+    Cells are the premium, its 95% interval and (after) the change against before; as many
+    tables as it takes to fit `width` columns, each with some of the extension sizes.
+    """
+    from rich import box
+    from rich.table import Table
+
+    groups: dict[tuple[str, str], dict] = {}
+    for r in results:
+        group = groups.setdefault((r.before.identity.name, r.region), {})
+        group.setdefault(r.before.lang, {})[r.added_tokens] = r
+    per_table = max(1, (width - LANG_COLUMN) // TOKENIZER_COLUMN - 1)
+    tables = []
+    for (name, region), by_lang in groups.items():
+        sizes = sorted({size for cells in by_lang.values() for size in cells})
+        langs = sorted(by_lang, key=lambda lang: (lang != "en", lang))
+        for start in range(0, len(sizes), per_table):
+            shown = sizes[start : start + per_table]
+            view = Table(
+                title=f"{name} extended for {region}: premium vs English / 95% interval",
+                caption="+N: N tokens learned on the region's training split",
+                box=box.SIMPLE_HEAD,
+                padding=(0, 0, 0, 1),
+            )
+            view.add_column("lang\npairs")
+            view.add_column("before", justify="right", overflow="fold", min_width=9)
+            for size in shown:
+                view.add_column(f"+{size:,}", justify="right", overflow="fold", min_width=9)
+            for lang in langs:
+                cells = by_lang[lang]
+                before = next(iter(cells.values())).before
+                # English is the reference (premium 1): its own tokens per character show
+                # what the region's tokens do to it.
+                figure = "tokens_per_char" if before.premium is None or lang == "en" else "premium"
+                view.add_row(
+                    f"{lang}\n{before.n_pairs}" + ("\ntok/char" if figure != "premium" else ""),
+                    _interval_cell(getattr(before, figure), None, figure),
+                    *(_interval_cell(getattr(cells[s].after, figure), getattr(before, figure),
+                                     figure) if s in cells else "" for s in shown),
+                )
+            tables.append(view)
+    return tables
+
+
+def _interval_cell(premium, before, figure: str) -> str:
+    """A figure, its interval and, given the figure before, the relative change."""
+    if premium is None:
+        return "-"
+    digits = 3 if figure == "tokens_per_char" else 2  # as premium_grids shows them
+    cell = f"{premium.value:.{digits}f}\n{premium.low:.{digits}f}-{premium.high:.{digits}f}"
+    if before is not None:
+        cell += f"\n{premium.value / before.value - 1:+.1%}"
+    return cell

@@ -75,18 +75,27 @@ class TokenizerIdentity:
 
 @dataclass(frozen=True)
 class LoadedTokenizer:
-    """A tokenizer ready to count: `encode(text)` gives ids, no special tokens added."""
+    """A tokenizer ready to count: `encode(text)` gives ids, no special tokens added.
+
+    Attributes:
+        identity: What the counts are measured with.
+        encoder: Text to ids.
+        bpe: The `tiktoken.Encoding` whose ordinary encoding counts as `encoder` does, where
+            the tokenizer is one (cl100k_base, o200k_base, tekken); vocabulary extension
+            (`hub.measurement.vocab_extension`) continues its merges. None otherwise.
+    """
 
     identity: TokenizerIdentity
     encoder: Callable[[str], list[int]]
+    bpe: object | None = None
 
     def encode(self, text: str) -> list[int]:
         """Token ids of `text`, as the production system counts them (no BOS/EOS added)."""
         return list(self.encoder(text))
 
 
-Loader = Callable[[bytes, Path], tuple[Callable[[str], list[int]], int]]
-"""(verified file bytes, file path) -> (encode function, vocabulary size)."""
+Loader = Callable[[bytes, Path], tuple[Callable[[str], list[int]], int, object | None]]
+"""(verified file bytes, file path) -> (encode function, vocabulary size, tiktoken BPE or None)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +148,7 @@ def _openai(encoding: str) -> Loader:
             constructor.__code__, {**vars(openai_public), "load_tiktoken_bpe": from_shipped}
         )
         enc = tiktoken.Encoding(**rebound())
-        return enc.encode_ordinary, enc.n_vocab
+        return enc.encode_ordinary, enc.n_vocab, enc
 
     return load
 
@@ -148,14 +157,16 @@ def _tekken(data: bytes, path: Path):
     from mistral_common.tokens.tokenizers.tekken import Tekkenizer
 
     tekken = Tekkenizer.from_file(path)
-    return (lambda text: tekken.encode(text, bos=False, eos=False)), tekken.n_words
+    # Its ids are the inner tiktoken model's shifted past the special tokens: same counts.
+    encode = lambda text: tekken.encode(text, bos=False, eos=False)  # noqa: E731
+    return encode, tekken.n_words, tekken._model
 
 
 def _sentencepiece(data: bytes, path: Path):
     from mistral_common.tokens.tokenizers.sentencepiece import SentencePieceTokenizer
 
     spm = SentencePieceTokenizer(path)
-    return (lambda text: spm.encode(text, bos=False, eos=False)), spm.n_words
+    return (lambda text: spm.encode(text, bos=False, eos=False)), spm.n_words, None
 
 
 def _qwen(data: bytes, path: Path):
@@ -165,7 +176,7 @@ def _qwen(data: bytes, path: Path):
     # The package normalises to NFC before encoding; special-token strings in the text count
     # as text, as an API counts user input. `decoder` maps every id, special ones included.
     encode = lambda text: qwen.encode(text, allowed_special=set(), disallowed_special=())  # noqa: E731
-    return encode, len(qwen.decoder)
+    return encode, len(qwen.decoder), None  # it normalises first: not plain BPE counts
 
 
 def _tokenizer_json(data: bytes, path: Path):
@@ -174,7 +185,7 @@ def _tokenizer_json(data: bytes, path: Path):
     tokenizer = Tokenizer.from_str(data.decode("utf-8"))
     return (
         lambda text: tokenizer.encode(text, add_special_tokens=False).ids
-    ), tokenizer.get_vocab_size(with_added_tokens=True)
+    ), tokenizer.get_vocab_size(with_added_tokens=True), None
 
 
 PRODUCTION: dict[str, ProductionFile] = {
@@ -264,7 +275,7 @@ def _load_production(spec: ProductionFile) -> LoadedTokenizer:
         data = gzip.decompress(data)
     if spec.sha256 is not None:
         _check_sha256(spec.name, path, data, spec.sha256, "this project's pin")
-    encode, vocab = spec.load(data, path)
+    encode, vocab, bpe = spec.load(data, path)
     identity = TokenizerIdentity(
         spec.name,
         "production",
@@ -275,7 +286,7 @@ def _load_production(spec: ProductionFile) -> LoadedTokenizer:
         distribution.version,
         spec.path,
     )
-    return LoadedTokenizer(identity, encode)
+    return LoadedTokenizer(identity, encode, bpe)
 
 
 def _load_hub(name: str, home) -> LoadedTokenizer:
