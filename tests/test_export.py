@@ -13,6 +13,7 @@ import pytest
 import torch
 import transformers
 from click.testing import CliRunner
+from huggingface_hub import ModelCard
 from tokenizers import Tokenizer
 
 from hub import registry
@@ -68,7 +69,7 @@ def test_bundle_holds_every_file_and_verifies(exported):
     names = set(bundle.bundle_files(out))
     hf = {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json"}
     hf |= {"tokenizer_config.json", "special_tokens_map.json"}
-    assert hf | {"intl_config.json", "README.md"} <= names
+    assert hf | {"intl_config.json", "README.md", "LICENSE.md", "model.gguf"} <= names
     for precision in ("fp32", "int8", "int4"):
         assert {f"genai-{precision}/{n}" for n in GENAI_FILES} <= names
     assert bundle.verify_bundle(out) == []
@@ -207,14 +208,14 @@ def test_graphs_use_group_query_attention_with_a_shared_buffer(exported):
         bundle.check_external_data(folder / "model.onnx", out)
 
 
-def test_model_card_front_matter_and_its_onnxruntime_recipe_runs(exported, capsys):
+def test_model_card_data_licence_file_and_its_onnxruntime_recipe_runs(exported, capsys):
     version, out = exported
     card = (out / "README.md").read_text(encoding="utf-8")
-    front = model_card.front_matter(card)
-    assert front["language"] == LANGS and front["model_id"] == "eu/v1"
-    assert front["license"] == "other" and "GPL" in front["license_details"]
-    assert front["training_data"][0]["source"] == "test text"
-    assert front["prompt_formats"]["translate"] == "<bos><{source_lang}>{text}<{target_lang}>"
+    data = ModelCard(card).data
+    assert data.language == LANGS and data.license == "other"
+    licence = (out / data.license_link).read_text(encoding="utf-8")
+    assert "GPL" in licence and "| test text |" in licence
+    assert "| test text |" in card and "`<bos><{source_lang}>{text}<{target_lang}>`" in card
     for heading in ("## Intended use", "## Prompt formats", "## Licence", "## Training data"):
         assert heading in card
     snippet = card.split("```python\n", 1)[1].split("```", 1)[0]

@@ -143,7 +143,7 @@ def build_bundle(
 
     from hub import registry
     from hub.atomic import write_text
-    from hub.serving import bundle, genai_build, gguf_file, hf_folder, model_card
+    from hub.serving import bundle, card_data, genai_build, gguf_file, hf_folder, model_card
     from hub.tokenizer import special_ids
 
     step = progress or (lambda message: None)
@@ -186,6 +186,8 @@ def build_bundle(
     metrics = staging / bundle.METRICS
     card = model_card.render(version.model_id, config, special, metrics, sources)
     write_text(staging / bundle.MODEL_CARD, card)
+    licence = card_data.licence_text(model_card.WEIGHTS_LICENCE, sources)
+    write_text(staging / card_data.LICENCE_FILE, licence)
     manifest = bundle.write_manifest(staging)
     facts["bytes"] = manifest["bytes"]
     return facts

@@ -1,12 +1,11 @@
 """The model card: README.md with YAML front matter in the Hugging Face style.
 
-Front matter values are written as JSON, which is valid YAML, so no YAML library
-is needed to write it and any YAML (or line-by-line JSON) reader can read it back.
+The front matter is `huggingface_hub`'s card data (`hub.serving.card_data`), so only keys of
+the Hub's schema are written and the Hub's own parser reads them back.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 # Metrics shown per language in the card and `hub show`, in this order, when measured.
@@ -111,7 +110,7 @@ def render(
         metrics_path: The version's metrics.parquet, if measured.
         sources: Training data sources (`training_sources`).
     """
-    from hub.serving import bundle, gguf_file
+    from hub.serving import bundle, card_data, gguf_file
     from hub.serving.hf_folder import default_lang
     from hub.tokenizer import PROMPT_FORMATS
 
@@ -119,25 +118,10 @@ def render(
     languages = list(config.get("languages", []))
     region = config.get("region", model_id.split("/")[0])
     table = metrics_by_lang(metrics_path)
-    front = {
-        "model_id": model_id,
-        "language": languages,
-        "license": "other",
-        "license_name": "training-data-terms",
-        "license_details": WEIGHTS_LICENCE,
-        "library_name": "transformers",
-        "pipeline_tag": "text-generation",
-        "tags": ["llama", "onnx", "onnxruntime-genai", f"region-{region}"],
-        "metrics": sorted({m for row in table.values() for m in row}),
-        "intended_use": "research and cost/quality measurement of multilingual serving",
-        "training_data": sources,
-        "prompt_formats": PROMPT_FORMATS,
-        "parameters": training.get("params"),
-        "size": training.get("size"),
-    }
-    yaml = "\n".join(
-        f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()
-    )
+    data = card_data.card_data(model_id, languages, region, table)
+    params = training.get("params")
+    size = f"size `{training.get('size', 'custom')}`"
+    size += f", {params:,} parameters" if params else ""
     head_dim = model["d_model"] // model["n_head"]
     kv_heads = model.get("n_kv_head") or model["n_head"]
     lang = languages[0] if languages else "en"
@@ -148,8 +132,9 @@ def render(
     )
     default = default_lang(languages)
     source_rows = "\n".join(f"| {s['source']} | {s['version']} | {s['licence']} |" for s in sources)
+    metrics_file = f", `{bundle.METRICS}`" if table else ""
     return f"""---
-{yaml}
+{data.to_yaml()}
 ---
 
 # {model_id}: small multilingual language model for region `{region}`
@@ -157,8 +142,8 @@ def render(
 A Llama-architecture decoder ({model["n_layer"]} layers, {model["n_head"]} query and {kv_heads}
 key/value heads of width {head_dim}, hidden size {model["d_model"]}, SwiGLU MLP width
 {model.get("intermediate_size")}, context {model["context_length"]} tokens, vocabulary
-{model["vocab_size"]}, tied embeddings) trained by the hub for the languages of region
-`{region}`: {", ".join(languages) or "n/a"}.
+{model["vocab_size"]}, tied embeddings; {size}) trained by the hub for the languages of
+region `{region}`: {", ".join(languages) or "n/a"}.
 
 ## Intended use
 
@@ -193,7 +178,8 @@ text; it follows no instructions, so system messages are dropped. Extensions:
 
 ## Licence
 
-{WEIGHTS_LICENCE}
+{WEIGHTS_LICENCE} The terms and each training source's licence are in
+`{card_data.LICENCE_FILE}`.
 
 ## Limits
 
@@ -225,8 +211,8 @@ text; it follows no instructions, so system messages are dropped. Extensions:
   and tokenizer files: `og.Model("genai-int8")` runs one as it is. Inputs `input_ids`,
   `attention_mask` (1 = token, 0 = right padding), `past_key_values.N.key/value` of shape
   (batch, {kv_heads}, past, {head_dim}); outputs `logits` and `present.N.key/value`.
-- `{bundle.CONFIG}` (the hub's own config), `metrics.parquet`, `manifest.json` (sha256
-  of every file).
+- `{bundle.CONFIG}` (the hub's own config){metrics_file}, `{card_data.LICENCE_FILE}`,
+  `manifest.json` (sha256 of every file).
 
 ## Run it with onnxruntime and tokenizers
 
@@ -272,11 +258,3 @@ model, tokenizer = AutoModelForCausalLM.from_pretrained("."), AutoTokenizer.from
 Or with the hub: `hub generate --bundle . --lang {lang} --prompt "Hello"`.
 """
 
-
-def front_matter(card: str) -> dict:
-    """Parse the card's front matter (one `key: json` per line)."""
-    block = card.split("---\n", 2)[1]
-    return {
-        key: json.loads(value)
-        for key, value in (line.split(": ", 1) for line in block.strip().splitlines())
-    }
