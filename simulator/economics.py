@@ -2,9 +2,17 @@
 
 Pure numpy on [firms, countries] arrays (or [firms] where a figure is the firm's own).
 
-- Tokens per user-month = requests x characters per request x context multiplier x
-  the firm's English tokens per character x its token premium in the country; requests
-  mix the free and paid tiers by the paying share. The firm serves free users too.
+- Paid conversion: users' willingness to pay (WTP) for the paid tier is log-logistic, the
+  demand curve of a logit fitted to binary price choices, so the share that pays at price p
+  is s = s_max / (1 + (p / w)^k): its price elasticity is -k (1 - s / s_max), -k where few
+  pay (Enache, Friberg and Wiklander 2023 measure -1 to -4 for freemium conversion). The
+  median WTP w of a country scales with income per head (PPP), w = w0 (g / g0)^eta, w0 set
+  so that the reference price converts the reference share at the reference income. Revenue
+  per user p s(p) peaks at (p / w)^k = 1 / (k - 1) and falls beyond it (k > 1).
+- Tokens per user-month = requests x characters per request x context multiplier x the
+  firm's English tokens per character x its token premium in the country; requests mix the
+  free tier (its usage limit) and the paid tier by the paying share, times the country's
+  usage intensity (g / g_u)^nu (work use rises with income). Free users cost serving too.
 - Consumer revenue = users x paying share x local price x the commitment level's ARPU.
 - API segment (per token): spend at full adoption = share of GDP a year / 12, times the
   country's adoption (the Bass share of all firms' users). A firm with API share s and
@@ -12,8 +20,9 @@ Pure numpy on [firms, countries] arrays (or [firms] where a figure is the firm's
   elasticity demand for characters (the token premium raises p, so buyers of a
   high-premium language buy fewer characters and choose firms whose tokenizers are cheaper
   there). Tokens = revenue / price per token.
-- API list price: cost-plus, serving cost x (1 + markup), kept within the range of the
-  rivals' cost-plus prices and never below the firm's own cost (`api_prices`).
+- API list price (`api_prices`): cost-plus, serving cost x (1 + markup); the dearest server
+  is held to the next dearest firm's list price (buyers would leave above it), never below
+  its own cost. Prices keep the order of costs: no firm lists below a cheaper server.
 - Serving cost = tokens x serving cost per token (`simulator.compute`).
 """
 
@@ -22,30 +31,60 @@ from __future__ import annotations
 import numpy as np
 
 
-def tokens_per_user_month(paying_share: float, free_requests: float, paid_requests: float,
-                          chars_per_request: float, context_multiplier: float,
+def willingness_to_pay(gdp_per_capita: np.ndarray, reference_gdp: float,
+                       income_elasticity: float, reference_price: float,
+                       reference_share: float, max_share: float,
+                       elasticity: float) -> np.ndarray:
+    """Median monthly WTP, in US dollars, of the users who would ever pay ([countries]).
+
+    Solves s_max / (1 + (p0 / w0)^k) = s0 for w0 at the reference income, then scales it
+    by (income / reference income)^eta.
+    """
+    odds = max_share / reference_share - 1.0
+    base = reference_price * odds ** (-1.0 / elasticity)
+    return base * (np.maximum(gdp_per_capita, 1.0) / reference_gdp) ** income_elasticity
+
+
+def paying_share(price: np.ndarray, wtp: np.ndarray, max_share: float,
+                 elasticity: float) -> np.ndarray:
+    """Share of users who pay at `price` ([F, C]) against the countries' median WTP ([C])."""
+    return max_share / (1.0 + (np.asarray(price) / wtp[None, :]) ** elasticity)
+
+
+def usage_intensity(gdp_per_capita: np.ndarray, reference_gdp: float,
+                    elasticity: float) -> np.ndarray:
+    """Requests per user relative to the world's average user, per country ([C])."""
+    return (np.maximum(gdp_per_capita, 1.0) / reference_gdp) ** elasticity
+
+
+def tokens_per_user_month(paying: np.ndarray | float, free_requests: float,
+                          paid_requests: float, chars_per_request: float,
+                          context_multiplier: float, intensity: np.ndarray,
                           tokens_per_char: np.ndarray) -> np.ndarray:
     """Tokens a consumer user costs a month, per firm and country ([F, C])."""
-    requests = (1.0 - paying_share) * free_requests + paying_share * paid_requests
+    requests = ((1.0 - paying) * free_requests + paying * paid_requests) * intensity[None, :]
     return requests * chars_per_request * context_multiplier * tokens_per_char
 
 
-def consumer_revenue(users: np.ndarray, price: np.ndarray, paying_share: float,
+def consumer_revenue(users: np.ndarray, price: np.ndarray, paying: np.ndarray,
                      arpu_multiplier: np.ndarray) -> np.ndarray:
     """Users x paying share x local price x the commitment level's revenue multiplier."""
-    return users * paying_share * price * arpu_multiplier
+    return users * paying * price * arpu_multiplier
 
 
 def api_prices(cost_per_token: np.ndarray, markup: float) -> np.ndarray:
-    """List price per token per firm: cost-plus, within the rivals' range, never below cost."""
-    target = cost_per_token * (1.0 + markup)
-    if target.size < 2:
-        return target
-    prices = np.empty_like(target)
-    for f in range(target.size):
-        rivals = np.delete(target, f)
-        low, high = max(rivals.min(), cost_per_token[f]), max(rivals.max(), cost_per_token[f])
-        prices[f] = np.clip(target[f], low, high)
+    """List price per token per firm: cost-plus, the dearest held to the next, never below cost.
+
+    Every firm but the dearest lists at its cost-plus price; the dearest lists at the next
+    dearest one's cost-plus price where that is lower, but never below its own cost. Prices
+    are therefore in the order of costs (ties allowed) and at or above each firm's cost.
+    """
+    prices = cost_per_token * (1.0 + markup)
+    if prices.size < 2:
+        return prices
+    order = np.argsort(prices, kind="stable")
+    dearest, runner_up = order[-1], order[-2]
+    prices[dearest] = max(cost_per_token[dearest], min(prices[dearest], prices[runner_up]))
     return prices
 
 

@@ -1,4 +1,4 @@
-"""Money: local prices and the monthly cash-flow ledger per firm and country.
+"""Money: list prices (with regional tiers), local prices and the monthly cash-flow ledger.
 
 Every flow is booked per (firm, country) so that a firm's cash change in a month equals the
 sum over countries of revenue (consumer and API) minus serving cost, salaries,
@@ -19,11 +19,24 @@ FLOWS = ("revenue", *COST_FLOWS)
 MEASURES = ("api_revenue", "tokens", "api_tokens")  # API revenue is part of revenue
 
 
+def list_prices(firms, geo) -> np.ndarray:
+    """Each firm's list price per country ([F, C]): usd_per_month, or its regional tier.
+
+    Tiers apply in the order written, so a country listed after its region keeps its own.
+    """
+    prices = np.array([[f.strategy.pricing.usd_per_month] * geo.size for f in firms],
+                      dtype=float)
+    for i, firm in enumerate(firms):
+        for place, price in firm.strategy.pricing.tiers.items():
+            prices[i, geo.places([place])] = price
+    return prices
+
+
 def local_price(price: np.ndarray, ppp_adjusted: np.ndarray, gdp_per_capita: np.ndarray,
                 reference_gdp: float) -> np.ndarray:
-    """Monthly price per firm and country; PPP pricing scales by income, floor 25%."""
+    """Monthly price per firm and country ([F, C]); PPP pricing scales by income, floor 25%."""
     factor = np.clip(gdp_per_capita / reference_gdp, 0.25, 1.0)
-    return price[:, None] * np.where(ppp_adjusted[:, None], factor[None, :], 1.0)
+    return price * np.where(ppp_adjusted[:, None], factor[None, :], 1.0)
 
 
 @dataclass

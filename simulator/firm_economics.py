@@ -5,7 +5,10 @@ profile; the monthly step looks figures up by the region model each firm serves 
 country (`region_of`: the global model, or a region's localised one).
 
 - cost per token served (simulator.compute) x the scenario's serving_cost_multiplier;
-- API list price per token: cost-plus within the rivals' range (simulator.economics);
+- API list price per token: cost-plus, the dearest held to the next (simulator.economics);
+- paid conversion: each country's median willingness to pay (income at PPP) and the share
+  of users a price converts; the logit's price term reads the same curve;
+- usage intensity per country (income at PPP) scales requests per user;
 - tokens per character = English tokens per character of the firm's tokenizer x its
   premium in the country's languages; where the firm has localised, the regional model's
   tokenizer premium when it is lower (vocabulary extension only adds tokens);
@@ -23,8 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator import compute
+from simulator import compute, economics
 from simulator.economics import api_prices, tokens_per_user_month
+from simulator.market import price_burden
 from simulator.technology import localisation_months, scaled_premium
 from simulator.tokenizers import DEFAULT_EN_TOKENS_PER_CHAR, firm_premiums
 
@@ -41,7 +45,11 @@ class FirmEconomics:
     gap: np.ndarray  # [R, C] quality gap of each region model
     global_index: int
     reference_per_char: float  # API reference price per English character
-    usage: tuple[float, float, float, float, float]  # paying, free, paid, chars, context
+    usage: tuple[float, float, float, float]  # free and paid requests, chars, context
+    conversion: tuple[float, float, float]  # paying share max, elasticity k, reference share
+    wtp: np.ndarray  # [C] median WTP of would-be payers, US dollars a month
+    intensity: np.ndarray  # [C] requests per user relative to the world's average user
+    income_month: np.ndarray  # [C] GDP per head (PPP) a month
     training_monthly: np.ndarray  # [F] US dollars
     training_run_usd: np.ndarray  # [F] one generation's final run
     regions: tuple[str, ...]  # profile regions, the columns of the localisation arrays
@@ -91,8 +99,16 @@ class FirmEconomics:
             global_index=tech.regions.index("global"),
             reference_per_char=p.api_reference_usd_per_1m_tokens / 1e6
             * DEFAULT_EN_TOKENS_PER_CHAR,
-            usage=(p.paying_share, p.free_requests_per_month, p.paid_requests_per_month,
+            usage=(p.free_requests_per_month, p.paid_requests_per_month,
                    p.chars_per_request, p.context_multiplier),
+            conversion=(p.paying_share_max, p.conversion_price_elasticity, p.paying_share),
+            wtp=economics.willingness_to_pay(
+                geo.gdp_per_capita, p.paying_reference_gdp_pc_usd, p.wtp_income_elasticity,
+                p.paying_reference_price_usd, p.paying_share, p.paying_share_max,
+                p.conversion_price_elasticity),
+            intensity=economics.usage_intensity(geo.gdp_per_capita, p.usage_reference_gdp_pc_usd,
+                                                p.usage_income_elasticity),
+            income_month=geo.gdp_per_capita / 12.0,
             training_monthly=run * p.research_compute_multiple / months,
             training_run_usd=run,
             regions=tuple(tech.regions),
@@ -114,9 +130,24 @@ class FirmEconomics:
         """Tokens per character per firm and country ([F, C])."""
         return self.en_tokens_per_char[:, None] * self.premium(region_of)
 
-    def tokens_per_user(self, region_of: np.ndarray) -> np.ndarray:
-        """Tokens a consumer user costs a month ([F, C])."""
-        return tokens_per_user_month(*self.usage, self.tokens_per_char(region_of))
+    def paying_share(self, price: np.ndarray) -> np.ndarray:
+        """Share of users who pay at each firm's local price ([F, C])."""
+        max_share, elasticity, _ = self.conversion
+        return economics.paying_share(price, self.wtp, max_share, elasticity)
+
+    def price_term(self, price: np.ndarray) -> np.ndarray:
+        """The consumer logit's price variable (market.price_burden), [F, C]."""
+        return price_burden(price, self.wtp, *self.conversion, self.income_month)
+
+    def tokens_per_user(self, region_of: np.ndarray,
+                        paying: np.ndarray | float | None = None) -> np.ndarray:
+        """Tokens a consumer user costs a month ([F, C]) when `paying` of them pay.
+
+        Without `paying`, the reference paying share (for callers that hold no prices).
+        """
+        paying = self.conversion[2] if paying is None else paying
+        return tokens_per_user_month(paying, *self.usage, self.intensity,
+                                     self.tokens_per_char(region_of))
 
     def api_price_per_char(self, region_of: np.ndarray) -> np.ndarray:
         """What an API customer pays per character ([F, C]): the token premium in the bill."""

@@ -22,11 +22,20 @@ per month for all countries and firms together.
   exp(U_f - s [f != g]) / sum_h exp(U_h - s [h != g]); an installed base therefore moves
   slowly even when a cheaper or better entrant arrives. Users of a firm that is
   unavailable this month (a suspension) stay dormant: they neither churn nor pay.
+- Price in the logit (`price_burden`): every user has the free tier, and one whose
+  willingness to pay v exceeds the price p subscribes and keeps v - p; a firm's offer is
+  worth E[max(0, v - p)] = const - B(p), B(p) = integral from 0 to p of the paying share
+  (simulator.economics.paying_share), in money (Small and Rosen 1981: a logit's utility in
+  money is expected surplus). The logit weighs B(p) / s0 as a share of monthly income by
+  beta_price, so at the reference paying share s0 a dollar weighs as beta_price says, and
+  price weighs more where more would pay and less where few would: adoption and paid
+  conversion read the same WTP.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import hyp2f1
 
 MONTHS_PER_YEAR = 12.0
 
@@ -74,6 +83,19 @@ def capability_ceiling(ceiling: float, best: np.ndarray, start: float,
     below `start`, the start's frontier; with elasticity 0 the ceiling stays fixed.
     """
     return np.minimum(1.0, ceiling * (np.asarray(best) / start) ** elasticity)
+
+
+def price_burden(price: np.ndarray, wtp: np.ndarray, max_share: float, elasticity: float,
+                 reference_share: float, income_month: np.ndarray) -> np.ndarray:
+    """The logit's price term: B(p) / s0 in percent of monthly income ([F, C]).
+
+    B(p) = s_max p 2F1(1, 1/k; 1 + 1/k; -(p / w)^k), the closed form of the integral of
+    s_max / (1 + (x / w)^k) from 0 to p.
+    """
+    ratio = np.asarray(price) / wtp[None, :]
+    burden = max_share * price * hyp2f1(1.0, 1.0 / elasticity, 1.0 + 1.0 / elasticity,
+                                        -(ratio**elasticity))
+    return 100.0 * burden / (reference_share * income_month[None, :])
 
 
 def logit_shares(utility: np.ndarray, present: np.ndarray) -> np.ndarray:

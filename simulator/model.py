@@ -20,7 +20,7 @@ from simulator import economics, market, talent
 from simulator.agents import FirmAgent
 from simulator.availability import forbidden_by_month
 from simulator.entry import entry_keys, experience_needed, regulatory_burden
-from simulator.finance import Ledger, local_price
+from simulator.finance import Ledger, list_prices, local_price
 from simulator.firm_economics import FirmEconomics
 from simulator.footprint import Footprint, Level, per_level
 from simulator.geography import Geography, build_geography
@@ -87,7 +87,7 @@ class StrategyModel(mesa.Model):
         self.best_capability = np.full(geo.size, self.capability_start)
         self.addressable = self.start_addressable = self.reachable * p.adoption_ceiling
         self.bass = market.monthly_rate(p.bass_p_annual), market.monthly_rate(p.bass_q_annual)
-        list_price = np.array([f.strategy.pricing.usd_per_month for f in firms], dtype=float)
+        list_price = list_prices(firms, geo)  # [F, C], regional tiers included
         everywhere = np.ones(len(firms), dtype=bool)
         # Price options per country: 0 the list price, 1 the PPP-adjusted one.
         self.price_options = np.stack([
@@ -111,10 +111,11 @@ class StrategyModel(mesa.Model):
         self.ledger = Ledger(shape)
 
     def set_prices(self) -> None:
-        """Consumer prices from each firm's chosen option per country."""
+        """Consumer prices from each firm's chosen option, the paying shares they convert."""
         rows, columns = np.indices(self.price_choice.shape)
         self.price = self.price_options[self.price_choice, rows, columns]
-        self.price_pct_income = 100.0 * self.price / (self.geo.gdp_per_capita / 12.0)[None, :]
+        self.paying = self.econ.paying_share(self.price)
+        self.price_term = self.econ.price_term(self.price)  # the logit's price variable
 
     def _setup_talent(self) -> None:
         """Pay, hiring targets and places, staff at home, pools, knowledge."""
@@ -170,7 +171,7 @@ class StrategyModel(mesa.Model):
             [f.suspensions for f in s.firms], load_availability(), s.month_dates(1)[0])
         intensity = (geo.compliance_cost + geo.bloc_cost) / p.compliance_cost_reference_usd
         self.compliance_intensity = np.minimum(1.0, intensity)
-        self.potential = self.addressable[None, :] * p.paying_share * self.price * 12.0
+        self.potential = self.addressable[None, :] * self.paying * self.price * 12.0
         self.home_distance = geo.distance[self.home]
         burden = regulatory_burden(self.entry_cost(rows)[0], self.potential)
         self.experience_needed = np.stack([
@@ -251,7 +252,7 @@ class StrategyModel(mesa.Model):
         p, total = self.params, self.users.sum(axis=0, keepdims=True)
         installed = np.divide(self.users, total, out=np.zeros_like(self.users), where=total > 0)
         return (self._base_utility(self.footprint.effective_level())
-                + p.beta_price * self.price_pct_income + p.beta_installed * installed)
+                + p.beta_price * self.price_term + p.beta_installed * installed)
 
     def api_utility(self) -> np.ndarray:
         """API buyers' logit utility: quality and log price per character ([firms, countries])."""
@@ -292,8 +293,8 @@ class StrategyModel(mesa.Model):
                                         p.switching_cost)
         active = self.users * present  # a suspended firm's users are dormant
         arpu = per_level(p.commitment_arpu, self.footprint.effective_level())
-        consumer = economics.consumer_revenue(active, self.price, p.paying_share, arpu)
-        consumer_tokens = active * econ.tokens_per_user(self.region_of)
+        consumer = economics.consumer_revenue(active, self.price, self.paying, arpu)
+        consumer_tokens = active * econ.tokens_per_user(self.region_of, self.paying)
         target = market.logit_shares(self.api_utility(), present)
         self.api_share = economics.adjust_shares(self.api_share, target, present,
                                                  p.api_share_adjustment)

@@ -6,7 +6,7 @@ Sources are given in full in `simulator/ODD.md` (section Details, Parameters).
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from hub.checked import CheckedModel
 
@@ -36,13 +36,38 @@ class Parameters(CheckedModel):
     affordability_slope: float = Field(1.5, gt=0)
     # Income at which prices and salaries are quoted: US GDP per head, PPP (IMF WEO 2024).
     reference_gdp_per_capita_usd: float = Field(80_000.0, gt=0)
-    # Paying users among all users (OpenAI: ~20M subscribers of ~500M weekly users, 2025).
-    paying_share: float = Field(0.05, ge=0, le=1)
-    # Consumer usage per user-month, by tier. ChatGPT: ~2.5 billion prompts a day from
-    # ~800M weekly users (OpenAI to Axios, July 2025), ~95 prompts a user a month on
-    # average; paid users use several times more than free ones (assumption: 5x).
+    # Paying users among all users at paying_reference_price_usd in a country at
+    # paying_reference_gdp_pc_usd (OpenAI: ~20M subscribers of ~500M weekly users, 2025).
+    paying_share: float = Field(0.05, gt=0, le=1)
+    paying_reference_price_usd: float = Field(20.0, gt=0)  # ChatGPT Plus when measured
+    # ...and the income (PPP) it holds at: those subscribers are of users worldwide, richer
+    # than the world's ~$23k a head. Calibrated: at $20 the default's US frontier lab then
+    # converts 4.6% of its users at month 36 (23,000: 9.8%; 80,000: 1.4%).
+    paying_reference_gdp_pc_usd: float = Field(40_000.0, gt=0)
+    # Paid conversion (simulator.economics.paying_share): users' willingness to pay is
+    # log-logistic, so the paying share is max / (1 + (price / WTP)^k). k is the conversion's
+    # price elasticity where few pay: -1 to -4 for freemium apps (Enache, Friberg and
+    # Wiklander 2023, IJIO 88), 2 the range's geometric middle. The most that would ever pay:
+    # Spotify, a mature freemium subscription with regional tiers, had 263M paying of 675M
+    # monthly users (39%, Q4 2024); assumed alike for AI assistants (calibration prior).
+    conversion_price_elasticity: float = Field(2.0, gt=0)
+    paying_share_max: float = Field(0.4, gt=0, le=1)
+    # Willingness to pay scales with income per head (PPP) to this power: 1 = the same share
+    # of income everywhere (assumption; prices are US dollars, incomes PPP; calibration prior).
+    wtp_income_elasticity: float = Field(1.0, ge=0)
+    # Consumer usage per user-month, by tier, at usage_reference_gdp_pc_usd. ChatGPT: ~2.5
+    # billion prompts a day from ~800M weekly users (OpenAI to Axios, July 2025), ~95 prompts
+    # a user a month on average; the free tier's usage limit keeps free users below paid
+    # ones, who use several times more (assumption: 5x). Free users cost serving, pay nothing.
     free_requests_per_month: float = Field(80.0, ge=0)
     paid_requests_per_month: float = Field(400.0, ge=0)
+    # Requests per user scale with income per head (PPP) to this power (work use rises with
+    # income): Claude's use per working-age person rises 0.7% per 1% of GDP per head across
+    # countries (Anthropic Economic Index, September 2025); about half of that is adoption,
+    # which the affordability curve gives, so 0.35 per user (calibration prior). The usage
+    # figures above are the world's average user: world GDP (PPP) per head, ~$185T / 8.1B.
+    usage_income_elasticity: float = Field(0.35, ge=0)
+    usage_reference_gdp_pc_usd: float = Field(23_000.0, gt=0)
     # Characters a request shows (prompt + answer), and how many times over the model
     # processes them: each turn re-sends the conversation so far (a 5-turn chat processes
     # its text ~3x), plus system prompts; hidden reasoning adds more. Assumptions.
@@ -63,9 +88,10 @@ class Parameters(CheckedModel):
     # tokens bring more use; assumption, calibration prior.
     api_price_elasticity: float = Field(1.2, ge=0)
     api_reference_usd_per_1m_tokens: float = Field(3.0, gt=0)
-    # Cost-plus: list price per token = serving cost x (1 + markup), within the range of
-    # the rivals' prices. data/api_prices.csv list prices are ~2-4x this module's serving
-    # cost of models of their reported sizes.
+    # Cost-plus: list price per token = serving cost x (1 + markup); the dearest server is
+    # held to the next dearest one's price, never below its own cost (economics.api_prices).
+    # data/api_prices.csv list prices are ~2-4x this module's serving cost of models of
+    # their reported sizes.
     api_markup: float = Field(2.0, ge=0)
     # Enterprise buyers choose by quality and log price per character; integrations make
     # them move slowly: this share of the gap to the choice shares closes a month.
@@ -81,8 +107,9 @@ class Parameters(CheckedModel):
     # Per unit of language quality gap (log of normalised bits over the global model's
     # English, simulator.technology): a language with 10% more bits than English costs 0.3.
     beta_quality: float = Field(3.0, ge=0)
-    # Per percent of monthly income per head. Only the paying share (~5%) pays, so price
-    # weighs less than in a paid-only market: -0.15 (calibration prior).
+    # Per percent of monthly income per head of the price, where paying_share pays; the
+    # logit weighs the paid-tier surplus a user gives up (market.price_burden), so price
+    # weighs more where more would pay and less where few would. -0.15 (calibration prior).
     beta_price: float = Field(-0.15, le=0)
     beta_localised: float = Field(0.5, ge=0)  # a model trained for the country's region
     beta_commitment: float = Field(0.25, ge=0)  # per establishment-chain step above API
@@ -183,6 +210,13 @@ class Parameters(CheckedModel):
     # settles), less log researcher pay and CAGE distance (the office weights). Assumed.
     lab_weight_talent: float = Field(1.5, ge=0)
     lab_weight_openness: float = Field(1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _conversion(self) -> Parameters:
+        if self.paying_share >= self.paying_share_max:
+            raise ValueError(f"paying_share: expected below paying_share_max "
+                             f"({self.paying_share_max}), got {self.paying_share}")
+        return self
 
 
 def parameter_names() -> list[str]:

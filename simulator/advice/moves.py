@@ -15,8 +15,9 @@ Generated from the scenario when the user gives no moves file (`generate_moves`)
   AI researchers), as soon as the firm serves C (`strategy.sites`);
 - `hire-C`: also hire in country C, for the three countries with the largest shares of the
   world's AI researchers (data/talent.csv) where the firm does not hire yet;
-- `price-Nusd`, `price-ppp`: another consumer price tier (`PRICE_TIERS_USD`), or the same
-  price scaled to local purchasing power.
+- `price-Nusd`, `price-ppp`: the list price that maximises the firm's NPV on the scenario as
+  written, found by a bracketed search (`simulator.advice.price_search`), or the same price
+  scaled to local purchasing power.
 
 A moves file (TOML) lists other moves, validated like a scenario: every problem is one line
 `file: key: what was expected`, exit code 2::
@@ -49,9 +50,7 @@ from simulator.technology import TechnologyProfile
 from simulator.toml_check import problems_error, read_user_file, require_unique, validate_toml
 
 STATUS_QUO = "status-quo"
-# Consumer subscription tiers that bracket the 2024-25 list prices: ChatGPT Plus and Claude
-# Pro at $20 a month, Mistral Le Chat Pro at $14.99, ChatGPT Go at about $5 in India (2025).
-PRICE_TIERS_USD = (5.0, 10.0, 20.0, 30.0)
+SAME_PRICE = 0.02  # a found price within 2% of the current one is the status quo
 LOCALISE_LATER_MONTH = 12  # "in a year"
 HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
 OFFICE_STEPS = (1, 3)  # more regional offices allowed
@@ -173,13 +172,19 @@ def _hire_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
                  {f"{key}.strategy.hiring.countries": [*hiring, geo.iso2[i]]}) for i in chosen]
 
 
-def _price_moves(firm: Firm, key: str) -> list[Move]:
+def _price_moves(scenario: Scenario, firm: Firm, key: str,
+                 profile: TechnologyProfile) -> list[Move]:
+    from simulator.advice.price_search import search_price
+
     pricing, moves = firm.strategy.pricing, []
-    for tier in PRICE_TIERS_USD:
-        if tier != pricing.usd_per_month:
-            moves.append(Move(f"price-{tier:g}usd", "price", None,
-                              f"charge ${tier:g} a month", {
-                                  f"{key}.strategy.pricing.usd_per_month": tier}))
+    found = search_price(scenario, firm.name, profile)
+    if abs(found.price / max(pricing.usd_per_month, 1e-9) - 1.0) > SAME_PRICE:
+        low, _, high = found.bracket
+        moves.append(Move(f"price-{found.price:.3g}usd", "price", None,
+                          f"charge ${found.price:.2f} a month, the list price of the largest "
+                          f"NPV on the scenario as written (bracketed search, ${low:.2f}-"
+                          f"${high:.2f})", {f"{key}.strategy.pricing.usd_per_month":
+                                            found.price}))
     if not pricing.ppp_adjusted:
         moves.append(Move("price-ppp", "price", None, "scale the price to local purchasing power",
                           {f"{key}.strategy.pricing.ppp_adjusted": True}))
@@ -194,7 +199,7 @@ def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfil
             *_entry_moves(scenario, firm, key), *_localise_moves(scenario, firm, key, profile),
             *_office_moves(firm, key), *_site_moves(scenario, firm, key),
             *_hire_moves(scenario, firm, key),
-            *_price_moves(firm, key)]
+            *_price_moves(scenario, firm, key, profile)]
 
 
 class MoveSpec(StrictModel):
