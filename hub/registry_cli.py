@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
+import json
 
 import rich_click as click
 
+from hub import registry_view as view
 from hub.errors import InputError
 from hub.home import home_option, hub_home
 from hub.names import check_name
 from hub.numbers import compact
 
-# Headline columns of `hub list`: metric -> (column title, how to summarise over languages).
-HEADLINE = {
-    "bits_per_byte": ("bits/byte", statistics.fmean),  # mean over languages
-    "tokens_per_s": ("tokens/s", max),
-}
+JSON_HELP = "Print one JSON object instead of tables: "
 
 
 def parse_ref(ref: str, need_version: bool = False) -> tuple[str, str | None]:
@@ -29,130 +26,110 @@ def parse_ref(ref: str, need_version: bool = False) -> tuple[str, str | None]:
     return region, version or None
 
 
-def _bytes(version) -> int:
-    return sum(p.stat().st_size for p in version.path.rglob("*") if p.is_file())
+def _print_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def _metrics(version) -> dict[str, dict[str, float]]:
-    """A version's metrics by language; InputError naming a damaged metrics.parquet."""
-    import pyarrow as pa
+def _print_tables(keys, numbers, rows, title=None) -> None:
+    from rich.console import Console
 
-    from hub.serving.model_card import metrics_by_lang
+    from hub.terminal_table import fitted_tables
 
-    path = version.file("metrics.parquet")
-    try:
-        return metrics_by_lang(path)
-    except (OSError, KeyError, pa.ArrowException) as error:
-        raise InputError(f"{path}: damaged metrics ({error}); measure again with `hub eval` "
-                         "and `hub bench`") from None
-
-
-def _headlines(version) -> list[str]:
-    try:
-        table = _metrics(version)
-    except InputError:
-        return ["damaged"] * len(HEADLINE)  # `hub list` goes on; `hub verify` names it
-    cells = []
-    for metric, (_, summary) in HEADLINE.items():
-        values = [row[metric] for row in table.values() if metric in row]
-        cells.append(f"{summary(values):.3g}" if values else "")
-    return cells
+    console = Console()
+    for table in fitted_tables(keys, numbers, rows, console.width, title):
+        console.print(table)
 
 
 @click.command("list")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP + view.LIST_SCHEMA)
 @home_option
-def list_models(home):
+def list_models(as_json, home):
     """List every registered model version with its size, languages and headline metrics.
 
-    Example: `hub list --home models`
+    Example: `hub list --home models`, or `hub list --json | jq '.models[].model_id'`
     """
-    from rich.console import Console
-    from rich.table import Table
-
     from hub import registry
     from hub.registry_catalog import catalog
 
-    table = Table(
-        "region",
-        "ver",
-        "size",
-        "params",
-        "disk",
-        "languages",
-        *(title for title, _ in HEADLINE.values()),
-    )
     # The catalog (Parquet) names the versions; sizes and metrics are read from their files.
-    for row in catalog(home).to_pylist():
-        version = registry.ModelVersion(hub_home(home), row["region"], row["version"])
-        languages, params = row["languages"] or [], row["params"]
-        more = f" +{len(languages) - 3}" if len(languages) > 3 else ""
-        table.add_row(
-            row["region"],
-            f"v{row['version']}",
-            row["size"] or "",
-            compact(params) if params else "",
-            f"{_bytes(version) / 1e6:.1f} MB" if version.path.is_dir() else "missing",
-            " ".join(languages[:3]) + more,
-            *_headlines(version),
-        )
-    if not table.row_count:
+    entries = [
+        view.list_entry(registry.ModelVersion(hub_home(home), row["region"], row["version"]), row)
+        for row in catalog(home).to_pylist()
+    ]
+    if not entries:
         raise InputError("no registered models in this hub home; train one with `hub train`")
-    Console().print(table)
+    if as_json:
+        _print_json({"models": entries})
+        return
+    rows = []
+    for entry in entries:
+        languages = entry["languages"]
+        more = f" +{len(languages) - 3}" if len(languages) > 3 else ""
+        disk = entry["disk_bytes"]
+        headline = [
+            "damaged" if entry["metrics_damaged"]
+            else (f"{entry[m]:.3g}" if entry[m] is not None else "")
+            for m in view.HEADLINE
+        ]
+        rows.append([
+            entry["region"], f"v{entry['version']}", entry["size"] or "",
+            " ".join(languages[:3]) + more,
+            compact(entry["params"]) if entry["params"] else "",
+            f"{disk / 1e6:.1f} MB" if disk is not None else "missing",
+            *headline,
+        ])
+    numbers = ["params", "disk", *(title for title, _ in view.HEADLINE.values())]
+    _print_tables(["region", "ver", "size", "languages"], numbers, rows)
 
 
 @click.command()
 @click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP + view.SHOW_SCHEMA)
 @home_option
-def show(ref, home):
+def show(ref, as_json, home):
     """Show one model version: config, training facts, files and per-language metrics.
 
     REF is REGION or REGION@VERSION (default: the latest version).
 
-    Example: `hub show eu@v1`
+    Example: `hub show eu@v1`, or `hub show eu --json | jq .metrics`
     """
-    from rich.console import Console
-    from rich.table import Table
-
     from hub import registry
     from hub.serving.model_card import CARD_METRICS
 
     region, version_name = parse_ref(ref)
-    version = registry.resolve(home, region, version_name)
-    config, manifest = version.config(), version.manifest()
-    console = Console()
-    console.print(f"[bold]{version.model_id}[/]  {version.path}")
-    facts = Table("field", "value", title="config", show_header=False)
-    for key, value in {**config["model"], **config.get("training", {})}.items():
-        facts.add_row(key, str(value))
-    facts.add_row("languages", ", ".join(config.get("languages", [])))
-    console.print(facts)
-    files = Table("file", "bytes", "sha256", title="files")
-    for name, digest in sorted(manifest["files"].items()):
-        path = version.file(name)
-        files.add_row(
-            name, f"{path.stat().st_size:,}" if path.is_file() else "missing", digest[:16]
-        )
-    console.print(files)
-    metrics = _metrics(version)
-    if metrics:
-        shown = [m for m in CARD_METRICS if any(m in row for row in metrics.values())]
-        per_lang = Table("lang", *shown, title="metrics per language (fp32, cpu)")
-        for lang in sorted(metrics):
-            per_lang.add_row(
-                lang, *(f"{metrics[lang][m]:.4g}" if m in metrics[lang] else "" for m in shown)
-            )
-        console.print(per_lang)
-    else:
-        console.print("no metrics yet: run `hub eval` and `hub bench`")
+    entry = view.show_entry(registry.resolve(home, region, version_name))
+    if as_json:
+        _print_json(entry)
+        return
+    click.echo(f"{entry['model_id']}  {entry['path']}")
+    facts = [[k, view.readable(v)] for k, v in {**entry["model"], **entry["training"]}.items()]
+    facts.append(["languages", ", ".join(entry["languages"])])
+    _print_tables(["field", "value"], [], facts, "config and training")
+    files = [
+        [f["name"], f["sha256"][:16], "missing" if f["bytes"] is None else f"{f['bytes']:,}"]
+        for f in entry["files"]
+    ]
+    _print_tables(["file", "sha256"], ["bytes"], files, "files")
+    table = entry["metrics"]
+    if not table:
+        click.echo("no metrics yet: run `hub eval` and `hub bench`")
+        return
+    shown = [m for m in CARD_METRICS if any(m in row for row in table.values())]
+    rows = [
+        [lang, *(f"{table[lang][m]:.4g}" if m in table[lang] else "" for m in shown)]
+        for lang in sorted(table)
+    ]
+    _print_tables(["lang"], shown, rows, "metrics per language (fp32, cpu)")
 
 
 @click.command()
 @click.argument("ref", required=False)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP + view.VERIFY_SCHEMA)
 @home_option
-def verify(ref, home):
+def verify(ref, as_json, home):
     """Re-hash every file of every version (or of REGION[@VERSION]); exit 1 on any mismatch.
 
-    Example: `hub verify` or `hub verify eu@v1`
+    Example: `hub verify` or `hub verify eu@v1 --json`
     """
     from hub import registry
 
@@ -168,28 +145,34 @@ def verify(ref, home):
     else:
         found = registry.all_versions(home)
     home_path = hub_home(home)
+    say = (lambda *args, **kwargs: None) if as_json else click.secho
     # The home's own state first: removals a killed `hub rm` left are completed, and a
     # damaged or stale catalog (derived from the versions) is named and rebuilt.
     for model_id in registry.finish_removals(home_path):
-        click.secho(f"completed the interrupted removal of {model_id}", fg="yellow")
+        say(f"completed the interrupted removal of {model_id}", fg="yellow")
     home_problems = registry.catalog_problems(home_path) if ref is None else []
     for problem in home_problems:
-        click.secho(f"FAILED {problem}", fg="red", bold=True)
+        say(f"FAILED {problem}", fg="red", bold=True)
         registry.rebuild_catalog(home_path)
-        click.echo("  rebuilt from the versions on disk")
-    failed = 0
+        say("  rebuilt from the versions on disk")
+    report = []
     for version in found:
         problems = registry.verify(version)
+        files = 0 if problems else len(version.manifest()["files"])
+        report.append({"model_id": version.model_id, "ok": not problems, "files": files,
+                       "problems": problems})
         if problems:
-            failed += 1
-            click.secho(f"FAILED {version.model_id}", fg="red", bold=True)
+            say(f"FAILED {version.model_id}", fg="red", bold=True)
             for problem in problems:
-                click.echo(f"  {problem}")
+                say(f"  {problem}")
         else:
-            click.secho(
-                f"ok     {version.model_id} ({len(version.manifest()['files'])} files)", fg="green"
-            )
-    click.echo(f"{len(found)} versions checked, {failed} failed")
+            say(f"ok     {version.model_id} ({files} files)", fg="green")
+    failed = sum(not entry["ok"] for entry in report)
+    if as_json:
+        _print_json({"checked": len(found), "failed": failed, "home_problems": home_problems,
+                     "versions": report})
+    else:
+        click.echo(f"{len(found)} versions checked, {failed} failed")
     if failed or home_problems:
         raise SystemExit(1)
 
