@@ -1,13 +1,17 @@
 """The advice shown: a rich table in the terminal and one self-contained HTML page.
 
-The page uses the batch report's style and helpers (`simulator.html_report`): the ranking
-table, an interval chart of each move's NPV (p10-p90 bar, p50 tick, mean dot), the firm's
-cumulative cash over time for the top moves and the status quo (median and p10-p90 band),
-the drivers and the scenario discovery box.
+The page is written for the person who decides: the answer in one sentence first, then the
+ranking in words and millions of dollars, the gain of the top moves over the status quo
+(p10-p90 bar, median tick, every bar labelled), each top move's cash over time beside the
+status quo (one panel per move on a shared scale, so bands never hide each other), the
+drivers per move folded, and where the top move loses (PRIM). Model months are shown as
+calendar months (YYYY-MM) from the scenario's start_date. The batch report's style and
+helpers (`simulator.html_report`) draw it.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import numpy as np
@@ -17,10 +21,13 @@ from rich.table import Table
 from hub.numbers import compact, compact_money
 from simulator.advice.advise import Advice
 from simulator.advice.moves import STATUS_QUO
-from simulator.html_report import PAD, PALETTE, WIDTH, _table, band_chart, legend, page_head
+from simulator.chart_axes import month_label, nice_ticks, tick_labels, x_axis
+from simulator.html_report import PALETTE, _table, band_chart, figure, page_head
 
-COLUMNS = ("move", "npv_p10", "npv_p50", "npv_p90", "p_beats_status_quo", "max_regret")
-TOP_CHART = 4  # moves drawn over time besides the status quo
+TOP_GAIN = 10  # moves in the gain chart: a screen's worth, the rest are in the table
+TOP_CASH = 4  # moves drawn over time, one panel each, beside the status quo
+OPEN_DRIVERS = 3  # moves whose drivers are unfolded
+MONTH = re.compile(r"\b(?:(in|at) )?month (\d+)\b")
 
 
 def _share(value: float) -> str:
@@ -58,41 +65,107 @@ def discovery_text(advice: Advice) -> str:
             f"{box.density:.0%} of its members lose, against {box.base_density:.0%} overall).")
 
 
-def interval_chart(table: pd.DataFrame) -> str:
-    """SVG: per move a p10-p90 bar of its NPV, a tick at p50 and a dot at the mean."""
-    row_h, label_w = 18, 170
-    height = 40 + len(table) * row_h
-    low = min(table["npv_p10"].min(), 0.0)
-    high = max(table["npv_p90"].max(), low + 1.0)
+def dated(text: str, start: str) -> str:
+    """`text` with its model months ("in month 12", "at month 36") as calendar months."""
+    return MONTH.sub(lambda m: f"in {month_label(start, int(m.group(2)))}", text)
+
+
+def millions(value: float) -> str:
+    """Dollars in millions for the ranking's $M columns (-1,234.5)."""
+    return figure(value, "") if value != value else f"{value / 1e6:,.1f}"
+
+
+def gains(advice: Advice) -> pd.DataFrame:
+    """Per move the paired NPV gain over the status quo across members: p10, p50, p90."""
+    names = [m.name for m in advice.moves]
+    gain = advice.values - advice.values[names.index(STATUS_QUO)]
+    q = np.quantile(gain, [0.1, 0.5, 0.9], axis=1)
+    same = np.all(advice.cash == advice.cash[names.index(STATUS_QUO)], axis=(1, 2))
+    return pd.DataFrame({"move": names, "gain_p10": q[0], "gain_p50": q[1], "gain_p90": q[2],
+                         "changes_nothing": same}).set_index("move")
+
+
+def answer(advice: Advice) -> str:
+    """The advice in one sentence (and the robust choice where it differs), as HTML."""
+    table, start = advice.table.set_index("move"), advice.scenario.start_date
+    summary, months = advice.summary(), advice.scenario.months
+    best, robust = summary["best_expected"], summary["robust"]
+    span = (f"over {months} months ({month_label(start, 1)} to {month_label(start, months)}, "
+            f"{advice.ensemble.size} simulated futures)")
+    if best == STATUS_QUO:
+        text = (f"<b>Stay the course.</b> No move beats the status quo's median NPV {span}: "
+                f"{escape(figure(table.loc[best, 'npv_p50'], 'money'))}.")
+    else:
+        row = table.loc[best]
+        text = (f"<b>{escape(dated(row['description'], start)).capitalize()}</b> "
+                f"({escape(best)}): {span} it adds a median "
+                f"{escape(figure(row['gain_p50'], 'money'))} of NPV to the status quo and beats "
+                f"it in {row['p_beats_status_quo']:.0%} of the futures.")
+    if robust == best:
+        return text + " It is also the robust choice: the least regret if the future goes badly."
+    return text + (f" The robust choice, with the least regret if the future goes badly, is "
+                   f"{escape(dated(table.loc[robust, 'description'], start))} ({escape(robust)},"
+                   f" largest regret {escape(figure(table.loc[robust, 'max_regret'], 'money'))}).")
+
+
+def ranking(advice: Advice) -> pd.DataFrame:
+    """The ranking in a reader's words and millions of dollars."""
+    start, rows = advice.scenario.start_date, []
+    for r in advice.table.itertuples():
+        mark = ("★ best" if r.best_expected else "") + (" R robust" if r.robust else "")
+        beats = "reference" if r.move == STATUS_QUO else f"{r.p_beats_status_quo:.0%}"
+        rows.append({"": mark.strip(), "move": r.move, "what it does": dated(r.description, start),
+                     "NPV, pessimistic (p10), $M": millions(r.npv_p10),
+                     "NPV, median (p50), $M": millions(r.npv_p50),
+                     "NPV, optimistic (p90), $M": millions(r.npv_p90),
+                     "median gain over the status quo, $M": millions(r.gain_p50),
+                     "chance of beating the status quo": beats,
+                     "largest regret, $M": millions(r.max_regret)})
+    return pd.DataFrame(rows)
+
+
+def gain_chart(advice: Advice, found: pd.DataFrame) -> str:
+    """SVG: the top moves' NPV gain over the status quo, p10-p90 bar, median tick and value."""
+    rows = found[~found["changes_nothing"]].drop(STATUS_QUO, errors="ignore")
+    rows = rows.sort_values("gain_p50", ascending=False).head(TOP_GAIN)
+    if rows.empty:
+        return ""
+    row_h, label_w, width, value_w = 24, 170, 1000, 80
+    top, height = 30, 30 + len(rows) * row_h + 46
+    ticks = nice_ticks(min(rows["gain_p10"].min(), 0.0), max(rows["gain_p90"].max(), 0.0))
+    low, high = ticks[0], ticks[-1]
 
     def x(v: float) -> float:
-        return label_w + (v - low) / (high - low) * (WIDTH - label_w - PAD / 2)
+        return label_w + (v - low) / (high - low) * (width - label_w - value_w)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-             'role="img"><title>NPV per move</title>',
-             '<text x="4" y="16" font-weight="bold">NPV per move (p10-p90, p50 tick, mean dot)'
-             '</text>',
-             f'<line x1="{x(0):.1f}" y1="24" x2="{x(0):.1f}" y2="{height - 8}" stroke="#999"/>']
-    for i, r in enumerate(table.itertuples()):
-        top = 28 + i * row_h
-        color = PALETTE[0] if r.move != STATUS_QUO else "#888"
-        parts += [f'<text x="4" y="{top + 11}">{escape(r.move)}</text>',
-                  f'<rect x="{x(r.npv_p10):.1f}" y="{top + 3}" height="{row_h - 8}" width="'
-                  f'{max(x(r.npv_p90) - x(r.npv_p10), 1):.1f}" fill="{color}" fill-opacity="0.35">'
-                  f'<title>{escape(r.move)}: {compact_money(r.npv_p10)} .. '
-                  f'{compact_money(r.npv_p90)}</title></rect>',
-                  f'<line x1="{x(r.npv_p50):.1f}" y1="{top + 1}" x2="{x(r.npv_p50):.1f}" '
-                  f'y2="{top + row_h - 3}" stroke="{color}" stroke-width="2"/>',
-                  f'<circle cx="{x(r.npv_mean):.1f}" cy="{top + row_h / 2 - 1}" r="2.5" '
-                  f'fill="#222"/>']
-    parts.append(f'<text x="{label_w}" y="{height - 2}">{escape(compact_money(low))}</text>'
-                 f'<text x="{WIDTH - PAD}" y="{height - 2}">{escape(compact_money(high))}</text>'
-                 '</svg>')
+    bottom = top + len(rows) * row_h
+    title = (f"Gain in NPV over the status quo: the {len(rows)} best moves "
+             f"(bar: pessimistic p10 to optimistic p90; tick and figure: median)")
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'role="img"><title>{escape(title)}</title>',
+             f'<text x="4" y="16" font-weight="bold">{escape(title)}</text>',
+             f'<text class="axis-title y-title" x="4" y="{top - 2}">move</text>',
+             f'<line x1="{x(0):.1f}" y1="{top}" x2="{x(0):.1f}" y2="{bottom}" stroke="#444" '
+             f'stroke-dasharray="3 2"/><text x="{x(0) + 4:.1f}" y="{top - 2}">status quo</text>',
+             *x_axis(tick_labels(ticks, "money"), x, bottom, label_w, width - value_w,
+                     f"NPV gain over {advice.scenario.months} months (USD; 0 = the status quo)")]
+    for i, (move, r) in enumerate(rows.iterrows()):
+        y, color = top + i * row_h, PALETTE[0] if r["gain_p50"] >= 0 else PALETTE[1]
+        parts += [f'<text x="4" y="{y + 16}">{escape(move)}</text>',
+                  f'<rect x="{x(r["gain_p10"]):.1f}" y="{y + 5}" height="{row_h - 10}" width="'
+                  f'{max(x(r["gain_p90"]) - x(r["gain_p10"]), 1):.1f}" fill="{color}" '
+                  f'fill-opacity="0.35"/>',
+                  f'<line x1="{x(r["gain_p50"]):.1f}" y1="{y + 2}" x2="{x(r["gain_p50"]):.1f}" '
+                  f'y2="{y + row_h - 2}" stroke="{color}" stroke-width="3"/>',
+                  f'<text x="{width - value_w + 6}" y="{y + 16}">'
+                  f'{escape(("+" if r["gain_p50"] > 0 else "") + figure(r["gain_p50"], "money"))}'
+                  "</text>"]
+    parts.append("</svg>")
     return "".join(parts)
 
 
 def cash_over_time(advice: Advice, moves: list[str]) -> pd.DataFrame:
-    """Per move and month: p10, median, p90 of the firm's cash change since month 0."""
+    """Per move and month: p10, median, p90 of the firm's cash change since the start."""
     names = [m.name for m in advice.moves]
     initial = next(f.cash_usd for f in advice.scenario.firms if f.name == advice.firm)
     rows = []
@@ -104,30 +177,63 @@ def cash_over_time(advice: Advice, moves: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def cash_panels(advice: Advice, moves: list[str]) -> str:
+    """One chart per move on one shared scale, the status quo's median dashed in each."""
+    frame = cash_over_time(advice, [*moves, STATUS_QUO])
+    limits = (min(frame["cash_p10"].min(), 0.0), max(frame["cash_p90"].max(), 0.0))
+    return "".join(band_chart(frame, "cash", f"{move} against the status quo (dashed)", [move],
+                              "cash change since the start (USD)", "money",
+                              advice.scenario.start_date, limits, STATUS_QUO,
+                              [PALETTE[i % len(PALETTE)]])
+                   for i, move in enumerate(moves))
+
+
+def drivers(advice: Advice, found: pd.DataFrame) -> list[str]:
+    """Per move its drivers folded under a one-line summary; moves that change nothing together."""
+    start, parts, idle = advice.scenario.start_date, [], []
+    for i, r in enumerate(advice.table.itertuples()):
+        if found.loc[r.move, "changes_nothing"] and r.move != STATUS_QUO:
+            idle.append(r.move)
+            continue
+        gain = "" if r.move == STATUS_QUO else (
+            f"; median gain {('+' if r.gain_p50 > 0 else '')}{figure(r.gain_p50, 'money')}")
+        items = "".join(f"<li>{escape(dated(d, start))}</li>" for d in r.drivers.split("; "))
+        parts.append(f"<details{' open' if i < OPEN_DRIVERS else ''}><summary><b>"
+                     f"{escape(r.move)}</b>: {escape(dated(r.description, start))}"
+                     f"{escape(gain)}</summary><ul>{items}</ul></details>")
+    if idle:
+        parts.append(f"<details><summary>{len(idle)} moves change nothing (the firm's cash is "
+                     "the status quo's in every future)</summary><p>"
+                     f"{escape(', '.join(idle))}</p></details>")
+    return parts
+
+
 def render(advice: Advice) -> str:
     """The whole page."""
-    summary, table = advice.summary(), advice.table
-    top = [m for m in table["move"] if m != STATUS_QUO][:TOP_CHART] + [STATUS_QUO]
-    shown = table[list(COLUMNS) + ["gain_p50"]].rename(columns={"gain_p50": "median gain"})
+    summary, table, found = advice.summary(), advice.table, gains(advice)
+    moving = [m for m in table["move"] if m != STATUS_QUO and not found.loc[m, "changes_nothing"]]
+    months, start = advice.scenario.months, advice.scenario.start_date
     html = [page_head(f"Advice for {advice.firm}"),
             f"<h1>Where should {escape(advice.firm)} expand next?</h1>",
+            f"<p class='answer'>{answer(advice)}</p>",
             f"<p class='muted'>Scenario {escape(advice.scenario.name)} "
             f"({escape(str(advice.scenario.source))}, digest {summary['scenario']['digest']}); "
             f"{len(advice.moves)} moves x {advice.ensemble.size} members: "
             f"{escape(advice.ensemble.source)}; common random numbers. NPV of the firm's "
-            f"monthly cash flows over {advice.scenario.months} months at "
-            f"{advice.discount.annual:.1%} a year ({escape(advice.discount.source)}), "
-            "no terminal value.</p>",
-            f"<p><b>Best expected:</b> {escape(summary['best_expected'])}. <b>Robust</b> "
-            f"(least maximum regret): {escape(summary['robust'])}.</p>",
-            "<h2>Ranking</h2>", _table(shown, {"p_beats_status_quo": ".0%"}),
-            "<div class='charts'>", interval_chart(table),
-            band_chart(cash_over_time(advice, top), "cash", "Cash change since month 0 (USD)",
-                       top), "</div>",
-            f"<p class='legend'>{legend(top)}</p>",
-            "<h2>Why: the drivers</h2><ul>",
-            *(f"<li><b>{escape(r.move)}</b>: {escape(r.drivers)}</li>"
-              for r in table.itertuples()), "</ul>",
-            "<h2>Scenario discovery (PRIM)</h2>", f"<p>{escape(discovery_text(advice))}</p>",
+            f"monthly cash flows from {month_label(start, 1)} to {month_label(start, months)} "
+            f"at {advice.discount.annual:.1%} a year ({escape(advice.discount.source)}), "
+            "no terminal value. Pessimistic and optimistic are the 10th and 90th percentiles "
+            "over the members; the largest regret is what a move forgoes, in its worst member, "
+            "against the best move of that member.</p>",
+            gain_chart(advice, found),
+            "<h2>The moves, best expected first</h2>",
+            "<p class='muted'>★ best expected: the highest mean NPV. R robust: the least "
+            "largest regret. NPV in millions of US dollars.</p>",
+            _table(ranking(advice), left=("", "what it does"), names=("move",)),
+            "<h2>Cash over time</h2><div class='charts'>",
+            cash_panels(advice, moving[:TOP_CASH]), "</div>",
+            "<h2>Why: the drivers of each move</h2>", *drivers(advice, found),
+            "<h2>Where the top move loses (scenario discovery, PRIM)</h2>",
+            f"<p>{escape(discovery_text(advice))}</p>",
             "</body></html>"]
     return "\n".join(html)
