@@ -6,8 +6,9 @@ finished with status ok:
 - `kpi_distributions`: per strategy, the 10th percentile, median and 90th percentile of its
   final users, share, total revenue and cash across seeds and design points.
 - `best_by_region`: per region, the strategy with the highest median final share of the
-  region's users (DuckDB over the timeseries shards).
-- `over_time`: per strategy and month, percentiles of the firm's revenue and share of users.
+  region's users (DuckDB sums over the timeseries shards, shares by `simulator.aggregates`).
+- `over_time`: per strategy and month, percentiles of the firm's revenue and share of users
+  (the firm-month table's, as the recorder wrote them).
 - `sobol_indices`: first and total order Sobol' indices of each KPI to each parameter
   (`SALib.analyze.sobol`, KPI averaged over the seeds of a design point); Sobol designs only.
 - `discover`: scenario discovery with PRIM (`simulator.prim`): the parameter ranges in which
@@ -21,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.batch_store import METADATA, read_metadata, read_table
+from simulator.aggregates import KPIS, share
+from simulator.batch_store import METADATA, read_metadata, read_table, shard_path
 from simulator.prim import PrimBox, peel
 
-KPIS = ("users", "share", "revenue_total", "cash")
 PERCENTILES = (0.1, 0.5, 0.9)
 
 
@@ -41,7 +42,11 @@ class Batch:
                              "expected the --out folder of `simulator batch`")
         runs = read_table(self.folder, "runs")
         self.runs = runs.to_pandas() if runs.num_columns else pd.DataFrame(
-            columns=["run_id", "strategy", "status", *KPIS])
+            columns=["run_id", "strategy", "status", "parameters", *KPIS])
+        # One column per uncertain parameter (the runs table keeps them in a map).
+        values = pd.DataFrame([dict(m) for m in self.runs["parameters"]],
+                              index=self.runs.index, columns=self.parameters, dtype=float)
+        self.runs = pd.concat([self.runs.drop(columns="parameters"), values], axis=1)
         self.ok = self.runs[self.runs["status"] == "ok"]
 
     @property
@@ -54,9 +59,9 @@ class Batch:
         """Strategy variant names, in the sweep file's order."""
         return list(self.metadata["variants"])
 
-    def timeseries_glob(self) -> str:
-        """The DuckDB glob of the timeseries shards."""
-        return str(self.folder / "timeseries" / "*.parquet")
+    def glob(self, table: str) -> str:
+        """The DuckDB glob of a table's shards."""
+        return str(shard_path(self.folder, table, 0).with_name("*.parquet"))
 
 
 def kpi_distributions(batch: Batch) -> pd.DataFrame:
@@ -76,18 +81,20 @@ def kpi_distributions(batch: Batch) -> pd.DataFrame:
 def _query(batch: Batch, sql: str) -> pd.DataFrame:
     import duckdb
 
-    if batch.ok.empty or not any((batch.folder / "timeseries").glob("*.parquet")):
+    if batch.ok.empty or not any(shard_path(batch.folder, "timeseries", 0).parent
+                                 .glob("*.parquet")):
         return pd.DataFrame()
     with duckdb.connect() as con:
         con.register("runs", batch.ok[["run_id", "strategy"]])
         con.execute("SET threads TO 2")
         try:
-            return con.execute(sql.format(ts=batch.timeseries_glob()),
+            return con.execute(sql.format(ts=batch.glob("timeseries"),
+                                          fm=batch.glob("firm_months")),
                                {"firm": batch.metadata["focus_firm"]}).df()
         except duckdb.Error as error:  # a damaged shard: DuckDB's message names the file
             from hub.errors import InputError
 
-            raise InputError(f"{batch.folder}: cannot read the timeseries shards: {error}; "
+            raise InputError(f"{batch.folder}: cannot read the Parquet shards: {error}; "
                              "run the same `simulator batch` command again to redo damaged "
                              "runs") from None
 
@@ -97,13 +104,14 @@ def best_by_region(batch: Batch) -> pd.DataFrame:
     per_run = _query(batch, """
         WITH last AS (SELECT run_id, max(month) AS month FROM '{ts}' GROUP BY run_id)
         SELECT r.strategy, t.run_id, t.region,
-               coalesce(sum(t.users) FILTER (WHERE t.firm = $firm), 0)
-                 / nullif(sum(t.users), 0) AS share,
+               coalesce(sum(t.users) FILTER (WHERE t.firm = $firm), 0) AS users,
+               sum(t.users) AS region_users,
                coalesce(sum(t.revenue) FILTER (WHERE t.firm = $firm), 0) AS revenue
         FROM '{ts}' t JOIN last USING (run_id, month) JOIN runs r USING (run_id)
         GROUP BY ALL""")
     if per_run.empty:
         return per_run
+    per_run["share"] = share(per_run["users"].to_numpy(), per_run["region_users"].to_numpy())
     medians = (per_run.groupby(["region", "strategy"], as_index=False)
                .agg(share=("share", "median"), revenue=("revenue", "median"),
                     runs=("run_id", "count")))
@@ -117,18 +125,13 @@ def best_by_region(batch: Batch) -> pd.DataFrame:
 def over_time(batch: Batch) -> pd.DataFrame:
     """Per strategy and month: p10, median, p90 of the firm's revenue and share of users."""
     return _query(batch, """
-        WITH per_run AS (
-          SELECT r.strategy, t.run_id, t.month,
-                 coalesce(sum(t.revenue) FILTER (WHERE t.firm = $firm), 0) AS revenue,
-                 coalesce(sum(t.users) FILTER (WHERE t.firm = $firm), 0)
-                   / nullif(sum(t.users), 0) AS share
-          FROM '{ts}' t JOIN runs r USING (run_id) GROUP BY ALL)
-        SELECT strategy, month,
-               quantile_cont(revenue, 0.1) AS revenue_p10, median(revenue) AS revenue_median,
-               quantile_cont(revenue, 0.9) AS revenue_p90,
-               quantile_cont(share, 0.1) AS share_p10, median(share) AS share_median,
-               quantile_cont(share, 0.9) AS share_p90
-        FROM per_run GROUP BY strategy, month ORDER BY strategy, month""")
+        SELECT r.strategy, f.month,
+               quantile_cont(f.revenue, 0.1) AS revenue_p10, median(f.revenue) AS revenue_median,
+               quantile_cont(f.revenue, 0.9) AS revenue_p90,
+               quantile_cont(f.share, 0.1) AS share_p10, median(f.share) AS share_median,
+               quantile_cont(f.share, 0.9) AS share_p90
+        FROM '{fm}' f JOIN runs r USING (run_id) WHERE f.firm = $firm
+        GROUP BY r.strategy, f.month ORDER BY r.strategy, f.month""")
 
 
 def sobol_indices(batch: Batch) -> pd.DataFrame:

@@ -9,8 +9,10 @@ seed noise, and a Sobol' analysis of the seed-averaged KPI sees the parameters' 
 rather than noise that would inflate every total-order index.
 
 `execute_run` is what a worker does: build the run's scenario, run it, and return its row
-of the `runs` table plus its `firms` and `timeseries` tables. A run that raises returns a
-row with status "error" and the message, and no table rows.
+of the `runs` table plus its `firms`, `firm_months` and `timeseries` tables
+(`simulator.report_schema`; the runs row is `RunResult.run_row`'s, as `simulator run`
+writes it). A run that raises returns a row with status "error" and the message, and no
+table rows.
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ import pyarrow as pa
 from hub.errors import InputError
 from simulator.design import design_points, design_size
 from simulator.overrides import apply, uncertain_path
-from simulator.recorder import TIMESERIES_SCHEMA
-from simulator.run import FIRMS_SCHEMA
 from simulator.scenario import Scenario
 from simulator.sweep import Sweep, flatten_overrides
 from simulator.technology import TechnologyProfile, load_profile
@@ -36,10 +36,6 @@ from simulator.technology import TechnologyProfile, load_profile
 MAX_RUNS = 100_000
 """Runs one batch folder takes: three shards a run, and at 300,000 files listing a folder and
 verifying every shard on resume take minutes; larger studies are several sweeps."""
-
-# Final KPIs of the focus firm, copied into its run's row (all firms: the `firms` table).
-FOCUS_KPIS = ("users", "share", "revenue_total", "revenue_last_month", "cash", "markets",
-              "localised", "exit_month")
 
 
 @dataclass(frozen=True)
@@ -57,11 +53,10 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class RunOutput:
-    """What a run produced: its `runs` row and its `firms` and `timeseries` tables."""
+    """What a run produced: its `runs` row and its other tables by name (none if it failed)."""
 
     row: dict
-    firms: pa.Table | None = None
-    timeseries: pa.Table | None = None
+    tables: dict[str, pa.Table] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,18 +107,6 @@ class SweepPlan:
         return RunSpec(index, f"{name}-p{point:04d}-r{replicate:03d}", name, point, replicate,
                        int(state[0]), values)
 
-    def runs_schema(self) -> pa.Schema:
-        """Schema of the `runs` table: ids, seed, one column per parameter, status, KPIs."""
-        focus = dict(zip(FIRMS_SCHEMA.names, FIRMS_SCHEMA.types, strict=True))
-        return pa.schema([
-            ("run_id", pa.string()), ("run_index", pa.int32()), ("strategy", pa.string()),
-            ("point", pa.int32()), ("replicate", pa.int32()), ("seed", pa.int64()),
-            *[(name, pa.float64()) for name in self.ranges],
-            ("status", pa.string()), ("error", pa.string()), ("months", pa.int32()),
-            ("firm", pa.string()), *[(kpi, focus[kpi]) for kpi in FOCUS_KPIS],
-            ("total_users", pa.float64()), ("hhi", pa.float64()), ("duration_s", pa.float64()),
-        ])
-
 
 @cache
 def _profile(path: Path, size: str | None) -> TechnologyProfile:
@@ -145,26 +128,30 @@ def execute_run(plan: SweepPlan, index: int) -> RunOutput:
     from simulator.run import run_scenario
 
     spec = plan.spec(index)
-    row = {"run_id": spec.run_id, "run_index": spec.index, "strategy": spec.strategy,
-           "point": spec.point, "replicate": spec.replicate, "seed": spec.seed, **spec.values,
-           "status": "ok", "error": None, "firm": plan.focus_firm}
+    ids = {"run_id": spec.run_id, "run_index": spec.index, "strategy": spec.strategy,
+           "point": spec.point, "replicate": spec.replicate}
     started = time.perf_counter()
     try:
         scenario, profile = build_run(plan, spec)
         result = run_scenario(scenario, seed=spec.seed, profile=profile)
     except Exception as exc:  # a run's failure is data: record it, let the sweep go on
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        row |= {"status": "error", "error": f"{type(exc).__name__}: {exc} "
-                f"({Path(last.filename).name}:{last.lineno})",
-                "duration_s": time.perf_counter() - started}
-        return RunOutput(row)
-    run_ids = pa.array([spec.run_id] * result.timeseries.num_rows, pa.string())
-    timeseries = result.timeseries.set_column(0, "run_id", run_ids).cast(TIMESERIES_SCHEMA)
-    firms = result.firms.set_column(
-        0, "run_id", pa.array([spec.run_id] * result.firms.num_rows, pa.string()))
-    summary = result.run_row()
-    focus = next(f for f in firms.to_pylist() if f["firm"] == plan.focus_firm)
-    row |= {"months": result.months, **{k: focus[k] for k in FOCUS_KPIS},
-            "total_users": summary["total_users"], "hhi": summary["hhi"],
-            "duration_s": time.perf_counter() - started}
-    return RunOutput(row, firms, timeseries)
+        row = {**ids, "scenario": plan.base.name, "scenario_source": plan.base.source or "",
+               "seed": spec.seed, "parameters": list(spec.values.items()), "status": "error",
+               "error": f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})",
+               "cancelled": False, "firm": plan.focus_firm,
+               "duration_s": time.perf_counter() - started}
+        return RunOutput(row)  # the runs table's other columns are null
+    tables = {name: _with_run_id(table, spec.run_id) for name, table in (
+        ("firms", result.firms), ("firm_months", result.firm_months),
+        ("timeseries", result.timeseries))}
+    row = result.run_row(plan.focus_firm, plan.ranges) | ids | {
+        "duration_s": time.perf_counter() - started}
+    return RunOutput(row, tables)
+
+
+def _with_run_id(table: pa.Table, run_id: str) -> pa.Table:
+    """`table` with the batch's run id (the run's own id names the scenario, not the run)."""
+    column = table.schema.get_field_index("run_id")
+    return table.set_column(column, table.schema.field(column),
+                            pa.array([run_id] * table.num_rows, pa.string()))

@@ -1,10 +1,21 @@
-"""A batch output folder on disk: shards, manifest and metadata (layout in `simulator.batch`).
+"""A batch output folder on disk: shards, manifest and metadata.
 
-Every file is written under a temporary name and renamed when complete (`hub.atomic`), so
-a reader never sees half a file. A run's shards are written timeseries, firms, runs, and
-only then is the run added to `manifest.json` with its shards' sha256; a run killed
-half-way is not in the manifest, and one whose shards no longer match their hashes is
-not trusted: both are run again (their shards replaced) when the sweep resumes.
+The folder is one Parquet dataset whose tables are hive partitions, with the bookkeeping
+beside them in `_batch/` (dataset readers skip names starting with `_`)::
+
+    DIR/table_name=runs/NNNNNN.parquet         one shard per run (NNNNNN = run index),
+    DIR/table_name=firms/NNNNNN.parquet        the tables of `simulator.report_schema`
+    DIR/table_name=firm_months/NNNNNN.parquet  (docs/data_dictionary.md)
+    DIR/table_name=timeseries/NNNNNN.parquet
+    DIR/_batch/metadata.json                   the sweep, design, variants, focus firm, times
+    DIR/_batch/manifest.json                   finished runs: {run_id: {index, status, sha256}}
+
+The partition key is `table_name`, not `table` (a reserved word in SQL). Every file is
+written under a temporary name and renamed when complete (`hub.atomic`), so a reader never
+sees half a file. A run's shards are written, the `runs` shard last, and only then is the
+run added to the manifest with its shards' sha256; a run killed half-way is not in the
+manifest, and one whose shards no longer match their hashes is not trusted: both are run
+again (their shards replaced) when the sweep resumes.
 """
 
 from __future__ import annotations
@@ -18,10 +29,12 @@ import pyarrow.parquet as pq
 from hub.atomic import sha256_file, write_parquet, write_text
 from hub.errors import InputError
 from simulator.batch_runs import RunOutput, SweepPlan
+from simulator.report_schema import RUNS_SCHEMA, SCHEMAS, TABLES
 
-TABLES = ("runs", "firms", "timeseries")
-MANIFEST = "manifest.json"
-METADATA = "metadata.json"
+BOOKKEEPING = "_batch"
+MANIFEST = f"{BOOKKEEPING}/manifest.json"
+METADATA = f"{BOOKKEEPING}/metadata.json"
+PARTITION = "table_name"
 METADATA_KEYS = ("sweep", "scenario", "design", "parameters", "variants", "focus_firm", "runs",
                  "points", "seeds")
 # What a damaged batch file needs: the sweep run again verifies and redoes what is damaged.
@@ -30,16 +43,15 @@ _REMEDY = "run the same `simulator batch` command again to redo damaged runs"
 
 def shard_path(out: Path, table: str, index: int) -> Path:
     """Where run `index` writes its rows of `table`."""
-    return out / table / f"{index:06d}.parquet"
+    return out / f"{PARTITION}={table}" / f"{index:06d}.parquet"
 
 
 def write_run(out: Path, plan: SweepPlan, output: RunOutput) -> None:
     """Write one run's shards, the `runs` row last (it marks the run's files complete)."""
     index = output.row["run_index"]
-    for name, table in (("timeseries", output.timeseries), ("firms", output.firms)):
-        if table is not None:
-            write_parquet(table, shard_path(out, name, index))
-    row = pa.Table.from_pylist([output.row], schema=plan.runs_schema())
+    for name, table in output.tables.items():
+        write_parquet(table.cast(SCHEMAS[name]), shard_path(out, name, index))
+    row = pa.Table.from_pylist([output.row], schema=RUNS_SCHEMA)
     write_parquet(row, shard_path(out, "runs", index))
 
 
@@ -152,5 +164,6 @@ def read_table(out: str | Path, table: str) -> pa.Table:
     try:
         return pa.concat_tables(tables)
     except pa.ArrowInvalid as error:
-        raise InputError(f"{out / table}: shards of different layouts ({error}); {_REMEDY}") \
+        folder = shard_path(out, table, 0).parent
+        raise InputError(f"{folder}: shards of different layouts ({error}); {_REMEDY}") \
             from None

@@ -1,8 +1,11 @@
-"""The run's tidy time series: monthly arrays kept in memory, one Arrow table at the end.
+"""The run's record: monthly arrays kept in memory, the report's tables at the end.
 
-A row is (month, firm, country) for every pair the firm has touched by that month: entered,
-pending entry, employing people, or spending there. Rows are in a fixed order (month, firm
-in scenario order, country by ISO code), so the same seed gives identical tables.
+Two tables (`simulator.report_schema`): the country table, a row per (month, firm,
+country) for every pair the firm has touched by that month (entered, pending entry,
+employing people, or spending there); and the firm-month table, a row per (month, firm)
+with the firm-level figures (cash, training) and the firm's totals over countries. Rows
+are in a fixed order (month, firm in scenario order, country by ISO code), so the same
+seed gives identical tables.
 """
 
 from __future__ import annotations
@@ -12,35 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from simulator.aggregates import share
 from simulator.finance import FLOWS, MEASURES
+from simulator.report_schema import FIRM_MONTHS_SCHEMA, TIMESERIES_SCHEMA
 
 if TYPE_CHECKING:
     from simulator.model import StrategyModel
-
-TIMESERIES_SCHEMA = pa.schema([
-    ("run_id", pa.string()),
-    ("month", pa.int32()),
-    ("date", pa.date32()),  # first day of the calendar month (scenario start_date = month 1)
-    ("firm", pa.string()),
-    ("country", pa.string()),
-    ("region", pa.string()),  # the country's region in summaries (eu, na, latam, ...)
-    ("users", pa.float64()),
-    ("share", pa.float64()),  # of the country's users of all firms
-    ("revenue", pa.float64()),  # US dollars this month, consumer and API
-    ("api_revenue", pa.float64()),  # the API/enterprise segment's part of revenue
-    ("serving_cost", pa.float64()),
-    ("tokens", pa.float64()),  # tokens served this month, consumer and API
-    ("api_tokens", pa.float64()),
-    ("localisation_spend", pa.float64()),
-    ("talent_headcount", pa.float64()),  # people the firm employs in the country
-    ("cash", pa.float64()),  # the firm's cash at the month's end (same on all its rows)
-    ("salaries", pa.float64()),
-    ("compliance_spend", pa.float64()),
-    ("commitment_spend", pa.float64()),
-    ("training_spend", pa.float64()),  # frontier training compute, booked at home
-    ("commitment", pa.int8()),  # establishment-chain level, 0 absent .. 4 local lab
-])
-
 
 class Recorder:
     """Preallocated [months, firms, countries] arrays, filled one month at a time."""
@@ -75,27 +55,46 @@ class Recorder:
 
     def table(self, run_id: str, firms: list[str], iso2: tuple[str, ...],
               regions: tuple[str, ...], dates: list) -> pa.Table:
-        """The tidy time series of the months recorded so far (`dates[m - 1]`: month m)."""
+        """The country table of the months recorded so far (`dates[m - 1]`: month m)."""
         done = self.months_done
         t, f, c = np.nonzero(self.touched[:done])
         users = self.series["users"][:done]
-        totals = users.sum(axis=1)  # [months, countries]
-        share = np.divide(users[t, f, c], totals[t, c], out=np.zeros(t.size),
-                          where=totals[t, c] > 0)
         firm_names, countries, region_names = (np.array(x, dtype=object)
                                                for x in (firms, iso2, regions))
         columns = {
             "run_id": pa.array(np.full(t.size, run_id, dtype=object), pa.string()),
             "month": pa.array(t + 1, pa.int32()),
-            "date": pa.array(dates, pa.date32()).take(pa.array(t)),
+            "date": _dates(dates).take(pa.array(t)),
             "firm": pa.array(firm_names[f], pa.string()),
             "country": pa.array(countries[c], pa.string()),
             "region": pa.array(region_names[c], pa.string()),
-            "share": share,
-            "cash": self.cash[t, f],
+            "share": share(users[t, f, c], users.sum(axis=1)[t, c]),
             "commitment": pa.array(self.commitment[t, f, c], pa.int8()),
         }
         for name, values in self.series.items():
             columns[name] = values[t, f, c]
         return pa.table({name: columns[name] for name in TIMESERIES_SCHEMA.names},
                         schema=TIMESERIES_SCHEMA)
+
+    def firm_month_table(self, run_id: str, firms: list[str], dates: list) -> pa.Table:
+        """The firm-month table of the months recorded so far: every firm, every month."""
+        done = self.months_done
+        t, f = (index.ravel() for index in np.indices((done, len(firms))))
+        totals = {name: values[:done].sum(axis=2)[t, f] for name, values in self.series.items()}
+        users = self.series["users"][:done].sum(axis=2)
+        columns = {
+            "run_id": pa.array(np.full(t.size, run_id, dtype=object), pa.string()),
+            "month": pa.array(t + 1, pa.int32()),
+            "date": _dates(dates).take(pa.array(t)),
+            "firm": pa.array(np.array(firms, dtype=object)[f], pa.string()),
+            "cash": self.cash[t, f],
+            "share": share(users, users.sum(axis=1, keepdims=True))[t, f],
+            "markets": pa.array((self.commitment[:done] > 0).sum(axis=2)[t, f], pa.int32()),
+            **totals,
+        }
+        return pa.table({name: columns[name] for name in FIRM_MONTHS_SCHEMA.names},
+                        schema=FIRM_MONTHS_SCHEMA)
+
+
+def _dates(dates: list) -> pa.Array:
+    return pa.array(dates, pa.date32()).cast(pa.timestamp("ms"))

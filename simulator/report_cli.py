@@ -7,6 +7,7 @@ from pathlib import Path
 import rich_click as click
 
 from hub.numbers import compact
+from simulator.aggregates import KPIS
 
 
 def _range(low: float, high: float) -> str:
@@ -18,7 +19,7 @@ def _range(low: float, high: float) -> str:
 @click.option("--html", "html_file", type=click.Path(path_type=Path),
               help="Also write a self-contained HTML page with tables and charts.")
 @click.option("--strategy", help="Strategy for scenario discovery (default: the first).")
-@click.option("--kpi", type=click.Choice(["users", "share", "revenue_total", "cash"]),
+@click.option("--kpi", type=click.Choice(KPIS),
               default="revenue_total", show_default=True,
               help="KPI that decides which strategy wins, for scenario discovery.")
 def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str) -> None:
@@ -64,7 +65,7 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
         kpis.add_column(column, justify="left" if column in ("strategy", "kpi") else "right")
     for r in tables["kpis"].itertuples():
         kpis.add_row(r.strategy, r.kpi, compact(r.p10, 2), compact(r.median, 2), compact(r.p90, 2),
-                     str(r.runs), end_section=r.kpi == analysis.KPIS[-1])
+                     str(r.runs), end_section=r.kpi == KPIS[-1])
     console.print(kpis)
 
     if not tables["regions"].empty:

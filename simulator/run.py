@@ -2,51 +2,26 @@
 
 from simulator.run import load_scenario, run_scenario
 result = run_scenario(load_scenario("data/scenarios/default.toml"), seed=1, months=24)
-result.timeseries  # tidy pyarrow Table (Reports contract)
-result.firms       # one row per firm: final users, share, revenue, cash, markets
+result.timeseries   # the tidy country table (Reports contract, simulator.report_schema)
+result.firm_months  # firm-level figures (cash, training, totals), one row per firm-month
+result.firms        # one row per firm: final users, share, revenue, cash, markets
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 
+from simulator.aggregates import final_kpis, hhi
+from simulator.overrides import _step, uncertain_path
+from simulator.report_schema import FIRMS_SCHEMA, FOCUS_KPIS, RUNS_SCHEMA
 from simulator.scenario import Scenario, load_scenario
 from simulator.technology import TechnologyProfile
 
-__all__ = ["FIRMS_SCHEMA", "RUNS_SCHEMA", "RunResult", "load_scenario", "run_id_for",
-           "run_scenario"]
-
-FIRMS_SCHEMA = pa.schema([
-    ("run_id", pa.string()),
-    ("firm", pa.string()),
-    ("home", pa.string()),
-    ("users", pa.float64()),  # at the last month
-    ("share", pa.float64()),  # of all users in the run's markets at the last month
-    ("revenue_last_month", pa.float64()),
-    ("revenue_total", pa.float64()),
-    ("cash", pa.float64()),
-    ("markets", pa.int32()),  # countries with commitment >= 1 at the end
-    ("localised", pa.string()),  # regions whose localised model went live, comma-separated
-    ("exit_month", pa.int32()),  # null while the firm is still running
-])
-RUNS_SCHEMA = pa.schema([
-    ("run_id", pa.string()),
-    ("scenario", pa.string()),
-    ("scenario_source", pa.string()),
-    ("seed", pa.int64()),
-    ("months", pa.int32()),
-    ("parameters", pa.string()),  # JSON of every model parameter
-    ("total_users", pa.float64()),
-    ("hhi", pa.float64()),  # Herfindahl index of the firms' user shares
-    ("cancelled", pa.bool_()),
-    ("firms", pa.list_(pa.struct(list(FIRMS_SCHEMA)))),
-])
+__all__ = ["RunResult", "load_scenario", "run_id_for", "run_scenario", "uncertain_values"]
 
 
 def run_id_for(scenario: Scenario, seed: int, months: int) -> str:
@@ -54,58 +29,72 @@ def run_id_for(scenario: Scenario, seed: int, months: int) -> str:
     return f"{scenario.name.replace(' ', '_')}-s{seed}-m{months}-{scenario.digest()}"
 
 
+def uncertain_values(scenario: Scenario, keys: Iterable[str]) -> dict[str, float]:
+    """The scenario's value of each uncertain parameter key (`[uncertain]`, sweep ranges)."""
+    document, values = scenario.model_dump(), {}
+    for key in keys:
+        node = document
+        for part in uncertain_path(key).split("."):
+            holder, name = _step(node, part, ())
+            node = holder[name]
+        values[key] = float(node)
+    return values
+
+
 @dataclass
 class RunResult:
-    """Everything a finished (or cancelled) run produced."""
+    """Everything a finished (or cancelled) run produced (tables: simulator.report_schema)."""
 
     run_id: str
     scenario: Scenario
     seed: int
     months: int  # months actually simulated
-    timeseries: pa.Table
+    timeseries: pa.Table  # the country table
+    firm_months: pa.Table
     firms: pa.Table
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
     unit_economics: list[dict] = field(default_factory=list)  # per firm, simulator.compute
 
-    def run_row(self) -> dict:
-        """One row for the Reports contract's `runs` table: ids, parameters, final KPIs."""
+    def run_row(self, focus: str | None = None, keys: Iterable[str] | None = None) -> dict:
+        """The run's row of the `runs` table (RUNS_SCHEMA), the same for run and batch.
+
+        Args:
+            focus: The firm whose final KPIs the row lists (default: the first firm).
+            keys: The uncertain parameters to list (default: the scenario's [uncertain]).
+        """
         firms = self.firms.to_pylist()
-        users = np.array([f["users"] for f in firms])
-        shares = users / users.sum() if users.sum() > 0 else users
+        focus = focus or self.scenario.firms[0].name
+        kpis = next(f for f in firms if f["firm"] == focus)
+        keys = self.scenario.uncertain if keys is None else keys
         return {
-            "run_id": self.run_id,
-            "scenario": self.scenario.name,
-            "scenario_source": self.scenario.source or "",
-            "seed": self.seed,
-            "months": self.months,
-            "parameters": json.dumps(self.scenario.parameters.model_dump(), sort_keys=True),
-            "total_users": float(users.sum()),
-            "hhi": float((shares**2).sum()),
-            "cancelled": self.cancelled,
-            "firms": firms,
+            "run_id": self.run_id, "run_index": 0, "scenario": self.scenario.name,
+            "scenario_source": self.scenario.source or "", "strategy": None, "point": None,
+            "replicate": None, "seed": self.seed,
+            "parameters": list(uncertain_values(self.scenario, keys).items()),
+            "status": "ok", "error": None, "cancelled": self.cancelled, "months": self.months,
+            "firm": focus, **{k: kpis[k] for k in FOCUS_KPIS},
+            "total_users": float(sum(f["users"] for f in firms)),
+            "hhi": hhi([f["users"] for f in firms]), "duration_s": None,
         }
 
+    def runs_table(self) -> pa.Table:
+        """The run's `runs` table: its one row."""
+        return pa.Table.from_pylist([self.run_row()], schema=RUNS_SCHEMA)
 
-def _firms_table(model, run_id: str, timeseries: pa.Table) -> pa.Table:
-    users = model.users.sum(axis=1)
-    total = users.sum()
-    revenue = model.recorder.series["revenue"][: model.recorder.months_done]
+
+def _firms_table(model, run_id: str, firm_months: pa.Table) -> pa.Table:
+    kpis = final_kpis(firm_months.to_pandas())
     rows = []
     for firm in model.firms:
         f = firm.index
+        start = {"users": 0.0, "share": 0.0, "revenue_last_month": 0.0, "revenue_total": 0.0,
+                 "cash": float(model.cash[f]), "markets": 0}  # cancelled before month 1
         live = [p.region for p in firm.plans
                 if p.end_month is not None and p.end_month <= model.recorder.months_done]
         rows.append({
-            "run_id": run_id,
-            "firm": firm.name,
-            "home": firm.spec.home,
-            "users": float(users[f]),
-            "share": float(users[f] / total) if total > 0 else 0.0,
-            "revenue_last_month": float(revenue[-1, f].sum()) if len(revenue) else 0.0,
-            "revenue_total": float(revenue[:, f].sum()),
-            "cash": float(model.cash[f]),
-            "markets": int(model.footprint.served()[f].sum()),
+            "run_id": run_id, "firm": firm.name, "home": firm.spec.home,
+            **(kpis.loc[(run_id, firm.name)].to_dict() if len(kpis) else start),
             "localised": ",".join(live),
             "exit_month": int(model.exit_month[f]) if model.exit_month[f] >= 0 else None,
         })
@@ -120,8 +109,9 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
     """Simulate `months` (default: the scenario's) with `seed` (default: the scenario's).
 
     `progress_callback(month, months)` is called after every month; with
-    `partial_results=True` it gets a third argument, a function returning the time series
-    so far (for live charts; building it costs time, so call it only now and then). When
+    `partial_results=True` it gets a third argument, a function returning the country and
+    firm-month tables so far (for live charts; building them costs time, so call it only
+    now and then). When
     `cancel()` turns true the run stops and returns what it has, with `cancelled=True`.
     """
     from simulator.model import StrategyModel
@@ -131,8 +121,9 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
     names, geo = [f.name for f in scenario.firms], model.geo
     dates = scenario.month_dates(model.months)
 
-    def so_far() -> pa.Table:
-        return model.recorder.table(run_id, names, geo.iso2, geo.report_region, dates)
+    def so_far() -> tuple[pa.Table, pa.Table]:
+        return (model.recorder.table(run_id, names, geo.iso2, geo.report_region, dates),
+                model.recorder.firm_month_table(run_id, names, dates))
 
     cancelled = False
     try:
@@ -144,10 +135,10 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
             if progress_callback is not None:
                 extra = (so_far,) if partial_results else ()
                 progress_callback(model.steps, model.months, *extra)
-        timeseries = so_far()
+        timeseries, firm_months = so_far()
         return RunResult(run_id, scenario, model.seed_used, model.recorder.months_done,
-                         timeseries, _firms_table(model, run_id, timeseries), list(model.notes),
-                         cancelled, _unit_economics(model))
+                         timeseries, firm_months, _firms_table(model, run_id, firm_months),
+                         list(model.notes), cancelled, _unit_economics(model))
     finally:
         _release(model)
 

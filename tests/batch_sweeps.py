@@ -8,6 +8,7 @@ import pyarrow as pa
 from sim_profiles import firm_toml, scenario_file
 
 from simulator.batch_store import read_table
+from simulator.report_schema import TABLES
 
 FIRMS = [firm_toml("Frontier", "US", entry_rule='"gravity"'),
          firm_toml("Euro", "FR", localise='[{ region = "eu", start_month = 0 }]')]
@@ -49,6 +50,6 @@ def tiny_sweep(folder: Path, design: str = '{ kind = "latin", samples = 3 }', se
 
 def tables(out: Path) -> dict[str, pa.Table]:
     """The batch folder's tables in run order, without the one column that may differ."""
-    found = {name: read_table(out, name) for name in ("runs", "firms", "timeseries")}
+    found = {name: read_table(out, name) for name in TABLES}
     found["runs"] = found["runs"].drop_columns(["duration_s"])
     return found

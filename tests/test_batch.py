@@ -13,7 +13,9 @@ from hub.errors import InputError
 from hub.shipped import shipped_path
 from simulator.batch import run_batch
 from simulator.batch_runs import SweepPlan
+from simulator.batch_store import MANIFEST, METADATA
 from simulator.cli import main
+from simulator.report_schema import TABLES
 from simulator.sweep import apply, flatten_overrides, load_sweep, parse_sweep
 from tests.cli_text import shows
 
@@ -39,7 +41,7 @@ def test_every_run_has_its_row_and_failures_are_recorded(finished):
     ok = [r for r in runs if r["strategy"] != "broken"]
     assert all(r["status"] == "ok" and r["error"] is None and r["users"] > 0 for r in ok)
     assert all(r["firm"] == "Euro" and r["months"] == 12 for r in ok)
-    assert all(1.5 <= r["compute.gpu_usd_per_hour"] <= 4.0 for r in runs)
+    assert all(1.5 <= dict(r["parameters"])["compute.gpu_usd_per_hour"] <= 4.0 for r in runs)
     # Common random numbers: every strategy and point uses the same two seeds.
     seeds = {r["replicate"]: set() for r in runs}
     for r in runs:
@@ -59,20 +61,21 @@ def test_duckdb_reads_the_dataset(finished):
     _, out, _ = finished
     rows = duckdb.sql(
         f"SELECT r.strategy, count(DISTINCT t.run_id) AS runs, max(t.month) AS months "
-        f"FROM '{out}/timeseries/*.parquet' t JOIN '{out}/runs/*.parquet' r USING (run_id) "
+        f"FROM '{out}/table_name=timeseries/*.parquet' t "
+        f"JOIN '{out}/table_name=runs/*.parquet' r USING (run_id) "
         "GROUP BY r.strategy ORDER BY r.strategy").fetchall()
     assert rows == [("eu-early", 6, 12), ("eu-late", 6, 12)]
-    columns = duckdb.sql(f"DESCRIBE SELECT * FROM '{out}/timeseries/*.parquet'").fetchall()
-    names = [c[0] for c in columns]
+    columns = duckdb.sql(f"DESCRIBE SELECT * FROM '{out}/table_name=timeseries/*.parquet'")
+    names = [c[0] for c in columns.fetchall()]
     for name in ("run_id", "month", "firm", "country", "users", "share", "revenue",
-                 "serving_cost", "localisation_spend", "talent_headcount", "cash"):
+                 "serving_cost", "localisation_spend", "talent_headcount"):
         assert name in names
 
 
 def test_manifest_and_metadata_describe_the_batch(finished):
     sweep, out, _ = finished
-    metadata = json.loads((out / "metadata.json").read_text())
-    manifest = json.loads((out / "manifest.json").read_text())
+    metadata = json.loads((out / METADATA).read_text())
+    manifest = json.loads((out / MANIFEST).read_text())
     from hub.atomic import sha256_file
 
     assert metadata["sweep"]["sha256"] == sha256_file(sweep) == manifest["sweep_sha256"]
@@ -86,7 +89,7 @@ def test_one_worker_gives_the_same_rows_and_rerun_skips_everything(finished, tmp
     sweep, out, _ = finished
     run_batch(sweep, tmp_path / "one", workers=1)
     ours, theirs = tables(tmp_path / "one"), tables(out)
-    for name in ("runs", "firms", "timeseries"):
+    for name in TABLES:
         assert ours[name].equals(theirs[name]), name
     again = run_batch(sweep, tmp_path / "one", workers=1)
     assert again["skipped"] == 18 and again["ok"] == again["error"] == 0

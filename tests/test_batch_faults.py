@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 
 from simulator.batch import run_batch
 from simulator.batch_runs import MAX_RUNS
+from simulator.batch_store import BOOKKEEPING, MANIFEST, METADATA, shard_path
 from simulator.cli import main
+from simulator.report_schema import TABLES
 from tests.cli_text import shows
 
 BATCH = [sys.executable, "-c", "from simulator.cli import main; main()", "batch"]
@@ -74,9 +76,9 @@ def test_report_html_is_checked_before_the_analysis(finished, tmp_path):
 def test_damaged_shards_are_named_and_a_resume_redoes_them(finished, batch_copy):
     sweep, folder = batch_copy
     reference = tables(finished[1])
-    runs = sorted((folder / "runs").glob("*.parquet"))
+    runs = sorted(shard_path(folder, "runs", 0).parent.glob("*.parquet"))
     runs[0].write_bytes(runs[0].read_bytes()[:-20])  # truncated
-    series = sorted((folder / "timeseries").glob("*.parquet"))[1]
+    series = sorted(shard_path(folder, "timeseries", 0).parent.glob("*.parquet"))[1]
     data = bytearray(series.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte: still a file of the right size
     series.write_bytes(bytes(data))
@@ -86,18 +88,18 @@ def test_damaged_shards_are_named_and_a_resume_redoes_them(finished, batch_copy)
     assert resumed.exit_code == 0, resumed.output
     assert shows(resumed.output, "2 finished runs had damaged or missing shards")
     again = tables(folder)
-    for name in ("runs", "firms", "timeseries"):
+    for name in TABLES:
         assert again[name].equals(reference[name]), name
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "metadata.json"])
+@pytest.mark.parametrize("name", [MANIFEST, METADATA])
 def test_damaged_batch_files_are_named_never_a_traceback(batch_copy, name):
     sweep, folder = batch_copy
     (folder / name).write_text('{"runs": {"a": ', encoding="utf-8")
     report = invoke("report", folder)
     assert report.exit_code == 2 and shows(report.output, f"{folder / name}: not readable JSON")
     resumed = invoke("batch", sweep, "--out", folder, "--workers", "1")
-    if name == "metadata.json":  # it says which sweep the folder is: nothing is guessed
+    if name == METADATA:  # it says which sweep the folder is: nothing is guessed
         assert resumed.exit_code == 2 and shows(resumed.output, str(folder / name))
     else:  # the manifest only lists what is done: every run is done again
         assert resumed.exit_code == 0 and shows(resumed.output, "every run is run again")
@@ -111,7 +113,7 @@ def test_damaged_batch_files_are_named_never_a_traceback(batch_copy, name):
                                lambda inner: st.lists(inner, max_size=3)
                                | st.dictionaries(st.text(max_size=6), inner, max_size=3),
                                max_leaves=8).map(lambda v: json.dumps(v).encode())),
-       name=st.sampled_from(["manifest.json", "metadata.json"]))
+       name=st.sampled_from([MANIFEST, METADATA]))
 def test_any_bytes_in_a_batch_file_give_a_report_or_a_named_refusal(finished, tmp_path, data,
                                                                     name):
     import shutil
@@ -128,7 +130,8 @@ def test_any_bytes_in_a_batch_file_give_a_report_or_a_named_refusal(finished, tm
 
 def test_temporary_files_of_a_killed_run_are_removed_by_the_next(batch_copy):
     sweep, folder = batch_copy
-    left = [folder / ".manifest.json.k3j2.tmp", folder / "runs" / ".000001.parquet.x9.tmp"]
+    left = [folder / BOOKKEEPING / ".manifest.json.k3j2.tmp",
+            shard_path(folder, "runs", 1).with_name(".000001.parquet.x9.tmp")]
     for path in left:
         path.write_bytes(b"half")
     assert invoke("batch", sweep, "--out", folder, "--workers", "1").exit_code == 0
@@ -144,7 +147,7 @@ def test_a_second_batch_into_the_same_folder_is_refused_while_the_first_runs(tmp
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              start_new_session=True)
     deadline = time.monotonic() + 120
-    while not (out / "manifest.json").exists() and time.monotonic() < deadline:
+    while not (out / MANIFEST).exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert first.poll() is None, "the first batch ended before the second could start"
     second = subprocess.run([*BATCH, str(sweep), "--out", str(out), "--workers", "1"],

@@ -12,6 +12,8 @@ import pytest
 from batch_sweeps import tables, tiny_sweep
 
 from simulator.batch import run_batch
+from simulator.batch_store import MANIFEST, METADATA
+from simulator.report_schema import TABLES
 from tests.cli_text import shows
 
 RUNS = 3 * 4 * 2  # variants x points x seeds
@@ -33,7 +35,7 @@ def _workers(pid: int) -> list[int]:
 
 def _finished(out: Path) -> int:
     try:
-        return len(json.loads((out / "manifest.json").read_text())["runs"])
+        return len(json.loads((out / MANIFEST).read_text())["runs"])
     except (FileNotFoundError, json.JSONDecodeError):
         return 0
 
@@ -72,9 +74,9 @@ def test_killed_sweep_resumes_to_the_same_rows(sweep_and_reference, tmp_path, vi
     resumed = subprocess.run([*command[:-1], "1"], capture_output=True, check=True)
     assert shows(resumed.stderr.decode(), f"{done} already done")
     again = tables(out)
-    for name in ("runs", "firms", "timeseries"):
+    for name in TABLES:
         assert again[name].equals(reference[name]), name
-    assert json.loads((out / "metadata.json").read_text())["resumed"]
+    assert json.loads((out / METADATA).read_text())["resumed"]
     assert not list(out.rglob("*.tmp"))
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from simulator import analysis
 from simulator.batch import run_batch
+from simulator.batch_store import BOOKKEEPING, METADATA
 from simulator.cli import main
 from simulator.prim import peel
 from tests.cli_text import shows
@@ -79,7 +80,8 @@ def test_report_refuses_what_is_not_a_batch(tmp_path):
 
 
 def test_report_of_a_batch_with_no_finished_run(sobol_batch, tmp_path):
-    (tmp_path / "metadata.json").write_text((sobol_batch / "metadata.json").read_text())
+    (tmp_path / BOOKKEEPING).mkdir()
+    (tmp_path / METADATA).write_text((sobol_batch / METADATA).read_text())
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == 0 and shows(result.output, "no run finished ok: nothing to report")
 

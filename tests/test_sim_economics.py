@@ -109,7 +109,8 @@ def test_doubling_the_gpu_price_raises_serving_and_localisation_and_lowers_cash(
     see the cost-plus price, buy fewer tokens (measured on the rebuilt profile: 7.46e15 ->
     3.26e15 API tokens).
     """
-    base, doubled = _run(), _run("compute.gpu_usd_per_hour=5")
+    base, doubled = (run_scenario(load_scenario(DEFAULT, a), months=MONTHS).firm_months
+                     .to_pandas() for a in ((), ("compute.gpu_usd_per_hour=5",)))
     for flow in ("serving_cost", "localisation_spend", "training_spend"):
         before = base[base.firm == FRONTIER][flow].sum()
         after = doubled[doubled.firm == FRONTIER][flow].sum()

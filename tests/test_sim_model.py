@@ -60,9 +60,11 @@ def test_users_shares_and_cash_flows_are_conserved(two_firms):
     limit = per_country.index.get_level_values("country").map(addressable)
     assert (per_country.users <= limit * (1 + 1e-9)).all()
     assert (per_country.share <= 1 + 1e-9).all() and (df.share >= 0).all()
-    flows = df.assign(net=df.revenue - df.serving_cost - df.salaries - df.localisation_spend
-                      - df.compliance_spend - df.commitment_spend - df.training_spend)
-    by_firm = flows.groupby(["firm", "month"]).agg(net=("net", "sum"), cash=("cash", "first"))
+    # The firm-month table: the firm's cash, training and its totals over countries.
+    fm = result.firm_months.to_pandas()
+    by_firm = fm.assign(net=fm.revenue - fm.serving_cost - fm.salaries - fm.localisation_spend
+                        - fm.compliance_spend - fm.commitment_spend - fm.training_spend
+                        ).set_index(["firm", "month"])
     for firm, cash in (("Alpha", 5e9), ("Beta", 5e9)):
         series = by_firm.loc[firm]
         expected = cash + series.net.cumsum()
@@ -190,8 +192,10 @@ def test_progress_can_hand_over_the_months_so_far(two_firms):
     tables = []
     result = run_scenario(load_scenario(two_firms), seed=1, months=4, partial_results=True,
                           progress_callback=lambda done, total, so_far: tables.append(so_far()))
-    assert [t["month"].to_numpy().max() for t in tables] == [1, 2, 3, 4]
-    assert tables[-1].equals(result.timeseries)
+    assert [t["month"].to_numpy().max() for t, _ in tables] == [1, 2, 3, 4]
+    assert [f["month"].to_numpy().max() for _, f in tables] == [1, 2, 3, 4]
+    assert tables[-1][0].equals(result.timeseries)
+    assert tables[-1][1].equals(result.firm_months)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,

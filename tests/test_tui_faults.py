@@ -19,9 +19,10 @@ from test_tui_support import (  # noqa: F401 - fixtures
 from textual.widgets import Input, OptionList
 
 import tui.app
+from simulator.batch_store import BOOKKEEPING, METADATA
 from tui.app import StrategyApp
 from tui.cli import run_app
-from tui.reports import ReportError, open_report
+from tui.reports import NUMERIC, ReportError, open_report
 
 pytestmark = pytest.mark.usefixtures("one_simulation_process")
 
@@ -44,7 +45,8 @@ def bad_reports(root: Path) -> list[Path]:
         text / "timeseries.parquet")
     batch = root / "batch"
     batch.mkdir()
-    (batch / "metadata.json").write_text("{half", encoding="utf-8")
+    (batch / BOOKKEEPING).mkdir()
+    (batch / METADATA).write_text("{half", encoding="utf-8")
     (root / "a-file").write_text("not a folder")
     return [damaged, text, batch, root / "a-file", root / "nowhere"]
 
@@ -103,8 +105,9 @@ def test_any_table_is_a_report_or_a_named_refusal(tmp_path, columns, kinds, rows
     folder.mkdir(exist_ok=True)
     frame = pd.DataFrame({c: [data.draw(VALUES[kind]) for _ in range(rows)]
                           for c, kind in zip(columns, kinds, strict=False)})
-    try:
+    try:  # the same columns as the country table and the firm-month table
         frame.to_parquet(folder / "timeseries.parquet")
+        frame.to_parquet(folder / "firm_months.parquet")
     except Exception:  # noqa: BLE001 - pandas cannot store this mix: nothing to open
         return
     try:
@@ -112,8 +115,10 @@ def test_any_table_is_a_report_or_a_named_refusal(tmp_path, columns, kinds, rows
     except ReportError as error:
         assert str(folder) in str(error)
         return
-    for column in ("month", "users", "revenue", "cash"):
+    for column in NUMERIC["timeseries"]:
         assert pd.api.types.is_numeric_dtype(report.timeseries[column])
+    for column in NUMERIC["firm_months"]:
+        assert pd.api.types.is_numeric_dtype(report.firm_months[column])
 
 
 # Relative CSS paths resolve against the subclass's module: point at the app's own styles.

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from hub.profile_schema import PROFILE_SCHEMA
+from simulator.batch_store import METADATA
 from tui import i18n
 from tui.simulation import CHART_SECONDS, SimulationProcess
 
@@ -92,7 +93,7 @@ def write_batch(root: Path) -> Path:
 def session_batch(tmp_path_factory) -> Path:
     """The tiny sweep's batch folder, built once per test session (shared by test files)."""
     root = tmp_path_factory.getbasetemp() / "tui-batch"
-    if not (root / "batch" / "metadata.json").is_file():
+    if not (root / "batch" / METADATA).is_file():
         root.mkdir(exist_ok=True)
         return write_batch(root)
     return root / "batch"

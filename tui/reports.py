@@ -1,11 +1,12 @@
 """Reading Parquet reports for the results, run and world screens.
 
-A report is what `simulator run --out DIR` or `simulator batch --out DIR` writes: a
-`runs` table (one row per run) and a tidy `timeseries` table (run_id, month, firm,
-country, users, share, revenue, serving_cost, localisation_spend, talent_headcount,
-cash), each a Parquet file or a folder of Parquet files; batches over a Sobol design
-also have sensitivity indices. This module only reads and summarises those tables for
-display; the model itself lives in `simulator`.
+A report is what `simulator run --out DIR` or `simulator batch --out DIR` writes: the
+tables of `simulator.report_schema` (docs/data_dictionary.md), of which the screens read
+`runs`, the country table `timeseries` and `firm_months` (the firm-level figures, cash
+among them); batches over a Sobol design also have sensitivity indices. The derived
+figures (shares, totals, final KPIs) are `simulator.aggregates`', so they are the ones
+the CLI and the HTML report show; this module only reads the tables and picks figures
+for display.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from simulator import aggregates
+from simulator.aggregates import KPIS, firm_totals
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -21,10 +24,10 @@ if TYPE_CHECKING:
 
 # pandas and pyarrow are imported where used: the app draws its first screen without them.
 
-KPIS = ("users", "share", "revenue", "cash")
-"""Headline figures per firm at the end of a run (revenue summed over the run)."""
-SUM_OVER_COUNTRIES = ("users", "revenue", "serving_cost", "localisation_spend",
-                      "talent_headcount")
+# Columns the screens add up and chart, per table: a text or date column there would only
+# fail later, inside a screen.
+NUMERIC = {"timeseries": ("month", "users", "share", "revenue"),
+           "firm_months": ("month", "users", "share", "revenue", "cash")}
 
 
 class ReportError(Exception):
@@ -33,11 +36,12 @@ class ReportError(Exception):
 
 @dataclass
 class Report:
-    """One opened report: its runs and timeseries tables (and sensitivity indices if any)."""
+    """One opened report: its runs, country and firm-month tables (and batch extras)."""
 
     path: Path
     runs: pd.DataFrame
     timeseries: pd.DataFrame
+    firm_months: pd.DataFrame
     bands: pd.DataFrame | None = None  # batches: simulator.analysis.over_time
     sensitivity: pd.DataFrame | None = None  # Sobol batches: simulator.analysis.sobol_indices
     focus_firm: str | None = None  # batches: the firm the sweep is about
@@ -106,19 +110,37 @@ def open_batch(folder: Path) -> Report:
     timeseries = read_table(folder, "timeseries").to_pandas()
     if timeseries.empty:
         raise ReportError(_("{path}: the batch has no finished run yet").format(path=folder))
-    timeseries["run_id"] = timeseries["run_id"].astype(str)
-    return Report(folder, batch.ok.reset_index(drop=True), timeseries, over_time(batch),
+    return Report(folder, batch.ok.reset_index(drop=True), timeseries,
+                  read_table(folder, "firm_months").to_pandas(), over_time(batch),
                   sobol_indices(batch), batch.metadata.get("focus_firm"))
+
+
+def _checked_table(folder: Path, name: str, required: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = _read_table(folder, name)
+    missing = [c for c in ("run_id", "firm", *required) if c not in frame.columns]
+    if missing:
+        raise ReportError(_("{path}: {name} lacks columns {columns}").format(
+            path=folder, name=name, columns=", ".join(missing)))
+    wrong = [c for c in required if not pd.api.types.is_numeric_dtype(frame[c])]
+    if wrong:
+        raise ReportError(_("{path}: {name} columns {columns} are not numbers").format(
+            path=folder, name=name, columns=", ".join(wrong)))
+    frame["run_id"] = frame["run_id"].astype(str)
+    return frame
 
 
 def open_report(path: str | Path) -> Report:
     """Read a report folder (one run or a batch); ReportError says what is wrong."""
     import pandas as pd
 
+    from simulator.batch_store import METADATA
+
     folder = Path(path)
     if not folder.is_dir():
         raise ReportError(_("{path}: no such report folder").format(path=folder))
-    if (folder / "metadata.json").is_file():
+    if (folder / METADATA).is_file():
         from hub.errors import InputError
 
         try:
@@ -126,78 +148,56 @@ def open_report(path: str | Path) -> Report:
         except (InputError, OSError, ValueError, KeyError) as error:
             raise ReportError(_("{path}: not a readable batch folder ({error})").format(
                 path=folder, error=error)) from error
-    timeseries = _read_table(folder, "timeseries")
-    missing = [c for c in ("run_id", "month", "firm", "country", *SUM_OVER_COUNTRIES[:2], "cash")
-               if c not in timeseries.columns]
-    if missing:
-        raise ReportError(_("{path}: timeseries lacks columns {columns}").format(
-            path=folder, columns=", ".join(missing)))
-    # Figures the screens add up and chart: a text or date column there would only fail
-    # later, inside a screen.
-    wrong = [c for c in ("month", *SUM_OVER_COUNTRIES, "share", "cash")
-             if c in timeseries.columns and not pd.api.types.is_numeric_dtype(timeseries[c])]
-    if wrong:
-        raise ReportError(_("{path}: timeseries columns {columns} are not numbers").format(
-            path=folder, columns=", ".join(wrong)))
-    timeseries["run_id"] = timeseries["run_id"].astype(str)
+    timeseries = _checked_table(folder, "timeseries", NUMERIC["timeseries"])
+    firm_months = _checked_table(folder, "firm_months", NUMERIC["firm_months"])
     runs = _read_table(folder, "runs", required=False)
     if runs is None:
         runs = pd.DataFrame({"run_id": sorted(timeseries["run_id"].unique())})
-    return Report(folder, runs, timeseries)
+    return Report(folder, runs, timeseries, firm_months)
 
 
 def find_reports(root: Path) -> list[Path]:
-    """Report folders directly under `root` (those with a timeseries table), newest first."""
+    """Report folders directly under `root` (a run's or a batch's), newest first."""
+    from simulator.batch_store import METADATA
+
     if not root.is_dir():
         return []
     found = [p for p in root.iterdir()
-             if p.is_dir() and any((p / n).exists() for n in ("timeseries", "timeseries.parquet"))]
+             if p.is_dir() and ((p / "timeseries.parquet").exists() or (p / METADATA).exists())]
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
-def firm_series(timeseries: pd.DataFrame, run_id: str | None, metric: str,
-                countries: set[str] | None = None) -> dict[str, pd.Series]:
-    """Per firm, a metric over months, summed over `countries` (all when None).
+def firm_series(timeseries: pd.DataFrame, firm_months: pd.DataFrame, run_id: str | None,
+                metric: str, countries: set[str] | None = None) -> dict[str, pd.Series]:
+    """Per firm, a monthly figure of the firm-month table, over `countries` (all when None).
 
-    `share` is the firm's users over all firms' users in those countries; `cash` is the
-    firm's company-wide cash (the same in every country row, so not summed).
+    Over some countries, users and revenue are summed over them and `share` is the firm's
+    users over all firms' users there (`simulator.aggregates.firm_totals`); `cash` is the
+    firm's company-wide cash whatever the countries.
     """
-    frame = timeseries if run_id is None else timeseries[timeseries["run_id"] == run_id]
-    if countries is not None:
-        frame = frame[frame["country"].isin(countries)]
+    if run_id is not None:
+        timeseries = timeseries[timeseries["run_id"] == run_id]
+        firm_months = firm_months[firm_months["run_id"] == run_id]
+    if countries is None or metric == "cash":
+        frame = firm_months
+    else:
+        frame = timeseries[timeseries["country"].isin(countries)]
+        frame = firm_totals(frame, ["month"]) if len(frame) else frame
     if frame.empty:
         return {}
-    if metric == "cash":
-        table = frame.groupby(["month", "firm"])["cash"].max().unstack("firm")
-    elif metric == "share":
-        users = frame.groupby(["month", "firm"])["users"].sum().unstack("firm")
-        total = users.sum(axis=1).where(lambda s: s > 0)
-        table = users.div(total, axis=0).fillna(0.0)
-    else:
-        table = frame.groupby(["month", "firm"])[metric].sum().unstack("firm")
+    table = frame.pivot_table(index="month", columns="firm", values=metric, aggfunc="sum")
     return {str(firm): table[firm].fillna(0.0) for firm in table.columns}
 
 
-def final_kpis(timeseries: pd.DataFrame, run_id: str) -> pd.DataFrame:
-    """Per firm at the end of a run: users, share of all users, revenue over the run, cash."""
-    import pandas as pd
-
-    frame = timeseries[timeseries["run_id"] == run_id]
-    last = frame[frame["month"] == frame["month"].max()]
-    users = last.groupby("firm")["users"].sum()
-    total = users.sum()
-    return pd.DataFrame({
-        "users": users,
-        "share": users / total if total > 0 else users * 0.0,
-        "revenue": frame.groupby("firm")["revenue"].sum(),
-        "cash": last.groupby("firm")["cash"].max(),
-    })
+def final_kpis(report: Report, run_id: str) -> pd.DataFrame:
+    """Per firm at the end of a run: `simulator.aggregates.KPIS`, indexed by firm."""
+    firm_months = report.firm_months[report.firm_months["run_id"] == run_id]
+    return aggregates.final_kpis(firm_months).loc[run_id, list(KPIS)]
 
 
 def compare_kpis(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Side by side KPIs of two runs per firm and KPI: a, b, b - a and the relative change."""
     import pandas as pd
-
     rows = []
     for firm in sorted(set(a.index) | set(b.index)):
         for kpi in KPIS:
@@ -213,9 +213,8 @@ def compare_kpis(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 def strategy_kpis(report: Report, strategy: str) -> pd.DataFrame:
     """Per firm, the median across a batch strategy's runs of each final KPI."""
     import pandas as pd
-
     run_ids = [str(r) for r in report.runs.loc[report.runs["strategy"] == strategy, "run_id"]]
-    frames = [final_kpis(report.timeseries, run_id) for run_id in run_ids]
+    frames = [final_kpis(report, run_id) for run_id in run_ids]
     return pd.concat(frames).groupby(level=0).median() if frames else pd.DataFrame(
         columns=list(KPIS))
 
@@ -227,6 +226,7 @@ def strategy_series(report: Report, strategy: str, metric: str) -> dict[str, pd.
     run_ids = [str(r) for r in report.runs.loc[report.runs["strategy"] == strategy, "run_id"]]
     per_firm: dict[str, list[pd.Series]] = {}
     for run_id in run_ids:
-        for firm, series in firm_series(report.timeseries, run_id, metric).items():
+        for firm, series in firm_series(report.timeseries, report.firm_months, run_id,
+                                        metric).items():
             per_firm.setdefault(firm, []).append(series)
     return {firm: pd.concat(series, axis=1).median(axis=1) for firm, series in per_firm.items()}

@@ -56,17 +56,19 @@ Charts = dict[str, dict[str, dict[str, Series]]]
 """Chart data of a run: region ("all" for every market) -> metric -> firm -> (months, values)."""
 
 
-def run_charts(timeseries: object, metrics: tuple[str, ...]) -> Charts:
+def run_charts(timeseries: object, firm_months: object, metrics: tuple[str, ...]) -> Charts:
     """Each metric per firm over months, for all markets and for each region of the run."""
     from tui.reports import firm_series
 
     frame = timeseries.to_pandas()  # type: ignore[attr-defined]
+    firms = firm_months.to_pandas()  # type: ignore[attr-defined]
     places: dict[str, set[str] | None] = {"all": None}
     for region, rows in frame.groupby("region"):
         places[str(region)] = set(rows["country"])
     return {
         place: {metric: {firm: (series.index.tolist(), series.tolist())
-                         for firm, series in firm_series(frame, None, metric, countries).items()}
+                         for firm, series in firm_series(frame, firms, None, metric,
+                                                         countries).items()}
                 for metric in metrics}
         for place, countries in places.items()
     }
@@ -106,9 +108,9 @@ def _simulate(scenario: object, reports_dir: str, metrics: tuple[str, ...],
             last[0] = now
             _progress.put(("progress", month, months))  # type: ignore[union-attr]
         if month - charted[0] >= CHART_MONTHS and now >= charted[1] and month < months:
-            table = so_far()
-            since = table.filter(pc.greater(table["month"], charted[0]))  # type: ignore[attr-defined]
-            _progress.put(("charts", run_charts(since, metrics)))  # type: ignore[union-attr]
+            since = [table.filter(pc.greater(table["month"], charted[0]))  # type: ignore[attr-defined]
+                     for table in so_far()]
+            _progress.put(("charts", run_charts(*since, metrics)))  # type: ignore[union-attr]
             done = time.monotonic()
             charted[:] = [month, done + max(chart_seconds, (done - now) / CHART_SHARE)]
 
@@ -119,7 +121,7 @@ def _simulate(scenario: object, reports_dir: str, metrics: tuple[str, ...],
     out = Path(reports_dir) / result.run_id  # where `simulator run` puts it under runs/
     write_report(result, out)
     # Charts are summed here too, so the UI process only draws them.
-    return "done", str(out), run_charts(result.timeseries, metrics)
+    return "done", str(out), run_charts(result.timeseries, result.firm_months, metrics)
 
 
 class SimulationProcess:

@@ -156,14 +156,15 @@ class MemberOutput:
     table: pa.Table
 
 
-def _reduce(timeseries: pa.Table, firm: str, months: int, status_quo: bool) -> dict:
+def _reduce(timeseries: pa.Table, firm_months: pa.Table, firm: str, months: int,
+            status_quo: bool) -> dict:
     """The firm's cash per month, horizon totals and end users per country (market: all)."""
     own = timeseries.filter(pc.equal(timeseries["firm"], firm))
-    month = own["month"].to_numpy()
+    totals = firm_months.filter(pc.equal(firm_months["firm"], firm))  # firm-level figures
     cash = np.full(months, np.nan)
-    cash[month - 1] = own["cash"].to_numpy()
+    cash[totals["month"].to_numpy() - 1] = totals["cash"].to_numpy()
     end = own.filter(pc.equal(own["month"], months))
-    out = {"cash": cash.tolist(), **{name: float(pc.sum(own[name]).as_py() or 0.0)
+    out = {"cash": cash.tolist(), **{name: float(pc.sum(totals[name]).as_py() or 0.0)
                                      for name in FLOWS},
            "countries": end["country"].to_pylist(), "own_users": end["users"].to_pylist(),
            "market_country": None, "market_firm": None, "market_users": None}
@@ -187,8 +188,8 @@ def execute_member(plan: SweepPlan, index: int) -> MemberOutput:
     try:
         scenario, profile = build_run(plan, spec)
         result = run_scenario(scenario, seed=spec.seed, profile=profile)
-        row |= _reduce(result.timeseries, plan.focus_firm, result.months,
-                       spec.strategy == plan.sweep.variants[0].name)
+        row |= _reduce(result.timeseries, result.firm_months, plan.focus_firm,
+                       result.months, spec.strategy == plan.sweep.variants[0].name)
     except Exception as exc:  # a run's failure is data: recorded, reported with the advice
         last = traceback.extract_tb(exc.__traceback__)[-1]
         row |= {"status": "error", "error": f"{type(exc).__name__}: {exc} "

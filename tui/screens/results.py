@@ -19,19 +19,23 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from tui import i18n
 from tui.i18n import N_, _
-from tui.reports import KPIS, Report, ReportError, find_reports, open_report
+from tui.reports import Report, ReportError, find_reports, open_report
 from tui.screens.base import MainScreen
 from tui.widgets.chart import LineChart
 
 KPI_LABELS = {"users": N_("Users"), "share": N_("Share of users"),
-              "revenue": N_("Revenue, USD"), "cash": N_("Cash, USD")}
+              "revenue_total": N_("Revenue, USD"), "revenue": N_("Revenue, USD"),
+              "cash": N_("Cash, USD")}
+"""Labels of the final KPIs (simulator.aggregates.KPIS) and of the charted figures."""
+FIGURES = ("users", "share", "revenue", "cash")
+"""Monthly figures of the firm-month table the chart cycles through (revenue: the month's)."""
 
 
 def format_kpi(kpi: str, value: float | None) -> str:
     """A KPI value in the locale's format."""
     if kpi == "share":
         return i18n.fmt_percent(value)
-    if kpi in ("revenue", "cash"):
+    if kpi in ("revenue", "revenue_total", "cash"):
         return i18n.fmt_money(value, compact=True)
     return i18n.fmt_compact(value)
 
@@ -187,12 +191,12 @@ class ResultsScreen(MainScreen):
         def kpis(choice: tuple[Report, str, str]):
             report, kind, key = choice
             return strategy_kpis(report, key) if kind == "strategy" else final_kpis(
-                report.timeseries, key)
+                report, key)
 
         def series(choice: tuple[Report, str, str]):
             report, kind, key = choice
             return strategy_series(report, key, self.metric) if kind == "strategy" else (
-                firm_series(report.timeseries, key, self.metric))
+                firm_series(report.timeseries, report.firm_months, key, self.metric))
 
         table = self.query_one("#results-kpis", DataTable)
         table.clear(columns=True)
@@ -241,7 +245,7 @@ class ResultsScreen(MainScreen):
 
     def action_next_metric(self) -> None:
         """Chart the next figure."""
-        self.metric = KPIS[(KPIS.index(self.metric) + 1) % len(KPIS)]
+        self.metric = FIGURES[(FIGURES.index(self.metric) + 1) % len(FIGURES)]
         self.compare()
 
     def action_swap(self) -> None:

@@ -56,23 +56,25 @@ class WorldLoaded(Message):
         self.report, self.report_error = report, report_error
 
 
-def _curated_by_country() -> dict[str, dict[str, object]]:
-    """Per country, from the curated tables: regulatory regimes and AI talent share.
+def _curated_by_country(iso2: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """Per country: regulatory regimes (curated table) and AI talent, as the model uses it.
 
-    Regimes are listed per jurisdiction (EU members also get the EU's); talent is the
-    country's share of the world's top-tier AI researchers by workplace.
+    Regimes are listed per jurisdiction (EU members also get the EU's). Talent is the
+    country's share of the world's top-tier AI researchers, the pool share the model hires
+    from (`simulator.curated_arrays.talent_arrays`: the latest year's workplace share, group
+    rows and the rest of the world spread by GDP), not a row of the table read here anew.
     """
-    from simulator.world.curated import load_regulation, load_talent
+    from simulator.curated_arrays import talent_arrays
+    from simulator.world.curated import load_regulation
 
     regimes: dict[str, list[str]] = {}
     for row in load_regulation():
         names = regimes.setdefault(row.jurisdiction, [])
         if row.regime not in names:
             names.append(row.regime)
-    talent: dict[str, float] = {}
-    for metric in ("top_tier_origin_share", "top_tier_workplace_share"):  # workplace wins
-        talent.update({row.territory: row.share for row in load_talent() if row.metric == metric})
-    return {"regimes": regimes, "talent": talent}
+    shares, _openness = talent_arrays(iso2)
+    researchers = dict(zip(iso2, shares[:, 0].tolist(), strict=True))
+    return {"regimes": regimes, "talent": researchers}
 
 
 class WorldScreen(MainScreen):
@@ -130,7 +132,7 @@ class WorldScreen(MainScreen):
 
         countries = load_countries()
         cage = cage_matrices(countries)
-        curated = _curated_by_country()
+        curated = _curated_by_country(tuple(c.iso2 for c in countries))
         report, error = None, None
         path = self.strategy_app.workspace.report_path
         if path is not None:
@@ -260,7 +262,8 @@ class WorldScreen(MainScreen):
         ]
         chart = self.query_one("#world-chart", LineChart)
         series = {} if self.report is None else firm_series(
-            self.report.timeseries, self.report.run_ids()[0], "users", {iso2})
+            self.report.timeseries, self.report.firm_months, self.report.run_ids()[0], "users",
+            {iso2})
         if self.report is None:
             lines.append(_("Open a report (Results screen) or run a scenario to see its market."))
         elif not series:
