@@ -18,9 +18,11 @@ from hub.numbers import compact
     help="TOML file with extra regions ([regions.NAME] territories = [...]). "
     "Default: the file named by $INTL_STRATEGY_REGIONS, if set.",
 )
-@click.option("--top", default=3, show_default=True, help="Languages shown per region.")
+@click.option("--top", type=click.IntRange(1, 1000), default=None,
+              help="Languages shown per region or territory (default: 3; 10 with --region).")
 @click.option("--territories", is_flag=True, help="List the valid territory codes instead.")
-def regions(region_name: str | None, extra_file: Path | None, top: int, territories: bool) -> None:
+def regions(region_name: str | None, extra_file: Path | None, top: int | None,
+            territories: bool) -> None:
     """List world regions with their territories, population and top languages by speakers.
 
     Languages come from CLDR (population x share of speakers, per territory).
@@ -38,7 +40,8 @@ def regions(region_name: str | None, extra_file: Path | None, top: int, territor
     if territories:
         table = Table("code", "population", "M.49 region", "top languages")
         for code, info in sorted(cldr.territory_info().items()):
-            langs = ", ".join(f"{lang} {share:.0%}" for lang, share, _ in info.languages[:3])
+            langs = ", ".join(f"{lang} {share:.0%}" for lang, share, _ in
+                              info.languages[:top or 3])
             subregion = cldr.subregion_of().get(code, "")
             table.add_row(code, compact(info.population), subregion, langs)
         console.print(table)
@@ -49,10 +52,11 @@ def regions(region_name: str | None, extra_file: Path | None, top: int, territor
         console.print(f"{len(region.territories)} territories: {' '.join(region.territories)}")
         console.print(f"population {compact(region.population)}")
         table = Table("language", "speakers", "share of region")
-        for lang, speakers in region.top_languages(max(top, 10)):
+        for lang, speakers in region.top_languages(top or 10):
             table.add_row(lang, compact(speakers), f"{speakers / region.population:.1%}")
         console.print(table)
         return
+    top = top or 3
     table = Table("region", "territories", "population", f"top {top} languages (speakers)")
     for region in all_regions(extra_file):
         langs = ", ".join(f"{lang} {compact(n)}" for lang, n in region.top_languages(top))

@@ -108,6 +108,19 @@ def test_regions_command():
     assert result.exit_code == 0 and "DE" in result.output
 
 
+def test_top_sets_how_many_languages_every_listing_shows():
+    """`--top N`: N languages per region, in one region's table and per territory."""
+    runner = CliRunner()
+    eu = get_region("eu").top_languages(10)
+    shown = runner.invoke(regions, ["--region", "eu", "--top", "2"], terminal_width=120).output
+    assert f"│ {eu[1][0]} " in shown and f"│ {eu[2][0]} " not in shown
+    assert f"│ {eu[9][0]} " in runner.invoke(regions, ["--region", "eu"],
+                                          terminal_width=120).output  # 10 by default
+    one = runner.invoke(regions, ["--territories", "--top", "1"], terminal_width=120).output
+    assert "ca 51%" in one and "es 43%" not in one  # Andorra: Catalan, then Spanish
+    assert runner.invoke(regions, ["--top", "0"]).exit_code == 2
+
+
 def test_user_regions_from_the_environment(tmp_path, monkeypatch):
     path = tmp_path / "env.toml"
     path.write_text('[regions.iberia]\nterritories = ["es", "PT", "AD"]\n')
