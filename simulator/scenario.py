@@ -108,7 +108,8 @@ class Pricing(StrictModel):
 
     With `review_by_margin` the firm re-chooses, country by country every price review,
     between its list price and the PPP-adjusted one, whichever has the larger expected
-    margin (simulator.pricing); its API price is always cost-plus within rivals' range.
+    margin (simulator.agents); its API price is cost-plus, the dearest server held to the
+    next dearest one's price (simulator.economics.api_prices).
     """
 
     usd_per_month: float = Field(20.0, ge=0)
