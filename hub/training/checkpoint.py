@@ -115,6 +115,25 @@ def load_latest(root: Path, warn: Callable[[str], None] | None = None) -> Checkp
     return None
 
 
+def unfinished_run(root: Path) -> tuple[int, int | None] | None:
+    """(step, total steps) of the newest checkpoint if its run stopped before its last step.
+
+    A finished run's checkpoints hold what its registered version holds, so only these are
+    worth keeping from a fresh run. An unreadable state counts as unfinished (total None):
+    an older checkpoint may still resume it.
+    """
+    folders = checkpoint_folders(root)
+    if not folders:
+        return None
+    newest = folders[-1]
+    step = int(STEP_PATTERN.fullmatch(newest.name).group(1))
+    try:
+        total = int(json.loads((newest / FILES[3]).read_text())["identity"]["settings"]["steps"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return step, None
+    return (step, total) if step < total else None
+
+
 def clear_checkpoints(root: Path) -> int:
     """Remove a region's checkpoints (a fresh run); returns how many there were."""
     folders = checkpoint_folders(root)

@@ -356,7 +356,7 @@ def _check_same_run(saved: dict, current: dict, root: Path) -> None:
     if differing:
         raise InputError(
             f"the checkpoint in {root} belongs to a different run (differs in: "
-            f"{', '.join(differing)}); run without --resume to start over"
+            f"{', '.join(differing)}); start over with --overwrite"
         )
 
 

@@ -35,6 +35,11 @@ from hub.home import home_option, hub_home
               help="Where to train [default: cpu].")
 @click.option("--threads", type=click.IntRange(1), default=None, help="CPU threads [all cores].")
 @click.option("--resume", is_flag=True, help="Continue from the newest sound checkpoint.")
+@click.option(
+    "--overwrite", is_flag=True,
+    help="Start afresh, removing the checkpoints of an unfinished run (without it, such a run "
+    "is refused: continue it with --resume).",
+)  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Seed of weights and batches [default: 0].")
 @click.option(
     "--translation-examples/--no-translation-examples",
@@ -53,6 +58,7 @@ def train(
     device,
     threads,
     resume,
+    overwrite,
     seed,
     translation_examples,
     home,
@@ -61,7 +67,9 @@ def train(
 
     Needs `hub corpus build` and `hub tokenizer train --region R` first. Progress shows step,
     loss, tokens per second and time left; valid bits per byte per language are logged and
-    saved with the model. A killed run continues with `--resume`. For several processes
+    saved with the model. A killed run continues with `--resume`; a fresh run never removes
+    its checkpoints unless `--overwrite` says so. Time on a 2-core CPU: tiny about 2
+    minutes, small (the default) 45-60 minutes (benchmarks/RESULTS.md). For several processes
     or GPUs, run the same command under torchrun:
     `torchrun --standalone --nproc-per-node N --no-python hub train --region eu`.
 
@@ -82,11 +90,22 @@ def train(
         TimeRemainingColumn,
     )
 
+    from hub.errors import InputError
     from hub.names import check_name
+    from hub.training.checkpoint import checkpoint_root, unfinished_run
     from hub.training.train import TrainSettings
     from hub.training.train import train as run_training
 
     check_name("region", region)
+    if resume and overwrite:
+        raise InputError("--resume and --overwrite: choose one (continue the run, or start over)")
+    root = checkpoint_root(hub_home(home), region)
+    if not (resume or overwrite) and (found := unfinished_run(root)):
+        step, total = found
+        raise InputError(
+            f"{root}: an unfinished run's checkpoint (step {step} of {total or '?'}) is there; "
+            "continue it with --resume, or start over with --overwrite (removes it)"
+        )
     console = Console(stderr=True)
     given = dict(size=size, steps=steps, batch_size=batch_size, grad_accum=grad_accum,
                  learning_rate=learning_rate, eval_every=eval_every, seed=seed, device=device,
