@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "calibrate": "simulator.calibrate_cli:calibrate",
     "backtest": "simulator.backtest_cli:backtest",
     "advise": "simulator.advise_cli:advise",
+    "firm": "simulator.firm_cli:firm",
 }
 
 
