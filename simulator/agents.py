@@ -112,6 +112,7 @@ class FirmAgent(mesa.Agent):
         revenue = economics.api_revenue(np.ones((1, spend.size)), spend,
                                         econ.api_price_per_char(region_of)[f:f + 1] * factor,
                                         econ.reference_per_char, p.api_price_elasticity)[0]
+        revenue = np.where(m.forbidden_to("api")[f], 0.0, revenue)  # no sales to organisations
         return per_user, revenue * (1.0 - econ.serving_cost[f] / econ.api_price[f])
 
     def _localise(self, month: int, reserve: float) -> None:
@@ -238,7 +239,7 @@ class FirmAgent(mesa.Agent):
         if gains[region] <= 0 or m.cash[f] < reserve + setup:
             return
         allowed = (footprint.served()[f] & (footprint.level[f] < Level.OFFICE)
-                   & ~m.forbidden_now()[f])
+                   & ~m.forbidden_now()[f] & ~m.forbidden_to("office")[f])
         country = best_location(m.office_score[f], m.region_mask[region], allowed)
         if country is not None:
             self._establish(country, Level.OFFICE, m.steps)
@@ -251,7 +252,8 @@ class FirmAgent(mesa.Agent):
             country = m.geo.index(site.country)
             level = Level.OFFICE if site.kind == "office" else Level.LAB
             now = m.footprint.level[f, country]
-            if (month < site.month or now < Level.API or now >= level or forbidden[country]
+            barred = forbidden[country] or m.forbidden_to(site.kind)[f, country]  # see notes
+            if (month < site.month or now < Level.API or now >= level or barred
                     or m.cash[f] < reserve + float(per_level(p.commitment_setup_usd, level))):
                 continue
             self._establish(country, level, month)
@@ -271,7 +273,7 @@ class FirmAgent(mesa.Agent):
             return
         scores = lab_scores(researchers, m.geo.openness, m.salary[:, 0],
                             m.home_distance[f:f + 1], p)[0]
-        allowed = ~m.footprint.hiring[f] & ~m.forbidden_now()[f]
+        allowed = ~m.footprint.hiring[f] & ~m.forbidden_now()[f] & ~m.forbidden_to("lab")[f]
         country = best_location(scores, np.ones_like(allowed), allowed)
         if country is not None:
             self._establish(country, Level.LAB, m.steps)

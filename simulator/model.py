@@ -18,7 +18,12 @@ import numpy as np
 
 from simulator import economics, market, talent
 from simulator.agents import FirmAgent
-from simulator.availability import forbidden_by_month
+from simulator.availability import (
+    ACTIVITIES,
+    activity_forbidden,
+    forbidden_by_month,
+    strategy_notes,
+)
 from simulator.entry import entry_keys, experience_needed, regulatory_burden
 from simulator.finance import Ledger, list_prices, local_price
 from simulator.firm_economics import FirmEconomics
@@ -166,9 +171,14 @@ class StrategyModel(mesa.Model):
             excluded[i, geo.places(f.strategy.exclude)] = True
         from simulator.world.curated import load_availability
 
-        self.forbidden = forbidden_by_month(
-            self.months, geo.iso2, [f.home for f in s.firms], excluded,
-            [f.suspensions for f in s.firms], load_availability(), s.month_dates(1)[0])
+        rules, homes, start = load_availability(), [f.home for f in s.firms], s.month_dates(1)[0]
+        self.forbidden = forbidden_by_month(self.months, geo.iso2, homes, excluded,
+                                            [f.suspensions for f in s.firms], rules, start)
+        # What the rules forbid beyond serving; strategies naming it are noted, not errors.
+        self.constraints = {activity: activity_forbidden(activity, self.months, geo.iso2,
+                                                         homes, rules, start)
+                            for activity in ACTIVITIES[1:]}
+        self.notes += strategy_notes(s.firms, geo, rules, self.constraints)
         intensity = (geo.compliance_cost + geo.bloc_cost) / p.compliance_cost_reference_usd
         self.compliance_intensity = np.minimum(1.0, intensity)
         self.potential = self.addressable[None, :] * self.paying * self.price * 12.0
@@ -229,6 +239,10 @@ class StrategyModel(mesa.Model):
     def forbidden_now(self) -> np.ndarray:
         """[firms, countries] bool: the firm may not serve the country this month."""
         return self.forbidden[min(self.steps, self.months)]
+
+    def forbidden_to(self, activity: str) -> np.ndarray:
+        """[firms, countries] bool: the rules forbid `activity` (api, hire, office, lab) now."""
+        return self.constraints[activity][min(self.steps, self.months)]
 
     def present(self, month: int | None = None) -> np.ndarray:
         """Firms selling in each country ([firms, countries] bool) this month."""
@@ -295,8 +309,9 @@ class StrategyModel(mesa.Model):
         arpu = per_level(p.commitment_arpu, self.footprint.effective_level())
         consumer = economics.consumer_revenue(active, self.price, self.paying, arpu)
         consumer_tokens = active * econ.tokens_per_user(self.region_of, self.paying)
-        target = market.logit_shares(self.api_utility(), present)
-        self.api_share = economics.adjust_shares(self.api_share, target, present,
+        selling = present & ~self.forbidden_to("api")  # organisations a firm may sell to
+        target = market.logit_shares(self.api_utility(), selling)
+        self.api_share = economics.adjust_shares(self.api_share, target, selling,
                                                  p.api_share_adjustment)
         # API spend per user stays that of the start's market as the ceiling rises.
         spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp, np.divide(
@@ -323,7 +338,8 @@ class StrategyModel(mesa.Model):
         laid_off = self.staff * (p.layoff_monthly * cutting)[:, None, None]
         self.staff -= laid_off
         self.pool += laid_off.sum(axis=0)
-        hired = talent.hire(self.pool, self.staff, self.targets, self.footprint.hiring,
+        hiring = self.footprint.hiring & ~self.forbidden_to("hire")
+        hired = talent.hire(self.pool, self.staff, self.targets, hiring,
                             self.pay_weight, allowed, p.hire_rate_monthly)
         self.staff += hired
         self.pool -= hired.sum(axis=0)

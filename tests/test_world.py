@@ -95,11 +95,12 @@ def test_availability_rules_load_with_sources_and_bad_rows_are_named(tmp_path):
 
     rules = load_availability()
     assert {("CN", "*"), ("IR", "US")} <= {(r.country, r.firm_home) for r in rules}
-    assert all(r.source_url.startswith("https://") and r.rule in ("block", "sanction")
-               for r in rules)
+    assert all(r.source_url.startswith("https://") and r.rule in ("block", "sanction",
+                                                                  "investment") for r in rules)
     path = tmp_path / "availability.csv"
-    path.write_text("country,firm_home,rule,start,end,note,source_publisher,source_title,"
-                    "source_url,year\nIT,ZZ,ban,2023-13-01,,n,P,T,https://x.org,2023\n")
+    path.write_text("country,firm_home,activity,rule,start,end,note,source_publisher,"
+                    "source_title,source_url,year,checked\n"
+                    "IT,ZZ,serve,ban,2023-13-01,,n,P,T,https://x.org,2023,c\n")
     with pytest.raises(InputError) as err:
         read_table(path, AvailabilityRow)
     for column in ("firm_home", "rule", "start"):

@@ -41,7 +41,7 @@ from simulator.advice.ensemble import (
     run_members,
     sampled,
 )
-from simulator.advice.moves import Move, find_firm, generate_moves, load_moves
+from simulator.advice.moves import Move, absent_moves, find_firm, generate_moves, load_moves
 from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
 from simulator.batch_runs import SweepPlan
 from simulator.geography import build_geography
@@ -81,6 +81,9 @@ class Advice:
             "ensemble": {"source": self.ensemble.source, "members": self.ensemble.size,
                          "parameters": self.ensemble.names},
             "moves": len(self.moves), "best_expected": best,
+            # candidates the data forbids, each with its row (simulator.advice.forbidden)
+            "left_out": [f"{name}: {why}" for name, why in absent_moves(self.scenario,
+                                                                        self.firm)],
             "robust": self.table[self.table["robust"]]["move"].iloc[0],
             "discovery": {"move": self.discovery.move, "against": self.discovery.against,
                           "losses": self.discovery.losses, "note": self.discovery.note,

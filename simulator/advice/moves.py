@@ -19,6 +19,12 @@ Generated from the scenario when the user gives no moves file (`generate_moves`)
   written, found by a bracketed search (`simulator.advice.price_search`), or the same price
   scaled to local purchasing power.
 
+Never what the data forbids: an `enter-C`, `hire-C`, `office-C` or `lab-C` that a row of
+data/availability.csv (sanctions, export and investment controls, host states' blocks)
+forbids the firm at the decision date, or for good by the horizon's end, is left out and the
+next candidate takes its place; `absent_moves` lists what was left out with the row, and
+`simulator.advice.forbidden.why_absent` answers for one name.
+
 A moves file (TOML) lists other moves, validated like a scenario: every problem is one line
 `file: key: what was expected`, exit code 2::
 
@@ -42,6 +48,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from hub.errors import InputError
+from simulator.advice.forbidden import Forbidden
 from simulator.geography import REPORT_REGIONS, build_geography
 from simulator.overrides import check_overrides
 from simulator.scenario import Firm, Scenario, StrictModel
@@ -90,9 +97,11 @@ def _home_region(scenario: Scenario, firm: Firm) -> str | None:
     return geo.report_region[geo.index(firm.home)]
 
 
-def _entry_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
+def _entry_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> list[Move]:
     strategy, moves = firm.strategy, []
     for place in strategy.exclude:
+        if len(place) == 2 and rules.rule("serve", place, f"enter-{place}"):
+            continue
         rest = [p for p in strategy.exclude if p != place]
         moves.append(Move(f"enter-{place}", "enter", place, f"serve {place} (no longer excluded)",
                           {f"{key}.strategy.exclude": rest}))
@@ -137,7 +146,7 @@ def _office_moves(firm: Firm, key: str) -> list[Move]:
     return moves
 
 
-def _site_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
+def _site_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> list[Move]:
     from simulator.availability import forbidden_by_month
     from simulator.world.curated import load_availability
 
@@ -153,8 +162,9 @@ def _site_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
                if geo.is_market[i] and not blocked[i] and i not in taken]
     by_market = sorted(open_to, key=lambda i: (-geo.gdp_usd[i], geo.iso2[i]))
     by_talent = sorted(open_to, key=lambda i: (-geo.talent_share[i, 0], geo.iso2[i]))
-    chosen = [("office", i) for i in by_market[:OFFICE_CANDIDATES]] + [
-        ("lab", i) for i in by_talent[:1]]
+    chosen = [("office", i) for i in rules.first("office", by_market, geo.iso2,
+                                                 OFFICE_CANDIDATES)] + [
+        ("lab", i) for i in rules.first("lab", by_talent, geo.iso2, 1)]
     return [Move(f"{kind}-{geo.iso2[i]}", kind, geo.iso2[i],
                  f"open a {'regional office' if kind == 'office' else 'research lab'} in "
                  f"{geo.iso2[i]} as soon as the firm serves it",
@@ -162,12 +172,13 @@ def _site_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
             for kind, i in chosen]
 
 
-def _hire_moves(scenario: Scenario, firm: Firm, key: str) -> list[Move]:
+def _hire_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> list[Move]:
     geo = build_geography(scenario)
     hiring = firm.strategy.hiring.countries or [firm.home]
     taken = set(geo.places([*hiring, *firm.strategy.exclude])) | {geo.index(firm.home)}
     order = sorted(range(geo.size), key=lambda i: (-geo.talent_share[i, 0], geo.iso2[i]))
-    chosen = [i for i in order if i not in taken][:HIRE_CANDIDATES]
+    chosen = rules.first("hire", [i for i in order if i not in taken], geo.iso2,
+                         HIRE_CANDIDATES)
     return [Move(f"hire-{geo.iso2[i]}", "hire", geo.iso2[i], f"also hire in {geo.iso2[i]}",
                  {f"{key}.strategy.hiring.countries": [*hiring, geo.iso2[i]]}) for i in chosen]
 
@@ -194,12 +205,23 @@ def _price_moves(scenario: Scenario, firm: Firm, key: str,
 def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfile) -> list[Move]:
     """The status quo and every generated move for the firm, in a fixed order."""
     firm = find_firm(scenario, firm_name)
-    key = f"firms.{firm.name}"
+    key, rules = f"firms.{firm.name}", Forbidden(scenario, firm)
     return [Move(STATUS_QUO, "status_quo", None, "the scenario as written"),
-            *_entry_moves(scenario, firm, key), *_localise_moves(scenario, firm, key, profile),
-            *_office_moves(firm, key), *_site_moves(scenario, firm, key),
-            *_hire_moves(scenario, firm, key),
+            *_entry_moves(scenario, firm, key, rules),
+            *_localise_moves(scenario, firm, key, profile),
+            *_office_moves(firm, key), *_site_moves(scenario, firm, key, rules),
+            *_hire_moves(scenario, firm, key, rules),
             *_price_moves(scenario, firm, key, profile)]
+
+
+def absent_moves(scenario: Scenario, firm_name: str) -> list[tuple[str, str]]:
+    """Candidates `generate_moves` leaves out because the data forbids them: (name, why)."""
+    firm = find_firm(scenario, firm_name)
+    key, rules = f"firms.{firm.name}", Forbidden(scenario, firm)
+    _entry_moves(scenario, firm, key, rules)
+    _site_moves(scenario, firm, key, rules)
+    _hire_moves(scenario, firm, key, rules)
+    return rules.absent
 
 
 class MoveSpec(StrictModel):

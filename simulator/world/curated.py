@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from hub import cldr
 from hub.shipped import shipped_path
@@ -131,15 +132,17 @@ def load_regulation() -> tuple[RegulationRow, ...]:
     return tuple(read_table(shipped_path("regulation.csv"), RegulationRow))
 
 
-AVAILABILITY_RULES = frozenset({"block", "sanction"})
+AVAILABILITY_RULES = frozenset({"block", "sanction", "investment"})
+AVAILABILITY_ACTIVITIES = frozenset({"serve", "api", "hire", "office", "lab", "*"})
 
 
 @dataclass(frozen=True)
 class AvailabilityRow:
-    """A country where firms of some origin may not offer their service, and since when."""
+    """What firms of some origin may not do in a country (serve, hire, ...), and since when."""
 
     country: str  # ISO alpha-2
-    firm_home: str  # '*' = every firm from abroad; else the sanctioning home country
+    firm_home: str  # '*' = every firm from abroad; 'EU' = the bloc's firms; else a country
+    activity: str  # one of AVAILABILITY_ACTIVITIES (simulator.availability)
     rule: str  # one of AVAILABILITY_RULES
     start: str | None  # ISO date; empty = before any simulated month
     end: str | None  # ISO date the rule was lifted; empty = still in force
@@ -148,6 +151,7 @@ class AvailabilityRow:
     source_title: str
     source_url: str
     year: int
+    checked: str  # how and when the row was checked against its source (data/SOURCES.md)
 
     @staticmethod
     def check(row: dict) -> list[tuple[str, str]]:
@@ -155,8 +159,10 @@ class AvailabilityRow:
         problems = []
         if row["country"] not in cldr.territory_info():
             problems.append(("country", "expected an ISO 3166 alpha-2 code"))
-        if row["firm_home"] != "*" and row["firm_home"] not in cldr.territory_info():
-            problems.append(("firm_home", "expected '*' or an ISO 3166 alpha-2 code"))
+        if row["firm_home"] not in ("*", "EU") and row["firm_home"] not in cldr.territory_info():
+            problems.append(("firm_home", "expected '*', 'EU' or an ISO 3166 alpha-2 code"))
+        if row["activity"] not in AVAILABILITY_ACTIVITIES:
+            problems.append(("activity", f"expected one of {sorted(AVAILABILITY_ACTIVITIES)}"))
         if row["rule"] not in AVAILABILITY_RULES:
             problems.append(("rule", f"expected one of {sorted(AVAILABILITY_RULES)}"))
         for column in ("start", "end"):
@@ -165,7 +171,12 @@ class AvailabilityRow:
         return problems
 
 
+def read_availability(path: Path) -> tuple[AvailabilityRow, ...]:
+    """The constraints table at `path`; InputError naming file, row and column when bad."""
+    return tuple(read_table(path, AvailabilityRow))
+
+
 @cache
 def load_availability() -> tuple[AvailabilityRow, ...]:
-    """Blocks and sanctions on foreign AI services (data/availability.csv)."""
-    return tuple(read_table(shipped_path("availability.csv"), AvailabilityRow))
+    """Sanctions, blocks and security rules on where firms may operate (data/availability.csv)."""
+    return read_availability(shipped_path("availability.csv"))
