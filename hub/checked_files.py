@@ -71,7 +71,8 @@ def decode_utf8(data: bytes, where: str, what: str) -> str:
 
 
 def read_parquet(path: str | os.PathLike, what: str,
-                 columns: Mapping[str, pa.DataType] | Iterable[str] = ()) -> pa.Table:
+                 columns: Mapping[str, pa.DataType] | Iterable[str] = (),
+                 schema: pa.Schema | None = None) -> pa.Table:
     """A Parquet file the product wrote, with the columns it must have.
 
     Args:
@@ -79,6 +80,7 @@ def read_parquet(path: str | os.PathLike, what: str,
         what: What it is, for the message ("batch shard").
         columns: Required column names, or names with their Arrow types (an integer or
             floating column is accepted for any numeric type).
+        schema: The exact schema it must be read as (a shard of a known plan), if any.
 
     Raises:
         InputError: missing, empty, not Parquet, damaged, or without a required column
@@ -88,7 +90,7 @@ def read_parquet(path: str | os.PathLike, what: str,
     try:
         if path.stat().st_size == 0:
             raise InputError(f"{path}: is empty (0 bytes), not a {what}")
-        table = pq.read_table(path)
+        table = pq.read_table(path, schema=schema)
     except FileNotFoundError:
         raise InputError(f"{path}: {what} not found") from None
     except (pa.ArrowException, OSError) as exc:

@@ -35,10 +35,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from rich.console import Console
 
 from hub.atomic import sha256_file, write_parquet
+from hub.checked_files import read_parquet
 from hub.errors import InputError
 from hub.locks import exclusive
 from hub.metrics import now_iso
@@ -157,7 +157,8 @@ def _design(wave_dir: Path, wave: int, settings: Settings, ranges: dict,
     """The wave's points: read back if stored, else a Latin hypercube or the next wave."""
     path = wave_dir / "design.parquet"
     if path.exists():
-        return pq.read_table(path).to_pandas()[list(ranges)].to_numpy(float)
+        design = read_parquet(path, "wave design", {k: pa.float64() for k in ranges})
+        return design.to_pandas()[list(ranges)].to_numpy(float)
     low = np.array([lo for lo, _ in ranges.values()])
     high = np.array([hi for _, hi in ranges.values()])
     n, rng = settings.points_per_wave, np.random.default_rng([settings.seed, wave])

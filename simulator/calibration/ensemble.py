@@ -14,19 +14,34 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 
+from hub.checked_files import read_json, read_parquet
 from hub.errors import InputError
-from simulator.batch_store import read_json
+
+# What backtest and advice read of a calibration's metadata, with its JSON type.
+METADATA_KEYS = {"parameters": list, "settings": dict, "observations": dict,
+                 "observations_used": list, "scenario": dict, "ended": (str, type(None))}
 
 
 def calibration_metadata(folder: str | Path) -> dict:
     """A calibration folder's metadata; InputError when it is not a finished calibration."""
     folder = Path(folder)
-    metadata = read_json(folder / "metadata.json")
-    if metadata is None or "observations_used" not in metadata:
+    if not (folder / "metadata.json").is_file():
         raise InputError(f"{folder}: expected a calibration folder written by "
                          "`simulator calibrate` (metadata.json not found)")
+    metadata = read_json(folder / "metadata.json", "calibration's metadata", METADATA_KEYS)
+    inner = {("scenario", "text"): str, ("scenario", "path"): str,
+             ("observations", "path"): str, ("settings", "replicates"): int,
+             ("settings", "seed"): int,
+             **{("parameters", i): dict for i in range(len(metadata["parameters"]))}}
+    for (key, part), kind in inner.items():
+        holder = metadata[key]
+        value = holder[part] if isinstance(holder, list) else holder.get(part)
+        if not isinstance(value, kind) or isinstance(value, bool) or (
+                kind is dict and not isinstance(value.get("name"), str)):
+            raise InputError(f"{folder / 'metadata.json'}: calibration's metadata key "
+                             f"{key}.{part} is {value!r:.40}, expected {kind.__name__}"
+                             f"{' with a name' if kind is dict else ''}")
     if metadata.get("ended") is None or not (folder / "non_implausible.parquet").exists():
         raise InputError(f"{folder}: the calibration has not finished; run the same "
                          "`simulator calibrate` command again to resume it")
@@ -44,11 +59,13 @@ def load_ensemble(folder: str | Path, limit: int | None = None,
     metadata = calibration_metadata(folder)
     keys = [p["name"] for p in metadata["parameters"]]
     if least_implausible:
-        frame = pq.read_table(Path(folder) / "points.parquet").to_pandas()
+        frame = read_parquet(Path(folder) / "points.parquet", "set of evaluated points",
+                             ["wave", "point", "implausibility", *keys]).to_pandas()
         frame = frame[np.isfinite(frame["implausibility"])]
         frame = frame.nsmallest(least_implausible, "implausibility")
     else:
-        frame = pq.read_table(Path(folder) / "non_implausible.parquet").to_pandas()
+        frame = read_parquet(Path(folder) / "non_implausible.parquet", "non-implausible set",
+                             ["wave", "point", *keys]).to_pandas()
         if frame.empty:
             raise InputError(f"{folder}: no point is non-implausible (the model cannot meet "
                              "every calibration observation: see observations.parquet); "
@@ -64,4 +81,4 @@ def load_ensemble(folder: str | Path, limit: int | None = None,
 def non_implausible_count(folder: str | Path) -> int:
     """How many points a finished calibration left non-implausible."""
     calibration_metadata(folder)
-    return pq.read_metadata(Path(folder) / "non_implausible.parquet").num_rows
+    return read_parquet(Path(folder) / "non_implausible.parquet", "non-implausible set").num_rows

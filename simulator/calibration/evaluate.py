@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from hub.atomic import write_parquet
+from hub.checked_files import read_parquet
 from simulator.calibration.metrics import METRICS, RunView, metric_months
 from simulator.calibration.observations import Observation
 from simulator.scenario import Scenario
@@ -168,4 +168,5 @@ def read_points(out: Path, plan: EvaluationPlan) -> pa.Table:
     paths = [shard_path(out, i) for i in finished_points(out, plan.size)]
     if not paths:
         return plan.schema().empty_table()
-    return pa.concat_tables([pq.read_table(p, schema=plan.schema()) for p in paths])
+    return pa.concat_tables([read_parquet(p, "point shard", schema=plan.schema())
+                             for p in paths])
