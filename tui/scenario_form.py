@@ -47,13 +47,18 @@ class FormField:
 
     @property
     def label(self) -> str:
-        """The key inside its group, for people: `talent · researchers`, `localise 1 · region`."""
+        """The key inside its group, for people: `talent · researchers`, `localise 1 · region`.
+
+        In the UI's language (`tui.field_labels`).
+        """
+        from tui.field_labels import key_label
+
         words: list[str] = []
         for part in self.path[self.group_depth:]:
             if isinstance(part, int):
                 words[-1] += f" {part + 1}"  # lists of tables count from 1 on screen
             else:
-                words.append(part.replace("_", " "))
+                words.append(key_label(part))
         return " · ".join(words)
 
 

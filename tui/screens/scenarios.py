@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from tui import i18n
 from tui.dialogs.confirm import ConfirmDialog
+from tui.field_labels import section_title
 from tui.i18n import N_, _
 from tui.scenario_form import DraftError, FormField, FormGroup, ScenarioDraft
 from tui.screens.base import MainScreen
@@ -120,7 +122,8 @@ class ScenariosScreen(MainScreen):
         self.groups = draft.groups()
         self.fields = [field for group in self.groups for field in group.fields]
         # One label column as wide as the longest label: labels whole, values aligned.
-        width = max((len(field.label) for field in self.fields), default=0) + 1
+        # In terminal cells: a Chinese label is twice as wide as its length.
+        width = max((cell_len(field.label) for field in self.fields), default=0) + 1
         rows = []
         index = 0  # a field's position in self.fields, in its widgets' ids
         for number, group in enumerate(self.groups):
@@ -147,7 +150,7 @@ class ScenariosScreen(MainScreen):
             return _("Firm {number}: {name}").format(
                 number=i18n.fmt_number(int(group.key[1]) + 1),
                 name=draft.firm_name(int(group.key[1])) if draft else "")
-        return f"[{'.'.join(map(str, group.key))}]"
+        return section_title(group.key)  # escaped: "[compute]" is not Textual markup
 
     @on(Input.Changed, ".field-input")
     def field_changed(self, event: Input.Changed) -> None:

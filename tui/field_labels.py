@@ -1,0 +1,192 @@
+"""The scenario file's keys in words, for the form's labels and section headings.
+
+English shows the key itself with spaces (`talent · researchers`), so a label still reads
+as the file writes it; other languages translate it (the catalogs in tui/locale). Every key
+of the scenario model is listed: `tests/test_tui_i18n.py` fails when the model gains a key
+that has no label here. Section headings keep the file's `[section]` name, escaped so
+Textual's markup does not swallow it, with what the section holds in words.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+from tui.i18n import N_, _
+
+# One entry per key of simulator.scenario.Scenario and its nested models.
+KEYS = {
+    "active_params": N_("active params"),
+    "adoption_ceiling": N_("adoption ceiling"),
+    "affordability_gdp_pc_usd": N_("affordability gdp pc usd"),
+    "affordability_slope": N_("affordability slope"),
+    "api_markup": N_("api markup"),
+    "api_price_elasticity": N_("api price elasticity"),
+    "api_reference_usd_per_1m_tokens": N_("api reference usd per 1m tokens"),
+    "api_share_adjustment": N_("api share adjustment"),
+    "api_spend_share_gdp": N_("api spend share gdp"),
+    "attrition_monthly": N_("attrition monthly"),
+    "bass_p_annual": N_("bass p annual"),
+    "bass_q_annual": N_("bass q annual"),
+    "beta_api_price": N_("beta api price"),
+    "beta_capability": N_("beta capability"),
+    "beta_commitment": N_("beta commitment"),
+    "beta_installed": N_("beta installed"),
+    "beta_localised": N_("beta localised"),
+    "beta_price": N_("beta price"),
+    "beta_quality": N_("beta quality"),
+    "capability": N_("capability"),
+    "cash_reserve_months": N_("cash reserve months"),
+    "cash_usd": N_("cash usd"),
+    "ceiling_capability_elasticity": N_("ceiling capability elasticity"),
+    "channel_ramp_months": N_("channel ramp months"),
+    "channels": N_("channels"),
+    "chars_per_request": N_("chars per request"),
+    "churn_monthly": N_("churn monthly"),
+    "commitment_arpu": N_("commitment arpu"),
+    "commitment_monthly_usd": N_("commitment monthly usd"),
+    "commitment_setup_usd": N_("commitment setup usd"),
+    "compliance_ai_months": N_("compliance ai months"),
+    "compliance_ai_usd": N_("compliance ai usd"),
+    "compliance_base_months": N_("compliance base months"),
+    "compliance_base_usd": N_("compliance base usd"),
+    "compliance_cost_usd": N_("compliance cost usd"),
+    "compliance_privacy_months": N_("compliance privacy months"),
+    "compliance_privacy_usd": N_("compliance privacy usd"),
+    "compute": N_("compute"),
+    "context_multiplier": N_("context multiplier"),
+    "conversion": N_("conversion"),
+    "conversion_price_elasticity": N_("conversion price elasticity"),
+    "cost_decline_annual": N_("cost decline annual"),
+    "countries": N_("countries"),
+    "country": N_("country"),
+    "decision_horizon_months": N_("decision horizon months"),
+    "delay_months": N_("delay months"),
+    "demand_shock_persistence": N_("demand shock persistence"),
+    "demand_shock_sd": N_("demand shock sd"),
+    "description": N_("description"),
+    "end": N_("end"),
+    "engineer_research_weight": N_("engineer research weight"),
+    "engineers": N_("engineers"),
+    "entries_per_year": N_("entries per year"),
+    "entry_order": N_("entry order"),
+    "entry_rule": N_("entry rule"),
+    "exclude": N_("exclude"),
+    "family": N_("family"),
+    "firms": N_("firms"),
+    "free_requests_per_month": N_("free requests per month"),
+    "generation_months": N_("generation months"),
+    "gpu_peak_flops": N_("gpu peak flops"),
+    "gpu_usd_per_hour": N_("gpu usd per hour"),
+    "gpus": N_("gpus"),
+    "gravity_distance_elasticity": N_("gravity distance elasticity"),
+    "gravity_mass_elasticity": N_("gravity mass elasticity"),
+    "hire_rate_monthly": N_("hire rate monthly"),
+    "hiring": N_("hiring"),
+    "home": N_("home"),
+    "kind": N_("kind"),
+    "knowledge_obsolescence": N_("knowledge obsolescence"),
+    "lab_weight_openness": N_("lab weight openness"),
+    "lab_weight_talent": N_("lab weight talent"),
+    "labs": N_("labs"),
+    "launch_month": N_("launch month"),
+    "layoff_monthly": N_("layoff monthly"),
+    "localisation_compute_multiplier": N_("localisation compute multiplier"),
+    "localisation_min_months": N_("localisation min months"),
+    "localisation_post_training_usd_per_language":
+        N_("localisation post training usd per language"),
+    "localisation_quality_gain": N_("localisation quality gain"),
+    "localisation_tokens_per_language": N_("localisation tokens per language"),
+    "localise": N_("localise"),
+    "markets": N_("markets"),
+    "max_commitment": N_("max commitment"),
+    "migration_distance_decay": N_("migration distance decay"),
+    "migration_neighbours": N_("migration neighbours"),
+    "migration_rate_monthly": N_("migration rate monthly"),
+    "model": N_("model"),
+    "month": N_("month"),
+    "months": N_("months"),
+    "name": N_("name"),
+    "office_spillover": N_("office spillover"),
+    "office_weight_distance": N_("office weight distance"),
+    "office_weight_salary": N_("office weight salary"),
+    "offices": N_("offices"),
+    "paid_requests_per_month": N_("paid requests per month"),
+    "parameters": N_("parameters"),
+    "paying_reference_gdp_pc_usd": N_("paying reference gdp pc usd"),
+    "paying_reference_price_usd": N_("paying reference price usd"),
+    "paying_share": N_("paying share"),
+    "paying_share_max": N_("paying share max"),
+    "poach_share": N_("poach share"),
+    "ppp_adjusted": N_("ppp adjusted"),
+    "premium_retention": N_("premium retention"),
+    "price_review_months": N_("price review months"),
+    "pricing": N_("pricing"),
+    "profile_size": N_("profile size"),
+    "rd_elasticity": N_("rd elasticity"),
+    "rd_productivity": N_("rd productivity"),
+    "reach": N_("reach"),
+    "reference_gdp_per_capita_usd": N_("reference gdp per capita usd"),
+    "region": N_("region"),
+    "regulation": N_("regulation"),
+    "research_compute_multiple": N_("research compute multiple"),
+    "researchers": N_("researchers"),
+    "review_by_margin": N_("review by margin"),
+    "rule": N_("rule"),
+    "salary_engineer_usd": N_("salary engineer usd"),
+    "salary_gdp_elasticity": N_("salary gdp elasticity"),
+    "salary_premium": N_("salary premium"),
+    "salary_researcher_usd": N_("salary researcher usd"),
+    "seed": N_("seed"),
+    "serving_cost_multiplier": N_("serving cost multiplier"),
+    "serving_utilisation": N_("serving utilisation"),
+    "sites": N_("sites"),
+    "start": N_("start"),
+    "start_date": N_("start date"),
+    "start_month": N_("start month"),
+    "strategy": N_("strategy"),
+    "suspensions": N_("suspensions"),
+    "switch_share": N_("switch share"),
+    "switching_cost": N_("switching cost"),
+    "talent": N_("talent"),
+    "talent_pool_engineers": N_("talent pool engineers"),
+    "talent_pool_researchers": N_("talent pool researchers"),
+    "target_engineers": N_("target engineers"),
+    "target_researchers": N_("target researchers"),
+    "technology": N_("technology"),
+    "technology_profile": N_("technology profile"),
+    "tiers": N_("tiers"),
+    "token_premium_scale": N_("token premium scale"),
+    "tokenizer": N_("tokenizer"),
+    "tokenizer_changes": N_("tokenizer changes"),
+    "training_tokens": N_("training tokens"),
+    "uncertain": N_("uncertain"),
+    "uppsala_learning_months": N_("uppsala learning months"),
+    "usage_income_elasticity": N_("usage income elasticity"),
+    "usage_reference_gdp_pc_usd": N_("usage reference gdp pc usd"),
+    "usd_per_month": N_("usd per month"),
+    "utilisation": N_("utilisation"),
+    "wtp_income_elasticity": N_("wtp income elasticity"),
+}
+SECTIONS = {
+    "compute": N_("GPUs, their price and how well they are used"),
+    "parameters": N_("the model's parameters"),
+    "uncertain": N_("uncertain parameters: ranges for sweeps and calibration"),
+    "technology": N_("how the measured technology signal is read"),
+    "regulation": N_("compliance cost and delay by country"),
+}
+
+
+def key_label(key: str) -> str:
+    """A key of the file in the UI's language.
+
+    Keys the model does not name (a country, a parameter path under [uncertain]) show as
+    written, with spaces.
+    """
+    return _(KEYS[key]) if key in KEYS else key.replace("_", " ")
+
+
+def section_title(path: tuple) -> str:
+    """A [section] heading as Textual markup: the file's name for it, then what it holds."""
+    name = ".".join(map(str, path))
+    words = SECTIONS.get(name)
+    return escape(f"[{name}]") + (f" {escape(_(words))}" if words else "")
