@@ -7,8 +7,10 @@ killed job therefore never leaves a partial file behind.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,20 +19,55 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hub.errors import WriteFailure
+
+# Errors that say the file system cannot take the output, whoever writes it.
+FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG)
+
+
+def write_failure(error: OSError, path: Path) -> WriteFailure | None:
+    """The exit-1 error for a write the file system refused (disk full, quota, read-only).
+
+    None for other errors, which stay what they are. pyarrow reports a full disk as an
+    OSError without errno, its text carrying `[errno 28]`.
+    """
+    codes = [error.errno] + [int(code) for code in re.findall(r"\[errno (\d+)\]", str(error))]
+    if not set(codes) & set(FULL_OR_READ_ONLY):
+        return None
+    code = next(c for c in codes if c in FULL_OR_READ_ONLY)
+    return WriteFailure(path, os.strerror(code))
+
+
+@contextmanager
+def refused_writes_reported(path: str | os.PathLike) -> Iterator[None]:
+    """Turn a write the file system refuses inside the block into a WriteFailure (exit 1)."""
+    try:
+        yield
+    except OSError as error:
+        failure = write_failure(error, Path(path))
+        if failure is None:
+            raise
+        raise failure from None
+
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path next to `path`; on success fsync it and rename it into place."""
+    """Yield a temporary path next to `path`; on success fsync it and rename it into place.
+
+    Raises:
+        WriteFailure: the disk is full or read-only (the temporary file is removed).
+    """
     final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_file(final.parent, final.name)
-    try:
-        yield tmp
-        fsync_path(tmp)
-        os.replace(tmp, final)
-        fsync_path(final.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with refused_writes_reported(final):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = temp_file(final.parent, final.name)
+        try:
+            yield tmp
+            fsync_path(tmp)
+            os.replace(tmp, final)
+            fsync_path(final.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def temp_file(folder: Path, name: str) -> Path:

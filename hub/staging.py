@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hub.atomic import fsync_path, temp_dir
+from hub.atomic import fsync_path, refused_writes_reported, temp_dir
+from hub.errors import WriteFailure
 from hub.outputs import check_replaceable_folder, mark_owned
 
 PREFIX = ".staging-"
@@ -26,14 +27,20 @@ def staging_folder(parent: Path) -> Iterator[Path]:
     """Yield a new hidden folder inside `parent`; whatever is left of it is removed on exit.
 
     Staging folders of processes that no longer exist (killed mid-way) are removed first.
+
+    Raises:
+        WriteFailure: the disk filled up or is read-only while the block wrote.
     """
-    parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned(parent)
-    staging = temp_dir(parent, f"{PREFIX}{os.getpid()}-")
-    try:
-        yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with refused_writes_reported(parent):  # a full disk: exit 1, the staging removed
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(parent)
+        staging = temp_dir(parent, f"{PREFIX}{os.getpid()}-")
+        try:
+            yield staging
+        except WriteFailure as failure:  # named by where the output goes, not the staging
+            raise WriteFailure(parent, failure.reason) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def remove_abandoned(parent: Path) -> list[Path]:

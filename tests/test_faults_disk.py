@@ -1,0 +1,55 @@
+"""A full disk ends a write with a message and exit 1, leaving nothing half-written.
+
+Real file systems: a 2 MB tmpfs mounted for the test (root may mount one; where mounting
+is not permitted the tests are skipped and say why), filled to within a few KB.
+"""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hub.atomic import write_bytes
+from hub.errors import WriteFailure
+from simulator.cli import main
+from tests.cli_text import shows
+
+SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "default.toml"
+
+
+@pytest.fixture
+def nearly_full(tmp_path):
+    """A 2 MB tmpfs at tmp_path/full holding a 1.9 MB file of the user's."""
+    point = tmp_path / "full"
+    point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(point)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here: {mounted.stderr.strip()}")
+    (point / "filler").write_bytes(b"\x01" * 1_900_000)
+    yield point
+    subprocess.run(["umount", str(point)], check=True)
+
+
+def test_simulator_run_on_a_full_disk_exits_1_and_leaves_nothing(nearly_full):
+    result = CliRunner().invoke(main, ["run", str(SCENARIO), "--months", "12", "--out",
+                                       str(nearly_full / "report")])
+    assert result.exit_code == 1, result.output
+    assert shows(result.output, f"{nearly_full}: could not be written (No space left on "
+                                "device); nothing was written there and the temporary files "
+                                "were removed")
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert [p.name for p in nearly_full.iterdir()] == ["filler"]  # no report, no staging
+    assert (nearly_full / "filler").read_bytes() == b"\x01" * 1_900_000
+
+
+def test_an_atomic_write_that_does_not_fit_keeps_the_old_file_whole(nearly_full):
+    (nearly_full / "filler").unlink()
+    target = nearly_full / "figures.bin"
+    write_bytes(target, b"old" * 1000)
+    with pytest.raises(WriteFailure, match="No space left on device") as failed:
+        write_bytes(target, b"\x02" * 3_000_000)
+    assert failed.value.exit_code == 1 and failed.value.path == target
+    assert target.read_bytes() == b"old" * 1000
+    assert [p.name for p in nearly_full.iterdir()] == ["figures.bin"]  # temporary removed
