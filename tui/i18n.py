@@ -154,6 +154,11 @@ def fmt_date(value: date | datetime | str) -> str:
     return babel_dates.format_date(value, format="medium", locale=_locale)
 
 
+def fmt_duration(seconds: float) -> str:
+    """A duration in the locale's words, rounded to its largest unit (about 2 minutes)."""
+    return babel_dates.format_timedelta(max(seconds, 1.0), threshold=1.5, locale=_locale)
+
+
 def fmt_signed_percent(value: float | None, digits: int = 1) -> str:
     """A relative change as a signed percentage (+3.2%, −1.0%)."""
     if _missing(value):

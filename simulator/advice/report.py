@@ -28,6 +28,16 @@ TOP_GAIN = 10  # moves in the gain chart: a screen's worth, the rest are in the 
 TOP_CASH = 4  # moves drawn over time, one panel each, beside the status quo
 OPEN_DRIVERS = 3  # moves whose drivers are unfolded
 MONTH = re.compile(r"\b(?:(in|at) )?month (\d+)\b")
+# The ranking's columns in a reader's words: this page's table and the TUI's Advice screen.
+LABELS = {
+    "description": "what it does",
+    "npv_p10": "NPV, pessimistic (p10)",
+    "npv_p50": "NPV, median (p50)",
+    "npv_p90": "NPV, optimistic (p90)",
+    "gain_p50": "median gain over the status quo",
+    "p_beats_status_quo": "chance of beating the status quo",
+    "max_regret": "largest regret",
+}
 
 
 def _share(value: float) -> str:
@@ -114,13 +124,11 @@ def ranking(advice: Advice) -> pd.DataFrame:
     for r in advice.table.itertuples():
         mark = ("★ best" if r.best_expected else "") + (" R robust" if r.robust else "")
         beats = "reference" if r.move == STATUS_QUO else f"{r.p_beats_status_quo:.0%}"
-        rows.append({"": mark.strip(), "move": r.move, "what it does": dated(r.description, start),
-                     "NPV, pessimistic (p10), $M": millions(r.npv_p10),
-                     "NPV, median (p50), $M": millions(r.npv_p50),
-                     "NPV, optimistic (p90), $M": millions(r.npv_p90),
-                     "median gain over the status quo, $M": millions(r.gain_p50),
-                     "chance of beating the status quo": beats,
-                     "largest regret, $M": millions(r.max_regret)})
+        money = {f"{LABELS[k]}, $M": millions(getattr(r, k)) for k in
+                 ("npv_p10", "npv_p50", "npv_p90", "gain_p50")}
+        rows.append({"": mark.strip(), "move": r.move, LABELS["description"]: dated(
+                         r.description, start), **money, LABELS["p_beats_status_quo"]: beats,
+                     f"{LABELS['max_regret']}, $M": millions(r.max_regret)})
     return pd.DataFrame(rows)
 
 
@@ -229,7 +237,7 @@ def render(advice: Advice) -> str:
             "<h2>The moves, best expected first</h2>",
             "<p class='muted'>★ best expected: the highest mean NPV. R robust: the least "
             "largest regret. NPV in millions of US dollars.</p>",
-            _table(ranking(advice), left=("", "what it does"), names=("move",)),
+            _table(ranking(advice), left=("", LABELS["description"]), names=("move",)),
             "<h2>Cash over time</h2><div class='charts'>",
             cash_panels(advice, moving[:TOP_CASH]), "</div>",
             "<h2>Why: the drivers of each move</h2>", *drivers(advice, found),

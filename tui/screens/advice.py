@@ -1,19 +1,23 @@
-"""Advice: the moves `simulator advise` ranked for a firm, their drivers, and "try this one".
+"""Advice: run it for a firm of the open scenario, or open one `simulator advise` wrote.
 
-Lists the advice folders under the reports folder (those with `advice.parquet` and
-`advice.json`). The table is the ranking the terminal shows (NPV p10/p50/p90, probability
-of beating the status quo, largest regret; * best expected, R robust); the panel below
-shows the highlighted move's drivers and scenario edits. `e` sends the move to the
-Scenarios screen as an edited scenario: the advice's scenario file with the move's edits
-(and the horizon it was valued over) applied, unsaved, so it can be run or saved there.
+The run panel (`tui.widgets.advice_run`) picks the firm, the number of simulated futures,
+the horizon and how many moves, and runs the advice in the background with progress and
+cancel; the result is written under the reports folder like `simulator advise --out`.
+Every advice folder there (`tui.advice_folder`) can be opened: the ranking in the HTML
+report's words (`simulator.advice.report.LABELS`) with units, each move's gain over the
+status quo in every future (a strip chart), and the highlighted move's drivers. `e` sends
+the move to the Scenarios screen as an edited scenario: the advice's scenario file with the
+move's edits (and the horizon it was valued over) applied, unsaved, so it can be run or
+saved there.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import textwrap
 from pathlib import Path
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,79 +25,25 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 
 from tui import i18n
+from tui.advice_folder import AdviceFolder, draft_for_move, find_advice
 from tui.i18n import N_, _
 from tui.modes import screen_class
-from tui.scenario_form import DraftError, ScenarioDraft
+from tui.scenario_form import DraftError
 from tui.screens.base import MainScreen
+from tui.widgets.advice_run import AdviceRun
+from tui.widgets.gain_chart import GainChart
 
-ADVICE_FILES = ("advice.parquet", "advice.json")
-
-
-@dataclass(frozen=True)
-class AdviceFolder:
-    """One advice folder read: its summary (advice.json) and ranking rows (advice.parquet)."""
-
-    path: Path
-    summary: dict
-    rows: list[dict]
-
-    @classmethod
-    def read(cls, path: Path) -> AdviceFolder:
-        """Read a folder written by `simulator advise`."""
-        import pyarrow.parquet as pq
-
-        summary = json.loads((path / "advice.json").read_text(encoding="utf-8"))
-        return cls(path, summary, pq.read_table(path / "advice.parquet").to_pylist())
-
-
-def find_advice(root: Path) -> list[Path]:
-    """Advice folders in `root` and one level below, newest first."""
-    if not root.is_dir():
-        return []
-    found = [p for p in (root, *root.iterdir(), *root.glob("*/*"))
-             if p.is_dir() and all((p / name).is_file() for name in ADVICE_FILES)]
-    return sorted(found, key=lambda p: (-(p / "advice.json").stat().st_mtime, str(p)))
-
-
-def _inline(value: object) -> object:
-    """A list of tables as one inline array (`localise = [{ ... }]`), as scenarios write it."""
-    import tomlkit
-
-    if not (isinstance(value, list) and value and all(isinstance(v, dict) for v in value)):
-        return value
-    array = tomlkit.array()
-    for item in value:
-        table = tomlkit.inline_table()
-        table.update(item)
-        array.append(table)
-    return array
-
-
-def draft_for_move(advice: AdviceFolder, row: dict) -> ScenarioDraft:
-    """The advice's scenario file with the move's edits applied, as an unsaved draft."""
-    from simulator.overrides import set_key
-
-    draft = ScenarioDraft.open(Path(advice.summary["scenario"]["path"]))
-    edits = json.loads(row["overrides"])
-    if draft.doc.get("months", 120) != advice.summary["horizon_months"]:
-        edits["months"] = advice.summary["horizon_months"]
-    for key, value in edits.items():
-        set_key(draft.doc, key, _inline(value))
-    draft.dirty = bool(edits)
-    draft.validate()
-    return draft
+MONEY_COLUMNS = ("npv_p10", "npv_p50", "npv_p90", "gain_p50")
+HEADER_WIDTH = 16  # the report's labels wrap onto the table's three header lines
 
 
 class AdviceScreen(MainScreen):
-    """Advice picker, ranking table, the highlighted move's drivers."""
+    """Run panel; advice picker; ranking table; the highlighted move's drivers and gains."""
 
     AUTO_FOCUS = "#advice-table"
-    # The ranking takes the room left; the highlighted move's drivers stay in view below it.
-    DEFAULT_CSS = """
-    #advice-table { height: 1fr; }
-    #advice-drivers { height: auto; max-height: 9; padding: 0 1; border-top: solid $primary; }
-    """
     BINDINGS = [
+        Binding("a", "run_advice", N_("Run advice"), id="advice.run"),
+        Binding("c", "cancel_advice", N_("Cancel advice"), id="advice.cancel"),
         Binding("e", "edit_move", N_("Edit as scenario"), id="advice.edit"),
         Binding("ctrl+r", "reload", N_("Reload"), id="advice.reload", show=False),
     ]
@@ -104,34 +54,97 @@ class AdviceScreen(MainScreen):
         self.advice: AdviceFolder | None = None
 
     def compose_body(self) -> ComposeResult:
-        """Picker and summary on top; the ranking; the drivers of the highlighted move."""
+        """Run panel, picker and summary on top; the ranking; drivers and gains below."""
+        yield AdviceRun()
         with Horizontal(classes="toolbar"):
             yield Select([], prompt=_("Advice"), id="advice-folder", compact=True)
         yield Static(id="advice-summary", classes="banner")
-        yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True)
-        yield Static(id="advice-drivers")
+        yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True,
+                        header_height=3)
+        with Horizontal(id="advice-bottom"):
+            yield Static(id="advice-drivers")
+            yield GainChart(id="advice-gains")
 
     def on_mount(self) -> None:
-        """Find the advice folders and open the newest."""
+        """Offer the open scenario's firms; find the advice folders and open the newest."""
         super().on_mount()
-        self.action_reload()
+        self.fill()
 
     def after_recompose(self) -> None:
         """Refill after a language change."""
+        self.fill()
+
+    def on_screen_resume(self) -> None:
+        """The open scenario may have changed on another screen (a new firm)."""
+        self.offer_firms()
+
+    def fill(self) -> None:
+        """The run panel's choices and the newest advice."""
+        self.offer_firms()
         self.action_reload()
 
-    def action_reload(self) -> None:
-        """List the advice folders again and show the first."""
+    def offer_firms(self) -> None:
+        """The run panel offers the firms of the scenario open in the workspace."""
+        draft = self.strategy_app.workspace.draft
+        scenario = draft.scenario if draft is not None else None
+        if scenario is None and self.strategy_app.workspace.scenario_path is not None:
+            from simulator.run import load_scenario
+
+            try:
+                scenario = load_scenario(self.strategy_app.workspace.scenario_path)
+            except Exception:  # noqa: BLE001 - a broken file is the Scenarios screen's to show
+                scenario = None
+        if scenario is not None:
+            self.query_one(AdviceRun).set_scenario([f.name for f in scenario.firms],
+                                                   scenario.months)
+
+    def action_run_advice(self) -> None:
+        """Run advice for the chosen firm on the open scenario file, in the background."""
+        workspace, panel = self.strategy_app.workspace, self.query_one(AdviceRun)
+        draft, path = workspace.draft, workspace.scenario_path
+        if panel.running:
+            self.notify(_("An advice is running; c cancels it."))
+            return
+        if path is None or (draft is not None and draft.dirty):
+            self.notify(_("Save the scenario first: advice runs on the scenario file."),
+                        severity="warning")
+            return
+        request = panel.request(path)
+        if request is None:
+            self.notify(_("Choose a firm and a horizon first."), severity="warning")
+            return
+        panel.start(request, request.folder(workspace.reports_dir))
+
+    def action_cancel_advice(self) -> None:
+        """Stop the running advice after the simulations already running."""
+        if not self.query_one(AdviceRun).cancel():
+            self.notify(_("No advice is running."))
+
+    @on(AdviceRun.Finished)
+    def advice_written(self, event: AdviceRun.Finished) -> None:
+        """Open the advice just written."""
+        self.action_reload(event.folder)
+        self.notify(_("Advice written to {folder}.").format(folder=event.folder))
+
+    @on(AdviceRun.Stopped)
+    def advice_stopped(self, event: AdviceRun.Stopped) -> None:
+        """A failure is shown where it happened: in the panel, and as a notification."""
+        if event.error:
+            self.notify(event.error, severity="error", title=_("Advice failed"))
+
+    def action_reload(self, chosen: Path | None = None) -> None:
+        """List the advice folders again and show `chosen` (default: the newest)."""
         self.folders = find_advice(self.strategy_app.workspace.reports_dir)
         picker = self.query_one("#advice-folder", Select)
         picker.set_options([(str(p), i) for i, p in enumerate(self.folders)])
         if not self.folders:
             self.query_one("#advice-summary", Static).update(
-                _("No advice yet: run `simulator advise SCENARIO --firm NAME --out "
-                  "runs/advice`."))
+                _("No advice yet: choose a firm above and press a (or run `simulator advise "
+                  "SCENARIO --firm NAME --out runs/advice`)."))
             return
-        picker.value = 0
-        self.show(0)
+        index = self.folders.index(chosen) if chosen in self.folders else 0
+        picker.value = index
+        self.show(index)
 
     @on(Select.Changed, "#advice-folder")
     def folder_chosen(self, event: Select.Changed) -> None:
@@ -140,32 +153,41 @@ class AdviceScreen(MainScreen):
             self.show(event.value)
 
     def show(self, index: int) -> None:
-        """Read one advice folder into the summary and the table."""
+        """Read one advice folder into the summary, the table and the chart."""
+        from simulator.advice.report import LABELS
+
         try:
             self.advice = advice = AdviceFolder.read(self.folders[index])
         except (OSError, ValueError, KeyError) as error:
             self.notify(str(error), severity="error", title=_("Cannot open"))
             return
         summary = advice.summary
-        self.query_one("#advice-summary", Static).update(
-            _("{firm} in {scenario}: {moves} moves x {members} members over {months} months. "
-              "Best expected: {best}; robust (least maximum regret): {robust}.").format(
+        self.query_one("#advice-summary", Static).update(escape(
+            _("{firm} in {scenario}: {moves} moves x {members} members (simulated futures) "
+              "over {months} months. "
+              "Best expected (*): {best}; robust (R, least largest regret): {robust}.").format(
                 firm=summary["firm"], scenario=summary["scenario"]["name"],
                 moves=i18n.fmt_number(summary["moves"]),
                 members=i18n.fmt_number(summary["ensemble"]["members"]),
                 months=i18n.fmt_number(summary["horizon_months"]),
-                best=summary["best_expected"], robust=summary["robust"]))
+                best=summary["best_expected"], robust=summary["robust"])))
         table = self.query_one("#advice-table", DataTable)
         table.clear(columns=True)
-        table.add_columns("", _("Move"), _("NPV p10"), _("NPV p50"), _("NPV p90"),
-                          _("Beats status quo"), _("Max regret"))
-        for row in advice.rows:
+        table.add_columns("", _("Move"), *(
+            "\n".join(textwrap.wrap(_(LABELS[key]), HEADER_WIDTH)) for key in
+            (*MONEY_COLUMNS, "p_beats_status_quo", "max_regret")))
+        for rank, row in enumerate(advice.rows, start=1):
             mark = ("*" if row["best_expected"] else "") + ("R" if row["robust"] else "")
             beats = row["p_beats_status_quo"]
-            table.add_row(mark, row["move"], *(i18n.fmt_money(row[k], compact=True) for k in
-                                               ("npv_p10", "npv_p50", "npv_p90")),
-                          "-" if beats is None or beats != beats else i18n.fmt_percent(beats),
+            table.add_row(f"{i18n.fmt_number(rank)} {mark}", row["move"],
+                          *(i18n.fmt_money(row[k], compact=True) for k in MONEY_COLUMNS),
+                          _("reference") if beats is None or beats != beats
+                          else i18n.fmt_percent(beats, 0),
                           i18n.fmt_money(row["max_regret"], compact=True), key=row["move"])
+        self.query_one(GainChart).show_gains(
+            _("Gain over the status quo in each future (x: median)"),
+            [row["move"] for row in advice.rows], advice.gains,
+            _("move (rank in the table)"), _("NPV gain, $M"))
         self.show_drivers(0)
 
     @on(DataTable.RowHighlighted, "#advice-table")
@@ -174,20 +196,34 @@ class AdviceScreen(MainScreen):
         self.show_drivers(event.cursor_row)
 
     def show_drivers(self, index: int) -> None:
-        """The drivers and edits of the move in row `index`."""
+        """The description, drivers and edits of the move in row `index`."""
+        from simulator.advice.report import LABELS, dated
+
         if self.advice is None or not 0 <= index < len(self.advice.rows):
             return
         row = self.advice.rows[index]
         edits = json.loads(row["overrides"])
-        lines = [f"[b]{row['move']}[/b]: {row['description']}", row["drivers"],
-                 _("Scenario edits:") + " " + (", ".join(f"{k} = {v}" for k, v in edits.items())
-                                              or _("none"))]
+        description = dated(row["description"], self.advice.start_date)
+        lines = [f"[b]{escape(row['move'])}[/b]: {escape(description)}",
+                 f"{_(LABELS['gain_p50'])}: {i18n.fmt_money(row['gain_p50'], compact=True)}",
+                 escape(row["drivers"]),
+                 _("Scenario edits:") + " " + escape(", ".join(f"{k} = {v}" for k, v in
+                                                               edits.items()) or _("none"))]
         if index == 0 and self.advice.summary["discovery"]["box"] is not None:
             box = self.advice.summary["discovery"]["box"]
-            lines.append(_("Loses mostly where: {ranges}").format(ranges="; ".join(
+            lines.append(escape(_("Loses mostly where: {ranges}").format(ranges="; ".join(
                 f"{n} {box['limits'][n][0]:.3g}..{box['limits'][n][1]:.3g}"
-                for n in box["restricted"]) or "-"))
+                for n in box["restricted"]) or "-")))
         self.query_one("#advice-drivers", Static).update("\n".join(lines))
+
+    def commands(self):
+        """Palette commands of this screen."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand(_("run: advice for the chosen firm"),
+                            _("Rank its moves over simulated futures"), self.action_run_advice)
+        yield SystemCommand(_("run: cancel the advice"), _("Stop after the running simulations"),
+                            self.action_cancel_advice)
 
     async def action_edit_move(self) -> None:
         """Open the highlighted move as an edited scenario on the Scenarios screen."""

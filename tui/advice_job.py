@@ -1,0 +1,129 @@
+"""An advice run started from the TUI: what the user asked for, and the engine's public API.
+
+Free of Textual: the Advice screen runs `run_advice` in a thread worker and turns the
+callbacks into messages. The moves are the engine's generated ones (`generate_moves`, with
+its price search), the status quo first, cut to what the user asked for; the ensemble is
+`samples` members of the scenario's uncertain parameters; the runs go through
+`simulator.advice.advise.advise` with its `on_row` hook, which is where cancelling happens
+(between two finished runs: a simulation already running finishes first).
+
+The folder is named by what the advice depends on, so asking again with the same settings
+resumes a cancelled advice (its finished runs are kept) instead of starting over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+# What the form offers: a tiny ensemble for a first look up to the CLI's default and more.
+MEMBER_CHOICES = (2, 4, 8, 16)
+HORIZON_CHOICES = (6, 12, 24, 36, 60)  # months; the scenario's own horizon is offered too
+MOVE_CHOICES = (3, 5, 8, 0)  # 0: every generated move
+WORKERS = max(1, min(2, os.cpu_count() or 1))  # the TUI keeps a core for itself
+
+
+class AdviceCancelled(Exception):
+    """The user cancelled the advice; the finished runs are kept for a later resume."""
+
+
+@dataclass(frozen=True)
+class AdviceRequest:
+    """What the user asked: whose moves, on which scenario file, how many futures, how far."""
+
+    scenario: Path
+    firm: str
+    members: int
+    months: int
+    moves: int  # status quo included; 0 for every generated move
+
+    def folder(self, reports: Path) -> Path:
+        """Where this advice is written: `reports/advice/<firm>-<hash of the request>`."""
+        text = self.scenario.read_bytes() + json.dumps(
+            {**asdict(self), "scenario": str(self.scenario.resolve())}).encode()
+        slug = re.sub(r"[^a-z0-9]+", "-", self.firm.lower()).strip("-") or "firm"
+        return reports / "advice" / f"{slug}-{hashlib.sha256(text).hexdigest()[:10]}"
+
+    def runs(self, moves: int) -> int:
+        """Simulations the advice takes for `moves` moves."""
+        return moves * self.members
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the advice is: runs done of all, seconds since this session's runs began."""
+
+    done: int
+    total: int
+    elapsed_s: float
+    resumed: int = 0  # runs a cancelled advice had finished before: not in the pace
+
+    @property
+    def eta_s(self) -> float | None:
+        """Seconds left at this session's pace (None before its first run ends)."""
+        ran = self.done - self.resumed
+        return None if ran <= 0 else self.elapsed_s / ran * (self.total - self.done)
+
+
+def run_advice(request: AdviceRequest, out: Path, on_moves: Callable[[int], None],
+               on_progress: Callable[[Progress], None],
+               cancelled: Callable[[], bool]) -> Path:
+    """Run the advice into `out`; returns `out`.
+
+    Args:
+        request: what to advise.
+        out: the advice folder (`AdviceRequest.folder`).
+        on_moves: called with the number of runs once the moves are chosen.
+        on_progress: called after each finished run.
+        cancelled: polled after each finished run.
+
+    Raises:
+        AdviceCancelled: `cancelled()` became true; finished runs stay in `out`.
+        InputError: the scenario or the firm is not usable (the engine's message).
+    """
+    import time
+
+    from rich.console import Console
+
+    from simulator.advice.advise import advise
+    from simulator.advice.ensemble import shard_path
+    from simulator.advice.moves import generate_moves
+    from simulator.overrides import apply
+    from simulator.run import load_scenario
+    from simulator.technology import load_profile
+
+    base = apply(load_scenario(request.scenario), {"months": request.months})
+    moves = generate_moves(base, request.firm, load_profile(base.profile_path(),
+                                                            base.profile_size))
+    if request.moves:
+        moves = moves[:request.moves]
+    total = request.runs(len(moves))
+    done = resumed = sum(shard_path(out / "runs", i).exists() for i in range(total))
+    on_moves(total)
+    if cancelled():
+        raise AdviceCancelled
+    started = time.monotonic()
+    on_progress(Progress(done, total, 0.0, resumed))
+
+    def row_finished(_row: dict) -> None:
+        nonlocal done
+        done += 1
+        on_progress(Progress(done, total, time.monotonic() - started, resumed))
+        if cancelled():
+            raise AdviceCancelled
+
+    try:
+        advise(request.scenario, request.firm, out, samples=request.members,
+               horizon=request.months, workers=WORKERS, console=Console(quiet=True),
+               moves=moves, on_row=row_finished)
+    except AdviceCancelled:
+        pass  # raised again below, once this exception (and the runner's frames) is released
+    else:
+        return out
+    # The runner's generator is closed with its frames, which stops the worker processes.
+    raise AdviceCancelled
