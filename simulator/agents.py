@@ -104,8 +104,8 @@ class FirmAgent(mesa.Agent):
         region_of = m.region_of if region_of is None else region_of
         arpu = per_level(p.commitment_arpu, m.footprint.effective_level()[f])
         factor = m.horizon_cost_factor()  # compute gets cheaper over the horizon
-        per_user = decisions.margin_per_user(m.price[f], p.paying_share, arpu,
-                                             econ.tokens_per_user(region_of)[f],
+        per_user = decisions.margin_per_user(m.price[f], m.paying[f], arpu,
+                                             econ.tokens_per_user(region_of, m.paying)[f],
                                              econ.serving_cost[f] * factor)
         adoption = decisions.expected_adoption(m.adoption(), *m.bass, p.decision_horizon_months)
         spend = economics.api_spend(m.geo.gdp_usd, p.api_spend_share_gdp, adoption)
@@ -137,7 +137,7 @@ class FirmAgent(mesa.Agent):
         after = m.region_of.copy()
         after[f, members] = plan.region_index
         change = (p.beta_localised - p.beta_quality * (
-            m.econ.quality_gap(after)[f] - m.econ.quality_gap(m.region_of)[f]))
+            m.quality_gap(after)[f] - m.quality_gap(m.region_of)[f]))
         present = m.present() | (np.arange(len(m.firms))[:, None] == f) & m.geo.is_market
         utility = m.utility()
         adoption = decisions.expected_adoption(m.adoption(), *m.bass, p.decision_horizon_months)
@@ -222,26 +222,31 @@ class FirmAgent(mesa.Agent):
             self._establish(country, Level.PARTNER, month)
 
     def _open_office(self, reserve: float) -> None:
-        """The region whose extra revenue at office level best pays for an office there."""
+        """An office where its extra revenue best pays for it.
+
+        Its own country rises to office level, its region's other served countries by the
+        spill-over (`Footprint.effective_level`).
+        """
         m, f, p = self.model, self.index, self.model.params
         footprint = m.footprint
         if footprint.offices[f].sum() >= self.spec.strategy.offices:
             return
-        arpu = np.asarray(p.commitment_arpu)
-        level = footprint.effective_level()[f]
-        uplift = m.last_revenue[f] * (per_level(arpu, Level.OFFICE) / per_level(arpu, level) - 1)
-        horizon = p.decision_horizon_months
+        arpu, horizon = p.commitment_arpu, p.decision_horizon_months
+        now = per_level(arpu, footprint.effective_level()[f])
+        revenue = m.last_revenue[f] / now  # at API level's revenue per user
+        # Its own country at office level, its region's other served ones by the spill-over.
+        local = revenue * (per_level(arpu, Level.OFFICE) - now)
+        spill = revenue * (per_level(arpu, footprint.effective_level(
+            np.ones_like(footprint.offices))[f]) - now)
+        regional = m.region_mask.T @ (m.region_mask @ spill)
         setup = float(per_level(p.commitment_setup_usd, Level.OFFICE))
-        gains = (m.region_mask @ np.maximum(uplift, 0.0)) * horizon - setup \
-            - horizon * per_level(p.commitment_monthly_usd, Level.OFFICE)
-        gains = np.where(footprint.offices[f], -np.inf, gains)
-        region = int(np.argmax(gains))
-        if gains[region] <= 0 or m.cash[f] < reserve + setup:
-            return
+        gains = (horizon * (local + regional - spill) - setup
+                 - horizon * per_level(p.commitment_monthly_usd, Level.OFFICE))
         allowed = (footprint.served()[f] & (footprint.level[f] < Level.OFFICE)
                    & ~m.forbidden_now()[f] & ~m.forbidden_to("office")[f])
-        country = best_location(m.office_score[f], m.region_mask[region], allowed)
-        if country is not None:
+        gains = np.where(allowed, gains, -np.inf)
+        country = int(np.argmax(gains))
+        if gains[country] > 0 and m.cash[f] >= reserve + setup:
             self._establish(country, Level.OFFICE, m.steps)
 
     def _open_sites(self, month: int, reserve: float) -> None:
@@ -291,18 +296,21 @@ class FirmAgent(mesa.Agent):
     def _review_prices(self) -> None:
         """List or PPP price per country, whichever has the larger expected margin."""
         m, f, p = self.model, self.index, self.model.params
-        income = m.geo.gdp_per_capita / 12.0
         present = m.present()
         utility = m.utility()
         users = m.users.sum(axis=0)
         arpu = per_level(p.commitment_arpu, m.footprint.effective_level()[f])
-        serving = (m.econ.tokens_per_user(m.region_of)[f] * m.econ.serving_cost[f]
-                   * m.horizon_cost_factor())
+        cost = m.econ.serving_cost[f] * m.horizon_cost_factor()
         margins = []
         for option in m.price_options[:, f]:
-            change = p.beta_price * 100.0 * (option - m.price[f]) / income
+            prices = m.price.copy()
+            prices[f] = option
+            paying = m.econ.paying_share(prices)
+            change = p.beta_price * (m.econ.price_term(prices)[f] - m.price_term[f])
             share = decisions.share_if(utility, present, f, change)
-            margins.append(share * users * (p.paying_share * option * arpu - serving))
+            tokens = m.econ.tokens_per_user(m.region_of, paying)[f]
+            margins.append(share * users * decisions.margin_per_user(
+                option, paying[f], arpu, tokens, cost))
         choice = decisions.best_option(np.array(margins))
         m.price_choice[f] = np.where(present[f], choice, m.price_choice[f])
         m.set_prices()

@@ -22,7 +22,7 @@ country (`region_of`: the global model, or a region's localised one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -118,6 +118,13 @@ class FirmEconomics:
             localisation_months=np.vectorize(localisation_months)(hours, c.gpus,
                                                                   p.localisation_min_months),
         )
+
+    def with_tokenizer(self, firm: int, premium: np.ndarray,
+                       en_tokens_per_char: float) -> FirmEconomics:
+        """The same figures with one firm serving another tokenizer (a new generation)."""
+        premiums, english = self.firm_premium.copy(), self.en_tokens_per_char.copy()
+        premiums[firm], english[firm] = premium, en_tokens_per_char
+        return replace(self, firm_premium=premiums, en_tokens_per_char=english)
 
     def premium(self, region_of: np.ndarray) -> np.ndarray:
         """Token premium over English per firm and country for the models served there."""

@@ -10,7 +10,10 @@ read them):
   firm earns there (`Parameters.commitment_*`, looked up with `per_level`).
 - `since`: the month the current level was reached (the Uppsala experience clock).
 - `pending_until`: the month a launched country's compliance delay ends (inf: none pending).
-- `offices`: which summary regions a firm's regional office serves ([firms, regions]).
+- `offices`: the countries a firm has a sales office in ([firms, countries]). An office
+  sells in its own country (level 3 there) and, by `spillover`, a little in the other
+  served countries of its summary region (`effective_level`): Tokyo, Seoul and Singapore
+  are distinct decisions, and a second office in a region still adds its own country.
 - `hiring`: the countries a firm hires in (home, its strategy's list, offices and labs).
 - `bloc_compliant`: whether the firm has complied once with the EU's regimes.
 """
@@ -40,21 +43,22 @@ class Footprint:
     level: np.ndarray  # [F, C] int8, a Level
     since: np.ndarray  # [F, C] month the level was reached
     pending_until: np.ndarray  # [F, C] month a launch completes, inf when none is pending
-    offices: np.ndarray  # [F, R] bool, a regional office serving the summary region
+    offices: np.ndarray  # [F, C] bool, a sales office in the country
     region_mask: np.ndarray  # [R, C] bool, the countries of each summary region
     hiring: np.ndarray  # [F, C] bool
     bloc_compliant: np.ndarray  # [F] bool
+    spillover: float  # share of an office's lift its region's other countries get
 
     @classmethod
     def start(cls, home: np.ndarray, home_is_market: np.ndarray, region_mask: np.ndarray,
-              hiring: np.ndarray, bloc_compliant: np.ndarray) -> Footprint:
+              hiring: np.ndarray, bloc_compliant: np.ndarray, spillover: float) -> Footprint:
         """Every firm at home with its lab (where home is a market), nothing abroad."""
         n_firms, n = hiring.shape
         level = np.zeros((n_firms, n), dtype=np.int8)
         level[np.arange(n_firms), home] = np.where(home_is_market, Level.LAB, Level.ABSENT)
         return cls(level, np.zeros((n_firms, n)), np.full((n_firms, n), np.inf),
-                   np.zeros((n_firms, region_mask.shape[0]), dtype=bool), region_mask,
-                   hiring, bloc_compliant)
+                   np.zeros((n_firms, n), dtype=bool), region_mask, hiring, bloc_compliant,
+                   spillover)
 
     def candidates(self, firm: int) -> np.ndarray:
         """[C] bool: countries the firm is neither in nor launching in."""
@@ -80,8 +84,8 @@ class Footprint:
             self.hiring[firm, country] = True
 
     def open_office(self, firm: int, country: int, month: int) -> None:
-        """An office in the country, serving every summary region the country is in."""
-        self.offices[firm, self.region_mask[:, country]] = True
+        """A sales office in the country."""
+        self.offices[firm, country] = True
         self.establish(firm, country, Level.OFFICE, month)
 
     def exit(self, firms: np.ndarray) -> None:
@@ -94,11 +98,21 @@ class Footprint:
         """[F, C] bool: countries where the firm has reached at least API level."""
         return self.level > Level.ABSENT
 
-    def effective_level(self) -> np.ndarray:
-        """Level per firm and country, a regional office lifting its region's markets."""
-        covered = (self.offices.astype(np.int8) @ self.region_mask.astype(np.int8)) > 0
-        lifted = np.where(covered & self.served(), Level.OFFICE, Level.ABSENT)
-        return np.maximum(self.level, lifted).astype(np.int8)
+    def covered(self) -> np.ndarray:
+        """[F, C] bool: countries whose summary region holds one of the firm's offices."""
+        regions = (self.offices.astype(np.int32) @ self.region_mask.T.astype(np.int32)) > 0
+        return (regions.astype(np.int32) @ self.region_mask.astype(np.int32)) > 0
+
+    def effective_level(self, covered: np.ndarray | None = None) -> np.ndarray:
+        """Level per firm and country, with offices' spill-over (float).
+
+        Below office level, a served country whose region holds an office of the firm
+        (`covered`, default `covered()`) gets `spillover` of the way up to it.
+        """
+        lift = self.covered() if covered is None else covered
+        below = self.served() & (self.level < Level.OFFICE)
+        return self.level + np.where(below & lift, self.spillover, 0.0) * (
+            Level.OFFICE - self.level)
 
     def abroad(self, home: np.ndarray, alive: np.ndarray) -> np.ndarray:
         """[F, C] bool: countries outside home where a live firm is established."""
@@ -107,6 +121,11 @@ class Footprint:
         return out
 
 
-def per_level(table, level: np.ndarray | int) -> np.ndarray:
-    """A `Parameters.commitment_*` figure at each level (absent reads as API level)."""
-    return np.asarray(table)[np.maximum(np.asarray(level) - 1, 0)]
+def per_level(table, level: np.ndarray | float) -> np.ndarray:
+    """A `Parameters.commitment_*` figure at each level (absent reads as API level).
+
+    A level between two steps (an office's spill-over) interpolates between them.
+    """
+    table = np.asarray(table, dtype=float)
+    return np.interp(np.maximum(np.asarray(level, dtype=float) - 1, 0),
+                     np.arange(table.size), table)

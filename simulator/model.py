@@ -11,12 +11,13 @@ ODD description of the model is `simulator/ODD.md`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import mesa
 import numpy as np
 
-from simulator import economics, market, talent
+from simulator import channels, economics, market, talent
 from simulator.agents import FirmAgent
 from simulator.availability import (
     ACTIVITIES,
@@ -25,11 +26,11 @@ from simulator.availability import (
     strategy_notes,
 )
 from simulator.entry import entry_keys, experience_needed, regulatory_burden
+from simulator.family_quality import FamilyQuality
 from simulator.finance import Ledger, list_prices, local_price
 from simulator.firm_economics import FirmEconomics
-from simulator.footprint import Footprint, Level, per_level
+from simulator.footprint import Footprint, per_level
 from simulator.geography import Geography, build_geography
-from simulator.offices import office_scores
 from simulator.recorder import Recorder
 from simulator.scenario import Scenario
 from simulator.technology import (
@@ -38,7 +39,9 @@ from simulator.technology import (
     country_technology,
     coverage_notes,
     load_profile,
+    scaled_premium,
 )
+from simulator.tokenizers import firm_premiums
 
 STREAMS = ("model", "demand", "talent", "entry")  # append new streams at the end only
 MIGRATION_NOISE_SD = 0.1
@@ -68,6 +71,12 @@ class StrategyModel(mesa.Model):
         self.notes = coverage_notes(self.tech, geo.iso2, geo.population * geo.is_market)
         self.global_index = self.tech.regions.index("global")
         self.econ = FirmEconomics.build(scenario, profile, self.tech, geo, self.notes)
+        self.family_quality = FamilyQuality.build(
+            [f.model.family for f in scenario.firms], geo.lang_codes, geo.lang_weights,
+            scenario.month_dates(self.months + 1), self.params.localisation_quality_gain)
+        self.notes += [n for n in self.family_quality.notes if n not in self.notes]
+        self.tokenizer_changes = self._tokenizer_changes()
+        self._setup_channels()
         self._setup_market()
         self._setup_talent()
         self._setup_entry()
@@ -76,6 +85,42 @@ class StrategyModel(mesa.Model):
         self.firms = list(self.agents_by_type[FirmAgent])
         self.recorder = Recorder(self.months, len(scenario.firms), geo.size)
         self.factor = 1.0  # this month's compute cost relative to month 1
+
+    def _tokenizer_changes(self) -> dict[int, list[tuple[int, np.ndarray, float]]]:
+        """Month -> (firm, premium per country, English tokens per char) of new tokenizers."""
+        geo, changes = self.geo, {}
+        hub_global = self.tech.token_premium[self.global_index]
+        scale = self.scenario.technology.token_premium_scale
+        dates = self.scenario.month_dates(self.months + 1)
+        for f, firm in enumerate(self.scenario.firms):
+            for change in firm.model.tokenizer_changes:
+                month = 1 + sum(d < date.fromisoformat(f"{change.month}-01") for d in dates)
+                if month > self.months:
+                    continue
+                premium, tpc, note = firm_premiums(self.profile, change.tokenizer,
+                                                   geo.lang_codes, geo.lang_weights, hub_global)
+                changes.setdefault(max(month, 1), []).append(
+                    (f, scaled_premium(premium, scale), tpc))
+                if note and note not in self.notes:
+                    self.notes.append(note)
+        return changes
+
+    def _setup_channels(self) -> None:
+        """Each channel's firm, first month and reach x conversion per country."""
+        geo, firm_of, start, share = self.geo, [], [], []
+        dates = self.scenario.month_dates(self.months + 1)
+        for f, firm in enumerate(self.scenario.firms):
+            for channel in firm.channels:
+                row = np.zeros(geo.size)
+                row[geo.places(channel.countries) if channel.countries else slice(None)] = (
+                    channel.reach * channel.conversion)
+                firm_of.append(f)
+                start.append(1 + sum(d < date.fromisoformat(f"{channel.start}-01")
+                                     for d in dates))
+                share.append(row)
+        self.channel_firm = np.array(firm_of, dtype=int)
+        self.channel_start = np.array(start, dtype=float)
+        self.channel_share = np.array(share).reshape(len(share), geo.size)
 
     def _setup_market(self) -> None:
         """Addressable markets, prices, users, API shares, taste shocks and money."""
@@ -152,8 +197,8 @@ class StrategyModel(mesa.Model):
         n_firms, n = len(s.firms), geo.size
         rows = np.arange(n_firms)
         report = np.array(geo.report_region)
-        # A country in no summary region (Europe outside the EU) is served by the office
-        # of its nearest region by CAGE distance (the United Kingdom's is the EU's).
+        # A country in no summary region (Europe outside the EU) takes the region of its
+        # nearest CAGE neighbour for offices' spill-over (the United Kingdom's is the EU).
         inside = report != "other"
         if inside.any():
             nearest = np.argmin(np.where(inside[None, :], geo.distance, np.inf), axis=1)
@@ -165,7 +210,7 @@ class StrategyModel(mesa.Model):
             hiring[i, geo.places(f.strategy.hiring.countries or [f.home])] = True
         self.footprint = Footprint.start(
             self.home, geo.is_market[self.home], self.region_mask, hiring,
-            geo.in_bloc[self.home].copy())  # at home in the EU: complies
+            geo.in_bloc[self.home].copy(), p.office_spillover)  # at home in the EU: complies
         excluded = np.zeros((n_firms, n), dtype=bool)
         for i, f in enumerate(s.firms):
             excluded[i, geo.places(f.strategy.exclude)] = True
@@ -179,17 +224,12 @@ class StrategyModel(mesa.Model):
                                                          homes, rules, start)
                             for activity in ACTIVITIES[1:]}
         self.notes += strategy_notes(s.firms, geo, rules, self.constraints)
-        intensity = (geo.compliance_cost + geo.bloc_cost) / p.compliance_cost_reference_usd
-        self.compliance_intensity = np.minimum(1.0, intensity)
         self.potential = self.addressable[None, :] * self.paying * self.price * 12.0
         self.home_distance = geo.distance[self.home]
         burden = regulatory_burden(self.entry_cost(rows)[0], self.potential)
         self.experience_needed = np.stack([
             experience_needed(f.strategy.entry_rule, self.home_distance[i] + burden[i],
                               p.uppsala_learning_months) for i, f in enumerate(s.firms)])
-        pool = self.pool.sum(axis=1)
-        self.office_score = office_scores(geo.gdp_usd, pool, self.salary[:, 1], geo.regulator,
-                                          self.home_distance, p)
 
     def entry_cost(self, firm: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(compliance cost, delay in months) of entering each country, for one firm.
@@ -225,6 +265,8 @@ class StrategyModel(mesa.Model):
         month = self.steps
         self.factor = self.cost_factor(month)
         self.ledger.reset()
+        for firm, premium, tpc in self.tokenizer_changes.get(month, []):
+            self.econ = self.econ.with_tokenizer(firm, premium, tpc)
         firms = self.agents_by_type[FirmAgent]
         firms.do("decide")
         firms.do("train_localisations", month)
@@ -255,11 +297,21 @@ class StrategyModel(mesa.Model):
     def _base_utility(self, level: np.ndarray) -> np.ndarray:
         p = self.params
         return (p.beta_capability * np.log1p(self.knowledge)[:, None]
-                - p.beta_quality * self.econ.quality_gap(self.region_of)
+                - p.beta_quality * self.quality_gap(self.region_of)
                 + p.beta_localised * (self.region_of != self.global_index)
                 + p.beta_commitment * np.maximum(level - 1, 0)
-                + p.beta_compliance * self.compliance_intensity * (level >= Level.OFFICE)
                 + self.shock)
+
+    def quality_gap(self, region_of: np.ndarray) -> np.ndarray:
+        """Language term of each firm's model in each country ([F, C]) this month.
+
+        A firm with a model family: its published per-language quality (simulator.
+        family_quality); else the hub model it serves (the global or a localised one).
+        """
+        gap, families = self.econ.quality_gap(region_of), self.family_quality
+        for f in np.flatnonzero(families.has_family()):
+            gap[f] = families.gap(f, self.steps, region_of[f] != self.global_index)
+        return gap
 
     def utility(self) -> np.ndarray:
         """Consumer logit utility of each firm's offer in each country ([firms, countries])."""
@@ -305,6 +357,11 @@ class StrategyModel(mesa.Model):
         self.users = market.market_step(self.users, self.addressable, present, self.utility(),
                                         *self.bass, p.churn_monthly, p.switch_share,
                                         p.switching_cost)
+        if self.channel_firm.size:
+            ramp = channels.channel_months(self.channel_start, month, p.channel_ramp_months)
+            floor = channels.channel_floor(self.channel_firm, self.channel_share, ramp,
+                                           self.addressable, len(self.firms))
+            self.users = channels.lift_to_floor(self.users, floor, present, self.addressable)
         active = self.users * present  # a suspended firm's users are dormant
         arpu = per_level(p.commitment_arpu, self.footprint.effective_level())
         consumer = economics.consumer_revenue(active, self.price, self.paying, arpu)

@@ -111,9 +111,11 @@ class Parameters(CheckedModel):
     # logit weighs the paid-tier surplus a user gives up (market.price_burden), so price
     # weighs more where more would pay and less where few would. -0.15 (calibration prior).
     beta_price: float = Field(-0.15, le=0)
-    beta_localised: float = Field(0.5, ge=0)  # a model trained for the country's region
+    # A flat preference for a model localised for the country's region beyond its measured
+    # quality: none is published, so 0; what localising buys is the quality gain below
+    # (simulator.family_quality) and, for firms without a family, the hub models' gap.
+    beta_localised: float = Field(0.0, ge=0)
     beta_commitment: float = Field(0.25, ge=0)  # per establishment-chain step above API
-    beta_compliance: float = Field(1.0, ge=0)  # x regulatory intensity, when fully compliant
     # Installed base and switching costs (Klemperer 1995): a user who re-chooses pays this
     # to leave the firm they use; new users lean to what the country already uses (word
     # of mouth, per unit of the firm's share there). Calibration priors.
@@ -139,6 +141,16 @@ class Parameters(CheckedModel):
     localisation_post_training_usd_per_language: float = Field(2e6, ge=0)
     localisation_compute_multiplier: float = Field(1.0, gt=0)  # x the 6 N D of the tokens
     localisation_min_months: int = Field(3, ge=0)
+    # Relative quality (score / English score) a localised model gains in the region's
+    # languages, up to the family's English level: the median target-language gain of the
+    # published continued pre-training results, 5.3 points (p10 2.66, p90 7.96; Swallow
+    # family, data/localisation_results.csv), read as a share of a 100-point English score.
+    localisation_quality_gain: float = Field(0.053, ge=0, le=1)
+    # Distribution channels (simulator.channels): months for a partner channel's users to
+    # reach 63% of their level. Meta AI: 'more than 500 million' monthly users 13 months
+    # after its US launch, 'about one billion' after 20 (data/observations.csv); assumption
+    # for calibration.
+    channel_ramp_months: float = Field(12.0, gt=0)
     # Decisions compare options by expected margin over this many months (the commitment
     # rule's three years of payback); prices are reviewed this often.
     decision_horizon_months: float = Field(36.0, gt=0)
@@ -193,17 +205,15 @@ class Parameters(CheckedModel):
     compliance_privacy_months: float = Field(3.0, ge=0)
     compliance_ai_usd: float = Field(3e6, ge=0)
     compliance_ai_months: float = Field(6.0, ge=0)
-    # Compliance: regulatory intensity is compliance cost / this (capped at 1).
-    compliance_cost_reference_usd: float = Field(1e7, gt=0)
-    # Offices (simulator.offices): where a regional office goes, a score per country of
-    # the region: log market (the region's revenue it serves is the same for every
-    # country, so the country's own GDP), log talent pool, -log salary, a regulator of its
-    # own (data/regulation.csv, or the EU's one-stop shop for any member) and -CAGE
-    # distance from home (language and institutions a firm works in). Assumed weights.
-    office_weight_market: float = Field(0.5, ge=0)
-    office_weight_talent: float = Field(0.5, ge=0)
+    # Offices (simulator.footprint): an office sells in its own country (level 3 there)
+    # and this share of the way to level 3 in its summary region's other served countries
+    # (a regional sales team covers neighbours partly: travel, one contract language).
+    # No published figure: an assumption for calibration, small by design (data residency
+    # and local sales are national).
+    office_spillover: float = Field(0.25, ge=0, le=1)
+    # Research labs abroad (simulator.offices): -log researcher pay and -CAGE distance from
+    # home (the language and institutions a firm works in). Assumed weights.
     office_weight_salary: float = Field(1.0, ge=0)
-    office_weight_regulator: float = Field(1.0, ge=0)
     office_weight_distance: float = Field(6.0, ge=0)
     # Research labs abroad go where researchers are and want to live: log researcher pool
     # and log openness (data/talent.csv: workplace over origin share, where talent

@@ -175,6 +175,18 @@ class Strategy(StrictModel):
         return self
 
 
+class TokenizerChange(StrictModel):
+    """A model generation that serves with another production tokenizer from a month on.
+
+    OpenAI moved from cl100k_base to o200k_base with GPT-4o (May 2024).
+    """
+
+    month: str  # YYYY-MM, first month served with it
+    tokenizer: str  # a production tokenizer of the profile
+
+    _month = field_validator("month")(lambda v: _check_month(v))
+
+
 class FirmModel(StrictModel):
     """The model family a firm serves (simulator.compute prices it from these).
 
@@ -185,6 +197,10 @@ class FirmModel(StrictModel):
 
     active_params: float = Field(2e11, gt=0)
     tokenizer: str = "cl100k_base"  # a production tokenizer of the profile
+    # Its per-language quality: a family of data/language_quality.csv (simulator.
+    # family_quality); None serves the hub's own model's measured quality.
+    family: str | None = None
+    tokenizer_changes: list[TokenizerChange] = Field(default_factory=list, max_length=24)
     training_tokens: float = Field(1.5e13, ge=0)  # 0 = the firm trains no frontier model
     generation_months: int = Field(12, ge=1)
 
@@ -200,6 +216,22 @@ class Suspension(StrictModel):
     _months = field_validator("start", "end")(lambda v: v if v is None else _check_month(v))
 
 
+class Channel(StrictModel):
+    """A parent's or partner's installed base the firm reaches users through.
+
+    Meta AI inside Meta's apps, Gemini in Android and Google's products (simulator.channels).
+    """
+
+    name: Name
+    start: str  # YYYY-MM, first month the assistant is in the partner's product
+    countries: list[str] = Field(default_factory=list)  # countries or regions; [] = all
+    reach: float = Field(gt=0, le=1)  # share of addressable people using the partner's product
+    conversion: float = Field(gt=0, le=1)  # share of those who use the assistant, ramped up
+
+    _start = field_validator("start")(lambda v: _check_month(v))
+    _places = field_validator("countries")(lambda v: [_check_place(c) for c in v])
+
+
 class Firm(StrictModel):
     """One firm: where it is from, its money, people, knowledge, model and strategy."""
 
@@ -212,6 +244,7 @@ class Firm(StrictModel):
     model: FirmModel = FirmModel()
     strategy: Strategy = Strategy()
     suspensions: list[Suspension] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list, max_length=20)
 
     _home = field_validator("home")(lambda v: _check_country(v))
 

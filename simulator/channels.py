@@ -1,0 +1,47 @@
+"""Distribution channels: reach through a parent's or partner's installed base.
+
+Meta AI reached about a billion monthly users inside Meta's apps and Gemini hundreds of
+millions through Google's products (data/observations.csv): people met the assistant
+where they already were, not by choosing it in a market. A firm's channel
+(`[[firms.channels]]`: a partner's product in named countries from a month on) reaches
+`reach` of each country's addressable people; of those, `conversion` use the assistant once
+the channel has ramped up (1 - exp(-months since launch / channel_ramp_months)):
+
+  floor_fc = sum_channels reach x conversion x ramp(t) x M_c(t)
+
+The firm's users in a country where it is present never fall below that floor; the users
+it adds come from non-adopters (the market's total stays within M_c). A channel counts only
+where the firm may serve (availability, compliance delay): it is distribution, not entry.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def channel_months(start_months: np.ndarray, month: int, ramp_months: float) -> np.ndarray:
+    """Ramp of each channel this month: 0 before its start, rising to 1 ([channels])."""
+    age = month - start_months
+    return np.where(age >= 0, 1.0 - np.exp(-(age + 1) / ramp_months), 0.0)
+
+
+def channel_floor(firm_of: np.ndarray, share: np.ndarray, ramp: np.ndarray,
+                  addressable: np.ndarray, n_firms: int) -> np.ndarray:
+    """Users each firm holds through its channels ([F, C]).
+
+    `firm_of` [K] is each channel's firm, `share` [K, C] its reach x conversion per
+    country (0 outside its countries), `ramp` [K] this month's ramp.
+    """
+    floor = np.zeros((n_firms, addressable.size))
+    np.add.at(floor, firm_of, share * ramp[:, None] * addressable[None, :])
+    return floor
+
+
+def lift_to_floor(users: np.ndarray, floor: np.ndarray, present: np.ndarray,
+                  addressable: np.ndarray) -> np.ndarray:
+    """Users after channel reach: each firm up to its floor, from the non-adopters left."""
+    extra = np.where(present, np.maximum(floor - users, 0.0), 0.0)
+    room = np.maximum(addressable - users.sum(axis=0), 0.0)
+    wanted = extra.sum(axis=0)
+    scale = np.divide(room, wanted, out=np.ones_like(room), where=wanted > room)
+    return users + extra * scale[None, :]
