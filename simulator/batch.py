@@ -1,30 +1,27 @@
 """Batch sweeps: run every run of a sweep file in parallel into a Parquet dataset, resumably.
 
 Output folder layout (the contract `simulator report`, the TUI, pandas, polars and DuckDB
-read; `simulator.batch_store.read_table(DIR, name)` reads a table in run order)::
+read; `simulator.batch_store` writes it and `read_table(DIR, name)` reads a table in run
+order): one Parquet dataset whose tables are hive partitions, `DIR/table_name=TABLE/
+NNNNNN.parquet` (one shard per run, NNNNNN = run index) for the tables `runs`, `firms`,
+`firm_months` and `timeseries` of `simulator.report_schema` (docs/data_dictionary.md),
+and its bookkeeping in `DIR/_batch/` (dataset readers skip `_` names)::
 
-    DIR/metadata.json           sweep file path, text and sha256; base scenario path and
+    DIR/_batch/metadata.json    sweep file path, text and sha256; base scenario path and
                                 digest; product version; started, ended (null while
                                 running), resumed (times); design; parameters (a list of
                                 {name, low, high} in design column order); variants,
                                 focus firm, number of runs
-    DIR/manifest.json           finished runs: {"runs": {run_id: {"index", "status"}}}
-    DIR/runs/NNNNNN.parquet     one row per run (NNNNNN = run index): run_id, run_index,
-                                strategy (variant name), point (design point), replicate,
-                                seed, one float column per uncertain parameter (named as
-                                in the sweep file), status (ok|error), error, months, firm
-                                (the focus firm) and its final users, share, revenue_total,
-                                revenue_last_month, cash, markets, localised, exit_month,
-                                then total_users, hhi (all firms) and duration_s
-    DIR/firms/NNNNNN.parquet    tidy final KPIs of every firm of the run
-                                (`simulator.run.FIRMS_SCHEMA`, run_id = the batch run id)
-    DIR/timeseries/NNNNNN.parquet  the simulator's tidy rows (`TIMESERIES_SCHEMA`)
+    DIR/_batch/manifest.json    finished runs: {"runs": {run_id: {"index", "status"}}}
 
-The focus firm's KPIs sit in the runs row (one firm is what a strategy question is about);
-every firm's KPIs are in the tidy `firms` table, so no column name depends on a firm name.
-A run that failed has a runs row (status error) and no firms or timeseries shard. All
-columns except duration_s are identical for the same sweep on any backend and with any
-number of workers. DuckDB: `SELECT * FROM 'DIR/timeseries/*.parquet'`.
+The runs row is the one `simulator run` writes (`RunResult.run_row`), plus the run's
+strategy (variant name), design point and replicate; the uncertain parameters' values are
+its `parameters` map, the focus firm's final KPIs its KPI columns (one firm is what a
+strategy question is about); every firm's KPIs are in the tidy `firms` table, so no column
+name depends on a firm or parameter name. A run that failed has a runs row (status error)
+and no other shard. All columns except duration_s are identical for the same sweep on any
+backend and with any number of workers. DuckDB: `SELECT * FROM
+'DIR/table_name=timeseries/*.parquet'`.
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ def batch(sweep_file: Path, out: Path, workers: int | None, backend: str,
           address: str | None) -> None:
     """Run every run of SWEEP_FILE (strategies x design points x seeds) into --out.
 
-    Writes `runs`, `firms` and `timeseries` Parquet shards, `manifest.json` and
-    `metadata.json` (layout: `simulator.batch`). Started again with the same command, a
+    Writes the `runs`, `firms`, `firm_months` and `timeseries` tables as one Parquet
+    dataset (`--out/table_name=TABLE/`, docs/data_dictionary.md) and its bookkeeping in
+    `--out/_batch/` (layout: `simulator.batch`). Started again with the same command, a
     killed sweep skips its finished runs; a folder of another sweep is refused.
 
     Example: `simulator batch data/sweeps/localise-eu.toml --out sweeps/eu --workers 2`,

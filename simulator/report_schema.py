@@ -122,7 +122,7 @@ RUNS_SCHEMA = pa.schema([
     _field("parameters", pa.map_(pa.string(), pa.float64()), "parameter's own",
            "value of each uncertain parameter of the scenario (or sweep) in this run, "
            "keyed as the scenario's [uncertain] table names it"),
-    _field("status", pa.string(), "ok|error", "whether the run finished"),
+    _field("status", pa.string(), "ok or error", "whether the run finished"),
     _field("error", pa.string(), "text", "the error of a failed run (null when ok)"),
     _field("cancelled", pa.bool_(), "flag", "stopped by the user before its last month"),
     _field("months", pa.int32(), "months", "months simulated"),
@@ -152,11 +152,14 @@ def data_dictionary() -> str:
              " (one shard per run, hive partitions) and its bookkeeping in `DIR/_batch/`, which"
              " dataset readers skip. Units are also in each field's Arrow metadata (`unit`, "
              "`description`).", "",
-             "Reading them: DuckDB `FROM 'DIR/table_name=runs/*.parquet'` (the whole root: "
-             "`read_parquet('DIR/*/*.parquet', hive_partitioning=true, union_by_name=true)`"
-             " with `WHERE table_name = 'runs'`); pandas "
+             "Reading them: DuckDB `FROM 'DIR/table_name=runs/*.parquet'`, or the whole "
+             "root as one dataset with `read_parquet('DIR/*/*.parquet', hive_partitioning="
+             "true, union_by_name=true)` and `WHERE table_name = 'runs'`; pandas "
              "`pd.read_parquet('DIR/table_name=runs')`; polars "
-             "`pl.read_parquet('DIR/table_name=runs/*.parquet')`.", ""]
+             "`pl.read_parquet('DIR/table_name=runs/*.parquet')`. Open one table's folder "
+             "with pandas, pyarrow and polars: they take a dataset's columns from its first "
+             "file, so the root read with them would give every table the first table's "
+             "columns.", ""]
     for name in TABLES:
         lines += [f"## {name}", "", f"{ROWS[name]}.", "", "| column | type | unit | meaning |",
                   "|---|---|---|---|"]

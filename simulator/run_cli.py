@@ -16,8 +16,8 @@ from hub.checked import SEED_MAX, Number
 @click.option("--months", type=click.IntRange(1, 600), default=None,
               help="Months to simulate (default: the scenario's horizon).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for timeseries.parquet, firms.parquet, runs.parquet "
-                   "(default: runs/RUN_ID).")
+              help="Folder for runs, firms, firm_months and timeseries .parquet "
+                   "(docs/data_dictionary.md; default: runs/RUN_ID).")
 @click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None,
               help="Technology profile Parquet to use instead of the scenario's.")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
@@ -72,4 +72,4 @@ def run(scenario_file: Path, seed: int | None, months: int | None, out_dir: Path
     console.print(firm_table(result))
     console.print(footprint_table(result))
     console.print(region_table(result))
-    console.print(f"wrote {paths['timeseries'].parent}/ (timeseries, firms, runs .parquet)")
+    console.print(f"wrote {paths['timeseries'].parent}/ ({', '.join(paths)} .parquet)")

@@ -20,6 +20,7 @@ from test_tui_support import (  # noqa: F401 - fixtures
 )
 from textual.widgets import DataTable, Input, Static
 
+from simulator.geography import build_geography
 from tui import i18n
 from tui.app import StrategyApp
 from tui.dialogs.help import HelpScreen
@@ -275,6 +276,14 @@ async def test_world_filters_sorts_and_measures_from_home(workspace):
         table = screen.query_one("#world-table", DataTable)
         assert table.row_count > 150
         assert table.get_row_at(0)[0] == "US"  # nearest to the home country first
+        # AI talent is the researchers' pool share the model hires from (the latest year's
+        # workplace share, 57% for the US in 2022), not an older row of the curated table
+        # (2019: 59%).
+        geo = build_geography(app.workspace.draft.scenario)
+        pool = geo.talent_share[geo.iso2.index("US"), 0]
+        assert pool == pytest.approx(0.57)
+        assert next(r for r in screen.rows if r.iso2 == "US").talent == pytest.approx(pool)
+        assert table.get_row_at(0)[7] == i18n.fmt_percent(pool, 0)
         await pilot.press("slash", *list("germany"))
         await pilot.pause()
         assert table.row_count == 1 and table.get_row_at(0)[0] == "DE"

@@ -67,7 +67,7 @@ class Report:
         """A short name for a run: its strategy or scenario and its seed where known."""
         import pandas as pd
 
-        if "point" in self.runs.columns:
+        if "point" in self.runs.columns and self.runs["point"].notna().any():
             return run_id  # a batch run: its id names strategy, design point and replicate
         row = self.runs[self.runs["run_id"].astype(str) == run_id] if "run_id" in self.runs else []
         parts = []
