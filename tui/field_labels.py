@@ -165,6 +165,7 @@ KEYS = {
     "usage_reference_gdp_pc_usd": N_("usage reference gdp pc usd"),
     "usd_per_month": N_("usd per month"),
     "utilisation": N_("utilisation"),
+    "vocab_tokens": N_("vocab tokens"),
     "wtp_income_elasticity": N_("wtp income elasticity"),
 }
 SECTIONS = {

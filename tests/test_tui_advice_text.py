@@ -1,0 +1,56 @@
+"""Advice in the UI's language: moves and drivers said from advice.parquet's figures.
+
+A real advice (one firm alone in India, the tests' profile: Hindi costs 3.4x English in
+tokens on the global model, 2.0x on the Asia-Pacific one) read back as the TUI reads it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow.parquet as pq
+import pytest
+from test_advise import case
+from test_tui_support import english_afterwards  # noqa: F401 - fixture
+
+from simulator.advice.advise import advise
+from tui import i18n
+from tui.advice_text import describe, explain
+
+# Words of an English template; "token" is the field's word in Chinese too, apac a region.
+ENGLISH_WORD = re.compile(r"\b(?!token\b|apac\b)[a-z]{4,}\b", re.I)
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory) -> dict[str, dict]:
+    folder = tmp_path_factory.mktemp("advice-text")
+    advise(case(folder, "IN"), "Solo", folder / "out", samples=2, workers=2)
+    return {r["move"]: r for r in pq.read_table(folder / "out" / "advice.parquet").to_pylist()}
+
+
+def test_english_says_what_the_simulator_measured(rows):
+    i18n.set_locale("en")
+    now, later = rows["localise-apac-now"], rows["localise-apac-12m"]
+    assert describe(now, "2022-11") == "localise for apac now"
+    assert describe(later, "2022-11") == "localise for apac from 2023-10"  # month 12
+    drivers = explain(now)
+    assert drivers[0] == ("Hindi costs 3.4× English in tokens on the firm's tokenizer; "
+                          "localising apac brings it to 2.0×")
+    assert drivers[1].startswith("apac: ") and "0 rivals present" in drivers[1]
+    assert drivers[2].startswith("against the status quo (median): revenue +")
+    assert describe(rows["status-quo"], "2022-11") == "the scenario as written"
+    assert explain(rows["status-quo"]) == []  # no place, no difference from itself
+    assert explain(rows["offices-1"]) == [
+        "changes nothing against the status quo in the median future"]
+
+
+def test_every_generated_move_reads_in_chinese(rows):
+    i18n.set_locale("zh_Hans")
+    assert describe(rows["localise-apac-now"], "2022-11") == "立即为apac本地化"
+    hindi = explain(rows["localise-apac-now"])[0]
+    assert "印地语" in hindi and "3.4 倍" in hindi and "2.0 倍" in hindi
+    for name, row in rows.items():
+        if row["kind"] == "custom":
+            continue
+        for text in (describe(row, "2022-11"), *explain(row)):
+            assert not ENGLISH_WORD.search(text), (name, text)
