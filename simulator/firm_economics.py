@@ -10,8 +10,9 @@ country (`region_of`: the global model, or a region's localised one).
   of users a price converts; the logit's price term reads the same curve;
 - usage intensity per country (income at PPP) scales requests per user;
 - tokens per character = English tokens per character of the firm's tokenizer x its
-  premium in the country's languages; where the firm has localised, the regional model's
-  tokenizer premium when it is lower (vocabulary extension only adds tokens);
+  parallel premium in the country's languages; where the firm has localised a region with
+  a vocabulary extension (`vocab_tokens`), the premium the hub measured after it
+  (simulator.vocab_extension); continued pre-training alone keeps the tokenizer;
 - premiums over English are scaled by technology.token_premium_scale;
 - training per month = one generation's run (6 N D) x research_compute_multiple spread over
   the generation's months; localising a region = continued pre-training on
@@ -30,7 +31,8 @@ from simulator import compute, economics
 from simulator.economics import api_prices, tokens_per_user_month
 from simulator.market import price_burden
 from simulator.technology import localisation_months, scaled_premium
-from simulator.tokenizers import DEFAULT_EN_TOKENS_PER_CHAR, firm_premiums
+from simulator.tokenizers import DEFAULT_EN_TOKENS_PER_CHAR, firm_premiums, lang_premiums
+from simulator.vocab_extension import tokens_ratios
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class FirmEconomics:
     api_price: np.ndarray  # US dollars per token, API list price, [F]
     en_tokens_per_char: np.ndarray  # [F]
     firm_premium: np.ndarray  # [F, C] the firm's own tokenizer
-    region_premium: np.ndarray  # [R, C] the hub's regional tokenizers
+    localised_premium: np.ndarray  # [F, R, C] once the firm has localised region R
     gap: np.ndarray  # [R, C] quality gap of each region model
     global_index: int
     reference_per_char: float  # API reference price per English character
@@ -94,7 +96,9 @@ class FirmEconomics:
             api_price=api_prices(serving, p.api_markup),
             en_tokens_per_char=np.array(english),
             firm_premium=scaled_premium(np.array(premiums), s),
-            region_premium=scaled_premium(tech.token_premium, s),
+            localised_premium=np.stack([localised_premiums(
+                profile, f.model.tokenizer, f.strategy.localise, tech.regions, geo, s, row)
+                for f, row in zip(firms, scaled_premium(np.array(premiums), s), strict=True)]),
             gap=tech.quality_gap,
             global_index=tech.regions.index("global"),
             reference_per_char=p.api_reference_usd_per_1m_tokens / 1e6
@@ -119,19 +123,22 @@ class FirmEconomics:
                                                                   p.localisation_min_months),
         )
 
-    def with_tokenizer(self, firm: int, premium: np.ndarray,
-                       en_tokens_per_char: float) -> FirmEconomics:
+    def with_tokenizer(self, firm: int, premium: np.ndarray, en_tokens_per_char: float,
+                       localised: np.ndarray) -> FirmEconomics:
         """The same figures with one firm serving another tokenizer (a new generation)."""
         premiums, english = self.firm_premium.copy(), self.en_tokens_per_char.copy()
-        premiums[firm], english[firm] = premium, en_tokens_per_char
-        return replace(self, firm_premium=premiums, en_tokens_per_char=english)
+        regions = self.localised_premium.copy()
+        premiums[firm], english[firm], regions[firm] = premium, en_tokens_per_char, localised
+        return replace(self, firm_premium=premiums, en_tokens_per_char=english,
+                       localised_premium=regions)
 
     def premium(self, region_of: np.ndarray) -> np.ndarray:
         """Token premium over English per firm and country for the models served there."""
         columns = np.arange(region_of.shape[1])[None, :]
-        regional = self.region_premium[region_of, columns]
+        rows = np.arange(region_of.shape[0])[:, None]
         localised = region_of != self.global_index
-        return np.where(localised, np.minimum(self.firm_premium, regional), self.firm_premium)
+        return np.where(localised, self.localised_premium[rows, region_of, columns],
+                        self.firm_premium)
 
     def tokens_per_char(self, region_of: np.ndarray) -> np.ndarray:
         """Tokens per character per firm and country ([F, C])."""
@@ -163,6 +170,24 @@ class FirmEconomics:
     def quality_gap(self, region_of: np.ndarray) -> np.ndarray:
         """Quality gap of the model each firm serves in each country ([F, C])."""
         return self.gap[region_of, np.arange(region_of.shape[1])[None, :]]
+
+
+def localised_premiums(profile, tokenizer: str, plans, regions: tuple[str, ...], geo,
+                       scale: float, premium: np.ndarray) -> np.ndarray:
+    """[R, C] premium of a firm's tokenizer once it has localised each region.
+
+    `premium` is its premium per country unlocalised; a plan with `vocab_tokens` serves its
+    region's languages with the tokens the hub measured after that extension.
+    """
+    out = np.repeat(premium[None, :], len(regions), axis=0)
+    per_lang = lang_premiums(profile, tokenizer, geo.lang_codes)
+    for plan in plans:
+        if not plan.vocab_tokens or per_lang is None:
+            continue
+        ratios = tokens_ratios(tokenizer, plan.region, plan.vocab_tokens, geo.lang_codes)
+        extended = per_lang * np.array([1.0 if r is None else r for r in ratios])
+        out[regions.index(plan.region)] = scaled_premium(geo.lang_weights @ extended, scale)
+    return out
 
 
 def effective_languages(regions: tuple[str, ...], geo) -> np.ndarray:

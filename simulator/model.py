@@ -28,7 +28,7 @@ from simulator.availability import (
 from simulator.entry import entry_keys, experience_needed, regulatory_burden
 from simulator.family_quality import FamilyQuality
 from simulator.finance import Ledger, list_prices, local_price
-from simulator.firm_economics import FirmEconomics
+from simulator.firm_economics import FirmEconomics, localised_premiums
 from simulator.footprint import Footprint, per_level
 from simulator.geography import Geography, build_geography
 from simulator.recorder import Recorder
@@ -86,8 +86,8 @@ class StrategyModel(mesa.Model):
         self.recorder = Recorder(self.months, len(scenario.firms), geo.size)
         self.factor = 1.0  # this month's compute cost relative to month 1
 
-    def _tokenizer_changes(self) -> dict[int, list[tuple[int, np.ndarray, float]]]:
-        """Month -> (firm, premium per country, English tokens per char) of new tokenizers."""
+    def _tokenizer_changes(self) -> dict[int, list[tuple]]:
+        """Month -> (firm, premium per country, English tokens per char, once localised)."""
         geo, changes = self.geo, {}
         hub_global = self.tech.token_premium[self.global_index]
         scale = self.scenario.technology.token_premium_scale
@@ -99,8 +99,11 @@ class StrategyModel(mesa.Model):
                     continue
                 premium, tpc, note = firm_premiums(self.profile, change.tokenizer,
                                                    geo.lang_codes, geo.lang_weights, hub_global)
-                changes.setdefault(max(month, 1), []).append(
-                    (f, scaled_premium(premium, scale), tpc))
+                premium = scaled_premium(premium, scale)
+                localised = localised_premiums(self.profile, change.tokenizer,
+                                               firm.strategy.localise, self.tech.regions, geo,
+                                               scale, premium)
+                changes.setdefault(max(month, 1), []).append((f, premium, tpc, localised))
                 if note and note not in self.notes:
                     self.notes.append(note)
         return changes
@@ -265,8 +268,8 @@ class StrategyModel(mesa.Model):
         month = self.steps
         self.factor = self.cost_factor(month)
         self.ledger.reset()
-        for firm, premium, tpc in self.tokenizer_changes.get(month, []):
-            self.econ = self.econ.with_tokenizer(firm, premium, tpc)
+        for firm, *figures in self.tokenizer_changes.get(month, []):
+            self.econ = self.econ.with_tokenizer(firm, *figures)
         firms = self.agents_by_type[FirmAgent]
         firms.do("decide")
         firms.do("train_localisations", month)

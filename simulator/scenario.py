@@ -126,12 +126,16 @@ class Localisation(StrictModel):
     """Localise for `region` (a profile region) from month `start_month`.
 
     `rule = "scheduled"` starts then (cash allowing); `"margin"` starts then or later, once
-    the localised model's expected margin over the decision horizon pays for it.
+    the localised model's expected margin over the decision horizon pays for it. Localising
+    is continued pre-training (quality); `vocab_tokens` also extends the tokenizer (cost).
     """
 
     region: str
     start_month: int = Field(0, ge=0)
     rule: Literal["scheduled", "margin"] = "scheduled"
+    # Tokens added to the firm's tokenizer for the region's languages, as measured in
+    # data/vocab_extension.csv (simulator.vocab_extension); 0 keeps the tokenizer.
+    vocab_tokens: int = Field(0, ge=0, le=1_000_000)
 
 
 class Site(StrictModel):

@@ -67,20 +67,30 @@ def _match(langs: dict[str, float], lang: str) -> float | None:
     return langs[close[0]] if close else None
 
 
+def lang_premiums(profile, tokenizer: str, lang_codes: tuple[str, ...]) -> np.ndarray | None:
+    """Premium per language of a production tokenizer (None: the profile lacks it).
+
+    A language the tokenizer was not measured on gets its worst measured premium.
+    """
+    langs = profile.tokenizers.get(tokenizer)
+    if langs is None:
+        return None
+    worst = max(langs.values())
+    return np.array([_match(langs, lang) or worst for lang in lang_codes])
+
+
 def firm_premiums(profile, tokenizer: str, lang_codes: tuple[str, ...],
                   lang_weights: np.ndarray, hub_global: np.ndarray) -> tuple[np.ndarray, float,
                                                                              str | None]:
     """(premium per country, English tokens per char, a note or None) of one tokenizer.
 
-    A language the tokenizer was not measured on gets its worst measured premium; a
-    tokenizer the profile lacks gets the hub global model's premiums (`hub_global`).
+    Languages as `lang_premiums`; a tokenizer the profile lacks gets the hub global model's
+    premiums (`hub_global`).
     """
-    langs = profile.tokenizers.get(tokenizer)
-    if langs is None:
+    per_lang = lang_premiums(profile, tokenizer, lang_codes)
+    if per_lang is None:
         known = ", ".join(sorted(profile.tokenizers)) or "none"
         note = (f"tokenizer {tokenizer!r} is not in the profile (production tokenizers: "
                 f"{known}); its token premiums are the hub global model's")
         return hub_global, DEFAULT_EN_TOKENS_PER_CHAR, note
-    worst = max(langs.values())
-    per_lang = np.array([_match(langs, lang) or worst for lang in lang_codes])
     return lang_weights @ per_lang, profile.tokenizer_en_tokens_per_char[tokenizer], None

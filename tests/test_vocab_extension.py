@@ -205,6 +205,14 @@ def test_cli_prints_before_and_after_and_writes_both_tables(home, tmp_path):
     ja = {int(line["added_tokens"]): float(line["premium_after"]) for line in lines
           if line["lang"] == "ja"}
     assert ja[120] < ja[40]
+    # What serving costs after: tokens over before on the same text, never above 1, and
+    # the Parquet's tokens per character after over before (one figure, two tables).
+    per_char = {(r["lang"], r["added_tokens"]): r["tokens_per_char"] for r in rows.to_pylist()}
+    for line in lines:
+        ratio = float(line["tokens_ratio"])
+        assert 0 < ratio <= 1
+        lang, added = line["lang"], int(line["added_tokens"])
+        assert ratio == pytest.approx(per_char[lang, added] / per_char[lang, 0], abs=1e-6)
 
 
 @pytest.mark.parametrize(

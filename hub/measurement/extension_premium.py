@@ -39,7 +39,7 @@ CSV_COLUMNS = (
     "tokenizer", "region", "added_tokens", "lang",
     "premium_before", "premium_before_low", "premium_before_high",
     "premium_after", "premium_after_low", "premium_after_high",
-    "eval_set_sha256", "command",
+    "tokens_ratio", "eval_set_sha256", "command",
 )
 
 
@@ -147,7 +147,13 @@ def extension_table(
 
 
 def extension_csv(results: Sequence[ExtensionPremium], command: str) -> str:
-    """The results in CSV_COLUMNS, languages with a premium (English is 1 by definition)."""
+    """The results in CSV_COLUMNS, languages with a premium (English is 1 by definition).
+
+    `tokens_ratio` is the extended tokenizer's tokens over the production one's on the
+    language's own evaluation text (the same bytes; never above 1): what serving that
+    language costs after the extension. The premium after is a ratio to the extension's
+    English tokens, which merges shorten too, so it can rise while no text gets longer.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -158,6 +164,7 @@ def extension_csv(results: Sequence[ExtensionPremium], command: str) -> str:
             [r.before.identity.name, r.region, r.added_tokens, r.before.lang,
              *(f"{x:.4f}" for p in (r.before.premium, r.after.premium)
                for x in (p.value, p.low, p.high)),
+             f"{r.after.tokens_per_char.value / r.before.tokens_per_char.value:.6f}",
              r.before.eval_set_sha256, command]
         )
     return out.getvalue()

@@ -3,10 +3,12 @@
 The drivers of a move are the measured language economics, the market, the rivals and the
 regulation of the place it is about, and what the move changes in money:
 
-- Token premium: tokens per character in a language over English on parallel text, as the
-  technology profile measured it (`simulator.technology`) on the firm's production
-  tokenizer (`firms.model.tokenizer`; the global model's where the profile lacks it) and on
-  the region's localised model, scaled like the run by `technology.token_premium_scale`.
+- Token premium: tokens for a text in a language over tokens for its English source
+  (parallel text), as the technology profile measured it on the firm's production
+  tokenizer (`firms.model.tokenizer`; the global model's where the profile lacks it) and,
+  for a localise move that extends the vocabulary, as the hub measured it after the
+  extension (data/vocab_extension.csv), scaled like the run by
+  `technology.token_premium_scale`.
   The language is the most spoken one of the place's markets other than English (CLDR
   speaker shares x population), unless English is spoken by more than 90% of them.
 - Market, rivals: the place's users of all firms at the horizon's end under the status quo,
@@ -31,7 +33,8 @@ from simulator.advice.moves import Move
 from simulator.geography import Geography
 from simulator.scenario import Scenario
 from simulator.technology import TechnologyProfile, scaled_premium
-from simulator.tokenizers import firm_premiums
+from simulator.tokenizers import firm_premiums, lang_premiums
+from simulator.vocab_extension import extensions, tokens_ratios
 
 ENGLISH_ONLY = 0.9  # above this share of English speakers the place's language is English
 
@@ -51,10 +54,25 @@ def firm_premium(profile: TechnologyProfile, tokenizer: str, lang: str,
     return float(scaled_premium(premium[0], scale)), whose
 
 
-def model_premium(profile: TechnologyProfile, region: str, lang: str, scale: float) -> float:
-    """Token premium of `lang` on `region`'s localised model (its own tokenizer)."""
-    figures, _ = profile.figures_for(region, lang)
-    return float(scaled_premium(figures.token_premium, scale))
+def extended_premium(profile: TechnologyProfile, tokenizer: str, region: str,
+                     vocab_tokens: int, lang: str, scale: float) -> float | None:
+    """Premium of `lang` once the region's measured extension serves it, if measured.
+
+    The firm's premium x the extension's tokens ratio (the model's rule, `simulator.
+    firm_economics.localised_premiums`): the same request in fewer tokens.
+    """
+    if (tokenizer, region, vocab_tokens) not in extensions():
+        return None
+    ratio = tokens_ratios(tokenizer, region, vocab_tokens, (lang,))[0]
+    before = lang_premiums(profile, tokenizer, (lang,))
+    if ratio is None or before is None:
+        return None
+    return float(scaled_premium(before[0] * ratio, scale))
+
+
+def _vocab_tokens(move: Move) -> int:
+    plans = next((v for k, v in move.overrides.items() if k.endswith("strategy.localise")), [])
+    return next((p.get("vocab_tokens", 0) for p in plans if p["region"] == move.place), 0)
 
 
 def language_name(code: str) -> str:
@@ -140,12 +158,17 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
                     "market_users": facts.market_users, "rivals": facts.rivals,
                     "regulation_delay_months": facts.regulation_delay_months}
         if facts.language != "en" and move.kind != "hire":  # hiring serves nobody there
-            text = (f"{lang} costs {premium:.1f}x English in tokens on your tokenizer "
-                    f"({tokenizer})")
-            if move.kind == "localise":
-                local = model_premium(profile, move.place, facts.language, scale)
+            text = (f"{lang} costs {premium:.2f}x English in tokens on {tokenizer} (parallel "
+                    "text)")
+            vocab = _vocab_tokens(move) if move.kind == "localise" else 0
+            local = vocab and extended_premium(profile, tokenizer, move.place, vocab,
+                                               facts.language, scale)
+            if local:
                 figures["token_premium_localised"] = local
-                text += f"; localising {move.place} brings it to {local:.1f}x"
+                text += (f"; localising {move.place} with {vocab // 1000}k added tokens brings "
+                         f"it to {local:.2f}x (measured)")
+            elif move.kind == "localise":
+                text += "; continued pre-training keeps the tokenizer"
             parts.append(text)
         if move.kind == "hire":
             parts.append(f"{move.place} holds {facts.talent_share:.0%} of the world's top AI "

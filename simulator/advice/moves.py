@@ -55,10 +55,12 @@ from simulator.scenario import Firm, Scenario, StrictModel
 from simulator.sweep import VariantName, flatten_overrides
 from simulator.technology import TechnologyProfile
 from simulator.toml_check import problems_error, read_user_file, require_unique, validate_toml
+from simulator.vocab_extension import extensions
 
 STATUS_QUO = "status-quo"
 SAME_PRICE = 0.02  # a found price within 2% of the current one is the status quo
 LOCALISE_LATER_MONTH = 12  # "in a year"
+VOCAB_TOKENS = 16_000  # the vocabulary extension a localise move adds (Swallow added ~11k)
 HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
 OFFICE_STEPS = (1, 3)  # more regional offices allowed
 OFFICE_CANDIDATES = 2  # largest markets abroad by GDP for an office in a named country
@@ -129,8 +131,15 @@ def _localise_moves(scenario: Scenario, firm: Firm, key: str,
             when = {"now": "now", "never": "never"}.get(label, f"in month {month}")
             plan = [] if month is None else [{"region": region, "start_month": month}]
             moves.append(Move(f"localise-{region}-{label}", "localise", region,
-                              f"localise for {region} {when}",
+                              f"localise for {region} {when} (continued pre-training)",
                               {f"{key}.strategy.localise": [*others, *plan]}))
+        if (firm.model.tokenizer, region, VOCAB_TOKENS) in extensions():
+            plan = {"region": region, "start_month": 0, "vocab_tokens": VOCAB_TOKENS}
+            moves.append(Move(
+                f"localise-{region}-now-vocab{VOCAB_TOKENS // 1000}k", "localise", region,
+                f"localise for {region} now, continued pre-training with {VOCAB_TOKENS:,} "
+                f"tokens added to {firm.model.tokenizer} (premium measured after)",
+                {f"{key}.strategy.localise": [*others, plan]}))
     return moves
 
 
