@@ -4,7 +4,7 @@ Every number the product reads is finite, of its stated type and in its stated r
 refused before any work with the file (or option), the key and what was expected (exit 2,
 no traceback); a file read is a regular UTF-8 file within a size limit, nested no deeper
 than a limit named in the refusal. The property tests feed generated scenarios, `--set`
-values and observation rows through validation: a refusal is an InputError, never another
+values, moves and observation rows through validation: a refusal is an InputError, never another
 exception, and what is accepted holds only finite numbers, and runs to finite outputs.
 """
 
@@ -252,3 +252,37 @@ def test_generated_observation_rows_are_refused_by_cell_or_accepted_finite(cells
         return
     assert 0 < row.value <= MAX_MAGNITUDE and 0 < row.error <= MAX_MAGNITUDE
     assert math.isfinite(row.sd) and 2022 <= row.year <= 2030
+
+
+MOVE_KEYS = ["firms.Euro Challenger.cash_usd", "firms.Euro Challenger.capability",
+             "firms.Euro Challenger.strategy.pricing.usd_per_month",
+             "firms.Euro Challenger.talent.engineers", "compute.gpus", "months"]
+
+
+@settings(max_examples=150)
+@given(st.dictionaries(st.sampled_from(MOVE_KEYS), ANY_VALUE, min_size=1, max_size=3))
+def test_generated_moves_are_refused_cleanly_or_accepted_finite(tmp_path_factory, overrides):
+    # What `load_moves` checks before any run: the file as a MovesFile, each move's
+    # overrides applied to the scenario and validated like it (simulator.advice.moves).
+    import tomlkit
+
+    from simulator.advice.moves import MovesFile
+    from simulator.overrides import check_overrides
+    from simulator.sweep import flatten_overrides
+    from simulator.toml_check import read_user_file, validate_toml
+
+    path = tmp_path_factory.mktemp("moves") / "moves.toml"
+    path.write_text(tomlkit.dumps({"moves": [{"name": "m", "overrides": overrides}]}),
+                    encoding="utf-8")
+    try:
+        spec = validate_toml(read_user_file(path, "moves"), path, MovesFile, "moves file")
+    except InputError as refused:
+        assert refused.exit_code == 2 and str(path) in refused.message
+        return
+    base = apply_overrides(DOCUMENT, {}, "default.toml").model_dump(exclude={"source"})
+    scenario, problems = check_overrides(base, flatten_overrides(spec.moves[0].overrides),
+                                         path)
+    assert (scenario is None) == bool(problems)
+    assert all(line.startswith(f"{path}: ") for line in problems), problems
+    if scenario is not None:
+        assert finite_everywhere(scenario.model_dump(mode="python"))
