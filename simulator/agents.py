@@ -184,7 +184,8 @@ class FirmAgent(mesa.Agent):
         if strategy.entry_rule == "explicit":
             country = explicit_next(self.entry_order, paying)
         else:
-            jitter = m.streams["entry"].normal(0.0, 0.01, candidate.size)
+            jitter = m.streams["entry"].normal(0.0, m.params.entry_tie_jitter_sd,
+                                               candidate.size)
             country = next_market(m.entry_order_keys(f), paying, jitter)
         if country is not None and self._launch(country, month, reserve):
             self.last_entry = month

@@ -9,8 +9,9 @@ compliance delay, in the order of expected margin while cash pays compliance:
 time among those whose expected margin is positive):
 - `uppsala` (Johanson and Vahlne 1977, 2009): enter the psychically nearest market first.
   Psychic distance = the CAGE distance from home plus the regulatory burden
-  1 - 1 / (1 + compliance cost / (0.1 x market potential)); commit one step further once
-  experience there reaches learning_months x (1 + 2 x psychic distance) (the risk rule:
+  1 - 1 / (1 + compliance cost / (burden_revenue_share x market potential)); commit one step
+  further once experience there reaches learning_months x (1 + uppsala_distance_weight x
+  psychic distance) (the risk rule:
   experience lowers uncertainty, more of it is needed where the market is farther).
 - `gravity` (Tinbergen 1962; coefficients of Head and Mayer 2014): enter the market with
   the largest potential^mass / (distance + 0.05)^distance_elasticity, scaled by 1 / (1 +
@@ -26,9 +27,13 @@ import numpy as np
 DISTANCE_FLOOR = 0.05  # CAGE distance of the nearest foreign markets is ~0.05-0.1
 
 
-def regulatory_burden(compliance_cost: np.ndarray, potential: np.ndarray) -> np.ndarray:
-    """0..1: compliance cost against a tenth of the market's yearly revenue potential."""
-    return 1.0 - 1.0 / (1.0 + compliance_cost / (0.1 * potential + 1.0))
+def regulatory_burden(compliance_cost: np.ndarray, potential: np.ndarray,
+                      revenue_share: float) -> np.ndarray:
+    """0..1: compliance cost against `revenue_share` of the market's yearly revenue potential.
+
+    (A dollar is added so a market with no potential has a defined, full burden.)
+    """
+    return 1.0 - 1.0 / (1.0 + compliance_cost / (revenue_share * potential + 1.0))
 
 
 def entry_keys(rule: str, home_distance: np.ndarray, potential: np.ndarray,
@@ -59,9 +64,9 @@ def explicit_next(order: list[int], candidate: np.ndarray) -> int | None:
     return next((i for i in order if candidate[i]), None)
 
 
-def experience_needed(rule: str, psychic_distance: np.ndarray,
-                      learning_months: float) -> np.ndarray:
+def experience_needed(rule: str, psychic_distance: np.ndarray, learning_months: float,
+                      distance_weight: float) -> np.ndarray:
     """Months at a level before the next step (Uppsala's risk rule scales with distance)."""
     if rule == "uppsala":
-        return learning_months * (1.0 + 2.0 * psychic_distance)
+        return learning_months * (1.0 + distance_weight * psychic_distance)
     return np.full_like(psychic_distance, learning_months)

@@ -33,9 +33,9 @@ def list_prices(firms, geo) -> np.ndarray:
 
 
 def local_price(price: np.ndarray, ppp_adjusted: np.ndarray, gdp_per_capita: np.ndarray,
-                reference_gdp: float) -> np.ndarray:
-    """Monthly price per firm and country ([F, C]); PPP pricing scales by income, floor 25%."""
-    factor = np.clip(gdp_per_capita / reference_gdp, 0.25, 1.0)
+                reference_gdp: float, floor: float) -> np.ndarray:
+    """Monthly price per firm and country ([F, C]); PPP pricing scales by income to `floor`."""
+    factor = np.clip(gdp_per_capita / reference_gdp, floor, 1.0)
     return price * np.where(ppp_adjusted[:, None], factor[None, :], 1.0)
 
 

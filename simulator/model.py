@@ -44,7 +44,6 @@ from simulator.technology import (
 from simulator.tokenizers import firm_premiums
 
 STREAMS = ("model", "demand", "talent", "entry")  # append new streams at the end only
-MIGRATION_NOISE_SD = 0.1
 
 
 class StrategyModel(mesa.Model):
@@ -145,9 +144,9 @@ class StrategyModel(mesa.Model):
         # Price options per country: 0 the list price, 1 the PPP-adjusted one.
         self.price_options = np.stack([
             local_price(list_price, ~everywhere, geo.gdp_per_capita,
-                        p.reference_gdp_per_capita_usd),
+                        p.reference_gdp_per_capita_usd, p.ppp_price_floor),
             local_price(list_price, everywhere, geo.gdp_per_capita,
-                        p.reference_gdp_per_capita_usd)])
+                        p.reference_gdp_per_capita_usd, p.ppp_price_floor)])
         ppp = np.array([f.strategy.pricing.ppp_adjusted for f in firms])
         self.price_choice = np.repeat(ppp.astype(int)[:, None], geo.size, axis=1)
         self.set_prices()
@@ -229,10 +228,12 @@ class StrategyModel(mesa.Model):
         self.notes += strategy_notes(s.firms, geo, rules, self.constraints)
         self.potential = self.addressable[None, :] * self.paying * self.price * 12.0
         self.home_distance = geo.distance[self.home]
-        burden = regulatory_burden(self.entry_cost(rows)[0], self.potential)
+        burden = regulatory_burden(self.entry_cost(rows)[0], self.potential,
+                                   p.burden_revenue_share)
         self.experience_needed = np.stack([
             experience_needed(f.strategy.entry_rule, self.home_distance[i] + burden[i],
-                              p.uppsala_learning_months) for i, f in enumerate(s.firms)])
+                              p.uppsala_learning_months, p.uppsala_distance_weight)
+            for i, f in enumerate(s.firms)])
 
     def entry_cost(self, firm: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(compliance cost, delay in months) of entering each country, for one firm.
@@ -249,7 +250,7 @@ class StrategyModel(mesa.Model):
         """Sort key per country for the firm's next entry (lowest first), at today's costs."""
         p, rule = self.params, self.scenario.firms[firm].strategy.entry_rule
         cost, _ = self.entry_cost(firm)
-        burden = regulatory_burden(cost, self.potential[firm])
+        burden = regulatory_burden(cost, self.potential[firm], p.burden_revenue_share)
         return entry_keys(rule, self.home_distance[firm], self.potential[firm], burden,
                           p.gravity_mass_elasticity, p.gravity_distance_elasticity)
 
@@ -408,7 +409,7 @@ class StrategyModel(mesa.Model):
         self.staff += joiners - leavers
         self.pool += leavers.sum(axis=0) - joiners.sum(axis=0)
         noise = np.exp(self.streams["talent"].normal(
-            0.0, MIGRATION_NOISE_SD, (*geo.neighbours.shape, 2)))
+            0.0, p.migration_noise_sd, (*geo.neighbours.shape, 2)))
         self.pool += talent.migration(self.pool, self.migration_rates, geo.neighbours, noise)
         self.ledger.flows["salaries"] += (self.staff * self.monthly_pay).sum(axis=2)
         # Researchers advance the model only with the compute to train it.

@@ -36,6 +36,10 @@ class Parameters(CheckedModel):
     affordability_slope: float = Field(1.5, gt=0)
     # Income at which prices and salaries are quoted: US GDP per head, PPP (IMF WEO 2024).
     reference_gdp_per_capita_usd: float = Field(80_000.0, gt=0)
+    # A PPP-adjusted price falls with income per head down to this share of the list price:
+    # global subscriptions' cheapest country tiers are about a quarter of the US price
+    # (ChatGPT Go at 399 rupees in India against Plus at $20, 2025). Calibration prior.
+    ppp_price_floor: float = Field(0.25, gt=0, le=1)
     # Paying users among all users at paying_reference_price_usd in a country at
     # paying_reference_gdp_pc_usd (OpenAI: ~20M subscribers of ~500M weekly users, 2025).
     paying_share: float = Field(0.05, gt=0, le=1)
@@ -173,6 +177,9 @@ class Parameters(CheckedModel):
     migration_rate_monthly: float = Field(0.002, ge=0, le=1)
     migration_distance_decay: float = Field(3.0, ge=0)  # per unit of CAGE distance
     migration_neighbours: int = Field(8, ge=1)  # CAGE graph edges kept per country
+    # Lognormal noise on each month's migration flows (sd of log): shocks to visas and
+    # offers that the gravity form leaves out. Assumption.
+    migration_noise_sd: float = Field(0.1, ge=0)
     # R&D: ideas production with diminishing returns (Jones 1995): dK = a R^lambda - d K.
     rd_productivity: float = Field(0.02, ge=0)
     rd_elasticity: float = Field(0.5, gt=0, le=1)
@@ -182,8 +189,16 @@ class Parameters(CheckedModel):
     # Entry: gravity (Head and Mayer 2014 meta-analysis: mass ~1, distance ~0.9).
     gravity_mass_elasticity: float = Field(1.0, ge=0)
     gravity_distance_elasticity: float = Field(0.9, ge=0)
-    # Uppsala risk rule: months of experience per step, x (1 + psychic distance).
+    # Uppsala risk rule: months of experience per step, x (1 + uppsala_distance_weight x
+    # psychic distance): twice as long at a psychic distance of 0.5 (assumption).
     uppsala_learning_months: float = Field(12.0, ge=0)
+    uppsala_distance_weight: float = Field(2.0, ge=0)
+    # Regulatory burden: compliance cost against this share of a market's yearly revenue
+    # potential (a firm weighs a cost of a tenth of a year's revenue as heavy; assumption).
+    burden_revenue_share: float = Field(0.1, gt=0)
+    # Sequential entry rules break ties between equal markets with a small normal jitter
+    # on the sort key (the entry stream); far below any key difference that matters.
+    entry_tie_jitter_sd: float = Field(0.01, ge=0)
     # Establishment chain: API, partner/localised product, sales office with data
     # residency, local lab or data centre. One-off cost, monthly cost, ARPU multiplier.
     commitment_setup_usd: tuple[float, float, float, float] = (0.0, 2e6, 1.5e7, 1.5e8)

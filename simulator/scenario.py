@@ -104,7 +104,7 @@ class Hiring(StrictModel):
 
 
 class Pricing(StrictModel):
-    """Consumer price; `ppp_adjusted` scales it by local purchasing power (floor 25%).
+    """Consumer price; `ppp_adjusted` scales it by purchasing power (to ppp_price_floor).
 
     With `review_by_margin` the firm re-chooses, country by country every price review,
     between its list price and the PPP-adjusted one, whichever has the larger expected
