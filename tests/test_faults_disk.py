@@ -1,10 +1,9 @@
 """A full disk ends a write with a message and exit 1, leaving nothing half-written.
 
-Real file systems: a 2 MB tmpfs mounted for the test (root may mount one; where mounting
-is not permitted the tests are skipped and say why), filled to within a few KB.
+Real file systems: a 2 MB tmpfs mounted for the test (`tests.tmpfs`: root may mount one;
+where mounting is not permitted the tests are skipped and say why), filled to within ~100 KB.
 """
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from hub.atomic import write_bytes
 from hub.errors import WriteFailure
 from simulator.cli import main
 from tests.cli_text import shows
+from tests.tmpfs import mounted_tmpfs
 
 SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "default.toml"
 
@@ -21,15 +21,9 @@ SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "default.toml"
 @pytest.fixture
 def nearly_full(tmp_path):
     """A 2 MB tmpfs at tmp_path/full holding a 1.9 MB file of the user's."""
-    point = tmp_path / "full"
-    point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(point)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here: {mounted.stderr.strip()}")
-    (point / "filler").write_bytes(b"\x01" * 1_900_000)
-    yield point
-    subprocess.run(["umount", str(point)], check=True)
+    with mounted_tmpfs(tmp_path / "full", "2m") as point:
+        (point / "filler").write_bytes(b"\x01" * 1_900_000)
+        yield point
 
 
 def test_simulator_run_on_a_full_disk_exits_1_and_leaves_nothing(nearly_full):

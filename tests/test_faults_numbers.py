@@ -63,6 +63,24 @@ def test_a_bad_number_through_set_is_refused_before_the_run(assignment, message,
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("top, uncertain, message", [
+    ("", '"compute.gpu_usd_per_hour" = [1.5, inf]',
+     "uncertain: expected a finite number (at compute.gpu_usd_per_hour) (item 1), got inf"),
+    ("", 'beta_localised = [0.2, "1"]',
+     "uncertain: expected a valid number (at beta_localised) (item 1), got '1' (text)"),
+    ("seed = true", "", "seed: expected a valid integer, got True (a flag)"),
+    ("seeds = 1e30", "", "seeds: expected a valid integer, got 1e+30"),
+])
+def test_a_bad_number_in_a_sweep_is_refused_before_any_run(top, uncertain, message, tmp_path):
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(f'name = "s"\nscenario = "{SCENARIO}"\n{top}\n[[variants]]\nname = "v"\n'
+                     f"[uncertain]\n{uncertain}\n", encoding="utf-8")
+    result = CliRunner().invoke(simulator_main, ["batch", str(sweep), "--out",
+                                                 str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert shows(result.output, f"{sweep}: {message}") and not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("seed", ["-1", "100000000000000000000000", "1.5", "inf"])
 def test_a_seed_option_out_of_range_is_refused(seed):
     result = simulate(str(SCENARIO), "--months", "1", "--seed", seed)

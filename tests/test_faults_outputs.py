@@ -8,10 +8,8 @@ no staging folder behind.
 """
 
 import os
-import subprocess
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from hub.cli import main as hub_main
@@ -19,6 +17,7 @@ from hub.outputs import OWNER_MARKER, owner_of
 from simulator.cli import main as simulator_main
 from tests.cli_text import shows
 from tests.tiny_hub import register_tiny
+from tests.tmpfs import mounted_tmpfs
 
 SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "default.toml"
 
@@ -109,19 +108,11 @@ def test_places_that_cannot_be_replaced_are_refused_with_no_leftovers(tmp_path, 
 
 
 def test_an_empty_mount_point_is_refused_not_left_half_replaced(tmp_path):
-    point = tmp_path / "mounted"
-    point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(point)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here: {mounted.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "mounted", "1m") as point:
         refused = run(point)
         assert refused.exit_code == 2 and shows(refused.output, "is a mount point")
         assert os.path.ismount(point) and list(point.iterdir()) == []
         assert sorted(p.name for p in tmp_path.iterdir()) == ["mounted"]
-    finally:
-        subprocess.run(["umount", str(point)], check=True)
 
 
 def test_hub_export_refuses_a_folder_of_someone_elses_before_building(tmp_path):
