@@ -164,6 +164,8 @@ def _build(scenario: Scenario) -> Geography:
         touched.add(firm.home)
         for name in firm.strategy.hiring.countries:
             touched.update(expand(name))
+        # An office or lab abroad is a place of the model even where the firm does not sell.
+        touched.update(site.country for site in firm.strategy.sites)
     iso2 = tuple(sorted(code for code in touched if code in world))
     countries = [world[code] for code in iso2]
     lang_codes, lang_weights = _language_weights(countries)

@@ -24,7 +24,7 @@ from pathlib import Path
 # What the form offers: a tiny ensemble for a first look up to the CLI's default and more.
 MEMBER_CHOICES = (2, 4, 8, 16)
 HORIZON_CHOICES = (6, 12, 24, 36, 60)  # months; the scenario's own horizon is offered too
-MOVE_CHOICES = (3, 5, 8, 0)  # 0: every generated move
+MOVE_CHOICES = (2, 3, 5, 8, 0)  # status quo included; 0: every generated move
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # the TUI keeps a core for itself
 
 

@@ -119,6 +119,18 @@ class StrategyApp(App[None]):
         if isinstance(run_screen, screen_class("run")):
             run_screen.start_run()
 
+    async def action_quit(self) -> None:
+        """Leave the app; with unsaved edits in the form, ask first."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        draft = self.workspace.draft
+        if draft is None or not draft.dirty:
+            self.exit()
+        elif not isinstance(self.screen, ConfirmDialog):
+            question = _("Quit and lose your unsaved edits to {name}?").format(
+                name=draft.path.name)
+            self.push_screen(ConfirmDialog(question), lambda yes: self.exit() if yes else None)
+
     def action_help(self) -> None:
         """Show the help screen."""
         from tui.dialogs.help import HelpScreen

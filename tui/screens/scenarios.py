@@ -33,6 +33,7 @@ class ScenariosScreen(MainScreen):
         Binding("ctrl+s", "save", N_("Save"), id="scenario.save"),
         Binding("escape", "focus_files", N_("Files"), id="scenario.files"),
         Binding("f", "focus_form", N_("Edit form"), id="scenario.form"),
+        Binding("n", "new_firm", N_("New firm"), id="scenario.new_firm"),
     ]
 
     def __init__(self) -> None:
@@ -228,6 +229,35 @@ class ScenariosScreen(MainScreen):
         if path.resolve() in shipped:
             return self.strategy_app.workspace.user_dir / path.name
         return path
+
+    def action_new_firm(self) -> None:
+        """The firm wizard: a new scenario with the user's firm among the open one's firms."""
+        from simulator.firm_cli import model_families, profile_tokenizers
+        from tui.dialogs.firm_wizard import FirmWizard
+
+        workspace = self.strategy_app.workspace
+        base = workspace.scenario_path
+        if base is None or workspace.draft is None or workspace.draft.scenario is None:
+            self.notify(_("Open a scenario without problems first: the firm joins it."),
+                        severity="warning")
+            return
+        if workspace.draft.dirty:
+            self.notify(_("Save your edits first (ctrl+s): the firm joins the scenario as "
+                          "saved."), severity="warning")
+            return
+        wizard = FirmWizard(base, profile_tokenizers(base), model_families(None),
+                            workspace.user_dir / "scenarios",
+                            {p.name for p in shipped_scenarios()})
+        self.app.push_screen(wizard, self.firm_written)
+
+    async def firm_written(self, path: Path | None) -> None:
+        """Open the new scenario in the form."""
+        if path is None:
+            return
+        await self.open_file(path)
+        self.list_files()
+        self.notify(_("Saved {name} with your firm; r runs it, 6 gives advice.").format(
+            name=path.name))
 
     def action_focus_files(self) -> None:
         """Back to the file list."""

@@ -143,8 +143,10 @@ class AdviceRun(Vertical):
                        lambda: worker.is_cancelled or self.cancel_requested.is_set())
         except AdviceCancelled:
             self.post_message(self.Stopped(folder))
-        except (InputError, RuntimeError, OSError) as error:
+        except InputError as error:  # the engine's own message: file, key, what was expected
             self.post_message(self.Stopped(folder, str(error)))
+        except Exception as error:  # noqa: BLE001 - a failure is reported, never a crash
+            self.post_message(self.Stopped(folder, f"{type(error).__name__}: {error}"))
         else:
             self.post_message(self.Finished(folder))
 
