@@ -24,9 +24,8 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222;
        padding: 0 1rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.85rem; max-width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right;
-         overflow-wrap: anywhere; }
-th { vertical-align: bottom; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right; }
+td { overflow-wrap: anywhere; } th { vertical-align: bottom; }
 th:first-child, td:first-child, .text { text-align: left; } .name { white-space: nowrap; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .legend span { margin-right: 1rem; } .muted { color: #666; }

@@ -122,7 +122,7 @@ def ranking(advice: Advice) -> pd.DataFrame:
     """The ranking in a reader's words and millions of dollars."""
     start, rows = advice.scenario.start_date, []
     for r in advice.table.itertuples():
-        mark = ("★ best" if r.best_expected else "") + (" R robust" if r.robust else "")
+        mark = ("★" if r.best_expected else "") + (" R" if r.robust else "")
         beats = "reference" if r.move == STATUS_QUO else f"{r.p_beats_status_quo:.0%}"
         money = {f"{LABELS[k]}, $M": millions(getattr(r, k)) for k in
                  ("npv_p10", "npv_p50", "npv_p90", "gain_p50")}
@@ -237,7 +237,7 @@ def render(advice: Advice) -> str:
             "<h2>The moves, best expected first</h2>",
             "<p class='muted'>★ best expected: the highest mean NPV. R robust: the least "
             "largest regret. NPV in millions of US dollars.</p>",
-            _table(ranking(advice), left=("", LABELS["description"]), names=("move",)),
+            _table(ranking(advice), left=(LABELS["description"],), names=("", "move")),
             "<h2>Cash over time</h2><div class='charts'>",
             cash_panels(advice, moving[:TOP_CASH]), "</div>",
             "<h2>Why: the drivers of each move</h2>", *drivers(advice, found),
