@@ -119,7 +119,11 @@ def render_backtest(result) -> str:
              "</div>"]
     ranks = pd.DataFrame(summary["spearman"])
     if not ranks.empty:
-        html += ["<h2>Country traffic rank correlation</h2>", _table(ranks, {"spearman": ".2f"})]
+        ranks = ranks.assign(date=ranks["date"].astype(str).str[:7]).rename(columns={
+            "date": "month", "countries": "countries ranked",
+            "spearman": "Spearman's rho (1: the observed order)"})
+        html += ["<h2>Country traffic rank correlation</h2>", _table(
+            ranks, {"Spearman's rho (1: the observed order)": ".2f"})]
     if result.context:
         html += ["<h2>Not modelled (recorded, not scored)</h2>", "<ul>"]
         html += [f"<li>{escape(o.id)}: {escape(o.error_reason)}</li>" for o in result.context]
