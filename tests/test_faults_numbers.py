@@ -233,7 +233,7 @@ def test_extreme_accepted_values_run_to_finite_outputs_or_fail_loudly(tmp_path_f
     result = simulate(str(SCENARIO), "--months", "2", "--out", str(out),
                       *[a for arg in args for a in ("--set", arg)])
     if result.exit_code == 0:
-        for name in ("timeseries.parquet", "firms.parquet"):
+        for name in ("timeseries.parquet", "firm_months.parquet", "firms.parquet"):
             table = pq.read_table(out / name)
             for column in table.column_names:
                 if pa.types.is_floating(table[column].type):  # finite; large is allowed
