@@ -113,7 +113,9 @@ async def test_edit_validate_run_compare_quit(workspace):
         changes = [kpis.get_row_at(i)[4] for i in range(kpis.row_count)]
         assert any(change not in ("+0", "+0.0%", "+$0") for change in changes), changes
 
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q")  # the edits are unsaved: it asks first
+        await pilot.pause()
+        await pilot.press("y")
     assert app.return_code == 0
 
 
@@ -471,7 +473,9 @@ async def test_edits_of_a_shipped_scenario_are_saved_to_the_user_folder(workspac
         await pilot.pause()
         assert app.theme == "textual-light"
     assert shipped.read_text(encoding="utf-8") == before
-    saved = workspace["user_dir"] / shipped.name
+    # Never under a shipped scenario's name: a name of its own in the user's scenarios folder.
+    assert not (workspace["user_dir"] / shipped.name).exists()
+    saved = workspace["user_dir"] / "scenarios" / f"{shipped.stem}-mine.toml"
     assert "seed = 99" in saved.read_text(encoding="utf-8")
     assert app.workspace.scenario_path == saved
 

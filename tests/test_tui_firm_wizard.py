@@ -169,3 +169,63 @@ async def test_quit_with_unsaved_edits_asks(workspace):
         await pilot.press("y")
         await pilot.pause()
     assert app.return_code == 0 or app.return_code is None
+
+
+FORM_EXTRA = """
+[compute]
+gpu_peak_flops = 989e12  # H100 SXM dense BF16
+
+[[firms]]
+name = "Seoul Lab"
+home = "KR"
+cash_usd = 1e9
+talent = { researchers = 120, engineers = 1200 }
+model = { active_params = 30e9, tokenizer = "korean" }
+"""
+
+
+async def retype(pilot, screen, dotted: str, text: str) -> int:
+    index = next(i for i, f in enumerate(screen.fields) if f.dotted == dotted)
+    screen.query_one(f"#field-{index}", Input).focus()
+    await pilot.press("ctrl+a", "ctrl+k", *list(text))
+    await pilot.pause()
+    return index
+
+
+async def test_form_shows_human_units_headings_and_warns_on_an_unknown_tokenizer(workspace):
+    scenario = workspace["scenario"]
+    scenario.write_text(scenario.read_text(encoding="utf-8") + FORM_EXTRA, encoding="utf-8")
+    app = StrategyApp(**workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen, draft = app.screen, app.workspace.draft
+        texts = {f.dotted: draft.text_of(f) for f in screen.fields}
+        assert texts["firms[2].cash_usd"] == "$1B" and texts["firms[0].cash_usd"] == "$2B"
+        assert texts["firms[2].model.active_params"] == "30B"
+        assert texts["compute.gpu_peak_flops"] == "989T" and texts["seed"] == "7"
+        headings = [str(w.render()) for w in screen.query(".form-group").results(Static)]
+        assert "[compute] GPUs, their price and how well they are used" in headings
+
+        # Runs (the simulator falls back to the hub's model), but not as "Valid".
+        summary = str(screen.query_one("#scenario-summary", Static).render())
+        assert "Runs, with 1 warnings" in summary and "Valid" not in summary
+        tokenizer = next(i for i, f in enumerate(screen.fields)
+                         if f.dotted == "firms[2].model.tokenizer")
+        under = screen.query_one(f"#problem-{tokenizer}", Static)
+        assert "korean is not among the profile's production tokenizers (cl100k_base, " \
+               "qwen)" in str(under.render()) and under.has_class("warning")
+        await retype(pilot, screen, "firms[2].model.tokenizer", "qwen")
+        assert draft.warnings == [] and not under.has_class("visible")
+        assert "Valid" in str(screen.query_one("#scenario-summary", Static).render())
+
+        # Typed as people write figures, written back as the shipped files write them.
+        await retype(pilot, screen, "firms[2].model.active_params", "70B")
+        await retype(pilot, screen, "firms[2].cash_usd", "$2.5B")
+        assert draft.scenario.firms[2].model.active_params == 70e9
+        assert draft.problems == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    text = scenario.read_text(encoding="utf-8")
+    assert 'model = { active_params = 70e9, tokenizer = "qwen" }' in text
+    assert "cash_usd = 2.5e9" in text and "gpu_peak_flops = 989e12  # H100 SXM" in text

@@ -14,6 +14,9 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Item
 
+from tui.form_figures import human_figure, parse_scalar, profile_tokenizers, toml_value
+from tui.i18n import _
+
 Key = str | int
 
 
@@ -84,25 +87,6 @@ def _kind(value: object) -> str | None:
     return None
 
 
-def _parse_scalar(text: str, kind: str) -> object:
-    """The typed value of `text`, or the raw text when it does not parse.
-
-    Unparsable text goes to the simulator's validation as is, so that it (not the form)
-    says what was expected.
-    """
-    stripped = text.strip()
-    try:
-        if kind == "int":
-            return int(stripped.replace("_", ""))
-        if kind == "float":
-            return float(stripped.replace("_", ""))
-    except ValueError:
-        return text
-    if kind == "bool" and stripped.lower() in ("true", "false"):
-        return stripped.lower() == "true"
-    return text
-
-
 class ScenarioDraft:
     """A scenario file open in the form, with the user's unsaved edits."""
 
@@ -116,6 +100,7 @@ class ScenarioDraft:
         self.dirty = False
         self.scenario = None
         self.problems: list[str] = []
+        self.warnings: list[str] = []  # runs, but a figure falls back (`file: key: why`)
         self.validate()
 
     @classmethod
@@ -169,6 +154,9 @@ class ScenarioDraft:
         value = self._container(field.path)[field.path[-1]]  # type: ignore[index]
         if isinstance(value, bool):
             return "true" if value else "false"
+        if isinstance(value, int | float):
+            key = str(field.path[-1])  # a seed is an identifier, not an amount
+            return human_figure(value, money="usd" in key, suffix=key != "seed")
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         return str(value)
@@ -177,12 +165,12 @@ class ScenarioDraft:
         """Apply an edit and validate; returns the problems of this field."""
         if field.kind == "list":
             parts = [p.strip() for p in text.split(",") if p.strip()]
-            value: object = [_parse_scalar(p, "float") if _is_number(p) else p for p in parts]
+            value: object = [parse_scalar(p, "float") if _is_number(p) else p for p in parts]
         else:
-            value = _parse_scalar(text, field.kind)
+            value = parse_scalar(text, field.kind)
         container = self._container(field.path)
         old = container[field.path[-1]]  # type: ignore[index]
-        new = tomlkit.item(value)
+        new = toml_value(value)
         if isinstance(old, Item) and isinstance(new, Item):
             # Keep the user's comment at the end of the line.
             new.trivia.comment, new.trivia.comment_ws = old.trivia.comment, old.trivia.comment_ws
@@ -205,14 +193,40 @@ class ScenarioDraft:
             self.scenario = None
             # The file's name, not its full path: the form shows which file it is already.
             self.problems = format_problems(self.path.name, error, Scenario)
+        self.warnings = [] if self.scenario is None else self._tokenizer_warnings()
         return self.problems
+
+    def _tokenizer_warnings(self) -> list[str]:
+        """A tokenizer the profile does not list: the simulator falls back to the hub's model."""
+        try:
+            known = profile_tokenizers(self.scenario.profile_path(), self.scenario.profile_size)
+        except Exception:  # noqa: BLE001 - an unreadable profile is the run's to report
+            return []
+        found = []
+        for i, firm in enumerate(self.scenario.firms):
+            used = [("model.tokenizer", firm.model.tokenizer), *(
+                (f"model.tokenizer_changes[{j}].tokenizer", change.tokenizer)
+                for j, change in enumerate(firm.model.tokenizer_changes))]
+            found += [f"{self.path.name}: firms[{i}].{key}: " + _(
+                "{name} is not among the profile's production tokenizers ({names}): the "
+                "simulator prices its tokens with the hub's global model").format(
+                name=name, names=", ".join(known) or "-")
+                for key, name in used if name not in known]
+        return found
 
     def problems_for(self, field: FormField) -> list[str]:
         """The problems whose key is this field or inside it (e.g. `markets[1]`)."""
+        return self._about(field, self.problems)
+
+    def warnings_for(self, field: FormField) -> list[str]:
+        """The warnings whose key is this field."""
+        return self._about(field, self.warnings)
+
+    def _about(self, field: FormField, lines: list[str]) -> list[str]:
         prefix = f"{self.path.name}: {field.dotted}"
         return [p.removeprefix(prefix + ": ") if p.startswith(prefix + ": ")
                 else p.removeprefix(f"{self.path.name}: ")
-                for p in self.problems
+                for p in lines
                 if p.startswith(prefix + ": ") or p.startswith(prefix + "[")
                 or p.startswith(prefix + ".")]
 
@@ -221,6 +235,7 @@ class ScenarioDraft:
         from hub.atomic import write_text  # pyarrow comes with it: only when saving
 
         target = path or self.path
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_text(target, tomlkit.dumps(self.doc))
         self.path, self.dirty = target, False
         return target

@@ -74,6 +74,27 @@ class Workspace:
             reports_dir=Path(reports_dir) if reports_dir else Path("runs"),
         )
 
+    @property
+    def scenarios_dir(self) -> Path:
+        """Where new scenario files of the user's go: `scenarios/` in the user folder."""
+        return self.user_dir / "scenarios"
+
+    def save_path(self, path: Path) -> Path:
+        """Where the scenario open from `path` is saved.
+
+        In place, unless that would write a shipped file or a file under a shipped
+        scenario's name: then `NAME-mine.toml` (or `NAME-mine-2.toml`...) in `scenarios_dir`.
+        """
+        shipped = shipped_scenarios()
+        names = {p.name for p in shipped}
+        if path.name not in names and path.resolve() not in {p.resolve() for p in shipped}:
+            return path
+        for number in range(1, 1000):
+            name = f"{path.stem}-mine{'' if number == 1 else f'-{number}'}.toml"
+            if not (self.scenarios_dir / name).exists() and name not in names:
+                return self.scenarios_dir / name
+        raise OSError(f"{self.scenarios_dir}: no free name for {path.stem}-mine-N.toml")
+
     def user_scenarios(self) -> list[Path]:
         """The user's scenario files: TOML files in the user folder and its `scenarios/`."""
         found: list[Path] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.cells import cell_len
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -173,12 +174,16 @@ class ScenariosScreen(MainScreen):
             return
         problems = {str(index): draft.problems_for(field)
                     for index, field in enumerate(self.fields)}
+        warnings = {str(index): draft.warnings_for(field)
+                    for index, field in enumerate(self.fields)}
         # One query per kind, not per field: a query walks the whole screen, and a shipped
         # scenario has a hundred fields or more.
         for widget in self.query(".field-problem").results(Static):
-            found = problems.get((widget.id or "").removeprefix("problem-"), [])
+            key = (widget.id or "").removeprefix("problem-")
+            found = problems.get(key) or warnings.get(key, [])
             widget.update("\n".join(found))
             widget.set_class(bool(found), "visible")
+            widget.set_class(not problems.get(key) and bool(found), "warning")
         for widget in self.query(".field-input"):
             found = problems.get((widget.id or "").removeprefix("field-"), [])
             widget.set_class(bool(found), "-invalid")
@@ -194,12 +199,17 @@ class ScenariosScreen(MainScreen):
             summary.set_class(True, "error")
         else:
             scenario = draft.scenario
-            summary.update(_("Valid: firms {firms}, markets {markets}, months {months}. "
-                             "Press r to run.").format(
-                firms=i18n.fmt_number(len(scenario.firms)),
-                markets=i18n.fmt_number(len(scenario.markets)),
-                months=i18n.fmt_number(scenario.months)))
+            text = _("Valid: firms {firms}, markets {markets}, months {months}. "
+                     "Press r to run.").format(firms=i18n.fmt_number(len(scenario.firms)),
+                                               markets=i18n.fmt_number(len(scenario.markets)),
+                                               months=i18n.fmt_number(scenario.months))
+            if draft.warnings:
+                text = _("Runs, with {count} warnings (a figure falls back):").format(
+                    count=i18n.fmt_number(len(draft.warnings))) + "\n" + "\n".join(
+                    escape(w) for w in draft.warnings)
+            summary.update(text)
             summary.set_class(False, "error")
+            summary.set_class(bool(draft.warnings), "warning")
 
     def commands(self):
         """Palette commands of this screen."""
@@ -213,22 +223,21 @@ class ScenariosScreen(MainScreen):
         draft = self.strategy_app.workspace.draft
         if draft is None:
             return
+        workspace = self.strategy_app.workspace
+        source = draft.path
         try:
-            target = draft.save(self.save_target(draft.path))
+            target = draft.save(workspace.save_path(source))
         except OSError as error:
             self.notify(str(error), severity="error", title=_("Cannot save"))
             return
-        self.strategy_app.workspace.scenario_path = target
+        workspace.scenario_path = target
         self.list_files()
         self.show_problems()
-        self.notify(_("Saved {name}.").format(name=target.name))
-
-    def save_target(self, path: Path) -> Path:
-        """Shipped files are never overwritten: their edits go to the user's folder."""
-        shipped = {p.resolve() for p in shipped_scenarios()}
-        if path.resolve() in shipped:
-            return self.strategy_app.workspace.user_dir / path.name
-        return path
+        if target == source:
+            self.notify(_("Saved {name}.").format(name=target.name))
+        else:
+            self.notify(_("Saved as {path}: {name} is a shipped scenario's name, never "
+                          "written over.").format(path=target, name=source.name))
 
     def action_new_firm(self) -> None:
         """The firm wizard: a new scenario with the user's firm among the open one's firms."""
