@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from numbers import Real
 from types import UnionType
 from typing import Union, get_args, get_origin
@@ -152,16 +153,29 @@ def check_column(values: object, what: str, *, low: float | None = None,
     return array
 
 
-def _kinds(annotation: object) -> set:
-    options = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (
-        annotation,)
-    return {o for o in options if o is not type(None)}
+@cache
+def _cached_parts(annotation: object) -> tuple[object, tuple, frozenset]:
+    origin, args = get_origin(annotation), get_args(annotation)
+    options = args if origin in (Union, UnionType) else (annotation,)
+    return origin, args, frozenset(o for o in options if o is not type(None))
+
+
+def _parts(annotation: object) -> tuple[object, tuple, frozenset]:
+    """(origin, arguments, the types a union allows) of an annotation.
+
+    Asked for every field of every validation, so cached where the annotation can be a key.
+    """
+    try:
+        return _cached_parts(annotation)
+    except TypeError:  # an annotation holding unhashable metadata
+        return _cached_parts.__wrapped__(annotation)
 
 
 def _numeric(annotation: object) -> bool:
     # A number field: int or float, alone or optional; a field that also takes text or a
     # flag (str | float) is left to pydantic.
-    return bool(_kinds(annotation)) and _kinds(annotation) <= {int, float}
+    kinds = _parts(annotation)[2]
+    return bool(kinds) and kinds <= {int, float}
 
 
 def _refuse_lax(value: object, annotation: object, where: str = "") -> None:
@@ -169,12 +183,12 @@ def _refuse_lax(value: object, annotation: object, where: str = "") -> None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return  # validated by its own model
     if _numeric(annotation):
-        integer = _kinds(annotation) == {int}
+        integer = _parts(annotation)[2] == {int}
         problem = None if value is None else _problem(value, integer, None, None)
         if problem:
             raise ValueError(problem.replace(", got", f"{where}, got", 1))
         return
-    origin, args = get_origin(annotation), get_args(annotation)
+    origin, args, _ = _parts(annotation)
     if origin in (Union, UnionType):
         for option in args:
             if get_origin(option) in (list, tuple, dict):
@@ -203,8 +217,28 @@ class CheckedModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _numbers_are_numbers(cls, value: object, info: ValidationInfo) -> object:
-        _refuse_lax(value, cls.model_fields[info.field_name].annotation)
+        annotation = _number_annotation(cls, info.field_name)
+        if annotation is not None:
+            _refuse_lax(value, annotation)
         return value
+
+
+@cache
+def _number_annotation(model: type[BaseModel], name: str) -> object | None:
+    """The field's annotation where it holds numbers outside nested models, else None.
+
+    Text, flag, choice and nested-model fields need no walk; knowing it once per field
+    keeps the check cheap (every batch point validates a whole scenario).
+    """
+    annotation = model.model_fields[name].annotation
+
+    def holds_numbers(node: object) -> bool:
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            return False
+        return node in (int, float) or any(holds_numbers(a) for a in get_args(node)
+                                           if a is not Ellipsis)
+
+    return annotation if holds_numbers(annotation) else None
 
 
 class Number(click.ParamType):
