@@ -51,11 +51,14 @@ def describe(row: dict, start: str) -> str:
                  if p.get("region") == row.get("place")]
         if not plans:
             return _("never localise for {region}").format(region=place)
-        month = int(plans[0].get("start_month", 0))
-        if month == 0:
-            return _("localise for {region} now").format(region=place)
-        return _("localise for {region} from {date}").format(region=place,
-                                                             date=_month(start, month))
+        month, tokens = int(plans[0].get("start_month", 0)), plans[0].get("vocab_tokens", 0)
+        text = (_("localise for {region} now").format(region=place) if month == 0 else
+                _("localise for {region} from {date}").format(region=place,
+                                                              date=_month(start, month)))
+        if tokens:  # the tokenizer extended as well (simulator.vocab_extension)
+            text += _(", adding {tokens} tokens to the tokenizer").format(
+                tokens=i18n.fmt_compact(tokens))
+        return text
     if kind in ("office", "lab") and place:
         text = (_("open a regional office in {place} once the firm serves it") if kind == "office"
                 else _("open a research lab in {place} once the firm serves it"))
