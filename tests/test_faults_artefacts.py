@@ -104,3 +104,15 @@ def test_a_damaged_wave_design_is_named_when_the_calibration_resumes(made, tmp_p
     design = tmp_path / "cal" / "waves" / "wave-01" / "design.parquet"
     design.write_bytes(b"\x00" * 64)
     refused(command, f"{design}: not a readable Parquet wave design")
+
+
+def test_a_backtest_into_a_folder_keeps_what_else_is_there(made, tmp_path):
+    out = copy(made[3], tmp_path, "bt")
+    (out / ".env").write_text("TOKEN=secret\n")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    result = CliRunner().invoke(main, backtest_of(made[0], out))
+    assert result.exit_code == 0, result.output
+    assert (out / ".env").read_text() == "TOKEN=secret\n"
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (out / "predictions.parquet").is_file()
