@@ -145,3 +145,18 @@ def test_suffixes_scale_by_the_short_scale(number, suffix):
 @given(st.floats(1, 1e18))
 def test_toml_numbers_read_back_as_the_same_figure(value):
     assert float(toml_number(value)) == pytest.approx(value, rel=1e-12)
+
+
+def test_a_base_with_its_own_profile_is_still_found_from_the_new_folder(tmp_path):
+    from test_advise import case
+
+    base = case(tmp_path / "base", "IN")  # technology_profile = "profile.parquet", beside it
+    flags = [*FLAGS[:FLAGS.index("--family")], "--family", "none", "--cash", "$1B",
+             "--researchers", "120", "--engineers", "400", "--offices", "",
+             "--training-tokens", "2T", "--base", str(base)]
+    result = new_firm(tmp_path / "elsewhere", flags=flags)
+    assert result.exit_code == 0, result.output
+    scenario = load_scenario(tmp_path / "elsewhere" / "seoul.toml")
+    assert scenario.profile_path().resolve() == (tmp_path / "base" / "profile.parquet").resolve()
+    assert scenario.firms[-1].model.training_tokens == 2e12
+    assert scenario.name == "Seoul Lab among alone in IN"
