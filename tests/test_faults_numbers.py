@@ -3,13 +3,11 @@
 Every number the product reads is finite, of its stated type and in its stated range,
 refused before any work with the file (or option), the key and what was expected (exit 2,
 no traceback); a file read is a regular UTF-8 file within a size limit, nested no deeper
-than a limit named in the refusal. The property tests feed generated scenarios, `--set`
-values, moves and observation rows through validation: a refusal is an InputError, never another
-exception, and what is accepted holds only finite numbers, and runs to finite outputs.
+than a limit named in the refusal (properties over generated input:
+`test_faults_number_properties`).
 """
 
 import csv
-import io
 import math
 import os
 import subprocess
@@ -21,15 +19,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from hub.checked import MAX_MAGNITUDE, check_column, check_number, parse_number
+from hub.checked import check_column, check_number, parse_number
 from hub.cli import main as hub_main
 from hub.errors import InputError
-from simulator.calibration.observations import COLUMNS, parse_observations
 from simulator.cli import main as simulator_main
-from simulator.overrides import apply_overrides
 from tests.cli_text import shows
 
 ROOT = Path(__file__).parents[1]
@@ -162,6 +156,30 @@ def test_a_profile_with_a_non_finite_or_text_figure_is_refused_by_column(tmp_pat
         assert shows(result.output, message), result.output
 
 
+@pytest.mark.parametrize("column, cell, message", [
+    ("max_fine_amount", "inf", "expected a number written with ASCII digits, got 'inf'"),
+    ("max_fine_amount", "1e300", "expected a number between -1e+18 and 1e+18"),
+    ("max_fine_turnover_pct", "700", "expected a percentage 0..100, or empty"),
+    ("year", "２０２４", "expected an integer written with ASCII digits"),
+])
+def test_a_curated_table_with_a_bad_number_is_refused_by_row_and_column(column, cell, message,
+                                                                        tmp_path):
+    from hub.tables import read_table
+    from simulator.world.curated import RegulationRow
+
+    with open(ROOT / "data" / "regulation.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0][column] = cell
+    path = tmp_path / "regulation.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(InputError) as refused:
+        read_table(path, RegulationRow)
+    assert f"{path}:2: column {column!r}: {message}" in refused.value.message
+
+
 def test_the_checked_number_refuses_what_python_would_accept():
     for text in ("inf", "nan", "١٢", "0x10", "1e400", " ", "1" * 65):
         with pytest.raises(ValueError):
@@ -173,134 +191,3 @@ def test_the_checked_number_refuses_what_python_would_accept():
     with pytest.raises(ValueError, match=r"row 2 holds inf \(1 bad of 3\)"):
         check_column([1.0, 2.0, math.inf], "column x", low=0)
     assert parse_number("1_000", "x") == 1000.0 and parse_number("-3", "x", integer=True) == -3
-
-
-# --- properties ----------------------------------------------------------------------
-
-NUMERIC_KEYS = ["months", "seed", "firms.0.cash_usd", "firms.0.capability",
-                "firms.0.talent.researchers", "firms.0.launch_month",
-                "compute.gpu_usd_per_hour", "compute.gpus", "compute.utilisation",
-                "technology.token_premium_scale", "parameters.bass_p_annual",
-                "parameters.ceiling_capability_elasticity", "parameters.price_review_months",
-                "regulation.DE.delay_months", "firms.0.strategy.entries_per_year"]
-ANY_VALUE = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**25, 10**25),
-    st.booleans(), st.text(max_size=8), st.just("12"),
-    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=3))
-
-
-def finite_everywhere(value) -> bool:
-    """Whether every number in a (nested) dumped scenario is finite and within the cap."""
-    if isinstance(value, dict):
-        return all(finite_everywhere(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(finite_everywhere(v) for v in value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return math.isfinite(value) and abs(value) <= MAX_MAGNITUDE
-    return True
-
-
-@settings(max_examples=300)
-@given(st.dictionaries(st.sampled_from(NUMERIC_KEYS), ANY_VALUE, min_size=1, max_size=4))
-def test_generated_overrides_are_refused_cleanly_or_accepted_finite(overrides):
-    try:
-        scenario = apply_overrides(DOCUMENT, overrides, "default.toml")
-    except InputError as refused:
-        assert refused.exit_code == 2 and refused.message.startswith("bad scenario")
-        return
-    assert finite_everywhere(scenario.model_dump(mode="python"))
-
-
-@settings(max_examples=150)
-@given(st.sampled_from(NUMERIC_KEYS),
-       st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12))
-def test_generated_set_text_is_refused_cleanly_or_accepted_finite(key, raw):
-    try:
-        scenario = apply_overrides(DOCUMENT, [f"{key}={raw}"], "default.toml")
-    except InputError as refused:
-        assert refused.exit_code == 2
-        return
-    assert finite_everywhere(scenario.model_dump(mode="python"))
-
-
-@settings(max_examples=6)
-@given(st.fixed_dictionaries({"firms.0.capability": st.floats(0, MAX_MAGNITUDE),
-                              "firms.0.cash_usd": st.floats(1, MAX_MAGNITUDE),
-                              "compute.gpu_usd_per_hour": st.floats(1e-6, MAX_MAGNITUDE)}))
-def test_extreme_accepted_values_run_to_finite_outputs_or_fail_loudly(tmp_path_factory, values):
-    out = tmp_path_factory.mktemp("run") / "o"
-    args = [f"{k}={v!r}" for k, v in values.items()]
-    result = simulate(str(SCENARIO), "--months", "2", "--out", str(out),
-                      *[a for arg in args for a in ("--set", arg)])
-    if result.exit_code == 0:
-        for name in ("timeseries.parquet", "firm_months.parquet", "firms.parquet"):
-            table = pq.read_table(out / name)
-            for column in table.column_names:
-                if pa.types.is_floating(table[column].type):  # finite; large is allowed
-                    values = table[column].drop_null().to_pylist()
-                    assert all(math.isfinite(v) for v in values), (name, column, values[:5])
-    else:
-        assert result.exit_code in (1, 2) and not out.exists(), result.output
-
-
-ROW = {"id": "x-1", "date": "2023-11", "metric": "users", "firm": "US Frontier",
-       "company": "OpenAI", "geography": "world", "value": "1e8", "unit": "users",
-       "error_kind": "rel_sd", "error": "0.1", "error_reason": "rounded", "role": "calibrate",
-       "source_publisher": "TechCrunch", "source_title": "a title", "source_url": "",
-       "year": "2023"}
-NUMBERISH = st.one_of(st.floats().map(repr), st.integers(-10**30, 10**30).map(str),
-                      st.sampled_from(["0", "-0", "inf", "nan", "1e308", "١٢", "２０２４", "1_0",
-                                       " 3 ", "", "true", "0x1f", "2023-02-30"]),
-                      st.text(max_size=6))
-
-
-@settings(max_examples=300)
-@given(st.dictionaries(st.sampled_from(["value", "error", "year", "date"]), NUMBERISH,
-                       min_size=1))
-def test_generated_observation_rows_are_refused_by_cell_or_accepted_finite(cells):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerow({**ROW, **cells})
-    try:
-        (row,) = parse_observations(buffer.getvalue(), "obs.csv")
-    except InputError as refused:
-        assert all(line.startswith("obs.csv: row 2: ") for line in
-                   refused.message.splitlines()[1:]), refused.message
-        return
-    assert 0 < row.value <= MAX_MAGNITUDE and 0 < row.error <= MAX_MAGNITUDE
-    assert math.isfinite(row.sd) and 2022 <= row.year <= 2030
-
-
-MOVE_KEYS = ["firms.Euro Challenger.cash_usd", "firms.Euro Challenger.capability",
-             "firms.Euro Challenger.strategy.pricing.usd_per_month",
-             "firms.Euro Challenger.talent.engineers", "compute.gpus", "months"]
-
-
-@settings(max_examples=150)
-@given(st.dictionaries(st.sampled_from(MOVE_KEYS), ANY_VALUE, min_size=1, max_size=3))
-def test_generated_moves_are_refused_cleanly_or_accepted_finite(tmp_path_factory, overrides):
-    # What `load_moves` checks before any run: the file as a MovesFile, each move's
-    # overrides applied to the scenario and validated like it (simulator.advice.moves).
-    import tomlkit
-
-    from simulator.advice.moves import MovesFile
-    from simulator.overrides import check_overrides
-    from simulator.sweep import flatten_overrides
-    from simulator.toml_check import read_user_file, validate_toml
-
-    path = tmp_path_factory.mktemp("moves") / "moves.toml"
-    path.write_text(tomlkit.dumps({"moves": [{"name": "m", "overrides": overrides}]}),
-                    encoding="utf-8")
-    try:
-        spec = validate_toml(read_user_file(path, "moves"), path, MovesFile, "moves file")
-    except InputError as refused:
-        assert refused.exit_code == 2 and str(path) in refused.message
-        return
-    base = apply_overrides(DOCUMENT, {}, "default.toml").model_dump(exclude={"source"})
-    scenario, problems = check_overrides(base, flatten_overrides(spec.moves[0].overrides),
-                                         path)
-    assert (scenario is None) == bool(problems)
-    assert all(line.startswith(f"{path}: ") for line in problems), problems
-    if scenario is not None:
-        assert finite_everywhere(scenario.model_dump(mode="python"))
