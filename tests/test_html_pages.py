@@ -62,6 +62,16 @@ def chromium() -> str | None:
 
 
 @pytest.fixture(scope="module")
+def browser() -> str:
+    """Chromium's path; the rendering tests skip, saying why, where it is not installed."""
+    binary = chromium()
+    if binary is None:
+        pytest.skip("Chromium is not installed (`apt-get install chromium`, as .ci/run does); "
+                    "the pages cannot be rendered here")
+    return binary
+
+
+@pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
     """The three pages, written from real small runs."""
     folder = tmp_path_factory.mktemp("pages")
@@ -112,12 +122,8 @@ def rendered(page: Path, binary: str) -> dict:
 
 
 @pytest.mark.parametrize("name", ["advice", "batch", "backtest"])
-def test_page_fits_1280_px_and_every_chart_has_labelled_axes(pages, name):
-    binary = chromium()
-    if binary is None:
-        pytest.skip("Chromium is not installed (`apt-get install chromium`, as .ci/run does); "
-                    "the pages cannot be rendered here")
-    probe = rendered(pages[name], binary)
+def test_page_fits_1280_px_and_every_chart_has_labelled_axes(browser, pages, name):
+    probe = rendered(pages[name], browser)
     assert probe["width"] <= WINDOW, f"{name}: the page is {probe['width']} px wide"
     assert probe["charts"], f"{name}: no chart"
     for chart in probe["charts"]:
