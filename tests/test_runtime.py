@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hub.cli import main
 from hub.errors import InputError
 from hub.serving import bundle
-from hub.serving.runtime import Generator, Sampling, choose_tokens
+from hub.serving.runtime import Generator, Sampling, choose_tokens, session_options
 from tests.cli_text import shows
 from tests.tiny_hub import register_tiny
 
@@ -71,6 +71,15 @@ def test_batched_greedy_equals_plain_onnxruntime_per_prompt(hub_bundle):
     batched = runner.generate_ids(prompts, max_new_tokens=12)
     for prompt, row in zip(prompts, batched, strict=True):
         assert row == plain_greedy(hub_bundle[2], prompt, 12)
+
+
+def test_sleeping_threads_give_the_same_greedy_tokens(hub_bundle):
+    """`hub eval`'s sessions (idle threads sleep) compute what the default ones compute."""
+    options = session_options(2, spin=False)
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    spinning, sleeping = Generator(hub_bundle[2]), Generator(hub_bundle[2], spin=False)
+    prompts = spinning.encode(["Guten Tag", "Bonjour"], "de")
+    assert sleeping.generate_ids(prompts, 8) == spinning.generate_ids(prompts, 8)
 
 
 def test_rows_stop_at_their_own_end_of_sequence(hub_bundle):

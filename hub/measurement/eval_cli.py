@@ -56,6 +56,12 @@ def eval_command(
 
     Example: `hub eval --bundle bundles/eu-v1 --chrf-rows 4`
     """
+    import os
+
+    # Idle OpenMP threads sleep instead of spinning (as in `hub train`): on a shared CPU the
+    # PyTorch check ran 8x slower with spinning threads (benchmarks/RESULTS.md). Set before
+    # torch loads its OpenMP runtime; a user's own setting wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from rich.console import Console
 
     from hub.measurement.eval_set import DEFAULT_MAX_BYTES
@@ -65,12 +71,13 @@ def eval_command(
 
     settings = EvalSettings(chrf_rows, threads=threads)
     console = Console()
+    # Progress on stderr, so stdout carries only the results when piped.
     target, rows, facts, written = measure_and_save(
         home,
         region,
         version,
         bundle_path,
-        console,
+        Console(stderr=True),
         lambda target, hub_home, step: evaluate(target, hub_home, settings, step),
     )
     console.print(

@@ -147,7 +147,8 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
         raise InputError(f"the corpus in {home} has no test rows for {target.model_id}'s languages")
     precisions = ["fp32"] + (["int8"] if (target.folder / bundle.MODEL_INT8).is_file() else [])
     generators = {
-        p: Generator(target.folder, int8=p == "int8", threads=settings.threads) for p in precisions
+        p: Generator(target.folder, int8=p == "int8", threads=settings.threads, spin=False)
+        for p in precisions
     }
     fp32 = generators["fp32"]
     tokenizer, special = fp32.tokenizer, fp32.special

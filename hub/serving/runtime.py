@@ -72,11 +72,17 @@ def choose_tokens(logits: np.ndarray, sampling: Sampling, rng: np.random.Generat
     return np.minimum((cumulative < draws).sum(axis=-1), vocab - 1)
 
 
-def session_options(threads: int | None):
-    """ORT session options: all graph optimisations, `threads` intra-op threads (None = ORT's)."""
+def session_options(threads: int | None, spin: bool = True):
+    """ORT session options: all graph optimisations, `threads` intra-op threads (None = ORT's).
+
+    `spin=False` lets idle intra-op threads sleep: for long scoring runs on a shared CPU, where
+    spinning threads steal the cores the working ones need (`hub eval`: benchmarks/RESULTS.md).
+    """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
+    if not spin:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.inter_op_num_threads = 1
@@ -141,6 +147,7 @@ class Generator:
         precision: "fp32", "int8" or "int4" (overrides `int8`).
         device: "cpu" or "cuda".
         threads: intra_op_num_threads (None: onnxruntime's default).
+        spin: Whether idle onnxruntime threads spin (see `session_options`).
     """
 
     def __init__(
@@ -151,6 +158,7 @@ class Generator:
         precision: str | None = None,
         device: str = "cpu",
         threads: int | None = None,
+        spin: bool = True,
     ):
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -170,7 +178,7 @@ class Generator:
         bundle.check_external_data(model_path, self.folder)
         self.device = device
         self.session = ort.InferenceSession(
-            str(model_path), session_options(threads), providers=providers_for(device)
+            str(model_path), session_options(threads, spin), providers=providers_for(device)
         )
         self.tokenizer = Tokenizer.from_file(str(self.folder / bundle.TOKENIZER))
         self.special = special_ids(self.tokenizer)
