@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -65,6 +65,10 @@ class Extension:
     region: str
     merges: tuple[tuple[int, int], ...]
     first_id: int
+    # Each distinct word is encoded once: evaluation text repeats most of its words.
+    _words: dict[str, tuple[int, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def limited(self, added: int) -> Extension:
         """The extension with only its first `added` merges (what learning `added` gives)."""
@@ -81,10 +85,6 @@ class Extension:
         # tiktoken keeps the split pattern private; the test checks the words' encodings
         # add up to tiktoken's own encoding of the whole text.
         return regex.compile(self.base.bpe._pat_str)
-
-    @cached_property
-    def _words(self) -> dict[str, tuple[int, ...]]:
-        return {}
 
     @cached_property
     def token_bytes(self) -> dict[int, bytes]:
