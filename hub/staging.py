@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hub.atomic import fsync_path, refused_writes_reported, temp_dir
-from hub.errors import WriteFailure
-from hub.outputs import check_replaceable_folder, mark_owned
+from hub.errors import InputError, WriteFailure
+from hub.outputs import check_replaceable_folder, mark_owned, not_owned
 
 PREFIX = ".staging-"
 ASIDE = "-aside-"  # a staging folder holding the folder a replacement set aside
@@ -103,6 +103,12 @@ def publish(staging: Path, final: Path, owner: str | None = None) -> None:
         except OSError:
             old.rmdir()  # nothing was set aside: leave no empty staging folder behind
             raise
+        foreign = not_owned(old / final.name, owner)
+        if foreign:  # written into since the check above: put it back, delete nothing
+            os.rename(old / final.name, final)
+            old.rmdir()
+            raise InputError(f"{final}: {', '.join(foreign)} appeared there while `{owner}` "
+                             "was writing; nothing there is replaced: name a new folder")
     os.rename(staging, final)
     fsync_path(final.parent)
     if old is not None:

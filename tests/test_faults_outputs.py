@@ -10,9 +10,11 @@ no staging folder behind.
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from hub.cli import main as hub_main
+from hub.errors import InputError
 from hub.outputs import OWNER_MARKER, owner_of
 from simulator.cli import main as simulator_main
 from tests.cli_text import shows
@@ -129,3 +131,22 @@ def test_hub_export_refuses_a_folder_of_someone_elses_before_building(tmp_path):
                                  "manifest.json, src)")
     assert tree(app) == before and no_leftovers(tmp_path)
     assert not any(n.startswith("genai-") for n in version.manifest()["files"])  # not built
+
+
+def test_a_file_put_in_during_the_swap_is_put_back_not_deleted(tmp_path, monkeypatch):
+    import hub.staging as staging
+
+    final = tmp_path / "report"
+    for text in ("first", "second"):
+        with staging.staging_folder(tmp_path) as new:
+            (new / "figures.txt").write_text(text)
+            if text == "second":  # the user's file lands after the check before the swap
+                monkeypatch.setattr(staging, "check_replaceable_folder", lambda *args: None)
+                (final / "notes.md").write_text("mine")
+                with pytest.raises(InputError, match="notes.md appeared there while `test`"):
+                    staging.publish(new, final, owner="test")
+            else:
+                staging.publish(new, final, owner="test")
+    assert (final / "notes.md").read_text() == "mine"
+    assert (final / "figures.txt").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
