@@ -14,8 +14,9 @@ from test_advise import case
 from test_tui_support import english_afterwards  # noqa: F401 - fixture
 
 from simulator.advice.advise import advise
+from simulator.advice.report import LABELS
 from tui import i18n
-from tui.advice_text import describe, explain
+from tui.advice_text import RANKING_LABELS, describe, explain
 
 # Words of an English template; "token" is the field's word in Chinese too, apac a region.
 ENGLISH_WORD = re.compile(r"\b(?!token\b|apac\b)[a-z]{4,}\b", re.I)
@@ -57,3 +58,9 @@ def test_every_generated_move_reads_in_chinese(rows):
             continue
         for text in (describe(row, "2022-11"), *explain(row)):
             assert not ENGLISH_WORD.search(text), (name, text)
+
+
+def test_the_rankings_column_names_are_in_the_catalogs():
+    assert set(LABELS.values()) == set(RANKING_LABELS)
+    i18n.set_locale("zh_Hans")
+    assert all(i18n._(label) != label for label in RANKING_LABELS)

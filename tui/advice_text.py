@@ -13,7 +13,16 @@ import json
 import math
 
 from tui import i18n
-from tui.i18n import _
+from tui.i18n import N_, _
+
+# The ranking's column names of the HTML report (simulator.advice.report.LABELS), which the
+# Advice screen shows through `_`: listed here so the catalogs carry them (the simulator
+# does not import the UI). tests/test_tui_advice_text.py keeps the two in step.
+RANKING_LABELS = (
+    N_("what it does"), N_("NPV, pessimistic (p10)"), N_("NPV, median (p50)"),
+    N_("NPV, optimistic (p90)"), N_("median gain over the status quo"),
+    N_("chance of beating the status quo"), N_("largest regret"),
+)
 
 
 def _place(code: str | None) -> str:
