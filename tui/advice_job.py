@@ -43,9 +43,13 @@ class AdviceRequest:
     moves: int  # status quo included; 0 for every generated move
 
     def folder(self, reports: Path) -> Path:
-        """Where this advice is written: `reports/advice/<firm>-<hash of the request>`."""
+        """Where this advice is written: `reports/advice/<firm>-<hash of the request>`.
+
+        The hash is of the scenario's text and file name and the choices, so the same
+        question finds its (maybe cancelled) folder again.
+        """
         text = self.scenario.read_bytes() + json.dumps(
-            {**asdict(self), "scenario": str(self.scenario.resolve())}).encode()
+            {**asdict(self), "scenario": self.scenario.name}).encode()
         slug = re.sub(r"[^a-z0-9]+", "-", self.firm.lower()).strip("-") or "firm"
         return reports / "advice" / f"{slug}-{hashlib.sha256(text).hexdigest()[:10]}"
 

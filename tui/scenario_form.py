@@ -202,11 +202,13 @@ class ScenarioDraft:
             known = profile_tokenizers(self.scenario.profile_path(), self.scenario.profile_size)
         except Exception:  # noqa: BLE001 - an unreadable profile is the run's to report
             return []
-        found = []
+        found, written = [], self.doc.unwrap().get("firms", [])
         for i, firm in enumerate(self.scenario.firms):
-            used = [("model.tokenizer", firm.model.tokenizer), *(
-                (f"model.tokenizer_changes[{j}].tokenizer", change.tokenizer)
-                for j, change in enumerate(firm.model.tokenizer_changes))]
+            # What the file names (a default the user never chose is not theirs to fix).
+            model = written[i].get("model", {}) if i < len(written) else {}
+            used = [("model.tokenizer", firm.model.tokenizer)] if "tokenizer" in model else []
+            used += [(f"model.tokenizer_changes[{j}].tokenizer", change.tokenizer)
+                     for j, change in enumerate(firm.model.tokenizer_changes)]
             found += [f"{self.path.name}: firms[{i}].{key}: " + _(
                 "{name} is not among the profile's production tokenizers ({names}): the "
                 "simulator prices its tokens with the hub's global model").format(

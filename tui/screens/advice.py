@@ -134,9 +134,12 @@ class AdviceScreen(MainScreen):
 
     def action_reload(self, chosen: Path | None = None) -> None:
         """List the advice folders again and show `chosen` (default: the newest)."""
-        self.folders = find_advice(self.strategy_app.workspace.reports_dir)
+        root = self.strategy_app.workspace.reports_dir
+        self.folders = find_advice(root)
         picker = self.query_one("#advice-folder", Select)
-        picker.set_options([(str(p), i) for i, p in enumerate(self.folders)])
+        # Folders by their place under the reports folder (advice/seoul-lab-3f2a…).
+        picker.set_options([(str(p.relative_to(root)) if p.is_relative_to(root) else str(p), i)
+                            for i, p in enumerate(self.folders)])
         if not self.folders:
             self.query_one("#advice-summary", Static).update(
                 _("No advice yet: choose a firm above and press a (or run `simulator advise "

@@ -83,7 +83,7 @@ class AdviceRun(Vertical):
                            _("every move"), n) for n in MOVE_CHOICES], value=5,
                          allow_blank=False, id="advice-moves", compact=True)
         with Horizontal(id="advice-progress-line"):
-            yield ProgressBar(id="advice-progress", show_eta=False)
+            yield ProgressBar(id="advice-progress", show_eta=False, classes="hidden")
             yield Static(_("a: run advice for the firm chosen."), id="advice-status")
 
     def set_scenario(self, firms: list[str], months: int) -> None:
@@ -117,7 +117,9 @@ class AdviceRun(Vertical):
         """Run the advice in the background."""
         self.cancel_requested.clear()
         self.running = True
-        self.query_one("#advice-progress", ProgressBar).update(total=None, progress=0)
+        bar = self.query_one("#advice-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.remove_class("hidden")
         self.say(_("Choosing {firm}'s moves (its price search runs a few simulations); c "
                    "cancels.").format(firm=request.firm))
         self.advise(request, folder)

@@ -29,6 +29,8 @@ class GainChart(PlotextPlot):
         plt.title(title)
         plt.xlabel(xlabel)
         plt.ylabel(ylabel)
+        from simulator.chart_axes import nice_ticks
+
         ranks = [rank for rank, move in enumerate(moves, start=1) if move in gains]
         if ranks:
             xs = [rank for rank in ranks for _ in gains[moves[rank - 1]]]
@@ -36,6 +38,10 @@ class GainChart(PlotextPlot):
             plt.scatter(xs, ys, marker="dot")
             plt.scatter(ranks, [float(np.median(gains[moves[r - 1]])) / MILLION for r in ranks],
                         marker="x")
+            # Round ticks that take in 0 (the status quo), like the HTML report's axes.
+            ticks = nice_ticks(min(*ys, 0.0), max(*ys, 0.0))
+            plt.yticks(ticks, [f"{t:g}" for t in ticks])
+            plt.ylim(ticks[0], ticks[-1])
             plt.hline(0.0)
             plt.xticks(ranks, [str(r) for r in ranks])
             plt.xlim(0.5, max(ranks) + 0.5)
