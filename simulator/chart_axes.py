@@ -17,7 +17,7 @@ MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240)  # divisors of a year, then who
 
 
 def nice_step(span: float, target: int) -> float:
-    """The 1-2-5 step that cuts `span` into about `target` parts (never more than target+1)."""
+    """The smallest 1-2-5 step that cuts `span` into at most `target` parts."""
     raw = span / max(target, 1)
     if not math.isfinite(raw) or raw <= 0:
         return 1.0
@@ -30,7 +30,7 @@ def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
     if not high > low:
         high = low + (abs(low) or 1.0)
     step = nice_step(high - low, target)
-    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    first, last = math.floor(low / step), math.ceil(high / step)
     # Rounded to the step's decimals, so 0.1 * 3 prints as 0.3, not 0.30000000000000004.
     decimals = max(0, -math.floor(math.log10(step)))
     return [round(k * step, decimals) + 0.0 for k in range(first, last + 1)]
