@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import rich_click as click
+
+from simulator.backend_options import backend_options
 
 
 @click.command()
@@ -26,12 +27,7 @@ import rich_click as click
 @click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
               help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
                    "software firms; see simulator/advice/valuation.py).")
-@click.option("--workers", "-j", type=click.IntRange(1, 1024), default=None,
-              help="Parallel runs (default: the CPUs of this machine).")
-@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
-              show_default=True, help="Local worker processes, or Ray tasks.")
-@click.option("--address", default=None,
-              help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).")
+@backend_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for advice.parquet, members.parquet, advice.json and the runs "
                    "(default: runs/advice-SCENARIO-FIRM); the same command resumes it.")
@@ -39,7 +35,7 @@ import rich_click as click
               help="Also write a self-contained HTML page with the ranking and charts.")
 def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration: Path | None,
            samples: int | None, horizon: int | None, seed: int | None, discount_rate: float | None,
-           workers: int | None, backend: str, address: str | None, out_dir: Path | None,
+           workers: int, backend: str, address: str | None, out_dir: Path | None,
            html_file: Path | None) -> None:
     """Rank a firm's candidate moves against the status quo over an uncertainty ensemble.
 
@@ -60,8 +56,6 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     from simulator.advice.report import discovery_text, terminal_table
     from simulator.advice.valuation import Discount
 
-    if address and backend != "ray":
-        raise click.UsageError("--address needs --backend ray")
     discount = Discount() if discount_rate is None else Discount(discount_rate, "--discount-rate")
     out = out_dir or Path("runs") / f"advice-{scenario_file.stem}-{firm.replace(' ', '_')}"
     check_output_folder(out, "--out")  # before minutes of runs, not after
@@ -71,7 +65,7 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     try:
         advice = run_advice(scenario_file, firm, out, moves_file=moves_file, samples=samples,
                             calibration=calibration, horizon=horizon, seed=seed,
-                            workers=workers or os.cpu_count() or 1, backend=backend,
+                            workers=workers, backend=backend,
                             address=address, discount=discount, console=Console(stderr=True))
     except RuntimeError as exc:  # runs that failed: the model's problem, not the input's
         raise click.ClickException(str(exc)) from None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import rich_click as click
+
+from simulator.backend_options import backend_options
 
 
 @click.command("backtest")
@@ -21,13 +22,9 @@ import rich_click as click
 @click.option("--least-implausible", type=click.IntRange(1), default=None,
               help="Run the K least implausible points instead (when none is "
                    "non-implausible); the report says so.")
-@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
-              show_default=True, help="Local worker processes, or Ray tasks.")
-@click.option("--workers", "-j", type=click.IntRange(1, 1024), default=None,
-              help="Parallel tasks (default: the CPUs of this machine).")
-@click.option("--address", default=None, help="Ray cluster address (with --backend ray).")
+@backend_options
 def backtest(calibration_dir: Path, holdout: str, out: Path | None, html_file: Path | None,
-             members: int, least_implausible: int | None, backend: str, workers: int | None,
+             members: int, least_implausible: int | None, backend: str, workers: int,
              address: str | None) -> None:
     """Run CALIBRATION_DIR's ensemble over --holdout and score the held-out observations.
 
@@ -47,14 +44,12 @@ def backtest(calibration_dir: Path, holdout: str, out: Path | None, html_file: P
     from simulator.calibration.backtest_html import render_backtest
     from simulator.calibration.report import print_backtest
 
-    if address and backend != "ray":
-        raise click.UsageError("--address needs --backend ray")
     if out is not None:
         check_output_folder(out, "--out")  # before the ensemble runs, not after
     if html_file is not None:
         check_output_file(html_file, "--html")
     console = Console()
-    result = run_backtest(calibration_dir, holdout, out, backend, workers or os.cpu_count() or 1,
+    result = run_backtest(calibration_dir, holdout, out, backend, workers,
                           address, members, least_implausible, Console(stderr=True))
     print_backtest(result, console)
     if html_file is not None:

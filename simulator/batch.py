@@ -31,22 +31,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 from hub.atomic import sha256_file
 from hub.errors import InputError
 from hub.locks import exclusive
 from hub.metrics import now_iso
 from hub.outputs import check_output_folder
-from simulator.batch_runs import SweepPlan
+from simulator.backends import evaluator
+from simulator.batch_runs import SweepPlan, execute_run
 from simulator.batch_store import (
     MANIFEST,
     METADATA,
@@ -54,17 +46,19 @@ from simulator.batch_store import (
     read_metadata,
     shard_hashes,
     write_json,
+    write_run,
 )
+from simulator.experiments import Job, perform_experiments
 from simulator.sweep import load_sweep
 from simulator.technology import load_profile
 
 
-class RunsPerSecond(ProgressColumn):
-    """Runs finished per second, over rich's recent-speed window."""
+def run_id(plan: SweepPlan, index: int) -> str:
+    """What messages call run `index` of a sweep: its run id."""
+    return plan.spec(index).run_id
 
-    def render(self, task) -> Text:
-        """Speed of the task, as runs per second."""
-        return Text(f"{task.speed or 0:.2f} runs/s", style="progress.data.speed")
+
+SWEEP_JOB = Job(execute_run, write_run, run_id)
 
 
 def _metadata(sweep_file: Path, plan: SweepPlan) -> dict:
@@ -118,10 +112,10 @@ def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend
 
     Raises:
         InputError: a bad sweep, an --out that cannot take the batch, a folder of another
-            sweep, or another `simulator batch` writing to the same folder.
+            sweep, another `simulator batch` writing to the same folder, or a Ray address
+            where no cluster answers (all before anything is written).
+        RunsLost: runs that did not finish (a worker died); the others are kept.
     """
-    from simulator.backends import run_local, run_ray
-
     sweep_file, out = Path(sweep_file), Path(out)
     check_output_folder(out, "--out")
     sweep, base = load_sweep(sweep_file)
@@ -130,42 +124,38 @@ def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend
     plan = SweepPlan.build(sweep, base)
     fresh = _metadata(sweep_file, plan)
     _prepare(out, fresh)  # refused before anything is created in a folder of someone else's
-    out.mkdir(parents=True, exist_ok=True)
-    with exclusive(out, "`simulator batch`"):
-        metadata = _prepare(out, fresh)
-        _remove_temporary(out)
-        write_json(out / METADATA, metadata)
-        console = console or Console(stderr=True)
-        try:
-            listed = len(finished_runs(out))
-        except InputError as damaged:
-            listed = 0
-            console.print(f"[yellow]{damaged.message}: every run is run again[/]")
-        finished = finished_runs(out, verify=True)
-        todo = [i for i in range(plan.size) if plan.spec(i).run_id not in finished]
-        counts = {"ok": 0, "error": 0, "skipped": plan.size - len(todo),
-                  "redone": max(0, listed - len(finished))}
-        rows = (run_ray(plan, todo, out, workers, address) if backend == "ray"
-                else run_local(plan, todo, out, workers))
-        if counts["redone"]:
-            console.print(f"[yellow]{counts['redone']} finished runs had damaged or missing "
-                          "shards: they are run again[/]")
-        started = time.perf_counter()
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      RunsPerSecond(), TimeRemainingColumn(), console=console,
-                      disable=not todo) as progress:
-            task = progress.add_task(f"{sweep.name} ({backend})", total=plan.size,
-                                     completed=counts["skipped"])
-            for row in rows:
+    runner = evaluator(backend, workers, address)
+    with runner.connected():  # a wrong Ray address fails here, before the folder is touched
+        out.mkdir(parents=True, exist_ok=True)
+        with exclusive(out, "`simulator batch`"):
+            metadata = _prepare(out, fresh)
+            _remove_temporary(out)
+            write_json(out / METADATA, metadata)
+            console = console or Console(stderr=True)
+            try:
+                listed = len(finished_runs(out))
+            except InputError as damaged:
+                listed = 0
+                console.print(f"[yellow]{damaged.message}: every run is run again[/]")
+            finished = finished_runs(out, verify=True)
+            todo = [i for i in range(plan.size) if plan.spec(i).run_id not in finished]
+            skipped, redone = plan.size - len(todo), max(0, listed - len(finished))
+            if redone:
+                console.print(f"[yellow]{redone} finished runs had damaged or missing "
+                              "shards: they are run again[/]")
+
+            def record(row: dict) -> None:
                 index, status = row["run_index"], row["status"]
                 finished[row["run_id"]] = {"index": index, "status": status,
                                            "sha256": shard_hashes(out, index, status)}
-                counts[status] += 1
                 write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
                                             "runs": finished})
-                progress.advance(task)
-        write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
-                                    "runs": finished})
-        write_json(out / METADATA, {**metadata, "ended": now_iso()})
-    return counts | {"seconds": time.perf_counter() - started}
 
+            started = time.perf_counter()
+            tally = perform_experiments(plan, todo, out, SWEEP_JOB, runner, sweep.name,
+                                        plan.size, console, on_row=record)
+            write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
+                                        "runs": finished})
+            write_json(out / METADATA, {**metadata, "ended": now_iso()})
+    return {"ok": tally.ok, "error": tally.failed, "skipped": skipped, "redone": redone,
+            "seconds": time.perf_counter() - started}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import rich_click as click
+
+from simulator.backend_options import backend_options
 
 
 @click.command("calibrate")
@@ -31,18 +32,13 @@ import rich_click as click
               help="Leave out an observation (its id) or a whole metric; repeatable, recorded.")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="Seed of the designs and of the replicate seeds.")
-@click.option("--backend", type=click.Choice(["local", "ray"]), default="local",
-              show_default=True, help="Local worker processes, or Ray tasks.")
-@click.option("--workers", "-j", type=click.IntRange(1, 1024), default=None,
-              help="Parallel tasks (default: the CPUs of this machine).")
-@click.option("--address", default=None,
-              help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray).")
+@backend_options
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; an existing one of the same calibration is resumed.")
 def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: int, waves: int,
               replicates: int, rule: str, cutoff: float, discrepancy_scale: float,
               skip: tuple[str, ...], seed: int,
-              backend: str, workers: int | None, address: str | None, out: Path) -> None:
+              backend: str, workers: int, address: str | None, out: Path) -> None:
     """History-match SCENARIO_FILE's [uncertain] ranges to the observations up to --until.
 
     Implausibility I = |z - E[f(x)]| / sqrt(V_obs + V_md + V_ens) per observation, from
@@ -61,13 +57,11 @@ def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: in
     from simulator.calibration.calibrate import calibrate as run_calibration
     from simulator.calibration.report import print_calibration
 
-    if address and backend != "ray":
-        raise click.UsageError("--address needs --backend ray")
     check_output_folder(out, "--out")  # before the waves of runs, not after them
     console = Console()
     settings = Settings(until=until, runs=runs, waves=waves, replicates=replicates, rule=rule,
                         cutoff=cutoff, seed=seed, discrepancy_scale=discrepancy_scale,
                         skip=tuple(skip))
     metadata = run_calibration(scenario_file, observations_file, out, settings, backend,
-                               workers or os.cpu_count() or 1, address, Console(stderr=True))
+                               workers, address, Console(stderr=True))
     print_calibration(out, metadata, console)

@@ -13,7 +13,9 @@ def test_ray_and_local_processes_give_the_same_non_implausible_set(tmp_path):
     scenario, observations = twin_case(tmp_path)
     settings = Settings(until=UNTIL, runs=24, waves=2, replicates=2, seed=3,
                         discrepancy_scale=0.0)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    # "local": a Ray of the test's own, never a cluster already running on the machine
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
+             configure_logging=False)
     try:
         calibrate(scenario, observations, tmp_path / "ray", settings, backend="ray", workers=2)
     finally:

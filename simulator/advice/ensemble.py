@@ -8,8 +8,9 @@ every member with the member's seed: common random numbers (Law 2015, ch. 11), s
 difference between two moves in a member is the moves' doing, not seed noise.
 
 The runs are a `simulator.batch_runs.SweepPlan` (variants = moves, design points x seeds =
-members; its run ids, seeds and scenario building) executed by `simulator.backends` (local
-processes or Ray) as the advice's own `Job`: a run is reduced in the worker to what the
+members; its run ids, seeds and scenario building) executed by the experiment runner
+(`simulator.experiments`, on local processes or Ray) as the advice's own `Job`: a run is
+reduced in the worker to what the
 valuation reads (the firm's cash each month, its horizon totals, users per country at the
 end; every firm's for the status quo), one small Parquet shard per run, written
 atomically. A killed advice resumes: runs whose shard exists are skipped.
@@ -30,6 +31,7 @@ import hashlib
 import json
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,16 +41,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from hub.atomic import write_parquet
 from hub.errors import InputError
 from hub.metrics import now_iso
 from simulator.advice.moves import Move
-from simulator.backends import Job
+from simulator.backends import evaluator
+from simulator.batch import run_id
 from simulator.batch_runs import MAX_RUNS, SweepPlan, build_run
 from simulator.batch_store import read_json, write_json
 from simulator.design import design_points
+from simulator.experiments import Job, perform_experiments
 from simulator.scenario import Scenario
 from simulator.sweep import Design, Sweep, Variant
 
@@ -150,7 +153,7 @@ def plan_digest(plan: SweepPlan) -> str:
 
 @dataclass(frozen=True)
 class MemberOutput:
-    """One run reduced to what the advice reads; `row` is what the backends pass back."""
+    """One run reduced to what the advice reads; `row` is what the runner passes back."""
 
     row: dict
     table: pa.Table
@@ -209,15 +212,21 @@ def write_member(out: Path, plan: SweepPlan, output: MemberOutput) -> None:
     write_parquet(output.table, shard_path(out, output.row["run_index"]))
 
 
-ADVICE_JOB = Job(execute_member, write_member)
+ADVICE_JOB = Job(execute_member, write_member, run_id)
 
 
 def run_members(plan: SweepPlan, ensemble: Ensemble, out: Path, workers: int,
                 backend: str = "local", address: str | None = None,
-                console: Console | None = None) -> None:
-    """Run (or finish) every run of the plan into the folder `out`."""
-    from simulator.backends import run_local, run_ray
+                console: Console | None = None,
+                on_row: Callable[[dict], None] | None = None) -> None:
+    """Run (or finish) every run of the plan into the folder `out`.
 
+    `on_row` is called with each finished run's row (the TUI's progress and cancel).
+
+    Raises:
+        InputError: `out` holds other runs.
+        RunsLost: runs that did not finish (a worker died); the others are kept.
+    """
     digest = plan_digest(plan)
     old = read_json(out / "metadata.json")
     if out.exists() and any(out.iterdir()) and (old is None or old["digest"] != digest):
@@ -230,16 +239,9 @@ def run_members(plan: SweepPlan, ensemble: Ensemble, out: Path, workers: int,
                        "started": now_iso()}
     write_json(out / "metadata.json", {**metadata, "ended": None})
     todo = [i for i in range(plan.size) if not shard_path(out, i).exists()]
-    rows = (run_ray(plan, todo, out, workers, address, job=ADVICE_JOB) if backend == "ray"
-            else run_local(plan, todo, out, workers, job=ADVICE_JOB))
-    with Progress("[bold]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console or Console(stderr=True),
-                  disable=not todo, transient=True) as progress:
-        task = progress.add_task(f"{len(plan.sweep.variants)} moves x {ensemble.size} members "
-                                 f"({backend})", total=plan.size,
-                                 completed=plan.size - len(todo))
-        for _row in rows:
-            progress.advance(task)
+    perform_experiments(plan, todo, out, ADVICE_JOB, evaluator(backend, workers, address),
+                        f"{len(plan.sweep.variants)} moves x {ensemble.size} members",
+                        plan.size, console, on_row=on_row, transient=True)
     write_json(out / "metadata.json", {**metadata, "ended": now_iso()})
 
 

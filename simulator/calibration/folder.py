@@ -18,8 +18,9 @@ from simulator.batch_store import read_json
 
 METADATA = "metadata.json"
 # Modules that run, sweep or report the model without changing what a run computes.
-NOT_MODEL = {"analysis.py", "backends.py", "batch.py", "batch_runs.py", "batch_store.py",
-             "cli.py", "design.py", "html_report.py", "prim.py", "run_report.py", "sweep.py"}
+NOT_MODEL = {"analysis.py", "backend_options.py", "backends.py", "batch.py", "batch_runs.py",
+             "batch_store.py", "cli.py", "design.py", "experiments.py", "html_report.py",
+             "prim.py", "run_report.py", "sweep.py"}
 
 
 def model_digest() -> dict:
