@@ -62,7 +62,7 @@ def test_the_run_command_takes_set_and_exits_2_on_a_bad_key(tmp_path):
                           text=True, env=env)
     assert done.returncode == 0, done.stderr
     dates = pq.read_table(tmp_path / "o" / "timeseries.parquet")["date"].to_pylist()
-    assert {str(d) for d in dates} == {"2024-03-01", "2024-04-01"}
+    assert {d.date().isoformat() for d in dates} == {"2024-03-01", "2024-04-01"}
     done = subprocess.run([*command, "--set", "parameters.no_such=1"], capture_output=True,
                           text=True, env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
