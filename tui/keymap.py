@@ -21,10 +21,12 @@ def binding_ids() -> list[str]:
     """Every binding id of the app, its screens and its dialogs."""
     from tui.app import StrategyApp
     from tui.dialogs.confirm import ConfirmDialog
+    from tui.dialogs.firm_wizard import FirmWizard
     from tui.dialogs.help import HelpScreen
     from tui.modes import SCREENS
 
-    classes = [StrategyApp, *(row.screen_class() for row in SCREENS), ConfirmDialog, HelpScreen]
+    classes = [StrategyApp, *(row.screen_class() for row in SCREENS), ConfirmDialog, HelpScreen,
+               FirmWizard]
     return sorted({b.id for cls in classes for b in cls.BINDINGS if getattr(b, "id", None)})
 
 

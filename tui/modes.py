@@ -44,7 +44,9 @@ SCREENS: tuple[MainScreenRow, ...] = (
     MainScreenRow("scenarios", N_("Scenarios"), "1", "tui.screens.scenarios:ScenariosScreen",
                   N_("**Scenarios**: pick a shipped or your own scenario file and edit it; "
                      "problems are shown as you type, with the same messages as `simulator "
-                     "run`. Save keeps your comments.")),
+                     "run`; figures read as people write them ($2B, 30B). n describes a firm "
+                     "of your own and saves it as a new scenario. Save keeps your comments and "
+                     "never writes a shipped file.")),
     MainScreenRow("run", N_("Run"), "2", "tui.screens.run:RunScreen",
                   N_("**Run**: runs the open scenario (r) in a background process with a "
                      "progress bar (c cancels), then draws users, share, revenue and cash per "
@@ -60,9 +62,10 @@ SCREENS: tuple[MainScreenRow, ...] = (
                   N_("**Hub**: trained models per region and their per-language figures; "
                      "export a region; with no model trained, the shipped technology profile.")),
     MainScreenRow("advice", N_("Advice"), "6", "tui.screens.advice:AdviceScreen",
-                  N_("**Advice**: the moves `simulator advise` ranked for a firm (NPV range, "
-                     "chance of beating the status quo, largest regret); a move's drivers "
-                     "below the table; e opens the move as an edited scenario.")),
+                  N_("**Advice**: a runs advice for the firm chosen (futures, horizon, moves) "
+                     "with progress, c cancels; the moves ranked (NPV range, chance of beating "
+                     "the status quo, largest regret), each future's gain over the status quo, "
+                     "a move's drivers; e opens the move as an edited scenario.")),
 )
 
 BY_MODE: dict[str, MainScreenRow] = {row.mode: row for row in SCREENS}

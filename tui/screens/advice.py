@@ -200,16 +200,18 @@ class AdviceScreen(MainScreen):
 
     def show_drivers(self, index: int) -> None:
         """The description, drivers and edits of the move in row `index`."""
-        from simulator.advice.report import LABELS, dated
+        from simulator.advice.report import LABELS
+        from tui.advice_text import describe, explain
 
         if self.advice is None or not 0 <= index < len(self.advice.rows):
             return
         row = self.advice.rows[index]
         edits = json.loads(row["overrides"])
-        description = dated(row["description"], self.advice.start_date)
+        # In the UI's language, from the ranking's figures (the Parquet's sentences are English).
+        description = describe(row, self.advice.start_date)
         lines = [f"[b]{escape(row['move'])}[/b]: {escape(description)}",
                  f"{_(LABELS['gain_p50'])}: {i18n.fmt_money(row['gain_p50'], compact=True)}",
-                 escape(row["drivers"]),
+                 *(escape(line) for line in explain(row)),
                  _("Scenario edits:") + " " + escape(", ".join(f"{k} = {v}" for k, v in
                                                                edits.items()) or _("none"))]
         if index == 0 and self.advice.summary["discovery"]["box"] is not None:

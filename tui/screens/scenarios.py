@@ -217,6 +217,9 @@ class ScenariosScreen(MainScreen):
 
         yield SystemCommand(_("save: the open scenario"), _("Write it back, comments kept"),
                             self.action_save)
+        yield SystemCommand(_("new: your own firm"),
+                            _("Describe it and get a scenario with it among the rivals"),
+                            self.action_new_firm)
 
     def action_save(self) -> None:
         """Save the draft back to its file (comments kept)."""
