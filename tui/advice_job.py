@@ -1,11 +1,15 @@
 """An advice run started from the TUI: what the user asked for, and the engine's public API.
 
-Free of Textual: the Advice screen runs `run_advice` in a thread worker and turns the
-callbacks into messages. The moves are the engine's generated ones (`generate_moves`, with
-its price search), the status quo first, cut to what the user asked for; the ensemble is
-`samples` members of the scenario's uncertain parameters; the runs go through
-`simulator.advice.advise.advise` with its `on_row` hook, which is where cancelling happens
-(between two finished runs: a simulation already running finishes first).
+Free of Textual. The Advice screen's thread worker calls `advise_in_process`: the advice
+runs in a spawned child process (like `tui.simulation`'s runs: the price search, the
+valuation and pandas would otherwise hold the UI's interpreter lock for long stretches;
+`benchmarks/bench_tui_advice.py` measured 0.4 s stalls with the advice in a thread), its
+progress comes back through a queue and cancelling goes there through an event. The
+moves are the engine's generated ones (`generate_moves`, with its price search), the
+status quo first, cut to what the user asked for; the ensemble is `samples` members of
+the scenario's uncertain parameters; the runs go through
+`simulator.advice.advise.advise` with its `on_row` hook, which is where cancelling
+happens (between two finished runs: a simulation already running finishes first).
 
 The folder is named by what the advice depends on, so asking again with the same settings
 resumes a cancelled advice (its finished runs are kept) instead of starting over.
@@ -15,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import queue
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -26,6 +32,8 @@ MEMBER_CHOICES = (2, 4, 8, 16)
 HORIZON_CHOICES = (6, 12, 24, 36, 60)  # months; the scenario's own horizon is offered too
 MOVE_CHOICES = (2, 3, 5, 8, 0)  # status quo included; 0: every generated move
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # the TUI keeps a core for itself
+POLL_SECONDS = 0.05  # how often the waiting thread looks at its cancel flag
+CHILD_NICENESS = 10  # the advice yields the CPU to the UI (as tui.simulation's runs do)
 
 
 class AdviceCancelled(Exception):
@@ -131,3 +139,62 @@ def run_advice(request: AdviceRequest, out: Path, on_moves: Callable[[int], None
         return out
     # The runner's generator is closed with its frames, which stops the worker processes.
     raise AdviceCancelled
+
+
+def _child(request: AdviceRequest, out: Path, messages: multiprocessing.Queue,
+           cancel: object) -> None:
+    """(In the child process) run the advice; every outcome is a message, never a crash."""
+    from hub.errors import InputError
+
+    try:
+        os.nice(CHILD_NICENESS)
+    except (AttributeError, OSError):
+        pass  # not POSIX, or not allowed: the advice is the same, the UI may stutter more
+    try:
+        run_advice(request, out, lambda total: messages.put(("moves", total)),
+                   lambda progress: messages.put(("progress", progress)),
+                   cancel.is_set)  # type: ignore[attr-defined]
+    except AdviceCancelled:
+        messages.put(("cancelled", None))
+    except InputError as error:  # the engine's own message: file, key, what was expected
+        messages.put(("error", str(error)))
+    except Exception as error:  # noqa: BLE001 - a failure is reported, never a crash
+        messages.put(("error", f"{type(error).__name__}: {error}"))
+    else:
+        messages.put(("done", None))
+
+
+def advise_in_process(request: AdviceRequest, out: Path, on_moves: Callable[[int], None],
+                      on_progress: Callable[[Progress], None],
+                      cancelled: Callable[[], bool]) -> str | None:
+    """`run_advice` in a child process; returns None when done, else why it stopped.
+
+    The reason is "" for a cancel, else the error's message. `cancelled` is polled every
+    `POLL_SECONDS`; the child stops after the simulations already running.
+    """
+    context = multiprocessing.get_context("spawn")
+    messages, cancel = context.Queue(), context.Event()
+    # Not a daemon: the child starts the ensemble's worker processes itself.
+    child = context.Process(target=_child, args=(request, out, messages, cancel))
+    child.start()
+    try:
+        while True:
+            if cancelled():
+                cancel.set()
+            try:
+                kind, value = messages.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if not child.is_alive() and messages.empty():
+                    return f"the advice process ended unexpectedly (exit status {child.exitcode})"
+                continue
+            if kind == "moves":
+                on_moves(value)
+            elif kind == "progress":
+                on_progress(value)
+            else:
+                return {"done": None, "cancelled": ""}.get(kind, value)
+    finally:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+            child.join()

@@ -122,8 +122,8 @@ class AdviceScreen(MainScreen):
 
     @on(AdviceRun.Finished)
     def advice_written(self, event: AdviceRun.Finished) -> None:
-        """Open the advice just written."""
-        self.action_reload(event.folder)
+        """Open the advice just written (read by the worker)."""
+        self.action_reload(event.folder, event.advice)
         self.notify(_("Advice written to {folder}.").format(folder=event.folder))
 
     @on(AdviceRun.Stopped)
@@ -132,8 +132,12 @@ class AdviceScreen(MainScreen):
         if event.error:
             self.notify(event.error, severity="error", title=_("Advice failed"))
 
-    def action_reload(self, chosen: Path | None = None) -> None:
-        """List the advice folders again and show `chosen` (default: the newest)."""
+    def action_reload(self, chosen: Path | None = None,
+                      advice: AdviceFolder | None = None) -> None:
+        """List the advice folders again and show `chosen` (default: the newest).
+
+        `advice` is `chosen` already read.
+        """
         root = self.strategy_app.workspace.reports_dir
         self.folders = find_advice(root)
         picker = self.query_one("#advice-folder", Select)
@@ -147,20 +151,21 @@ class AdviceScreen(MainScreen):
             return
         index = self.folders.index(chosen) if chosen in self.folders else 0
         picker.value = index
-        self.show(index)
+        self.show(index, advice if chosen in self.folders else None)
 
     @on(Select.Changed, "#advice-folder")
     def folder_chosen(self, event: Select.Changed) -> None:
-        """Show the chosen advice."""
-        if isinstance(event.value, int):
+        """Show the chosen advice (not again when it is the one shown)."""
+        if isinstance(event.value, int) and not (
+                self.advice is not None and self.folders[event.value] == self.advice.path):
             self.show(event.value)
 
-    def show(self, index: int) -> None:
-        """Read one advice folder into the summary, the table and the chart."""
+    def show(self, index: int, advice: AdviceFolder | None = None) -> None:
+        """Read one advice folder (unless given) into the summary, the table and the chart."""
         from simulator.advice.report import LABELS
 
         try:
-            self.advice = advice = AdviceFolder.read(self.folders[index])
+            self.advice = advice = advice or AdviceFolder.read(self.folders[index])
         except (OSError, ValueError, KeyError) as error:
             self.notify(str(error), severity="error", title=_("Cannot open"))
             return

@@ -1,10 +1,11 @@
-"""The Advice screen's run panel: whose moves, how many futures, how far; progress and cancel.
+"""The Advice screen's run panel: whose moves, how many futures, how far; progress, cancel.
 
-The advice runs in a thread worker (harlequin's query runner: `@work(thread=True,
-exclusive=True, exit_on_error=False, group=..., description=...)`) and reports back with
-typed messages; progress messages replace each other in the queue (toolong's scan
-progress), so a fast ensemble never floods the screen. Cancel is an event the worker polls
-between two finished runs (and the worker's own `is_cancelled`, set when the app closes).
+A thread worker (harlequin's query runner: `@work(thread=True, exclusive=True,
+exit_on_error=False, group=..., description=...)`) waits on the advice's own process
+(`tui.advice_job.advise_in_process`) and reports back with typed messages; progress
+messages replace each other in the queue (toolong's scan progress), so a fast ensemble
+never floods the screen. Cancel is an event the worker polls between two finished runs
+(and the worker's own `is_cancelled`, set when the app closes).
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from textual.widgets import ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from tui import i18n
+from tui.advice_folder import AdviceFolder
 from tui.advice_job import (
     HORIZON_CHOICES,
     MEMBER_CHOICES,
     MOVE_CHOICES,
-    AdviceCancelled,
     AdviceRequest,
     Progress,
-    run_advice,
+    advise_in_process,
 )
 from tui.i18n import _
 
@@ -54,9 +55,10 @@ class AdviceRun(Vertical):
 
     @dataclass
     class Finished(Message):
-        """The advice is written to `folder`."""
+        """The advice is written to `folder`, and read (off the UI thread) as `advice`."""
 
         folder: Path
+        advice: AdviceFolder | None = None
 
     @dataclass
     class Stopped(Message):
@@ -137,20 +139,23 @@ class AdviceRun(Vertical):
     def advise(self, request: AdviceRequest, folder: Path) -> None:
         """The advice, off the UI thread; its outcome comes back as a message."""
         worker = get_current_worker()
-        from hub.errors import InputError
+        stopped = advise_in_process(
+            request, folder, lambda total: self.post_message(self.Started(total)),
+            lambda progress: self.post_message(self.Advanced(progress)),
+            lambda: worker.is_cancelled or self.cancel_requested.is_set())
+        if stopped is not None:
+            self.post_message(self.Stopped(folder, stopped))
+            return
+        # Read here, with what the screen imports to show it (pandas, pyarrow, the report's
+        # labels): on the UI thread that took 0.3 s without a frame.
+        import simulator.advice.report  # noqa: F401 - imported for the screen, off its thread
+        import tui.advice_text  # noqa: F401
 
         try:
-            run_advice(request, folder, lambda total: self.post_message(self.Started(total)),
-                       lambda progress: self.post_message(self.Advanced(progress)),
-                       lambda: worker.is_cancelled or self.cancel_requested.is_set())
-        except AdviceCancelled:
-            self.post_message(self.Stopped(folder))
-        except InputError as error:  # the engine's own message: file, key, what was expected
-            self.post_message(self.Stopped(folder, str(error)))
-        except Exception as error:  # noqa: BLE001 - a failure is reported, never a crash
-            self.post_message(self.Stopped(folder, f"{type(error).__name__}: {error}"))
-        else:
-            self.post_message(self.Finished(folder))
+            advice = AdviceFolder.read(folder)
+        except (OSError, ValueError, KeyError):
+            advice = None  # the screen reads it again and says what is wrong
+        self.post_message(self.Finished(folder, advice))
 
     def say(self, text: str) -> None:
         """The status line."""
