@@ -23,6 +23,7 @@ Output folder (`out`)::
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 from rich.console import Console
 
-from hub.locks import exclusive
+from plumbing.locks import exclusive
 from simulator.advice.drivers import all_drivers
 from simulator.advice.ensemble import (
     Ensemble,
@@ -95,13 +96,14 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
            samples: int | None = None, calibration: Path | None = None,
            horizon: int | None = None, seed: int | None = None, workers: int = 2,
            backend: str = "local", address: str | None = None, discount: Discount | None = None,
-           console: Console | None = None, moves: list[Move] | None = None) -> Advice:
+           console: Console | None = None, moves: list[Move] | None = None,
+           on_row: Callable[[dict], None] | None = None) -> Advice:
     """Rank the firm's moves against the status quo; writes the folder `out` (see above).
 
     Members: `samples` (default 8) samples of the scenario's uncertain parameters, or with
     `calibration` (a `simulator calibrate` folder) its non-implausible points (at most
     `samples` of them) and their replicate seeds. `moves` (the status quo first) replaces
-    the generated ones or the file's.
+    the generated ones or the file's. `on_row` is called with each finished run's row.
     """
     out, discount = Path(out), discount or Discount()
     scenario = load_scenario(scenario_file)
@@ -120,7 +122,7 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
     plan = build_plan(base, moves, ensemble, firm, seed)
     out.mkdir(parents=True, exist_ok=True)
     with exclusive(out, "`simulator advise`"):
-        run_members(plan, ensemble, out / "runs", workers, backend, address, console)
+        run_members(plan, ensemble, out / "runs", workers, backend, address, console, on_row)
         result = evaluate(plan, ensemble, moves, discount, profile, out / "runs")
         write(result, out)
     return result
@@ -151,7 +153,7 @@ def evaluate(plan: SweepPlan, ensemble: Ensemble, moves: list[Move], discount: D
 
 def write(result: Advice, out: Path) -> None:
     """advice.parquet, members.parquet and advice.json, each written atomically."""
-    from hub.atomic import write_parquet, write_text
+    from plumbing.atomic import write_parquet, write_text
 
     write_parquet(pa.Table.from_pandas(result.table, preserve_index=False),
                   out / "advice.parquet")
