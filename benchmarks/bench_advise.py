@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 
 FIRM = "Euro Challenger"
 

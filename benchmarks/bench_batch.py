@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.batch import run_batch
 from simulator.batch_store import read_table
 

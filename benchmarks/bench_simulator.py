@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _profile() -> str:
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
 
     try:
         return str(shipped_path("technology_profile.parquet"))
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
     from simulator.run import load_scenario
     from simulator.technology import load_profile
     from simulator.world.countries import load_countries

@@ -39,7 +39,7 @@ def workspace(root: Path, size: str) -> dict:
     from test_tui_support import SCENARIO, write_profile, write_workspace
 
     from hub.regions import BUILTIN
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
     from tui.workspace import shipped_profile
 
     ws = write_workspace(root)

@@ -1,4 +1,4 @@
-"""What the one number check (hub.checked.CheckedModel) costs a scenario validation.
+"""What the one number check (plumbing.checked.CheckedModel) costs a scenario validation.
 
 Run: python benchmarks/bench_validation.py
 Every batch point, calibration point and advice move validates a whole scenario once
@@ -12,7 +12,7 @@ import time
 import tomllib
 from pathlib import Path
 
-import hub.checked
+import plumbing.checked
 from simulator.overrides import apply_overrides
 
 DOCUMENT = tomllib.loads((Path(__file__).parents[1] / "data" / "scenarios" / "default.toml")
@@ -27,14 +27,14 @@ def per_validation_ms(count: int = 200) -> float:
 
 
 def main() -> None:
-    checked, walk = [], hub.checked._refuse_lax
+    checked, walk = [], plumbing.checked._refuse_lax
     unchecked = []
     per_validation_ms(20)  # warm caches (countries, regions)
     for _ in range(5):
         checked.append(per_validation_ms())
-        hub.checked._refuse_lax = lambda *args, **kwargs: None
+        plumbing.checked._refuse_lax = lambda *args, **kwargs: None
         unchecked.append(per_validation_ms())
-        hub.checked._refuse_lax = walk
+        plumbing.checked._refuse_lax = walk
     print(f"scenario validation, number check on : {statistics.median(checked):.2f} ms")
     print(f"scenario validation, number walk off : {statistics.median(unchecked):.2f} ms")
 

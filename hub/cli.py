@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rich_click as click
 
-from hub.lazy_group import LazyGroup
+from plumbing.lazy_group import LazyGroup
 
 # One line per subcommand: name -> "module:click command". Keep modules light at import.
 COMMANDS: dict[str, str] = {

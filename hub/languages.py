@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 # Gettext locale modifiers (`sr@latin`) that name a script or a BCP 47 variant.
 _MODIFIER_SCRIPTS = {

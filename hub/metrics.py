@@ -75,7 +75,7 @@ def upgrade_metrics(table: pa.Table, source: str) -> pa.Table:
     Raises:
         InputError: a column of the first release is missing (naming `source` and the columns).
     """
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     missing = [n for n in METRICS_SCHEMA.names if n not in table.column_names]
     lost = [n for n in missing if n not in ADDED_COLUMNS]

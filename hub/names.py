@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 # Letters, digits, '.', '_' and '-'; must start with a letter or digit, so '..', '/x',
 # empty names and NUL bytes are all refused.

@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from hub.errors import InputError
-from hub.shipped import shipped_path
-from hub.tables import read_table
+from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
+from plumbing.tables import read_table
 
 # The CPU instance that prices serving on a 2-core machine like the one the hub is built on.
 DEFAULT_CPU_INSTANCE = "m7i.large"

@@ -35,8 +35,8 @@ from functools import cache
 from pathlib import Path
 
 from hub import cldr
-from hub.errors import InputError
 from hub.names import check_name
+from plumbing.errors import InputError
 
 # name -> (description, codes to include, codes to leave out); codes expand through CLDR.
 BUILTIN: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

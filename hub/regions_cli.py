@@ -6,7 +6,7 @@ from pathlib import Path
 
 import rich_click as click
 
-from hub.numbers import compact
+from plumbing.numbers import compact
 
 
 @click.command()

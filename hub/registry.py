@@ -37,13 +37,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.atomic import fsync_path, sha256_file, temp_file, write_text
-from hub.errors import InputError
 from hub.home import hub_home
 from hub.metrics import now_iso
 from hub.names import check_name, is_inside
 from hub.registry_catalog import catalog_differences, write_catalog
-from hub.staging import publish, staging_folder
+from plumbing.atomic import fsync_path, sha256_file, temp_file, write_text
+from plumbing.errors import InputError
+from plumbing.staging import publish, staging_folder
 
 CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
     "config.json",

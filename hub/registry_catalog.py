@@ -11,8 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hub.atomic import write_parquet
-from hub.errors import InputError
+from plumbing.atomic import write_parquet
+from plumbing.errors import InputError
 
 CATALOG = "catalog.parquet"
 CATALOG_SCHEMA = pa.schema(

@@ -7,10 +7,10 @@ import json
 import rich_click as click
 
 from hub import registry_view as view
-from hub.errors import InputError
 from hub.home import home_option, hub_home
 from hub.names import check_name
-from hub.numbers import compact
+from plumbing.errors import InputError
+from plumbing.numbers import compact
 
 JSON_HELP = "Print one JSON object instead of tables: "
 
@@ -33,7 +33,7 @@ def _print_json(value) -> None:
 def _print_tables(keys, numbers, rows, title=None) -> None:
     from rich.console import Console
 
-    from hub.terminal_table import fitted_tables
+    from plumbing.terminal_table import fitted_tables
 
     console = Console()
     for table in fitted_tables(keys, numbers, rows, console.width, title):

@@ -1,7 +1,7 @@
 """What `hub list`, `hub show` and `hub verify` report, as data (their `--json`) and as text.
 
 The data functions return plain JSON values; the commands print them as JSON or as tables
-that fit the terminal (`hub.terminal_table`). The JSON schemas are stated once here and
+that fit the terminal (`plumbing.terminal_table`). The JSON schemas are stated once here and
 quoted in each command's help.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 # Headline figures of `hub list`: metric -> (column title, how to summarise over languages).
 HEADLINE = {

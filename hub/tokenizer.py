@@ -20,10 +20,10 @@ import json
 import random
 from pathlib import Path
 
-from hub.atomic import write_text, write_with
-from hub.errors import InputError
 from hub.languages import language_weights, normalize_lang, region_corpus_langs
 from hub.names import check_name
+from plumbing.atomic import write_text, write_with
+from plumbing.errors import InputError
 
 TOKENIZERS_DIR = "_tokenizers"
 DEFAULT_VOCAB = 8192  # small models: the embedding table stays a modest share of the weights

@@ -51,7 +51,7 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     """
     from rich.console import Console
 
-    from hub.outputs import check_output_file, check_output_folder
+    from plumbing.outputs import check_output_file, check_output_folder
     from simulator.advice.advise import advise as run_advice
     from simulator.advice.report import discovery_text, terminal_table
     from simulator.advice.valuation import Discount
@@ -79,7 +79,7 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     console.print(f"discount rate {advice.discount.annual:.1%} a year: {advice.discount.source}; "
                   f"ensemble: {advice.ensemble.source}", style="dim", highlight=False)
     if html_file is not None:
-        from hub.atomic import write_text
+        from plumbing.atomic import write_text
         from simulator.advice.report import render
 
         write_text(html_file, render(advice))

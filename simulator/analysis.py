@@ -36,7 +36,7 @@ class Batch:
         self.folder = Path(folder)
         self.metadata = read_metadata(self.folder)
         if self.metadata is None:
-            from hub.errors import InputError
+            from plumbing.errors import InputError
 
             raise InputError(f"{self.folder}: not a batch folder (no {METADATA}); "
                              "expected the --out folder of `simulator batch`")
@@ -92,7 +92,7 @@ def _query(batch: Batch, sql: str) -> pd.DataFrame:
                                           fm=batch.glob("firm_months")),
                                {"firm": batch.metadata["focus_firm"]}).df()
         except duckdb.Error as error:  # a damaged shard: DuckDB's message names the file
-            from hub.errors import InputError
+            from plumbing.errors import InputError
 
             raise InputError(f"{batch.folder}: cannot read the Parquet shards: {error}; "
                              "run the same `simulator batch` command again to redo damaged "

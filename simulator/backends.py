@@ -37,7 +37,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.experiments import Finished, Job, Lost
 
 # One BLAS thread per worker: a run's numbers then do not depend on the machine's cores or

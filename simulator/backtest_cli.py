@@ -38,8 +38,8 @@ def backtest(calibration_dir: Path, holdout: str, out: Path | None, html_file: P
     """
     from rich.console import Console
 
-    from hub.atomic import write_text
-    from hub.outputs import check_output_file, check_output_folder
+    from plumbing.atomic import write_text
+    from plumbing.outputs import check_output_file, check_output_folder
     from simulator.calibration.backtest import backtest as run_backtest
     from simulator.calibration.backtest_html import render_backtest
     from simulator.calibration.report import print_backtest

@@ -32,11 +32,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from hub.atomic import sha256_file
-from hub.errors import InputError
-from hub.locks import exclusive
 from hub.metrics import now_iso
-from hub.outputs import check_output_folder
+from plumbing.atomic import sha256_file
+from plumbing.errors import InputError
+from plumbing.locks import exclusive
+from plumbing.outputs import check_output_folder
 from simulator.backends import evaluator
 from simulator.batch_runs import SweepPlan, execute_run
 from simulator.batch_store import (
@@ -98,7 +98,7 @@ def _prepare(out: Path, fresh: dict) -> dict:
 
 
 def _remove_temporary(out: Path) -> None:
-    # Half-written files of a killed sweep (hub.atomic's temporary names); only the lock
+    # Half-written files of a killed sweep (plumbing.atomic's temporary names); only the lock
     # holder writes here, so every one of them is a leftover.
     for stale in [*out.glob(".*.tmp"), *out.glob("*/.*.tmp")]:
         stale.unlink(missing_ok=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.design import design_points, design_size
 from simulator.overrides import apply, uncertain_path
 from simulator.scenario import Scenario

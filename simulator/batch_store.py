@@ -11,7 +11,7 @@ beside them in `_batch/` (dataset readers skip names starting with `_`)::
     DIR/_batch/manifest.json                   finished runs: {run_id: {index, status, sha256}}
 
 The partition key is `table_name`, not `table` (a reserved word in SQL). Every file is
-written under a temporary name and renamed when complete (`hub.atomic`), so a reader never
+written under a temporary name and renamed when complete (`plumbing.atomic`), so a reader never
 sees half a file. A run's shards are written, the `runs` shard last, and only then is the
 run added to the manifest with its shards' sha256; a run killed half-way is not in the
 manifest, and one whose shards no longer match their hashes is not trusted: both are run
@@ -26,8 +26,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hub.atomic import sha256_file, write_parquet, write_text
-from hub.errors import InputError
+from plumbing.atomic import sha256_file, write_parquet, write_text
+from plumbing.errors import InputError
 from simulator.batch_runs import RunOutput, SweepPlan
 from simulator.report_schema import RUNS_SCHEMA, SCHEMAS, TABLES
 

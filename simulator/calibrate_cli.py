@@ -52,7 +52,7 @@ def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: in
     """
     from rich.console import Console
 
-    from hub.outputs import check_output_folder
+    from plumbing.outputs import check_output_folder
     from simulator.calibration.calibrate import Settings
     from simulator.calibration.calibrate import calibrate as run_calibration
     from simulator.calibration.report import print_calibration

@@ -98,7 +98,7 @@ def tick_labels(ticks: list[float], kind: str) -> list[tuple[float, str]]:
 
     Percentages get as many decimals as the step needs (0.5% steps print 0.5%, 1.0%...).
     """
-    from hub.numbers import compact, compact_money
+    from plumbing.numbers import compact, compact_money
 
     if kind == "percent":
         step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0

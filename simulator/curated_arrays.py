@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 # ECB reference rate, 2024 average (1 EUR = 1.0824 USD); the table's estimates are in EUR.
 USD_PER = {"USD": 1.0, "EUR": 1.0824}

@@ -24,7 +24,7 @@ from simulator.human_units import MONEY, PARAMETERS, PEOPLE, TOKENS, Month, toml
 
 def _countries(text: str, option: str) -> list[str]:
     """Comma-separated ISO 3166 codes; 'none' or nothing for none."""
-    from hub.errors import InputError
+    from plumbing.errors import InputError
     from simulator.scenario import _check_country
 
     codes = [c.strip().upper() for c in text.split(",") if c.strip()]
@@ -38,8 +38,8 @@ def _countries(text: str, option: str) -> list[str]:
 
 def _check_target(out: Path, force: bool) -> None:
     """Refuse a shipped file, and an existing file unless --force."""
-    from hub.errors import InputError
-    from hub.shipped import shipped_path
+    from plumbing.errors import InputError
+    from plumbing.shipped import shipped_path
 
     shipped = shipped_path().resolve()
     if out.resolve().is_relative_to(shipped):
@@ -100,7 +100,7 @@ def new_scenario(base: Path, values: dict, out: Path) -> tuple[str, list[str]]:
     """The new scenario's text and the warnings where a figure falls back."""
     import tomlkit
 
-    from hub.errors import InputError
+    from plumbing.errors import InputError
     from simulator.scenario import load_scenario, parse_scenario
 
     scenario = load_scenario(base)
@@ -140,7 +140,7 @@ def new_scenario(base: Path, values: dict, out: Path) -> tuple[str, list[str]]:
 
 def base_scenario(base: Path | None) -> Path:
     """The scenario the firm joins: `base`, else the shipped default."""
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
 
     return base or shipped_path("scenarios", "default.toml")
 
@@ -223,8 +223,8 @@ def new(name: str, home: str, params: float, tokenizer: str, family: str, cash: 
     --family none --cash '$1B' --researchers 120 --engineers 400 --offices JP --out
     seoul.toml`, then `simulator run seoul.toml`
     """
-    from hub.atomic import write_text
-    from hub.errors import InputError
+    from plumbing.atomic import write_text
+    from plumbing.errors import InputError
     from simulator.scenario import _check_country
 
     try:
@@ -248,12 +248,12 @@ def new(name: str, home: str, params: float, tokenizer: str, family: str, cash: 
 
 
 def _money_text(value: float) -> str:
-    from hub.numbers import compact_money
+    from plumbing.numbers import compact_money
 
     return compact_money(value, digits=2)
 
 
 def _count_text(value: float) -> str:
-    from hub.numbers import compact
+    from plumbing.numbers import compact
 
     return compact(value, 2)

@@ -13,7 +13,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from hub.numbers import MISSING, compact, compact_money
+from plumbing.numbers import MISSING, compact, compact_money
 from simulator.analysis import Batch, over_time
 from simulator.chart_axes import month_label, month_ticks, nice_ticks, tick_labels, x_axis, y_axis
 from simulator.prim import PrimBox

@@ -34,8 +34,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from hub.errors import InputError
 from hub.languages import base_language, default_script, normalize_lang
+from plumbing.errors import InputError
 from simulator.language_tables import (
     AGGREGATE_LANG,
     MAX_RELATIVE,

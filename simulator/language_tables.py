@@ -21,10 +21,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from hub.errors import InputError
 from hub.languages import normalize_lang
-from hub.shipped import shipped_path
-from hub.tables import read_table
+from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
+from plumbing.tables import read_table
 
 # A language more than 20% above the model's English score on a translated test means a
 # unit mix-up (a fraction against a percentage), not a real score.

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.parameters import parameter_names
 from simulator.scenario import Scenario
 from simulator.toml_check import format_problems, problems_error

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from hub.checked import CheckedModel
+from plumbing.checked import CheckedModel
 
 
 class Parameters(CheckedModel):
     """Every number the model's equations use that is not data about a country or a firm.
 
-    Unknown keys and unchecked numbers are refused (`hub.checked`).
+    Unknown keys and unchecked numbers are refused (`plumbing.checked`).
     """
 
     # Market: Bass (1969) diffusion. Mean coefficients of the meta-analysis of

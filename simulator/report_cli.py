@@ -6,7 +6,7 @@ from pathlib import Path
 
 import rich_click as click
 
-from hub.numbers import compact
+from plumbing.numbers import compact
 from simulator.aggregates import KPIS
 
 
@@ -33,8 +33,8 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
     from rich.console import Console
     from rich.table import Table
 
-    from hub.errors import InputError
-    from hub.outputs import check_output_file
+    from plumbing.errors import InputError
+    from plumbing.outputs import check_output_file
     from simulator import analysis
 
     if html_file is not None:
@@ -103,7 +103,7 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str)
                       "try another --kpi")
 
     if html_file is not None:
-        from hub.atomic import write_text
+        from plumbing.atomic import write_text
         from simulator.html_report import render
 
         write_text(html_file, render(batch, tables, boxes, strategy, kpi))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import rich_click as click
 
-from hub.checked import SEED_MAX, Number
+from plumbing.checked import SEED_MAX, Number
 
 
 @click.command("run")

@@ -13,16 +13,16 @@ from pathlib import Path
 import pyarrow.compute as pc
 from rich.table import Table
 
-from hub.atomic import write_parquet
-from hub.numbers import compact, compact_money
-from hub.outputs import check_replaceable_folder
-from hub.staging import publish, staging_folder
+from plumbing.atomic import write_parquet
+from plumbing.numbers import compact, compact_money
+from plumbing.outputs import check_replaceable_folder
+from plumbing.staging import publish, staging_folder
 from simulator.aggregates import firm_totals
 from simulator.report_schema import TABLES
 from simulator.run import RunResult
 
 REPORT_FILES = tuple(f"{name}.parquet" for name in TABLES)
-COMMAND = "simulator run"  # names the report folders it made (hub.outputs)
+COMMAND = "simulator run"  # names the report folders it made (plumbing.outputs)
 
 
 def check_report_folder(out_dir: str | Path, option: str = "--out") -> Path:
@@ -31,7 +31,7 @@ def check_report_folder(out_dir: str | Path, option: str = "--out") -> Path:
     Raises:
         InputError: not a folder that can be written, or one holding anything but a
             previous report of `simulator run` (it would be lost when the new report takes
-            its place; `hub.outputs.check_replaceable_folder`).
+            its place; `plumbing.outputs.check_replaceable_folder`).
     """
     return check_replaceable_folder(out_dir, COMMAND, "a run's report", option)
 
@@ -40,7 +40,7 @@ def write_report(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
     """Write the run's Parquet files into `out_dir`; returns their paths by name.
 
     They are written into a staging folder next to it that then replaces `out_dir` whole:
-    the folder holds the previous report or this one, never a mix (`hub.staging`).
+    the folder holds the previous report or this one, never a mix (`plumbing.staging`).
     """
     out = check_report_folder(out_dir)
     with staging_folder(out.absolute().parent) as staging:

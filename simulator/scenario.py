@@ -30,8 +30,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from hub.checked import SEED_MAX, CheckedModel
-from hub.errors import InputError
+from plumbing.checked import SEED_MAX, CheckedModel
+from plumbing.errors import InputError
 from simulator.parameters import Parameters, parameter_names
 from simulator.toml_check import parse_toml, read_user_file, require_unique, validate_toml
 
@@ -41,7 +41,7 @@ Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][
 class StrictModel(CheckedModel):
     """Refuses unknown keys (a typo must not pass silently) and unchecked numbers.
 
-    Every number is finite, of its field's type and within its range (`hub.checked`).
+    Every number is finite, of its field's type and within its range (`plumbing.checked`).
     """
 
 
@@ -344,7 +344,7 @@ class Scenario(StrictModel):
     def profile_path(self) -> Path:
         """The technology profile this scenario uses (the shipped one by default)."""
         if self.technology_profile is None:
-            from hub.shipped import shipped_path
+            from plumbing.shipped import shipped_path
 
             try:
                 return shipped_path("technology_profile.parquet")

@@ -38,8 +38,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from hub.checked import SEED_MAX, CheckedModel
-from hub.errors import InputError
+from plumbing.checked import SEED_MAX, CheckedModel
+from plumbing.errors import InputError
 from simulator.overrides import apply, check_overrides, set_key, uncertain_path
 from simulator.scenario import Scenario, load_scenario
 from simulator.toml_check import read_user_file, require_unique, validate_toml
@@ -50,7 +50,7 @@ VariantName = Annotated[str, Field(min_length=1, max_length=48, pattern=r"^[A-Za
 
 
 class _Strict(CheckedModel):
-    """Unknown keys and unchecked numbers refused (`hub.checked`)."""
+    """Unknown keys and unchecked numbers refused (`plumbing.checked`)."""
 
 
 class Design(_Strict):

@@ -33,9 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hub.checked import check_column
-from hub.checked_files import read_parquet
-from hub.errors import InputError
+from plumbing.checked import check_column
+from plumbing.checked_files import read_parquet
+from plumbing.errors import InputError
 
 REQUIRED_COLUMNS = (
     "model_id",
@@ -145,7 +145,7 @@ def _relative_bits(row: dict) -> float | None:
 
 # Names a row must carry (a hub model's row: all four; a production tokenizer's row:
 # lang and tokenizer), and figures that must be finite and >= 0 where present (a
-# tokenizer's row has no bits per byte; `hub.checked` bounds the magnitude).
+# tokenizer's row has no bits per byte; `plumbing.checked` bounds the magnitude).
 HUB_NAMES, PRODUCTION_NAMES = ("model_id", "region", "lang", "size"), ("lang", "tokenizer")
 FIGURE_COLUMNS = (*REQUIRED_COLUMNS[4:], "info_parity")
 

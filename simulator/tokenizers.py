@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 # English prose is about four characters per token on OpenAI's BPE tokenizers (OpenAI,
 # "What are tokens and how to count them", help centre, 2023): 0.25 tokens a character.

@@ -15,8 +15,8 @@ from typing import get_args
 
 from pydantic import BaseModel, ValidationError
 
-from hub.checked_files import read_user_text
-from hub.errors import InputError
+from plumbing.checked_files import read_user_text
+from plumbing.errors import InputError
 
 
 def require_unique(kind: str, names: list[str]) -> None:
@@ -156,6 +156,6 @@ def validate_toml(text: str, path: str | Path, model: type[BaseModel], what: str
 def read_user_file(path: Path, what: str) -> str:
     """The text of a file a user wrote; InputError names it and what is wrong.
 
-    A regular UTF-8 file within the size limit (`hub.checked_files.read_user_text`).
+    A regular UTF-8 file within the size limit (`plumbing.checked_files.read_user_text`).
     """
     return read_user_text(path, what)

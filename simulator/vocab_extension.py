@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from hub.errors import InputError
-from hub.shipped import shipped_path
-from hub.tables import read_table
+from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
+from plumbing.tables import read_table
 
 
 @dataclass(frozen=True)

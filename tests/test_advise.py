@@ -25,7 +25,7 @@ import pytest
 from cli_text import shows
 from click.testing import CliRunner
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.advice.advise import advise
 from simulator.advice.report import render
 from simulator.cli import main
@@ -206,7 +206,7 @@ def test_a_calibrated_ensemble_is_the_non_implausible_set_with_its_seeds(tmp_pat
 
 
 def test_a_killed_advice_resumes_and_another_plan_is_refused(india):
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     scenario = Path(india.scenario.source)
     out = scenario.parent / "advice"
@@ -262,7 +262,7 @@ def test_office_and_lab_moves_name_countries_the_firm_may_serve():
     # blocks the firm (China against services from abroad) is never offered.
     import tomllib
 
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
     from simulator.advice.moves import generate_moves
     from simulator.overrides import apply_overrides
     from simulator.scenario import load_scenario

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.advice import price_search
 from simulator.advice.moves import generate_moves
 from simulator.overrides import apply

@@ -62,7 +62,7 @@ def test_an_observation_far_from_the_ensemble_falls_outside_and_ranks_can_be_wro
 
 
 def test_backtest_refuses_an_unfinished_folder_and_an_empty_window(calibrated, tmp_path):
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     with pytest.raises(InputError, match="expected a calibration folder"):
         backtest(tmp_path, HOLDOUT)
@@ -73,7 +73,7 @@ def test_backtest_refuses_an_unfinished_folder_and_an_empty_window(calibrated, t
 
 
 def test_with_nothing_non_implausible_the_least_implausible_stand_in_and_say_so(tmp_path):
-    from hub.errors import InputError
+    from plumbing.errors import InputError
     from simulator.calibration.ensemble import load_ensemble
 
     scenario, observations = twin_case(tmp_path)

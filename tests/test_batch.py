@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.errors import InputError
-from hub.shipped import shipped_path
+from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
 from simulator.batch import run_batch
 from simulator.batch_runs import SweepPlan
 from simulator.batch_store import MANIFEST, METADATA
@@ -76,7 +76,7 @@ def test_manifest_and_metadata_describe_the_batch(finished):
     sweep, out, _ = finished
     metadata = json.loads((out / METADATA).read_text())
     manifest = json.loads((out / MANIFEST).read_text())
-    from hub.atomic import sha256_file
+    from plumbing.atomic import sha256_file
 
     assert metadata["sweep"]["sha256"] == sha256_file(sweep) == manifest["sweep_sha256"]
     assert metadata["sweep"]["text"] == sweep.read_text()

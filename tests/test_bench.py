@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 
 from hub.cli import main
-from hub.errors import InputError
 from hub.measurement.bench import BenchSettings, Spread, prompt_rows
 from hub.prices import REFERENCE_HARDWARE, ReferenceHardware, load_gpu_prices
+from plumbing.errors import InputError
 from tests.cli_text import shows
 from tests.measured_hub import REGION, measured_home
 

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from onnx import TensorProto, helper, numpy_helper
 
-from hub.errors import InputError
 from hub.serving import bundle
 from hub.serving.runtime import Generator
+from plumbing.errors import InputError
 
 
 def make_bundle(folder):

@@ -94,7 +94,7 @@ def test_a_killed_calibration_resumes_to_the_same_folder(twin, tmp_path):
 
 
 def test_a_folder_of_another_calibration_is_refused(twin):
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     folder, scenario, observations, _ = twin
     other = Settings(until=UNTIL, runs=96, waves=2, replicates=3, seed=6, discrepancy_scale=0.0)
@@ -103,7 +103,7 @@ def test_a_folder_of_another_calibration_is_refused(twin):
 
 
 def test_skipped_observations_are_left_out_and_recorded_and_unknown_ones_refused(twin, tmp_path):
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     _, scenario, observations, _ = twin
     settings = Settings(until=UNTIL, runs=8, waves=1, replicates=2, skip=("e-users-12",))
@@ -149,7 +149,7 @@ def test_a_folder_calibrated_with_other_model_code_is_not_resumed(twin, tmp_path
     import json
     import shutil
 
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     folder, scenario, observations, _ = twin
     out = tmp_path / "cal"
@@ -164,8 +164,8 @@ def test_a_folder_calibrated_with_other_model_code_is_not_resumed(twin, tmp_path
 def test_a_second_calibration_into_a_folder_being_written_is_refused(twin, tmp_path):
     import shutil
 
-    from hub.errors import InputError
-    from hub.locks import exclusive
+    from plumbing.errors import InputError
+    from plumbing.locks import exclusive
 
     folder, scenario, observations, _ = twin
     out = tmp_path / "cal"

@@ -14,7 +14,7 @@ from hub.corpus import load_corpus, read_manifest
 from hub.corpus.cleaning import Cleaner, clean_text, script_ok
 from hub.corpus.records import Row
 from hub.corpus.split import SPLITS, split_of
-from hub.errors import InputError
+from plumbing.errors import InputError
 from tests.cli_text import shows
 
 

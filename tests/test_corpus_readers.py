@@ -8,7 +8,7 @@ import pytest
 from hub.corpus.files import added_source, read_jsonl, read_parquet, read_text, read_tmx
 from hub.corpus.gettext import catalog_language, gettext_source, read_catalog
 from hub.corpus.records import CorruptInput, Row
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 PO = r"""msgid ""
 msgstr ""

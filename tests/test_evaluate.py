@@ -123,7 +123,7 @@ def test_merge_replaces_only_the_same_measurement():
 
 
 def test_an_older_metrics_file_merges_and_a_foreign_one_is_refused():
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     old = merge_metrics(None, [Metric("eu/v1", "eu", "de", "tokens_per_s", 9.0, "tokens/s")])
     old = old.drop_columns(["low", "high", "eval_set_sha256"])  # as written before issue 14

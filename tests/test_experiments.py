@@ -20,7 +20,7 @@ import pytest
 from batch_sweeps import tables, tiny_sweep
 from click.testing import CliRunner
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.batch import run_batch
 from simulator.batch_store import MANIFEST
 from simulator.cli import main

@@ -17,7 +17,6 @@ from huggingface_hub import ModelCard
 from tokenizers import Tokenizer
 
 from hub import registry
-from hub.atomic import sha256_file
 from hub.cli import main
 from hub.model import DecoderLM
 from hub.serving import bundle, model_card
@@ -29,6 +28,7 @@ from hub.serving.export import (
     validate_fp32,
 )
 from hub.serving.runtime import Generator
+from plumbing.atomic import sha256_file
 from tests.cli_text import shows
 from tests.tiny_hub import LANGS, TEXT, register_tiny
 

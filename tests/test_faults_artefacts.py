@@ -1,4 +1,4 @@
-"""Damaged artefacts of the product's own are named, not tracebacks (hub.checked_files).
+"""Damaged artefacts of the product's own are named, not tracebacks (plumbing.checked_files).
 
 A real calibration and backtest are made once, then copies are damaged the ways a disk,
 a kill or another program damage them: a zero-byte or foreign shard, a wave design that

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hub.atomic import write_bytes
-from hub.errors import WriteFailure
+from plumbing.atomic import write_bytes
+from plumbing.errors import WriteFailure
 from simulator.cli import main
 from tests.cli_text import shows
 from tests.tmpfs import mounted_tmpfs

@@ -1,4 +1,4 @@
-"""Properties of the one number check (hub.checked) over generated input.
+"""Properties of the one number check (plumbing.checked) over generated input.
 
 Generated scenarios (`--set` overrides and their text), moves files and observation rows go
 through validation: a refusal is an InputError (exit 2), never another exception; what is
@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.checked import MAX_MAGNITUDE
-from hub.errors import InputError
+from plumbing.checked import MAX_MAGNITUDE
+from plumbing.errors import InputError
 from simulator.calibration.observations import COLUMNS, parse_observations
 from simulator.cli import main as simulator_main
 from simulator.overrides import apply_overrides

@@ -1,4 +1,4 @@
-"""One validation layer for numbers and files read (hub.checked, hub.checked_files).
+"""One validation layer for numbers and files read (plumbing.checked, plumbing.checked_files).
 
 Every number the product reads is finite, of its stated type and in its stated range,
 refused before any work with the file (or option), the key and what was expected (exit 2,
@@ -20,9 +20,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from hub.checked import check_column, check_number, parse_number
 from hub.cli import main as hub_main
-from hub.errors import InputError
+from plumbing.checked import check_column, check_number, parse_number
+from plumbing.errors import InputError
 from simulator.cli import main as simulator_main
 from tests.cli_text import shows
 
@@ -164,7 +164,7 @@ def test_a_profile_with_a_non_finite_or_text_figure_is_refused_by_column(tmp_pat
 ])
 def test_a_curated_table_with_a_bad_number_is_refused_by_row_and_column(column, cell, message,
                                                                         tmp_path):
-    from hub.tables import read_table
+    from plumbing.tables import read_table
     from simulator.world.curated import RegulationRow
 
     with open(ROOT / "data" / "regulation.csv", newline="", encoding="utf-8") as handle:

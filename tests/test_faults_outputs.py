@@ -1,7 +1,7 @@
 """Outputs owned, never deleted: what a command may replace, run through the real CLIs.
 
 A command that replaces its output folder whole (`simulator run --out`, `hub export --out`)
-owns only a folder it made and marked (`hub.outputs.OWNER_MARKER`); anything else there is
+owns only a folder it made and marked (`plumbing.outputs.OWNER_MARKER`); anything else there is
 refused before work (exit 2) and stays, byte for byte. Places that cannot be replaced
 (the current folder, a link, a mount point, a file) are refused the same way, leaving
 no staging folder behind.
@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from hub.cli import main as hub_main
-from hub.errors import InputError
-from hub.outputs import OWNER_MARKER, owner_of
+from plumbing.errors import InputError
+from plumbing.outputs import OWNER_MARKER, owner_of
 from simulator.cli import main as simulator_main
 from tests.cli_text import shows
 from tests.tiny_hub import register_tiny
@@ -134,7 +134,7 @@ def test_hub_export_refuses_a_folder_of_someone_elses_before_building(tmp_path):
 
 
 def test_a_file_put_in_during_the_swap_is_put_back_not_deleted(tmp_path, monkeypatch):
-    import hub.staging as staging
+    import plumbing.staging as staging
 
     final = tmp_path / "report"
     for text in ("first", "second"):

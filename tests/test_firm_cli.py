@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.cli import main
 from simulator.human_units import parse_figure, toml_number
 from simulator.scenario import load_scenario

@@ -55,7 +55,7 @@ def test_pip_install_then_regions_from_another_folder(tmp_path):
         capture_output=True,
         text=True,
     )
-    shipped = target / "hub" / "shipped_data"
+    shipped = target / "plumbing" / "shipped_data"
     assert (shipped / "SOURCES.md").is_file() and not shipped.is_symlink()
     assert (shipped / "talent.csv").is_file() and (shipped / "gpu_prices.csv").is_file()
     assert not (target / "data").exists(), "no top-level `data` package may be installed"

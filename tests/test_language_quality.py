@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.errors import InputError
 from hub.languages import normalize_lang
+from plumbing.errors import InputError
 from simulator.language_quality import (
     LocalisationRow,
     QualityRow,

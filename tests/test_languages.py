@@ -2,13 +2,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.errors import InputError
 from hub.languages import (
     base_language,
     language_weights,
     normalize_lang,
     region_corpus_langs,
 )
+from plumbing.errors import InputError
 
 
 @pytest.mark.parametrize(

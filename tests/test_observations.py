@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.calibration.observations import COLUMNS, parse_observations, read_observations
 from simulator.cli import main
 

@@ -1,13 +1,13 @@
-"""Outputs checked before work (hub.outputs) and one writer per folder (hub.locks)."""
+"""Outputs checked before work (plumbing.outputs) and one writer per folder (plumbing.locks)."""
 
 import subprocess
 import sys
 
 import pytest
 
-from hub.errors import InputError
-from hub.locks import exclusive
-from hub.outputs import check_output_file, check_output_folder
+from plumbing.errors import InputError
+from plumbing.locks import exclusive
+from plumbing.outputs import check_output_file, check_output_folder
 
 
 def test_outputs_that_cannot_be_written_are_refused_with_the_reason(tmp_path):
@@ -32,7 +32,7 @@ def test_outputs_that_cannot_be_written_are_refused_with_the_reason(tmp_path):
 HOLD = """
 import sys, time
 from pathlib import Path
-from hub.locks import exclusive
+from plumbing.locks import exclusive
 with exclusive(Path(sys.argv[1]), "`test`"):
     print("held", flush=True)
     time.sleep(60)

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from hub.cli import main
 from hub.corpus.records import Source, Unit
 from hub.corpus.store import build_corpus
-from hub.errors import InputError
 from hub.measurement.api_costs import API_COST_SCHEMA, load_api_tokenizers
 from hub.measurement.eval_set import evaluation_sets, make_eval_set
 from hub.measurement.premium import (
@@ -25,6 +24,7 @@ from hub.measurement.production_tokenizers import (
     load_tokenizer,
 )
 from hub.prices import load_api_prices
+from plumbing.errors import InputError
 from tests.cli_text import shows
 from tests.tiny_hub import register_tiny
 from tests.train_home import cldr_names
@@ -202,9 +202,9 @@ def test_a_trained_tokenizer_without_a_model_is_hub_region_too(home, tmp_path):
     import shutil
 
     from hub import registry
-    from hub.atomic import sha256_file
     from hub.measurement.production_tokenizers import hub_names
     from hub.tokenizer import tokenizer_path
+    from plumbing.atomic import sha256_file
 
     other = tmp_path / "home"
     shutil.copytree(home, other)

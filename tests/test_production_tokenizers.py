@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from hub.errors import InputError
 from hub.measurement import production_tokenizers as pt
 from hub.measurement.production_tokenizers import PRODUCTION, load_tokenizer
+from plumbing.errors import InputError
 
 # "hello world" in each tokenizer, no special tokens; cl100k_base's from the issue.
 HELLO_WORLD = {

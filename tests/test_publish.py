@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from hub import registry
-from hub.errors import InputError
 from hub.serving import bundle
 from hub.serving.publish import default_out, export_bundle
+from plumbing.errors import InputError
 from tests.tiny_hub import register_tiny
 
 

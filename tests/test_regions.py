@@ -1,9 +1,9 @@
 import pytest
 from click.testing import CliRunner
 
-from hub.errors import InputError
 from hub.regions import check_territory, get_region, region_names
 from hub.regions_cli import regions
+from plumbing.errors import InputError
 
 
 def test_builtin_regions_resolve_with_languages_by_speakers():
@@ -85,7 +85,7 @@ def test_bad_user_regions_report_every_problem(tmp_path):
 
 
 def test_shipped_example_regions():
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
 
     path = shipped_path("regions.example.toml")
     names = region_names(path)

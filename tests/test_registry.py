@@ -7,8 +7,8 @@ import torch
 from tokenizers import Tokenizer, models, pre_tokenizers
 
 from hub import registry, registry_catalog
-from hub.errors import InputError
 from hub.model import DecoderLM, ModelConfig
+from plumbing.errors import InputError
 
 
 @pytest.fixture

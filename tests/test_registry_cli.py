@@ -2,9 +2,9 @@ import pytest
 from click.testing import CliRunner
 
 from hub import registry, registry_catalog
-from hub.atomic import write_parquet
 from hub.cli import main
 from hub.metrics import Metric, metrics_table
+from plumbing.atomic import write_parquet
 from tests.cli_text import flat, shows
 from tests.tiny_hub import register_tiny
 

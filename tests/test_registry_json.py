@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from tokenizers import Tokenizer
 
 from hub import registry
-from hub.atomic import write_parquet
 from hub.cli import main
 from hub.metrics import Metric, metrics_table
 from hub.model import DecoderLM, config_for
 from hub.serving.model_card import CARD_METRICS
+from plumbing.atomic import write_parquet
 from tests.tiny_hub import make_tokenizer
 
 # Figures whose digits a cut column would lose.

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from sim_profiles import firm_toml, scenario_file
 
-from hub.outputs import OWNER_MARKER
+from plumbing.outputs import OWNER_MARKER
 from simulator.cli import main
 from simulator.run import load_scenario, run_scenario
 from simulator.run_report import REPORT_FILES, write_report

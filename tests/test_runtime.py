@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.cli import main
-from hub.errors import InputError
 from hub.serving import bundle
 from hub.serving.runtime import Generator, Sampling, choose_tokens, session_options
+from plumbing.errors import InputError
 from tests.cli_text import shows
 from tests.tiny_hub import register_tiny
 

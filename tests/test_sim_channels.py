@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.channels import lift_to_floor
 from simulator.run import run_scenario
 from simulator.scenario import load_scenario

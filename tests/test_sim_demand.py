@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator import economics, market
 from simulator.model import StrategyModel
 from simulator.run import run_scenario

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator import compute
 from simulator.model import StrategyModel
 from simulator.run import run_scenario

@@ -90,7 +90,7 @@ def _generations(table):
 
 
 def test_an_unknown_family_is_refused_with_the_known_ones(tmp_path):
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     with pytest.raises(InputError, match="known families"):
         _run(tmp_path, ("gpt", "no-such-family"), months=1)

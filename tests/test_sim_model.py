@@ -225,7 +225,7 @@ def test_a_finished_run_keeps_no_model_alive():
 
     import mesa
 
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
     from simulator.run import run_scenario
     from simulator.scenario import load_scenario
 

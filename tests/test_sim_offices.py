@@ -8,7 +8,7 @@ the same seed (common random numbers). The location choice is switched off
 import numpy as np
 import pytest
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.footprint import Footprint, Level, per_level
 from simulator.run import run_scenario
 from simulator.scenario import load_scenario

@@ -8,8 +8,8 @@ import tomllib
 import pyarrow.parquet as pq
 import pytest
 
-from hub.errors import InputError
-from hub.shipped import shipped_path
+from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
 from simulator.overrides import apply_overrides, parse_assignment
 from simulator.scenario import load_scenario
 

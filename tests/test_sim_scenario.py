@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
 
-from hub.errors import InputError
-from hub.outputs import OWNER_MARKER
+from plumbing.errors import InputError
+from plumbing.outputs import OWNER_MARKER
 from simulator.report_schema import TIMESERIES_SCHEMA
 from simulator.run import load_scenario, run_scenario
 from simulator.run_cli import run

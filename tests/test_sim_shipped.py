@@ -3,7 +3,7 @@
 import pytest
 from sim_profiles import write_profile
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.agents import FirmAgent
 from simulator.model import StrategyModel
 from simulator.run import load_scenario, run_scenario

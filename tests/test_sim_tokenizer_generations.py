@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from simulator.model import StrategyModel
 from simulator.scenario import load_scenario
 from simulator.tokenizers import firm_premiums
@@ -40,7 +40,7 @@ def test_a_new_tokenizer_serves_from_its_month_and_cheaper_where_its_premium_is_
 
 
 def test_a_tokenizer_change_outside_the_calendar_is_refused():
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     change = ', tokenizer_changes = [{ month = "May", tokenizer = "o200k_base" }]'
     with pytest.raises(InputError, match="YYYY-MM"):

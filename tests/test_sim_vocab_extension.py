@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from hub.errors import InputError
-from hub.shipped import shipped_path
+from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
 from simulator.advice.drivers import _vocab_tokens
 from simulator.advice.moves import Move
 from simulator.firm_economics import localised_premiums
@@ -78,7 +78,7 @@ def test_advice_reports_the_measured_premium_like_with_like(model):
 
 
 def test_a_bad_extension_row_is_named(tmp_path):
-    from hub.tables import read_table
+    from plumbing.tables import read_table
 
     header = ",".join(f.name for f in ExtensionRow.__dataclass_fields__.values())
     row = "cl100k_base,apac,16000,ja,2.2,2.1,2.3,1.5,1.4,1.6,1.2," + "0" * 64 + ",hub premium"

@@ -3,12 +3,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hub.staging import remove_abandoned, staging_folder
+from plumbing.staging import remove_abandoned, staging_folder
 
 STAGE_AND_WAIT = """
 import sys, time
 from pathlib import Path
-from hub.staging import staging_folder
+from plumbing.staging import staging_folder
 with staging_folder(Path(sys.argv[1])) as staging:
     (staging / "model.safetensors").write_bytes(b"half-written")
     print(staging, flush=True)
@@ -38,7 +38,7 @@ def test_a_killed_process_leftover_goes_and_live_ones_stay(tmp_path):
 REPLACE_AND_WAIT = """
 import os, sys, time
 from pathlib import Path
-import hub.staging as staging
+import plumbing.staging as staging
 
 final = Path(sys.argv[1])
 real_rename = os.rename
@@ -55,7 +55,7 @@ with staging.staging_folder(final.parent) as new:
 
 
 def test_replacing_a_folder_leaves_old_or_new_and_a_kill_is_rolled_back(tmp_path):
-    from hub.staging import publish
+    from plumbing.staging import publish
 
     final = tmp_path / "bundle"
     for text in ("old", "new"):  # made, then replaced: the folder is the test's own

@@ -9,7 +9,6 @@ from hub.cli import main
 from hub.corpus import build_corpus
 from hub.corpus.cldr import cldr_source
 from hub.corpus.records import Source
-from hub.errors import InputError
 from hub.measurement.eval_set import evaluation_sets
 from hub.metrics import METRICS_SCHEMA
 from hub.tokenizer import (
@@ -20,6 +19,7 @@ from hub.tokenizer import (
     special_ids,
     train_tokenizer,
 )
+from plumbing.errors import InputError
 from tests.cli_text import shows
 
 LOCALES = ("cldr:en", "cldr:de", "cldr:fr", "cldr:ru", "cldr:ja", "cldr:el")

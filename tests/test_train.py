@@ -8,11 +8,11 @@ from train_home import build_template, copy_home
 
 from hub import registry
 from hub.cli import main
-from hub.errors import InputError
 from hub.model import flops_per_token
 from hub.training.checkpoint import checkpoint_folders, checkpoint_root, exclusive_run
 from hub.training.train import TrainSettings, learning_rate, train, weights_sha256
 from hub.training.train_data import BatchSampler, load_region_data
+from plumbing.errors import InputError
 from tests.cli_text import shows
 
 FAST = dict(size="tiny", steps=6, batch_size=4, eval_every=3, checkpoint_every=2, threads=1)

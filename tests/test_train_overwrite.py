@@ -4,10 +4,10 @@ import pytest
 from click.testing import CliRunner
 from train_home import build_template, copy_home
 
-from hub.atomic import sha256_file
 from hub.cli import main
 from hub.training.checkpoint import checkpoint_folders, checkpoint_root
 from hub.training.train import TrainSettings, train
+from plumbing.atomic import sha256_file
 from tests.cli_text import shows
 
 # The tiny size checkpoints every 10 steps (hub.training.train's size defaults).

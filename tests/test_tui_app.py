@@ -317,8 +317,8 @@ def register_models(home: Path, tmp_path: Path) -> None:
     import torch
 
     from hub import registry
-    from hub.atomic import write_parquet
     from hub.metrics import Metric, metrics_table
+    from plumbing.atomic import write_parquet
 
     tokenizer = tmp_path / "tokenizer.json"
     tokenizer.write_text('{"model": {"type": "BPE"}}', encoding="utf-8")
@@ -360,7 +360,7 @@ async def test_hub_shows_registered_models_and_runs_export(workspace, tmp_path, 
 
 async def test_no_arguments_opens_the_shipped_defaults_and_runs_with_one_key(
         tmp_path, monkeypatch):
-    from hub.shipped import shipped_path
+    from plumbing.shipped import shipped_path
     from tui.simulation import SimulationProcess
 
     monkeypatch.chdir(tmp_path)  # no model trained, no report present
@@ -436,7 +436,7 @@ async def test_a_keymap_rebinds_by_binding_id(workspace):
 def test_bad_keymap_files_are_refused_with_exit_code_2(tmp_path):
     from click.testing import CliRunner
 
-    from hub.errors import InputError
+    from plumbing.errors import InputError
     from tests.cli_text import shows
     from tui.cli import main
     from tui.keymap import load_keymap

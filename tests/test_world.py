@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.world import countries as world
 from simulator.world.countries import get_country, load_countries
 
@@ -90,7 +90,7 @@ def test_curated_tables_load_with_sources():
 
 
 def test_availability_rules_load_with_sources_and_bad_rows_are_named(tmp_path):
-    from hub.tables import read_table
+    from plumbing.tables import read_table
     from simulator.world.curated import AvailabilityRow, load_availability
 
     rules = load_availability()
@@ -108,7 +108,7 @@ def test_availability_rules_load_with_sources_and_bad_rows_are_named(tmp_path):
 
 
 def test_bad_table_names_file_row_and_column(tmp_path):
-    from hub.tables import read_table
+    from plumbing.tables import read_table
     from simulator.world.curated import TalentRow
 
     path = tmp_path / "talent.csv"

@@ -144,7 +144,7 @@ def run_advice(request: AdviceRequest, out: Path, on_moves: Callable[[int], None
 def _child(request: AdviceRequest, out: Path, messages: multiprocessing.Queue,
            cancel: object) -> None:
     """(In the child process) run the advice; every outcome is a message, never a crash."""
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     try:
         os.nice(CHILD_NICENESS)

@@ -16,7 +16,7 @@ def main(locale: str | None, home: str | None, keymap: str | None) -> None:
     With no options it opens the shipped default scenario and technology profile; press r
     to run it. Example: `intl-strategy --locale zh_Hans --keymap keys.toml`
     """
-    from hub.errors import InputError
+    from plumbing.errors import InputError
     from tui.app import StrategyApp
     from tui.i18n import SUPPORTED_LOCALES, is_supported
     from tui.keymap import load_keymap

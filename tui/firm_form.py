@@ -72,7 +72,7 @@ def file_name(firm: str) -> str:
 def read_answers(texts: dict[str, str], tokenizer: str, family: str,
                  tokenizers: list[str]) -> FirmAnswers:
     """Check the answers (`texts` by question key) as `simulator firm new` checks its flags."""
-    from hub.numbers import compact, compact_money
+    from plumbing.numbers import compact, compact_money
     from simulator.human_units import MONEY, PARAMETERS, PEOPLE, Month
 
     answers = FirmAnswers()
@@ -121,7 +121,7 @@ def write_firm_scenario(base: Path, answers: FirmAnswers, out: Path,
         FileExistsError: `out` exists, or bears a shipped scenario's name.
         InputError: the CLI's checks (a firm of that name in the base, a launch too early).
     """
-    from hub.atomic import write_text
+    from plumbing.atomic import write_text
     from simulator.firm_cli import new_scenario
 
     if out.name in shipped_names:

@@ -26,7 +26,7 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from hub.numbers import compact, compact_money
+from plumbing.numbers import compact, compact_money
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 
 def binding_ids() -> list[str]:

@@ -141,7 +141,7 @@ def open_report(path: str | Path) -> Report:
     if not folder.is_dir():
         raise ReportError(_("{path}: no such report folder").format(path=folder))
     if (folder / METADATA).is_file():
-        from hub.errors import InputError
+        from plumbing.errors import InputError
 
         try:
             return open_batch(folder)

@@ -234,7 +234,7 @@ class ScenarioDraft:
 
     def save(self, path: Path | None = None) -> Path:
         """Write the file (atomically, comments kept); returns where it went."""
-        from hub.atomic import write_text  # pyarrow comes with it: only when saving
+        from plumbing.atomic import write_text  # pyarrow comes with it: only when saving
 
         target = path or self.path
         target.parent.mkdir(parents=True, exist_ok=True)

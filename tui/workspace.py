@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hub.home import hub_home
-from hub.shipped import shipped_path
+from plumbing.shipped import shipped_path
 from tui.scenario_form import ScenarioDraft
 
 

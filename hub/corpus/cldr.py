@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from functools import partial
 
 from hub.corpus.records import Row, Source, Unit
-from hub.errors import InputError
 from hub.languages import normalize_lang
+from plumbing.errors import InputError
 
 # Locale data categories that hold human-language strings (not formats or rules).
 CATEGORIES = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import rich_click as click
 
 from hub.home import home_option, hub_home
-from hub.numbers import compact
+from plumbing.numbers import compact
 
 # Skipped inputs shown one by one; the rest are counted (all are listed in the manifest).
 SHOWN_WARNINGS = 10

@@ -30,8 +30,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from hub.corpus.records import CorruptInput, Row, Source, Unit
-from hub.errors import InputError
 from hub.languages import normalize_lang
+from plumbing.errors import InputError
 
 MIN_CHARS = 40
 # `apropos [-dalv?V] [-e|-w|-r] ...` is about half letters; a sentence is above 80%.

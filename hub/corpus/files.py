@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from hub.atomic import sha256_file
 from hub.corpus.gettext import read_catalog
 from hub.corpus.records import CorruptInput, Row, Source, Unit
-from hub.errors import InputError
 from hub.languages import normalize_lang
+from plumbing.atomic import sha256_file
+from plumbing.errors import InputError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

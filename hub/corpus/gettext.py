@@ -16,8 +16,8 @@ from functools import partial
 from pathlib import Path
 
 from hub.corpus.records import CorruptInput, Row, Source, Unit
-from hub.errors import InputError
 from hub.languages import normalize_lang
+from plumbing.errors import InputError
 
 DEFAULT_FOLDER = Path("/usr/share/locale")
 EXTENSIONS = (".po", ".mo")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hub.corpus.records import Source
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 # Everything an install brings (babel's CLDR, pycountry's iso-codes) or the machine has.
 DEFAULT_SOURCES = ("cldr", "iso-codes", "gettext")

@@ -17,12 +17,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from hub.atomic import sha256_file, write_parquet, write_text
 from hub.corpus.cleaning import Cleaner
 from hub.corpus.records import CorruptInput, Source
 from hub.corpus.split import SPLITS, split_of
-from hub.errors import InputError
 from hub.metrics import now_iso
+from plumbing.atomic import sha256_file, write_parquet, write_text
+from plumbing.errors import InputError
 
 CORPUS_DIR = "_corpus"
 MANIFEST = "manifest.json"

@@ -18,9 +18,9 @@ from functools import cache
 
 import pyarrow as pa
 
-from hub.errors import InputError
-from hub.shipped import shipped_path
-from hub.tables import read_table
+from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
+from plumbing.tables import read_table
 
 CERTAINTIES = ("documented", "probable", "none")
 PER_MILLION = 1e6

@@ -58,7 +58,7 @@ class BenchSettings:
         Raises:
             InputError: a prompt plus new tokens longer than the context.
         """
-        from hub.errors import InputError
+        from plumbing.errors import InputError
 
         prompt = self.prompt_tokens or min(PROMPT_TOKENS, context // 2)
         new = self.new_tokens or min(NEW_TOKENS, context - prompt)
@@ -181,9 +181,9 @@ def benchmark(target, home, settings: BenchSettings, progress: Progress | None =
     """
     from tokenizers import Tokenizer
 
-    from hub.errors import InputError
     from hub.measurement.evaluate import test_sample
     from hub.serving import bundle
+    from plumbing.errors import InputError
 
     step = progress or (lambda message: None)
     settings = settings.fitted(int(target.config["model"]["context_length"]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import rich_click as click
 
-from hub.errors import InputError
 from hub.home import home_option
+from plumbing.errors import InputError
 
 SPEED_COLUMNS = [
     ("ms/token\nbatch 1", "latency_ms_per_token"),

@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hub.atomic import sha256_file
-from hub.errors import InputError
 from hub.measurement.bpb import (  # noqa: F401 - scoring_rows_by_lang: for the benchmarks
     bits_per_byte,
     ort_scores,
@@ -37,6 +35,8 @@ from hub.measurement.bpb import (  # noqa: F401 - scoring_rows_by_lang: for the 
 )
 from hub.measurement.eval_set import EvalSet
 from hub.metrics import Metric
+from plumbing.atomic import sha256_file
+from plumbing.errors import InputError
 
 TORCH_ORT_TOLERANCE = 0.005  # relative: PyTorch and onnxruntime bits per byte
 ENGLISH_SOURCES = "en>"  # scoring group of the English originals (information parity)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from hub.atomic import write_parquet, write_text
-from hub.errors import InputError
 from hub.measurement import premium_view
 from hub.measurement.eval_set import evaluation_sets
 from hub.measurement.extension_premium import (
@@ -22,6 +20,8 @@ from hub.measurement.premium import ENGLISH
 from hub.measurement.production_tokenizers import load_tokenizer
 from hub.measurement.vocab_extension import EXTENDABLE, TRAIN_CHARS
 from hub.metrics import now_iso
+from plumbing.atomic import write_parquet, write_text
+from plumbing.errors import InputError
 
 
 def run_extension(

@@ -19,7 +19,6 @@ from pathlib import Path
 import pyarrow as pa
 
 from hub.corpus.store import read_manifest
-from hub.errors import InputError
 from hub.languages import region_corpus_langs
 from hub.measurement.eval_set import EvalSet
 from hub.measurement.premium import (
@@ -32,6 +31,7 @@ from hub.measurement.premium import (
 from hub.measurement.production_tokenizers import LoadedTokenizer
 from hub.measurement.vocab_extension import TRAIN_CHARS, extend
 from hub.regions import region_names
+from plumbing.errors import InputError
 
 # The table the simulator reads (data/vocab_extension.csv), one row per tokenizer, region,
 # added tokens and language.

@@ -18,10 +18,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from hub import registry
-from hub.errors import InputError
 from hub.metrics import Metric, metrics_table, upgrade_metrics
 from hub.names import check_name
 from hub.serving import bundle
+from plumbing.errors import InputError
 
 METRIC_KEY = ("model_id", "lang", "metric", "precision", "device")
 
@@ -136,7 +136,7 @@ def save_metrics(target: Target, rows: list[Metric]) -> list[Path]:
     Returns:
         The files written (empty when the target is a bundle tar the registry lacks).
     """
-    from hub.atomic import write_parquet
+    from plumbing.atomic import write_parquet
 
     written = []
     if target.version is not None:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from hub.atomic import sha256_file
 from hub.corpus.store import read_manifest
 from hub.languages import ENGLISH_REGION, GLOBAL_REGION, region_corpus_langs
 from hub.measurement.bootstrap import RESAMPLES, SEED, Interval, ratio_interval
@@ -33,6 +32,7 @@ from hub.measurement.production_tokenizers import (
 )
 from hub.metrics import Metric
 from hub.tokenizer import load_tokenizer, tokenizer_path
+from plumbing.atomic import sha256_file
 
 ENGLISH = "en"
 

@@ -93,14 +93,14 @@ def premium(names, langs, out, prices, prices_out, corpus_home, extends, extend_
     """
     from rich.console import Console
 
-    from hub.atomic import write_parquet
-    from hub.errors import InputError
     from hub.measurement import premium_view
     from hub.measurement.eval_set import evaluation_sets
     from hub.measurement.premium import ENGLISH, measure, premium_table
     from hub.measurement.production_tokenizers import PRODUCTION, hub_names, load_tokenizer
     from hub.metrics import now_iso
-    from hub.outputs import check_output_file
+    from plumbing.atomic import write_parquet
+    from plumbing.errors import InputError
+    from plumbing.outputs import check_output_file
 
     if not extends:
         for option, given in (("--extend-csv", extend_csv), ("--train-chars", train_chars)):

@@ -36,9 +36,9 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from hub.errors import InputError
 from hub.home import hub_home
 from hub.tokenizer import TOKENIZERS_DIR
+from plumbing.errors import InputError
 
 HUB_PREFIX = "hub:"
 HUB_VENDOR = "intl-strategy hub"
@@ -293,8 +293,8 @@ def _load_hub(name: str, home) -> LoadedTokenizer:
     from tokenizers import Tokenizer
 
     from hub import registry
-    from hub.atomic import sha256_file
     from hub.tokenizer import tokenizer_path
+    from plumbing.atomic import sha256_file
 
     region = name.removeprefix(HUB_PREFIX)
     if registry.versions(home, region) or not tokenizer_path(hub_home(home), region).is_file():

@@ -180,7 +180,7 @@ def carried_hub_rows(path) -> list[dict]:
     """
     import pyarrow.parquet as pq
 
-    from hub.errors import InputError
+    from plumbing.errors import InputError
 
     try:
         rows = pq.read_table(path).to_pylist()

@@ -7,8 +7,8 @@ import sys
 
 import rich_click as click
 
-from hub.errors import InputError
 from hub.home import home_option
+from plumbing.errors import InputError
 
 SHOWN = [
     ("bits_per_byte", "bpb"),
@@ -70,7 +70,6 @@ def profile(out, device, all_versions, hub_rows_from, tokenizers, home):
     from rich.console import Console
     from rich.table import Table
 
-    from hub.atomic import write_parquet
     from hub.home import hub_home
     from hub.measurement.profile import (
         carried_hub_rows,
@@ -78,7 +77,8 @@ def profile(out, device, all_versions, hub_rows_from, tokenizers, home):
         profile_rows,
         profile_table,
     )
-    from hub.outputs import check_output_file
+    from plumbing.atomic import write_parquet
+    from plumbing.outputs import check_output_file
 
     command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["profile"] else "hub profile"
     path = Path(out) if out else hub_home(home) / "technology_profile.parquet"

@@ -35,11 +35,11 @@ from functools import cached_property
 from pathlib import Path
 
 from hub.corpus.store import load_corpus, read_manifest
-from hub.errors import InputError
 from hub.languages import region_corpus_langs
 from hub.measurement.premium import ENGLISH
 from hub.measurement.production_tokenizers import LoadedTokenizer
 from hub.tokenizer import DEFAULT_ALPHA, DEFAULT_MAX_CHARS, sample_training_text
+from plumbing.errors import InputError
 
 # A pair seen once in the training text is one word memorised, not a pattern of a language.
 MIN_PAIR_COUNT = 2

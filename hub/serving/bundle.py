@@ -26,9 +26,9 @@ import shutil
 import tarfile
 from pathlib import Path
 
-from hub.atomic import sha256_file, temp_dir, write_text, write_with
-from hub.errors import InputError
 from hub.names import is_inside
+from plumbing.atomic import sha256_file, temp_dir, write_text, write_with
+from plumbing.errors import InputError
 
 GRAPH = "model.onnx"
 MODEL_FP32 = f"genai-fp32/{GRAPH}"

@@ -142,9 +142,9 @@ def build_bundle(
     from tokenizers import Tokenizer
 
     from hub import registry
-    from hub.atomic import write_text
     from hub.serving import bundle, card_data, genai_build, gguf_file, hf_folder, model_card
     from hub.tokenizer import special_ids
+    from plumbing.atomic import write_text
 
     step = progress or (lambda message: None)
     genai_build.require_builder()

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import rich_click as click
 
-from hub.checked import SEED_MAX, Number
-from hub.checked_files import read_user_text
-from hub.errors import InputError
 from hub.home import home_option
+from plumbing.checked import SEED_MAX, Number
+from plumbing.checked_files import read_user_text
+from plumbing.errors import InputError
 
 MAX_TEMPERATURE = 100.0  # logits divided by more than this sample nearly uniformly already
 MAX_THREADS = os.cpu_count() or 1  # intra-op threads beyond the cores only wait on each other

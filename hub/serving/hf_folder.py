@@ -13,10 +13,10 @@ import json
 import shutil
 from pathlib import Path
 
-from hub.atomic import write_text
 from hub.languages import normalize_lang
 from hub.model import ModelConfig
 from hub.tokenizer import PROMPT_FORMATS, SPECIALS, add_serving_rules
+from plumbing.atomic import write_text
 
 CONFIG = "config.json"
 GENERATION_CONFIG = "generation_config.json"

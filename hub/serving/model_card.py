@@ -70,8 +70,8 @@ def training_sources(home: Path, training: dict) -> list[dict]:
     The corpus manifest's sources are named only when that manifest is the one the model
     was trained on (same sha256); otherwise its hash is all we know.
     """
-    from hub.atomic import sha256_file
     from hub.corpus import corpus_dir, read_manifest
+    from plumbing.atomic import sha256_file
 
     if sources := training.get("sources"):
         return [_source(str(s), None) for s in sources]

@@ -3,7 +3,7 @@
 The bundle's serving files are attached to its registry version and the bundle becomes a
 folder or a tar; `hub export` and the TUI's export both run it.
 
-The bundle is built in a staging folder next to where it goes (`hub.staging`), so `--out`
+The bundle is built in a staging folder next to where it goes (`plumbing.staging`), so `--out`
 holds the old bundle or the new one, never a mix, and what a killed export left behind is
 removed by the next one there.
 """
@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hub.names import check_name
-from hub.outputs import check_output_file, check_replaceable_folder
+from plumbing.outputs import check_output_file, check_replaceable_folder
 
-COMMAND = "hub export"  # names the bundle folders it made (hub.outputs)
+COMMAND = "hub export"  # names the bundle folders it made (plumbing.outputs)
 DEFAULT_FOLDER = Path("bundles")
 """Where bundles go without --out: bundles/REGION-vN (or bundles/REGION-vN.tar)."""
 
@@ -61,7 +61,7 @@ def export_bundle(version, out: Path, fmt: str = "dir", precisions=("fp32", "int
     from hub import registry
     from hub.serving import bundle
     from hub.serving.export import build_bundle
-    from hub.staging import publish, staging_folder
+    from plumbing.staging import publish, staging_folder
 
     step = progress or (lambda message: None)
     check_out(out, fmt)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hub.errors import InputError
 from hub.serving import bundle
+from plumbing.errors import InputError
 
 StreamCallback = Callable[[int, str], None]  # (row, new text)
 

@@ -25,9 +25,9 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from hub.atomic import sha256_file
-from hub.errors import InputError
-from hub.staging import publish, staging_folder
+from plumbing.atomic import sha256_file
+from plumbing.errors import InputError
+from plumbing.staging import publish, staging_folder
 
 CHECKPOINTS_DIR = "_checkpoints"
 STEP_PATTERN = re.compile(r"step-([0-9]{8})")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as torch_dist
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 
 @dataclass

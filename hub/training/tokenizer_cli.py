@@ -52,9 +52,9 @@ def train(home, regions, vocab_size, alpha, max_chars) -> None:
     from rich.console import Console
 
     from hub.corpus.store import read_manifest
-    from hub.errors import InputError
     from hub.languages import region_corpus_langs
     from hub.tokenizer import tokenizer_path, train_tokenizer
+    from plumbing.errors import InputError
 
     if not math.isfinite(alpha):
         raise InputError(f"--alpha {alpha}: expected a finite number of at least 0")
@@ -89,10 +89,10 @@ def evaluate(home, region) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from hub.atomic import write_parquet
     from hub.measurement.premium import region_tokenizer_metrics
     from hub.metrics import metrics_table
     from hub.tokenizer import tokenizer_path
+    from plumbing.atomic import write_parquet
 
     home = hub_home(home)
     with Console(stderr=True).status(f"measuring tokenizers on the {region} languages"):

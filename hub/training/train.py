@@ -21,12 +21,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from hub.errors import InputError
 from hub.model import SIZES, DecoderLM, ModelConfig, config_for, count_parameters, flops_per_token
 from hub.training import checkpoint as ckpt
 from hub.training.distributed import Distributed
 from hub.training.train_data import BatchSampler, load_region_data
 from hub.training.train_eval import autocast, evaluate
+from plumbing.errors import InputError
 
 # Per size: defaults chosen so `small` trains a profile's eight models on this 2-core machine
 # in about an hour, two at a time with one thread each (900 steps x 16 x 128 tokens took
@@ -337,7 +337,7 @@ def _train_step(model, optimizer, sampler: BatchSampler, settings: TrainSettings
 def _write_curve(curve: list[dict], path: Path) -> None:
     import pyarrow as pa
 
-    from hub.atomic import write_parquet
+    from plumbing.atomic import write_parquet
 
     schema = pa.schema(
         [

@@ -90,11 +90,11 @@ def train(
         TimeRemainingColumn,
     )
 
-    from hub.errors import InputError
     from hub.names import check_name
     from hub.training.checkpoint import checkpoint_root, unfinished_run
     from hub.training.train import TrainSettings
     from hub.training.train import train as run_training
+    from plumbing.errors import InputError
 
     check_name("region", region)
     if resume and overwrite:

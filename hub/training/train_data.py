@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 LANGUAGE_ALPHA = 0.3  # the tokenizer's sampling temperature (hub.languages.language_weights)
 EVAL_DOCS_TOTAL = 3000  # validation texts scored per evaluation, across all languages
@@ -176,10 +176,10 @@ def load_region_data(
     Raises:
         InputError: no corpus (`hub corpus build`) or no tokenizer (`hub tokenizer train`).
     """
-    from hub.atomic import sha256_file
     from hub.corpus import corpus_dir, load_corpus, read_manifest
     from hub.languages import region_corpus_langs
     from hub.tokenizer import lang_tag, load_tokenizer, special_ids, tokenizer_path
+    from plumbing.atomic import sha256_file
 
     manifest = read_manifest(home)
     langs = region_corpus_langs(manifest["languages"], region)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hub.numbers import compact, compact_money
+from plumbing.numbers import compact, compact_money
 from simulator.advice.ensemble import Outcomes
 from simulator.advice.moves import Move
 from simulator.geography import Geography

@@ -42,9 +42,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from rich.console import Console
 
-from hub.atomic import write_parquet
-from hub.errors import InputError
 from hub.metrics import now_iso
+from plumbing.atomic import write_parquet
+from plumbing.errors import InputError
 from simulator.advice.moves import Move
 from simulator.backends import evaluator
 from simulator.batch import run_id
@@ -234,7 +234,7 @@ def run_members(plan: SweepPlan, ensemble: Ensemble, out: Path, workers: int,
                          "they are not overwritten: choose another --out or delete it")
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*/.*.tmp"):
-        stale.unlink()  # half-written shards of a killed run (hub.atomic's temporary names)
+        stale.unlink()  # half-written shards of a killed run (plumbing.atomic's temporary names)
     metadata = old or {"digest": digest, "ensemble": ensemble.source, "runs": plan.size,
                        "started": now_iso()}
     write_json(out / "metadata.json", {**metadata, "ended": None})

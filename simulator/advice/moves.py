@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field, model_validator
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.advice.forbidden import Forbidden
 from simulator.geography import REPORT_REGIONS, build_geography
 from simulator.overrides import check_overrides

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from rich.table import Table
 
-from hub.numbers import compact, compact_money
+from plumbing.numbers import compact, compact_money
 from simulator.advice.advise import Advice
 from simulator.advice.moves import STATUS_QUO
 from simulator.chart_axes import month_label, nice_ticks, tick_labels, x_axis

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from hub.atomic import write_parquet, write_text
-from hub.errors import InputError
+from plumbing.atomic import write_parquet, write_text
+from plumbing.errors import InputError
 from simulator.calibration.calibrate import parse_month, scenario_markets, start_of
 from simulator.calibration.ensemble import (
     calibration_metadata,

@@ -81,7 +81,7 @@ def prediction_table(predictions: pd.DataFrame) -> pd.DataFrame:
 
 def start_month(calibration: str) -> str | None:
     """The calendar month (YYYY-MM) of the calibrated scenario's month 1, if it can be read."""
-    from hub.errors import InputError
+    from plumbing.errors import InputError
     from simulator.calibration.ensemble import calibration_metadata
     from simulator.scenario import parse_scenario
 

@@ -37,11 +37,11 @@ import pandas as pd
 import pyarrow as pa
 from rich.console import Console
 
-from hub.atomic import sha256_file, write_parquet
-from hub.checked_files import read_parquet
-from hub.errors import InputError
-from hub.locks import exclusive
 from hub.metrics import now_iso
+from plumbing.atomic import sha256_file, write_parquet
+from plumbing.checked_files import read_parquet
+from plumbing.errors import InputError
+from plumbing.locks import exclusive
 from simulator.batch_store import write_json
 from simulator.calibration.engine import run_points
 from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points

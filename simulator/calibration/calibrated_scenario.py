@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import tomlkit
 
-from hub.atomic import write_text
+from plumbing.atomic import write_text
 
 
 def _set(document: Any, dotted: str, value: float) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hub.checked_files import read_json, read_parquet
-from hub.errors import InputError
+from plumbing.checked_files import read_json, read_parquet
+from plumbing.errors import InputError
 
 # What backtest and advice read of a calibration's metadata, with its JSON type.
 METADATA_KEYS = {"parameters": list, "settings": dict, "observations": dict,

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from hub.atomic import write_parquet
-from hub.checked_files import read_parquet
+from plumbing.atomic import write_parquet
+from plumbing.checked_files import read_parquet
 from simulator.calibration.metrics import METRICS, RunView, metric_months
 from simulator.calibration.observations import Observation
 from simulator.scenario import Scenario

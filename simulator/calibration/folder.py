@@ -12,8 +12,8 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
-from hub.errors import InputError
-from hub.locks import LOCK
+from plumbing.errors import InputError
+from plumbing.locks import LOCK
 from simulator.batch_store import read_json
 
 METADATA = "metadata.json"

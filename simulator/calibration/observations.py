@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from hub.checked import MAX_MAGNITUDE, parse_number
-from hub.errors import InputError
+from plumbing.checked import MAX_MAGNITUDE, parse_number
+from plumbing.errors import InputError
 from simulator.calibration.metrics import METRICS
 
 # Column -> what a cell must hold (the message a bad cell gets).

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from hub.numbers import compact
+from plumbing.numbers import compact
 
 
 def _value(value: float, unit: str) -> str:

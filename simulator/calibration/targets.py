@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 from simulator.calibration.metrics import METRICS, metric_months
 from simulator.calibration.observations import Observation
 from simulator.scenario import Scenario

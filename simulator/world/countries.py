@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 
 from hub import cldr
-from hub.atomic import write_text
-from hub.errors import InputError
+from plumbing.atomic import write_text
+from plumbing.errors import InputError
 
 # Bump when the table's fields or their derivation change, so old caches are not read.
 SCHEMA_VERSION = 1

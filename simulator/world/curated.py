@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 
 from hub import cldr
-from hub.shipped import shipped_path
-from hub.tables import read_table
+from plumbing.shipped import shipped_path
+from plumbing.tables import read_table
 
 TALENT_METRICS = frozenset(
     {"top_tier_origin_share", "elite_origin_share", "top_tier_workplace_share"}

@@ -113,7 +113,7 @@ class FirmWizard(ModalScreen[Path | None]):
     @on(Button.Pressed, "#wizard-save")
     def action_save(self) -> None:
         """Write the new scenario; stay open with the reason when it cannot be written."""
-        from hub.errors import InputError
+        from plumbing.errors import InputError
         from tui.firm_form import write_firm_scenario
 
         self.check()

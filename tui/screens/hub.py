@@ -275,8 +275,8 @@ class HubScreen(MainScreen):
     def run_export(self, region: str) -> None:
         """The export `hub export --region R` runs (hub.serving.publish), its steps streamed."""
         from hub import registry
-        from hub.errors import InputError
         from hub.serving.publish import default_out, export_bundle
+        from plumbing.errors import InputError
 
         code = 0
         try:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hub.errors import WriteFailure
+from plumbing.errors import WriteFailure
 
 # Errors that say the file system cannot take the output, whoever writes it.
 FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG)

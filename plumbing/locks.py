@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 LOCK = ".lock"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hub.errors import InputError
+from plumbing.errors import InputError
 
 MAX_USER_FILE = 16 * 2**20
 """Largest text file a user may hand the product (16 MiB): the largest shipped one,

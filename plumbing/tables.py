@@ -15,8 +15,8 @@ import types
 import typing
 from pathlib import Path
 
-from hub.checked import parse_number
-from hub.errors import InputError
+from plumbing.checked import parse_number
+from plumbing.errors import InputError
 
 T = typing.TypeVar("T")
 

@@ -1,6 +1,6 @@
 """Folders that appear complete or not at all: filled in a hidden staging folder, then renamed.
 
-`hub.atomic` does this for single files; model versions and training checkpoints are
+`plumbing.atomic` does this for single files; model versions and training checkpoints are
 folders of several files, published together by one rename on the same file system.
 A staging folder's name carries its process id, so what a killed process left behind
 is recognised and removed the next time anything is staged in the same place.
@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hub.atomic import fsync_path, refused_writes_reported, temp_dir
-from hub.errors import InputError, WriteFailure
-from hub.outputs import check_replaceable_folder, mark_owned, not_owned
+from plumbing.atomic import fsync_path, refused_writes_reported, temp_dir
+from plumbing.errors import InputError, WriteFailure
+from plumbing.outputs import check_replaceable_folder, mark_owned, not_owned
 
 PREFIX = ".staging-"
 ASIDE = "-aside-"  # a staging folder holding the folder a replacement set aside
@@ -80,7 +80,7 @@ def publish(staging: Path, final: Path, owner: str | None = None) -> None:
     """Flush every file of `staging` to disk, then rename it to `final`.
 
     Without `owner`, `final` must not exist. With it, `final` is marked as `owner`'s
-    (`hub.outputs.mark_owned`) and an existing `final` is replaced only when `owner` made
+    (`plumbing.outputs.mark_owned`) and an existing `final` is replaced only when `owner` made
     it and it holds nothing else (checked again here, at the swap: a file a user put there
     since the command's first check is refused, never deleted). The old folder is first
     set aside in a staging folder of this process and deleted after, so `final` is the

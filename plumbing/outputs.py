@@ -9,7 +9,7 @@ A command owns only what it made. A folder it replaces whole (a run's report, an
 bundle) carries a marker, `OWNER_MARKER`, naming the command and the files it wrote; an
 existing folder is replaced only when it is empty or carries that command's marker and
 holds nothing else. Anything else there (a user's `.env`, `.git/`, a web app's files) is
-refused before work, never deleted (`hub.staging.publish` checks again at the swap).
+refused before work, never deleted (`plumbing.staging.publish` checks again at the swap).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import json
 import os
 from pathlib import Path
 
-from hub.atomic import temp_file
-from hub.errors import InputError
+from plumbing.atomic import temp_file
+from plumbing.errors import InputError
 
 OWNER_MARKER = ".made-by.json"
 """In a folder a command replaces whole: {"command": ..., "files": [...]} (hidden, so
