@@ -46,9 +46,8 @@ class FamilyQuality:
 
     families: tuple[str | None, ...]
     start_months: tuple[np.ndarray, ...]  # per firm: ascending months each generation serves from
-    relative: tuple[np.ndarray, ...]  # per firm: [generations, languages] relative quality
-    lang_weights: np.ndarray  # [countries, languages] speakers' shares
-    gain: float  # relative quality a localised model adds, up to English
+    plain: tuple[np.ndarray, ...]  # per firm: [generations, countries] language term
+    localised: tuple[np.ndarray, ...]  # per firm: the same once localised
     notes: tuple[str, ...]  # fallbacks taken for the run's first generation of each family
 
     @classmethod
@@ -56,11 +55,12 @@ class FamilyQuality:
               lang_weights: np.ndarray, month_dates: list[datetime.date],
               gain: float) -> FamilyQuality:
         """Generations of each firm's family released by the run's last month."""
-        starts, relative, notes = [], [], []
+        starts, plain, localised, notes = [], [], [], []
         for family in families:
             if family is None:
                 starts.append(np.array([1]))
-                relative.append(np.ones((1, len(lang_codes))))
+                plain.append(np.zeros((1, lang_weights.shape[0])))
+                localised.append(plain[-1])
                 continue
             released = sorted({g.release_date for g in family_generations(_table(), family)
                                if month_dates[0] < g.release_date <= month_dates[-1]})
@@ -68,21 +68,22 @@ class FamilyQuality:
             # A release in a month serves from the next month's first day.
             months = [1] + [1 + sum(d < r for d in month_dates) for r in released]
             starts.append(np.array(months))
-            relative.append(np.stack([_relative(family, lang_codes, d)[0] for d in dates]))
+            rel = np.stack([_relative(family, lang_codes, d)[0] for d in dates])
+            better = np.maximum(rel, np.minimum(1.0, rel + gain))
+            plain.append(-np.log(rel) @ lang_weights.T)
+            localised.append(-np.log(better) @ lang_weights.T)
             fallbacks = _relative(family, lang_codes, dates[0])[1]
             if fallbacks:
                 notes.append(f"model family {family!r}: {fallbacks[0]}; {len(fallbacks) - 1} "
                              "more languages from the quality table's fallback rule")
-        return cls(tuple(families), tuple(starts), tuple(relative), lang_weights, gain,
-                   tuple(notes))
+        return cls(tuple(families), tuple(starts), tuple(plain), tuple(localised), tuple(notes))
 
     def gap(self, firm: int, month: int, localised: np.ndarray) -> np.ndarray:
         """Language term per country ([C]) in `month`, localised where `localised` ([C])."""
-        generation = int(np.searchsorted(self.start_months[firm], month, side="right")) - 1
-        rel = self.relative[firm][max(generation, 0)]
-        better = np.maximum(rel, np.minimum(1.0, rel + self.gain))
-        plain, local = self.lang_weights @ -np.log(rel), self.lang_weights @ -np.log(better)
-        return np.where(localised, local, plain)
+        generation = max(int(np.searchsorted(self.start_months[firm], month,
+                                             side="right")) - 1, 0)
+        return np.where(localised, self.localised[firm][generation],
+                        self.plain[firm][generation])
 
     def has_family(self) -> np.ndarray:
         """[F] bool: firms whose quality comes from the published table."""

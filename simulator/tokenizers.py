@@ -19,6 +19,7 @@ says so in the run's notes.
 from __future__ import annotations
 
 import math
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -57,16 +58,17 @@ def production_tokenizers(path: Path, rows: list[dict]) -> tuple[dict[str, dict[
     return premiums, english
 
 
-def _match(langs: dict[str, float], lang: str) -> float | None:
+def _match(langs: dict[str, float], lang: str, variants: dict[str, str]) -> float | None:
+    """Exact code, else its base language, else the base's first variant in code order."""
     if lang in langs:
         return langs[lang]
     base = lang.split("-")[0]
     if base in langs:
         return langs[base]
-    close = sorted(code for code in langs if code.split("-")[0] == base)
-    return langs[close[0]] if close else None
+    return langs[variants[base]] if base in variants else None
 
 
+@cache  # a profile lives as long as its runs and is hashed by identity; read-only result
 def lang_premiums(profile, tokenizer: str, lang_codes: tuple[str, ...]) -> np.ndarray | None:
     """Premium per language of a production tokenizer (None: the profile lacks it).
 
@@ -76,7 +78,10 @@ def lang_premiums(profile, tokenizer: str, lang_codes: tuple[str, ...]) -> np.nd
     if langs is None:
         return None
     worst = max(langs.values())
-    return np.array([_match(langs, lang) or worst for lang in lang_codes])
+    variants: dict[str, str] = {}
+    for code in sorted(langs):
+        variants.setdefault(code.split("-")[0], code)
+    return np.array([_match(langs, lang, variants) or worst for lang in lang_codes])
 
 
 def firm_premiums(profile, tokenizer: str, lang_codes: tuple[str, ...],
