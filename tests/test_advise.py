@@ -280,3 +280,18 @@ def test_office_and_lab_moves_name_countries_the_firm_may_serve():
         edited = apply_overrides(document, move.overrides, path)
         firm = next(f for f in edited.firms if f.name == "Euro Challenger")
         assert [(s.country, s.kind) for s in firm.strategy.sites] == [(move.place, move.kind)]
+
+
+def test_a_moves_file_over_the_limit_is_refused_before_any_run(tmp_path):
+    from simulator.advice.moves import MAX_FILE_MOVES
+
+    scenario = case(tmp_path, "IS")
+    moves = tmp_path / "moves.toml"
+    moves.write_text("".join(
+        f'[[moves]]\nname = "m{i}"\noverrides = {{ "firms.Solo.cash_usd" = {1e9 + i} }}\n'
+        for i in range(MAX_FILE_MOVES + 1)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["advise", str(scenario), "--firm", "Solo", "--moves",
+                                       str(moves), "--out", str(tmp_path / "advice")])
+    assert result.exit_code == 2, result.output
+    assert shows(result.output, f"at most {MAX_FILE_MOVES}") and "moves.toml" in result.output
+    assert not (tmp_path / "advice").exists()

@@ -65,6 +65,9 @@ HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
 OFFICE_STEPS = (1, 3)  # more regional offices allowed
 OFFICE_CANDIDATES = 2  # largest markets abroad by GDP for an office in a named country
 MAX_OFFICES = 20  # Strategy.offices' own bound
+# Each move is a run per ensemble member: 200 moves x 100 members is 20,000 runs, hours on
+# a two-core machine; a longer file is refused before any work instead of running for days.
+MAX_FILE_MOVES = 200
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,7 @@ class MovesFile(StrictModel):
     """A whole moves file, validated."""
 
     generated: bool = False
-    moves: list[MoveSpec] = Field(default_factory=list)
+    moves: list[MoveSpec] = Field(default_factory=list, max_length=MAX_FILE_MOVES)
     source: str | None = Field(None, exclude=True)
 
     @model_validator(mode="after")
