@@ -27,6 +27,9 @@ from simulator.backend_options import backend_options
 @click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
               help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
                    "software firms; see simulator/advice/valuation.py).")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario key (repeatable), validated like the file, as in "
+                   "`simulator run`: `--set parameters.office_spillover=0.5`.")
 @backend_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for advice.parquet, members.parquet, advice.json and the runs "
@@ -35,8 +38,8 @@ from simulator.backend_options import backend_options
               help="Also write a self-contained HTML page with the ranking and charts.")
 def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration: Path | None,
            samples: int | None, horizon: int | None, seed: int | None, discount_rate: float | None,
-           workers: int, backend: str, address: str | None, out_dir: Path | None,
-           html_file: Path | None) -> None:
+           assignments: tuple[str, ...], workers: int, backend: str, address: str | None,
+           out_dir: Path | None, html_file: Path | None) -> None:
     """Rank a firm's candidate moves against the status quo over an uncertainty ensemble.
 
     Moves (enter or skip a region, localise now, in a year or never, more regional offices,
@@ -66,7 +69,8 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
         advice = run_advice(scenario_file, firm, out, moves_file=moves_file, samples=samples,
                             calibration=calibration, horizon=horizon, seed=seed,
                             workers=workers, backend=backend,
-                            address=address, discount=discount, console=Console(stderr=True))
+                            address=address, discount=discount, console=Console(stderr=True),
+                            assignments=assignments)
     except RuntimeError as exc:  # runs that failed: the model's problem, not the input's
         raise click.ClickException(str(exc)) from None
     console.print(terminal_table(advice))

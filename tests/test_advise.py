@@ -295,3 +295,16 @@ def test_a_moves_file_over_the_limit_is_refused_before_any_run(tmp_path):
     assert result.exit_code == 2, result.output
     assert shows(result.output, f"at most {MAX_FILE_MOVES}") and "moves.toml" in result.output
     assert not (tmp_path / "advice").exists()
+
+
+def test_advise_takes_set_like_run(tmp_path):
+    scenario = case(tmp_path, "IS")
+    moves = tmp_path / "moves.toml"
+    moves.write_text(LOCALISE.format(region="eu"), encoding="utf-8")
+    bad = CliRunner().invoke(main, ["advise", str(scenario), "--firm", "Solo", "--moves",
+                                    str(moves), "--set", "parameters.no_such_key=1",
+                                    "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and shows(bad.output, "no_such_key")
+    result = advise(scenario, "Solo", tmp_path / "advice", moves_file=moves, samples=2,
+                    workers=1, horizon=6, assignments=("firms.Solo.cash_usd=7e9",))
+    assert result.scenario.firms[0].cash_usd == 7e9

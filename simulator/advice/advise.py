@@ -97,16 +97,18 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
            horizon: int | None = None, seed: int | None = None, workers: int = 2,
            backend: str = "local", address: str | None = None, discount: Discount | None = None,
            console: Console | None = None, moves: list[Move] | None = None,
-           on_row: Callable[[dict], None] | None = None) -> Advice:
+           on_row: Callable[[dict], None] | None = None,
+           assignments: tuple[str, ...] = ()) -> Advice:
     """Rank the firm's moves against the status quo; writes the folder `out` (see above).
 
     Members: `samples` (default 8) samples of the scenario's uncertain parameters, or with
     `calibration` (a `simulator calibrate` folder) its non-implausible points (at most
     `samples` of them) and their replicate seeds. `moves` (the status quo first) replaces
     the generated ones or the file's. `on_row` is called with each finished run's row.
+    `assignments` are `--set` overrides of the scenario, validated like the file.
     """
     out, discount = Path(out), discount or Discount()
-    scenario = load_scenario(scenario_file)
+    scenario = load_scenario(scenario_file, list(assignments))
     find_firm(scenario, firm)
     base = apply(scenario, {"months": horizon}) if horizon else scenario
     if calibration is not None:
