@@ -73,6 +73,7 @@ class FirmAgent(mesa.Agent):
         self._enter(month, reserve)
         self._commit(month, reserve)
         self._open_sites(month, reserve)
+        self._open_data_regions(month, reserve)
         if (month - 1) % m.params.price_review_months == 0:
             self._open_office(reserve)
             self._open_lab(reserve)
@@ -263,6 +264,19 @@ class FirmAgent(mesa.Agent):
                     or m.cash[f] < reserve + float(per_level(p.commitment_setup_usd, level))):
                 continue
             self._establish(country, level, month)
+
+    def _open_data_regions(self, month: int, reserve: float) -> None:
+        """The strategy's data regions, once the firm serves the country and cash allows."""
+        m, f, p = self.model, self.index, self.model.params
+        served, forbidden = m.footprint.served()[f], m.forbidden_now()[f]
+        for region in self.spec.strategy.data_regions:
+            country = m.geo.index(region.country)
+            monthly = (p.data_region_own_monthly_usd if region.via == "own"
+                       else p.data_region_cloud_monthly_usd)
+            if (month < region.month or not served[country] or forbidden[country]
+                    or m.footprint.region_cost[f, country] > 0 or m.cash[f] < reserve + monthly):
+                continue
+            m.footprint.open_data_region(f, country, monthly)
 
     def _open_lab(self, reserve: float) -> None:
         """A research lab abroad where the research target cannot be met from where it hires."""

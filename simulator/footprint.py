@@ -16,6 +16,9 @@ read them):
   are distinct decisions, and a second office in a region still adds its own country.
 - `hiring`: the countries a firm hires in (home, its strategy's list, offices and labs).
 - `bloc_compliant`: whether the firm has complied once with the EU's regimes.
+- `resident`: countries whose organisations can keep their data in the country or its
+  bloc with the firm (its home, and where it has a data region; an EU region serves the
+  EU), and `region_cost`, the monthly cost of each data region.
 """
 
 from __future__ import annotations
@@ -48,17 +51,25 @@ class Footprint:
     hiring: np.ndarray  # [F, C] bool
     bloc_compliant: np.ndarray  # [F] bool
     spillover: float  # share of an office's lift its region's other countries get
+    bloc: np.ndarray  # [C] bool, an EU member (data kept anywhere in the bloc stays there)
+    resident: np.ndarray  # [F, C] bool
+    region_cost: np.ndarray  # [F, C] US dollars a month
 
     @classmethod
     def start(cls, home: np.ndarray, home_is_market: np.ndarray, region_mask: np.ndarray,
-              hiring: np.ndarray, bloc_compliant: np.ndarray, spillover: float) -> Footprint:
+              hiring: np.ndarray, bloc_compliant: np.ndarray, spillover: float,
+              bloc: np.ndarray) -> Footprint:
         """Every firm at home with its lab (where home is a market), nothing abroad."""
         n_firms, n = hiring.shape
         level = np.zeros((n_firms, n), dtype=np.int8)
         level[np.arange(n_firms), home] = np.where(home_is_market, Level.LAB, Level.ABSENT)
-        return cls(level, np.zeros((n_firms, n)), np.full((n_firms, n), np.inf),
-                   np.zeros((n_firms, n), dtype=bool), region_mask, hiring, bloc_compliant,
-                   spillover)
+        footprint = cls(level, np.zeros((n_firms, n)), np.full((n_firms, n), np.inf),
+                        np.zeros((n_firms, n), dtype=bool), region_mask, hiring,
+                        bloc_compliant, spillover, bloc, np.zeros((n_firms, n), dtype=bool),
+                        np.zeros((n_firms, n)))
+        for firm, country in enumerate(home):
+            footprint.open_data_region(firm, int(country), 0.0)  # its home data centres
+        return footprint
 
     def candidates(self, firm: int) -> np.ndarray:
         """[C] bool: countries the firm is neither in nor launching in."""
@@ -88,10 +99,21 @@ class Footprint:
         self.offices[firm, country] = True
         self.establish(firm, country, Level.OFFICE, month)
 
+    def open_data_region(self, firm: int, country: int, monthly_usd: float) -> None:
+        """A serving region in the country: its organisations' data stays there.
+
+        An EU member's region keeps the data in the bloc, so it serves every member.
+        """
+        self.resident[firm, country] = True
+        if self.bloc[country]:
+            self.resident[firm] |= self.bloc
+        self.region_cost[firm, country] = monthly_usd
+
     def exit(self, firms: np.ndarray) -> None:
         """Firms (a [F] bool mask) leave every market and drop pending launches."""
         self.level[firms] = Level.ABSENT
         self.offices[firms] = False
+        self.region_cost[firms] = 0.0
         self.pending_until[firms] = np.inf
 
     def served(self) -> np.ndarray:

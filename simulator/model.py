@@ -212,7 +212,8 @@ class StrategyModel(mesa.Model):
             hiring[i, geo.places(f.strategy.hiring.countries or [f.home])] = True
         self.footprint = Footprint.start(
             self.home, geo.is_market[self.home], self.region_mask, hiring,
-            geo.in_bloc[self.home].copy(), p.office_spillover)  # at home in the EU: complies
+            geo.in_bloc[self.home].copy(), p.office_spillover,  # at home in the EU: complies
+            geo.in_bloc)
         excluded = np.zeros((n_firms, n), dtype=bool)
         for i, f in enumerate(s.firms):
             excluded[i, geo.places(f.strategy.exclude)] = True
@@ -329,7 +330,8 @@ class StrategyModel(mesa.Model):
         relative = (self.econ.api_price_per_char(self.region_of) * self.factor
                     / self.econ.reference_per_char)
         return (self._base_utility(self.footprint.effective_level())
-                + self.params.beta_api_price * np.log(relative))
+                + self.params.beta_api_price * np.log(relative)
+                + self.params.beta_residency * self.footprint.resident)
 
     def adoption(self) -> np.ndarray:
         """Share of each country's addressable market using any firm ([countries])."""
@@ -420,7 +422,8 @@ class StrategyModel(mesa.Model):
     def _finance(self, month: int) -> None:
         running = per_level(self.params.commitment_monthly_usd, self.footprint.level)
         abroad = self.footprint.abroad(self.home, self.alive)
-        self.ledger.flows["commitment_spend"] += np.where(abroad, running, 0.0)
+        self.ledger.flows["commitment_spend"] += (np.where(abroad, running, 0.0)
+                                                  + self.footprint.region_cost)
         rows = np.arange(len(self.home))
         self.ledger.flows["training_spend"][rows, self.home] += (
             self.econ.training_monthly * self.factor * self.training)

@@ -226,6 +226,16 @@ class Parameters(CheckedModel):
     # No published figure: an assumption for calibration, small by design (data residency
     # and local sales are national).
     office_spillover: float = Field(0.25, ge=0, le=1)
+    # Data residency (simulator.footprint): organisations' API utility where their data can
+    # stay in the country or its bloc with the firm (its home, a data region). Buyers name
+    # residency among their first requirements (the EU's GDPR transfer rules; OpenAI, Azure
+    # and Anthropic opened in-region processing for that reason), but no elasticity is
+    # published: an assumption for calibration. A data region's monthly cost: the firm's
+    # own (power, staff, capacity held for the country) or a cloud partner's region (the
+    # partner's capacity, paid per use; the fixed part is the contract). Assumptions.
+    beta_residency: float = Field(0.5, ge=0)
+    data_region_own_monthly_usd: float = Field(2e6, ge=0)
+    data_region_cloud_monthly_usd: float = Field(2e5, ge=0)
     # Research labs abroad (simulator.offices): -log researcher pay and -CAGE distance from
     # home (the language and institutions a firm works in). Assumed weights.
     office_weight_salary: float = Field(1.0, ge=0)

@@ -152,6 +152,21 @@ class Site(StrictModel):
     _country = field_validator("country")(lambda v: _check_country(v))
 
 
+class DataRegion(StrictModel):
+    """A serving region in a country, from a month on: organisations' data stays there.
+
+    `own` is the firm's data centre; `cloud` a cloud partner's region (Azure, AWS, Google
+    Cloud host models in-country); both count the same for buyers, at different costs
+    (`Parameters.data_region_*_monthly_usd`).
+    """
+
+    country: str
+    month: int = Field(0, ge=0)
+    via: Literal["own", "cloud"] = "cloud"
+
+    _country = field_validator("country")(lambda v: _check_country(v))
+
+
 class Strategy(StrictModel):
     """How a firm enters markets, commits, localises, hires and prices."""
 
@@ -166,6 +181,7 @@ class Strategy(StrictModel):
     offices: int = Field(0, ge=0, le=20)  # regional offices it may open (simulator.offices)
     labs: int = Field(0, ge=0, le=10)  # research labs abroad it may open (simulator.offices)
     sites: list[Site] = Field(default_factory=list)  # offices or labs in named countries
+    data_regions: list[DataRegion] = Field(default_factory=list, max_length=50)
     localise: list[Localisation] = Field(default_factory=list)
     hiring: Hiring = Hiring()
     pricing: Pricing = Pricing()

@@ -103,7 +103,8 @@ def _eu_members() -> list[str]:
 def test_spill_over_lifts_a_region_part_of_the_way_and_levels_interpolate():
     region_mask = np.array([[True, True, False], [False, False, True]])
     footprint = Footprint.start(np.array([2]), np.array([True]), region_mask,
-                                np.zeros((1, 3), dtype=bool), np.array([False]), 0.25)
+                                np.zeros((1, 3), dtype=bool), np.array([False]), 0.25,
+                                np.zeros(3, dtype=bool))
     footprint.level[0, :2] = Level.API
     footprint.open_office(0, 0, month=1)
     level = footprint.effective_level()[0]
@@ -112,3 +113,20 @@ def test_spill_over_lifts_a_region_part_of_the_way_and_levels_interpolate():
     assert per_level(arpu, level[1]) == pytest.approx(1.075)  # halfway from API to partner
     assert per_level(arpu, 0) == per_level(arpu, 1) == 1.0
     assert per_level(arpu, Level.LAB) == 1.6
+
+
+def test_a_data_region_in_germany_sells_api_in_the_eu_and_not_elsewhere():
+    # Organisations buy where their data can stay in the country or its bloc: a cloud
+    # partner's region in Germany keeps EU data in the EU (GDPR transfers), nothing changes
+    # for buyers in the US or Japan.
+    def api(*assignments):
+        table = run_scenario(load_scenario(DEFAULT, [NO_CHOICE, *assignments]),
+                             months=MONTHS).timeseries.to_pandas()
+        return table[table.firm == FRONTIER].groupby("country").api_revenue.sum()
+
+    region = f'firms.{FRONTIER}.strategy.data_regions=[{{ country = "DE", month = 1 }}]'
+    plain, resident = api(), api(region)
+    for country in ("DE", "FR", "PL"):
+        assert resident[country] > 1.05 * plain[country], country
+    for country in ("US", "JP"):
+        assert resident[country] == pytest.approx(plain[country], rel=0.02), country
