@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def channel_months(start_months: np.ndarray, month: int, ramp_months: float) -> np.ndarray:
+def channel_ramp(start_months: np.ndarray, month: int, ramp_months: float) -> np.ndarray:
     """Ramp of each channel this month: 0 before its start, rising to 1 ([channels])."""
     age = month - start_months
     return np.where(age >= 0, 1.0 - np.exp(-(age + 1) / ramp_months), 0.0)

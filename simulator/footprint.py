@@ -41,7 +41,7 @@ class Level(IntEnum):
 
 @dataclass
 class Footprint:
-    """Levels, clocks, pending launches, offices, hiring places and bloc compliance."""
+    """Levels, clocks, pending launches, offices, hiring places, compliance, residency."""
 
     level: np.ndarray  # [F, C] int8, a Level
     since: np.ndarray  # [F, C] month the level was reached

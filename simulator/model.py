@@ -364,7 +364,7 @@ class StrategyModel(mesa.Model):
                                         *self.bass, p.churn_monthly, p.switch_share,
                                         p.switching_cost)
         if self.channel_firm.size:
-            ramp = channels.channel_months(self.channel_start, month, p.channel_ramp_months)
+            ramp = channels.channel_ramp(self.channel_start, month, p.channel_ramp_months)
             floor = channels.channel_floor(self.channel_firm, self.channel_share, ramp,
                                            self.addressable, len(self.firms))
             self.users = channels.lift_to_floor(self.users, floor, present, self.addressable)
