@@ -11,7 +11,6 @@ ODD description of the model is `simulator/ODD.md`.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import mesa
@@ -90,10 +89,9 @@ class StrategyModel(mesa.Model):
         geo, changes = self.geo, {}
         hub_global = self.tech.token_premium[self.global_index]
         scale = self.scenario.technology.token_premium_scale
-        dates = self.scenario.month_dates(self.months + 1)
         for f, firm in enumerate(self.scenario.firms):
             for change in firm.model.tokenizer_changes:
-                month = 1 + sum(d < date.fromisoformat(f"{change.month}-01") for d in dates)
+                month = self.scenario.month_of(change.month)
                 if month > self.months:
                     continue
                 premium, tpc, note = firm_premiums(self.profile, change.tokenizer,
@@ -110,15 +108,13 @@ class StrategyModel(mesa.Model):
     def _setup_channels(self) -> None:
         """Each channel's firm, first month and reach x conversion per country."""
         geo, firm_of, start, share = self.geo, [], [], []
-        dates = self.scenario.month_dates(self.months + 1)
         for f, firm in enumerate(self.scenario.firms):
             for channel in firm.channels:
                 row = np.zeros(geo.size)
                 row[geo.places(channel.countries) if channel.countries else slice(None)] = (
                     channel.reach * channel.conversion)
                 firm_of.append(f)
-                start.append(1 + sum(d < date.fromisoformat(f"{channel.start}-01")
-                                     for d in dates))
+                start.append(self.scenario.month_of(channel.start))
                 share.append(row)
         self.channel_firm = np.array(firm_of, dtype=int)
         self.channel_start = np.array(start, dtype=float)
