@@ -152,7 +152,9 @@ async def test_charts_grow_while_the_run_goes_and_cancel_writes_nothing(workspac
         assert set(users) == {"Frontier", "Challenger"}
         months = users["Frontier"][0]
         assert months == list(range(1, len(months) + 1)) and len(months) < 600
-        assert set(first) >= {"all", "eu", "na", "apac"}
+        # A chart per region the firms sell in: their home regions from month 1 (which
+        # region a sequential entry rule reaches next is the model's business, not the UI's).
+        assert set(first) >= {"all", "eu", "na"} and len(first) >= 4
         assert "Cancelled" in screen.status_text
         assert screen.month < 600
         assert screen.charts["all"]["users"]["Frontier"][0][:len(months)] == months
