@@ -60,7 +60,7 @@ from simulator.vocab_extension import extensions
 STATUS_QUO = "status-quo"
 SAME_PRICE = 0.02  # a found price within 2% of the current one is the status quo
 LOCALISE_LATER_MONTH = 12  # "in a year"
-VOCAB_TOKENS = 16_000  # the vocabulary extension a localise move adds (Swallow added ~11k)
+VOCAB_TOKENS = 16_000  # the middle of the measured extensions (data/vocab_extension.csv: 4k-32k)
 HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
 OFFICE_STEPS = (1, 3)  # more regional offices allowed
 OFFICE_CANDIDATES = 2  # largest markets abroad by GDP for an office in a named country
