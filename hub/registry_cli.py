@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import rich_click as click
 
 from hub import registry_view as view
 from hub.home import home_option, hub_home
 from hub.names import check_name
 from plumbing.errors import InputError
+from plumbing.json_output import echo_json, json_option
 from plumbing.numbers import compact
-
-JSON_HELP = "Print one JSON object instead of tables: "
 
 
 def parse_ref(ref: str, need_version: bool = False) -> tuple[str, str | None]:
@@ -26,10 +23,6 @@ def parse_ref(ref: str, need_version: bool = False) -> tuple[str, str | None]:
     return region, version or None
 
 
-def _print_json(value) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
-
-
 def _print_tables(keys, numbers, rows, title=None) -> None:
     from rich.console import Console
 
@@ -41,7 +34,7 @@ def _print_tables(keys, numbers, rows, title=None) -> None:
 
 
 @click.command("list")
-@click.option("--json", "as_json", is_flag=True, help=JSON_HELP + view.LIST_SCHEMA)
+@json_option(view.LIST_SCHEMA)
 @home_option
 def list_models(as_json, home):
     """List every registered model version with its size, languages and headline metrics.
@@ -59,7 +52,7 @@ def list_models(as_json, home):
     if not entries:
         raise InputError("no registered models in this hub home; train one with `hub train`")
     if as_json:
-        _print_json({"models": entries})
+        echo_json({"models": entries})
         return
     rows = []
     for entry in entries:
@@ -84,7 +77,7 @@ def list_models(as_json, home):
 
 @click.command()
 @click.argument("ref")
-@click.option("--json", "as_json", is_flag=True, help=JSON_HELP + view.SHOW_SCHEMA)
+@json_option(view.SHOW_SCHEMA)
 @home_option
 def show(ref, as_json, home):
     """Show one model version: config, training facts, files and per-language metrics.
@@ -99,7 +92,7 @@ def show(ref, as_json, home):
     region, version_name = parse_ref(ref)
     entry = view.show_entry(registry.resolve(home, region, version_name))
     if as_json:
-        _print_json(entry)
+        echo_json(entry)
         return
     click.echo(f"{entry['model_id']}  {entry['path']}")
     facts = [[k, view.readable(v)] for k, v in {**entry["model"], **entry["training"]}.items()]
@@ -124,7 +117,7 @@ def show(ref, as_json, home):
 
 @click.command()
 @click.argument("ref", required=False)
-@click.option("--json", "as_json", is_flag=True, help=JSON_HELP + view.VERIFY_SCHEMA)
+@json_option(view.VERIFY_SCHEMA)
 @home_option
 def verify(ref, as_json, home):
     """Re-hash every file of every version (or of REGION[@VERSION]); exit 1 on any mismatch.
@@ -169,7 +162,7 @@ def verify(ref, as_json, home):
             say(f"ok     {version.model_id} ({files} files)", fg="green")
     failed = sum(not entry["ok"] for entry in report)
     if as_json:
-        _print_json({"checked": len(found), "failed": failed, "home_problems": home_problems,
+        echo_json({"checked": len(found), "failed": failed, "home_problems": home_problems,
                      "versions": report})
     else:
         click.echo(f"{len(found)} versions checked, {failed} failed")

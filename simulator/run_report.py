@@ -87,12 +87,20 @@ def footprint_table(result: RunResult) -> Table:
     return table
 
 
-def region_table(result: RunResult) -> Table:
-    """Final users, share of the region's users and monthly revenue per firm and region."""
+def region_rows(result: RunResult):
+    """Final users, share of the region's users and monthly revenue per firm and region.
+
+    A DataFrame (region, firm, users, share, revenue), regions in order, firms by users.
+    """
     series = result.timeseries
     last = series.filter(pc.equal(series["month"], result.months)).to_pandas()
-    rows = firm_totals(last, ["region"]).sort_values(["region", "users"],
+    return firm_totals(last, ["region"]).sort_values(["region", "users"],
                                                      ascending=[True, False])
+
+
+def region_table(result: RunResult) -> Table:
+    """`region_rows` as a table."""
+    rows = region_rows(result)
     table = Table(title="by region (last month)")
     table.add_column("region", no_wrap=True)
     firm_column(table, list(rows["firm"]))
