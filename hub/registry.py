@@ -26,7 +26,6 @@ Rules:
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -43,6 +42,7 @@ from hub.names import check_name, is_inside
 from hub.registry_catalog import catalog_differences, write_catalog
 from plumbing.atomic import fsync_path, sha256_file, temp_file, write_text
 from plumbing.errors import InputError
+from plumbing.locks import exclusive
 from plumbing.staging import publish, staging_folder
 
 CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
@@ -391,10 +391,7 @@ def _read_json(path: Path) -> dict:
 @contextmanager
 def _locked(home: Path) -> Iterator[None]:
     # One writer at a time per home: version numbers and the catalog are shared state.
+    # Writers queue (registering takes seconds) rather than refuse each other.
     home.mkdir(parents=True, exist_ok=True)
-    with open(home / ".registry.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive(home, "hub registry writer", wait=True):
+        yield

@@ -85,5 +85,6 @@ def test_a_region_in_training_elsewhere_stops_every_rank_at_once(tmp_path):
         done = torchrun_train(home, timeout=120)
     output = done.stdout + done.stderr
     assert done.returncode != 0
-    assert output.count("rank 0: another `hub train` is using") >= 2, output[-3000:]
+    refusal = "rank 0: " + str(checkpoint_root(home, "eu")) + ": another `hub train` (process"
+    assert output.count(refusal) >= 2, output[-3000:]
     assert registry.versions(home, "eu") == []

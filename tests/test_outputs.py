@@ -1,7 +1,10 @@
 """Outputs checked before work (plumbing.outputs) and one writer per folder (plumbing.locks)."""
 
+import os
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -50,3 +53,16 @@ def test_a_held_folder_is_refused_with_the_holder_and_a_dead_holder_lets_go(tmp_
     holder.wait()
     with exclusive(tmp_path, "`test`"):
         assert (tmp_path / ".lock").read_text().strip().isdigit()
+
+
+def test_a_waiting_writer_takes_the_lock_once_the_holder_ends(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    killer = threading.Timer(0.5, holder.kill)
+    killer.start()
+    began = time.monotonic()
+    with exclusive(tmp_path, "`test`", wait=True):  # blocks until the holder is gone
+        assert time.monotonic() - began >= 0.4  # it waited for the kill
+        assert (tmp_path / ".lock").read_text().strip() == str(os.getpid())
+    holder.wait()

@@ -12,7 +12,6 @@ a damaged one is reported and the one before it is tried.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import re
 import shutil
@@ -26,7 +25,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from plumbing.atomic import sha256_file
-from plumbing.errors import InputError
+from plumbing.locks import exclusive
 from plumbing.staging import publish, staging_folder
 
 CHECKPOINTS_DIR = "_checkpoints"
@@ -146,17 +145,8 @@ def clear_checkpoints(root: Path) -> int:
 def exclusive_run(root: Path) -> Iterator[None]:
     """Hold the region's training lock; a second concurrent run is refused, not interleaved."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(
-                f"another `hub train` is using {root}; wait for it or stop it first"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive(root, "`hub train`"):
+        yield
 
 
 def rng_states(device: torch.device) -> dict[str, torch.Tensor]:
