@@ -246,14 +246,15 @@ def render(batch: Batch, tables: dict[str, pd.DataFrame], boxes: dict[str, PrimB
         html += ["</div>", _table(sobol, {c: ".3f" for c in list(SOBOL_COLUMNS.values())[1:]},
                                   left=("KPI", "parameter"))]
     if boxes:
-        rows = [{"outcome": outcome, "parameter ranges": "; ".join(
-                    f"{n} in {compact(box.limits[n][0])} .. {compact(box.limits[n][1])}"
-                    for n in box.restricted) or "(anywhere)",
-                 "coverage": box.coverage, "density": box.density, "base rate": box.base_density}
+        rows = [{"outcome": outcome, "parameter ranges (quasi-p)": "; ".join(
+                    f"{n} in {compact(box.limits[n][0])} .. {compact(box.limits[n][1])} "
+                    f"({box.significance(n)})" for n in box.restricted) or "(anywhere)",
+                 "coverage": box.coverage, "density": box.density, "mass": box.mass,
+                 "base rate": box.base_density}
                 for outcome, box in boxes.items()]
         html += [f"<h2>Scenario discovery (PRIM): where {escape(strategy)} wins or does worst on "
                  f"{escape(KPI_LABELS.get(kpi, (kpi,))[0])}</h2>", _table(pd.DataFrame(rows), {
-                     "coverage": ".0%", "density": ".0%", "base rate": ".0%"},
-                     left=("parameter ranges",))]
+                     "coverage": ".0%", "density": ".0%", "mass": ".0%", "base rate": ".0%"},
+                     left=("parameter ranges (quasi-p)",))]
     html.append("</body></html>")
     return "\n".join(html)

@@ -69,8 +69,9 @@ def discovery_text(advice: Advice) -> str:
     if found.box is None:
         return f"{head}; {found.note}."
     box = found.box
-    ranges = "; ".join(f"{n} in {compact(box.limits[n][0])} .. {compact(box.limits[n][1])}"
-                       for n in box.restricted) or "anywhere (no range stands out)"
+    ranges = "; ".join(f"{n} in {compact(box.limits[n][0])} .. {compact(box.limits[n][1])} "
+                       f"({box.significance(n)})" for n in box.restricted) \
+        or "anywhere (no range stands out)"
     return (f"{head}; mostly where {ranges} (PRIM box: {box.coverage:.0%} of the losses, "
             f"{box.density:.0%} of its members lose, against {box.base_density:.0%} overall).")
 
