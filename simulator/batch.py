@@ -33,6 +33,7 @@ from pathlib import Path
 from rich.console import Console
 
 from hub.metrics import now_iso
+from plumbing import fingerprint
 from plumbing.atomic import sha256_file
 from plumbing.errors import InputError
 from plumbing.locks import exclusive
@@ -49,6 +50,7 @@ from simulator.batch_store import (
     write_run,
 )
 from simulator.experiments import Job, perform_experiments
+from simulator.inputs import scenario_parts
 from simulator.sweep import load_sweep
 from simulator.technology import load_profile
 
@@ -59,6 +61,7 @@ def run_id(plan: SweepPlan, index: int) -> str:
 
 
 SWEEP_JOB = Job(execute_run, write_run, run_id)
+COMMAND = "simulator batch"
 
 
 def _metadata(sweep_file: Path, plan: SweepPlan) -> dict:
@@ -79,22 +82,32 @@ def _metadata(sweep_file: Path, plan: SweepPlan) -> dict:
     }
 
 
-def _prepare(out: Path, fresh: dict) -> dict:
-    """Metadata for this invocation; refuses a folder that holds something else."""
+def _prepare(out: Path, fresh: dict, parts: dict[str, str]) -> dict:
+    """Metadata for this invocation; refuses a folder that holds something else.
+
+    A folder of a sweep is resumed only when its fingerprint (`plumbing.fingerprint`: the
+    sweep, the scenario, every technology profile its runs read, the model's code) is this
+    run's; one made from other inputs is refused with what changed.
+    """
     if out.exists() and any(not p.name.startswith(".") for p in out.iterdir()):
         old = read_metadata(out)
         if old is None:
             raise InputError(f"{out}: not empty and not a batch folder (no {METADATA}); "
                              "choose another --out")
-        for part in ("sweep", "scenario"):
-            key = "sha256" if part == "sweep" else "digest"
-            if old[part].get(key) != fresh[part][key]:
-                raise InputError(
-                    f"{out}: holds a different sweep ({old['sweep'].get('path')}, {part} "
-                    f"{key} {str(old[part].get(key))[:12]} != {fresh[part][key][:12]}); it is "
-                    "not overwritten: choose another --out or delete the folder")
+        fingerprint.check(out, COMMAND, parts, has_results=True)
         return {**old, "ended": None, "resumed": [*old.get("resumed", []), fresh["started"]]}
     return fresh
+
+
+def _parts(sweep_file: Path, plan: SweepPlan) -> dict[str, str]:
+    """What the sweep's runs depend on: the sweep file and `simulator.inputs`' parts."""
+    from simulator.overrides import apply
+    from simulator.sweep import flatten_overrides
+
+    # Only a variant that names another profile can read one (its other overrides cannot).
+    variants = [apply(plan.base, flat) for v in plan.sweep.variants
+                if "technology_profile" in (flat := flatten_overrides(v.overrides))]
+    return {"sweep": fingerprint.file_part(sweep_file), **scenario_parts(plan.base, variants)}
 
 
 def _remove_temporary(out: Path) -> None:
@@ -122,15 +135,16 @@ def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend
     # The base scenario's profile, read once here: missing, every run would fail alike.
     load_profile(base.profile_path(), base.profile_size)
     plan = SweepPlan.build(sweep, base)
-    fresh = _metadata(sweep_file, plan)
-    _prepare(out, fresh)  # refused before anything is created in a folder of someone else's
+    fresh, parts = _metadata(sweep_file, plan), _parts(sweep_file, plan)
+    _prepare(out, fresh, parts)  # refused before anything is created in another's folder
     runner = evaluator(backend, workers, address)
     with runner.connected():  # a wrong Ray address fails here, before the folder is touched
         out.mkdir(parents=True, exist_ok=True)
         with exclusive(out, "`simulator batch`"):
-            metadata = _prepare(out, fresh)
+            metadata = _prepare(out, fresh, parts)
             _remove_temporary(out)
             write_json(out / METADATA, metadata)
+            fingerprint.record(out, COMMAND, parts)
             console = console or Console(stderr=True)
             try:
                 listed = len(finished_runs(out))
@@ -157,5 +171,6 @@ def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend
             write_json(out / MANIFEST, {"sweep_sha256": metadata["sweep"]["sha256"],
                                         "runs": finished})
             write_json(out / METADATA, {**metadata, "ended": now_iso()})
+            fingerprint.record(out, COMMAND, parts, finished=True)
     return {"ok": tally.ok, "error": tally.failed, "skipped": skipped, "redone": redone,
             "seconds": time.perf_counter() - started}

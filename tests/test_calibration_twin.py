@@ -98,7 +98,8 @@ def test_a_folder_of_another_calibration_is_refused(twin):
 
     folder, scenario, observations, _ = twin
     other = Settings(until=UNTIL, runs=96, waves=2, replicates=3, seed=6, discrepancy_scale=0.0)
-    with pytest.raises(InputError, match="holds a calibration with other settings"):
+    changed = r"made from other inputs \(--runs '150' -> '96'; --seed '5' -> '6'\)"
+    with pytest.raises(InputError, match=changed):
         calibrate(scenario, observations, folder / "cal", other, workers=2)
 
 
@@ -154,10 +155,10 @@ def test_a_folder_calibrated_with_other_model_code_is_not_resumed(twin, tmp_path
     folder, scenario, observations, _ = twin
     out = tmp_path / "cal"
     shutil.copytree(folder / "cal", out)
-    metadata = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
-    metadata["model"]["sha256"] = "0" * 64  # as if the simulator's source had changed
-    (out / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
-    with pytest.raises(InputError, match="a model whose source has changed since"):
+    inputs = json.loads((out / ".inputs.json").read_text(encoding="utf-8"))
+    inputs["parts"]["model code"] = "0" * 64  # as if the simulator's source had changed
+    (out / ".inputs.json").write_text(json.dumps(inputs), encoding="utf-8")
+    with pytest.raises(InputError, match="model code 000000000000 -> "):
         calibrate(scenario, observations, out, SETTINGS, workers=2)
 
 

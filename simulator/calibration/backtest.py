@@ -13,7 +13,13 @@ against the ensemble medians, per firm and date). Rows the model cannot produce 
 metrics) are listed, not scored.
 
 Output folder: `runs/points/*.parquet` (the ensemble's runs, resumable like a wave),
-`predictions.parquet` (one row per held-out observation), `summary.json`.
+`predictions.parquet` (one row per held-out observation), `summary.json`, and the
+fingerprint of what the runs were made from (`plumbing.fingerprint`: the window, the
+members, the scenario, its profile, the observations, the model's code). One backtest
+writes a folder at a time. A finished folder is resumed only with the same fingerprint;
+another is refused, naming what changed. An unfinished one (killed, or every run failed)
+never poisons its folder: its failed points, or all its runs when they were made from
+other inputs, are run again.
 """
 
 from __future__ import annotations
@@ -29,21 +35,27 @@ import pyarrow as pa
 
 from plumbing.atomic import write_parquet, write_text
 from plumbing.errors import InputError
+from plumbing.fingerprint import check, file_part, record, recorded, value_part
+from plumbing.locks import exclusive
 from simulator.calibration.calibrate import parse_month, scenario_markets, start_of
 from simulator.calibration.ensemble import (
     calibration_metadata,
     load_ensemble,
     non_implausible_count,
 )
-from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
+from simulator.calibration.evaluate import EvaluationPlan, read_points
 from simulator.calibration.metrics import METRICS
 from simulator.calibration.observations import Observation, read_observations
 from simulator.calibration.targets import Targets, check_against, select
-from simulator.scenario import parse_scenario
+from simulator.inputs import scenario_parts
+from simulator.scenario import Scenario, parse_scenario
 
 PREDICTIVE_DRAWS = 50  # discrepancy + error draws per ensemble value (seeded)
 # Points that stand in when no point is non-implausible (the report labels them so).
 FALLBACK_MEMBERS = 20
+COMMAND = "simulator backtest"
+SUMMARY = "summary.json"
+PREDICTIONS = "predictions.parquet"
 
 
 @dataclass
@@ -126,8 +138,6 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
     """Run the calibration in `folder` over the `holdout` window; writes into `out`."""
     from rich.console import Console
 
-    from simulator.calibration.engine import run_points
-
     folder = Path(folder)
     metadata = calibration_metadata(folder)
     out = Path(out) if out is not None else folder / "backtest"
@@ -143,6 +153,12 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
                          f"holdout) dated within {holdout}; there are none")
     check_against(chosen, scenario, metadata["observations"]["path"],
                   scenario_markets(scenario), start)
+    months = (last.year - start[0]) * 12 + last.month - start[1] + 1
+    if months > scenario.months:  # past the horizon the scenario's dated inputs describe
+        ends = scenario.month_dates(scenario.months)[-1]
+        raise InputError(f"--holdout {holdout}: ends in month {months} of the calibration's "
+                         f"scenario, which runs {scenario.months} months (to "
+                         f"{ends:%Y-%m}); expected a window that ends by {ends:%Y-%m}")
     fallback = least_implausible is None and non_implausible_count(folder) == 0
     if fallback:  # history ruled out every point: show how far the closest ones are
         least_implausible = FALLBACK_MEMBERS
@@ -150,15 +166,58 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
     settings = metadata["settings"]
     keys = tuple(p["name"] for p in metadata["parameters"])
     points = np.array([[m[k] for k in keys] for m in ensemble])
-    months = (last.year - start[0]) * 12 + last.month - start[1] + 1
     targets = Targets.build(chosen, start, settings.get("discrepancy_scale", 1.0))
     plan = EvaluationPlan(scenario, keys, points, targets.observations,
                           settings["replicates"], settings["seed"], months, start)
+    parts = backtest_parts(scenario, metadata, first, last, points)
+    out.mkdir(parents=True, exist_ok=True)
+    with exclusive(out, f"`{COMMAND}`"):  # one writer per folder
+        runs = _run(plan, out, parts, holdout, backend, workers, address,
+                    console or Console(stderr=True))
+        return _score(runs, targets, settings, folder, holdout, ensemble, least_implausible,
+                      fallback, context, scenario, out, parts)
+
+
+def backtest_parts(scenario: Scenario, metadata: dict, first: date, last: date,
+                   points: np.ndarray) -> dict[str, str]:
+    """What a backtest's runs depend on (`plumbing.fingerprint`).
+
+    The scenario, its profile and the model (`simulator.inputs`), the observations, the
+    window, the members and their seeds.
+    """
+    settings = metadata["settings"]
+    return {**scenario_parts(scenario),
+            "observations": file_part(metadata["observations"]["path"]),
+            "--holdout": f"{first:%Y-%m}..{last:%Y-%m}", "members": value_part(points.tolist()),
+            "replicates": value_part(settings["replicates"]), "seed": value_part(settings["seed"]),
+            "discrepancy scale": value_part(settings.get("discrepancy_scale", 1.0))}
+
+
+def _run(plan: EvaluationPlan, out: Path, parts: dict[str, str], holdout: str, backend: str,
+         workers: int, address: str | None, console) -> pd.DataFrame:
+    """Run what `out` lacks (or holds from other inputs of an unfinished backtest)."""
+    from simulator.calibration.engine import points_to_run, run_points
+
     runs_dir = out / "runs"
-    done = set(finished_points(runs_dir, plan.size))
-    run_points(plan, [i for i in range(plan.size) if i not in done], runs_dir, backend,
-               workers, address, console or Console(stderr=True), f"backtest {holdout}")
-    runs = read_points(runs_dir, plan).to_pandas()
+    had = recorded(out)
+    has_results = any((runs_dir / "points").glob("*.parquet")) or (out / SUMMARY).exists()
+    keep = check(out, COMMAND, parts, has_results, redo_unfinished=True)
+    if not keep:
+        console.print(f"[yellow]{out}: the unfinished backtest there was made from other "
+                      "inputs; its runs are made again[/]")
+        for name in (PREDICTIONS, SUMMARY):  # ours, of those other inputs
+            (out / name).unlink(missing_ok=True)
+    redo_failed = had is not None and not had["finished"]
+    todo = points_to_run(plan, runs_dir, keep, redo_failed)
+    record(out, COMMAND, parts)
+    run_points(plan, todo, runs_dir, backend, workers, address, console, f"backtest {holdout}")
+    return read_points(runs_dir, plan).to_pandas()
+
+
+def _score(runs: pd.DataFrame, targets: Targets, settings: dict, folder: Path, holdout: str,
+           ensemble: list, least_implausible: int | None, fallback: bool,
+           context: list[Observation], scenario: Scenario, out: Path,
+           parts: dict[str, str]) -> Backtest:
     ok = runs[runs["status"] == "ok"]
     if ok.empty:
         import rich_click as click
@@ -176,7 +235,8 @@ def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
                "coverage_90": float(predictions["inside"].mean()),
                "spearman": ranks.to_dict(orient="records"),
                "not_modelled": [o.id for o in context]}
-    write_parquet(pa.Table.from_pandas(predictions), out / "predictions.parquet")
-    write_text(out / "summary.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    write_parquet(pa.Table.from_pandas(predictions), out / PREDICTIONS)
+    write_text(out / SUMMARY, json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    record(out, COMMAND, parts, finished=True)
     series = _series(runs, [f.name for f in scenario.firms])
     return Backtest(predictions, summary, context, series)

@@ -41,11 +41,18 @@ from hub.metrics import now_iso
 from plumbing.atomic import sha256_file, write_parquet
 from plumbing.checked_files import read_parquet
 from plumbing.errors import InputError
+from plumbing.fingerprint import record
 from plumbing.locks import exclusive
 from simulator.batch_store import write_json
 from simulator.calibration.engine import run_points
 from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
-from simulator.calibration.folder import METADATA, model_digest, prepare_folder
+from simulator.calibration.folder import (
+    COMMAND,
+    METADATA,
+    calibration_parts,
+    model_digest,
+    prepare_folder,
+)
 from simulator.calibration.implausibility import (
     CUTOFF,
     ensemble_moments,
@@ -201,6 +208,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
     ranges = ranges_of(scenario)
     targets = Targets.build(chosen, start, settings.discrepancy_scale)
     months = (until.year - start[0]) * 12 + until.month - start[1] + 1
+    parts = calibration_parts(scenario, observations_file, asdict(settings))
     metadata = prepare_folder(out, {
         "scenario": {"path": str(scenario_file), "sha256": sha256_file(scenario_file),
                      "text": scenario_file.read_text(encoding="utf-8")},
@@ -211,12 +219,13 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
         "parameters": [{"name": k, "key": u, "low": lo, "high": hi} for u, (k, (lo, hi))
                        in zip(scenario.uncertain, ranges.items(), strict=True)],
         "observations_used": [o.id for o in chosen], "started": now_iso(), "ended": None,
-        "resumed": [], "waves": []})
+        "resumed": [], "waves": []}, parts)
     out.mkdir(parents=True, exist_ok=True)
     with exclusive(out, "`simulator calibrate`"):  # one writer per folder
         for stale in out.glob("waves/*/points/.*.tmp"):
             stale.unlink()  # half-written shards of a killed calibration
         write_json(out / METADATA, metadata)
+        record(out, COMMAND, parts)
         console = console or Console(stderr=True)
         history, all_runs, summaries, started = pd.DataFrame(), [], [], time.perf_counter()
         changed: list[int] = []
@@ -254,6 +263,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
                     "model_changed_in_waves": changed,
                     "seconds": time.perf_counter() - started}
         write_json(out / METADATA, metadata)
+        record(out, COMMAND, parts, finished=True)
         return metadata
 
 
