@@ -135,14 +135,7 @@ class StrategyModel(mesa.Model):
         self.best_capability = np.full(geo.size, self.capability_start)
         self.addressable = self.start_addressable = self.reachable * p.adoption_ceiling
         self.bass = market.monthly_rate(p.bass_p_annual), market.monthly_rate(p.bass_q_annual)
-        list_price = list_prices(firms, geo)  # [F, C], regional tiers included
-        everywhere = np.ones(len(firms), dtype=bool)
-        # Price options per country: 0 the list price, 1 the PPP-adjusted one.
-        self.price_options = np.stack([
-            local_price(list_price, ~everywhere, geo.gdp_per_capita,
-                        p.reference_gdp_per_capita_usd, p.ppp_price_floor),
-            local_price(list_price, everywhere, geo.gdp_per_capita,
-                        p.reference_gdp_per_capita_usd, p.ppp_price_floor)])
+        self.price_options = self.list_price_options()
         ppp = np.array([f.strategy.pricing.ppp_adjusted for f in firms])
         self.price_choice = np.repeat(ppp.astype(int)[:, None], geo.size, axis=1)
         self.set_prices()
@@ -157,6 +150,16 @@ class StrategyModel(mesa.Model):
         self.net = np.zeros(len(firms))
         self.last_revenue = np.zeros(shape)
         self.ledger = Ledger(shape)
+
+    def list_price_options(self) -> np.ndarray:
+        """[2, F, C] price options per country: 0 the list price, 1 the PPP-adjusted one."""
+        p, geo = self.params, self.geo
+        list_price = list_prices(self.scenario.firms, geo)  # [F, C], regional tiers included
+        everywhere = np.ones(len(self.scenario.firms), dtype=bool)
+        return np.stack([local_price(list_price, ~everywhere, geo.gdp_per_capita,
+                                     p.reference_gdp_per_capita_usd, p.ppp_price_floor),
+                         local_price(list_price, everywhere, geo.gdp_per_capita,
+                                     p.reference_gdp_per_capita_usd, p.ppp_price_floor)])
 
     def set_prices(self) -> None:
         """Consumer prices from each firm's chosen option, the paying shares they convert."""
@@ -193,7 +196,6 @@ class StrategyModel(mesa.Model):
         """The footprint (home: the lab), availability, compliance, experience rules."""
         p, geo, s = self.params, self.geo, self.scenario
         n_firms, n = len(s.firms), geo.size
-        rows = np.arange(n_firms)
         report = np.array(geo.report_region)
         # A country in no summary region (Europe outside the EU) takes the region of its
         # nearest CAGE neighbour for offices' spill-over (the United Kingdom's is the EU).
@@ -210,24 +212,46 @@ class StrategyModel(mesa.Model):
             self.home, geo.is_market[self.home], self.region_mask, hiring,
             geo.in_bloc[self.home].copy(), p.office_spillover,  # at home in the EU: complies
             geo.in_bloc)
-        excluded = np.zeros((n_firms, n), dtype=bool)
-        for i, f in enumerate(s.firms):
-            excluded[i, geo.places(f.strategy.exclude)] = True
         from simulator.world.curated import load_availability
 
         rules, homes, start = load_availability(), [f.home for f in s.firms], s.month_dates(1)[0]
-        self.forbidden = forbidden_by_month(self.months, geo.iso2, homes, excluded,
-                                            [f.suspensions for f in s.firms], rules, start)
+        self.forbidden = self.serving_forbidden()
         # What the rules forbid beyond serving; strategies naming it are noted, not errors.
         self.constraints = {activity: activity_forbidden(activity, self.months, geo.iso2,
                                                          homes, rules, start)
                             for activity in ACTIVITIES[1:]}
         self.notes += strategy_notes(s.firms, geo, rules, self.constraints)
-        self.potential = self.addressable[None, :] * self.paying * self.price * 12.0
         self.home_distance = geo.distance[self.home]
-        burden = regulatory_burden(self.entry_cost(rows)[0], self.potential,
+        self.potential, self.experience_needed = self.entry_experience()
+
+    def serving_forbidden(self) -> np.ndarray:
+        """[months + 1, F, C] bool: the firm may not serve the country that month.
+
+        Rules of data/availability.csv, the firms' own lists and their suspensions (a branch
+        that edits a strategy reads it again, `simulator.branching`).
+        """
+        from simulator.world.curated import load_availability
+
+        geo, s = self.geo, self.scenario
+        excluded = np.zeros((len(s.firms), geo.size), dtype=bool)
+        for i, f in enumerate(s.firms):
+            excluded[i, geo.places(f.strategy.exclude)] = True
+        forbidden = forbidden_by_month(self.months, geo.iso2, [f.home for f in s.firms],
+                                       excluded, [f.suspensions for f in s.firms],
+                                       load_availability(), s.month_dates(1)[0])
+        return forbidden
+
+    def entry_experience(self) -> tuple[np.ndarray, np.ndarray]:
+        """Yearly revenue potential per firm and country, and the experience entries need.
+
+        Potential at the start's market and the firms' prices; the Uppsala experience each
+        entry needs from it ([F, C] each).
+        """
+        p, s = self.params, self.scenario
+        potential = self.start_addressable[None, :] * self.paying * self.price * 12.0
+        burden = regulatory_burden(self.entry_cost(np.arange(len(s.firms)))[0], potential,
                                    p.burden_revenue_share)
-        self.experience_needed = np.stack([
+        return potential, np.stack([
             experience_needed(f.strategy.entry_rule, self.home_distance[i] + burden[i],
                               p.uppsala_learning_months, p.uppsala_distance_weight)
             for i, f in enumerate(s.firms)])

@@ -317,6 +317,9 @@ class Scenario(StrictModel):
     # Calendar month of month 1 (YYYY-MM). Default: ChatGPT's launch, November 2022, when
     # the consumer market this model simulates began.
     start_date: str = "2022-11"
+    # The world's "today" (YYYY-MM): where advice decides from by default (`simulator advise
+    # --from`); None is the start_date, so a scenario without it advises from its start.
+    today: str | None = None
     markets: list[str] = Field(min_length=1)
     technology_profile: str | None = None  # path relative to the scenario file
     profile_size: str | None = None  # which model size of the profile to use
@@ -331,6 +334,7 @@ class Scenario(StrictModel):
     _markets = field_validator("markets")(lambda v: [_check_place(c) for c in v])
 
     _start = field_validator("start_date")(lambda v: _check_month(v))
+    _today = field_validator("today")(lambda v: v if v is None else _check_month(v))
 
     @field_validator("regulation")
     @classmethod
