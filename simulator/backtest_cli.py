@@ -6,7 +6,17 @@ from pathlib import Path
 
 import rich_click as click
 
+from plumbing.json_output import echo_json, json_option
 from simulator.backend_options import backend_options
+from simulator.scenario_options import set_option
+
+BACKTEST_SCHEMA = (
+    '{"summary": summary.json ("holdout", "members", "ensemble", "runs", "failed_runs", '
+    '"observations", "coverage_90", "spearman": [{"firm", "date", "countries", "spearman": '
+    'float|null}], "not_modelled"), "predictions": [row of predictions.parquet: "id", '
+    '"metric", "observed", "median", "ensemble_p05", "ensemble_p95", "predictive_p05", '
+    '"predictive_p95", "inside", "unit", ...], "html": path|null}'
+)
 
 
 @click.command("backtest")
@@ -23,15 +33,18 @@ from simulator.backend_options import backend_options
               help="Run the K least implausible points instead (when none is "
                    "non-implausible); the report says so.")
 @backend_options
+@set_option("--set compute.gpu_usd_per_hour=3")
+@json_option(BACKTEST_SCHEMA)
 def backtest(calibration_dir: Path, holdout: str, out: Path | None, html_file: Path | None,
              members: int, least_implausible: int | None, backend: str, workers: int,
-             address: str | None) -> None:
+             address: str | None, assignments: tuple[str, ...], as_json: bool) -> None:
     """Run CALIBRATION_DIR's ensemble over --holdout and score the held-out observations.
 
     For each observation: the ensemble's and the predictive 90% interval (with model
     discrepancy and observation error) against the observed value; the coverage; and
     Spearman's rank correlation of country traffic shares. Writes predictions.parquet and
-    summary.json.
+    summary.json. The scenario is the calibration's (with the --set it ran with); --set
+    here changes it further for the held-out window (a what-if, not the calibrated model).
 
     Example: `simulator backtest calibration/history --holdout 2025-01..2025-12 --html
     calibration/backtest.html`
@@ -48,10 +61,15 @@ def backtest(calibration_dir: Path, holdout: str, out: Path | None, html_file: P
         check_output_folder(out, "--out")  # before the ensemble runs, not after
     if html_file is not None:
         check_output_file(html_file, "--html")
-    console = Console()
+    console = Console(stderr=as_json)  # with --json, stdout holds only the document
     result = run_backtest(calibration_dir, holdout, out, backend, workers,
-                          address, members, least_implausible, Console(stderr=True))
-    print_backtest(result, console)
+                          address, members, least_implausible, Console(stderr=True),
+                          assignments)
+    if not as_json:
+        print_backtest(result, console)
     if html_file is not None:
         write_text(html_file, render_backtest(result))
         console.print(f"wrote {html_file}")
+    if as_json:
+        echo_json({"summary": result.summary, "predictions": result.predictions,
+                   "html": html_file})

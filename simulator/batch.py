@@ -7,11 +7,11 @@ NNNNNN.parquet` (one shard per run, NNNNNN = run index) for the tables `runs`, `
 `firm_months` and `timeseries` of `simulator.report_schema` (docs/data_dictionary.md),
 and its bookkeeping in `DIR/_batch/` (dataset readers skip `_` names)::
 
-    DIR/_batch/metadata.json    sweep file path, text and sha256; base scenario path and
-                                digest; product version; started, ended (null while
-                                running), resumed (times); design; parameters (a list of
-                                {name, low, high} in design column order); variants,
-                                focus firm, number of runs
+    DIR/_batch/metadata.json    sweep file path, text and sha256; base scenario path,
+                                digest and --set overrides; product version; started,
+                                ended (null while running), resumed (times); design;
+                                parameters (a list of {name, low, high} in design
+                                column order); variants, focus firm, number of runs
     DIR/_batch/manifest.json    finished runs: {"runs": {run_id: {"index", "status"}}}
 
 The runs row is the one `simulator run` writes (`RunResult.run_row`), plus the run's
@@ -64,13 +64,14 @@ SWEEP_JOB = Job(execute_run, write_run, run_id)
 COMMAND = "simulator batch"
 
 
-def _metadata(sweep_file: Path, plan: SweepPlan) -> dict:
+def _metadata(sweep_file: Path, plan: SweepPlan, assignments: tuple[str, ...]) -> dict:
     sweep = plan.sweep
     return {
         "sweep": {"path": str(sweep_file), "sha256": sha256_file(sweep_file),
                   "text": sweep_file.read_text(encoding="utf-8"), "name": sweep.name},
+        # `set`: the --set overrides of the base scenario (its digest is taken after them)
         "scenario": {"path": str(sweep.scenario_path()), "digest": plan.base.digest(),
-                     "name": plan.base.name},
+                     "name": plan.base.name, "set": list(assignments)},
         "product_version": version("intl-strategy"),
         "design": sweep.design.model_dump(),
         # A list, not an object: the order is the design's column order (JSON keys get sorted).
@@ -118,8 +119,11 @@ def _remove_temporary(out: Path) -> None:
 
 
 def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend: str = "local",
-              address: str | None = None, console: Console | None = None) -> dict:
+              address: str | None = None, console: Console | None = None,
+              assignments: tuple[str, ...] = ()) -> dict:
     """Run (or resume) a sweep into `out`; returns counts of runs ok, failed and skipped.
+
+    `assignments` are `--set KEY=VALUE` overrides of the sweep's base scenario.
 
     `redone` counts runs the manifest listed whose shards were damaged or missing.
 
@@ -131,11 +135,11 @@ def run_batch(sweep_file: str | Path, out: str | Path, workers: int = 2, backend
     """
     sweep_file, out = Path(sweep_file), Path(out)
     check_output_folder(out, "--out")
-    sweep, base = load_sweep(sweep_file)
+    sweep, base = load_sweep(sweep_file, assignments)
     # The base scenario's profile, read once here: missing, every run would fail alike.
     load_profile(base.profile_path(), base.profile_size)
     plan = SweepPlan.build(sweep, base)
-    fresh, parts = _metadata(sweep_file, plan), _parts(sweep_file, plan)
+    fresh, parts = _metadata(sweep_file, plan, tuple(assignments)), _parts(sweep_file, plan)
     _prepare(out, fresh, parts)  # refused before anything is created in another's folder
     runner = evaluator(backend, workers, address)
     with runner.connected():  # a wrong Ray address fails here, before the folder is touched

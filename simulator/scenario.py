@@ -397,22 +397,23 @@ class Scenario(StrictModel):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def parse_scenario(text: str, path: str | Path = "<scenario>") -> Scenario:
-    """Validate scenario TOML text; InputError lists every problem at once."""
-    return validate_toml(text, path, Scenario, "scenario")
+def parse_scenario(text: str, path: str | Path = "<scenario>",
+                   assignments: Iterable[str] = ()) -> Scenario:
+    """Validate scenario TOML text with `--set KEY=VALUE` overrides applied.
 
-
-def load_scenario(path: str | Path, assignments: Iterable[str] = ()) -> Scenario:
-    """Read and validate a scenario file, with `--set KEY=VALUE` overrides applied.
-
-    The overrides are applied to the file's document before validation, so a problem in
-    either is reported the same way (`simulator.overrides`).
+    The overrides are applied to the text's document before validation, so a problem in
+    either is reported the same way (`simulator.overrides`); InputError lists every
+    problem at once.
     """
-    path = Path(path)
-    text = read_user_file(path, "scenario")
     assignments = list(assignments)
     if not assignments:
-        return parse_scenario(text, path)
+        return validate_toml(text, path, Scenario, "scenario")
     from simulator.overrides import apply_overrides
 
     return apply_overrides(parse_toml(text, path), assignments, path)
+
+
+def load_scenario(path: str | Path, assignments: Iterable[str] = ()) -> Scenario:
+    """Read and validate a scenario file, with `--set KEY=VALUE` overrides applied."""
+    path = Path(path)
+    return parse_scenario(read_user_file(path, "scenario"), path, assignments)

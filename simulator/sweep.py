@@ -33,6 +33,7 @@ or position (`firms.0.cash_usd`). Without an `[uncertain]` table the scenario's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -150,14 +151,17 @@ def parse_sweep(text: str, path: str | Path = "<sweep>") -> Sweep:
     return validate_toml(text, path, Sweep, "sweep")
 
 
-def load_sweep(path: str | Path) -> tuple[Sweep, Scenario]:
-    """Read a sweep file and its base scenario; check every override and range against it."""
+def load_sweep(path: str | Path, assignments: Iterable[str] = ()) -> tuple[Sweep, Scenario]:
+    """Read a sweep file and its base scenario; check every override and range against it.
+
+    `assignments` are `--set KEY=VALUE` overrides of the base scenario (before the variants').
+    """
     path = Path(path)
     sweep = parse_sweep(read_user_file(path, "sweep"), path)
     scenario_file = sweep.scenario_path()
     if not scenario_file.exists():
         raise InputError(f"{path}: scenario: expected a scenario file, {scenario_file} not found")
-    base = load_scenario(scenario_file)
+    base = load_scenario(scenario_file, assignments)
     if sweep.months is not None:
         base = apply(base, {"months": sweep.months})
     problems = _override_problems(sweep, base, str(path))

@@ -134,15 +134,19 @@ def _series(runs: pd.DataFrame, firms: list[str]) -> pd.DataFrame:
 def backtest(folder: str | Path, holdout: str, out: str | Path | None = None,
              backend: str = "local", workers: int = 2, address: str | None = None,
              members: int = 200, least_implausible: int | None = None,
-             console=None) -> Backtest:
-    """Run the calibration in `folder` over the `holdout` window; writes into `out`."""
+             console=None, assignments: tuple[str, ...] = ()) -> Backtest:
+    """Run the calibration in `folder` over the `holdout` window; writes into `out`.
+
+    The scenario is the calibration's (with its --set overrides), then `assignments`.
+    """
     from rich.console import Console
 
     folder = Path(folder)
     metadata = calibration_metadata(folder)
     out = Path(out) if out is not None else folder / "backtest"
     first, last = parse_window(holdout)
-    scenario = parse_scenario(metadata["scenario"]["text"], metadata["scenario"]["path"])
+    scenario = parse_scenario(metadata["scenario"]["text"], metadata["scenario"]["path"],
+                              [*metadata["settings"].get("assignments", []), *assignments])
     start = start_of(scenario)
     observations = read_observations(metadata["observations"]["path"])
     chosen = select(observations, "holdout", first, last)

@@ -84,6 +84,9 @@ class Settings:
     # Observation ids or metric names left out, to calibrate the parts of the model that can
     # meet history when others cannot (stated in the outputs, never silent).
     skip: tuple[str, ...] = ()
+    # `--set KEY=VALUE` overrides of the scenario, applied before any run (and written into
+    # calibrated.toml, so the backtest runs the scenario the calibration ran).
+    assignments: tuple[str, ...] = ()
 
     @property
     def points_per_wave(self) -> int:
@@ -191,7 +194,7 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
     from simulator.calibration.calibrated_scenario import write_calibrated
 
     scenario_file, observations_file, out = Path(scenario_file), Path(observations_file), Path(out)
-    scenario = load_scenario(scenario_file)
+    scenario = load_scenario(scenario_file, settings.assignments)
     observations = read_observations(observations_file)
     until, start = parse_month(settings.until, "--until"), start_of(scenario)
     unknown = sorted(set(settings.skip) - {o.id for o in observations} - set(METRICS))

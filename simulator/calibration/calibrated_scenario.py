@@ -20,7 +20,7 @@ import tomlkit
 from plumbing.atomic import write_text
 
 
-def _set(document: Any, dotted: str, value: float) -> None:
+def _set(document: Any, dotted: str, value: Any) -> None:
     """Set a dotted scenario key in a tomlkit document (firms by name or position)."""
     *parents, last = dotted.split(".")
     node = document
@@ -44,6 +44,12 @@ def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: p
             f"{settings['rule']}, cut-off {settings['cutoff']}): ")
     if settings.get("skip"):
         note += f"left out: {', '.join(settings['skip'])}; "
+    if settings.get("assignments"):
+        from simulator.overrides import parse_assignment
+
+        note += f"with --set {' --set '.join(settings['assignments'])}; "
+        for key, value in map(parse_assignment, settings["assignments"]):
+            _set(document, key, value)
     if kept.empty:
         _note(document, note + "no point was non-implausible; values and ranges are the "
                                "original's, a finding, not a calibration.")
