@@ -1,4 +1,4 @@
-"""Bootstrap intervals of ratios of sums: hand-made cases and the normal approximation."""
+"""Bootstrap intervals of ratios of sums: hand-made cases, the normal approximation, scipy."""
 
 import pytest
 
@@ -32,3 +32,41 @@ def test_bad_input():
         ratio_interval([1, 2], [1])
     with pytest.raises(ValueError, match="above 0"):
         ratio_interval([1], [0])
+
+
+def test_the_interval_is_scipys_percentile_bootstrap_with_the_seeded_generator():
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    from hub.measurement.bootstrap import RESAMPLES, SEED
+
+    rng = np.random.default_rng(4)
+    bits, chars = rng.gamma(2.0, 40.0, size=120), rng.integers(20, 200, size=120)
+    found = ratio_interval(bits, chars)
+    expected = bootstrap(
+        (bits, chars.astype(float)), lambda b, c, axis: b.sum(axis) / c.sum(axis), paired=True,
+        vectorized=True, n_resamples=RESAMPLES, method="percentile", confidence_level=0.95,
+        rng=np.random.default_rng(SEED),
+    ).confidence_interval  # fmt: skip
+    assert (found.low, found.high) == (pytest.approx(expected.low), pytest.approx(expected.high))
+    # The same interval as the recipe of the figures published before scipy: resample the
+    # rows with numpy's seeded integers, take the 2.5th and 97.5th percentiles of the ratios.
+    picks = np.random.default_rng(SEED).integers(0, 120, size=(RESAMPLES, 120))
+    ratios = bits[picks].sum(axis=1) / chars[picks].sum(axis=1)
+    low, high = np.percentile(ratios, [2.5, 97.5])
+    assert (found.low, found.high) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_bca_is_scipys_and_corrects_a_skewed_ratio():
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    rng = np.random.default_rng(9)
+    top, bottom = rng.lognormal(0.0, 1.2, size=60), np.ones(60)
+    bca = ratio_interval(top, bottom, method="BCa")
+    expected = bootstrap((top,), np.mean, method="BCa", n_resamples=1000,
+                         rng=np.random.default_rng(20231)).confidence_interval
+    assert (bca.low, bca.high) == (pytest.approx(expected.low), pytest.approx(expected.high))
+    # A right-skewed mean: BCa moves the interval up from the percentile one.
+    percentile = ratio_interval(top, bottom)
+    assert bca.high > percentile.high and bca.low < bca.value < bca.high
