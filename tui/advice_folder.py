@@ -25,6 +25,7 @@ class AdviceFolder:
     rows: list[dict]
     gains: dict[str, list[float]]  # move -> its NPV less the status quo's, per member (USD)
     start_date: str  # the scenario's month 1 (YYYY-MM), so "month 12" reads as a date
+    tornado: object  # what the top move's gain depends on (simulator.advice.tornado), or None
 
     @classmethod
     def read(cls, path: Path) -> AdviceFolder:
@@ -32,6 +33,7 @@ class AdviceFolder:
         import pyarrow.parquet as pq
 
         from simulator.advice.moves import STATUS_QUO
+        from simulator.advice.tornado import from_folder
 
         summary = json.loads((path / "advice.json").read_text(encoding="utf-8"))
         members = pq.read_table(path / "members.parquet", columns=["move", "member", "npv"])
@@ -39,7 +41,7 @@ class AdviceFolder:
         gains = npv.sub(npv[STATUS_QUO], axis=0)  # common random numbers: paired by member
         return cls(path, summary, pq.read_table(path / "advice.parquet").to_pylist(),
                    {move: gains[move].tolist() for move in gains.columns},
-                   _start_date(Path(summary["scenario"]["path"])))
+                   _start_date(Path(summary["scenario"]["path"])), from_folder(path))
 
 
 def _start_date(scenario: Path) -> str:

@@ -21,6 +21,8 @@ from rich.table import Table
 from plumbing.numbers import compact, compact_money
 from simulator.advice.advise import Advice
 from simulator.advice.moves import STATUS_QUO
+from simulator.advice.tornado import RECIPE, top_move_tornado
+from simulator.advice.tornado_chart import tornado_chart
 from simulator.chart_axes import month_label, nice_ticks, tick_labels, x_axis
 from simulator.html_report import PALETTE, _table, band_chart, figure, page_head
 
@@ -239,6 +241,12 @@ def render(advice: Advice) -> str:
             "<p class='muted'>★ best expected: the highest mean NPV. R robust: the least "
             "largest regret. NPV in millions of US dollars.</p>",
             _table(ranking(advice), left=(LABELS["description"],), names=("", "move")),
+            "<h2>What the top move's value depends on</h2>",
+            f"<p class='muted'>{escape(RECIPE)}</p>",
+            tornado_chart(top_move_tornado(
+                list(table["move"]), {m.name: advice.values[i] for i, m in
+                                      enumerate(advice.moves)},
+                advice.ensemble.member_values(), advice.ensemble.names), months),
             "<h2>Cash over time</h2><div class='charts'>",
             cash_panels(advice, moving[:TOP_CASH]), "</div>",
             "<h2>Why: the drivers of each move</h2>", *drivers(advice, found),

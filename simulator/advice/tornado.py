@@ -33,6 +33,10 @@ from simulator.advice.moves import STATUS_QUO
 
 LOW, HIGH = 0.1, 0.9  # the deciles a bar runs between
 MIN_MEMBERS = 3  # a slope through two points is no evidence
+RECIPE = ("For the top-ranked move (the best other move when the status quo ranks first), each "
+          "simulated future's gain over the status quo is regressed on one uncertain parameter "
+          "at a time; a bar runs from the gain fitted at the parameter's 10th percentile across "
+          "the futures to the gain at its 90th. Longest bar first: what the answer hinges on.")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 
 from tui import i18n
 from tui.advice_folder import AdviceFolder, draft_for_move, find_advice
@@ -32,6 +32,7 @@ from tui.scenario_form import DraftError
 from tui.screens.base import MainScreen
 from tui.widgets.advice_run import AdviceRun
 from tui.widgets.gain_chart import GainChart
+from tui.widgets.tornado_chart import TornadoChart
 
 MONEY_COLUMNS = ("npv_p10", "npv_p50", "npv_p90", "gain_p50")
 HEADER_WIDTH = 16  # the report's labels wrap onto the table's three header lines
@@ -45,6 +46,7 @@ class AdviceScreen(MainScreen):
         Binding("a", "run_advice", N_("Run advice"), id="advice.run"),
         Binding("c", "cancel_advice", N_("Cancel advice"), id="advice.cancel"),
         Binding("e", "edit_move", N_("Edit as scenario"), id="advice.edit"),
+        Binding("t", "switch_chart", N_("Next panel"), id="advice.chart"),
         Binding("ctrl+r", "reload", N_("Reload"), id="advice.reload", show=False),
     ]
 
@@ -61,9 +63,14 @@ class AdviceScreen(MainScreen):
         yield Static(id="advice-summary", classes="banner")
         yield DataTable(id="advice-table", cursor_type="row", zebra_stripes=True,
                         header_height=3)
-        with Horizontal(id="advice-bottom"):
-            yield Static(id="advice-drivers")
-            yield GainChart(id="advice-gains")
+        # Full-width panes: a chart at 100 columns keeps room for its labels.
+        with TabbedContent(id="advice-charts"):
+            with TabPane(_("Why (drivers)"), id="advice-drivers-tab"):
+                yield Static(id="advice-drivers")
+            with TabPane(_("Gain per future"), id="advice-gains-tab"):
+                yield GainChart(id="advice-gains")
+            with TabPane(_("What the top move depends on"), id="advice-tornado-tab"):
+                yield TornadoChart(id="advice-tornado")
 
     def on_mount(self) -> None:
         """Offer the open scenario's firms; find the advice folders and open the newest."""
@@ -196,7 +203,27 @@ class AdviceScreen(MainScreen):
             _("Gain over the status quo in each future (x: median)"),
             [row["move"] for row in advice.rows], advice.gains,
             _("move (rank in the table)"), _("NPV gain, $M"))
+        self.show_tornado(advice)
         self.show_drivers(0)
+
+    def show_tornado(self, advice: AdviceFolder) -> None:
+        """What the top move's gain depends on, one bar per uncertain parameter."""
+        found = advice.tornado
+        empty = _("What the top move depends on: no bars ({why}).").format(
+            why=_(found.note) if found is not None and found.note else _("only the status quo"))
+        # plotext drops a title or label wider than the plot: kept short.
+        title = "" if found is None else _("What {move}'s gain depends on").format(
+            move=found.move)
+        xlabel = "" if found is None else _(
+            "gain change vs status quo, low to high decile, $M ({members} futures)").format(
+                members=i18n.fmt_number(found.members))
+        self.query_one(TornadoChart).show_tornado(title, found, xlabel, empty)
+
+    def action_switch_chart(self) -> None:
+        """The next bottom panel: drivers, the gains per future, what the top move depends on."""
+        tabs = self.query_one("#advice-charts", TabbedContent)
+        panes = ("advice-drivers-tab", "advice-gains-tab", "advice-tornado-tab")
+        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
 
     @on(DataTable.RowHighlighted, "#advice-table")
     def move_highlighted(self, event: DataTable.RowHighlighted) -> None:
