@@ -167,6 +167,20 @@ class DataRegion(StrictModel):
     _country = field_validator("country")(lambda v: _check_country(v))
 
 
+class Rollout(StrictModel):
+    """The firm's own launch calendar: it serves `place` from `start` (YYYY-MM), not before.
+
+    History's firms chose when to open a place apart from any regulator's delay (Claude in
+    the EU in May 2024, ten months after the US; Meta AI in the EU in March 2025).
+    """
+
+    place: str
+    start: str
+
+    _place = field_validator("place")(lambda v: _check_place(v))
+    _start = field_validator("start")(lambda v: _check_month(v))
+
+
 class Strategy(StrictModel):
     """How a firm enters markets, commits, localises, hires and prices."""
 
@@ -176,6 +190,7 @@ class Strategy(StrictModel):
     entry_order: list[str] = Field(default_factory=list)  # explicit rule: regions/countries
     # The firm's own unsupported list: regions/countries it never serves.
     exclude: list[str] = Field(default_factory=list)
+    rollout: list[Rollout] = Field(default_factory=list, max_length=50)
     entries_per_year: float = Field(6.0, gt=0, le=120)
     max_commitment: int = Field(3, ge=1, le=4)
     offices: int = Field(0, ge=0, le=20)  # regional offices it may open (simulator.offices)
