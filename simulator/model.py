@@ -239,6 +239,10 @@ class StrategyModel(mesa.Model):
         forbidden = forbidden_by_month(self.months, geo.iso2, [f.home for f in s.firms],
                                        excluded, [f.suspensions for f in s.firms],
                                        load_availability(), s.month_dates(1)[0])
+        for i, f in enumerate(s.firms):  # the firm's own launch calendar
+            for rollout in f.strategy.rollout:
+                before = min(self.months + 1, max(0, s.month_of(rollout.start)))
+                forbidden[:before, i, geo.places([rollout.place])] = True
         return forbidden
 
     def entry_experience(self) -> tuple[np.ndarray, np.ndarray]:
