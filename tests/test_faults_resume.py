@@ -138,3 +138,22 @@ def test_changes_name_each_part_with_old_and_new_values():
     assert changes({"runs": "4"}, {"runs": "4", "holdout": "2025-01..2025-12"}) \
         == ["holdout (not recorded) -> '2025-01..2025-12'"]
     assert changes({"x": "1"}, {"x": "1"}) == []
+
+
+def test_hub_eval_refuses_a_bundle_whose_tokenizer_is_not_its_versions(tmp_path):
+    from hub import manifest
+    from hub.measurement.measure_target import open_target
+    from plumbing.errors import InputError
+    from tests.tiny_bundle import export_tiny
+
+    version, folder = export_tiny(tmp_path)
+    assert open_target(tmp_path / "home", None, None, str(folder), tmp_path).version == version
+    tokenizer = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    tokenizer["normalizer"] = None  # the same graph served with another tokenizer
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    manifest.write_manifest(folder)  # a consistent bundle, only not the version's
+    # `hub eval --bundle` opens its target before measuring or writing anything
+    with pytest.raises(InputError) as refused:
+        open_target(tmp_path / "home", None, None, str(folder), tmp_path)
+    assert shows(str(refused.value.message), f"its genai-fp32/model.onnx is "
+                 f"{version.model_id}'s but its tokenizer is not (tokenizer.json ")

@@ -4,7 +4,8 @@ A target is a verified folder holding `model.onnx` (and `model.int8.onnx`),
 `tokenizer.json` and `config.json`, plus where its measurements go. A registry version
 (`--region R`) also has its PyTorch weights; a bundle (`--bundle DIR`) is matched to
 the registry version it was exported from by the sha256 of its `model.onnx`, so its
-figures land in that version's `metrics.parquet` too.
+figures land in that version's `metrics.parquet` too; a bundle whose tokenizer is not that
+version's is refused (its figures would be another model's).
 
 Measurements are merged into `metrics.parquet`: a new row replaces an old one with the
 same model, language, metric, precision and device; every other row is kept.
@@ -22,8 +23,10 @@ from hub.metrics import Metric, metrics_table, upgrade_metrics
 from hub.names import check_name
 from hub.serving import bundle
 from plumbing.errors import InputError
+from plumbing.fingerprint import changes
 
 METRIC_KEY = ("model_id", "lang", "metric", "precision", "device")
+SERVING_TOKENIZER = f"genai-fp32/{bundle.TOKENIZER}"  # what export attaches to the version
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,22 @@ def _registered_twin(home, region: str | None, folder: Path) -> registry.ModelVe
         candidates = registry.versions(home, check_name("region", region))
     except InputError:
         return None
-    wanted = bundle.read_manifest(folder)["files"].get(bundle.MODEL_FP32)
+    files = bundle.read_manifest(folder)["files"]
     for candidate in reversed(candidates):
-        if candidate.manifest()["files"].get(bundle.MODEL_FP32) == wanted:
-            return candidate
+        theirs = candidate.manifest()["files"]
+        if theirs.get(bundle.MODEL_FP32) != files.get(bundle.MODEL_FP32):
+            continue
+        # Figures measure graph and tokenizer together: the version's serving tokenizer
+        # (attached at export) must be the bundle's, or its figures are another model's.
+        differ = changes({bundle.TOKENIZER: theirs.get(SERVING_TOKENIZER)},
+                         {bundle.TOKENIZER: files.get(bundle.TOKENIZER)})
+        if differ:
+            raise InputError(
+                f"{folder}: its {bundle.MODEL_FP32} is {candidate.model_id}'s but its "
+                f"tokenizer is not ({differ[0]}); its figures are not written into "
+                f"{candidate.model_id}: export the bundle again (`hub export --region "
+                f"{candidate.region}`) or measure an unchanged one")
+        return candidate
     return None
 
 
