@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from plumbing.atomic import sha256_file, write_text
@@ -120,3 +122,19 @@ def record(folder: Path, command: str, parts: dict[str, str], finished: bool = F
     write_text(Path(folder) / FINGERPRINT, json.dumps(
         {"command": command, "parts": parts, "finished": finished}, indent=1,
         sort_keys=True) + "\n")
+
+
+@contextmanager
+def resuming(folder: Path, command: str, parts: dict[str, str], has_results: bool,
+             redo_unfinished: bool = False) -> Iterator[bool]:
+    """`check`, then the fingerprint recorded unfinished for the block, finished after it.
+
+    Yields whether the folder's results may be kept. Hold the folder's lock around it:
+
+        with exclusive(out, "`simulator advise`"), resuming(out, COMMAND, parts, any(...)):
+            ...
+    """
+    keep = check(folder, command, parts, has_results, redo_unfinished)
+    record(folder, command, parts)
+    yield keep
+    record(folder, command, parts, finished=True)
