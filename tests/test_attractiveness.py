@@ -1,0 +1,87 @@
+"""Country attractiveness for one firm (`simulator.attractiveness`): the model's own figures.
+
+The TUI tests' tiny scenario with Iran and Japan added: a US firm is present at home, may
+not serve Iran (US sanctions, the row of data/availability.csv says so) while the German
+firm may; the figures are the model's arrays, and follow the scenario's parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_tui_support import SCENARIO, write_workspace
+
+from simulator.attractiveness import best_moves, country_table, sort_rows
+from simulator.model import StrategyModel
+from simulator.overrides import apply
+from simulator.run import load_scenario
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    workspace = write_workspace(tmp_path_factory.mktemp("countries"))
+    workspace["scenario"].write_text(SCENARIO.replace(
+        'markets = ["DE", "FR", "US"]', 'markets = ["DE", "FR", "US", "IR", "JP"]'), "utf-8")
+    return load_scenario(workspace["scenario"])
+
+
+@pytest.fixture(scope="module")
+def frontier(scenario):
+    return country_table(scenario, "Frontier")
+
+
+def by_code(table):
+    return {r.iso2: r for r in table.rows}
+
+
+def test_present_at_home_and_a_sanctioned_country_says_why(scenario, frontier):
+    rows = by_code(frontier)
+    assert rows["US"].status == "present" and rows["US"].residency == "yes"
+    assert rows["US"].distance == 0.0
+    assert rows["IR"].status == "forbidden"
+    assert "US firms may not serve in IR" in rows["IR"].why and "OFAC" in rows["IR"].why
+    # The same country is open to a firm from elsewhere: the rule binds US firms only.
+    assert by_code(country_table(scenario, "Challenger"))["IR"].status != "forbidden"
+    assert rows["DE"].rivals == ("Challenger",)  # the German firm serves at home
+
+
+def test_sorting_by_market_size(frontier):
+    largest = sort_rows(frontier.rows, "addressable", descending=True)
+    sizes = [r.addressable for r in largest]
+    assert sizes == sorted(sizes, reverse=True) and largest[0].iso2 == "US"
+    assert [r.iso2 for r in sort_rows(frontier.rows, "addressable")] == [
+        r.iso2 for r in reversed(largest)]
+    # Missing figures last in both directions.
+    assert sort_rows(frontier.rows, "advice_gain") == frontier.rows
+    with pytest.raises(ValueError, match="sort key"):
+        sort_rows(frontier.rows, "size")
+
+
+def test_figures_are_the_models_arrays_and_follow_its_parameters(scenario, frontier):
+    model = StrategyModel(scenario)
+    f, rows = 0, by_code(frontier)
+    for c, code in enumerate(model.geo.iso2):
+        row = rows[code]
+        assert row.addressable == model.start_addressable[c]
+        assert row.revenue_potential == model.potential[f, c]
+        assert row.token_premium == model.econ.firm_premium[f, c]
+        assert row.distance == model.geo.distance[model.home[f], c]
+        cost, delay = model.entry_cost(f)
+        assert (row.compliance_usd, row.delay_months) == (cost[c], delay[c])
+    # Not a copy: a lower adoption ceiling scales the market size with it.
+    ceiling = scenario.parameters.adoption_ceiling
+    wider = country_table(apply(scenario, {"parameters.adoption_ceiling": ceiling / 2}),
+                          "Frontier")
+    for row in wider.rows:
+        assert row.addressable == pytest.approx(rows[row.iso2].addressable / 2)
+
+
+def test_the_best_advice_move_about_each_country_or_its_region():
+    iso2 = ("DE", "FR", "US")
+    regions = {"eu": np.array([True, True, False])}
+    advice = [{"move": "localise-eu-now", "kind": "localise", "place": "eu", "gain_p50": 3e6},
+              {"move": "office-DE", "kind": "office", "place": "DE", "gain_p50": 5e6},
+              {"move": "price-ppp", "kind": "price", "place": None, "gain_p50": 9e6},
+              {"move": "hire-FR", "kind": "hire", "place": "FR", "gain_p50": -1e6}]
+    assert best_moves(advice, regions, iso2) == [
+        ("office-DE", 5e6), ("localise-eu-now", 3e6), (None, None)]
