@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plumbing.errors import InputError
+from simulator.calibration.metrics import METRICS
 from simulator.calibration.observations import COLUMNS, parse_observations, read_observations
 from simulator.cli import main
 
@@ -65,9 +66,7 @@ def test_each_bad_cell_is_named_by_row_and_column():
     assert problems == [
         "obs.csv: row 3: date: expected a date as YYYY-MM-DD or YYYY-MM, got '2023-13-01'",
         "obs.csv: row 3: value: expected a finite number >= 0, at most 1e+18, got '-3'",
-        "obs.csv: row 4: metric: expected one of " + ", ".join(
-            ["users", "revenue_annualised", "traffic_share", "office_opened",
-             "available_from", "launched", "regulatory_event"]) + ", got 'usres'",
+        "obs.csv: row 4: metric: expected one of " + ", ".join(METRICS) + ", got 'usres'",
         "obs.csv: row 4: role: expected 'calibrate' or 'holdout', got 'train'",
         "obs.csv: row 4: id: expected a unique id, 'x-1' is also on row 2",
         "obs.csv: row 5: source_url: expected an https URL, or empty when none is known, "

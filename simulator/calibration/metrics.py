@@ -30,6 +30,8 @@ import pyarrow as pa
 from simulator.footprint import Level
 
 USERS_PRESENT = 1.0  # a firm with at least one user in a country is available there
+# Time-series columns read only by some metrics (simulator.report_schema).
+OPTIONAL_COLUMNS = ("api_revenue",)
 
 
 @cache
@@ -54,10 +56,20 @@ class RunView:
         country = np.array([self.countries[c] for c in timeseries["country"].to_pylist()],
                            dtype=int)
         self.arrays = {}
-        for column in ("users", "revenue", "commitment"):
+        present = set(timeseries.column_names)
+        for column in ("users", "revenue", "commitment", *OPTIONAL_COLUMNS):
+            if column in OPTIONAL_COLUMNS and column not in present:
+                continue  # a hand-made or older table: its metrics' readers say what is missing
             dense = np.zeros(shape)
             dense[month, firm, country] = timeseries[column].to_numpy()
             self.arrays[column] = dense
+
+    def array(self, column: str) -> np.ndarray:
+        """The dense [months, firms, countries] array of `column`; KeyError names it if absent."""
+        if column not in self.arrays:
+            raise KeyError(f"the run's time series has no {column!r} column, which this "
+                           "metric reads")
+        return self.arrays[column]
 
     def country_mask(self, geography: str) -> np.ndarray:
         """Countries of `geography` ('world', 'EU' or one code) among the run's countries."""
@@ -81,6 +93,10 @@ def _users(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
 
 def _revenue_annualised(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
     return 12.0 * float(view.arrays["revenue"][month - 1, firm, mask].sum())
+
+
+def _api_revenue_annualised(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    return 12.0 * float(view.array("api_revenue")[month - 1, firm, mask].sum())
 
 
 def _traffic_share(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
@@ -128,6 +144,19 @@ METRICS: dict[str, Metric] = {
         "usd_per_year", "world", _revenue_annualised, 0.35, True,
         "the model's month of revenue x 12 covers subscriptions and per-token API use; "
         "enterprise contracts, tiers and discounts are not modelled"),
+    "revenue_api_annualised": Metric(
+        "usd_per_year", "world", _api_revenue_annualised, 0.5, True,
+        "the model's API segment (organisations' per-token spend) x 12; reported API run "
+        "rates are leaks of one month, and what counts as API (Azure's revenue share, "
+        "enterprise seats) differs between reports"),
+    "paying_users": Metric(
+        "users", "world", None, 0.35, True,
+        "context until the time series records paying users: consumer subscribers to a "
+        "firm's paid tier (business seats are business_users)"),
+    "business_users": Metric(
+        "users", "world", None, 0.0, True,
+        "context only: paying seats of business plans (Team, Enterprise, Edu); the model "
+        "sells to organisations by API spend, not by seat"),
     "traffic_share": Metric(
         "fraction", "country", _traffic_share, 0.35, True,
         "the model's share of a firm's users by country against a panel's share of web "
