@@ -1,0 +1,227 @@
+"""A held-out per-country adoption survey and how a run or an ensemble compares with it.
+
+`data/adoption_survey.csv` holds one public survey's per-country share of people using
+generative AI (`COLUMNS`; the shipped one: the GPO-AI survey's share of respondents using
+ChatGPT daily, 21 countries, late 2023). It is never a calibration target: calibration reads
+`observations.csv` only. It checks what calibration did not see, the order of countries.
+
+The comparison (`compare`) sets the model's users per person in each surveyed country (a
+firm's users there over the country's population, simulator.world) beside the survey's
+share, and reports Spearman's rank correlation and the level ratio (median over countries
+of model / observed, both as fractions). The survey's base (respondents of an online sample,
+asked how often they use a tool) is not the model's (monthly users over the whole
+population), so the ratio says how far apart the levels are, not an error to fit: the rank
+correlation is the test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from plumbing.checked import parse_number
+from plumbing.errors import InputError
+
+UNITS = {"percent": 100.0, "fraction": 1.0}  # unit -> the value of "everyone"
+COLUMNS = {
+    "country": "an ISO 3166 alpha-2 code of a country in the world data",
+    "date": "a date as YYYY-MM-DD or YYYY-MM (the survey's fieldwork)",
+    "value": "a number from 0 to the unit's whole (100 percent, 1 fraction)",
+    "unit": "one of " + ", ".join(UNITS),
+    "measure": "what respondents answered (non-empty)",
+    "population_base": "who the value is a share of (non-empty)",
+    "source_publisher": "who published the survey (non-empty)",
+    "source_title": "the survey's title (non-empty)",
+    "source_url": "an https URL, or empty when none is known",
+    "checked": "how and when the row was checked against a stored public page (non-empty)",
+}
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")
+_TEXT = ("measure", "population_base", "source_publisher", "source_title", "checked")
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    """One country's surveyed share."""
+
+    row: int  # the file's row (header = 1), for messages
+    country: str
+    date: date
+    value: float
+    unit: str
+    measure: str
+    population_base: str
+    source_publisher: str
+    source_title: str
+    source_url: str
+    checked: str
+
+    @property
+    def share(self) -> float:
+        """The value as a fraction of the base (0..1)."""
+        return self.value / UNITS[self.unit]
+
+
+@dataclass(frozen=True)
+class SurveyComparison:
+    """How a model's users per person order and scale against the survey's countries."""
+
+    countries: tuple[str, ...]  # compared, in the survey's order
+    observed: tuple[float, ...]  # the survey's shares (fractions)
+    model: tuple[float, ...]  # the model's users per person
+    spearman: float  # rank correlation; nan with fewer than 3 countries or no spread
+    level_ratio: float  # median of model / observed over the countries
+    absent: tuple[str, ...]  # surveyed countries the run does not have
+
+
+def _parse_date(text: str) -> date:
+    match = _DATE.match(text)
+    if not match:
+        raise ValueError
+    return date(int(match[1]), int(match[2]), int(match[3] or 1))
+
+
+def _known_countries() -> frozenset[str]:
+    from simulator.world.countries import load_countries
+
+    return frozenset(c.iso2 for c in load_countries())
+
+
+def _parse_row(cells: dict[str, str], known: frozenset[str]) -> tuple[dict, list[tuple[str, str]]]:
+    text = {column: (cells.get(column) or "").strip() for column in COLUMNS}
+    fields: dict = dict(text)
+    problems: list[tuple[str, str]] = []
+
+    def bad(column: str) -> None:
+        shown = f", got {text[column]!r}" if text[column] else ", got an empty cell"
+        problems.append((column, COLUMNS[column] + shown))
+
+    if text["country"] not in known:
+        bad("country")
+    try:
+        fields["date"] = _parse_date(text["date"])
+    except ValueError:
+        bad("date")
+    if text["unit"] not in UNITS:
+        bad("unit")
+    else:
+        try:
+            fields["value"] = parse_number(text["value"], low=0, high=UNITS[text["unit"]])
+        except ValueError:
+            bad("value")
+    for column in _TEXT:
+        if not text[column]:
+            bad(column)
+    if text["source_url"] and not re.match(r"^https://\S+$", text["source_url"]):
+        bad("source_url")
+    return fields, problems
+
+
+def parse_survey(text: str, path: str | Path = "<survey>") -> list[SurveyRow]:
+    """Validate survey CSV text; InputError lists every problem as file: row: column."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: not a CSV row that can be read "
+                         f"({exc})") from None
+    if list(header) != list(COLUMNS):
+        missing = [c for c in COLUMNS if c not in header]
+        extra = [c for c in header if c not in COLUMNS]
+        raise InputError(f"{path}: row 1: header: expected the columns {', '.join(COLUMNS)} "
+                         f"in this order; missing {missing or 'none'}, unknown {extra or 'none'}")
+    known = _known_countries()
+    survey, problems, seen = [], [], {}
+    for number, cells in rows:
+        if None in cells or None in cells.values():
+            problems.append(f"{path}: row {number}: (end): expected {len(COLUMNS)} cells")
+            continue
+        fields, row_problems = _parse_row(cells, known)
+        problems += [f"{path}: row {number}: {c}: expected {what}" for c, what in row_problems]
+        key = (fields["country"], fields["date"])
+        if not row_problems and key in seen:
+            problems.append(f"{path}: row {number}: country: expected one row per country and "
+                            f"date, {fields['country']} is also on row {seen[key]}")
+            continue
+        seen.setdefault(key, number)
+        if not row_problems:
+            survey.append(SurveyRow(row=number, **fields))
+    if not survey and not problems:
+        problems.append(f"{path}: row 2: country: expected at least one country")
+    if len({(r.measure, r.unit) for r in survey}) > 1:
+        problems.append(f"{path}: row 2: measure: expected one measure and unit in a file "
+                        "(one survey question is compared at a time)")
+    if problems:
+        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        raise InputError(f"bad adoption survey ({count}):\n" + "\n".join(problems))
+    return survey
+
+
+def read_survey(path: str | Path) -> list[SurveyRow]:
+    """Read and validate an adoption-survey file."""
+    from simulator.toml_check import read_user_file
+
+    path = Path(path)
+    return parse_survey(read_user_file(path, "adoption survey"), path)
+
+
+def load_survey() -> list[SurveyRow]:
+    """The shipped `data/adoption_survey.csv`."""
+    from plumbing.shipped import shipped_path
+
+    return read_survey(shipped_path("adoption_survey.csv"))
+
+
+def population() -> dict[str, float]:
+    """Each country's population (simulator.world), the denominator of users per person."""
+    from simulator.world.countries import load_countries
+
+    return {c.iso2: float(c.population) for c in load_countries()}
+
+
+def country_users(timeseries, firm: str, month: int) -> dict[str, float]:
+    """A run's users of `firm` per country at model month `month` (its time-series table)."""
+    import pyarrow.compute as pc
+
+    rows = timeseries.filter(pc.and_(pc.equal(timeseries["firm"], firm),
+                                     pc.equal(timeseries["month"], month)))
+    return dict(zip(rows["country"].to_pylist(), rows["users"].to_pylist(), strict=True))
+
+
+def compare(users: Mapping[str, float] | Sequence[Mapping[str, float]],
+            survey: Sequence[SurveyRow], people: Mapping[str, float],
+            countries: Sequence[str] | None = None) -> SurveyComparison:
+    """The model's users per person against the survey's shares.
+
+    `users`: one run's users per country, or one mapping per ensemble member (the median of
+    the members' users per person is compared). A country the model has but the run left
+    untouched counts as no users; `countries` limits the comparison (default: every surveyed
+    country in `people`). Surveyed countries without a population are `absent`.
+    """
+    from scipy.stats import spearmanr
+
+    members = [users] if isinstance(users, Mapping) else list(users)
+    if not members:
+        raise ValueError("compare needs at least one run's users")
+    wanted = None if countries is None else set(countries)
+    rows = [r for r in survey if wanted is None or r.country in wanted]
+    absent = tuple(r.country for r in rows if r.country not in people or people[r.country] <= 0)
+    rows = [r for r in rows if r.country not in absent]
+    observed = np.array([r.share for r in rows])
+    per_person = np.array([[m.get(r.country, 0.0) / people[r.country] for r in rows]
+                           for m in members])
+    model = np.median(per_person, axis=0) if rows else np.array([])
+    spread = len(rows) >= 3 and np.ptp(observed) > 0 and np.ptp(model) > 0
+    rho = float(spearmanr(observed, model).statistic) if spread else float("nan")
+    positive = observed > 0
+    ratio = (float(np.median(model[positive] / observed[positive])) if positive.any()
+             else float("nan"))
+    return SurveyComparison(tuple(r.country for r in rows), tuple(observed.tolist()),
+                            tuple(model.tolist()), rho, ratio, absent)

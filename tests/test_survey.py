@@ -1,0 +1,135 @@
+"""The held-out adoption survey: the shipped file, refusals by name, and the comparison."""
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plumbing.errors import InputError
+from simulator.calibration.survey import (
+    COLUMNS,
+    compare,
+    country_users,
+    load_survey,
+    parse_survey,
+    population,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PROBLEM = re.compile(r"^\S+: row \d+: [a-z_()]+: expected .+$")
+GOOD = {"country": "JP", "date": "2023-11", "value": "6", "unit": "percent",
+        "measure": "daily use", "population_base": "online adults",
+        "source_publisher": "SRI", "source_title": "GPO-AI",
+        "source_url": "https://example.org/s", "checked": "2026-12-07 search pages: x"}
+
+
+def as_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def test_shipped_survey_covers_many_countries_with_sources_and_checks():
+    survey = load_survey()
+    assert len({r.country for r in survey}) >= 8
+    for row in survey:
+        assert 0 < row.share < 1 and row.checked and row.source_url.startswith("https://")
+    by = {r.country: r.share for r in survey}
+    assert by["IN"] > by["US"] > by["JP"]  # as published: India 36%, US 18%, Japan 6%
+
+
+def test_the_survey_is_held_out_of_calibration():
+    # Calibration reads observations.csv; no calibration module reads the survey.
+    for module in (ROOT / "simulator" / "calibration").glob("*.py"):
+        if module.name != "survey.py":
+            assert "adoption_survey" not in module.read_text() and \
+                "calibration.survey" not in module.read_text(), module.name
+
+
+BAD = {
+    "country": st.sampled_from(["XX", "jp", "JPN", ""]),
+    "date": st.sampled_from(["2023", "2023-13", "Nov 2023", ""]),
+    "value": st.sampled_from(["-1", "101", "nan", "six", ""]),
+    "unit": st.sampled_from(["%", "percentage", ""]),
+    "measure": st.just(""),
+    "population_base": st.just("  "),
+    "source_url": st.sampled_from(["http://x.org", "x.org"]),
+    "checked": st.just(""),
+}
+
+
+@settings(max_examples=50, deadline=None)
+@given(column=st.sampled_from(sorted(BAD)), data=st.data())
+def test_a_bad_cell_is_named_by_row_and_column(column, data):
+    bad = {**GOOD, "country": "US", column: data.draw(BAD[column])}
+    with pytest.raises(InputError) as caught:
+        parse_survey(as_csv([GOOD, bad]), "survey.csv")
+    problems = caught.value.message.splitlines()[1:]
+    assert problems and all(PROBLEM.match(p) for p in problems)
+    assert any(p.startswith(f"survey.csv: row 3: {column}: expected") for p in problems)
+
+
+def test_a_country_twice_at_one_date_and_mixed_measures_are_refused():
+    with pytest.raises(InputError, match="row 3: country: expected one row per country"):
+        parse_survey(as_csv([GOOD, GOOD]), "survey.csv")
+    with pytest.raises(InputError, match="one measure and unit"):
+        parse_survey(as_csv([GOOD, {**GOOD, "country": "US", "measure": "weekly"}]), "s.csv")
+
+
+SURVEY = parse_survey(as_csv([{**GOOD, "country": c, "value": v}
+                              for c, v in [("IN", "36"), ("US", "18"), ("DE", "9"),
+                                           ("JP", "6")]]))
+PEOPLE = {"IN": 1400e6, "US": 340e6, "DE": 84e6, "JP": 124e6}
+
+
+def perfect(scale: float = 1.0) -> dict[str, float]:
+    return {r.country: scale * r.share * PEOPLE[r.country] for r in SURVEY}
+
+
+def test_a_perfect_model_has_rank_correlation_one_and_level_one():
+    result = compare(perfect(), SURVEY, PEOPLE)
+    assert result.spearman == pytest.approx(1.0) and result.level_ratio == pytest.approx(1.0)
+    assert result.countries == ("IN", "US", "DE", "JP") and result.absent == ()
+
+
+@given(scale=st.floats(0.01, 100))
+def test_the_order_is_blind_to_the_level_and_the_ratio_measures_it(scale):
+    result = compare(perfect(scale), SURVEY, PEOPLE)
+    assert result.spearman == pytest.approx(1.0)
+    assert result.level_ratio == pytest.approx(scale)
+
+
+def test_a_reversed_order_is_minus_one_and_an_ensemble_takes_the_median():
+    shares = {"IN": 0.01, "US": 0.02, "DE": 0.03, "JP": 0.04}
+    reversed_model = {c: s * PEOPLE[c] for c, s in shares.items()}
+    assert compare(reversed_model, SURVEY, PEOPLE).spearman == pytest.approx(-1.0)
+    # Two members right, one reversed: the median member order is the survey's.
+    members = [perfect(), perfect(2.0), reversed_model]
+    assert compare(members, SURVEY, PEOPLE).spearman == pytest.approx(1.0)
+
+
+def test_absent_countries_are_named_and_a_filter_limits_the_comparison():
+    result = compare(perfect(), SURVEY, {k: v for k, v in PEOPLE.items() if k != "JP"})
+    assert result.absent == ("JP",) and "JP" not in result.countries
+    two = compare(perfect(), SURVEY, PEOPLE, countries=["IN", "US"])
+    assert two.countries == ("IN", "US") and math.isnan(two.spearman)
+
+
+def test_country_users_reads_a_firm_at_a_month():
+    table = pa.table({"month": pa.array([1, 2, 2, 2], pa.int32()),
+                      "firm": ["A", "A", "A", "B"], "country": ["US", "US", "JP", "US"],
+                      "users": [1.0, 2.0, 3.0, 4.0]})
+    assert country_users(table, "A", 2) == {"US": 2.0, "JP": 3.0}
+
+
+def test_world_population_is_the_denominator():
+    people = population()
+    assert people["IN"] > people["US"] > people["JP"] > 0
