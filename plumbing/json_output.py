@@ -4,13 +4,15 @@ Every command that prints results takes `--json` (`json_option`) and hands its r
 plain values, to `echo_json`. Numbers stay numbers (numpy and pandas scalars included);
 a value that is not finite (NaN, a failed run's infinite implausibility) becomes `null`,
 because bare `NaN` is not JSON and `json.loads` elsewhere (jq, JavaScript) refuses it.
-Dates and times become ISO 8601 text, paths text, tables lists of row objects. Messages
+Dates and times become ISO 8601 text, paths text, dataclasses objects, tables (pandas,
+Arrow) lists of row objects. Messages
 for people (progress, notes, "wrote ...") go to stderr, so `cmd --json | jq` reads only
 the document.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -39,6 +41,8 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain(dataclasses.asdict(value))
     return _library_value(value)
 
 
@@ -49,6 +53,8 @@ def _library_value(value: Any) -> Any:
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict) and hasattr(value, "columns"):  # a pandas DataFrame: its rows
         return plain(to_dict(orient="records"))
+    if hasattr(value, "to_pylist") and hasattr(value, "schema"):  # an Arrow table: its rows
+        return plain(value.to_pylist())
     if hasattr(value, "isoformat"):  # pandas Timestamp, numpy datetime64 via pandas
         return None if value != value else value.isoformat()
     if hasattr(value, "tolist"):  # numpy scalars and arrays, pandas Series

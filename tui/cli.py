@@ -10,6 +10,7 @@ import rich_click as click
 @click.option("--home", type=click.Path(file_okay=False), default=None, help="Hub home folder.")
 @click.option("--keymap", type=click.Path(dir_okay=False), default=None,
               help="TOML file rebinding keys by binding id (ids are on the help screen).")
+@click.version_option(package_name="intl-strategy")  # as `hub --version`, `simulator --version`
 def main(locale: str | None, home: str | None, keymap: str | None) -> None:
     """Open the terminal UI: scenarios, runs, results, world and hub.
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import rich_click as click
 
 from hub.home import home_option, hub_home
+from plumbing.json_output import echo_json, json_option
 from plumbing.numbers import compact
 
 # Skipped inputs shown one by one; the rest are counted (all are listed in the manifest).
@@ -93,7 +94,10 @@ def build(home, sources, doc_dirs, gettext_dirs, added, strict) -> None:
 @corpus.command()
 @home_option
 @click.option("--min-chars", default=0, show_default=True, help="Hide languages below this size.")
-def stats(home, min_chars) -> None:
+@json_option('{"rows": int, "languages": {lang: {"rows": {split: int}, "chars": {split: int}, '
+             '"source_chars": {source: int}}} (those of --min-chars or more), "sources": '
+             '[{"name", "version", "read", "skipped", ...}], "dropped": {...}}')
+def stats(home, min_chars, as_json) -> None:
     """Print rows and characters per language, split and source.
 
     Example: `hub corpus stats --min-chars 200000`
@@ -104,6 +108,12 @@ def stats(home, min_chars) -> None:
     from hub.corpus.store import read_manifest
 
     manifest = read_manifest(hub_home(home))
+    if as_json:
+        shown = {lang: counts for lang, counts in manifest["languages"].items()
+                 if sum(counts["chars"].values()) >= min_chars}
+        echo_json({"rows": manifest["rows"], "languages": shown,
+                   "sources": manifest["sources"], "dropped": manifest["dropped"]})
+        return
     source_names = [source["name"] for source in manifest["sources"]]
     console = Console()
     table = Table(title="corpus per language (characters per split and per source)")

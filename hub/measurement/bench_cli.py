@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import rich_click as click
 
+from hub.cli_options import METRIC_ROWS, device_option, model_version_option
 from hub.home import home_option
 from plumbing.errors import InputError
+from plumbing.json_output import echo_json, json_option
+
+BENCH_SCHEMA = (
+    '{"model_id", "device", "speeds": {precision: {figure: {"median", "low", "high", ...}, '
+    '"tokens_per_s": {batch: {...}}, "peak_rss_mb", ...}}, "metrics": ' + METRIC_ROWS
+    + ', "saved": [path]}'
+)
 
 SPEED_COLUMNS = [
     ("ms/token\nbatch 1", "latency_ms_per_token"),
@@ -26,9 +34,9 @@ def _batches(text: str) -> tuple[int, ...]:
 
 @click.command()
 @click.option("--region", default=None, help="Benchmark this region's registered model.")
-@click.option("--version", default=None, help="With --region: version N or vN (default latest).")
+@model_version_option()
 @click.option("--bundle", "bundle_path", type=click.Path(exists=True), help="Bundle folder or tar.")
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@device_option()
 @click.option(
     "--prompt-tokens",
     type=click.IntRange(2),
@@ -51,6 +59,7 @@ def _batches(text: str) -> tuple[int, ...]:
     "--threads", default=None, type=click.IntRange(1), help="onnxruntime intra-op threads."
 )
 @home_option
+@json_option(BENCH_SCHEMA)
 def bench(
     region,
     version,
@@ -62,6 +71,7 @@ def bench(
     repeats,
     threads,
     home,
+    as_json,
 ):
     """Measure serving speed with the product's onnxruntime runtime.
 
@@ -82,8 +92,8 @@ def bench(
     from hub.measurement.measure_target import measure_and_save
 
     settings = BenchSettings(prompt_tokens, new_tokens, _batches(batches), repeats, device, threads)
-    console = Console()
-    target, _, speeds, written = measure_and_save(
+    console = Console(stderr=as_json)  # with --json, stdout holds only the document
+    target, rows, speeds, written = measure_and_save(
         home,
         region,
         version,
@@ -91,6 +101,10 @@ def bench(
         console,
         lambda target, hub_home, step: benchmark(target, hub_home, settings, step),
     )
+    if as_json:
+        echo_json({"model_id": target.model_id, "device": device, "speeds": speeds,
+                   "metrics": rows, "saved": written})
+        return
     speed = Table(title=f"{target.model_id}: speed on {device} ({threads or 'default'} threads)")
     speed.add_column("precision")
     for heading, _ in SPEED_COLUMNS:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import rich_click as click
 
+from hub.cli_options import METRIC_ROWS, model_version_option
 from hub.home import home_option
+from plumbing.json_output import echo_json, json_option
+
+EVAL_SCHEMA = (
+    '{"model_id", "metrics": ' + METRIC_ROWS + ', "facts": {"chrf_rows", '
+    '"torch_ort_worst": float|null, ...}, "saved": [path]}'
+)
 
 # What fits a terminal; every figure (torch, int8, intervals) is in metrics.parquet.
 COLUMNS = [
@@ -22,7 +29,7 @@ COLUMNS = [
 
 @click.command("eval")
 @click.option("--region", default=None, help="Evaluate this region's registered model.")
-@click.option("--version", default=None, help="With --region: version N or vN (default latest).")
+@model_version_option()
 @click.option("--bundle", "bundle_path", type=click.Path(exists=True), help="Bundle folder or tar.")
 @click.option(
     "--chrf-rows",
@@ -35,6 +42,7 @@ COLUMNS = [
     "--threads", default=None, type=click.IntRange(1), help="onnxruntime intra-op threads."
 )
 @home_option
+@json_option(EVAL_SCHEMA)
 def eval_command(
     region,
     version,
@@ -42,6 +50,7 @@ def eval_command(
     chrf_rows,
     threads,
     home,
+    as_json,
 ):
     """Measure a model's quality per language on the fixed evaluation set.
 
@@ -80,6 +89,10 @@ def eval_command(
         Console(stderr=True),
         lambda target, hub_home, step: evaluate(target, hub_home, settings, step),
     )
+    if as_json:
+        echo_json({"model_id": target.model_id, "metrics": rows, "facts": facts,
+                   "saved": written})
+        return
     console.print(
         metrics_grid(
             f"{target.model_id}: quality per language (evaluation set)", rows, COLUMNS, digits=3

@@ -22,6 +22,7 @@ from hub.measurement.vocab_extension import EXTENDABLE, TRAIN_CHARS
 from hub.metrics import now_iso
 from plumbing.atomic import write_parquet, write_text
 from plumbing.errors import InputError
+from plumbing.json_output import echo_json
 
 
 def run_extension(
@@ -34,8 +35,12 @@ def run_extension(
     out: str | None,
     csv_out: str | None,
     corpus_home: Path,
+    as_json: bool = False,
 ) -> None:
     """Check the options, learn, measure, print; write --out and --extend-csv if asked.
+
+    With `as_json`, the rows of --out and the short extensions are printed as one JSON
+    document instead of tables (`plumbing.json_output`).
 
     Raises:
         InputError: a bad REGION:N, a tokenizer that cannot be extended, a language outside
@@ -64,16 +69,22 @@ def run_extension(
         results = measure_extensions(
             corpus_home, tokenizers, specs, eval_sets, train_chars or TRAIN_CHARS, status.update
         )
-    for grid in premium_view.extension_grids(results, console.width):
-        console.print(grid)
     short = sorted({(r.before.identity.name, r.region, r.requested, r.added_tokens)
                     for r in results if r.added_tokens < r.requested})
-    for name, region, requested, added in short:
-        console.print(f"  {name} {region}: {added} of {requested} tokens learned (no pair "
-                      "left that occurs twice in the training text)")
+    table = extension_table(results, command, now_iso())
     if out:
-        table = extension_table(results, command, now_iso())
         write_parquet(table, out)
+    if as_json:
+        echo_json({"extension": table, "short": [
+            {"tokenizer": name, "region": region, "requested": requested, "added": added}
+            for name, region, requested, added in short]})
+    else:
+        for grid in premium_view.extension_grids(results, console.width):
+            console.print(grid)
+        for name, region, requested, added in short:
+            console.print(f"  {name} {region}: {added} of {requested} tokens learned (no "
+                          "pair left that occurs twice in the training text)")
+    if out:
         console.print(f"  {table.num_rows} rows -> {out}")
     if csv_out:
         write_text(csv_out, extension_csv(results, command))

@@ -8,6 +8,15 @@ import sys
 import rich_click as click
 
 from hub.home import home_option
+from plumbing.json_output import echo_json, json_option
+
+PREMIUM_SCHEMA = (
+    '{"premium": [row of --out: "tokenizer", "lang", "tokens_per_char", "premium_vs_en", '
+    '"premium_low", "premium_high", ...], '
+    '"prices": [row of --prices-out]|null, "out": path|null, "prices_out": path|null}; with '
+    '--extend {"extension": [row of --out], "short": [{"tokenizer", "region", "requested", '
+    '"added"}]}'
+)
 
 
 @click.command()
@@ -73,8 +82,9 @@ from hub.home import home_option
     "the hub's own tokenizers' budget].",
 )
 @home_option
+@json_option(PREMIUM_SCHEMA)
 def premium(names, langs, out, prices, prices_out, corpus_home, extends, extend_csv,
-            train_chars, home):
+            train_chars, home, as_json):
     """Token premium against English per language, production and hub tokenizers side by side.
 
     On each language's evaluation set (its corpus test rows, the same bytes for every
@@ -112,13 +122,13 @@ def premium(names, langs, out, prices, prices_out, corpus_home, extends, extend_
     for option, path in outputs:
         if path:
             check_output_file(path, option)  # before the measurement, not after it
-    console = Console()
+    console = Console(stderr=as_json)  # with --json, stdout holds only the document
     command = shlex.join(["hub", *sys.argv[1:]]) if sys.argv[1:2] == ["premium"] else "hub premium"
     if extends:
         from hub.measurement.extension_cli import run_extension
 
         run_extension(console, command, names, langs, extends, train_chars, out, extend_csv,
-                      _home(corpus_home or home))
+                      _home(corpus_home or home), as_json)
         return
     tokenizers = [load_tokenizer(name, home) for name in (names or [*PRODUCTION, *hub_names(home)])]
     corpus_home = corpus_home or home
@@ -133,22 +143,28 @@ def premium(names, langs, out, prices, prices_out, corpus_home, extends, extend_
         raise InputError(f"--lang: no test rows in the corpus for {', '.join(missing)}")
     with console.status("counting tokens") as status:
         results = measure(tokenizers, eval_sets, lambda name: status.update(f"counting: {name}"))
-    table = premium_table(results, command, now_iso())
-    for grid in premium_view.premium_grids(table, console.width):
-        console.print(grid)
-    console.print(premium_view.identities(tokenizers))
-    if out:
-        write_parquet(table, out)
-        console.print(f"  {table.num_rows} rows -> {out}")
+    table, costs = premium_table(results, command, now_iso()), None
     if prices or prices_out:
         from hub.measurement.api_costs import api_cost_table
 
         costs = api_cost_table(table)
+    if out:
+        write_parquet(table, out)
+    if prices_out:
+        write_parquet(costs, prices_out)
+    if as_json:
+        echo_json({"premium": table, "prices": costs, "out": out, "prices_out": prices_out})
+        return
+    for grid in premium_view.premium_grids(table, console.width):
+        console.print(grid)
+    console.print(premium_view.identities(tokenizers))
+    if out:
+        console.print(f"  {table.num_rows} rows -> {out}")
+    if costs is not None:
         console.print(premium_view.api_mapping(costs))
         for grid in premium_view.cost_grids(costs, console.width):
             console.print(grid)
         if prices_out:
-            write_parquet(costs, prices_out)
             console.print(f"  {costs.num_rows} rows -> {prices_out}")
 
 

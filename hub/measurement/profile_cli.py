@@ -7,8 +7,10 @@ import sys
 
 import rich_click as click
 
+from hub.cli_options import device_option
 from hub.home import home_option
 from plumbing.errors import InputError
+from plumbing.json_output import echo_json, json_option
 
 SHOWN = [
     ("bits_per_byte", "bpb"),
@@ -27,13 +29,7 @@ SHOWN = [
     default=None,
     help="Parquet file to write [default: technology_profile.parquet in the hub home].",
 )
-@click.option(
-    "--device",
-    type=click.Choice(["cpu", "cuda"]),
-    default="cpu",
-    show_default=True,
-    help="Whose speed and cost figures to use.",
-)
+@device_option("Whose speed and cost figures to use.")
 @click.option("--all-versions", is_flag=True, help="Every version, not just each region's latest.")
 @click.option(
     "--hub-rows-from",
@@ -51,7 +47,8 @@ SHOWN = [
     "(repeatable; see `hub premium --help`).",
 )
 @home_option
-def profile(out, device, all_versions, hub_rows_from, tokenizers, home):
+@json_option('{"out": path, "notes": [str], "rows": [row of the profile Parquet]}')
+def profile(out, device, all_versions, hub_rows_from, tokenizers, home, as_json):
     """Flatten the registry's measurements into a technology profile for the simulator.
 
     One row per model, region and language (kind hub): bits per byte and per character,
@@ -87,7 +84,7 @@ def profile(out, device, all_versions, hub_rows_from, tokenizers, home):
         rows, notes = carried_hub_rows(Path(hub_rows_from)), []
     else:
         rows, notes = profile_rows(home, device, command, all_versions)
-    console = Console()
+    console = Console(stderr=as_json)  # with --json, stdout holds only the document
     for note in notes:
         console.print(f"[yellow]{note}[/]")
     if not rows:
@@ -96,6 +93,9 @@ def profile(out, device, all_versions, hub_rows_from, tokenizers, home):
     rows += production_rows(hub_home(home), list(tokenizers), command) if tokenizers else []
     table = profile_table(rows)
     write_parquet(table, path)
+    if as_json:
+        echo_json({"out": path, "notes": notes, "rows": table})
+        return
     view = Table(
         "model or tokenizer",
         "lang",

@@ -6,13 +6,16 @@ from pathlib import Path
 
 import rich_click as click
 
+from hub.cli_options import device_option, model_version_option
 from hub.home import home_option
 from hub.names import check_name
+from plumbing.json_output import echo_json, json_option
+from plumbing.renamed_options import renamed_option
 
 
 @click.command()
 @click.option("--region", required=True, help="Region whose registered model to export.")
-@click.option("--version", default=None, help="Version (N or vN; default: the latest).")
+@model_version_option("Version N or vN (default: the latest).")
 @click.option("--out", type=click.Path(), default=None,
               help="Bundle folder or .tar file [default: bundles/REGION-vN].")
 @click.option(
@@ -32,9 +35,12 @@ from hub.names import check_name
     show_default=True,
     help="Serving graphs to build (repeatable; fp32 is always built).",
 )
-@click.option("--cuda", is_flag=True, help="Also build an fp16 graph for CUDA (genai-cuda-fp16/).")
+@device_option("cuda: also build an fp16 graph for CUDA (genai-cuda-fp16/).")
+@renamed_option("--cuda", "--device", "device", flag_value="cuda")
 @home_option
-def export(region, version, out, fmt, precisions, cuda, home):
+@json_option('{"model_id", "out": path, "max_abs_diff_fp32", "int8_top1_agreement", '
+             '"int4_top1_agreement", "bytes": {file: int}, ...}')
+def export(region, version, out, fmt, precisions, device, home, as_json):
     """Export a region's model as a bundle the usual tools open as it is.
 
     The bundle is a Hugging Face Llama folder (transformers loads it) plus one
@@ -62,7 +68,11 @@ def export(region, version, out, fmt, precisions, cuda, home):
         def step(message: str) -> None:
             progress.update(task, description=f"{found.model_id}: {message}")
 
-        facts = export_bundle(found, out_path, fmt, precisions, cuda, progress=step)
+        facts = export_bundle(found, out_path, fmt, precisions, device == "cuda",
+                              progress=step)
+    if as_json:
+        echo_json({"model_id": found.model_id, "out": out_path, **facts})
+        return
     console = Console()
     console.print(f"[bold]{found.model_id}[/] -> {out_path}")
     console.print(f"  fp32 largest |logit difference| vs PyTorch: {facts['max_abs_diff_fp32']:.2e}")

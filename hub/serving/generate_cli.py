@@ -8,10 +8,13 @@ from pathlib import Path
 
 import rich_click as click
 
+from hub.cli_options import PRECISIONS, device_option, model_version_option
 from hub.home import home_option
-from plumbing.checked import SEED_MAX, Number
+from plumbing.checked import Number
 from plumbing.checked_files import read_user_text
 from plumbing.errors import InputError
+from plumbing.renamed_options import renamed_option
+from plumbing.seed_option import seed_option
 
 MAX_TEMPERATURE = 100.0  # logits divided by more than this sample nearly uniformly already
 MAX_THREADS = os.cpu_count() or 1  # intra-op threads beyond the cores only wait on each other
@@ -35,7 +38,7 @@ def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
 
 @click.command()
 @click.option("--region", default=None, help="Run this region's registered model.")
-@click.option("--version", default=None, help="With --region: version N or vN (default latest).")
+@model_version_option()
 @click.option("--bundle", "bundle_path", type=click.Path(exists=True), help="Bundle folder or tar.")
 @click.option("--prompt", multiple=True, help="A prompt; repeat for a batch.")
 @click.option(
@@ -52,16 +55,16 @@ def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
     "--top-k", default=0, show_default=True, help="Sample among the k likeliest (0 = all)."
 )
 @click.option("--top-p", default=1.0, show_default=True, help="Nucleus sampling mass (1 = all).")
-@click.option("--seed", default=None, type=Number(integer=True, low=0, high=SEED_MAX),
-              help="Seed for reproducible sampling.")
-@click.option("--int8", is_flag=True, help="Use the int8 graph (same as --precision int8).")
+@seed_option("Seed for reproducible sampling.")
 @click.option(
     "--precision",
-    type=click.Choice(["fp32", "int8", "int4"]),
-    default=None,
-    help="Serving graph to run (default fp32).",
+    type=click.Choice(PRECISIONS),
+    default="fp32",
+    show_default=True,
+    help="Serving graph to run.",
 )
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@renamed_option("--int8", "--precision", "precision", flag_value="int8")
+@device_option()
 @click.option("--threads", default=None, type=Number(integer=True, low=1, high=MAX_THREADS),
               help="intra-op threads (at most this machine's cores).")
 @home_option
@@ -77,7 +80,6 @@ def generate(
     top_k,
     top_p,
     seed,
-    int8,
     precision,
     device,
     threads,
@@ -96,9 +98,7 @@ def generate(
     texts = _prompts(prompt, prompts_file)
     with tempfile.TemporaryDirectory(prefix="hub-bundle-") as workdir:
         folder = model_folder(Path(workdir), bundle_path, home, region, version)
-        generator = Generator(
-            folder, int8=int8, precision=precision, device=device, threads=threads
-        )
+        generator = Generator(folder, precision=precision, device=device, threads=threads)
         options = dict(
             lang=lang,
             max_new_tokens=max_new_tokens,

@@ -6,6 +6,7 @@ import rich_click as click
 
 from hub.home import home_option, hub_home
 from hub.tokenizer import DEFAULT_ALPHA, DEFAULT_MAX_CHARS, DEFAULT_VOCAB
+from plumbing.json_output import echo_json, json_option
 
 REGION_HELP = "Region name (see `hub regions`), `global` or `english` (English-centric baseline)."
 
@@ -77,7 +78,9 @@ def train(home, regions, vocab_size, alpha, max_chars) -> None:
 @tokenizer.command(name="eval")
 @home_option
 @click.option("--region", required=True, help=REGION_HELP)
-def evaluate(home, region) -> None:
+@json_option('{"out": path, "metrics": [row of the metrics Parquet: "model_id", "lang", '
+             '"metric", "value", ...]}')
+def evaluate(home, region, as_json) -> None:
     """Tokens per char, bytes per token and token premium per language, side by side.
 
     Compares the region's tokenizer with the global one and the English-centric baseline on
@@ -99,6 +102,9 @@ def evaluate(home, region) -> None:
         metrics = region_tokenizer_metrics(home, region)
     out = tokenizer_path(home, region).with_name("metrics.parquet")
     write_parquet(metrics_table(metrics), out)
+    if as_json:
+        echo_json({"out": out, "metrics": metrics})
+        return
     models = list(dict.fromkeys(m.model_id for m in metrics))
     values = {(m.lang, m.model_id, m.metric): m.value for m in metrics}
     table = Table(title=f"tokenizers on the {region} languages (evaluation sets)")
