@@ -27,8 +27,8 @@ def top2_margins_and_flips(version, home: Path, rows_per_lang: int) -> tuple[np.
     from hub.serving.runtime import Generator
 
     fp32, int8 = Generator(version.path), Generator(version.path, int8=True)
-    samples = test_sample(home, version.config()["languages"], rows_per_lang, 0)
-    context = version.config()["model"]["context_length"]
+    samples = test_sample(home, list(version.config().languages), rows_per_lang, 0)
+    context = version.config().model["context_length"]
     by_lang = scoring_rows_by_lang(fp32.tokenizer, samples, fp32.special, context)
     rows = [inputs for lang_rows in by_lang.values() for inputs, _ in lang_rows]
     n_head, head_dim = fp32.cache_shape

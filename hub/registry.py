@@ -11,7 +11,8 @@ Layout (this module is the only one that knows it)::
 
 `config.json` holds `{"region", "model": ModelConfig.to_dict(), "tokenizer": {...},
 "languages": [...], "training": {"size", "params", "steps", "tokens", "train_flops",
-"train_seconds", "device", "seed", "corpus_sha256", ...}}`.
+"train_seconds", "device", "seed", "corpus_sha256", ...}}`, read typed as
+`hub.registry_config.VersionConfig`; `manifest.json` is `hub.manifest`'s (bundles' too).
 
 Rules:
 - A version is registered atomically: written into a hidden temporary folder, then
@@ -36,22 +37,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from hub import manifest
 from hub.home import hub_home
 from hub.metrics import now_iso
-from hub.names import check_name, is_inside
+from hub.names import check_name
 from hub.registry_catalog import catalog_differences, write_catalog
-from plumbing.atomic import fsync_path, sha256_file, temp_file, write_text
+from hub.registry_config import VersionConfig
+from plumbing.atomic import fsync_path, sha256_file, temp_file
 from plumbing.errors import InputError
 from plumbing.locks import exclusive
 from plumbing.staging import publish, staging_folder
 
-CONFIG, TOKENIZER, WEIGHTS, CURVE, MANIFEST = (
+CONFIG, TOKENIZER, WEIGHTS, CURVE = (
     "config.json",
     "tokenizer.json",
     "model.safetensors",
     "training_curve.parquet",
-    "manifest.json",
 )
+MANIFEST = manifest.MANIFEST
 TRAINING_FILES = (CONFIG, TOKENIZER, WEIGHTS, CURVE)
 VERSION_PATTERN = re.compile(r"v([1-9][0-9]*)")
 REMOVING = ".removing-"  # a version being deleted: renamed aside first, see `remove`
@@ -79,22 +82,13 @@ class ModelVersion:
         """Path of a file of this version."""
         return self.path / name
 
-    def config(self) -> dict:
-        """The parsed config.json; InputError naming it when damaged."""
-        config = _read_json(self.file(CONFIG))
-        if not isinstance(config.get("model"), dict):
-            raise InputError(f"{self.file(CONFIG)}: has no `model` section; {DAMAGED}")
-        return config
+    def config(self) -> VersionConfig:
+        """The typed config.json; InputError naming it and the field when damaged."""
+        return VersionConfig.read(self.file(CONFIG), DAMAGED)
 
     def manifest(self) -> dict:
         """The parsed manifest.json; InputError naming it when damaged."""
-        manifest = _read_json(self.file(MANIFEST))
-        files = manifest.get("files")
-        if not isinstance(files, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-            raise InputError(f"{self.file(MANIFEST)}: `files` is not a map of file names to "
-                             f"sha256 digests; {DAMAGED}")
-        return manifest
+        return manifest.read_manifest(self.path, DAMAGED)
 
 
 def register(
@@ -122,15 +116,14 @@ def register(
     from safetensors.torch import save_file
 
     home, region = hub_home(home), check_name("region", region)
-    if "model" not in config:
-        raise ValueError("config needs a 'model' section (ModelConfig.to_dict())")
+    full_config = {"region": region, **config}
+    VersionConfig.from_dict(full_config, "config", "pass ModelConfig.to_dict() as `model`")
     region_dir = home / region
     with staging_folder(region_dir) as staging:
         save_file({k: v.contiguous() for k, v in tensors.items()}, staging / WEIGHTS)
         shutil.copyfile(tokenizer_path, staging / TOKENIZER)
         for name, source in (files or {}).items():
             shutil.copyfile(source, staging / check_name("file", name))
-        full_config = {"region": region, **config}
         (staging / CONFIG).write_text(json.dumps(full_config, indent=2, sort_keys=True) + "\n")
         content_hash = _content_hash(staging, config["model"])
         with _locked(home):
@@ -139,7 +132,8 @@ def register(
                 if _manifest_or_none(existing).get("content_hash") == content_hash:
                     return existing
             number = max((v.version for v in versions(home, region)), default=0) + 1
-            _write_manifest(staging, content_hash, created_at=now_iso(), derived=[])
+            manifest.write_manifest(staging, content_hash=content_hash,
+                                    created_at=now_iso(), derived=[])
             publish(staging, region_dir / f"v{number}")
             _write_catalog(home)
     return ModelVersion(home, region, number)
@@ -207,25 +201,10 @@ def verify(version: ModelVersion) -> list[str]:
     link) is a problem itself: nothing outside the version is read, not even its size.
     """
     try:
-        listed = version.manifest()["files"]
+        found = version.manifest()
     except InputError as error:
         return [error.message]
-    problems = []
-    for name, expected in sorted(listed.items()):
-        path = version.file(name)
-        if not is_inside(version.path, name, depth=2):
-            problems.append(f"{version.file(MANIFEST)}: entry {name!r} is not a plain name "
-                            "inside the version; it was not read")
-        elif not path.is_file():
-            problems.append(f"{path}: missing (listed in manifest.json)")
-        elif (actual := sha256_file(path)) != expected:
-            problems.append(f"{path}: sha256 {actual[:12]}… differs from manifest {expected[:12]}…")
-    for path in sorted(version.path.rglob("*")):
-        name = path.relative_to(version.path).as_posix()
-        hidden = any(part.startswith(".") for part in name.split("/"))
-        if not path.is_dir() and name not in listed and name != MANIFEST and not hidden:
-            problems.append(f"{path}: not listed in manifest.json")
-    return problems
+    return manifest.problems(version.path, found, "version")
 
 
 def check(version: ModelVersion) -> ModelVersion:
@@ -246,7 +225,7 @@ def load_model(version: ModelVersion, device: str = "cpu"):
     from hub.model import DecoderLM, ModelConfig
 
     check(version)
-    model_config = ModelConfig.from_dict(version.config()["model"])
+    model_config = ModelConfig.from_dict(version.config().model)
     model = DecoderLM(model_config)
     model.load_state_dict(load_file(version.file(WEIGHTS), device="cpu"), strict=True)
     tokenizer = Tokenizer.from_file(str(version.file(TOKENIZER)))
@@ -278,11 +257,11 @@ def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> 
         try:
             writer(tmp)
             fsync_path(tmp)
-            manifest = version.manifest()
-            manifest["files"][name] = sha256_file(tmp)
-            manifest["derived"] = sorted({*manifest.get("derived", []), name})
+            listed = version.manifest()
+            manifest.record(listed, name, tmp)
+            listed["derived"] = sorted({*listed.get("derived", []), name})
             os.replace(tmp, target)
-            write_text(version.file(MANIFEST), json.dumps(manifest, indent=2, sort_keys=True))
+            manifest.save(version.path, listed)
         finally:
             tmp.unlink(missing_ok=True)
     return target
@@ -342,9 +321,9 @@ def _write_catalog(home: Path) -> None:
         try:
             config = version.config()
         except InputError:
-            config = {}
-        manifest = _manifest_or_none(version)
-        training = config.get("training", {})
+            config = None
+        listed = _manifest_or_none(version)
+        training = config.training if config else {}
         rows.append(
             {
                 "region": version.region,
@@ -352,9 +331,9 @@ def _write_catalog(home: Path) -> None:
                 "model_id": version.model_id,
                 "size": training.get("size"),
                 "params": training.get("params"),
-                "languages": config.get("languages", []),
-                "created_at": manifest.get("created_at"),
-                "content_hash": manifest.get("content_hash"),
+                "languages": list(config.languages) if config else [],
+                "created_at": listed.get("created_at"),
+                "content_hash": listed.get("content_hash"),
                 "path": str(version.path),
             }
         )
@@ -369,23 +348,6 @@ def _content_hash(folder: Path, model_config: dict) -> str:
     for name in (WEIGHTS, TOKENIZER):
         digest.update(sha256_file(folder / name).encode())
     return digest.hexdigest()
-
-
-def _write_manifest(folder: Path, content_hash: str, created_at: str, derived: list[str]) -> None:
-    files = {p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
-    manifest = {"files": files, "content_hash": content_hash, "created_at": created_at}
-    manifest["derived"] = derived
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InputError(f"{path}: not readable JSON ({error}); {DAMAGED}") from None
-    if not isinstance(document, dict):
-        raise InputError(f"{path}: expected a JSON object; {DAMAGED}")
-    return document
 
 
 @contextmanager

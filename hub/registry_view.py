@@ -86,9 +86,9 @@ def show_entry(version) -> dict:
     return {
         "model_id": version.model_id,
         "path": str(version.path),
-        "model": config["model"],
-        "training": config.get("training", {}),
-        "languages": config.get("languages", []),
+        "model": config.model,
+        "training": config.training,
+        "languages": list(config.languages),
         "files": files,
         "metrics": metrics(version),
     }

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from onnx import TensorProto, helper, numpy_helper
 
+from hub import manifest
 from hub.serving import bundle
 from hub.serving.runtime import Generator
 from plumbing.errors import InputError
@@ -21,7 +22,7 @@ def make_bundle(folder):
     (folder / "model.onnx").write_bytes(b"weights" * 100)
     (folder / "tokenizer.json").write_text("{}")
     (folder / "genai-fp32" / "genai_config.json").write_text("{}")
-    bundle.write_manifest(folder)
+    manifest.write_manifest(folder)
     return folder
 
 
@@ -32,7 +33,7 @@ def test_manifest_round_trip_and_every_kind_of_damage(tmp_path):
     (folder / "model.onnx").write_bytes(b"weights" * 50)
     (folder / "extra.onnx.data").write_bytes(b"x")
     problems = "\n".join(bundle.verify_bundle(folder))
-    assert "tokenizer.json: sha256" in problems and "does not match" in problems
+    assert "tokenizer.json: sha256" in problems and "differs from manifest" in problems
     assert "model.onnx: 350 bytes, manifest expects 700" in problems
     assert "extra.onnx.data: not listed" in problems
     (folder / "genai-fp32" / "genai_config.json").write_text("[]")
@@ -43,7 +44,7 @@ def test_manifest_round_trip_and_every_kind_of_damage(tmp_path):
     (folder / "model.onnx").unlink()
     assert any("model.onnx: missing" in p for p in bundle.verify_bundle(folder))
     (folder / "manifest.json").write_text("{not json")
-    with pytest.raises(InputError, match="manifest.json: not a valid manifest"):
+    with pytest.raises(InputError, match="manifest.json: not a readable JSON manifest"):
         bundle.verify_bundle(folder)
     for name in ("../outside.txt", "/etc/passwd", "genai-fp32/../../x", "a/b/c", "", "./x"):
         (folder / "manifest.json").write_text(json.dumps({"files": {name: "0" * 64}}))
@@ -87,8 +88,8 @@ def test_tar_round_trip_verifies_and_a_tampered_tar_leaves_nothing(tmp_path):
     folder = make_bundle(tmp_path / "b")
     bundle.write_tar(folder, tmp_path / "b.tar")
     extracted = bundle.extract_tar(tmp_path / "b.tar", tmp_path / "x")
-    assert bundle.bundle_files(extracted) == bundle.bundle_files(folder)
-    assert "genai-fp32/genai_config.json" in bundle.bundle_files(extracted)
+    assert manifest.listed_files(extracted) == manifest.listed_files(folder)
+    assert "genai-fp32/genai_config.json" in manifest.listed_files(extracted)
     (folder / "model.onnx").write_bytes(b"changed")
     with tarfile.open(tmp_path / "t.tar", "w") as archive:
         for path in folder.iterdir():
@@ -146,7 +147,7 @@ def test_external_data_outside_the_bundle_is_refused_before_any_session(
         bundle.check_external_data(path, folder)
     # The runtime checks before it creates a session (or even reads the tokenizer), even
     # when the manifest vouches for the ONNX file itself.
-    bundle.write_manifest(folder)
+    manifest.write_manifest(folder)
     with pytest.raises(InputError, match="not a file inside the bundle"):
         Generator(folder)
 
@@ -207,8 +208,13 @@ def test_tar_limits_are_checked_before_extracting(tmp_path):
 def test_damaged_bundle_configs_are_named(tmp_path):
     folder = make_bundle(tmp_path / "b")
     (folder / "intl_config.json").write_text("{half", encoding="utf-8")
-    with pytest.raises(InputError, match="intl_config.json: not readable JSON"):
-        bundle.read_config(folder)
-    with pytest.raises(InputError, match="genai_config.json: expected a JSON object"):
+    with pytest.raises(InputError, match="intl_config.json: not a readable JSON model config"):
+        bundle.read_product_config(folder)
+    (folder / "intl_config.json").write_text('{"region": "eu"}', encoding="utf-8")
+    with pytest.raises(InputError, match="intl_config.json: `model` is NoneType, expected a "
+                       "`model` section.*export the bundle again"):
+        bundle.read_product_config(folder)
+    with pytest.raises(InputError, match="genai_config.json: config is list, expected a JSON "
+                       "object; export the bundle again"):
         (folder / "genai-fp32" / "genai_config.json").write_text("[]")
         bundle.read_config(folder, "genai-fp32/genai_config.json")

@@ -35,7 +35,7 @@ def test_two_cpu_processes_end_with_the_same_weights(tmp_path):
     assert hashes["0"] == hashes["1"]
     model, _, _ = registry.load_model(registry.resolve(home, "eu"))
     assert weights_sha256(model) == hashes["0"]
-    assert registry.resolve(home, "eu").config()["training"]["world_size"] == 2
+    assert registry.resolve(home, "eu").config().training["world_size"] == 2
 
     # One process on the same global batch (2 x 4 sequences) computes the same update,
     # up to the order of floating-point sums.

@@ -178,7 +178,7 @@ def test_primed_baseline_and_reference_cost(evaluated):
     primed = values(rows, "primed_compressor_bits_per_byte", "n/a")
     assert set(primed) == set(cold) == {"de", "en", "fr"}
     assert all(0 < primed[lang] < 8 for lang in primed)
-    params = target.config["training"]["params"]
+    params = target.config.training["params"]
     cost = values(rows, "usd_per_1m_chars", "n/a")
     for lang, tokens_per_char in values(rows, "tokens_per_char", "n/a").items():
         expected = REFERENCE_HARDWARE.usd_per_1m_chars(tokens_per_char, params)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from huggingface_hub import ModelCard
 from tokenizers import Tokenizer
 
-from hub import registry
+from hub import manifest, registry
 from hub.cli import main
 from hub.model import DecoderLM
 from hub.serving import bundle, model_card
@@ -66,14 +66,14 @@ def hub_greedy(exported):
 
 def test_bundle_holds_every_file_and_verifies(exported):
     version, out = exported
-    names = set(bundle.bundle_files(out))
+    names = set(manifest.listed_files(out))
     hf = {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json"}
     hf |= {"tokenizer_config.json", "special_tokens_map.json"}
     assert hf | {"intl_config.json", "README.md", "LICENSE.md", "model.gguf"} <= names
     for precision in ("fp32", "int8", "int4"):
         assert {f"genai-{precision}/{n}" for n in GENAI_FILES} <= names
     assert bundle.verify_bundle(out) == []
-    assert json.loads((out / "intl_config.json").read_text())["model"] == version.config()["model"]
+    assert json.loads((out / "intl_config.json").read_text())["model"] == version.config().model
     # The graphs are attached to the registry version too, which still verifies.
     assert {bundle.MODEL_FP32, bundle.MODEL_INT8, "README.md"} <= set(version.manifest()["files"])
     assert registry.verify(version) == []

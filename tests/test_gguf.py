@@ -63,7 +63,7 @@ def gguf_ids(reader: GGUFReader, text: str) -> list[int]:
 
 def test_metadata_is_a_llama_llama_cpp_knows(exported, reader):
     version, _ = exported
-    model = version.config()["model"]
+    model = version.config().model
     assert field(reader, "general.architecture") == "llama"
     assert field(reader, "llama.block_count") == model["n_layer"]
     assert field(reader, "llama.embedding_length") == model["d_model"]

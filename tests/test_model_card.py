@@ -8,6 +8,7 @@ import pycountry
 from huggingface_hub import ModelCard
 
 from hub.metrics import Metric, metrics_table
+from hub.registry_config import VersionConfig
 from hub.serving import card_data, model_card
 
 # Model card metadata keys of the Hub (hub-docs modelcard.md), plus `language_bcp47` for
@@ -17,14 +18,15 @@ HUB_KEYS = {
     "metrics", "base_model", "model-index", "pipeline_tag", "thumbnail", "new_version",
     "language_bcp47",
 }
-CONFIG = {
-    "model": {
+CONFIG = VersionConfig(
+    region="eu",
+    model={
         "n_layer": 2, "n_head": 2, "n_kv_head": 2, "d_model": 64, "intermediate_size": 192,
         "context_length": 64, "vocab_size": 320,
     },
-    "languages": ["en", "en-Dsrt", "pt-BR", "zh-Hant", "sr-Latn"],
-    "training": {"size": "tiny", "params": 1234},
-}
+    languages=("en", "en-Dsrt", "pt-BR", "zh-Hant", "sr-Latn"),
+    training={"size": "tiny", "params": 1234},
+)
 SPECIAL = {"bos": 1, "eos": 2, "pad": 0}
 SOURCES = [{"source": "cldr", "version": "48", "licence": "Unicode-3.0"}]
 
@@ -59,7 +61,7 @@ def test_front_matter_has_hub_keys_only_and_valid_language_codes():
     assert set(data) <= HUB_KEYS, set(data) - HUB_KEYS
     assert data["language"] == ["en", "pt", "zh", "sr"]  # ISO 639, each once
     assert all(is_iso639(code) for code in data["language"])
-    assert data["language_bcp47"] == CONFIG["languages"]
+    assert data["language_bcp47"] == list(CONFIG.languages)
     assert all(is_bcp47(tag) for tag in data["language_bcp47"])
     assert not is_bcp47("en-Xyzw") and not is_iso639("en-Dsrt")  # the checks can fail
     assert (data["license"], data["license_link"]) == ("other", card_data.LICENCE_FILE)

@@ -39,7 +39,8 @@ def test_verify_lists_damaged_files_and_rebuilds_a_damaged_catalog(home):
     assert listing.exit_code == 2 and shows(listing.output, "catalog.parquet: damaged catalog")
     result = invoke("verify", "--home", home)
     assert result.exit_code == 1
-    assert shows(result.output, f"{home / 'eu' / 'v1' / 'manifest.json'}: not readable JSON")
+    damaged = home / "eu" / "v1" / "manifest.json"
+    assert shows(result.output, f"{damaged}: not a readable JSON manifest")
     assert shows(result.output, "catalog.parquet: damaged catalog")
     assert shows(result.output, "rebuilt from the versions on disk")
     assert shows(result.output, "ok global/v1")

@@ -42,12 +42,12 @@ def test_training_registers_a_complete_version(home):
     assert version.model_id == "eu/v1"
     assert registry.verify(version) == []
     config = version.config()
-    training = config["training"]
+    training = config.training
     assert training["tokens"] == 6 * 4 * 64 == result.tokens
     assert training["train_flops"] == flops_per_token(registry.load_model(version)[1]) * 6 * 256
     assert training["train_seconds"] > 0 and training["params"] == result.params
     assert training["corpus_sha256"] and training["seed"] == 0
-    assert config["languages"] == ["de", "en", "es", "fr"]
+    assert config.languages == ("de", "en", "es", "fr")
     assert any("MFLOPs per training token" in m for m in messages)
     curve = pq.read_table(version.file("training_curve.parquet")).to_pylist()
     assert [r["step"] for r in curve if r["metric"] == "train_loss"] == [1, 2, 3, 4, 5, 6]

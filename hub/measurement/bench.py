@@ -186,7 +186,7 @@ def benchmark(target, home, settings: BenchSettings, progress: Progress | None =
     from plumbing.errors import InputError
 
     step = progress or (lambda message: None)
-    settings = settings.fitted(int(target.config["model"]["context_length"]))
+    settings = settings.fitted(int(target.config.model["context_length"]))
     if settings.batches[0] != 1:
         raise InputError("the first batch size must be 1 (latency and time to first token)")
     if settings.repeats < MIN_REPEATS:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from hub import registry
+from hub import manifest, registry
 from hub.metrics import Metric, metrics_table, upgrade_metrics
 from hub.names import check_name
+from hub.registry_config import VersionConfig
 from hub.serving import bundle
 from plumbing.errors import InputError
 from plumbing.fingerprint import changes
@@ -35,7 +36,7 @@ class Target:
 
     Attributes:
         folder: Verified folder with the ONNX models, tokenizer.json and config.json.
-        config: The parsed config.json (region, model shape, languages, training facts).
+        config: The typed config.json (region, model shape, languages, training facts).
         model_id: `region/vN`, or `region/bundle` for a bundle the registry does not know.
         version: The registry version (PyTorch weights, metrics destination), if known.
         bundle_folder: The bundle folder to write metrics into (None for a registry
@@ -43,7 +44,7 @@ class Target:
     """
 
     folder: Path
-    config: dict
+    config: VersionConfig
     model_id: str
     version: registry.ModelVersion | None
     bundle_folder: Path | None
@@ -51,12 +52,12 @@ class Target:
     @property
     def region(self) -> str:
         """The region the model was trained for."""
-        return self.config.get("region", "unknown")
+        return self.config.region
 
     @property
     def languages(self) -> list[str]:
         """The model's corpus languages."""
-        return list(self.config.get("languages", []))
+        return list(self.config.languages)
 
 
 def open_target(
@@ -73,9 +74,9 @@ def open_target(
     folder = model_folder(workdir, bundle_path, home, region, version)
     if bundle_path is not None:
         path = Path(bundle_path)
-        config = bundle.read_config(folder)
-        found = _registered_twin(home, config.get("region"), folder)
-        model_id = found.model_id if found else f"{config.get('region', 'unknown')}/bundle"
+        config = bundle.read_product_config(folder)
+        found = _registered_twin(home, config.region, folder)
+        model_id = found.model_id if found else f"{config.region}/bundle"
         return Target(folder, config, model_id, found, folder if path.is_dir() else None)
     found = registry.check(registry.resolve(home, region, version))
     if not found.file(bundle.MODEL_FP32).is_file():
@@ -163,7 +164,7 @@ def save_metrics(target: Target, rows: list[Metric]) -> list[Path]:
     if target.bundle_folder is not None:
         path = target.bundle_folder / bundle.METRICS
         write_parquet(merge_metrics(_read_metrics(path), rows, str(path)), path)
-        bundle.write_manifest(target.bundle_folder)
+        manifest.write_manifest(target.bundle_folder)
         written.append(path)
     return written
 

@@ -76,7 +76,7 @@ def version_rows(version: registry.ModelVersion, device: str, command: str) -> l
             continue
         values[(row["lang"], row["metric"], row["precision"])] = row
     config, manifest = version.config(), version.manifest()
-    training = config.get("training", {})
+    training = config.training
     measured_at = max((row["measured_at"] for row in metrics), default=None)
     machine = Counter(row["machine"] for row in metrics).most_common(1)
     langs = sorted({lang for lang, metric, _ in values if metric == "bits_per_byte"} - {"all"})

@@ -12,22 +12,24 @@ A bundle is one folder (or a tar of it) that the tools ML engineers use open as 
     README.md, metrics.parquet                                  model card, measurements
     manifest.json                                               sha256 and size of every file
 
-Manifest entries are relative POSIX paths inside the bundle. Nothing in a bundle is used
+The manifest is `hub.manifest`'s, as a registry version's: entries are relative POSIX
+paths inside the bundle. Nothing in a bundle is used
 before its manifest is checked, and an ONNX file whose external data points outside the
 bundle is refused before any onnxruntime session sees it.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import shutil
 import tarfile
 from pathlib import Path
 
-from hub.names import is_inside
-from plumbing.atomic import sha256_file, temp_dir, write_text, write_with
+from hub import manifest
+from hub.registry_config import VersionConfig
+from plumbing.atomic import temp_dir, write_with
+from plumbing.checked_files import read_json
 from plumbing.errors import InputError
 
 GRAPH = "model.onnx"
@@ -41,8 +43,8 @@ HF_CONFIG = "config.json"  # the Llama config
 MODEL_CARD = "README.md"
 METRICS = "metrics.parquet"
 GENAI_CONFIG = "genai_config.json"
-MANIFEST = "manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST = manifest.MANIFEST
+EXPORT_AGAIN = "export the bundle again"
 # Extraction limits, checked before a byte is written. A bundle is about 30 files (HF folder
 # plus three genai folders); the largest the hub builds (size base: ~30M parameters, every
 # precision) is well under 1 GB, and ONNX keeps single files under 2 GB.
@@ -50,108 +52,37 @@ MAX_TAR_MEMBERS = 1_000
 MAX_TAR_BYTES = 16 * 2**30
 
 
-def write_manifest(folder: Path) -> dict:
-    """Hash every regular file of `folder` (except the manifest) into `manifest.json`.
+def read_manifest(folder: Path) -> dict:
+    """A bundle's parsed manifest; InputError if it is missing or malformed.
 
-    Same shape as a registry version's manifest (`files`: name -> sha256), plus each
-    file's size so a truncated file is named as such without hashing it.
+    An entry naming a file outside the bundle is refused before anything is read.
     """
-    names = [n for n in bundle_files(folder) if (folder / n).is_file()]
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "files": {n: sha256_file(folder / n) for n in names},
-        "bytes": {n: (folder / n).stat().st_size for n in names},
-    }
-    write_text(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return manifest
-
-
-def bundle_files(folder: Path) -> list[str]:
-    """Relative POSIX paths of the files under `folder`, the manifest excepted.
-
-    Dot names are skipped: they are in-flight temporaries, which nothing ever loads.
-    """
-    found = []
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") for part in name.split("/")) or name == MANIFEST:
-            continue
-        if path.is_symlink() or not path.is_dir():
-            found.append(name)
+    found = manifest.read_manifest(folder, EXPORT_AGAIN)
+    if outside := manifest.entries_outside(folder, found, "bundle"):
+        raise InputError(outside[0])
     return found
 
 
-def read_manifest(folder: Path) -> dict:
-    """A bundle's parsed manifest; InputError if it is missing or malformed."""
-    path = folder / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        files, sizes = manifest["files"], manifest.get("bytes", {})
-        if not all(isinstance(h, str) for h in files.values()) or not isinstance(sizes, dict):
-            raise ValueError("expected 'files' to map file names to sha256 hex digests")
-        if not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes.values()):
-            raise ValueError("expected 'bytes' to map file names to sizes in bytes")
-        for name in files:
-            # Judged by the name and the links on its way only: a file outside the bundle
-            # is never opened, not even for its size or hash.
-            if not is_inside(folder, name, depth=2):
-                raise ValueError(f"entry {name!r} is not a plain name inside the bundle "
-                                 "(at most folder/file, no '..', no link on the way)")
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing; a bundle must carry its manifest") from None
-    except (ValueError, KeyError, TypeError, AttributeError, OSError) as err:
-        raise InputError(f"{path}: not a valid manifest ({err})") from None
-    return manifest
-
-
-def read_config(folder: Path, name: str = CONFIG) -> dict:
-    """A JSON config of a bundle (intl_config.json, genai-*/genai_config.json), parsed.
+def read_config(folder: Path, name: str) -> dict:
+    """A JSON config of a bundle (genai-*/genai_config.json), parsed.
 
     Raises:
         InputError: naming the file when it is missing or not a JSON object.
     """
-    path = folder / name
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing; export the bundle again") from None
-    except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise InputError(f"{path}: not readable JSON ({err}); export the bundle again") from None
-    if not isinstance(document, dict):
-        raise InputError(f"{path}: expected a JSON object; export the bundle again")
-    return document
+        return read_json(folder / name, "config")
+    except InputError as error:
+        raise InputError(f"{error.message}; {EXPORT_AGAIN}") from None
 
 
-def verify_files(folder: Path, manifest: dict) -> list[str]:
-    """Re-hash every listed file; one message per missing, truncated or altered file."""
-    problems = []
-    sizes = manifest.get("bytes", {})
-    for name, expected in sorted(manifest["files"].items()):
-        path = folder / name
-        if path.is_symlink() or not path.is_file():
-            problems.append(f"{path}: missing (manifest expects sha256 {expected})")
-        elif name in sizes and path.stat().st_size != sizes[name]:
-            problems.append(
-                f"{path}: {path.stat().st_size} bytes, manifest expects {sizes[name]} "
-                "(truncated or altered)"
-            )
-        elif (actual := sha256_file(path)) != expected:
-            problems.append(f"{path}: sha256 {actual} does not match manifest {expected}")
-    return problems
+def read_product_config(folder: Path) -> VersionConfig:
+    """The product's config of a bundle (intl_config.json), typed like a registry version's."""
+    return VersionConfig.read(folder / CONFIG, EXPORT_AGAIN)
 
 
 def verify_bundle(folder: Path) -> list[str]:
     """Every problem of a bundle folder: hash mismatches and files the manifest does not list."""
-    manifest = read_manifest(folder)
-    files = manifest["files"]
-    problems = verify_files(folder, manifest)
-    listed = set(files) | {MANIFEST}
-    problems += [
-        f"{folder / name}: not listed in the manifest (a bundle holds only what its manifest names)"
-        for name in bundle_files(folder)
-        if name not in listed
-    ]
-    return problems
+    return manifest.problems(folder, read_manifest(folder), "bundle")
 
 
 def require_valid(folder: Path) -> None:
@@ -285,7 +216,7 @@ def write_tar(folder: Path, tar_path: Path) -> None:
 
     def add_files(tmp: Path) -> None:
         with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as archive:
-            for name in [*bundle_files(folder), MANIFEST]:
+            for name in [*manifest.listed_files(folder), MANIFEST]:
                 archive.add(folder / name, arcname=name, recursive=False)
 
     write_with(tar_path, add_files)

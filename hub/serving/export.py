@@ -20,8 +20,13 @@ from pathlib import Path
 import numpy as np
 import rich_click as click
 import torch
+from tokenizers import Tokenizer
 
+from hub import manifest, registry
 from hub.model import DecoderLM
+from hub.serving import bundle, card_data, genai_build, gguf_file, hf_folder, model_card
+from hub.tokenizer import special_ids
+from plumbing.atomic import write_text
 
 FP32_TOLERANCE = 1e-4
 
@@ -139,25 +144,18 @@ def build_bundle(
     Returns:
         Facts for the report: largest fp32 difference, quantised agreements, file sizes.
     """
-    from tokenizers import Tokenizer
-
-    from hub import registry
-    from hub.serving import bundle, card_data, genai_build, gguf_file, hf_folder, model_card
-    from hub.tokenizer import special_ids
-    from plumbing.atomic import write_text
-
     step = progress or (lambda message: None)
     genai_build.require_builder()
     model, _, _ = registry.load_model(version)
     config = version.config()
     step("writing the Hugging Face folder")
     hf_folder.write_hf_folder(
-        model, version.file(registry.TOKENIZER), staging, config.get("languages", [])
+        model, version.file(registry.TOKENIZER), staging, list(config.languages)
     )
     step("writing the GGUF file for llama.cpp")
     gguf_file.write_gguf(
         model, staging / hf_folder.TOKENIZER, staging / gguf_file.GGUF,
-        chat_template=hf_folder.chat_template(config.get("languages", [])),
+        chat_template=hf_folder.chat_template(list(config.languages)),
     )
     kinds = [genai_build.CPU_GRAPHS[p] for p in dict.fromkeys(("fp32", *precisions))]
     kinds += [genai_build.CUDA_GRAPH] if cuda else []
@@ -182,12 +180,11 @@ def build_bundle(
     if version.file(bundle.METRICS).is_file():
         shutil.copyfile(version.file(bundle.METRICS), staging / bundle.METRICS)
     special = special_ids(Tokenizer.from_file(str(staging / hf_folder.TOKENIZER)))
-    sources = model_card.training_sources(version.home, config.get("training", {}))
+    sources = model_card.training_sources(version.home, config.training)
     metrics = staging / bundle.METRICS
     card = model_card.render(version.model_id, config, special, metrics, sources)
     write_text(staging / bundle.MODEL_CARD, card)
     licence = card_data.licence_text(model_card.WEIGHTS_LICENCE, sources)
     write_text(staging / card_data.LICENCE_FILE, licence)
-    manifest = bundle.write_manifest(staging)
-    facts["bytes"] = manifest["bytes"]
+    facts["bytes"] = manifest.write_manifest(staging)["bytes"]
     return facts

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hub.registry_config import VersionConfig
+
 # Metrics shown per language in the card and `hub show`, in this order, when measured.
 CARD_METRICS = (
     "bits_per_byte",
@@ -96,7 +98,7 @@ def _source(name: str, version: str | None) -> dict:
 
 def render(
     model_id: str,
-    config: dict,
+    config: VersionConfig,
     special: dict[str, int],
     metrics_path: Path | None,
     sources: list[dict],
@@ -105,7 +107,7 @@ def render(
 
     Args:
         model_id: e.g. "eu/v3".
-        config: The registry's config.json (region, model, languages, training).
+        config: The version's typed config (region, model, languages, training).
         special: Token ids of bos, eos and pad.
         metrics_path: The version's metrics.parquet, if measured.
         sources: Training data sources (`training_sources`).
@@ -114,9 +116,8 @@ def render(
     from hub.serving.hf_folder import default_lang
     from hub.tokenizer import PROMPT_FORMATS
 
-    model, training = config["model"], config.get("training", {})
-    languages = list(config.get("languages", []))
-    region = config.get("region", model_id.split("/")[0])
+    model, training = config.model, config.training
+    languages, region = list(config.languages), config.region
     table = metrics_by_lang(metrics_path)
     data = card_data.card_data(model_id, languages, region, table)
     params = training.get("params")

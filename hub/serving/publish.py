@@ -15,8 +15,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from hub import manifest, registry
 from hub.names import check_name
+from hub.serving import bundle
 from plumbing.outputs import check_output_file, check_replaceable_folder
+from plumbing.staging import publish, staging_folder
 
 COMMAND = "hub export"  # names the bundle folders it made (plumbing.outputs)
 DEFAULT_FOLDER = Path("bundles")
@@ -46,9 +49,7 @@ def attached_files(staging: Path) -> list[str]:
 
     With them, `hub generate --region` (and eval, bench) run the version as they run a bundle.
     """
-    from hub.serving import bundle
-
-    return [n for n in bundle.bundle_files(staging) if n.startswith("genai-") or n == "README.md"]
+    return [n for n in manifest.listed_files(staging) if n.startswith("genai-") or n == "README.md"]
 
 
 def export_bundle(version, out: Path, fmt: str = "dir", precisions=("fp32", "int8", "int4"),
@@ -58,10 +59,7 @@ def export_bundle(version, out: Path, fmt: str = "dir", precisions=("fp32", "int
     Raises:
         InputError: `out` cannot take the bundle (checked before anything is built).
     """
-    from hub import registry
-    from hub.serving import bundle
-    from hub.serving.export import build_bundle
-    from plumbing.staging import publish, staging_folder
+    from hub.serving.export import build_bundle  # torch, onnx: only when exporting
 
     step = progress or (lambda message: None)
     check_out(out, fmt)
