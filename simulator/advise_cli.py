@@ -6,6 +6,7 @@ from pathlib import Path
 
 import rich_click as click
 
+from plumbing.seed_option import seed_option
 from simulator.backend_options import backend_options
 
 
@@ -22,8 +23,7 @@ from simulator.backend_options import backend_options
                    "when it has none; default 8); with --ensemble, at most this many points.")
 @click.option("--horizon", type=click.IntRange(1, 600), default=None,
               help="Months to value (default: the scenario's).")
-@click.option("--seed", type=click.IntRange(0), default=None,
-              help="Seed of the ensemble and its runs (default: the scenario's).")
+@seed_option("Seed of the ensemble and its runs (default: the scenario's).")
 @click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
               help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
                    "software firms; see simulator/advice/valuation.py).")

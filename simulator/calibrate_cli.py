@@ -7,6 +7,7 @@ from pathlib import Path
 import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
+from plumbing.seed_option import seed_option
 from simulator.backend_options import backend_options
 from simulator.scenario_options import set_option
 
@@ -41,8 +42,7 @@ CALIBRATE_SCHEMA = (
               help="Scales every metric's model discrepancy (0 for a twin experiment).")
 @click.option("--skip", multiple=True, metavar="ID|METRIC",
               help="Leave out an observation (its id) or a whole metric; repeatable, recorded.")
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
-              help="Seed of the designs and of the replicate seeds.")
+@seed_option("Seed of the designs and of the replicate seeds.", default=0)
 @backend_options
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; an existing one of the same calibration is resumed.")

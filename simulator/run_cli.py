@@ -6,8 +6,8 @@ from pathlib import Path
 
 import rich_click as click
 
-from plumbing.checked import SEED_MAX, Number
 from plumbing.json_output import echo_json, json_option
+from plumbing.seed_option import seed_option
 from simulator.scenario_options import horizon_option, set_option
 
 RUN_SCHEMA = (
@@ -21,8 +21,7 @@ RUN_SCHEMA = (
 
 @click.command("run")
 @click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--seed", type=Number(integer=True, low=0, high=SEED_MAX), default=None,
-              help="Random seed (default: the scenario's).")
+@seed_option("Random seed (default: the scenario's).")
 @horizon_option()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for runs, firms, firm_months and timeseries .parquet "

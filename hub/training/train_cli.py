@@ -5,6 +5,7 @@ from __future__ import annotations
 import rich_click as click
 
 from hub.home import home_option, hub_home
+from plumbing.seed_option import seed_option
 
 
 @click.command()
@@ -40,7 +41,7 @@ from hub.home import home_option, hub_home
     help="Start afresh, removing the checkpoints of an unfinished run (without it, such a run "
     "is refused: continue it with --resume).",
 )  # fmt: skip
-@click.option("--seed", type=int, default=None, help="Seed of weights and batches [default: 0].")
+@seed_option("Seed of weights and batches [default: 0].")
 @click.option(
     "--translation-examples/--no-translation-examples",
     default=None,
