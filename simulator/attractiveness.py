@@ -186,3 +186,29 @@ def _why_forbidden(scenario: Scenario, firm, iso2: str) -> str:
     if any(s.country == iso2 for s in firm.suspensions):
         return f"suspended by the regulator in {iso2} ([[firms.suspensions]])"
     return "the firm's own unsupported list (strategy.exclude)"
+
+
+def advice_rows(folder, firm_name: str) -> list[dict]:
+    """The ranking of an advice folder (advice.parquet) for `firm_name`.
+
+    Raises:
+        InputError: the folder is not an advice, or advises another firm.
+    """
+    import json
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    from plumbing.errors import InputError
+
+    folder = Path(folder)
+    try:
+        summary = json.loads((folder / "advice.json").read_text(encoding="utf-8"))
+        rows = pq.read_table(folder / "advice.parquet").to_pylist()
+    except (OSError, ValueError) as error:
+        raise InputError(f"--advice {folder}: expected a `simulator advise` folder "
+                         f"(advice.json, advice.parquet): {error}") from None
+    if summary.get("firm") != firm_name:
+        raise InputError(f"--advice {folder}: advises {summary.get('firm')!r}, not "
+                         f"{firm_name!r}")
+    return rows

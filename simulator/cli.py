@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "backtest": "simulator.backtest_cli:backtest",
     "advise": "simulator.advise_cli:advise",
     "firm": "simulator.firm_cli:firm",
+    "countries": "simulator.countries_cli:countries",
 }
 
 

@@ -7,6 +7,8 @@ firm may; the figures are the model's arrays, and follow the scenario's paramete
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from test_tui_support import SCENARIO, write_workspace
@@ -85,3 +87,39 @@ def test_the_best_advice_move_about_each_country_or_its_region():
               {"move": "hire-FR", "kind": "hire", "place": "FR", "gain_p50": -1e6}]
     assert best_moves(advice, regions, iso2) == [
         ("office-DE", 5e6), ("localise-eu-now", 3e6), (None, None)]
+
+
+def test_the_html_page_lists_every_country_and_says_why_one_is_forbidden(frontier):
+    from simulator.attractiveness_html import render
+
+    page = render(frontier)
+    table = page[page.index("<table"):page.index("</table>")]
+    assert table.count("<tr>") == 1 + len(frontier.rows)
+    assert "forbidden [1]" in table and not re.search(r"\bnan\b", page)
+    notes = page[page.index("Why a country is forbidden"):]
+    assert "US firms may not serve in IR" in notes
+    assert "no advice for Frontier" in page  # no advice given: the dash and a hint
+    # Largest revenue potential first.
+    order = [code for code in ("US", "JP", "DE", "FR", "IR") if f">{code}</td>" in table]
+    first = sort_rows(frontier.rows, "revenue_potential", descending=True)[0].iso2
+    assert table.index(f">{first}</td>") == min(table.index(f">{c}</td>") for c in order)
+
+
+def test_the_command_refuses_an_advice_of_another_firm(tmp_path, scenario):
+    import json
+
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    folder = tmp_path / "advice"
+    folder.mkdir()
+    (folder / "advice.json").write_text(json.dumps({"firm": "Challenger"}), "utf-8")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"move": ["status-quo"]}), folder / "advice.parquet")
+    result = CliRunner().invoke(main, ["countries", str(scenario.source), "--firm", "Frontier",
+                                       "--advice", str(folder), "--html",
+                                       str(tmp_path / "c.html")])
+    assert result.exit_code == 2 and "advises 'Challenger', not 'Frontier'" in result.output
