@@ -8,6 +8,7 @@ import rich_click as click
 
 from plumbing.seed_option import seed_option
 from simulator.backend_options import backend_options
+from simulator.scenario_options import horizon_option, set_option
 
 
 @click.command()
@@ -21,15 +22,12 @@ from simulator.backend_options import backend_options
 @click.option("--samples", type=click.IntRange(1, 100_000), default=None,
               help="Ensemble members: samples of the scenario's uncertain parameters (seeds, "
                    "when it has none; default 8); with --ensemble, at most this many points.")
-@click.option("--horizon", type=click.IntRange(1, 600), default=None,
-              help="Months to value (default: the scenario's).")
+@horizon_option("the scenario's months; the NPV values these")
 @seed_option("Seed of the ensemble and its runs (default: the scenario's).")
 @click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
               help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
                    "software firms; see simulator/advice/valuation.py).")
-@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
-              help="Override a scenario key (repeatable), validated like the file, as in "
-                   "`simulator run`: `--set parameters.office_spillover=0.5`.")
+@set_option("--set parameters.office_spillover=0.5")
 @backend_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for advice.parquet, members.parquet, advice.json and the runs "
