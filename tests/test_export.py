@@ -20,7 +20,7 @@ from hub import manifest, registry
 from hub.cli import main
 from hub.model import DecoderLM
 from hub.serving import bundle, model_card
-from hub.serving.export import (
+from hub.serving.build import (
     ExportError,
     graph_logits,
     plain_session,

@@ -352,7 +352,7 @@ async def test_hub_shows_registered_models_and_runs_export(workspace, tmp_path, 
         assert [table.get_row_at(i)[:3] for i in range(table.row_count)] == [
             ["eu/v1", "de", "1.200"], ["eu/v1", "fr", "1.100"]]
         assert screen.figures["region"].tolist().count("global") == 3
-        await pilot.press("e")  # the real export (hub.serving.publish); this toy model fails it
+        await pilot.press("e")  # the real export (hub.serving.export); this toy model fails it
         await settle(app, pilot)
         log = "\n".join(str(line) for line in screen.query_one("#hub-log").lines)
         assert "eu/v1 -> bundles/eu-v1" in log

@@ -6,7 +6,8 @@ Example file (`intl-strategy --keymap keys.toml`)::
     "scenario.save" = "ctrl+w"
 
 Every binding of the app has an id (shown on the help screen); unknown ids and values that
-are not key strings are refused with the file, the key and what was expected.
+are not key strings are refused with the file, the key and what was expected. An id that
+was renamed still works under its old name (`RENAMED`), with a note saying the new one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import rich_click as click
+
 from plumbing.errors import InputError
+
+RENAMED = {
+    # Deprecated: the hub's export key was `hub.export` until the hub moved into wings
+    # (bd26c25); keymaps written before it keep working. Drop the alias after a release.
+    "hub.export": "hub.serving.export",
+}
 
 
 def binding_ids() -> list[str]:
@@ -41,7 +50,18 @@ def load_keymap(path: str | Path) -> dict[str, str]:
         raise InputError(f"{path}: not valid TOML: {error}") from None
     known = binding_ids()
     problems = []
+    for old, new in RENAMED.items():
+        if old in document:
+            if new in document:
+                problems.append(f"{path}: {old}: the old name of {new}, which the file also "
+                                f"sets; keep only {new}")
+                continue
+            click.echo(f"{path}: {old}: deprecated binding id, now {new}; it still works, "
+                       f"but write {new} instead", err=True)
+            document[new] = document.pop(old)
     for key, value in document.items():
+        if key in RENAMED:
+            continue
         if key not in known:
             problems.append(f"{path}: {key}: unknown binding id; expected one of: "
                             + ", ".join(known))
@@ -50,4 +70,4 @@ def load_keymap(path: str | Path) -> dict[str, str]:
                             "'ctrl+r,f6'")
     if problems:
         raise InputError(f"bad keymap ({len(problems)} problems):\n" + "\n".join(problems))
-    return dict(document)
+    return {key: value for key, value in document.items() if key not in RENAMED}

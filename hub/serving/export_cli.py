@@ -55,7 +55,7 @@ def export(region, version, out, fmt, precisions, device, home, as_json):
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from hub import registry
-    from hub.serving.publish import default_out, export_bundle
+    from hub.serving.export import default_out, export_bundle
 
     if version is not None:
         check_name("version", version)

@@ -1,8 +1,8 @@
 """Hub: the registry's models per region with their per-language figures, and export.
 
 With no model trained it shows the shipped technology profile and how to train and
-export. Export runs what `hub export` runs (hub.serving.publish) in a worker, its steps
-shown live.
+export. Export runs what `hub export` runs (hub.serving.export) in a worker thread, its
+steps shown live.
 While the token premium is charted and the profile has production tokenizer rows, the
 right chart shows the highlighted language's premium under the region's model, the global
 model and each production tokenizer (`PremiumChart`, with the 95% intervals).
@@ -54,20 +54,20 @@ class FiguresLoaded(Message):
         self.measured_at, self.error, self.production = measured_at, error, production
 
 
-class ExportOutput(Message):
-    """A line the running `hub export` printed."""
+class ExportStep(Message):
+    """A step the export worker began, or the reason it stopped, for the log."""
 
     def __init__(self, line: str) -> None:
         super().__init__()
         self.line = line
 
 
-class ExportFinished(Message):
-    """`hub export` ended with this exit code."""
+class ExportEnded(Message):
+    """The export worker ended; `exit_code` is what `hub export` would exit with (0 done)."""
 
-    def __init__(self, region: str, returncode: int) -> None:
+    def __init__(self, region: str, exit_code: int) -> None:
         super().__init__()
-        self.region, self.returncode = region, returncode
+        self.region, self.exit_code = region, exit_code
 
 
 class HubScreen(MainScreen):
@@ -273,33 +273,33 @@ class HubScreen(MainScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export",
           description="hub export")
     def run_export(self, region: str) -> None:
-        """The export `hub export --region R` runs (hub.serving.publish), its steps streamed."""
+        """The export `hub export --region R` runs (hub.serving.export), its steps streamed."""
         from hub import registry
-        from hub.serving.publish import default_out, export_bundle
+        from hub.serving.export import default_out, export_bundle
         from plumbing.errors import InputError
 
         code = 0
         try:
             version = registry.resolve(self.strategy_app.workspace.home, region)
             out = default_out(version, "dir")
-            self.post_message(ExportOutput(f"{version.model_id} -> {out}"))
-            export_bundle(version, out, progress=lambda step: self.post_message(ExportOutput(step)))
+            self.post_message(ExportStep(f"{version.model_id} -> {out}"))
+            export_bundle(version, out, progress=lambda step: self.post_message(ExportStep(step)))
         except InputError as error:
             code = error.exit_code
-            self.post_message(ExportOutput(error.message))
+            self.post_message(ExportStep(error.message))
         except Exception as error:  # noqa: BLE001 - shown in the log; the app goes on
             code = 1
-            self.post_message(ExportOutput(f"{type(error).__name__}: {error}"))
-        self.post_message(ExportFinished(region, code))
+            self.post_message(ExportStep(f"{type(error).__name__}: {error}"))
+        self.post_message(ExportEnded(region, code))
 
-    def on_export_output(self, message: ExportOutput) -> None:
+    def on_export_step(self, message: ExportStep) -> None:
         """Show a line of the export's output."""
         self.query_one("#hub-log", Log).write_line(message.line)
 
-    def on_export_finished(self, message: ExportFinished) -> None:
+    def on_export_ended(self, message: ExportEnded) -> None:
         """Say how the export ended."""
-        if message.returncode == 0:
+        if message.exit_code == 0:
             self.notify(_("Exported {region}.").format(region=message.region))
         else:
             self.notify(_("Export of {region} failed (exit code {code}).").format(
-                region=message.region, code=message.returncode), severity="error")
+                region=message.region, code=message.exit_code), severity="error")

@@ -1,4 +1,4 @@
-"""The export's last step (hub.serving.publish), as `hub export` and the TUI run it."""
+"""Where an export goes (hub.serving.export): outs refused before work, a tar placed whole."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 
 from hub import registry
 from hub.serving import bundle
-from hub.serving.publish import default_out, export_bundle
+from hub.serving.export import default_out, export_bundle
 from plumbing.errors import InputError
 from tests.tiny_hub import register_tiny
 
