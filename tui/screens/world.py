@@ -2,13 +2,17 @@
 
 The table sorts by any column (select its header, or press `o` to cycle) and filters as
 you type; choosing a country shows its detail and, when a report is open, its market over
-time per firm.
+time per firm. Choosing a firm of the open scenario (`f`) shows every country as the model
+sees it for that firm (`tui.screens.world_firm`: market size and growth, rivals, token
+premium and language quality, regulation, data residency, distance, the advice's best move),
+computed in a child process (`tui.country_job`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +23,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from tui import i18n
 from tui.i18n import N_, _
 from tui.reports import Report, ReportError, firm_series, open_report
+from tui.screens import world_firm
 from tui.screens.base import MainScreen
 from tui.widgets.chart import LineChart
 
@@ -77,6 +82,14 @@ def _curated_by_country(iso2: tuple[str, ...]) -> dict[str, dict[str, object]]:
     return {"regimes": regimes, "talent": researchers}
 
 
+class CountriesComputed(Message):
+    """The chosen firm's country table (`simulator.attractiveness.CountryTable`), or why not."""
+
+    def __init__(self, table: object, error: str | None) -> None:
+        super().__init__()
+        self.table, self.error = table, error
+
+
 class WorldScreen(MainScreen):
     """Countries table, filter, home country and the chosen country's detail."""
 
@@ -85,6 +98,7 @@ class WorldScreen(MainScreen):
         Binding("slash", "focus_filter", N_("Filter"), id="world.filter"),
         Binding("o", "cycle_sort", N_("Sort"), id="world.sort"),
         Binding("h", "focus_home", N_("Home country"), id="world.home"),
+        Binding("f", "focus_firm", N_("Countries for a firm"), id="world.firm"),
     ]
 
     def __init__(self) -> None:
@@ -97,6 +111,8 @@ class WorldScreen(MainScreen):
         self.home_country = "US"
         self.sort_column = "cage"
         self.sort_reverse = False
+        self.firm_table = None  # simulator.attractiveness.CountryTable of the chosen firm
+        self.firm_sort, self.firm_reverse = "revenue_potential", True
 
     def compose_body(self) -> ComposeResult:
         """Filter and home on top, table left, detail right."""
@@ -104,6 +120,7 @@ class WorldScreen(MainScreen):
             yield Input(placeholder=_("Filter by name, code or language"), id="world-filter",
                         compact=True)
             yield Select([], prompt=_("Home country"), id="world-home", compact=True)
+            yield Select([], prompt=_("Countries for a firm"), id="world-firm", compact=True)
         with Horizontal(classes="split"):
             yield DataTable(id="world-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="world-detail", classes="side"):
@@ -116,8 +133,47 @@ class WorldScreen(MainScreen):
         draft = self.strategy_app.workspace.draft
         if draft is not None and draft.scenario is not None and draft.scenario.firms:
             self.home_country = draft.scenario.firms[0].home
+        self.offer_firms()
         self.load_world()
 
+    def offer_firms(self) -> None:
+        """The firm picker offers the firms of the scenario open in the workspace."""
+        draft = self.strategy_app.workspace.draft
+        firms = [f.name for f in draft.scenario.firms] if (
+            draft is not None and draft.scenario is not None) else []
+        picker = self.query_one("#world-firm", Select)
+        with self.prevent(Select.Changed):
+            picker.set_options([(name, name) for name in firms])
+            if self.firm_table is not None and self.firm_table.firm in firms:
+                picker.value = self.firm_table.firm
+
+    def on_screen_resume(self) -> None:
+        """The open scenario may have changed on another screen."""
+        self.offer_firms()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="countries",
+          description="country attractiveness")
+    def compute_countries(self, firm: str) -> None:
+        """The firm's country table from a child process (the model runs once there)."""
+        from plumbing.errors import InputError
+        from tui.country_job import country_table_in_process
+
+        workspace = self.strategy_app.workspace
+        try:
+            table = country_table_in_process(workspace.scenario_path, firm,
+                                             workspace.reports_dir)
+        except (InputError, OSError, ValueError, KeyError) as error:
+            self.post_message(CountriesComputed(None, str(error)))
+        else:
+            self.post_message(CountriesComputed(table, None))
+
+    def on_countries_computed(self, message: CountriesComputed) -> None:
+        """Show the firm's countries (or say why not)."""
+        if message.error:
+            self.notify(message.error, severity="error", title=_("Cannot compute"))
+            return
+        self.firm_table = message.table
+        self.refill()
     def after_recompose(self) -> None:
         """Refill after a language change."""
         if self.countries:
@@ -182,6 +238,9 @@ class WorldScreen(MainScreen):
 
     def refill(self) -> None:
         """Redraw the table with the filter and sort applied."""
+        if self.firm_table is not None:
+            self.refill_firm()
+            return
         table = self.query_one("#world-table", DataTable)
         needle = self.query_one("#world-filter", Input).value.strip().lower()
         rows = [r for r in self.rows if not needle or needle in
@@ -206,6 +265,30 @@ class WorldScreen(MainScreen):
                 shown=i18n.fmt_number(len(rows)), total=i18n.fmt_number(len(self.rows)),
                 home=i18n.territory_name(self.home_country)))
 
+    def refill_firm(self) -> None:
+        """The chosen firm's countries, filtered and sorted (missing figures last)."""
+        from simulator.attractiveness import sort_rows
+
+        found, table = self.firm_table, self.query_one("#world-table", DataTable)
+        needle = self.query_one("#world-filter", Input).value.strip().lower()
+        rows = [r for r in found.rows if not needle or needle in
+                f"{r.iso2} {i18n.territory_name(r.iso2)}".lower()]
+        rows = (sorted(rows, key=lambda r: i18n.territory_name(r.iso2), reverse=self.firm_reverse)
+                if self.firm_sort == "name" else sort_rows(rows, self.firm_sort,
+                                                           self.firm_reverse))
+        table.clear(columns=True)
+        for key, label in world_firm.FIRM_COLUMNS:
+            marker = (" ▼" if self.firm_reverse else " ▲") if key == self.firm_sort else ""
+            table.add_column(_(label) + marker, key=key, width=22 if key == "name" else None)
+        for r in rows:
+            table.add_row(*world_firm.cells(r), key=r.iso2)
+        self.query_one("#world-info", Static).update(escape(
+            _("{firm}: {shown} of {total} countries as the model sees them ({scenario}, "
+              "{months} months).").format(
+                firm=found.firm, shown=i18n.fmt_number(len(rows)),
+                total=i18n.fmt_number(len(found.rows)), scenario=found.scenario,
+                months=i18n.fmt_number(found.months))))
+
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as the user types."""
         if event.input.id == "world-filter" and self.rows:
@@ -213,6 +296,16 @@ class WorldScreen(MainScreen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """Measure distances from another home country."""
+        if event.select.id == "world-firm":
+            if isinstance(event.value, str):
+                self.query_one("#world-info", Static).update(escape(_(
+                    "Computing every country for {firm} (the model runs the status quo once)…"
+                ).format(firm=event.value)))
+                self.compute_countries(event.value)
+            elif self.firm_table is not None:  # cleared: back to the world's figures
+                self.firm_table = None
+                self.refill()
+            return
         if event.select.id == "world-home" and isinstance(event.value, str):
             self.home_country = event.value
             if self.cage is not None:
@@ -221,12 +314,24 @@ class WorldScreen(MainScreen):
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         """Sort by the chosen column; choosing it again reverses the order."""
         key = str(event.column_key.value)
+        if self.firm_table is not None:
+            self.firm_reverse = (not self.firm_reverse if key == self.firm_sort
+                                 else key in world_firm.DESCENDING)
+            self.firm_sort = key
+            self.refill()
+            return
         self.sort_reverse = not self.sort_reverse if key == self.sort_column else False
         self.sort_column = key
         self.refill()
 
     def action_cycle_sort(self) -> None:
         """Sort by the next column."""
+        if self.firm_table is not None:
+            keys = [key for key, _label in world_firm.FIRM_COLUMNS]
+            self.firm_sort = keys[(keys.index(self.firm_sort) + 1) % len(keys)]
+            self.firm_reverse = self.firm_sort in world_firm.DESCENDING
+            self.refill()
+            return
         keys = [key for key, _label in COLUMNS]
         self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
         self.sort_reverse = self.sort_column in ("population", "gdp_per_capita", "talent")
@@ -236,6 +341,10 @@ class WorldScreen(MainScreen):
     def action_focus_filter(self) -> None:
         """Type a filter."""
         self.query_one("#world-filter", Input).focus()
+
+    def action_focus_firm(self) -> None:
+        """Choose the firm whose countries to show."""
+        self.query_one("#world-firm", Select).focus()
 
     def action_focus_home(self) -> None:
         """Choose the home country."""
@@ -248,6 +357,12 @@ class WorldScreen(MainScreen):
 
     def show_country(self, iso2: str) -> None:
         """The country's figures and, with a report open, its market per firm over time."""
+        if self.firm_table is not None:
+            row = next((r for r in self.firm_table.rows if r.iso2 == iso2), None)
+            if row is not None:
+                self.query_one("#world-info", Static).update(
+                    "\n".join(escape(line) for line in world_firm.detail(row, self.firm_table)))
+            return
         row = next((r for r in self.rows if r.iso2 == iso2), None)
         if row is None:
             return
