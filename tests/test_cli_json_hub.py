@@ -176,3 +176,39 @@ def test_every_command_that_runs_a_scenario_takes_set_and_every_printer_json():
     for name in (["list"], ["show"], ["verify"], ["premium"], ["eval"], ["bench"], ["profile"],
                  ["export"], ["regions"], ["tokenizer", "eval"], ["corpus", "stats"]):
         assert "--json" in invoke(*name, "--help").output, name
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    from tests.measured_hub import measured_home
+
+    return measured_home(tmp_path_factory.getbasetemp() / "measured-hub")
+
+
+def _saved(path, model_id) -> dict:
+    rows = pq.read_table(path).to_pylist()
+    return {(r["lang"], r["metric"], r["precision"]): r["value"] for r in rows
+            if r["model_id"] == model_id}
+
+
+def test_bench_json_is_the_metrics_it_saved(measured):
+    home, version, bundle = measured
+    shown = document(invoke("bench", "--bundle", bundle, "--home", home, "--prompt-tokens", 4,
+                            "--new-tokens", 4, "--batches", 1, "--repeats", 5, "--json"))
+    assert shown["model_id"] == version.model_id and shown["saved"]
+    saved = _saved(shown["saved"][0], version.model_id)
+    for row in shown["metrics"]:
+        assert row["value"] == pytest.approx(saved[row["lang"], row["metric"], row["precision"]])
+    fp32 = shown["speeds"]["fp32"]["latency_ms_per_token"]
+    assert fp32["low"] <= fp32["median"] <= fp32["high"]
+
+
+def test_eval_json_is_the_metrics_it_saved(measured):
+    home, version, bundle = measured
+    shown = document(invoke("eval", "--bundle", bundle, "--home", home, "--chrf-rows", 0,
+                            "--json"))
+    saved = _saved(shown["saved"][0], version.model_id)
+    assert {row["metric"] for row in shown["metrics"]} >= {"bits_per_byte", "tokens_per_char"}
+    for row in shown["metrics"]:
+        value = saved[row["lang"], row["metric"], row["precision"]]
+        assert row["value"] == (None if value != value else pytest.approx(value))
