@@ -33,7 +33,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from hub.metrics import now_iso
 from hub.names import check_name
 from hub.registry_catalog import catalog_differences, write_catalog
 from hub.registry_config import VersionConfig
-from plumbing.atomic import fsync_path, sha256_file, temp_file
+from plumbing.atomic import fsync_path, refused_writes_reported, sha256_file, temp_file
 from plumbing.errors import InputError
 from plumbing.locks import exclusive
 from plumbing.staging import publish, staging_folder
@@ -112,13 +112,31 @@ def register(
 
     Returns:
         The new version, or the existing one with the same content hash.
-    """
-    from safetensors.torch import save_file
 
+    Raises:
+        WriteFailure: the disk is full or the home read-only (exit 1); the staging folder
+            is removed and nothing is registered.
+    """
     home, region = hub_home(home), check_name("region", region)
     full_config = {"region": region, **config}
     VersionConfig.from_dict(full_config, "config", "pass ModelConfig.to_dict() as `model`")
     region_dir = home / region
+    made_region = not region_dir.exists()
+    try:
+        return _register(home, region, region_dir, full_config, config, tensors,
+                         tokenizer_path, files)
+    except BaseException:
+        if made_region:  # a first version that could not be written leaves no empty folder
+            with suppress(OSError):
+                region_dir.rmdir()
+        raise
+
+
+def _register(home: Path, region: str, region_dir: Path, full_config: dict, config: dict,
+              tensors: Mapping[str, object], tokenizer_path: str | os.PathLike,
+              files: Mapping[str, str | os.PathLike] | None) -> ModelVersion:
+    from safetensors.torch import save_file
+
     with staging_folder(region_dir) as staging:
         save_file({k: v.contiguous() for k, v in tensors.items()}, staging / WEIGHTS)
         shutil.copyfile(tokenizer_path, staging / TOKENIZER)
@@ -255,8 +273,9 @@ def attach(version: ModelVersion, name: str, writer: Callable[[Path], None]) -> 
             stale.unlink()
         tmp = temp_file(target.parent, parts[-1])
         try:
-            writer(tmp)
-            fsync_path(tmp)
+            with refused_writes_reported(target):  # named by the file, not the home
+                writer(tmp)
+                fsync_path(tmp)
             listed = version.manifest()
             manifest.record(listed, name, tmp)
             listed["derived"] = sorted({*listed.get("derived", []), name})
@@ -354,6 +373,8 @@ def _content_hash(folder: Path, model_config: dict) -> str:
 def _locked(home: Path) -> Iterator[None]:
     # One writer at a time per home: version numbers and the catalog are shared state.
     # Writers queue (registering takes seconds) rather than refuse each other.
-    home.mkdir(parents=True, exist_ok=True)
-    with exclusive(home, "hub registry writer", wait=True):
-        yield
+    # A full or read-only disk under any write of the block: exit 1, naming the home.
+    with refused_writes_reported(home):
+        home.mkdir(parents=True, exist_ok=True)
+        with exclusive(home, "hub registry writer", wait=True):
+            yield

@@ -21,17 +21,22 @@ import pyarrow.parquet as pq
 
 from plumbing.errors import WriteFailure
 
-# Errors that say the file system cannot take the output, whoever writes it.
-FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG)
+# Errors that say the file system cannot take the output, whoever writes it (a folder the
+# user may not write to included: the machine's state, not the command's input).
+FULL_OR_READ_ONLY = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES,
+                     errno.EPERM)
+# How libraries that are not Python's own I/O quote the system's error number: pyarrow
+# ("[errno 28]") and Rust ones such as safetensors ("(os error 28)", a SafetensorError).
+_QUOTED_ERRNO = re.compile(r"\[errno (\d+)\]|\(os error (\d+)\)")
 
 
-def write_failure(error: OSError, path: Path) -> WriteFailure | None:
+def write_failure(error: BaseException, path: Path) -> WriteFailure | None:
     """The exit-1 error for a write the file system refused (disk full, quota, read-only).
 
-    None for other errors, which stay what they are. pyarrow reports a full disk as an
-    OSError without errno, its text carrying `[errno 28]`.
+    None for other errors, which stay what they are.
     """
-    codes = [error.errno] + [int(code) for code in re.findall(r"\[errno (\d+)\]", str(error))]
+    codes = [getattr(error, "errno", None)] + [
+        int(a or b) for a, b in _QUOTED_ERRNO.findall(str(error))]
     if not set(codes) & set(FULL_OR_READ_ONLY):
         return None
     code = next(c for c in codes if c in FULL_OR_READ_ONLY)
@@ -43,7 +48,9 @@ def refused_writes_reported(path: str | os.PathLike) -> Iterator[None]:
     """Turn a write the file system refuses inside the block into a WriteFailure (exit 1)."""
     try:
         yield
-    except OSError as error:
+    except Exception as error:  # a library's own error type may carry the system's reason
+        if isinstance(error, WriteFailure):
+            raise
         failure = write_failure(error, Path(path))
         if failure is None:
             raise
