@@ -22,7 +22,11 @@ from simulator.scenario_options import horizon_option, set_option
 @click.option("--samples", type=click.IntRange(1, 100_000), default=None,
               help="Ensemble members: samples of the scenario's uncertain parameters (seeds, "
                    "when it has none; default 8); with --ensemble, at most this many points.")
-@horizon_option("the scenario's months; the NPV values these")
+@click.option("--from", "decide", metavar="YYYY-MM", default=None,
+              help="Decision date: every member is simulated to it once and every move "
+                   "branches from there; moves are timed and the NPV discounted from it "
+                   "(default: the scenario's `today`, else its start_date).")
+@horizon_option("from the decision date to the scenario's end; the NPV values these")
 @seed_option("Seed of the ensemble and its runs (default: the scenario's).")
 @click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
               help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
@@ -35,20 +39,23 @@ from simulator.scenario_options import horizon_option, set_option
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a self-contained HTML page with the ranking and charts.")
 def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration: Path | None,
-           samples: int | None, horizon: int | None, seed: int | None, discount_rate: float | None,
+           samples: int | None, decide: str | None, horizon: int | None, seed: int | None,
+           discount_rate: float | None,
            assignments: tuple[str, ...], workers: int, backend: str, address: str | None,
            out_dir: Path | None, html_file: Path | None) -> None:
     """Rank a firm's candidate moves against the status quo over an uncertainty ensemble.
 
-    Moves (enter or skip a region, localise now, in a year or never, more regional offices,
-    hire abroad, price tiers) are generated from the scenario unless --moves names a file. Every
-    move runs on every ensemble member with the member's seed (common random numbers).
+    Moves (enter or leave a region, localise now, in a year or never, offices, labs, data
+    regions, partner channels and hiring in named countries, a searched price now or later,
+    country price tiers) are generated from the scenario unless --moves names a file. Every
+    member is simulated to the decision date (--from) once and every move branches from there
+    with the member's seed (common random numbers).
     Prints per move the NPV's p10/p50/p90, the probability of beating the status quo and
     the largest regret, marks the best expected and the robust choice, explains each with
     its drivers, and says where the top move loses (PRIM).
 
     Example: `simulator advise data/scenarios/default.toml --firm "Euro Challenger"
-    --samples 8 --horizon 60 --out runs/advice --html runs/advice.html`
+    --samples 8 --from 2025-12 --horizon 60 --out runs/advice --html runs/advice.html`
     """
     from rich.console import Console
 
@@ -65,7 +72,7 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     console = Console()
     try:
         advice = run_advice(scenario_file, firm, out, moves_file=moves_file, samples=samples,
-                            calibration=calibration, horizon=horizon, seed=seed,
+                            calibration=calibration, horizon=horizon, seed=seed, decide=decide,
                             workers=workers, backend=backend,
                             address=address, discount=discount, console=Console(stderr=True),
                             assignments=assignments)

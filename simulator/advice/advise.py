@@ -15,8 +15,12 @@ Output folder (`out`)::
                       d_users_end, drivers
     members.parquet   one row per move and member: move, member, seed, npv, the member's
                       uncertain parameters
-    advice.json       scenario, firm, horizon, discount rate and its source, the ensemble,
-                      the robust and best expected moves, scenario discovery
+    advice.json       scenario, firm, decision date, horizon, discount rate and its source,
+                      the ensemble, the robust and best expected moves, scenario discovery
+
+From a decision date (`decide_from`: `--from`, default the scenario's today): every member
+is simulated to it once and every move branches from there (`simulator.advice.members`);
+the NPV counts the firm's cash from it, discounted from it.
     runs/             the ensemble's runs, one small shard each (`simulator.advice.ensemble`)
 """
 
@@ -33,18 +37,12 @@ import pyarrow as pa
 from rich.console import Console
 
 from plumbing.locks import exclusive
+from simulator.advice.decision import Decision, decide_from
 from simulator.advice.drivers import all_drivers
-from simulator.advice.ensemble import (
-    Ensemble,
-    build_plan,
-    calibrated,
-    read_outcomes,
-    run_members,
-    sampled,
-)
+from simulator.advice.ensemble import Ensemble, build_plan, calibrated, read_outcomes, sampled
+from simulator.advice.members import AdvicePlan, plan_advice, run_members
 from simulator.advice.moves import Move, absent_moves, find_firm, generate_moves, load_moves
 from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
-from simulator.batch_runs import SweepPlan
 from simulator.geography import build_geography
 from simulator.overrides import apply
 from simulator.run import load_scenario
@@ -68,6 +66,8 @@ class Advice:
     discovery: Discovery
     seeds: list[int]  # each member's seed
     cash: np.ndarray  # [moves, members, months] the firm's cash at each month's end
+    decision: Decision  # when the firm decides; the months of `cash` are its horizon's
+    start_cash: np.ndarray  # [members] the firm's cash at the decision date
 
     def summary(self) -> dict:
         """What advice.json holds."""
@@ -76,15 +76,16 @@ class Advice:
         return {
             "scenario": {"path": self.scenario.source, "name": self.scenario.name,
                          "digest": self.scenario.digest()},
-            "firm": self.firm, "horizon_months": self.scenario.months,
+            "firm": self.firm, "decision_date": self.decision.date,
+            "decision_month": self.decision.month, "horizon_months": self.decision.horizon,
             "discount_rate_annual": self.discount.annual, "discount_rate_source":
                 self.discount.source,
             "ensemble": {"source": self.ensemble.source, "members": self.ensemble.size,
                          "parameters": self.ensemble.names},
             "moves": len(self.moves), "best_expected": best,
             # candidates the data forbids, each with its row (simulator.advice.forbidden)
-            "left_out": [f"{name}: {why}" for name, why in absent_moves(self.scenario,
-                                                                        self.firm)],
+            "left_out": [f"{name}: {why}" for name, why in absent_moves(
+                self.scenario, self.firm, self.decision)],
             "robust": self.table[self.table["robust"]]["move"].iloc[0],
             "discovery": {"move": self.discovery.move, "against": self.discovery.against,
                           "losses": self.discovery.losses, "note": self.discovery.note,
@@ -98,19 +99,22 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
            backend: str = "local", address: str | None = None, discount: Discount | None = None,
            console: Console | None = None, moves: list[Move] | None = None,
            on_row: Callable[[dict], None] | None = None,
-           assignments: tuple[str, ...] = ()) -> Advice:
+           assignments: tuple[str, ...] = (), decide: str | None = None) -> Advice:
     """Rank the firm's moves against the status quo; writes the folder `out` (see above).
 
     Members: `samples` (default 8) samples of the scenario's uncertain parameters, or with
     `calibration` (a `simulator calibrate` folder) its non-implausible points (at most
     `samples` of them) and their replicate seeds. `moves` (the status quo first) replaces
     the generated ones or the file's. `on_row` is called with each finished run's row.
-    `assignments` are `--set` overrides of the scenario, validated like the file.
+    `assignments` are `--set` overrides of the scenario, validated like the file. `decide`
+    is the decision date (YYYY-MM, default the scenario's today); `horizon` counts months
+    from it (default: to the scenario's end).
     """
     out, discount = Path(out), discount or Discount()
     scenario = load_scenario(scenario_file, list(assignments))
     find_firm(scenario, firm)
-    base = apply(scenario, {"months": horizon}) if horizon else scenario
+    decision = decide_from(scenario, decide, horizon)
+    base = apply(scenario, {"months": decision.months})
     if calibration is not None:
         ensemble, calibration_seed = calibrated(Path(calibration), samples)
         seed = calibration_seed if seed is None else seed
@@ -119,9 +123,10 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
         ensemble = sampled(base, samples or 8, seed)
     profile = load_profile(base.profile_path(), base.profile_size)
     if moves is None:
-        moves = (load_moves(Path(moves_file), base, firm, profile) if moves_file
-                 else generate_moves(base, firm, profile))
-    plan = build_plan(base, moves, ensemble, firm, seed)
+        moves = (load_moves(Path(moves_file), base, firm, profile, decision) if moves_file
+                 else generate_moves(base, firm, profile, decision))
+    plan = plan_advice(build_plan(base, moves, ensemble, firm, seed), decision,
+                       [m.delay for m in moves])
     out.mkdir(parents=True, exist_ok=True)
     with exclusive(out, "`simulator advise`"):
         run_members(plan, ensemble, out / "runs", workers, backend, address, console, on_row)
@@ -130,12 +135,12 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
     return result
 
 
-def evaluate(plan: SweepPlan, ensemble: Ensemble, moves: list[Move], discount: Discount,
+def evaluate(plan: AdvicePlan, ensemble: Ensemble, moves: list[Move], discount: Discount,
              profile: TechnologyProfile, runs: Path) -> Advice:
     """Value, rank and explain the moves from the finished runs in `runs`."""
-    base, firm = plan.base, plan.focus_firm
-    outcomes = read_outcomes(plan, runs)
-    values = npv(outcomes.cash, find_firm(base, firm).cash_usd, discount.annual)
+    base, firm = plan.runs.base, plan.runs.focus_firm
+    outcomes = read_outcomes(plan.runs, runs)
+    values = npv(outcomes.cash, outcomes.start_cash, discount.annual)
     names = [m.name for m in moves]
     ranked = rank(names, values)
     drivers = all_drivers(moves, base, firm, build_geography(base), outcomes, profile)
@@ -148,9 +153,9 @@ def evaluate(plan: SweepPlan, ensemble: Ensemble, moves: list[Move], discount: D
     table = table[[*LEAD_COLUMNS, *(c for c in table.columns if c not in LEAD_COLUMNS)]]
     discovery = discover(names, values, ensemble.member_values(), ensemble.names,
                          names.index(table["move"].iloc[0]))
-    seeds = [plan.spec(k).seed for k in range(ensemble.size)]
+    seeds = [plan.runs.spec(k).seed for k in range(ensemble.size)]
     return Advice(base, firm, moves, ensemble, discount, table, values, discovery, seeds,
-                  outcomes.cash)
+                  outcomes.cash, plan.decision, outcomes.start_cash)
 
 
 def write(result: Advice, out: Path) -> None:

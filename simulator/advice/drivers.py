@@ -120,7 +120,8 @@ def place_facts(geo: Geography, place: str, outcomes: Outcomes, firm: str) -> Pl
                       float(geo.talent_share[mask, 0].sum()))
 
 
-def money_deltas(outcomes: Outcomes, move: int, initial_cash: float) -> dict[str, float]:
+def money_deltas(outcomes: Outcomes, move: int,
+                 initial_cash: float | np.ndarray) -> dict[str, float]:
     """Median paired differences from the status quo over the horizon (and users at the end)."""
     flows = outcomes.flows
     change = outcomes.cash[:, :, -1] - initial_cash
@@ -148,7 +149,8 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
     figures: dict = {"language": None, "token_premium": np.nan,
                      "token_premium_localised": np.nan, "market_users": np.nan,
                      "rivals": np.nan, "regulation_delay_months": np.nan,
-                     **money_deltas(outcomes, index, spec.cash_usd)}
+                     **money_deltas(outcomes, index, outcomes.start_cash)}
+    end = scenario.month_dates(scenario.months)[-1].strftime("%Y-%m")  # the horizon's end
     parts = []
     if move.place is not None:
         facts = place_facts(geo, move.place, outcomes, firm)
@@ -174,8 +176,8 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
             parts.append(f"{move.place} holds {facts.talent_share:.0%} of the world's top AI "
                          "researchers (data/talent.csv)")
         else:
-            parts.append(f"{move.place}: {compact(facts.market_users)} users at month "
-                         f"{scenario.months} under the status quo, {facts.rivals:g} rivals "
+            parts.append(f"{move.place}: {compact(facts.market_users)} users in {end} "
+                         f"under the status quo, {facts.rivals:g} rivals "
                          f"present, entry delay {facts.regulation_delay_months:.0f} months")
     if move.kind != "status_quo" and np.array_equal(outcomes.cash[index], outcomes.cash[0]):
         # The firm's decisions end where they would have anyway (e.g. a region it never
@@ -192,8 +194,7 @@ def describe(move: Move, scenario: Scenario, firm: str, geo: Geography, outcomes
         users = outcomes.own[outcomes.own["move"] == 0].groupby("member")["users"].sum()
         revenue = float(np.median(outcomes.flows["revenue"][0]))
         parts.append(f"{firm} as the scenario has it: {compact(float(users.median()))} users "
-                     f"at month {scenario.months}, revenue {compact_money(revenue)} over the "
-                     "horizon")
+                     f"in {end}, revenue {compact_money(revenue)} over the horizon")
     return figures | {"drivers": "; ".join(parts)}
 
 

@@ -8,18 +8,20 @@ every member with the member's seed: common random numbers (Law 2015, ch. 11), s
 difference between two moves in a member is the moves' doing, not seed noise.
 
 The runs are a `simulator.batch_runs.SweepPlan` (variants = moves, design points x seeds =
-members; its run ids, seeds and scenario building) executed by the experiment runner
-(`simulator.experiments`, on local processes or Ray) as the advice's own `Job`: a run is
-reduced in the worker to what the
-valuation reads (the firm's cash each month, its horizon totals, users per country at the
-end; every firm's for the status quo), one small Parquet shard per run, written
-atomically. A killed advice resumes: runs whose shard exists are skipped.
+members; its run ids, seeds and scenario building). A member is simulated once to the
+decision date and every move branches from it (`simulator.advice.members`, on the
+experiment runner `simulator.experiments`, local processes or Ray); each run is reduced to
+what the valuation reads (the firm's cash each month of the horizon and at the decision
+date, its horizon totals, users per country at the end; every firm's for the status quo),
+one small Parquet shard per run, written atomically. A killed advice resumes: runs whose
+shard exists are kept.
 
 Folder (`runs/` of the advice)::
 
     metadata.json          digest of the plan, the ensemble, started / ended
     shards/NNNNNN.parquet  one row per run: run_id, run_index, move, member, seed, status,
-                           error, duration_s, cpu_s, cash (list, per month), revenue, serving_cost,
+                           error, duration_s, cpu_s, cash (list, per month of the horizon),
+                           start_cash (at the decision date), revenue, serving_cost,
                            localisation_spend (horizon totals), countries, own_users (the
                            firm's users per country at the end), market_country,
                            market_firm, market_users (status quo runs: every firm's)
@@ -29,29 +31,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from rich.console import Console
 
-from hub.metrics import now_iso
-from plumbing.atomic import write_parquet
 from plumbing.errors import InputError
 from simulator.advice.moves import Move
-from simulator.backends import evaluator
-from simulator.batch import run_id
-from simulator.batch_runs import MAX_RUNS, SweepPlan, build_run
-from simulator.batch_store import read_json, write_json
+from simulator.batch_runs import MAX_RUNS, SweepPlan
 from simulator.design import design_points
-from simulator.experiments import Job, perform_experiments
 from simulator.scenario import Scenario
 from simulator.sweep import Design, Sweep, Variant
 
@@ -60,7 +51,7 @@ SHARD_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("run_index", pa.int32()), ("move", pa.string()),
     ("member", pa.int32()), ("seed", pa.int64()), ("status", pa.string()),
     ("error", pa.string()), ("duration_s", pa.float64()), ("cpu_s", pa.float64()),
-    ("cash", pa.list_(pa.float64())),
+    ("cash", pa.list_(pa.float64())), ("start_cash", pa.float64()),
     *[(name, pa.float64()) for name in FLOWS],
     ("countries", pa.list_(pa.string())), ("own_users", pa.list_(pa.float64())),
     ("market_country", pa.list_(pa.string())), ("market_firm", pa.list_(pa.string())),
@@ -144,105 +135,16 @@ def build_plan(base: Scenario, moves: list[Move], ensemble: Ensemble, firm: str,
     return SweepPlan(sweep, base, ranges, ensemble.points)
 
 
-def plan_digest(plan: SweepPlan) -> str:
+def plan_digest(plan: SweepPlan, extra: list | None = None) -> str:
     """What the runs depend on; a folder of other runs is refused rather than mixed in."""
     text = json.dumps([plan.base.digest(), plan.sweep.model_dump(mode="json"),
-                       plan.points.tolist()], sort_keys=True, default=str)
+                       plan.points.tolist(), extra], sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class MemberOutput:
-    """One run reduced to what the advice reads; `row` is what the runner passes back."""
-
-    row: dict
-    table: pa.Table
-
-
-def _reduce(timeseries: pa.Table, firm_months: pa.Table, firm: str, months: int,
-            status_quo: bool) -> dict:
-    """The firm's cash per month, horizon totals and end users per country (market: all)."""
-    own = timeseries.filter(pc.equal(timeseries["firm"], firm))
-    totals = firm_months.filter(pc.equal(firm_months["firm"], firm))  # firm-level figures
-    cash = np.full(months, np.nan)
-    cash[totals["month"].to_numpy() - 1] = totals["cash"].to_numpy()
-    end = own.filter(pc.equal(own["month"], months))
-    out = {"cash": cash.tolist(), **{name: float(pc.sum(totals[name]).as_py() or 0.0)
-                                     for name in FLOWS},
-           "countries": end["country"].to_pylist(), "own_users": end["users"].to_pylist(),
-           "market_country": None, "market_firm": None, "market_users": None}
-    if status_quo:
-        last = timeseries.filter(pc.and_(pc.equal(timeseries["month"], months),
-                                         pc.greater(timeseries["users"], 0)))
-        out |= {"market_country": last["country"].to_pylist(),
-                "market_firm": last["firm"].to_pylist(), "market_users": last["users"].to_pylist()}
-    return out
-
-
-def execute_member(plan: SweepPlan, index: int) -> MemberOutput:
-    """Run one move on one member; an exception becomes an error row, never a crash."""
-    from simulator.run import run_scenario
-
-    spec = plan.spec(index)
-    members = len(plan.points) * plan.sweep.seeds
-    row = {"run_id": spec.run_id, "run_index": index, "move": spec.strategy,
-           "member": index % members, "seed": spec.seed, "status": "ok", "error": None}
-    started, cpu = time.perf_counter(), time.process_time()
-    try:
-        scenario, profile = build_run(plan, spec)
-        result = run_scenario(scenario, seed=spec.seed, profile=profile)
-        row |= _reduce(result.timeseries, result.firm_months, plan.focus_firm,
-                       result.months, spec.strategy == plan.sweep.variants[0].name)
-    except Exception as exc:  # a run's failure is data: recorded, reported with the advice
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        row |= {"status": "error", "error": f"{type(exc).__name__}: {exc} "
-                f"({Path(last.filename).name}:{last.lineno})"}
-    row |= {"duration_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu}
-    table = pa.Table.from_pylist([row], schema=SHARD_SCHEMA)
-    return MemberOutput({"run_index": index, "status": row["status"]}, table)
-
-
 def shard_path(out: Path, index: int) -> Path:
-    """Where run `index` keeps its row."""
+    """Where run `index` (move x members + member) keeps its row."""
     return out / "shards" / f"{index:06d}.parquet"
-
-
-def write_member(out: Path, plan: SweepPlan, output: MemberOutput) -> None:
-    """Store one run's row atomically (a reader never sees half a shard)."""
-    write_parquet(output.table, shard_path(out, output.row["run_index"]))
-
-
-ADVICE_JOB = Job(execute_member, write_member, run_id)
-
-
-def run_members(plan: SweepPlan, ensemble: Ensemble, out: Path, workers: int,
-                backend: str = "local", address: str | None = None,
-                console: Console | None = None,
-                on_row: Callable[[dict], None] | None = None) -> None:
-    """Run (or finish) every run of the plan into the folder `out`.
-
-    `on_row` is called with each finished run's row (the TUI's progress and cancel).
-
-    Raises:
-        InputError: `out` holds other runs.
-        RunsLost: runs that did not finish (a worker died); the others are kept.
-    """
-    digest = plan_digest(plan)
-    old = read_json(out / "metadata.json")
-    if out.exists() and any(out.iterdir()) and (old is None or old["digest"] != digest):
-        raise InputError(f"{out}: holds other runs (another scenario, firm, moves or ensemble); "
-                         "they are not overwritten: choose another --out or delete it")
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("*/.*.tmp"):
-        stale.unlink()  # half-written shards of a killed run (plumbing.atomic's temporary names)
-    metadata = old or {"digest": digest, "ensemble": ensemble.source, "runs": plan.size,
-                       "started": now_iso()}
-    write_json(out / "metadata.json", {**metadata, "ended": None})
-    todo = [i for i in range(plan.size) if not shard_path(out, i).exists()]
-    perform_experiments(plan, todo, out, ADVICE_JOB, evaluator(backend, workers, address),
-                        f"{len(plan.sweep.variants)} moves x {ensemble.size} members",
-                        plan.size, console, on_row=on_row, transient=True)
-    write_json(out / "metadata.json", {**metadata, "ended": now_iso()})
 
 
 @dataclass(frozen=True)
@@ -250,6 +152,7 @@ class Outcomes:
     """What the valuation and the drivers read, per move and member."""
 
     cash: np.ndarray  # [moves, members, months] the firm's cash at each month's end
+    start_cash: np.ndarray  # [members] the firm's cash at the decision date
     flows: dict[str, np.ndarray]  # revenue, serving_cost, localisation_spend: [moves, members]
     own: pd.DataFrame  # move, member, country, users: the firm's users at the last month
     market: pd.DataFrame  # member, country, firm, users: every firm's, status quo, last month
@@ -283,5 +186,7 @@ def read_outcomes(plan: SweepPlan, out: Path) -> Outcomes:
     market = market.explode(["market_country", "market_firm", "market_users"]).dropna()
     market = market.rename(columns={"market_country": "country", "market_firm": "firm",
                                     "market_users": "users"}).astype({"users": float})
-    return Outcomes(cash, flows, own, market, runs["duration_s"].to_numpy().reshape(moves, -1),
+    start_cash = runs["start_cash"].to_numpy()[:members]
+    return Outcomes(cash, start_cash, flows, own, market,
+                    runs["duration_s"].to_numpy().reshape(moves, -1),
                     runs["cpu_s"].to_numpy().reshape(moves, -1))

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.advice.decision import Decision
 from simulator.availability import VERBS, forbidding_rule
 from simulator.scenario import Firm, Scenario
 from simulator.world.curated import load_availability
 
-ACTIVITY_OF = {"enter": "serve", "hire": "hire", "office": "office", "lab": "lab"}  # move kinds
+# Move kinds and the activity of data/availability.csv each needs; a data region and a
+# partner's channel sell where the firm serves organisations (api), a price tier where it serves.
+ACTIVITY_OF = {"enter": "serve", "hire": "hire", "office": "office", "lab": "lab",
+               "region": "api", "channel": "serve", "tier": "serve"}
 
 
 @dataclass
@@ -21,6 +25,7 @@ class Forbidden:
 
     scenario: Scenario
     firm: Firm
+    decision: Decision | None = None  # the decision (default: the scenario's start)
     absent: list[tuple[str, str]] = field(default_factory=list)  # (move name, why)
 
     def rule(self, activity: str, country: str, name: str):
@@ -28,8 +33,9 @@ class Forbidden:
         # In force at the decision or for good by the horizon's end: a lasting breach either
         # way (a rule lifted or begun mid-run is left to the run, which keeps its dates).
         dates = self.scenario.month_dates(self.scenario.months)
+        first = dates[self.decision.month - 1] if self.decision else dates[0]
         rule = next((r for r in (forbidding_rule(load_availability(), self.firm.home, country,
-                                                 activity, on) for on in (dates[0], dates[-1]))
+                                                 activity, on) for on in (first, dates[-1]))
                      if r is not None), None)
         if rule is not None:
             since = f"since {rule.start}" if rule.start else "in force before the run"
@@ -40,29 +46,34 @@ class Forbidden:
         return rule
 
     def first(self, activity: str, order: list[int], iso2: tuple[str, ...],
-              count: int) -> list[int]:
-        """The first `count` countries of `order` the rows allow; those passed over are noted."""
-        chosen = []
+              count: int, name: str | None = None) -> list[int]:
+        """The first `count` countries of `order` the rows allow; those passed over are noted.
+
+        `name` is the moves' name with `{}` for the country (default `ACTIVITY-{}`).
+        """
+        chosen, name = [], name or f"{activity}-{{}}"
         for i in order:
             if len(chosen) == count:
                 break
-            if not self.rule(activity, iso2[i], f"{activity}-{iso2[i]}"):
+            if not self.rule(activity, iso2[i], name.format(iso2[i])):
                 chosen.append(i)
         return chosen
 
 
-def why_absent(scenario: Scenario, firm_name: str, move_name: str) -> str | None:
-    """Why a move such as `enter-RU` or `hire-CN` is not generated, when data forbids it.
+def why_absent(scenario: Scenario, firm_name: str, move_name: str,
+               decision: Decision | None = None) -> str | None:
+    """Why a move such as `enter-RU`, `hire-CN` or `region-CN-cloud` is not generated.
 
     The row of data/availability.csv that forbids it (rule, date, source, note), or None
     where no row does (the move may still be absent for another reason: the firm hires or
     serves there already, or the country is not among the candidates).
     """
-    kind, _, country = move_name.partition("-")
+    kind, _, rest = move_name.partition("-")
+    country = rest.split("-")[0]
     activity = ACTIVITY_OF.get(kind)
     if activity is None or len(country) != 2:
         return None
     from simulator.advice.moves import find_firm  # moves imports this module
 
-    rules = Forbidden(scenario, find_firm(scenario, firm_name))
+    rules = Forbidden(scenario, find_firm(scenario, firm_name), decision)
     return rules.absent[0][1] if rules.rule(activity, country, move_name) else None

@@ -1,12 +1,15 @@
 """Candidate moves for one firm: scenario edits (dotted overrides) to compare with the status quo.
 
-Generated from the scenario when the user gives no moves file (`generate_moves`):
+Generated from the scenario when the user gives no moves file (`generate_moves`), each taken
+at the decision date (`simulator.advice.decision`) or, where the name says so, 6 or 12
+months after it (`Move.delay`; month fields of the edit name the month it takes effect):
 
 - `enter-P`: serve a region or country P the firm's strategy excludes (drop it from `exclude`);
-- `skip-R`: never enter region R (add it to `exclude`); not the firm's home region;
-- `localise-R-now`, `localise-R-12m`, `localise-R-never`: train the regional model for R at
-  month 0, at month 12, or not at all (for every profile region with a trained model that the
-  scenario's markets reach), leaving out the timing the firm already has;
+- `skip-R`: serve region R no more (add it to `exclude`: the firm leaves where it serves and
+  never enters the rest); not the firm's home region;
+- `localise-R-now`, `localise-R-12m`, `localise-R-never`: train the regional model for R from
+  the decision, 12 months after it, or not at all (for every profile region with a trained
+  model that the scenario's markets reach), leaving out the timing the firm already has;
 - `offices-N`: allow one (three) more regional offices (`strategy.offices`); the model opens
   one where a region's extra revenue pays for it, in the country its location choice picks
   (`simulator.offices`), so the move says how many, not where;
@@ -15,11 +18,16 @@ Generated from the scenario when the user gives no moves file (`generate_moves`)
   AI researchers), as soon as the firm serves C (`strategy.sites`);
 - `hire-C`: also hire in country C, for the three countries with the largest shares of the
   world's AI researchers (data/talent.csv) where the firm does not hire yet;
-- `price-Nusd`, `price-ppp`: the list price that maximises the firm's NPV on the scenario as
-  written, found by a bracketed search (`simulator.advice.price_search`), or the same price
-  scaled to local purchasing power.
+- `price-Nusd`, `price-Nusd-6m`, `price-Nusd-12m`, `price-ppp`: the list price that maximises
+  the firm's NPV from the decision on the scenario as written, found by a bracketed search
+  (`simulator.advice.price_search`), charged from the decision or 6 or 12 months later; or
+  the price scaled to local purchasing power;
+- `region-C-cloud`, `region-C-own`, `channel-C-PRODUCT`, `tier-C-Pusd`: a data region, a
+  partner's channel or a country price tier in a named country (`simulator.advice.
+  local_moves`).
 
-Never what the data forbids: an `enter-C`, `hire-C`, `office-C` or `lab-C` that a row of
+Never what the data forbids: an `enter-C`, `hire-C`, `office-C`, `lab-C` (or a region,
+channel or tier) that a row of
 data/availability.csv (sanctions, export and investment controls, host states' blocks)
 forbids the firm at the decision date, or for good by the horizon's end, is left out and the
 next candidate takes its place; `absent_moves` lists what was left out with the row, and
@@ -48,7 +56,9 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from plumbing.errors import InputError
+from simulator.advice.decision import Decision
 from simulator.advice.forbidden import Forbidden
+from simulator.advice.local_moves import channel_moves, region_moves, tier_moves
 from simulator.geography import REPORT_REGIONS, build_geography
 from simulator.overrides import check_overrides
 from simulator.scenario import Firm, Scenario, StrictModel
@@ -60,6 +70,7 @@ from simulator.vocab_extension import extensions
 STATUS_QUO = "status-quo"
 SAME_PRICE = 0.02  # a found price within 2% of the current one is the status quo
 LOCALISE_LATER_MONTH = 12  # "in a year"
+PRICE_DELAYS = (0, 6, 12)  # a price charged from the decision, in six months or in a year
 VOCAB_TOKENS = 16_000  # the middle of the measured extensions (data/vocab_extension.csv: 4k-32k)
 HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
 OFFICE_STEPS = (1, 3)  # more regional offices allowed
@@ -75,10 +86,12 @@ class Move:
     """One candidate: a name, what kind of move it is, where, and the scenario keys it sets."""
 
     name: str
-    kind: str  # status_quo | enter | skip | localise | office | lab | hire | price | custom
+    kind: str  # status_quo | enter | skip | localise | office | lab | hire | price |
+    # data_region | channel | price_tier | custom
     place: str | None  # the region or country it is about, if any
     description: str
     overrides: dict[str, Any] = field(default_factory=dict)
+    delay: int = 0  # months after the decision date it takes effect
 
 
 def find_firm(scenario: Scenario, name: str) -> Firm:
@@ -119,25 +132,27 @@ def _entry_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> 
     return moves
 
 
-def _localise_moves(scenario: Scenario, firm: Firm, key: str,
-                    profile: TechnologyProfile) -> list[Move]:
+def _localise_moves(scenario: Scenario, firm: Firm, key: str, profile: TechnologyProfile,
+                    decision: Decision) -> list[Move]:
     plans = {p.region: p.start_month for p in firm.strategy.localise}
-    moves = []
+    d, moves = decision.month, []
     for region in profile.regions:
         if region == "global" or not _reached(scenario, region):
             continue
         others = [p.model_dump() for p in firm.strategy.localise if p.region != region]
         timings = {"now": 0, f"{LOCALISE_LATER_MONTH}m": LOCALISE_LATER_MONTH, "never": None}
-        for label, month in timings.items():
-            if plans.get(region, "absent") == month or (month is None and region not in plans):
+        planned = plans.get(region)
+        for label, delay in timings.items():
+            if (delay is None and planned is None or delay == 0 and planned is not None
+                    and planned <= d or delay and planned == d + delay):
                 continue  # what the firm does already is the status quo
-            when = {"now": "now", "never": "never"}.get(label, f"in month {month}")
-            plan = [] if month is None else [{"region": region, "start_month": month}]
+            when = {"now": "now", "never": "never"}.get(label, f"in {delay} months")
+            plan = [] if delay is None else [{"region": region, "start_month": d + delay}]
             moves.append(Move(f"localise-{region}-{label}", "localise", region,
                               f"localise for {region} {when} (continued pre-training)",
-                              {f"{key}.strategy.localise": [*others, *plan]}))
+                              {f"{key}.strategy.localise": [*others, *plan]}, delay or 0))
         if (firm.model.tokenizer, region, VOCAB_TOKENS) in extensions():
-            plan = {"region": region, "start_month": 0, "vocab_tokens": VOCAB_TOKENS}
+            plan = {"region": region, "start_month": d, "vocab_tokens": VOCAB_TOKENS}
             moves.append(Move(
                 f"localise-{region}-now-vocab{VOCAB_TOKENS // 1000}k", "localise", region,
                 f"localise for {region} now, continued pre-training with {VOCAB_TOKENS:,} "
@@ -158,7 +173,8 @@ def _office_moves(firm: Firm, key: str) -> list[Move]:
     return moves
 
 
-def _site_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> list[Move]:
+def _site_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
+                decision: Decision) -> list[Move]:
     from simulator.availability import forbidden_by_month
     from simulator.world.curated import load_availability
 
@@ -167,8 +183,9 @@ def _site_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> l
     excluded = np.zeros((1, geo.size), dtype=bool)
     excluded[0, geo.places(firm.strategy.exclude)] = True
     # blocks and sanctions from data too: an office where the firm may never serve is no move
-    blocked = forbidden_by_month(1, geo.iso2, [firm.home], excluded, [firm.suspensions],
-                                 load_availability(), scenario.month_dates(1)[0])[1, 0]
+    blocked = forbidden_by_month(decision.month, geo.iso2, [firm.home], excluded,
+                                 [firm.suspensions], load_availability(),
+                                 scenario.month_dates(1)[0])[decision.month, 0]
     taken = {geo.index(firm.home)} | {geo.index(site["country"]) for site in sites}
     open_to = [i for i in range(geo.size)
                if geo.is_market[i] and not blocked[i] and i not in taken]
@@ -180,7 +197,8 @@ def _site_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> l
     return [Move(f"{kind}-{geo.iso2[i]}", kind, geo.iso2[i],
                  f"open a {'regional office' if kind == 'office' else 'research lab'} in "
                  f"{geo.iso2[i]} as soon as the firm serves it",
-                 {f"{key}.strategy.sites": [*sites, {"country": geo.iso2[i], "kind": kind}]})
+                 {f"{key}.strategy.sites": [*sites, {"country": geo.iso2[i], "kind": kind,
+                                                     "month": decision.month}]})
             for kind, i in chosen]
 
 
@@ -195,44 +213,64 @@ def _hire_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> l
                  {f"{key}.strategy.hiring.countries": [*hiring, geo.iso2[i]]}) for i in chosen]
 
 
-def _price_moves(scenario: Scenario, firm: Firm, key: str,
-                 profile: TechnologyProfile) -> list[Move]:
+def _price_moves(scenario: Scenario, firm: Firm, key: str, profile: TechnologyProfile,
+                 decision: Decision) -> list[Move]:
     from simulator.advice.price_search import search_price
 
     pricing, moves = firm.strategy.pricing, []
-    found = search_price(scenario, firm.name, profile)
+    found = search_price(scenario, firm.name, profile, decision=decision)
     if abs(found.price / max(pricing.usd_per_month, 1e-9) - 1.0) > SAME_PRICE:
         low, _, high = found.bracket
-        moves.append(Move(f"price-{found.price:.3g}usd", "price", None,
-                          f"charge ${found.price:.2f} a month, the list price of the largest "
-                          f"NPV on the scenario as written (bracketed search, ${low:.2f}-"
-                          f"${high:.2f})", {f"{key}.strategy.pricing.usd_per_month":
-                                            found.price}))
+        for delay in PRICE_DELAYS:
+            when = f" from {delay} months after the decision" if delay else ""
+            moves.append(Move(f"price-{found.price:.3g}usd" + (f"-{delay}m" if delay else ""),
+                              "price", None,
+                              f"charge ${found.price:.2f} a month{when}, the list price of the "
+                              "largest NPV from the decision on the scenario as written "
+                              f"(bracketed search, ${low:.2f}-${high:.2f})",
+                              {f"{key}.strategy.pricing.usd_per_month": found.price}, delay))
     if not pricing.ppp_adjusted:
         moves.append(Move("price-ppp", "price", None, "scale the price to local purchasing power",
                           {f"{key}.strategy.pricing.ppp_adjusted": True}))
     return moves
 
 
-def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfile) -> list[Move]:
-    """The status quo and every generated move for the firm, in a fixed order."""
-    firm = find_firm(scenario, firm_name)
-    key, rules = f"firms.{firm.name}", Forbidden(scenario, firm)
+def _start(scenario: Scenario) -> Decision:
+    """Deciding at the scenario's start, over its months."""
+    return Decision(scenario.start_date, 1, scenario.months)
+
+
+def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfile,
+                   decision: Decision | None = None) -> list[Move]:
+    """The status quo and every generated move for the firm, in a fixed order.
+
+    `decision` (default: the scenario's start) times them; `scenario` runs to the horizon.
+    """
+    firm, decision = find_firm(scenario, firm_name), decision or _start(scenario)
+    key, rules = f"firms.{firm.name}", Forbidden(scenario, firm, decision)
+    geo = build_geography(scenario)
     return [Move(STATUS_QUO, "status_quo", None, "the scenario as written"),
             *_entry_moves(scenario, firm, key, rules),
-            *_localise_moves(scenario, firm, key, profile),
-            *_office_moves(firm, key), *_site_moves(scenario, firm, key, rules),
+            *_localise_moves(scenario, firm, key, profile, decision),
+            *_office_moves(firm, key), *_site_moves(scenario, firm, key, rules, decision),
             *_hire_moves(scenario, firm, key, rules),
-            *_price_moves(scenario, firm, key, profile)]
+            *region_moves(scenario, firm, key, rules, decision, geo),
+            *channel_moves(scenario, firm, key, rules, decision, geo),
+            *_price_moves(scenario, firm, key, profile, decision),
+            *tier_moves(scenario, firm, key, rules, decision, geo)]
 
 
-def absent_moves(scenario: Scenario, firm_name: str) -> list[tuple[str, str]]:
+def absent_moves(scenario: Scenario, firm_name: str,
+                 decision: Decision | None = None) -> list[tuple[str, str]]:
     """Candidates `generate_moves` leaves out because the data forbids them: (name, why)."""
-    firm = find_firm(scenario, firm_name)
-    key, rules = f"firms.{firm.name}", Forbidden(scenario, firm)
+    firm, decision = find_firm(scenario, firm_name), decision or _start(scenario)
+    key, rules = f"firms.{firm.name}", Forbidden(scenario, firm, decision)
+    geo = build_geography(scenario)
     _entry_moves(scenario, firm, key, rules)
-    _site_moves(scenario, firm, key, rules)
+    _site_moves(scenario, firm, key, rules, decision)
     _hire_moves(scenario, firm, key, rules)
+    for moves in (region_moves, channel_moves, tier_moves):
+        moves(scenario, firm, key, rules, decision, geo)
     return rules.absent
 
 
@@ -272,14 +310,18 @@ def _problems(spec: MovesFile, base: Scenario, file: str) -> list[str]:
     return problems
 
 
-def load_moves(path: Path, scenario: Scenario, firm_name: str,
-               profile: TechnologyProfile) -> list[Move]:
-    """The status quo, the file's moves and (with `generated = true`) the generated ones."""
+def load_moves(path: Path, scenario: Scenario, firm_name: str, profile: TechnologyProfile,
+               decision: Decision | None = None) -> list[Move]:
+    """The status quo, the file's moves and (with `generated = true`) the generated ones.
+
+    The file's moves take effect at the decision date.
+    """
     spec = validate_toml(read_user_file(path, "moves"), path, MovesFile, "moves file")
     problems = _problems(spec, scenario, str(path))
     if problems:
         raise problems_error("moves file", problems)
-    generated = generate_moves(scenario, firm_name, profile)
+    generated = (generate_moves(scenario, firm_name, profile, decision) if spec.generated
+                 else [Move(STATUS_QUO, "status_quo", None, "the scenario as written")])
     custom = [Move(m.name, "custom", None, m.description or m.name,
                    flatten_overrides(m.overrides)) for m in spec.moves]
     moves = [*(generated if spec.generated else generated[:1]), *custom]

@@ -1,9 +1,11 @@
 """Advice's price move: the firm's list price that maximises its NPV, by a bracketed search.
 
 The value of a monthly list price p (`usd_per_month`) is the NPV of the firm's cash over the
-horizon (`simulator.advice.valuation.npv`) when it charges p, the rest of the scenario as
-written: its parameters and its seed (common random numbers, so two prices differ by the
-price alone). The search runs in log price, where a doubling is one step wherever it starts:
+horizon from the decision date (`simulator.advice.valuation.npv`) when it charges p from
+then, the rest of the scenario as written: its parameters and its seed (common random
+numbers, so two prices differ by the price alone). The scenario is simulated to the decision
+date once; every price branches from there (`simulator.branching`). The search runs in log
+price, where a doubling is one step wherever it starts:
 
 1. bracket by expansion (Press et al., Numerical Recipes, 3rd ed., section 10.1): from the
    current price and a step of ln 2, walk uphill, each step the golden ratio times the last,
@@ -25,7 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize_scalar
 
+from simulator.advice.decision import Decision
 from simulator.advice.valuation import DISCOUNT_RATE_ANNUAL, npv
+from simulator.branching import adopt, snapshot
 from simulator.geography import build_geography
 from simulator.overrides import apply
 from simulator.scenario import Scenario
@@ -79,31 +83,44 @@ def bracket_maximum(value: Callable[[float], float], start: float, low: float,
 
 
 def search_price(scenario: Scenario, firm: str, profile: TechnologyProfile,
-                 rate: float = DISCOUNT_RATE_ANNUAL) -> PriceSearch:
-    """The NPV-maximising list price of `firm` over the scenario's horizon."""
+                 rate: float = DISCOUNT_RATE_ANNUAL,
+                 decision: Decision | None = None) -> PriceSearch:
+    """The NPV-maximising list price of `firm` from `decision` (default: the start) on."""
     from simulator.model import StrategyModel
+    from simulator.run import _release
 
     spec = next(f for f in scenario.firms if f.name == firm)
     index = scenario.firms.index(spec)
-    geography = build_geography(scenario)
     key = f"firms.{firm}.strategy.pricing.usd_per_month"
+    trunk = StrategyModel(scenario, profile=profile, geography=build_geography(scenario))
+    for _ in range((decision.month if decision else 1) - 1):
+        trunk.step()
+    start_cash = float(trunk.cash[index])
     cache: dict[float, float] = {}
 
     def value(log_price: float) -> float:
         price = round(math.exp(log_price), 4)
         if price not in cache:
-            model = StrategyModel(apply(scenario, {key: price}), profile=profile,
-                                  geography=geography)
-            cash = np.empty(model.months)
-            for month in range(model.months):
+            model = snapshot(trunk)
+            adopt(model, apply(scenario, {key: price}))
+            cash = np.empty(model.months - model.steps)
+            for month in range(cash.size):
                 model.step()
                 cash[month] = model.cash[index]
-            cache[price] = float(npv(cash, spec.cash_usd, rate))
+            cache[price] = float(npv(cash, start_cash, rate))
         return cache[price]
 
+    try:
+        dollars = _search(value, spec.strategy.pricing.usd_per_month)
+    finally:
+        _release(trunk)
+    return PriceSearch(dollars[3], (dollars[0], dollars[1], dollars[2]), dict(cache))
+
+
+def _search(value: Callable[[float], float], current: float) -> list[float]:
+    """Bracket, then golden-section: [low, middle, high, best] in dollars."""
     low, high = math.log(PRICE_MIN_USD), math.log(PRICE_MAX_USD)
-    start = min(max(math.log(max(spec.strategy.pricing.usd_per_month, PRICE_MIN_USD)), low),
-                high)
+    start = min(max(math.log(max(current, PRICE_MIN_USD)), low), high)
     a, b, c = bracket_maximum(value, start, low, high)
     best = b
     if a < b < c and value(b) > max(value(a), value(c)):
@@ -113,5 +130,4 @@ def search_price(scenario: Scenario, firm: str, profile: TechnologyProfile,
         found = minimize_scalar(lambda x: -value(x), bracket=(a, b, c), method="golden",
                                 options={"xtol": 1e-12, "maxiter": iterations})
         best = max((found.x, b), key=value)
-    dollars = [round(math.exp(x), 4) for x in (a, b, c, best)]
-    return PriceSearch(dollars[3], (dollars[0], dollars[1], dollars[2]), dict(cache))
+    return [round(math.exp(x), 4) for x in (a, b, c, best)]

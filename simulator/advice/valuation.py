@@ -2,7 +2,8 @@
 
 - NPV over the horizon of the firm's monthly cash flows (the change of its cash, so every
   flow the model books counts: revenue, serving, salaries, localisation, compliance, offices),
-  each month t discounted by (1 + r)^(-t / 12); nothing after the horizon (no terminal value).
+  counted from the decision date, each month t after it discounted by (1 + r)^(-t / 12);
+  nothing after the horizon (no terminal value).
 - p10 / p50 / p90 across the members; P(beats status quo) = share of members where the
   move's NPV is above the status quo's in the same member (common random numbers).
 - Regret of a move in a member = the best NPV of any move there minus its own (Savage 1951);
@@ -37,10 +38,15 @@ class Discount:
     source: str = DISCOUNT_RATE_SOURCE
 
 
-def npv(cash: np.ndarray, initial_cash: float, rate: float) -> np.ndarray:
-    """NPV of the monthly cash changes: `cash` [..., months] at each month's end -> [...]."""
-    previous = np.concatenate([np.full((*cash.shape[:-1], 1), initial_cash), cash[..., :-1]],
-                              axis=-1)
+def npv(cash: np.ndarray, initial_cash: float | np.ndarray, rate: float) -> np.ndarray:
+    """NPV of the monthly cash changes: `cash` [..., months] at each month's end -> [...].
+
+    `initial_cash` is the cash before the first month (the decision date's), one figure or
+    one per leading index (broadcast against `cash[..., 0]`); month 1 is discounted by
+    (1 + r)^(-1/12), so the NPV is valued at the decision date.
+    """
+    first = np.broadcast_to(np.asarray(initial_cash, dtype=float), cash.shape[:-1])
+    previous = np.concatenate([first[..., None], cash[..., :-1]], axis=-1)
     months = np.arange(1, cash.shape[-1] + 1)
     return ((cash - previous) * (1.0 + rate) ** (-months / 12.0)).sum(axis=-1)
 
