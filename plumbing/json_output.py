@@ -29,6 +29,8 @@ def plain(value: Any) -> Any:
     """`value` as JSON values: dicts, lists, str, int, float (finite), bool or None."""
     if value is None or isinstance(value, bool | str):
         return value
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values (NaT is a date)
+        return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -48,16 +50,12 @@ def plain(value: Any) -> Any:
 
 def _library_value(value: Any) -> Any:
     # numpy and pandas values without importing either here (plumbing stays light)
-    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
-        return None
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict) and hasattr(value, "columns"):  # a pandas DataFrame: its rows
         return plain(to_dict(orient="records"))
     if hasattr(value, "to_pylist") and hasattr(value, "schema"):  # an Arrow table: its rows
         return plain(value.to_pylist())
-    if hasattr(value, "isoformat"):  # pandas Timestamp, numpy datetime64 via pandas
-        return None if value != value else value.isoformat()
-    if hasattr(value, "tolist"):  # numpy scalars and arrays, pandas Series
+    if hasattr(value, "tolist"):  # numpy scalars (datetime64 too) and arrays, pandas Series
         return plain(value.tolist())
     if hasattr(value, "model_dump"):  # pydantic models
         return plain(value.model_dump(mode="json"))

@@ -63,7 +63,7 @@ class Target:
 def open_target(
     home, region: str | None, version: str | None, bundle_path: str | None, workdir: Path
 ) -> Target:
-    """Resolve `--region R [--version N]` or `--bundle DIR|TAR` into a verified Target.
+    """Resolve `--region R [--model-version N]` or `--bundle DIR|TAR` into a verified Target.
 
     Raises:
         InputError: both or neither given, an unknown region or version, a bundle that

@@ -117,7 +117,7 @@ def model_folder(
     region: str | None = None,
     version: str | None = None,
 ) -> Path:
-    """The folder to run for `--bundle` or `--region [--version]` (exactly one of them).
+    """The folder to run for `--bundle` or `--region [--model-version]` (exactly one of them).
 
     A tar bundle is extracted safely into `workdir` (which the caller deletes after use).
     """
