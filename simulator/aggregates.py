@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 KPIS = ("users", "share", "revenue_total", "cash")
 """A firm's headline figures at the end of a run (the firms table's columns)."""
 
-SUMMED = ("users", "revenue", "api_revenue", "serving_cost", "tokens", "api_tokens",
-          "localisation_spend", "talent_headcount", "salaries", "compliance_spend",
+SUMMED = ("users", "paying_users", "revenue", "api_revenue", "serving_cost", "tokens",
+          "api_tokens", "localisation_spend", "talent_headcount", "salaries", "compliance_spend",
           "commitment_spend")
 """Country-table figures that add up over countries (every one except share and level)."""
 

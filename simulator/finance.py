@@ -16,7 +16,8 @@ import numpy as np
 COST_FLOWS = ("serving_cost", "salaries", "localisation_spend", "compliance_spend",
               "commitment_spend", "training_spend")
 FLOWS = ("revenue", *COST_FLOWS)
-MEASURES = ("api_revenue", "tokens", "api_tokens")  # API revenue is part of revenue
+# API revenue is part of revenue; paying users are the consumers who pay (a stock, not a flow).
+MEASURES = ("api_revenue", "tokens", "api_tokens", "paying_users")
 
 
 def list_prices(firms, geo) -> np.ndarray:

@@ -416,6 +416,7 @@ class StrategyModel(mesa.Model):
         measures["api_revenue"] += api
         measures["api_tokens"] += api_tokens
         measures["tokens"] += consumer_tokens + api_tokens
+        measures["paying_users"] += active * self.paying  # whom consumer revenue bills
 
     def _talent(self) -> None:
         p, geo = self.params, self.geo

@@ -19,6 +19,7 @@ def view(api: bool) -> RunView:
                "commitment": pa.array([4, 1, 4, 1], pa.int8())}
     if api:
         columns["api_revenue"] = [30.0, 10.0, 60.0, 20.0]
+        columns["paying_users"] = [1.0, 0.5, 2.0, 1.0]
     return RunView(pa.table(columns), ["A"], ["DE", "US"], months=2)
 
 
@@ -29,6 +30,11 @@ def test_api_revenue_is_twelve_months_of_the_api_segment():
     # The segment is part of total revenue, never more.
     total = METRICS["revenue_annualised"].read(v, 0, v.country_mask("world"), 2)
     assert METRICS["revenue_api_annualised"].read(v, 0, v.country_mask("world"), 2) <= total
+
+
+def test_paying_users_are_read_where_the_observation_is():
+    v = view(api=True)
+    assert METRICS["paying_users"].read(v, 0, v.country_mask("world"), 2) == 3.0
 
 
 def test_a_table_without_the_api_column_names_it_when_read():

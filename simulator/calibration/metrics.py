@@ -31,7 +31,7 @@ from simulator.footprint import Level
 
 USERS_PRESENT = 1.0  # a firm with at least one user in a country is available there
 # Time-series columns read only by some metrics (simulator.report_schema).
-OPTIONAL_COLUMNS = ("api_revenue",)
+OPTIONAL_COLUMNS = ("api_revenue", "paying_users")
 
 
 @cache
@@ -46,7 +46,9 @@ class RunView:
     """A run's time series as dense [months, firms, countries] arrays for fast reading."""
 
     def __init__(self, timeseries: pa.Table, firms: list[str], countries: list[str],
-                 months: int) -> None:
+                 months: int, weekly_active_share: float | None = None) -> None:
+        # The run's Parameters.weekly_active_share: what weekly counts are compared with.
+        self.weekly_active_share = weekly_active_share
         self.firms = {name: i for i, name in enumerate(firms)}
         self.countries = {code: i for i, code in enumerate(countries)}
         self.months = months
@@ -91,12 +93,22 @@ def _users(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
     return float(view.arrays["users"][month - 1, firm, mask].sum())
 
 
+def _weekly_users(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    if view.weekly_active_share is None:
+        raise ValueError("weekly_users needs the run's weekly_active_share (RunView)")
+    return view.weekly_active_share * _users(view, firm, mask, month)
+
+
 def _revenue_annualised(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
     return 12.0 * float(view.arrays["revenue"][month - 1, firm, mask].sum())
 
 
 def _api_revenue_annualised(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
     return 12.0 * float(view.array("api_revenue")[month - 1, firm, mask].sum())
+
+
+def _paying_users(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    return float(view.array("paying_users")[month - 1, firm, mask].sum())
 
 
 def _traffic_share(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
@@ -140,6 +152,10 @@ METRICS: dict[str, Metric] = {
         "users", "world", _users, 0.3, True,
         "the model counts monthly users of a Bass-diffusing category; firms report weekly "
         "or monthly actives by their own definitions, and app, web and API users overlap"),
+    "weekly_users": Metric(
+        "users", "world", _weekly_users, 0.3, True,
+        "a firm's own count of weekly actives against the model's monthly users x "
+        "Parameters.weekly_active_share; app, web and API users overlap"),
     "revenue_annualised": Metric(
         "usd_per_year", "world", _revenue_annualised, 0.35, True,
         "the model's month of revenue x 12 covers subscriptions and per-token API use; "
@@ -150,9 +166,10 @@ METRICS: dict[str, Metric] = {
         "rates are leaks of one month, and what counts as API (Azure's revenue share, "
         "enterprise seats) differs between reports"),
     "paying_users": Metric(
-        "users", "world", None, 0.35, True,
-        "context until the time series records paying users: consumer subscribers to a "
-        "firm's paid tier (business seats are business_users)"),
+        "users", "world", _paying_users, 0.35, True,
+        "the model's active users x its paying share at the firm's price; reported counts "
+        "are of one tier (ChatGPT Plus) while the model has one price per country, and "
+        "business seats are business_users"),
     "business_users": Metric(
         "users", "world", None, 0.0, True,
         "context only: paying seats of business plans (Team, Enterprise, Edu); the model "
