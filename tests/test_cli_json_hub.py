@@ -212,3 +212,16 @@ def test_eval_json_is_the_metrics_it_saved(measured):
     for row in shown["metrics"]:
         value = saved[row["lang"], row["metric"], row["precision"]]
         assert row["value"] == (None if value != value else pytest.approx(value))
+
+
+def test_generate_json_holds_what_the_stream_prints_and_int8_is_precision(measured):
+    home, _, bundle = measured
+    args = ["generate", "--bundle", bundle, "--home", home, "--lang", "de",
+            "--max-new-tokens", 6, "--prompt"]
+    streamed = invoke(*args, "Die")
+    assert streamed.exit_code == 0, streamed.output
+    shown = document(invoke(*args, "Die", "--prompt", "Der", "--json"))
+    assert [o["prompt"] for o in shown["outputs"]] == ["Die", "Der"]
+    assert streamed.stdout == "Die" + shown["outputs"][0]["text"] + "\n"  # greedy: the same
+    old = invoke(*args, "Die", "--int8", "--json")
+    assert document(old)["precision"] == "int8" and "use --precision int8" in old.stderr

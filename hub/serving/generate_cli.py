@@ -13,6 +13,7 @@ from hub.home import home_option
 from plumbing.checked import Number
 from plumbing.checked_files import read_user_text
 from plumbing.errors import InputError
+from plumbing.json_output import echo_json, json_option
 from plumbing.renamed_options import renamed_option
 from plumbing.seed_option import seed_option
 
@@ -68,6 +69,8 @@ def _prompts(prompt: tuple[str, ...], prompts_file: str | None) -> list[str]:
 @click.option("--threads", default=None, type=Number(integer=True, low=1, high=MAX_THREADS),
               help="intra-op threads (at most this machine's cores).")
 @home_option
+@json_option('{"precision", "device", "outputs": [{"prompt", "text"}]} (printed when done, '
+             'not streamed)')
 def generate(
     region,
     version,
@@ -84,6 +87,7 @@ def generate(
     device,
     threads,
     home,
+    as_json,
 ):
     """Generate text with onnxruntime from a bundle or a registered model.
 
@@ -108,7 +112,11 @@ def generate(
             seed=seed,
         )
         generator.encode(texts, lang)  # refuse an unknown --lang before printing anything
-        if len(texts) == 1:
+        if as_json:
+            outputs = generator.generate(texts, **options)
+            echo_json({"precision": precision, "device": device, "outputs": [
+                {"prompt": p, "text": t} for p, t in zip(texts, outputs, strict=True)]})
+        elif len(texts) == 1:
             click.secho(texts[0], nl=False, dim=True)
             (text,) = generator.generate(
                 texts, stream_callback=lambda _, t: click.echo(t, nl=False), **options
