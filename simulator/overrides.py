@@ -6,11 +6,15 @@ an item's `name` (`firms.Frontier US.cash_usd`) or its position (`firms.0.cash_u
 value is read as a TOML value (`1e9`, `true`, `[{ region = "eu", start_month = 0 }]`);
 text that is not valid TOML stays a string (`firms.0.home=DE`).
 
-    apply_overrides(tomllib.loads(text), ["firms.Frontier US.cash_usd=1e9"], "s.toml")
+    apply_overrides(tomllib.loads(text), ["firms.Frontier US.cash_usd=1e9"], "s.toml", Scenario)
 
 Problems are reported as `file: dotted.key: what was expected`, the key as the user
 wrote it, every problem at once (InputError, exit code 2 in the CLI). Sweep variants and
 the batch engine's design points use the same keys (`simulator.sweep`).
+
+The model a document is validated as is the caller's (`Scenario`, or the class of the
+scenario being changed): `simulator.scenario` reads `--set` through this module, so this
+module does not import it.
 """
 
 from __future__ import annotations
@@ -20,14 +24,15 @@ import math
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from plumbing.errors import InputError
 from simulator.parameters import parameter_names
-from simulator.scenario import Scenario
 from simulator.toml_check import format_problems, problems_error
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -92,10 +97,12 @@ def uncertain_path(key: str) -> str:
 
 
 def check_overrides(document: dict, overrides: dict[str, Any], path: str | Path,
-                    label: Callable[[str], str] = str) -> tuple[Scenario | None, list[str]]:
+                    label: Callable[[str], str] = str, *,
+                    model: type[Model]) -> tuple[Model | None, list[str]]:
     """Apply `overrides` to a copy of `document` and validate: (scenario, []) or (None, problems).
 
-    `label(key)` is how a key is named in a problem (a sweep says `variants[0].overrides.K`).
+    `label(key)` is how a key is named in a problem (a sweep says `variants[0].overrides.K`);
+    `model` is what the document is validated as (`Scenario`).
     """
     document = copy.deepcopy(document)
     problems, rename = [], {}
@@ -105,27 +112,27 @@ def check_overrides(document: dict, overrides: dict[str, Any], path: str | Path,
         except ValueError as exc:  # no such place in the document: the others still count
             problems.append(f"{path}: {label(key)}: {exc}")
     try:
-        scenario = Scenario.model_validate({**document, "source": str(path)})
+        scenario = model.model_validate({**document, "source": str(path)})
     except ValidationError as exc:
-        return None, problems + format_problems(path, exc, Scenario, rename)
+        return None, problems + format_problems(path, exc, model, rename)
     return (None, problems) if problems else (scenario, [])
 
 
 def apply_overrides(document: dict, assignments: Iterable[str] | dict[str, Any],
-                    path: str | Path = "<scenario>") -> Scenario:
-    """A validated scenario: the raw TOML `document` with `KEY=VALUE` overrides applied."""
+                    path: str | Path, model: type[Model]) -> Model:
+    """A validated `model` (`Scenario`): the raw TOML `document` with `KEY=VALUE` overrides."""
     if not isinstance(assignments, dict):
         assignments = dict(parse_assignment(text) for text in assignments)
-    scenario, problems = check_overrides(document, assignments, path)
+    scenario, problems = check_overrides(document, assignments, path, model=model)
     if problems:
         raise problems_error("scenario", problems)
     return scenario
 
 
-def apply(base: Scenario, overrides: dict[str, Any]) -> Scenario:
+def apply(base: Model, overrides: dict[str, Any]) -> Model:
     """A new scenario: `base` with dotted `overrides` applied and validated again.
 
     Raises InputError listing every problem (keys named as given).
     """
     document = base.model_dump(mode="python", exclude={"source"})
-    return apply_overrides(document, overrides, base.source or base.name)
+    return apply_overrides(document, overrides, base.source or base.name, type(base))

@@ -32,6 +32,7 @@ from pydantic import Field, field_validator, model_validator
 
 from plumbing.checked import SEED_MAX, CheckedModel
 from plumbing.errors import InputError
+from simulator.overrides import apply_overrides
 from simulator.parameters import Parameters, parameter_names
 from simulator.toml_check import parse_toml, read_user_file, require_unique, validate_toml
 
@@ -423,9 +424,7 @@ def parse_scenario(text: str, path: str | Path = "<scenario>",
     assignments = list(assignments)
     if not assignments:
         return validate_toml(text, path, Scenario, "scenario")
-    from simulator.overrides import apply_overrides
-
-    return apply_overrides(parse_toml(text, path), assignments, path)
+    return apply_overrides(parse_toml(text, path), assignments, path, Scenario)
 
 
 def load_scenario(path: str | Path, assignments: Iterable[str] = ()) -> Scenario:

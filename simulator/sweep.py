@@ -130,11 +130,13 @@ def _override_problems(sweep: Sweep, base: Scenario, file: str) -> list[str]:
     document = base.model_dump(mode="python", exclude={"source"})
     for i, variant in enumerate(sweep.variants):
         _, found = check_overrides(document, flatten_overrides(variant.overrides), file,
-                                   lambda key, i=i: f"variants[{i}].overrides.{key}")
+                                   lambda key, i=i: f"variants[{i}].overrides.{key}",
+                                   model=type(base))
         problems += found
     for key, (low, high) in sweep.uncertain.items():
         for value in (low, high):
-            _, found = check_overrides(document, {uncertain_path(key): float(value)}, file)
+            _, found = check_overrides(document, {uncertain_path(key): float(value)}, file,
+                                       model=type(base))
             if not found:
                 continue
             detail = found[0].split(": ", 2)[-1]

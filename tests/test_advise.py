@@ -265,7 +265,7 @@ def test_office_and_lab_moves_name_countries_the_firm_may_serve():
     from plumbing.shipped import shipped_path
     from simulator.advice.moves import generate_moves
     from simulator.overrides import apply_overrides
-    from simulator.scenario import load_scenario
+    from simulator.scenario import Scenario, load_scenario
     from simulator.technology import load_profile
 
     scenario = load_scenario(shipped_path("scenarios", "default.toml"))
@@ -277,7 +277,7 @@ def test_office_and_lab_moves_name_countries_the_firm_may_serve():
     path = shipped_path("scenarios", "default.toml")
     document = tomllib.loads(path.read_text(encoding="utf-8"))
     for move in sites:
-        edited = apply_overrides(document, move.overrides, path)
+        edited = apply_overrides(document, move.overrides, path, Scenario)
         firm = next(f for f in edited.firms if f.name == "Euro Challenger")
         assert [(s.country, s.kind) for s in firm.strategy.sites] == [(move.place, move.kind)]
 

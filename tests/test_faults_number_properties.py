@@ -23,6 +23,7 @@ from plumbing.errors import InputError
 from simulator.calibration.observations import COLUMNS, parse_observations
 from simulator.cli import main as simulator_main
 from simulator.overrides import apply_overrides
+from simulator.scenario import Scenario
 
 ROOT = Path(__file__).parents[1]
 SCENARIO = ROOT / "data" / "scenarios" / "default.toml"
@@ -55,7 +56,7 @@ def finite_everywhere(value) -> bool:
 @given(st.dictionaries(st.sampled_from(NUMERIC_KEYS), ANY_VALUE, min_size=1, max_size=4))
 def test_generated_overrides_are_refused_cleanly_or_accepted_finite(overrides):
     try:
-        scenario = apply_overrides(DOCUMENT, overrides, "default.toml")
+        scenario = apply_overrides(DOCUMENT, overrides, "default.toml", Scenario)
     except InputError as refused:
         assert refused.exit_code == 2 and refused.message.startswith("bad scenario")
         return
@@ -67,7 +68,7 @@ def test_generated_overrides_are_refused_cleanly_or_accepted_finite(overrides):
        st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12))
 def test_generated_set_text_is_refused_cleanly_or_accepted_finite(key, raw):
     try:
-        scenario = apply_overrides(DOCUMENT, [f"{key}={raw}"], "default.toml")
+        scenario = apply_overrides(DOCUMENT, [f"{key}={raw}"], "default.toml", Scenario)
     except InputError as refused:
         assert refused.exit_code == 2
         return
@@ -149,9 +150,9 @@ def test_generated_moves_are_refused_cleanly_or_accepted_finite(tmp_path_factory
     except InputError as refused:
         assert refused.exit_code == 2 and str(path) in refused.message
         return
-    base = apply_overrides(DOCUMENT, {}, "default.toml").model_dump(exclude={"source"})
+    base = apply_overrides(DOCUMENT, {}, "default.toml", Scenario).model_dump(exclude={"source"})
     scenario, problems = check_overrides(base, flatten_overrides(spec.moves[0].overrides),
-                                         path)
+                                         path, model=Scenario)
     assert (scenario is None) == bool(problems)
     assert all(line.startswith(f"{path}: ") for line in problems), problems
     if scenario is not None:

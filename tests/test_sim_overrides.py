@@ -11,7 +11,7 @@ import pytest
 from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from simulator.overrides import apply_overrides, parse_assignment
-from simulator.scenario import load_scenario
+from simulator.scenario import Scenario, load_scenario
 
 DEFAULT = shipped_path("scenarios/default.toml")
 
@@ -24,7 +24,8 @@ def test_values_are_read_as_toml_and_firms_by_name_or_position():
     scenario = apply_overrides(_document(), [
         "firms.China Lab.cash_usd=1e9", "firms.0.strategy.pricing.usd_per_month=25",
         "technology.token_premium_scale=2", "markets=[\"eu\", \"US\"]", "start_date=2023-01",
-        'firms.Euro Challenger.strategy.localise=[{ region = "eu", start_month = 0 }]'])
+        'firms.Euro Challenger.strategy.localise=[{ region = "eu", start_month = 0 }]'],
+        "default.toml", Scenario)
     firms = {f.name: f for f in scenario.firms}
     assert firms["China Lab"].cash_usd == 1e9
     assert firms["Frontier US"].strategy.pricing.usd_per_month == 25.0
@@ -38,7 +39,7 @@ def test_every_bad_override_is_listed_under_the_key_given():
     with pytest.raises(InputError) as caught:
         apply_overrides(_document(), ["firms.Nobody.cash_usd=1", "compute.gpu_usd_per_hr=3",
                                       "firms.China Lab.cash_usd=-1", "start_date=2022-13"],
-                        "d.toml")
+                        "d.toml", Scenario)
     lines = str(caught.value).splitlines()
     assert lines[0] == "bad scenario (4 problems):"
     assert ("d.toml: firms.Nobody.cash_usd: no list item named 'Nobody'; expected one of: "
@@ -77,8 +78,9 @@ def test_no_overrides_reads_the_file_as_is():
 def test_uncertain_ranges_take_parameters_and_dotted_scenario_keys():
     scenario = apply_overrides(_document(), {"uncertain": {
         "beta_quality": [1.0, 5.0], "compute.gpu_usd_per_hour": [1.5, 4.0],
-        "technology.token_premium_scale": [0.5, 2.0]}})
+        "technology.token_premium_scale": [0.5, 2.0]}}, "default.toml", Scenario)
     assert set(scenario.uncertain) == {"beta_quality", "compute.gpu_usd_per_hour",
                                        "technology.token_premium_scale"}
     with pytest.raises(InputError, match="uncertain: expected parameter names"):
-        apply_overrides(_document(), {"uncertain": {"colour": [0.0, 1.0]}})
+        apply_overrides(_document(), {"uncertain": {"colour": [0.0, 1.0]}}, "default.toml",
+                        Scenario)

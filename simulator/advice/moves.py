@@ -305,7 +305,8 @@ def _problems(spec: MovesFile, base: Scenario, file: str) -> list[str]:
     problems = []
     for i, move in enumerate(spec.moves):
         _, found = check_overrides(document, flatten_overrides(move.overrides), file,
-                                   lambda key, i=i: f"moves[{i}].overrides.{key}")
+                                   lambda key, i=i: f"moves[{i}].overrides.{key}",
+                                   model=type(base))
         problems += found
     return problems
 
