@@ -63,23 +63,6 @@ class Report:
             return [str(r) for r in self.runs["run_id"]]
         return sorted(str(r) for r in self.timeseries["run_id"].unique())
 
-    def run_label(self, run_id: str) -> str:
-        """A short name for a run: its strategy or scenario and its seed where known."""
-        import pandas as pd
-
-        if "point" in self.runs.columns and self.runs["point"].notna().any():
-            return run_id  # a batch run: its id names strategy, design point and replicate
-        row = self.runs[self.runs["run_id"].astype(str) == run_id] if "run_id" in self.runs else []
-        parts = []
-        if len(row):
-            first = row.iloc[0]
-            for column in ("scenario", "strategy", "variant"):
-                if column in first and pd.notna(first[column]) and str(first[column]):
-                    parts.append(str(first[column]))
-            if "seed" in first and pd.notna(first["seed"]):
-                parts.append(_("seed {seed}").format(seed=int(first["seed"])))
-        return " · ".join(parts) if parts else run_id
-
 
 def _read_table(folder: Path, name: str, required: bool = True) -> pd.DataFrame | None:
     import pyarrow.dataset as ds
@@ -189,9 +172,15 @@ def firm_series(timeseries: pd.DataFrame, firm_months: pd.DataFrame, run_id: str
     return {str(firm): table[firm].fillna(0.0) for firm in table.columns}
 
 
-def final_kpis(report: Report, run_id: str) -> pd.DataFrame:
-    """Per firm at the end of a run: `simulator.aggregates.KPIS`, indexed by firm."""
+def final_kpis(report: Report, run_id: str, until: int | None = None) -> pd.DataFrame:
+    """Per firm at the end of a run (or of its month `until`): `simulator.aggregates.KPIS`.
+
+    Indexed by firm; with `until`, revenue over the run is summed to that month, so runs of
+    different horizons compare over the months they share.
+    """
     firm_months = report.firm_months[report.firm_months["run_id"] == run_id]
+    if until is not None:
+        firm_months = firm_months[firm_months["month"] <= until]
     return aggregates.final_kpis(firm_months).loc[run_id, list(KPIS)]
 
 
@@ -210,11 +199,11 @@ def compare_kpis(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def strategy_kpis(report: Report, strategy: str) -> pd.DataFrame:
-    """Per firm, the median across a batch strategy's runs of each final KPI."""
+def strategy_kpis(report: Report, strategy: str, until: int | None = None) -> pd.DataFrame:
+    """Per firm, the median across a batch strategy's runs of each KPI (at month `until`)."""
     import pandas as pd
     run_ids = [str(r) for r in report.runs.loc[report.runs["strategy"] == strategy, "run_id"]]
-    frames = [final_kpis(report, run_id) for run_id in run_ids]
+    frames = [final_kpis(report, run_id, until) for run_id in run_ids]
     return pd.concat(frames).groupby(level=0).median() if frames else pd.DataFrame(
         columns=list(KPIS))
 

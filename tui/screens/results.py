@@ -1,15 +1,19 @@
 """Results: open reports, pick two runs (or strategies of a batch) and compare them.
 
-The KPI table shows each firm's final users, share, revenue over the run and cash for run
-A and run B with the difference; charts show a chosen figure over time for both. A batch
-report also shows uncertainty bands (10th-90th percentile across its runs, per strategy)
-and, for Sobol designs, its sensitivity indices.
+The pickers name each choice by scenario, firm(s), date range, months and when it was made
+(`tui.run_labels`). The KPI table shows each firm's final users, share, revenue over the run
+and cash for run A and run B with the difference (a share's in percentage points); two runs
+of different horizons are compared over the months they share, and the banner says so.
+Charts show a chosen figure over time for both. A batch report also shows uncertainty bands
+(10th-90th percentile across its runs, per strategy) and, for Sobol designs, its
+sensitivity indices.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,6 +67,7 @@ class ResultsScreen(MainScreen):
         super().__init__()
         self.reports: list[Report] = []
         self.choices: list[tuple[Report, str]] = []
+        self.labels: list[str] = []
         self.metric = "share"
 
     def compose_body(self) -> ComposeResult:
@@ -128,16 +133,17 @@ class ResultsScreen(MainScreen):
 
     def show_reports(self) -> None:
         """Fill the pickers: a batch's strategies (medians over their runs), then every run."""
+        from tui.run_labels import run_label, strategy_label
+
         self.choices = []
         labels = []
         for report in self.reports:
             for strategy in report.strategies():
                 self.choices.append((report, "strategy", strategy))
-                labels.append(_("{report} · {strategy} (median)").format(
-                    report=report.path.name, strategy=strategy))
+                labels.append(strategy_label(report, strategy))
             for run_id in report.run_ids():
                 self.choices.append((report, "run", run_id))
-                labels.append(report.run_label(run_id))
+                labels.append(run_label(report, run_id))
         # Runs of edited versions of one scenario share a label: their run ids (which end
         # in a hash of the scenario's content) tell them apart.
         labels = [f"{label} · {key.rsplit('-', 1)[-1][:6]}" if labels.count(label) > 1
@@ -148,9 +154,7 @@ class ResultsScreen(MainScreen):
         if not options:
             status.update(_("No report yet: run a scenario (r) or open a report folder (o)."))
             return
-        status.update(_("Runs: {runs}; reports: {reports}.").format(
-            runs=i18n.fmt_number(sum(len(r.run_ids()) for r in self.reports)),
-            reports=i18n.fmt_number(len(self.reports))))
+        self.labels = labels
         select_a, select_b = self.query_one("#results-a", Select), self.query_one(
             "#results-b", Select)
         keep_a, keep_b = select_a.value, select_b.value
@@ -183,20 +187,26 @@ class ResultsScreen(MainScreen):
             strategy_kpis,
             strategy_series,
         )
+        from tui.run_labels import common_months, run_span
 
         a, b = self.chosen("#results-a"), self.chosen("#results-b")
         if a is None or b is None:
             return
+        spans = [run_span(report, None if kind == "strategy" else key)
+                 for report, kind, key in (a, b)]
+        common = common_months(*spans)
+        self.describe_pair(spans, common)
 
         def kpis(choice: tuple[Report, str, str]):
             report, kind, key = choice
-            return strategy_kpis(report, key) if kind == "strategy" else final_kpis(
-                report, key)
+            return strategy_kpis(report, key, common) if kind == "strategy" else final_kpis(
+                report, key, common)
 
         def series(choice: tuple[Report, str, str]):
             report, kind, key = choice
-            return strategy_series(report, key, self.metric) if kind == "strategy" else (
+            found = strategy_series(report, key, self.metric) if kind == "strategy" else (
                 firm_series(report.timeseries, report.firm_months, key, self.metric))
+            return {firm: values[values.index <= common] for firm, values in found.items()}
 
         table = self.query_one("#results-kpis", DataTable)
         table.clear(columns=True)
@@ -212,6 +222,18 @@ class ResultsScreen(MainScreen):
         self.query_one("#results-chart", LineChart).show_series(
             _("{figure}: A and B").format(figure=_(KPI_LABELS[self.metric])), lines, _("month"))
         self.show_batch(a[0])
+
+    def describe_pair(self, spans: list, common: int) -> None:
+        """The banner: what A and B are, and the months they are compared over."""
+        from tui.run_labels import span_text
+
+        picked = [int(self.query_one(i, Select).value) for i in ("#results-a", "#results-b")]
+        lines = [f"A: {self.labels[picked[0]]}", f"B: {self.labels[picked[1]]}"]
+        if spans[0].months != spans[1].months:
+            lines.append(_("Different horizons: compared over the first {months} months of "
+                           "each (A {a}; B {b}).").format(
+                months=i18n.fmt_number(common), a=span_text(spans[0]), b=span_text(spans[1])))
+        self.query_one("#results-status", Static).update(escape("\n".join(lines)))
 
     def show_batch(self, report: Report) -> None:
         """Uncertainty bands per strategy and Sobol sensitivity indices of a batch report."""
@@ -282,5 +304,9 @@ class ResultsScreen(MainScreen):
 
 
 def _signed(kpi: str, delta: float) -> str:
+    """A change with its sign; a share's in percentage points (+1.8 pp), not in percent."""
+    if kpi == "share" and delta == delta:
+        points = i18n.fmt_number(abs(delta) * 100, 1)
+        return ("+" if delta >= 0 else "−") + _("{points} pp").format(points=points)
     text = format_kpi(kpi, abs(delta))
     return text if text == "—" else ("+" if delta >= 0 else "−") + text
