@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from plumbing.errors import InputError
 from simulator.calibration.survey import (
     COLUMNS,
+    by_survey,
     compare,
     country_users,
     load_survey,
@@ -23,7 +24,7 @@ from simulator.calibration.survey import (
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBLEM = re.compile(r"^\S+: row \d+: [a-z_()]+: expected .+$")
-GOOD = {"country": "JP", "date": "2023-11", "value": "6", "unit": "percent",
+GOOD = {"survey": "s1", "country": "JP", "date": "2023-11", "value": "6", "unit": "percent",
         "measure": "daily use", "population_base": "online adults",
         "source_publisher": "SRI", "source_title": "GPO-AI",
         "source_url": "https://example.org/s", "checked": "2026-12-07 search pages: x"}
@@ -39,11 +40,14 @@ def as_csv(rows: list[dict]) -> str:
 
 def test_shipped_survey_covers_many_countries_with_sources_and_checks():
     survey = load_survey()
-    assert len({r.country for r in survey}) >= 8
+    for rows in by_survey(survey).values():
+        assert len({r.country for r in rows}) >= 8
     for row in survey:
         assert 0 < row.share < 1 and row.checked and row.source_url.startswith("https://")
-    by = {r.country: r.share for r in survey}
-    assert by["IN"] > by["US"] > by["JP"]  # as published: India 36%, US 18%, Japan 6%
+    gpo = {r.country: r.share for r in by_survey(survey)["gpo-ai-2023"]}
+    assert gpo["IN"] > gpo["US"] > gpo["JP"]  # as published: India 36%, US 18%, Japan 6%
+    msft = {r.country: r.share for r in by_survey(survey)["msft-diffusion-2025h2"]}
+    assert msft["AE"] > msft["US"] > msft["KH"]  # 64.0%, 28.3%, 5.1%
 
 
 def test_the_survey_is_held_out_of_calibration():
@@ -55,6 +59,7 @@ def test_the_survey_is_held_out_of_calibration():
 
 
 BAD = {
+    "survey": st.sampled_from(["", "a b", "x/y"]),
     "country": st.sampled_from(["XX", "jp", "JPN", ""]),
     "date": st.sampled_from(["2023", "2023-13", "Nov 2023", ""]),
     "value": st.sampled_from(["-1", "101", "nan", "six", ""]),
@@ -78,10 +83,15 @@ def test_a_bad_cell_is_named_by_row_and_column(column, data):
 
 
 def test_a_country_twice_at_one_date_and_mixed_measures_are_refused():
-    with pytest.raises(InputError, match="row 3: country: expected one row per country"):
+    with pytest.raises(InputError, match="row 3: country: expected one row per survey"):
         parse_survey(as_csv([GOOD, GOOD]), "survey.csv")
-    with pytest.raises(InputError, match="one measure and unit"):
+    with pytest.raises(InputError, match="one measure and unit per survey"):
         parse_survey(as_csv([GOOD, {**GOOD, "country": "US", "measure": "weekly"}]), "s.csv")
+    # Two surveys may ask different questions; compare takes one of them.
+    two = parse_survey(as_csv([GOOD, {**GOOD, "survey": "s2", "measure": "weekly"}]))
+    assert set(by_survey(two)) == {"s1", "s2"}
+    with pytest.raises(ValueError, match="one survey"):
+        compare({"JP": 1.0}, two, {"JP": 10.0})
 
 
 SURVEY = parse_survey(as_csv([{**GOOD, "country": c, "value": v}
@@ -123,11 +133,12 @@ def test_absent_countries_are_named_and_a_filter_limits_the_comparison():
     assert two.countries == ("IN", "US") and math.isnan(two.spearman)
 
 
-def test_country_users_reads_a_firm_at_a_month():
+def test_country_users_reads_a_firm_or_all_firms_at_a_month():
     table = pa.table({"month": pa.array([1, 2, 2, 2], pa.int32()),
                       "firm": ["A", "A", "A", "B"], "country": ["US", "US", "JP", "US"],
                       "users": [1.0, 2.0, 3.0, 4.0]})
-    assert country_users(table, "A", 2) == {"US": 2.0, "JP": 3.0}
+    assert country_users(table, 2, "A") == {"US": 2.0, "JP": 3.0}
+    assert country_users(table, 2) == {"US": 6.0, "JP": 3.0}
 
 
 def test_world_population_is_the_denominator():

@@ -1,9 +1,12 @@
-"""A held-out per-country adoption survey and how a run or an ensemble compares with it.
+"""Held-out per-country adoption surveys and how a run or an ensemble compares with them.
 
-`data/adoption_survey.csv` holds one public survey's per-country share of people using
-generative AI (`COLUMNS`; the shipped one: the GPO-AI survey's share of respondents using
-ChatGPT daily, 21 countries, late 2023). It is never a calibration target: calibration reads
-`observations.csv` only. It checks what calibration did not see, the order of countries.
+`data/adoption_survey.csv` holds public per-country shares of people using generative AI,
+one survey per `survey` id (`COLUMNS`). Shipped: `gpo-ai-2023`, the GPO-AI survey's share of
+respondents using ChatGPT daily (21 countries, late 2023: compare one firm's users), and
+`msft-diffusion-2025h2`, Microsoft's share of the working-age population using any
+generative AI product (8 countries, second half of 2025: compare all firms' users). Neither
+is a calibration target: calibration reads `observations.csv` only. They check what
+calibration did not see, the order of countries.
 
 The comparison (`compare`) sets the model's users per person in each surveyed country (a
 firm's users there over the country's population, simulator.world) beside the survey's
@@ -31,6 +34,7 @@ from plumbing.errors import InputError
 
 UNITS = {"percent": 100.0, "fraction": 1.0}  # unit -> the value of "everyone"
 COLUMNS = {
+    "survey": "the survey's identifier: letters, digits, '_', '-' or '.'",
     "country": "an ISO 3166 alpha-2 code of a country in the world data",
     "date": "a date as YYYY-MM-DD or YYYY-MM (the survey's fieldwork)",
     "value": "a number from 0 to the unit's whole (100 percent, 1 fraction)",
@@ -51,6 +55,7 @@ class SurveyRow:
     """One country's surveyed share."""
 
     row: int  # the file's row (header = 1), for messages
+    survey: str
     country: str
     date: date
     value: float
@@ -102,6 +107,8 @@ def _parse_row(cells: dict[str, str], known: frozenset[str]) -> tuple[dict, list
         shown = f", got {text[column]!r}" if text[column] else ", got an empty cell"
         problems.append((column, COLUMNS[column] + shown))
 
+    if not re.match(r"^[A-Za-z0-9_.-]+$", text["survey"]):
+        bad("survey")
     if text["country"] not in known:
         bad("country")
     try:
@@ -145,23 +152,33 @@ def parse_survey(text: str, path: str | Path = "<survey>") -> list[SurveyRow]:
             continue
         fields, row_problems = _parse_row(cells, known)
         problems += [f"{path}: row {number}: {c}: expected {what}" for c, what in row_problems]
-        key = (fields["country"], fields["date"])
+        key = (fields["survey"], fields["country"], fields["date"])
         if not row_problems and key in seen:
-            problems.append(f"{path}: row {number}: country: expected one row per country and "
-                            f"date, {fields['country']} is also on row {seen[key]}")
+            problems.append(f"{path}: row {number}: country: expected one row per survey, "
+                            f"country and date, {fields['country']} is also on row {seen[key]}")
             continue
         seen.setdefault(key, number)
         if not row_problems:
             survey.append(SurveyRow(row=number, **fields))
     if not survey and not problems:
         problems.append(f"{path}: row 2: country: expected at least one country")
-    if len({(r.measure, r.unit) for r in survey}) > 1:
-        problems.append(f"{path}: row 2: measure: expected one measure and unit in a file "
-                        "(one survey question is compared at a time)")
+    for name, rows_of in by_survey(survey).items():
+        if len({(r.measure, r.unit) for r in rows_of}) > 1:
+            problems.append(f"{path}: row {rows_of[0].row}: measure: expected one measure and "
+                            f"unit per survey, {name!r} has more (a question is compared at a "
+                            "time)")
     if problems:
         count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
         raise InputError(f"bad adoption survey ({count}):\n" + "\n".join(problems))
     return survey
+
+
+def by_survey(rows: Sequence[SurveyRow]) -> dict[str, list[SurveyRow]]:
+    """Rows grouped by survey id, in file order."""
+    groups: dict[str, list[SurveyRow]] = {}
+    for row in rows:
+        groups.setdefault(row.survey, []).append(row)
+    return groups
 
 
 def read_survey(path: str | Path) -> list[SurveyRow]:
@@ -186,13 +203,18 @@ def population() -> dict[str, float]:
     return {c.iso2: float(c.population) for c in load_countries()}
 
 
-def country_users(timeseries, firm: str, month: int) -> dict[str, float]:
-    """A run's users of `firm` per country at model month `month` (its time-series table)."""
+def country_users(timeseries, month: int, firm: str | None = None) -> dict[str, float]:
+    """A run's users per country at model month `month`: of `firm`, or of all firms (None)."""
     import pyarrow.compute as pc
 
-    rows = timeseries.filter(pc.and_(pc.equal(timeseries["firm"], firm),
-                                     pc.equal(timeseries["month"], month)))
-    return dict(zip(rows["country"].to_pylist(), rows["users"].to_pylist(), strict=True))
+    rows = timeseries.filter(pc.equal(timeseries["month"], month))
+    if firm is not None:
+        rows = rows.filter(pc.equal(rows["firm"], firm))
+    users: dict[str, float] = {}
+    for country, value in zip(rows["country"].to_pylist(), rows["users"].to_pylist(),
+                              strict=True):
+        users[country] = users.get(country, 0.0) + value
+    return users
 
 
 def compare(users: Mapping[str, float] | Sequence[Mapping[str, float]],
@@ -210,6 +232,9 @@ def compare(users: Mapping[str, float] | Sequence[Mapping[str, float]],
     members = [users] if isinstance(users, Mapping) else list(users)
     if not members:
         raise ValueError("compare needs at least one run's users")
+    if len(by_survey(survey)) > 1:
+        raise ValueError("compare takes one survey's rows (simulator.calibration.survey."
+                         "by_survey splits a file)")
     wanted = None if countries is None else set(countries)
     rows = [r for r in survey if wanted is None or r.country in wanted]
     absent = tuple(r.country for r in rows if r.country not in people or people[r.country] <= 0)
