@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from hub import registry
 from hub.cli import main as hub
 from hub.corpus.cldr import cldr_source
 from hub.corpus.records import Source
@@ -225,3 +226,13 @@ def test_generate_json_holds_what_the_stream_prints_and_int8_is_precision(measur
     assert streamed.stdout == "Die" + shown["outputs"][0]["text"] + "\n"  # greedy: the same
     old = invoke(*args, "Die", "--int8", "--json")
     assert document(old)["precision"] == "int8" and "use --precision int8" in old.stderr
+
+
+def test_train_json_is_the_registered_version(home):
+    shown = document(invoke("train", "--region", "eu", "--size", "tiny", "--steps", 4,
+                            "--eval-every", 4, "--home", home, "--json"))
+    version = registry.resolve(home, "eu")
+    assert (shown["model_id"], shown["path"]) == (version.model_id, str(version.path))
+    assert shown["steps"] == 4
+    assert (version.path / "model.safetensors").is_file()
+    assert "all" in shown["valid_bpb"] and all(v > 0 for v in shown["valid_bpb"].values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import rich_click as click
 
 from hub.home import home_option, hub_home
+from plumbing.json_output import echo_json, json_option
 from plumbing.seed_option import seed_option
 
 
@@ -48,6 +49,8 @@ from plumbing.seed_option import seed_option
     help="Also train on `<en> English <lang> translation` examples from parallel rows.",
 )
 @home_option
+@json_option('{"model_id", "path", "steps": int, "tokens": int, "seconds": float, "flops": '
+             'float, "valid_bpb": {lang: float, "all": float}} (progress on stderr)')
 def train(
     region,
     size,
@@ -63,6 +66,7 @@ def train(
     seed,
     translation_examples,
     home,
+    as_json,
 ):
     """Train a region's decoder-only Transformer and register it as a new model version.
 
@@ -140,6 +144,12 @@ def train(
     with progress:
         result = run_training(hub_home(home), region, settings, resume, on_step, log)
     if result.version is None:
+        return
+    if as_json:
+        echo_json({"model_id": result.version.model_id, "path": result.version.path,
+                   "steps": result.steps, "tokens": result.tokens, "seconds": result.seconds,
+                   "flops": result.flops_per_token * result.tokens,
+                   "valid_bpb": result.valid_bpb})
         return
     console.print(
         f"trained {result.steps} steps, {result.tokens:,} tokens in {result.seconds:.0f} s "
