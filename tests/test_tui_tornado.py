@@ -7,10 +7,12 @@ computes from the folder's files, largest swing on top, with a titled axis in $M
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rich.console import Console
 from test_tui_support import SIZE, english_afterwards, write_workspace  # noqa: F401 - fixture
-from textual.widgets import TabbedContent
+from textual.widgets import Select, TabbedContent
 
 from simulator.advice.advise import advise
 from simulator.advice.tornado import from_folder
@@ -55,6 +57,12 @@ async def test_the_tornado_shows_the_folders_bars_largest_on_top(advised):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
         await pilot.pause()
+        # The picker names the advice: scenario, firm, dates and months, futures, when made.
+        options = [str(prompt) for prompt, _value in
+                   app.screen.query_one("#advice-folder", Select)._options]
+        assert any(re.fullmatch(r"tiny duel · Frontier · 2022-11–2023-04 \(6 months\) · "
+                                r"3 futures · made \d{4}-\d{2}-\d{2} \d{2}:\d{2}", o)
+                   for o in options), options
         await pilot.press("t", "t")  # drivers -> gains -> what the top move depends on
         await pilot.pause()
         tabs = app.screen.query_one("#advice-charts", TabbedContent)

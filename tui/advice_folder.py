@@ -44,6 +44,17 @@ class AdviceFolder:
                    _start_date(Path(summary["scenario"]["path"])), from_folder(path))
 
 
+def folder_label(path: Path) -> str:
+    """The picker's line for an advice folder: scenario, firm, dates, futures, when made."""
+    from tui.run_labels import advice_label
+
+    try:
+        summary = json.loads((path / "advice.json").read_text(encoding="utf-8"))
+        return advice_label(summary, _start_date(Path(summary["scenario"]["path"])), path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return path.name  # unreadable: opening it says why
+
+
 def _start_date(scenario: Path) -> str:
     """The scenario's start_date as its file states it (the model's default if it does not)."""
     import tomllib

@@ -25,7 +25,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 
 from tui import i18n
-from tui.advice_folder import AdviceFolder, draft_for_move, find_advice
+from tui.advice_folder import AdviceFolder, draft_for_move, find_advice, folder_label
 from tui.i18n import N_, _
 from tui.modes import screen_class
 from tui.scenario_form import DraftError
@@ -148,9 +148,8 @@ class AdviceScreen(MainScreen):
         root = self.strategy_app.workspace.reports_dir
         self.folders = find_advice(root)
         picker = self.query_one("#advice-folder", Select)
-        # Folders by their place under the reports folder (advice/seoul-lab-3f2a…).
-        picker.set_options([(str(p.relative_to(root)) if p.is_relative_to(root) else str(p), i)
-                            for i, p in enumerate(self.folders)])
+        # Each by its scenario, firm, dates, futures and when it was made.
+        picker.set_options([(folder_label(p), i) for i, p in enumerate(self.folders)])
         if not self.folders:
             self.query_one("#advice-summary", Static).update(
                 _("No advice yet: choose a firm above and press a (or run `simulator advise "
