@@ -55,8 +55,12 @@ def test_the_price_search_brackets_its_optimum(searched):
 
 
 def test_the_generated_price_move_charges_the_price_found(searched):
+    # Timed like the other moves: from the decision, 6 or 12 months after it.
     scenario, profile, found = searched
     moves = [m for m in generate_moves(scenario, "Euro Challenger", profile)
              if m.kind == "price" and m.name != "price-ppp"]
-    assert [m.overrides for m in moves] == [
-        {"firms.Euro Challenger.strategy.pricing.usd_per_month": found.price}]
+    assert [(m.overrides, m.delay) for m in moves] == [
+        ({"firms.Euro Challenger.strategy.pricing.usd_per_month": found.price}, delay)
+        for delay in (0, 6, 12)]
+    assert [m.name for m in moves] == [f"price-{found.price:.3g}usd{end}"
+                                       for end in ("", "-6m", "-12m")]

@@ -15,8 +15,8 @@ from simulator.world.curated import load_availability
 
 # Move kinds and the activity of data/availability.csv each needs; a data region and a
 # partner's channel sell where the firm serves organisations (api), a price tier where it serves.
-ACTIVITY_OF = {"enter": "serve", "hire": "hire", "office": "office", "lab": "lab",
-               "region": "api", "channel": "serve", "tier": "serve"}
+ACTIVITY_OF = {"enter": ("serve",), "hire": ("hire",), "office": ("office",), "lab": ("lab",),
+               "region": ("serve", "api"), "channel": ("serve",), "tier": ("serve",)}
 
 
 @dataclass
@@ -45,6 +45,10 @@ class Forbidden:
                                       f"{rule.source_publisher}): {rule.note}"))
         return rule
 
+    def allows(self, activities: tuple[str, ...], country: str, name: str) -> bool:
+        """Whether no row forbids any of `activities` there (the first forbidding is noted)."""
+        return not any(self.rule(activity, country, name) for activity in activities)
+
     def first(self, activity: str, order: list[int], iso2: tuple[str, ...],
               count: int, name: str | None = None) -> list[int]:
         """The first `count` countries of `order` the rows allow; those passed over are noted.
@@ -70,10 +74,10 @@ def why_absent(scenario: Scenario, firm_name: str, move_name: str,
     """
     kind, _, rest = move_name.partition("-")
     country = rest.split("-")[0]
-    activity = ACTIVITY_OF.get(kind)
-    if activity is None or len(country) != 2:
+    activities = ACTIVITY_OF.get(kind)
+    if activities is None or len(country) != 2:
         return None
     from simulator.advice.moves import find_firm  # moves imports this module
 
     rules = Forbidden(scenario, find_firm(scenario, firm_name), decision)
-    return rules.absent[0][1] if rules.rule(activity, country, move_name) else None
+    return rules.absent[0][1] if rules.allows(activities, country, move_name) is False else None

@@ -30,7 +30,7 @@ import numpy as np
 from plumbing.shipped import shipped_path
 from plumbing.tables import read_table
 from simulator.advice.decision import Decision
-from simulator.advice.forbidden import Forbidden
+from simulator.advice.forbidden import ACTIVITY_OF, Forbidden
 from simulator.advice.price_search import PRICE_MIN_USD
 from simulator.economics import willingness_to_pay
 from simulator.finance import list_prices
@@ -71,10 +71,6 @@ def partner_bases() -> list[PartnerBase]:
     return sorted(rows, key=lambda row: (-row.users, row.country))
 
 
-def _allowed(rules: Forbidden, activities: tuple[str, ...], country: str, name: str) -> bool:
-    return not any(rules.rule(activity, country, name) for activity in activities)
-
-
 def _own_list(firm: Firm, geo: Geography) -> np.ndarray:
     """[C] bool: countries the firm's own strategy excludes (no rule of data needed)."""
     mask = np.zeros(geo.size, dtype=bool)
@@ -97,7 +93,7 @@ def region_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
     for c in order:
         if len(chosen) == REGION_CANDIDATES:
             break
-        if _allowed(rules, ("serve", "api"), geo.iso2[c], f"region-{geo.iso2[c]}-cloud"):
+        if rules.allows(ACTIVITY_OF["region"], geo.iso2[c], f"region-{geo.iso2[c]}-cloud"):
             chosen.append(geo.iso2[c])
     moves = []
     for i, country in enumerate(chosen):
@@ -126,7 +122,7 @@ def channel_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
         name = f"channel-{base.country}-{slug}"
         if (c is None or not geo.is_market[c] or _own_list(firm, geo)[c]
                 or any(x["name"] == base.product for x in existing)
-                or not _allowed(rules, ("serve",), base.country, name)):
+                or not rules.allows(ACTIVITY_OF["channel"], base.country, name)):
             continue
         reach = min(base.users / geo.population[c], 1.0)
         moves.append(Move(
@@ -137,7 +133,7 @@ def channel_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
             "assistant once ramped up",
             {f"{key}.channels": [*existing, {
                 "name": base.product, "start": decision.date, "countries": [base.country],
-                "reach": round(reach, 4), "conversion": CHANNEL_CONVERSION}]}))
+                "reach": round(float(reach), 4), "conversion": CHANNEL_CONVERSION}]}))
     return moves
 
 
@@ -161,7 +157,7 @@ def tier_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
             break
         tier = round(max(float(wtp[c]), PRICE_MIN_USD), 2)
         name = f"tier-{geo.iso2[c]}-{tier:.3g}usd"
-        if _allowed(rules, ("serve",), geo.iso2[c], name):
+        if rules.allows(ACTIVITY_OF["tier"], geo.iso2[c], name):
             moves.append(Move(
                 name, "price_tier", geo.iso2[c],
                 f"charge ${tier:.2f} a month in {geo.iso2[c]} (a country tier at its median "
