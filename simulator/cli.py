@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "run": "simulator.run_cli:run",
     "calibrate": "simulator.calibrate_cli:calibrate",
     "backtest": "simulator.backtest_cli:backtest",
+    "ship": "simulator.ship_cli:ship",
     "advise": "simulator.advise_cli:advise",
     "firm": "simulator.firm_cli:firm",
     "countries": "simulator.countries_cli:countries",

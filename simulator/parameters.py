@@ -155,6 +155,11 @@ class Parameters(CheckedModel):
     # after its US launch, 'about one billion' after 20 (data/observations.csv); assumption
     # for calibration.
     channel_ramp_months: float = Field(12.0, gt=0)
+    # Share of a month's users active in a given week: the model counts monthly users,
+    # firms often report weekly ones (ChatGPT's 100M-800M weekly users). No figure is
+    # published for assistants; history decides it (data/scenarios/history.toml
+    # [uncertain]), from a prior as wide as consumer apps' stickiness.
+    weekly_active_share: float = Field(0.6, gt=0, le=1)
     # Decisions compare options by expected margin over this many months (the commitment
     # rule's three years of payback); prices are reviewed this often.
     decision_horizon_months: float = Field(36.0, gt=0)

@@ -108,7 +108,8 @@ def _run(plan: EvaluationPlan, scenario: Scenario, seed: int) -> dict:
     profile = _profile(scenario.profile_path(), scenario.profile_size)
     result = run_scenario(scenario, seed=seed, profile=profile)
     firms = [f.name for f in scenario.firms]
-    view = RunView(result.timeseries, firms, _countries(result.timeseries), plan.months)
+    view = RunView(result.timeseries, firms, _countries(result.timeseries), plan.months,
+                   scenario.parameters.weekly_active_share)
     metrics = read_metrics(plan, view)
     return {**{f"obs:{o.id}": v for o, v in zip(plan.observations, metrics, strict=True)},
             "world_users": view.arrays["users"].sum(axis=2).T.tolist()}
