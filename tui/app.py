@@ -17,7 +17,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.signal import Signal
 
-from tui import i18n
+from tui import i18n, interrupt
 from tui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 from tui.i18n import N_, _
 from tui.modes import SCREENS, screen_class
@@ -84,10 +84,12 @@ class StrategyApp(App[None]):
 
     def on_unmount(self) -> None:
         """Stop the simulation process with the app."""
+        interrupt.uninstall()
         self.simulation.close()
 
     def on_mount(self) -> None:
         """Check the size at start (no resize event comes if it never changes)."""
+        interrupt.install(self)  # SIGINT cancels what runs (tui.interrupt)
         self.check_size(self.size.width, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
@@ -119,17 +121,18 @@ class StrategyApp(App[None]):
         if isinstance(run_screen, screen_class("run")):
             run_screen.start_run()
 
-    async def action_quit(self) -> None:
-        """Leave the app; with unsaved edits in the form, ask first."""
+    async def action_quit(self, return_code: int = 0) -> None:
+        """Leave the app (with `return_code`); with unsaved edits in the form, ask first."""
         from tui.dialogs.confirm import ConfirmDialog
 
         draft = self.workspace.draft
         if draft is None or not draft.dirty:
-            self.exit()
+            self.exit(return_code=return_code)
         elif not isinstance(self.screen, ConfirmDialog):
             question = _("Quit and lose your unsaved edits to {name}?").format(
                 name=draft.path.name)
-            self.push_screen(ConfirmDialog(question), lambda yes: self.exit() if yes else None)
+            self.push_screen(ConfirmDialog(question),
+                             lambda yes: self.exit(return_code=return_code) if yes else None)
 
     def action_help(self) -> None:
         """Show the help screen."""
