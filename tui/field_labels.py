@@ -163,6 +163,7 @@ KEYS = {
     "technology": N_("technology"),
     "technology_profile": N_("technology profile"),
     "tiers": N_("tiers"),
+    "today": N_("today"),
     "token_premium_scale": N_("token premium scale"),
     "tokenizer": N_("tokenizer"),
     "tokenizer_changes": N_("tokenizer changes"),
