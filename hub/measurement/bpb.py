@@ -10,7 +10,7 @@ for the separator a compressor would also have to encode, so each text adds one 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 
 IGNORE = -100  # cross_entropy's ignore_index: positions that are given, not predicted
+# Logits scored at once (1 M float32 = 4 MiB): a cache-sized block, whatever the vocabulary.
+LOG_SOFTMAX_ELEMENTS = 1 << 20
 
 
 Rows = list[tuple[list[int], list[int]]]
@@ -133,13 +135,19 @@ class Scores:
 
 
 def ort_scores(
-    session, rows_by_key: dict, pad_id: int, batch_size: int, owners: dict | None = None
+    session,
+    rows_by_key: dict,
+    pad_id: int,
+    batch_size: int,
+    owners: dict | None = None,
+    on_batch: Callable[[], None] | None = None,
 ) -> dict[str, Scores]:
     """Score (inputs, targets) rows per group with an onnxruntime session (empty cache).
 
     Rows of all groups share batches, sorted by length so little is padded; padding is on
     the right, after every scored position, with attention mask 0. With `owners` (per
-    group, the text index of each row) the nats are also summed per text.
+    group, the text index of each row) the nats are also summed per text. `on_batch` is
+    called after each batch (progress).
     """
     flat = [
         (key, row, owners[key][i] if owners else None)
@@ -161,19 +169,46 @@ def ort_scores(
         empty = np.zeros((len(batch), n_head, 0, head_dim), dtype=np.float32)
         feed = {"input_ids": ids, "attention_mask": mask, **{i.name: empty for i in past}}
         logits = session.run(["logits"], feed)[0]
+        nats, prediction, truth, ends = _position_scores(logits, targets)
         for row, (key, _, owner) in enumerate(batch):
-            where = np.nonzero(targets[row] != IGNORE)[0]
-            chosen = logits[row, where].astype(np.float64)
-            top = chosen.max(-1)
-            lse = top + np.log(np.exp(chosen - top[:, None]).sum(-1))
-            truth = targets[row, where]
+            # Each row's own slice, summed alone: the same additions as one row at a time.
+            lo, hi = ends[row], ends[row + 1]
             scores = results[key]
-            nats = float((lse - chosen[np.arange(len(where)), truth]).sum())
-            scores.nats += nats
+            row_nats = float(nats[lo:hi].sum())
+            scores.nats += row_nats
             if owner is not None:
-                scores.text_nats[owner] = scores.text_nats.get(owner, 0.0) + nats
-            prediction = chosen.argmax(-1)
-            scores.correct += int((prediction == truth).sum())
-            scores.positions += len(where)
-            scores.predictions.append(prediction)
+                scores.text_nats[owner] = scores.text_nats.get(owner, 0.0) + row_nats
+            scores.correct += int((prediction[lo:hi] == truth[lo:hi]).sum())
+            scores.positions += hi - lo
+            scores.predictions.append(prediction[lo:hi])
+        if on_batch is not None:
+            on_batch()
     return results
+
+
+def _position_scores(logits: np.ndarray, targets: np.ndarray):
+    """Nats, argmax and truth of every scored position of a batch, rows one after another.
+
+    The log-sum-exp over the vocabulary is taken in blocks of positions: the exponentials in
+    float32 (the logits' own precision; each is within 6e-8 relative of float64's), summed
+    and logged in float64. Per position the result is within 1e-7 nats of an all-float64
+    computation, below the resolution of the float32 logits, at less than half the cost
+    (the exponentials were most of `hub eval`'s scoring time).
+    Returns (nats, prediction, truth, row offsets).
+    """
+    scored = targets != IGNORE
+    picked = logits[scored]  # [positions, vocabulary], row-major order
+    truth = targets[scored]
+    nats = np.empty(len(truth))
+    prediction = np.empty(len(truth), dtype=np.int64)
+    step = max(1, LOG_SOFTMAX_ELEMENTS // max(1, picked.shape[-1]))
+    for start in range(0, len(truth), step):
+        part = slice(start, start + step)
+        chosen = picked[part]
+        top = chosen.max(-1)
+        spread = np.exp(chosen - top[:, None]).sum(-1, dtype=np.float64)
+        lse = top.astype(np.float64) + np.log(spread)
+        nats[part] = lse - chosen[np.arange(len(chosen)), truth[part]].astype(np.float64)
+        prediction[part] = chosen.argmax(-1)
+    ends = np.concatenate([[0], np.cumsum(scored.sum(axis=1))])
+    return nats, prediction, truth, ends

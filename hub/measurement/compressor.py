@@ -23,7 +23,7 @@ dictionary trained on the same text was measured too and was weaker on every lan
 from __future__ import annotations
 
 import lzma
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 SEPARATOR = b"\n"
@@ -122,3 +122,33 @@ def primed_baseline(texts: Sequence[str], prime: bytes) -> PrimedResult:
     else:
         extra = _raw_xz_size(data)
     return PrimedResult(8 * extra / len(data), 8 * extra / chars, extra, len(data), len(prime))
+
+
+def baselines_by_lang(
+    jobs: dict[str, tuple[Sequence[str], bytes]],
+    workers: int,
+    done: Callable[[str], None] | None = None,
+) -> dict[str, tuple[CompressorResult, PrimedResult]]:
+    """The cold and primed baselines of every language (`{lang: (texts, prime)}`), in parallel.
+
+    xz and zstd release the GIL while they compress, so `workers` threads use that many
+    cores; the figures are those of one language at a time. `done(lang)` is called as each
+    language finishes. On an interrupt, languages not yet started are cancelled (the ones
+    running finish first: a compression cannot be stopped half-way).
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    def both(texts: Sequence[str], prime: bytes) -> tuple[CompressorResult, PrimedResult]:
+        return compressor_baseline(texts), primed_baseline(texts, prime)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="compressor")
+    try:
+        futures = {pool.submit(both, *job): lang for lang, job in jobs.items()}
+        found = {}
+        for future in as_completed(futures):
+            found[futures[future]] = future.result()
+            if done is not None:
+                done(futures[future])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return {lang: found[lang] for lang in jobs}

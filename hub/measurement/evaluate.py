@@ -21,8 +21,8 @@ languages the model has. Every per-language row carries the set's sha256. For ea
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -40,7 +40,24 @@ from plumbing.errors import InputError
 
 TORCH_ORT_TOLERANCE = 0.005  # relative: PyTorch and onnxruntime bits per byte
 ENGLISH_SOURCES = "en>"  # scoring group of the English originals (information parity)
-Progress = Callable[[str], None]
+
+
+class Progress(Protocol):
+    """What a measurement reports as it runs (`hub.measurement.measure_target.StepProgress`)."""
+
+    def __call__(self, message: str, total: int | None = None) -> None:
+        """A new phase of `total` steps (None: not counted)."""
+
+    def advance(self) -> None:
+        """One step of the phase done."""
+
+
+class _Quiet:
+    def __call__(self, message: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -136,11 +153,11 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     """
     from hub.measurement.compressor import scored_bytes
     from hub.measurement.quality import model_figures, text_bits
-    from hub.measurement.translation_eval import chrf_by_lang
+    from hub.measurement.translation_eval import chrf_by_lang, translation_prompts
     from hub.serving import bundle
     from hub.serving.runtime import Generator
 
-    step = progress or (lambda message: None)
+    step = progress or _Quiet()
     step(f"reading the evaluation sets ({settings.chrf_rows} translations per language)")
     samples = language_samples(home, target.languages, settings.chrf_rows)
     if not samples:
@@ -152,7 +169,7 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     }
     fp32 = generators["fp32"]
     tokenizer, special = fp32.tokenizer, fp32.special
-    context = target.config.model["context_length"]
+    context = target.config["model"]["context_length"]
     sources = sorted({en for s in samples.values() for en, _ in s.all_parallel})
     groups = {lang: (lang, s.texts) for lang, s in samples.items()}
     groups[ENGLISH_SOURCES] = ("en", sources)
@@ -174,8 +191,11 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     units = {"bits_per_byte": "bits/byte", "bits_per_char": "bits/char", "info_parity": "ratio"}
     scores = {}
     for precision, generator in generators.items():
-        step(f"bits per byte and per character, onnxruntime {precision}")
-        found = ort_scores(generator.session, rows, special["pad"], settings.batch_size, owners)
+        batches = -(-sum(map(len, rows.values())) // settings.batch_size)
+        step(f"bits per byte and per character, onnxruntime {precision} (batches)", batches)
+        found = ort_scores(
+            generator.session, rows, special["pad"], settings.batch_size, owners, step.advance
+        )
         scores[precision] = found
         english = found.get(ENGLISH_SOURCES)
         english_bits = (
@@ -198,13 +218,15 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
             add(lang, "top1_agreement_vs_fp32", same.mean(), "share", "int8")
     worst = None
     if target.version is not None:
-        step("bits per byte, PyTorch")
+        step("bits per byte, PyTorch (languages)", len(langs))
         lang_rows = {lang: rows[lang] for lang in langs}
-        worst = _check_torch(target, lang_rows, n_bytes, scores["fp32"], special, settings, add)
-    step("compressor baselines (cold, primed on the training split)")
-    _baselines(home, samples, langs, n_bytes, add)
+        worst = _check_torch(
+            target, lang_rows, n_bytes, scores["fp32"], special, settings, add, step.advance
+        )
+    step("compressor baselines, cold and primed on the training split (languages)", len(langs))
+    _baselines(home, samples, langs, n_bytes, add, settings.threads, step.advance)
     step("tokens per character, token premium, reference serving cost")
-    params = target.config.training.get("params")
+    params = target.config.get("training", {}).get("params")
     measured = tokenizer_figures(tokenizer, target, {k: samples[k] for k in langs})
     for lang, figures in measured.items():
         for metric, figure in figures.items():
@@ -212,10 +234,14 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
             add(lang, metric, figure.value, unit, "n/a", figure)
         if params:
             _reference_cost(lang, figures["tokens_per_char"], int(params), add)
+    chrf_samples = {lang: samples[lang] for lang in langs}
+    n_prompts = len(translation_prompts(tokenizer, special, chrf_samples, context))
     for precision, generator in generators.items():
-        step(f"translating held-out parallel rows, {precision}")
-        chrf_samples = {lang: samples[lang] for lang in langs}
-        chrf = chrf_by_lang(generator, chrf_samples, context, settings.batch_size)
+        batches = -(-n_prompts // settings.batch_size)
+        step(f"translating held-out parallel rows, {precision} (batches)", batches)
+        chrf = chrf_by_lang(
+            generator, chrf_samples, context, settings.batch_size, on_batch=step.advance
+        )
         for lang, score in chrf.items():
             add(lang, "chrf", score, "chrF", precision)
     facts = {"torch_ort_worst": worst, "chrf_rows": settings.chrf_rows}
@@ -240,21 +266,25 @@ def _reference_cost(lang, tokens_per_char, params: int, add) -> None:
     add(lang, "usd_per_1m_chars", interval.value, unit, "n/a", interval, f"ref:{ref.accelerator}")
 
 
-def _baselines(home, samples, langs, n_bytes, add) -> None:
+def _baselines(home, samples, langs, n_bytes, add, threads, advance) -> None:
+    import os
+
     from hub.corpus import load_corpus
-    from hub.measurement.compressor import compressor_baseline, prime_of, primed_baseline
+    from hub.measurement.compressor import baselines_by_lang, prime_of
 
     train = load_corpus(home, langs, "train")
     by_lang: dict[str, list[str]] = {}
     for lang, text in zip(train["lang"].to_pylist(), train["text"].to_pylist(), strict=True):
         by_lang.setdefault(lang, []).append(text)
+    jobs = {lang: (samples[lang].texts, prime_of(by_lang.get(lang, []))) for lang in langs}
+    # One language per core at a time (the machine's, or --threads): xz -9e is the slow part.
+    workers = threads or len(os.sched_getaffinity(0))
+    found = baselines_by_lang(jobs, workers, lambda lang: advance())
     for lang in langs:
-        texts = samples[lang].texts
-        cold = compressor_baseline(texts)
+        cold, primed = found[lang]
         # Same bytes as the model's score, or the comparison means nothing.
         assert cold.original_bytes == n_bytes[lang], (lang, cold, n_bytes[lang])
         add(lang, "compressor_bits_per_byte", cold.bits_per_byte, f"bits/byte ({cold.name})", "n/a")
-        primed = primed_baseline(texts, prime_of(by_lang.get(lang, [])))
         how = f"xz primed on {primed.prime_bytes} train bytes"
         for metric, value, unit in (
             ("primed_compressor_bits_per_byte", primed.bits_per_byte, "bits/byte"),
@@ -263,7 +293,7 @@ def _baselines(home, samples, langs, n_bytes, add) -> None:
             add(lang, metric, value, f"{unit} ({how})", "n/a")
 
 
-def _check_torch(target, rows, n_bytes, ort_fp32, special, settings, add) -> float:
+def _check_torch(target, rows, n_bytes, ort_fp32, special, settings, add, advance) -> float:
     import rich_click as click
 
     from hub import registry
@@ -279,6 +309,7 @@ def _check_torch(target, rows, n_bytes, ort_fp32, special, settings, add) -> flo
         worst = max(worst, relative)
         if relative > TORCH_ORT_TOLERANCE:
             problems.append(f"{lang}: PyTorch {torch_bpb:.4f} vs onnxruntime {ort_bpb:.4f}")
+        advance()
     if problems:
         raise click.ClickException(
             f"{target.model_id}: onnxruntime and PyTorch bits per byte differ by more than "

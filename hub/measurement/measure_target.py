@@ -13,10 +13,14 @@ same model, language, metric, precision and device; every other row is kept.
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+from click import ClickException
 
 from hub import manifest, registry
 from hub.metrics import Metric, metrics_table, upgrade_metrics
@@ -169,29 +173,86 @@ def save_metrics(target: Target, rows: list[Metric]) -> list[Path]:
     return written
 
 
-def measure_and_save(home, region, version, bundle_path, console, measure):
-    """Open the target, run `measure(target, home, step)` under a spinner, save its rows.
+class Interrupted(ClickException):
+    """Ctrl-C during a measurement: exit 130 (128 + SIGINT), as shells report it."""
 
-    `measure` returns (Metric rows, anything); `step(message)` updates the spinner.
+    exit_code = 130
+
+
+class StepProgress:
+    """A measurement's progress on a rich progress bar: a phase's name and its steps done.
+
+    Implements `hub.measurement.evaluate.Progress`; `step(message)` alone (as `hub bench`
+    calls it) names a phase without a count.
+    """
+
+    def __init__(self, progress, task, prefix: str) -> None:
+        self._progress, self._task, self._prefix = progress, task, prefix
+
+    def __call__(self, message: str, total: int | None = None) -> None:
+        """Start the phase `message` of `total` steps (None: not counted)."""
+        self._progress.update(
+            self._task, description=f"{self._prefix}: {message}", total=total, completed=0
+        )
+
+    def advance(self) -> None:
+        """One step of the phase done."""
+        self._progress.advance(self._task)
+
+
+@contextmanager
+def _interrupt_deferred():
+    # Ctrl-C while the metrics files are written waits until both are whole; the list says
+    # whether one came. Only the main thread can take over SIGINT.
+    caught: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def measure_and_save(home, region, version, bundle_path, console, measure):
+    """Open the target, run `measure(target, home, step)` under a progress bar, save its rows.
+
+    `measure` returns (Metric rows, anything); `step` is a StepProgress. Ctrl-C stops the
+    measurement with nothing saved; once saving has begun, it finishes first.
 
     Returns:
         (target, rows, what `measure` returned second, files written).
+
+    Raises:
+        Interrupted: Ctrl-C (exit 130).
     """
     import tempfile
 
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from hub.home import hub_home
 
-    with tempfile.TemporaryDirectory(prefix="hub-measure-") as workdir:
-        target = open_target(home, region, version, bundle_path, Path(workdir))
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-        with Progress(*columns, transient=True, console=console) as progress:
-            task = progress.add_task(f"{target.model_id}: loading", total=None)
-
-            def step(message: str) -> None:
-                progress.update(task, description=f"{target.model_id}: {message}")
-
-            rows, extra = measure(target, hub_home(home), step)
-        written = save_metrics(target, rows)
+    try:
+        with tempfile.TemporaryDirectory(prefix="hub-measure-") as workdir:
+            target = open_target(home, region, version, bundle_path, Path(workdir))
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                       MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("[dim]Ctrl-C stops"))
+            with Progress(*columns, transient=True, console=console) as progress:
+                task = progress.add_task(f"{target.model_id}: loading", total=None)
+                steps = StepProgress(progress, task, target.model_id)
+                rows, extra = measure(target, hub_home(home), steps)
+            with _interrupt_deferred() as caught:
+                written = save_metrics(target, rows)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted: nothing saved, every metrics file as it was") from None
+    if caught:
+        raise Interrupted(f"interrupted after saving {', '.join(map(str, written))} whole")
     return target, rows, extra, written

@@ -39,9 +39,12 @@ def translation_prompts(tokenizer, special: dict, samples: dict, context_length:
 
 
 def chrf_by_lang(
-    generator, samples: dict, context_length: int, batch_size: int
+    generator, samples: dict, context_length: int, batch_size: int, on_batch=None
 ) -> dict[str, float]:
-    """Corpus chrF per language of `generator`'s greedy translations (languages with pairs)."""
+    """Corpus chrF per language of `generator`'s greedy translations (languages with pairs).
+
+    `on_batch()` is called after each batch of prompts (progress).
+    """
     from sacrebleu.metrics import CHRF
 
     prompts = translation_prompts(generator.tokenizer, generator.special, samples, context_length)
@@ -58,6 +61,8 @@ def chrf_by_lang(
             text = generator.tokenizer.decode(ids[:own_budget])
             hypotheses.setdefault(lang, []).append(text.strip())
             references.setdefault(lang, []).append(reference)
+        if on_batch is not None:
+            on_batch()
     metric = CHRF()
     return {
         lang: metric.corpus_score(hypotheses[lang], [references[lang]]).score for lang in hypotheses
