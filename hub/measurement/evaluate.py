@@ -169,7 +169,7 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     }
     fp32 = generators["fp32"]
     tokenizer, special = fp32.tokenizer, fp32.special
-    context = target.config["model"]["context_length"]
+    context = target.config.model["context_length"]
     sources = sorted({en for s in samples.values() for en, _ in s.all_parallel})
     groups = {lang: (lang, s.texts) for lang, s in samples.items()}
     groups[ENGLISH_SOURCES] = ("en", sources)
@@ -226,7 +226,7 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     step("compressor baselines, cold and primed on the training split (languages)", len(langs))
     _baselines(home, samples, langs, n_bytes, add, settings.threads, step.advance)
     step("tokens per character, token premium, reference serving cost")
-    params = target.config.get("training", {}).get("params")
+    params = target.config.training.get("params")
     measured = tokenizer_figures(tokenizer, target, {k: samples[k] for k in langs})
     for lang, figures in measured.items():
         for metric, figure in figures.items():
