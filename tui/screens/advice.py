@@ -208,8 +208,13 @@ class AdviceScreen(MainScreen):
     def show_tornado(self, advice: AdviceFolder) -> None:
         """What the top move's gain depends on, one bar per uncertain parameter."""
         found = advice.tornado
-        empty = _("What the top move depends on: no bars ({why}).").format(
-            why=_(found.note) if found is not None and found.note else _("only the status quo"))
+        notes = {"no uncertain parameters: the members differ only in their seeds":
+                 _("no uncertain parameters: the futures differ only in their seeds"),
+                 "no parameter varies across the members":
+                 _("no parameter varies across the futures")}
+        why = (_("only the status quo") if found is None else
+               notes.get(found.note, _("too few futures for a slope")))
+        empty = _("What the top move depends on: no bars ({why}).").format(why=why)
         # plotext drops a title or label wider than the plot: kept short.
         title = "" if found is None else _("What {move}'s gain depends on").format(
             move=found.move)
