@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import rich_click as click
 
 from simulator.aggregates import final_kpis, hhi
 from simulator.overrides import _step, uncertain_path
@@ -136,11 +137,38 @@ def run_scenario(scenario: Scenario, seed: int | None = None, months: int | None
                 extra = (so_far,) if partial_results else ()
                 progress_callback(model.steps, model.months, *extra)
         timeseries, firm_months = so_far()
+        _require_finite(timeseries, firm_months)
         return RunResult(run_id, scenario, model.seed_used, model.recorder.months_done,
                          timeseries, firm_months, _firms_table(model, run_id, firm_months),
                          list(model.notes), cancelled, _unit_economics(model))
     finally:
         _release(model)
+
+
+class NonFiniteResult(click.ClickException):
+    """A run whose figures left what a float holds: the run failed (exit 1), never reported."""
+
+    exit_code = 1
+
+
+def _require_finite(*tables: pa.Table) -> None:
+    """Refuse to report a run with an infinite or NaN figure, naming the first one."""
+    import numpy as np
+
+    for table in tables:
+        for name in table.column_names:
+            if not pa.types.is_floating(table[name].type):
+                continue
+            values = table[name].to_numpy(zero_copy_only=False)
+            present = table[name].is_valid().to_numpy(zero_copy_only=False)  # not null
+            bad = np.flatnonzero(~np.isfinite(values) & present)
+            if bad.size:
+                row = table.slice(int(bad[0]), 1).to_pylist()[0]
+                where = ", ".join(f"{k} {row[k]}" for k in ("firm", "country", "month")
+                                  if k in row)
+                raise NonFiniteResult(
+                    f"the run's {name} became {row[name]} ({where}): the scenario's figures "
+                    "drive the model past what a number holds; nothing was written")
 
 
 def _release(model) -> None:

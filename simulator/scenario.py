@@ -288,8 +288,11 @@ class Firm(StrictModel):
 class Compute(StrictModel):
     """GPUs firms rent to serve, train and localise (an H100 SXM at a cloud price)."""
 
-    gpu_usd_per_hour: float = Field(2.5, gt=0)  # data/gpu_prices.csv: $2-4 reserved..on-demand
-    gpu_peak_flops: float = Field(989e12, gt=0)  # H100 SXM dense BF16, NVIDIA datasheet
+    # Stated ranges: a price far below any in data/gpu_prices.csv (a T4 at $0.53) or a GPU
+    # far beyond any made makes tokens free, and free tokens drive usage past what a float
+    # holds (cash -inf at $1e-300 an hour); the bounds leave every real GPU well inside.
+    gpu_usd_per_hour: float = Field(2.5, ge=0.01, le=1e4)  # data/gpu_prices.csv: $2-4
+    gpu_peak_flops: float = Field(989e12, ge=1e12, le=1e17)  # H100 SXM dense BF16 (datasheet)
     utilisation: float = Field(0.4, gt=0, le=1)  # training MFU: PaLM 46% (Chowdhery 2022)
     # Serving MFU averaged over the day: Pope et al. 2022 (Efficiently Scaling Transformer
     # Inference) reach 76% in prefill and 33% in large-batch decoding at full load; a fleet
