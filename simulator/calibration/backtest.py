@@ -46,7 +46,9 @@ from simulator.calibration.ensemble import (
 from simulator.calibration.evaluate import EvaluationPlan, read_points
 from simulator.calibration.metrics import METRICS
 from simulator.calibration.observations import Observation, read_observations
+from simulator.calibration.survey import by_survey, compare, load_survey, population
 from simulator.calibration.targets import Targets, check_against, select
+from simulator.geography import build_geography
 from simulator.inputs import scenario_parts
 from simulator.scenario import Scenario, parse_scenario
 
@@ -218,6 +220,28 @@ def _run(plan: EvaluationPlan, out: Path, parts: dict[str, str], holdout: str, b
     return read_points(runs_dir, plan).to_pandas()
 
 
+def survey_checks(ok: pd.DataFrame, scenario: Scenario, holdout: str) -> list[dict]:
+    """Held-out surveys dated in the window against every member's users per country.
+
+    The runs end with the window, so a survey of its last year compares with their last
+    month; earlier surveys wait for a backtest whose window ends with them.
+    """
+    first, last = parse_window(holdout)
+    countries = build_geography(scenario).iso2
+    members = [dict(zip(countries, users, strict=True)) for users in ok["country_users"]]
+    checks = []
+    for name, rows in by_survey(load_survey()).items():
+        if not all(first <= r.date.replace(day=1) <= last and r.date.year == last.year
+                   for r in rows):
+            continue
+        result = compare(members, rows, population())
+        checks.append({"survey": name, "date": f"{rows[0].date:%Y-%m}",
+                       "countries": list(result.countries),
+                       "spearman": None if np.isnan(result.spearman) else result.spearman,
+                       "level_ratio": result.level_ratio, "measure": rows[0].measure})
+    return checks
+
+
 def _score(runs: pd.DataFrame, targets: Targets, settings: dict, folder: Path, holdout: str,
            ensemble: list, least_implausible: int | None, fallback: bool,
            context: list[Observation], scenario: Scenario, out: Path,
@@ -230,6 +254,7 @@ def _score(runs: pd.DataFrame, targets: Targets, settings: dict, folder: Path, h
     samples = ok[[f"obs:{o.id}" for o in targets.observations]].to_numpy(float)
     predictions = predict(targets, samples, settings["seed"])
     ranks = rank_correlations(predictions)
+    surveys = survey_checks(ok, scenario, holdout)
     summary = {"calibration": str(folder), "holdout": holdout, "members": len(ensemble),
                "ensemble": ("non-implausible" if not least_implausible else
                             "least implausible" + (" (no point is non-implausible)"
@@ -237,7 +262,7 @@ def _score(runs: pd.DataFrame, targets: Targets, settings: dict, folder: Path, h
                "runs": int(len(ok)), "failed_runs": int(len(runs) - len(ok)),
                "observations": int(len(predictions)),
                "coverage_90": float(predictions["inside"].mean()),
-               "spearman": ranks.to_dict(orient="records"),
+               "spearman": ranks.to_dict(orient="records"), "surveys": surveys,
                "not_modelled": [o.id for o in context]}
     write_parquet(pa.Table.from_pandas(predictions), out / PREDICTIONS)
     write_text(out / SUMMARY, json.dumps(summary, indent=1, sort_keys=True) + "\n")

@@ -255,7 +255,8 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
                               "non_implausible": int(scored["non_implausible"].sum()),
                               "failed": int(np.isinf(scored["implausibility"]).sum())})
         write_parquet(pa.Table.from_pandas(pd.concat(all_runs, ignore_index=True)
-                                           .drop(columns=["world_users"])), out / "runs.parquet")
+                                           .drop(columns=["world_users", "country_users"])),
+                      out / "runs.parquet")
         write_parquet(pa.Table.from_pandas(history), out / "points.parquet")
         kept = history[history["non_implausible"]].reset_index(drop=True)
         write_parquet(pa.Table.from_pandas(kept), out / "non_implausible.parquet")

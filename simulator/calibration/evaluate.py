@@ -26,6 +26,7 @@ from plumbing.atomic import write_parquet
 from plumbing.checked_files import read_parquet
 from simulator.calibration.metrics import METRICS, RunView, metric_months
 from simulator.calibration.observations import Observation
+from simulator.geography import build_geography
 from simulator.scenario import Scenario
 from simulator.technology import TechnologyProfile, load_profile
 
@@ -74,8 +75,15 @@ class EvaluationPlan:
             ("status", pa.string()), ("error", pa.string()),
             *[(f"obs:{o.id}", pa.float64()) for o in self.observations],
             # Worldwide users per firm and month, for the charts: [firm][month].
-            ("world_users", pa.list_(pa.list_(pa.float64()))), ("duration_s", pa.float64()),
-        ], metadata={"firms": ",".join(firms)})
+            ("world_users", pa.list_(pa.list_(pa.float64()))),
+            # Every firm's users per country at the last month, in `countries` order: what
+            # the held-out per-country surveys are compared with (simulator.calibration.survey).
+            ("country_users", pa.list_(pa.float64())), ("duration_s", pa.float64()),
+        ], metadata={"firms": ",".join(firms), "countries": ",".join(self.countries())})
+
+    def countries(self) -> list[str]:
+        """The run's countries, in the order of `country_users`."""
+        return list(build_geography(self.base).iso2)
 
 
 @cache
@@ -111,8 +119,12 @@ def _run(plan: EvaluationPlan, scenario: Scenario, seed: int) -> dict:
     view = RunView(result.timeseries, firms, _countries(result.timeseries), plan.months,
                    scenario.parameters.weekly_active_share)
     metrics = read_metrics(plan, view)
+    last = view.arrays["users"][-1].sum(axis=0)
+    countries = [last[view.countries[c]] if c in view.countries else 0.0
+                 for c in plan.countries()]
     return {**{f"obs:{o.id}": v for o, v in zip(plan.observations, metrics, strict=True)},
-            "world_users": view.arrays["users"].sum(axis=2).T.tolist()}
+            "world_users": view.arrays["users"].sum(axis=2).T.tolist(),
+            "country_users": countries}
 
 
 def execute_point(plan: EvaluationPlan, index: int) -> PointOutput:
@@ -126,7 +138,8 @@ def execute_point(plan: EvaluationPlan, index: int) -> PointOutput:
         scenario, failure = None, f"{type(exc).__name__}: {exc}"
     for replicate, seed in enumerate(plan.seeds()):
         row = {"point": index, "replicate": replicate, "seed": seed, **values,
-               "status": "ok", "error": None, **nothing, "world_users": None}
+               "status": "ok", "error": None, **nothing, "world_users": None,
+               "country_users": None}
         started = time.perf_counter()
         try:
             if failure is not None:
