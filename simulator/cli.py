@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "backtest": "simulator.backtest_cli:backtest",
     "ship": "simulator.ship_cli:ship",
     "advise": "simulator.advise_cli:advise",
+    "hindcast": "simulator.hindcast_cli:hindcast",
     "firm": "simulator.firm_cli:firm",
     "countries": "simulator.countries_cli:countries",
 }
