@@ -76,12 +76,19 @@ def print_backtest(result, console: Console) -> None:
                       f"{_value(row.predictive_p95, row.unit)}")
     console.print(table)
     console.print(f"coverage of the predictive 90% intervals: {summary['coverage_90']:.0%} of "
-                  f"{summary['observations']} held-out observations (target >= 70%)")
+                  f"{summary['observations']} held-out observations (target >= 80%)")
     for rank in summary["spearman"]:
         rho = rank["spearman"]
         shown = "n/a (fewer than 3 countries)" if np.isnan(rho) else f"{rho:.2f}"
         console.print(f"country traffic rank correlation, {rank['firm']} {rank['date']}: "
                       f"Spearman {shown} over {rank['countries']} countries (target >= 0.7)")
+    for check in summary.get("surveys", []):
+        rho = check["spearman"]
+        shown = "n/a" if rho is None else f"{rho:.2f}"
+        console.print(f"held-out survey {check['survey']} ({check['date']}, "
+                      f"{check['measure']}): Spearman {shown} over "
+                      f"{len(check['countries'])} countries (target >= 0.7); the model's "
+                      f"users per person are {check['level_ratio']:.2f} x the survey's share")
     if result.context:
         console.print("not modelled (recorded, not scored): "
                       + ", ".join(o.id for o in result.context))
