@@ -143,7 +143,11 @@ def run_advice(request: AdviceRequest, out: Path, on_moves: Callable[[int], None
 
 def _child(request: AdviceRequest, out: Path, messages: multiprocessing.Queue,
            cancel: object) -> None:
-    """(In the child process) run the advice; every outcome is a message, never a crash."""
+    """(In the child process) run the advice; every outcome is a message, never a crash.
+
+    Done, the folder is read here too (`tui.advice_folder.AdviceFolder`: pandas, the
+    tornado) and sent back whole, so the UI's process does none of that work.
+    """
     from plumbing.errors import InputError
 
     try:
@@ -161,16 +165,24 @@ def _child(request: AdviceRequest, out: Path, messages: multiprocessing.Queue,
     except Exception as error:  # noqa: BLE001 - a failure is reported, never a crash
         messages.put(("error", f"{type(error).__name__}: {error}"))
     else:
-        messages.put(("done", None))
+        from tui.advice_folder import AdviceFolder
+
+        try:
+            messages.put(("done", AdviceFolder.read(out)))
+        except (OSError, ValueError, KeyError):
+            messages.put(("done", None))  # the screen reads it again and says what is wrong
 
 
 def advise_in_process(request: AdviceRequest, out: Path, on_moves: Callable[[int], None],
                       on_progress: Callable[[Progress], None],
-                      cancelled: Callable[[], bool]) -> str | None:
+                      cancelled: Callable[[], bool],
+                      on_read: Callable[[object], None] = lambda _advice: None) -> str | None:
     """`run_advice` in a child process; returns None when done, else why it stopped.
 
     The reason is "" for a cancel, else the error's message. `cancelled` is polled every
-    `POLL_SECONDS`; the child stops after the simulations already running.
+    `POLL_SECONDS`; the child stops after the simulations already running. `on_read` gets
+    the finished folder as the child read it (a `tui.advice_folder.AdviceFolder`, or None
+    where it could not).
     """
     context = multiprocessing.get_context("spawn")
     messages, cancel = context.Queue(), context.Event()
@@ -191,8 +203,11 @@ def advise_in_process(request: AdviceRequest, out: Path, on_moves: Callable[[int
                 on_moves(value)
             elif kind == "progress":
                 on_progress(value)
+            elif kind == "done":
+                on_read(value)
+                return None
             else:
-                return {"done": None, "cancelled": ""}.get(kind, value)
+                return "" if kind == "cancelled" else value
     finally:
         child.join(timeout=30)
         if child.is_alive():

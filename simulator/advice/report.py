@@ -20,6 +20,7 @@ from rich.table import Table
 
 from plumbing.numbers import compact, compact_money
 from simulator.advice.advise import Advice
+from simulator.advice.labels import LABELS
 from simulator.advice.moves import STATUS_QUO
 from simulator.advice.tornado import RECIPE, top_move_tornado
 from simulator.advice.tornado_chart import tornado_chart
@@ -30,16 +31,6 @@ TOP_GAIN = 10  # moves in the gain chart: a screen's worth, the rest are in the 
 TOP_CASH = 4  # moves drawn over time, one panel each, beside the status quo
 OPEN_DRIVERS = 3  # moves whose drivers are unfolded
 MONTH = re.compile(r"\b(?:(in|at) )?month (\d+)\b")
-# The ranking's columns in a reader's words: this page's table and the TUI's Advice screen.
-LABELS = {
-    "description": "what it does",
-    "npv_p10": "NPV, pessimistic (p10)",
-    "npv_p50": "NPV, median (p50)",
-    "npv_p90": "NPV, optimistic (p90)",
-    "gain_p50": "median gain over the status quo",
-    "p_beats_status_quo": "chance of beating the status quo",
-    "max_regret": "largest regret",
-}
 
 
 def _share(value: float) -> str:

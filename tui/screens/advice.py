@@ -4,7 +4,7 @@ The run panel (`tui.widgets.advice_run`) picks the firm, the number of simulated
 the horizon and how many moves, and runs the advice in the background with progress and
 cancel; the result is written under the reports folder like `simulator advise --out`.
 Every advice folder there (`tui.advice_folder`) can be opened: the ranking in the HTML
-report's words (`simulator.advice.report.LABELS`) with units, each move's gain over the
+report's words (`simulator.advice.labels.LABELS`) with units, each move's gain over the
 status quo in every future (a strip chart), and the highlighted move's drivers. `e` sends
 the move to the Scenarios screen as an edited scenario: the advice's scenario file with the
 move's edits (and the horizon it was valued over) applied, unsaved, so it can be run or
@@ -168,7 +168,7 @@ class AdviceScreen(MainScreen):
 
     def show(self, index: int, advice: AdviceFolder | None = None) -> None:
         """Read one advice folder (unless given) into the summary, the table and the chart."""
-        from simulator.advice.report import LABELS
+        from simulator.advice.labels import LABELS
 
         try:
             self.advice = advice = advice or AdviceFolder.read(self.folders[index])
@@ -236,7 +236,7 @@ class AdviceScreen(MainScreen):
 
     def show_drivers(self, index: int) -> None:
         """The description, drivers and edits of the move in row `index`."""
-        from simulator.advice.report import LABELS
+        from simulator.advice.labels import LABELS
         from tui.advice_text import describe, explain
 
         if self.advice is None or not 0 <= index < len(self.advice.rows):

@@ -139,23 +139,21 @@ class AdviceRun(Vertical):
     def advise(self, request: AdviceRequest, folder: Path) -> None:
         """The advice, off the UI thread; its outcome comes back as a message."""
         worker = get_current_worker()
+        read: list[AdviceFolder | None] = [None]
         stopped = advise_in_process(
             request, folder, lambda total: self.post_message(self.Started(total)),
             lambda progress: self.post_message(self.Advanced(progress)),
-            lambda: worker.is_cancelled or self.cancel_requested.is_set())
+            lambda: worker.is_cancelled or self.cancel_requested.is_set(),
+            lambda advice: read.__setitem__(0, advice))
         if stopped is not None:
             self.post_message(self.Stopped(folder, stopped))
             return
-        # Read here, with what the screen imports to show it (pandas, pyarrow, the report's
-        # labels): on the UI thread that took 0.3 s without a frame.
-        import simulator.advice.report  # noqa: F401 - imported for the screen, off its thread
+        # The child read the folder (pandas, the tornado): none of it holds this process's
+        # interpreter lock, which a loaded machine turned into UI stalls of up to 1 s
+        # (benchmarks/bench_tui.py). The screen's words are imported here, off its thread.
         import tui.advice_text  # noqa: F401
 
-        try:
-            advice = AdviceFolder.read(folder)
-        except (OSError, ValueError, KeyError):
-            advice = None  # the screen reads it again and says what is wrong
-        self.post_message(self.Finished(folder, advice))
+        self.post_message(self.Finished(folder, read[0]))
 
     def say(self, text: str) -> None:
         """The status line."""
