@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from plumbing.errors import InputError
+
 METRICS_SCHEMA = pa.schema(
     [
         ("model_id", pa.string()),
@@ -75,8 +77,6 @@ def upgrade_metrics(table: pa.Table, source: str) -> pa.Table:
     Raises:
         InputError: a column of the first release is missing (naming `source` and the columns).
     """
-    from plumbing.errors import InputError
-
     missing = [n for n in METRICS_SCHEMA.names if n not in table.column_names]
     lost = [n for n in missing if n not in ADDED_COLUMNS]
     if lost:

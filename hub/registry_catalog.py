@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hub.home import hub_home
 from plumbing.atomic import write_parquet
 from plumbing.errors import InputError
 
@@ -36,8 +37,6 @@ def catalog(home: Path) -> pa.Table:
     Raises:
         InputError: catalog.parquet is damaged (`hub verify` rebuilds it from the versions).
     """
-    from hub.home import hub_home
-
     path = hub_home(home) / CATALOG
     if not path.is_file():
         return CATALOG_SCHEMA.empty_table()

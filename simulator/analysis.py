@@ -22,8 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from plumbing.errors import InputError
 from simulator.aggregates import KPIS, share
 from simulator.batch_store import METADATA, read_metadata, read_table, shard_path
+from simulator.design import salib_problem
 from simulator.prim import PrimBox, peel
 
 PERCENTILES = (0.1, 0.5, 0.9)
@@ -36,8 +38,6 @@ class Batch:
         self.folder = Path(folder)
         self.metadata = read_metadata(self.folder)
         if self.metadata is None:
-            from plumbing.errors import InputError
-
             raise InputError(f"{self.folder}: not a batch folder (no {METADATA}); "
                              "expected the --out folder of `simulator batch`")
         runs = read_table(self.folder, "runs")
@@ -92,7 +92,6 @@ def _query(batch: Batch, sql: str) -> pd.DataFrame:
                                           fm=batch.glob("firm_months")),
                                {"firm": batch.metadata["focus_firm"]}).df()
         except duckdb.Error as error:  # a damaged shard: DuckDB's message names the file
-            from plumbing.errors import InputError
 
             raise InputError(f"{batch.folder}: cannot read the Parquet shards: {error}; "
                              "run the same `simulator batch` command again to redo damaged "
@@ -137,8 +136,6 @@ def over_time(batch: Batch) -> pd.DataFrame:
 def sobol_indices(batch: Batch) -> pd.DataFrame:
     """Rows (strategy, kpi, parameter, S1, S1_conf, ST, ST_conf); empty unless a Sobol design."""
     from SALib.analyze import sobol
-
-    from simulator.design import salib_problem
 
     design = batch.metadata["design"]
     if design["kind"] != "sobol" or not batch.parameters:

@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable
 from html import escape
 
+from plumbing.numbers import compact, compact_money
+
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240)  # divisors of a year, then whole years
 
 
@@ -98,8 +100,6 @@ def tick_labels(ticks: list[float], kind: str) -> list[tuple[float, str]]:
 
     Percentages get as many decimals as the step needs (0.5% steps print 0.5%, 1.0%...).
     """
-    from plumbing.numbers import compact, compact_money
-
     if kind == "percent":
         step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
         decimals = max(0, -math.floor(math.log10(step * 100) + 1e-9))

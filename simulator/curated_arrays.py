@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from hub import cldr
 from plumbing.errors import InputError
+from simulator.world.countries import load_countries
+from simulator.world.curated import load_regulation, load_talent
 
 # ECB reference rate, 2024 average (1 EUR = 1.0824 USD); the table's estimates are in EUR.
 USD_PER = {"USD": 1.0, "EUR": 1.0824}
@@ -29,8 +32,6 @@ USD_PER = {"USD": 1.0, "EUR": 1.0824}
 
 def _spread(rows: dict[str, float], world: dict, weight: dict[str, float]) -> dict[str, float]:
     """Share per country: own rows, group rows split by weight, the rest of the world too."""
-    from hub import cldr
-
     own = {code: share for code, share in rows.items() if code in world}
     shares = dict(own)
     for group, share in sorted(rows.items()):
@@ -49,8 +50,6 @@ def _spread(rows: dict[str, float], world: dict, weight: dict[str, float]) -> di
 
 
 def _latest(metric: str) -> dict[str, float]:
-    from simulator.world.curated import load_talent
-
     rows = [r for r in load_talent() if r.metric == metric]
     year = max(r.data_year for r in rows)
     return {r.territory: r.share for r in rows if r.data_year == year}
@@ -58,8 +57,6 @@ def _latest(metric: str) -> dict[str, float]:
 
 def talent_arrays(iso2: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """([countries, 2] world-pool shares of researchers and engineers, [countries] openness)."""
-    from simulator.world.countries import load_countries
-
     world = {c.iso2: c for c in load_countries()}
     gdp = {code: c.gdp_usd for code, c in world.items()}
     workplace = _spread(_latest("top_tier_workplace_share"), world, gdp)
@@ -72,8 +69,6 @@ def talent_arrays(iso2: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
 
 def _regimes(jurisdiction: str, params) -> tuple[float, float]:
     """(cost in USD, delay in months) of every regime binding `jurisdiction` itself."""
-    from simulator.world.curated import load_regulation
-
     regimes: dict[str, list] = {}
     for row in load_regulation():
         if row.jurisdiction == jurisdiction:

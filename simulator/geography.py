@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hub.regions import get_region
+from simulator.curated_arrays import regulation_arrays, talent_arrays
 from simulator.scenario import Scenario
+from simulator.world.cage import cage_matrices
+from simulator.world.countries import load_countries
+from simulator.world.curated import load_regulation
 
 # Order in which a country is assigned to one region for the summary tables.
 REPORT_REGIONS = ("eu", "na", "latam", "apac", "mena", "ssa", "cis")
@@ -83,8 +88,6 @@ class Geography:
 
 
 def _region_territories(names: list[str]) -> dict[str, tuple[str, ...]]:
-    from hub.regions import get_region
-
     return {name: get_region(name).territories for name in names}
 
 
@@ -141,10 +144,6 @@ def build_geography(scenario: Scenario) -> Geography:
 
 
 def _build(scenario: Scenario) -> Geography:
-    from simulator.curated_arrays import regulation_arrays, talent_arrays
-    from simulator.world.cage import cage_matrices
-    from simulator.world.countries import load_countries
-
     world = {c.iso2: c for c in load_countries()}
     named = [*scenario.markets]
     for firm in scenario.firms:
@@ -176,7 +175,6 @@ def _build(scenario: Scenario) -> Geography:
     report = tuple(
         next((r for r in REPORT_REGIONS if members[r][i]), "other") for i in range(len(iso2))
     )
-    from simulator.world.curated import load_regulation
 
     talent, openness = talent_arrays(iso2)
     seats = {row.jurisdiction for row in load_regulation()}

@@ -36,6 +36,7 @@ import numpy as np
 from plumbing.checked import check_column
 from plumbing.checked_files import read_parquet
 from plumbing.errors import InputError
+from simulator.tokenizers import production_tokenizers
 
 REQUIRED_COLUMNS = (
     "model_id",
@@ -177,8 +178,6 @@ def _check_cells(table, path: Path) -> None:
 
 def load_profile(path: str | Path, size: str | None = None) -> TechnologyProfile:
     """Read a profile; keeps per region the largest model (or the given `size`)."""
-    from simulator.tokenizers import production_tokenizers
-
     path = Path(path)
     if not path.exists():
         raise InputError(

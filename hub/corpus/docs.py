@@ -29,6 +29,7 @@ from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
+from hub.corpus.licences import licences_of
 from hub.corpus.records import CorruptInput, Row, Source, Unit
 from hub.languages import normalize_lang
 from plumbing.errors import InputError
@@ -255,8 +256,6 @@ def default_html_dirs() -> list[Path]:
 
 def debian_docs_source(man_root: Path = MAN_ROOT, html_dirs: list[Path] | None = None) -> Source:
     """The `debian-docs` source: man pages under `man_root` and HTML under `html_dirs`."""
-    from hub.corpus.licences import licences_of
-
     html_dirs = html_dirs or []
     units = man_units(man_root) + html_units(html_dirs)
     if not units:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
+from hub.corpus.licences import licences_of
 from hub.corpus.records import CorruptInput, Row, Source, Unit
 from hub.languages import normalize_lang
 from plumbing.errors import InputError
@@ -111,8 +112,6 @@ def gettext_source(
 
     The licence, unless given, is that of the packages that installed the catalogs.
     """
-    from hub.corpus.licences import licences_of
-
     files = sorted(p for p in Path(folder).rglob("*") if p.suffix in EXTENSIONS and p.is_file())
     units = [Unit(str(path), partial(read_catalog, path)) for path in files]
     licence = licences_of([Path(folder)]) if licence is None else licence

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hub.corpus import docs
+from hub.corpus.cldr import cldr_source
+from hub.corpus.files import added_source
+from hub.corpus.gettext import DEFAULT_FOLDER, gettext_source, isocodes_source
 from hub.corpus.records import Source
 from plumbing.errors import InputError
 
@@ -28,10 +32,6 @@ def make_sources(
     Raises:
         InputError: an unknown source name or a missing gettext or doc folder.
     """
-    from hub.corpus.cldr import cldr_source
-    from hub.corpus.files import added_source
-    from hub.corpus.gettext import DEFAULT_FOLDER, gettext_source, isocodes_source
-
     sources = []
     for name in names:
         if name == "cldr":
@@ -45,13 +45,11 @@ def make_sources(
                     raise InputError(f"--gettext-dir {folder}: no such folder")
                 sources.append(gettext_source(Path(folder)))
         elif name == "debian-docs":
-            from hub.corpus.docs import MAN_ROOT, debian_docs_source, default_html_dirs
-
             for folder in doc_dirs:
                 if not Path(folder).is_dir():
                     raise InputError(f"--doc-dir {folder}: no such folder")
-            html = [Path(d) for d in doc_dirs] or default_html_dirs()
-            sources.append(debian_docs_source(MAN_ROOT, html))
+            html = [Path(d) for d in doc_dirs] or docs.default_html_dirs()
+            sources.append(docs.debian_docs_source(docs.MAN_ROOT, html))
         else:
             known = ", ".join((*DEFAULT_SOURCES, *OPTIONAL_SOURCES))
             raise InputError(f"--sources: unknown source {name!r}: expected {known}")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hub.tokenizer import SPECIALS
+
 GGUF = "model.gguf"
 # llama.cpp's name for the GPT-2 regex split (llama-vocab.cpp: "gpt-2" -> PRE_TYPE_GPT2); the
 # `default` pre-type splits punctuation and digits apart first, which this BPE never saw.
@@ -126,8 +128,6 @@ def write_gguf(
 
 def _add_vocab(writer, tokenizer_json: Path, vocab_size: int) -> None:
     import gguf
-
-    from hub.tokenizer import SPECIALS
 
     spec = json.loads(Path(tokenizer_json).read_text(encoding="utf-8"))
     tokens = [""] * vocab_size

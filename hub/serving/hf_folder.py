@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hub.languages import normalize_lang
 from hub.model import ModelConfig
-from hub.tokenizer import PROMPT_FORMATS, SPECIALS, add_serving_rules
+from hub.tokenizer import PROMPT_FORMATS, SPECIALS, add_serving_rules, special_ids
 from plumbing.atomic import write_text
 
 CONFIG = "config.json"
@@ -144,8 +144,6 @@ def write_hf_folder(model, tokenizer_json: Path, folder: Path, languages) -> Non
     """Write the Hugging Face files of `model` (a hub.model.DecoderLM) into `folder`."""
     from safetensors.torch import save_file
     from tokenizers import Tokenizer
-
-    from hub.tokenizer import special_ids
 
     config = model.config
     write_tokenizer_files(tokenizer_json, folder, config.context_length, languages)

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hub.corpus import corpus_dir, read_manifest
 from hub.registry_config import VersionConfig
+from hub.serving import bundle, card_data, gguf_file
+from hub.tokenizer import PROMPT_FORMATS
+from plumbing.atomic import sha256_file
 
 # Metrics shown per language in the card and `hub show`, in this order, when measured.
 CARD_METRICS = (
@@ -72,9 +76,6 @@ def training_sources(home: Path, training: dict) -> list[dict]:
     The corpus manifest's sources are named only when that manifest is the one the model
     was trained on (same sha256); otherwise its hash is all we know.
     """
-    from hub.corpus import corpus_dir, read_manifest
-    from plumbing.atomic import sha256_file
-
     if sources := training.get("sources"):
         return [_source(str(s), None) for s in sources]
     digest = training.get("corpus_sha256")
@@ -112,9 +113,7 @@ def render(
         metrics_path: The version's metrics.parquet, if measured.
         sources: Training data sources (`training_sources`).
     """
-    from hub.serving import bundle, card_data, gguf_file
     from hub.serving.hf_folder import default_lang
-    from hub.tokenizer import PROMPT_FORMATS
 
     model, training = config.model, config.training
     languages, region = list(config.languages), config.region

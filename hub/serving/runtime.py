@@ -18,7 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from hub import registry
+from hub.names import check_name
 from hub.serving import bundle
+from hub.tokenizer import lang_tag, special_ids
 from plumbing.errors import InputError
 
 StreamCallback = Callable[[int, str], None]  # (row, new text)
@@ -121,9 +124,6 @@ def model_folder(
 
     A tar bundle is extracted safely into `workdir` (which the caller deletes after use).
     """
-    from hub import registry
-    from hub.names import check_name
-
     if (region is None) == (bundle_path is None):
         raise InputError("give exactly one of --region or --bundle")
     if bundle_path is not None:
@@ -162,8 +162,6 @@ class Generator:
     ):
         import onnxruntime as ort
         from tokenizers import Tokenizer
-
-        from hub.tokenizer import lang_tag, special_ids
 
         self.folder = Path(folder)
         self.precision = precision or ("int8" if int8 else "fp32")

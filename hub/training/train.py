@@ -21,11 +21,22 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from hub.model import SIZES, DecoderLM, ModelConfig, config_for, count_parameters, flops_per_token
+from hub import registry
+from hub.model import (
+    SIZES,
+    DecoderLM,
+    ModelConfig,
+    config_for,
+    count_parameters,
+    flops_per_token,
+    parameter_count,
+)
+from hub.tokenizer import tokenizer_path
 from hub.training import checkpoint as ckpt
 from hub.training.distributed import Distributed
 from hub.training.train_data import BatchSampler, load_region_data
 from hub.training.train_eval import autocast, evaluate
+from plumbing.atomic import write_parquet
 from plumbing.errors import InputError
 
 # Per size: defaults chosen so `small` trains a profile's eight models on this 2-core machine
@@ -297,9 +308,6 @@ def _restore_or_clear(run, root, resume, model, optimizer, sampler, dist, log) -
 
 
 def _register(home, region, model, data, provenance, training, root):
-    from hub import registry
-    from hub.tokenizer import tokenizer_path
-
     metadata = {
         "model": model.config.to_dict(),
         "languages": data.langs,
@@ -337,8 +345,6 @@ def _train_step(model, optimizer, sampler: BatchSampler, settings: TrainSettings
 def _write_curve(curve: list[dict], path: Path) -> None:
     import pyarrow as pa
 
-    from plumbing.atomic import write_parquet
-
     schema = pa.schema(
         [
             ("step", pa.int32()),
@@ -362,8 +368,6 @@ def _check_same_run(saved: dict, current: dict, root: Path) -> None:
 
 def model_summary(config: ModelConfig) -> str:
     """One line with the computed size and cost of a config."""
-    from hub.model import parameter_count
-
     return (
         f"{parameter_count(config) / 1e6:.2f}M parameters, "
         f"{flops_per_token(config) / 1e6:.1f} MFLOPs per training token "

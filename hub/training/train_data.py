@@ -19,6 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from hub.corpus import corpus_dir, load_corpus, read_manifest
+from hub.languages import language_weights, region_corpus_langs
+from hub.tokenizer import lang_tag, load_tokenizer, special_ids, tokenizer_path
+from plumbing.atomic import sha256_file
 from plumbing.errors import InputError
 
 LANGUAGE_ALPHA = 0.3  # the tokenizer's sampling temperature (hub.languages.language_weights)
@@ -82,8 +86,6 @@ def encode_region(
             None encodes everything.
         seed: picks the subset.
     """
-    from hub.languages import language_weights
-
     tables = {lang: train.filter(_lang_is(train, lang)) for lang in langs}
     tables = {lang: table for lang, table in tables.items() if table.num_rows}
     if not tables:
@@ -176,11 +178,6 @@ def load_region_data(
     Raises:
         InputError: no corpus (`hub corpus build`) or no tokenizer (`hub tokenizer train`).
     """
-    from hub.corpus import corpus_dir, load_corpus, read_manifest
-    from hub.languages import region_corpus_langs
-    from hub.tokenizer import lang_tag, load_tokenizer, special_ids, tokenizer_path
-    from plumbing.atomic import sha256_file
-
     manifest = read_manifest(home)
     langs = region_corpus_langs(manifest["languages"], region)
     tokenizer = load_tokenizer(home, region)
