@@ -5,7 +5,8 @@ Run on purpose (not a test):
                                            [--target-moves 36] [--target-members 100]
                                            [--workers 2]
 
-The shipped default scenario (four firms, every country), the US frontier lab, decided in
+The shipped stylised four-lab scenario (scenarios/stylised.toml, formerly default.toml;
+four firms, every country), the US frontier lab, decided in
 `--from` (its horizon to the scenario's end: 83 months from 2025-12); `--moves` of its
 generated moves, the status quo and the others evenly spaced over the generated list (so
 the kinds vary: entries, localisations, sites, regions, channels, prices, tiers); members
@@ -63,7 +64,8 @@ def main() -> None:
     from simulator.sweep import flatten_overrides
     from simulator.technology import load_profile
 
-    path = shipped_path("scenarios", "default.toml")
+    path = next(p for p in (Path(str(shipped_path("."))) / "scenarios" / n
+                             for n in ("stylised.toml", "default.toml")) if p.exists())
     scenario = load_scenario(path)
     decision = decide_from(scenario, args.decide)
     base = apply(scenario, {"months": decision.months})

@@ -154,14 +154,26 @@ def _hiring(model: StrategyModel, f: int, old: Firm, new: Firm) -> None:
 
 
 def _pricing(model: StrategyModel, f: int, old: Firm, new: Firm) -> None:
-    """New price options; the firm's PPP choice where it changed; what prices feed."""
+    """New price options; the firm's PPP choice where it changed; what prices feed.
+
+    The revenue potential and the experience entries need are judged as set-up judges them
+    (each firm's first price choice, no EU compliance yet), so a price edit re-judges its
+    own firm's prices and nothing that has happened since.
+    """
     model.price_options = model.list_price_options()
+    choice = model.price_choice.copy()
     if old.strategy.pricing.ppp_adjusted != new.strategy.pricing.ppp_adjusted:
-        choice = model.price_choice.copy()
         choice[f] = int(new.strategy.pricing.ppp_adjusted)
-        model.price_choice = choice
-    model.set_prices()
-    potential, needed = model.entry_experience()
+    first = np.array([[int(firm.strategy.pricing.ppp_adjusted)] for firm in
+                      model.scenario.firms]).repeat(model.geo.size, axis=1)
+    compliant, model.price_choice = model.footprint.bloc_compliant, first
+    model.footprint.bloc_compliant = model.geo.in_bloc[model.home].copy()
+    try:
+        model.set_prices()
+        potential, needed = model.entry_experience()
+    finally:
+        model.footprint.bloc_compliant, model.price_choice = compliant, choice
+        model.set_prices()
     model.potential, model.experience_needed = (model.potential.copy(),
                                                 model.experience_needed.copy())
     model.potential[f], model.experience_needed[f] = potential[f], needed[f]

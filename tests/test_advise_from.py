@@ -18,11 +18,11 @@ import json
 
 import numpy as np
 import pytest
+from advice_cases import four_labs
 from cli_text import shows
 from click.testing import CliRunner
 from test_advise import case
 
-from plumbing.shipped import shipped_path
 from simulator.advice.advise import advise
 from simulator.advice.decision import decide_from
 from simulator.advice.ensemble import build_plan, sampled
@@ -55,7 +55,7 @@ EDITS = {  # one of each kind a generated move makes, at month 1
 
 @pytest.fixture(scope="module")
 def world():
-    scenario = apply(load_scenario(shipped_path("scenarios", "default.toml")), {"months": 24})
+    scenario = apply(load_scenario(four_labs()), {"months": 24})
     return scenario, load_profile(scenario.profile_path(), scenario.profile_size)
 
 
@@ -87,6 +87,24 @@ def test_adopting_the_same_scenario_mid_run_changes_nothing(world):
         model.step()
     copy = snapshot(model)
     adopt(copy, apply(scenario, {}))
+    assert np.array_equal(cash_path(copy), cash_path(model))
+
+
+def test_a_price_edit_that_changes_no_price_changes_nothing_mid_run(world):
+    # A tier at the list price of a firm that has since moved countries to its PPP price and
+    # complied with the EU's rules: what its entries are judged by stays as set-up judged it.
+    scenario, profile = world
+    firm = next(f for f in scenario.firms if f.name == FIRM)
+    model = StrategyModel(scenario, profile=profile)
+    for _ in range(18):
+        model.step()
+    f = [x.name for x in scenario.firms].index(FIRM)
+    assert model.price_choice[f].any() and model.footprint.bloc_compliant[f]
+    copy = snapshot(model)
+    adopt(copy, apply(scenario, {f"{KEY}.strategy.pricing.tiers": {
+        "IN": firm.strategy.pricing.usd_per_month}}))
+    assert np.array_equal(copy.potential, model.potential)
+    assert np.array_equal(copy.experience_needed, model.experience_needed)
     assert np.array_equal(cash_path(copy), cash_path(model))
 
 

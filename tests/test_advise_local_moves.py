@@ -16,8 +16,8 @@ data/availability.csv forbids it; the move then is absent with that row as its r
 from __future__ import annotations
 
 import pytest
+from advice_cases import four_labs
 
-from plumbing.shipped import shipped_path
 from simulator.advice.decision import decide_from
 from simulator.advice.forbidden import Forbidden, why_absent
 from simulator.advice.local_moves import (
@@ -35,7 +35,7 @@ from simulator.run import load_scenario
 
 @pytest.fixture(scope="module")
 def world():
-    scenario = load_scenario(shipped_path("scenarios", "default.toml"))
+    scenario = load_scenario(four_labs())
     return scenario, decide_from(scenario, "2025-12"), build_geography(scenario)
 
 
@@ -62,7 +62,7 @@ def test_data_regions_in_the_largest_markets_abroad_never_where_forbidden(world)
 
 
 def test_an_eu_lab_gets_no_data_region_in_russia_after_the_19th_package():
-    scenario = load_scenario(shipped_path("scenarios", "default.toml"))
+    scenario = load_scenario(four_labs())
     firm = find_firm(scenario, "Euro Challenger")
     names = {}
     # A horizon that ends before the package (2025-10-23), and one from December 2025.

@@ -8,8 +8,8 @@ worth at least what both ends of its bracket are worth, and lie between them.
 import math
 
 import pytest
+from advice_cases import four_labs
 
-from plumbing.shipped import shipped_path
 from simulator.advice import price_search
 from simulator.advice.moves import generate_moves
 from simulator.overrides import apply
@@ -37,7 +37,7 @@ def test_a_value_rising_to_a_bound_stops_there():
 
 @pytest.fixture(scope="module")
 def searched():
-    scenario = apply(load_scenario(shipped_path("scenarios", "default.toml")), {"months": 24})
+    scenario = apply(load_scenario(four_labs()), {"months": 24})
     profile = load_profile(scenario.profile_path(), scenario.profile_size)
     return scenario, profile, price_search.search_price(scenario, "Euro Challenger", profile)
 
