@@ -9,7 +9,7 @@ the model card, `hub show`, `hub profile` and the measurements, always through
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from plumbing.checked_files import read_json
@@ -68,7 +68,3 @@ class VersionConfig:
         except InputError as error:
             raise InputError(f"{error.message}; {fix}") from None
         return cls.from_dict(document, str(Path(path)), fix)
-
-    def to_dict(self) -> dict:
-        """The JSON document (languages as a list)."""
-        return {**asdict(self), "languages": list(self.languages)}

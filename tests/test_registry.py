@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import pyarrow as pa
@@ -141,3 +142,26 @@ def test_staging_leftovers_are_not_versions(tmp_path, tokenizer_file):
     (home / "eu" / "v9").mkdir()  # no manifest: a crash mid-way, never a version
     assert registry.versions(home, "eu") == []
     assert register(home, tokenizer_file).version == 1
+
+
+def test_config_is_read_typed_and_a_damaged_one_names_its_field(tmp_path, tokenizer_file):
+    home = tmp_path / "home"
+    version = register(home, tokenizer_file)
+    config = version.config()
+    assert (config.region, config.languages, config.training["size"]) == ("eu", ("de", "fr"),
+                                                                            "tiny")
+    assert config.model == json.loads(version.file("config.json").read_text())["model"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.region = "na"
+    for document, message in (
+            ({"region": "eu", "model": [], "languages": []}, "`model` is list, expected"),
+            ({"region": "eu", "model": {}, "languages": "de"}, "`languages` is str, expected"),
+            ({"region": "eu", "model": {}, "colour": 1}, "unknown key(s) colour")):
+        version.file("config.json").write_text(json.dumps(document))
+        with pytest.raises(InputError) as refused:
+            version.config()
+        assert refused.value.message.startswith(f"{version.file('config.json')}: ")
+        assert message in refused.value.message and "`hub verify`" in refused.value.message
+    with pytest.raises(InputError, match="unknown key"):  # refused before anything is written
+        registry.register(home, "eu", {"model": {}, "colour": 1}, {}, tokenizer_file)
+    assert [v.version for v in registry.versions(home, "eu")] == [1]
