@@ -56,7 +56,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from plumbing.errors import InputError
-from simulator.advice.decision import Decision
+from simulator.advice.decision import Decision, decide_from
 from simulator.advice.forbidden import Forbidden
 from simulator.advice.local_moves import channel_moves, region_moves, tier_moves
 from simulator.geography import REPORT_REGIONS, build_geography
@@ -235,18 +235,14 @@ def _price_moves(scenario: Scenario, firm: Firm, key: str, profile: TechnologyPr
     return moves
 
 
-def _start(scenario: Scenario) -> Decision:
-    """Deciding at the scenario's start, over its months."""
-    return Decision(scenario.start_date, 1, scenario.months)
-
-
 def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfile,
                    decision: Decision | None = None) -> list[Move]:
     """The status quo and every generated move for the firm, in a fixed order.
 
-    `decision` (default: the scenario's start) times them; `scenario` runs to the horizon.
+    `decision` (default: the scenario's today, else its start, as `simulator advise`
+    decides) times them; `scenario` runs to the horizon's end.
     """
-    firm, decision = find_firm(scenario, firm_name), decision or _start(scenario)
+    firm, decision = find_firm(scenario, firm_name), decision or decide_from(scenario)
     key, rules = f"firms.{firm.name}", Forbidden(scenario, firm, decision)
     geo = build_geography(scenario)
     return [Move(STATUS_QUO, "status_quo", None, "the scenario as written"),
@@ -263,7 +259,7 @@ def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfil
 def absent_moves(scenario: Scenario, firm_name: str,
                  decision: Decision | None = None) -> list[tuple[str, str]]:
     """Candidates `generate_moves` leaves out because the data forbids them: (name, why)."""
-    firm, decision = find_firm(scenario, firm_name), decision or _start(scenario)
+    firm, decision = find_firm(scenario, firm_name), decision or decide_from(scenario)
     key, rules = f"firms.{firm.name}", Forbidden(scenario, firm, decision)
     geo = build_geography(scenario)
     _entry_moves(scenario, firm, key, rules)
