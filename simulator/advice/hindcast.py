@@ -10,7 +10,9 @@ the real lab's dated moves (`data/real_moves.csv`):
    expressed as the move the generator would make for its kind and place
    (`express`): an office, data region or hire in its country, an entry where the firm's
    list excludes it, a localisation of the profile region holding its country, a channel
-   where data/partner_bases.csv names the partner's base, a country price tier. A real move
+   where data/partner_bases.csv names the partner's base (the partner named in the move), a
+   data region "in the EU" as one in its largest member (a member's region keeps the bloc's
+   data), a price tier as the generated tier of its country. A real move
    the generator would have made anyway is that move; one it would not (an office outside
    the two largest markets, say) is added to the candidates, built by the same recipe, and
    said so (`added`).
@@ -79,6 +81,10 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
             profile: TechnologyProfile, geo: Geography) -> tuple[Move | None, str]:
     """The move the generator would make for `real` (kind and place), or why none."""
     key, place, d = f"firms.{firm.name}", real.country, decision.month
+    if place == "EU" and real.kind == "data_region":
+        # A region in any member keeps the bloc's data (simulator.footprint): its largest.
+        members = [c for c in range(geo.size) if geo.in_bloc[c] and geo.is_market[c]]
+        place = geo.iso2[max(members, key=lambda c: geo.gdp_usd[c])] if members else place
     if place in ("EU", "world"):
         return None, (f"{real.kind} in {place}: the generator's moves of this kind name one "
                       "country")
@@ -121,10 +127,12 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                     {f"{key}.strategy.localise": [*others, {"region": region,
                                                             "start_month": d}]}), ""
     if real.kind == "partnership":
-        base = next((b for b in partner_bases() if b.country == place), None)
+        detail = real.detail.lower()
+        base = next((b for b in partner_bases() if b.country == place and (
+            b.partner.lower() in detail or b.product.lower() in detail)), None)
         if base is None:
-            return None, (f"no partner base in {place} in data/partner_bases.csv: the channel's "
-                          "reach is unknown")
+            return None, (f"no base of this partner in {place} in data/partner_bases.csv: the "
+                          "channel's reach is unknown")
         slug = "".join(ch for ch in base.product.lower() if ch.isalnum())
         reach = round(float(min(base.users / geo.population[geo.index(place)], 1.0)), 4)
         return Move(f"channel-{place}-{slug}", "channel", place,
