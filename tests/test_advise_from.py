@@ -201,3 +201,13 @@ def test_a_set_up_edit_cannot_start_from_a_later_date(tmp_path):
                                        "--out", str(tmp_path / "o")])
     assert result.exit_code == 2, result.output
     assert shows(result.output, "slower: parameters")
+
+
+def test_the_decision_defaults_to_the_scenario_today_else_its_start(world):
+    scenario, _ = world
+    assert scenario.today is None
+    start = decide_from(scenario)
+    assert (start.date, start.month, start.horizon) == ("2022-11", 1, 24)
+    today = decide_from(apply(scenario, {"today": "2024-01"}))
+    assert (today.date, today.month, today.horizon, today.months) == ("2024-01", 15, 10, 24)
+    assert decide_from(scenario, "2024-01", horizon=36).months == 14 + 36  # past the end
