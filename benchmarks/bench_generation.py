@@ -269,7 +269,8 @@ def measure_base(args, tokenizer, stream, bos, workdir: Path) -> dict:
 
     from hub import registry
     from hub.cli import main as hub_main
-    from hub.model import DecoderLM, config_for, count_parameters
+    from hub.model import DecoderLM, count_parameters
+    from hub.model_config import config_for
 
     home = workdir / "base-home"
     torch.manual_seed(0)

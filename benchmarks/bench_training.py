@@ -23,7 +23,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from hub.model import DecoderLM, config_for, flops_per_token
+from hub.model import DecoderLM
+from hub.model_config import config_for, flops_per_token
 from hub.training.distributed import Distributed
 from hub.training.train import SIZE_DEFAULTS, TrainSettings, _train_step, make_optimizer
 from hub.training.train_data import BatchSampler, RegionData

@@ -40,6 +40,7 @@ from pathlib import Path
 from hub import manifest
 from hub.home import hub_home
 from hub.metrics import now_iso
+from hub.model_config import ModelConfig
 from hub.names import check_name
 from hub.registry_catalog import catalog_differences, write_catalog
 from hub.registry_config import VersionConfig
@@ -240,7 +241,7 @@ def load_model(version: ModelVersion, device: str = "cpu"):
     from safetensors.torch import load_file
     from tokenizers import Tokenizer
 
-    from hub.model import DecoderLM, ModelConfig
+    from hub.model import DecoderLM
 
     check(version)
     model_config = ModelConfig.from_dict(version.config().model)

@@ -8,7 +8,7 @@ import torch
 from train_home import build_template
 
 from hub import registry
-from hub.model import config_for
+from hub.model_config import config_for
 from hub.training.checkpoint import checkpoint_root, exclusive_run
 from hub.training.train import TrainSettings, learning_rate, train, weights_sha256
 

@@ -1,17 +1,14 @@
 import pytest
 import torch
 
-from hub.model import (
+from hub.model import DecoderLM, apply_rotary, count_parameters, rotary_cos_sin
+from hub.model_config import (
     SIZES,
-    DecoderLM,
     ModelConfig,
-    apply_rotary,
     config_for,
-    count_parameters,
     flops_per_token,
     llama_mlp_width,
     parameter_count,
-    rotary_cos_sin,
 )
 
 

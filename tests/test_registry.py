@@ -8,7 +8,8 @@ import torch
 from tokenizers import Tokenizer, models, pre_tokenizers
 
 from hub import registry, registry_catalog
-from hub.model import DecoderLM, ModelConfig
+from hub.model import DecoderLM
+from hub.model_config import ModelConfig
 from plumbing.errors import InputError
 
 

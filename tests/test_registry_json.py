@@ -11,7 +11,8 @@ from tokenizers import Tokenizer
 from hub import registry
 from hub.cli import main
 from hub.metrics import Metric, metrics_table
-from hub.model import DecoderLM, config_for
+from hub.model import DecoderLM
+from hub.model_config import config_for
 from hub.serving.model_card import CARD_METRICS
 from plumbing.atomic import write_parquet
 from tests.tiny_hub import make_tokenizer

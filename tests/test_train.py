@@ -8,7 +8,7 @@ from train_home import build_template, copy_home
 
 from hub import registry
 from hub.cli import main
-from hub.model import flops_per_token
+from hub.model_config import flops_per_token
 from hub.training.checkpoint import checkpoint_folders, checkpoint_root, exclusive_run
 from hub.training.train import TrainSettings, learning_rate, train, weights_sha256
 from hub.training.train_data import BatchSampler, load_region_data

@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hub.measurement.bpb import IGNORE, bits_per_byte, score_rows, scoring_rows
-from hub.model import DecoderLM, ModelConfig
+from hub.model import DecoderLM
+from hub.model_config import ModelConfig
 
 
 @given(

@@ -6,7 +6,8 @@ import torch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from hub import registry
-from hub.model import DecoderLM, config_for, count_parameters
+from hub.model import DecoderLM, count_parameters
+from hub.model_config import config_for
 from hub.tokenizer import SPECIALS
 
 LANGS = ["de", "en", "fr"]

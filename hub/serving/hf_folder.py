@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from hub.languages import normalize_lang
-from hub.model import ModelConfig
+from hub.model_config import ModelConfig
 from hub.tokenizer import PROMPT_FORMATS, SPECIALS, add_serving_rules, special_ids
 from plumbing.atomic import write_text
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from hub.corpus import corpus_dir, read_manifest
 from hub.registry_config import VersionConfig
 from hub.serving import bundle, card_data, gguf_file
+from hub.serving.hf_folder import default_lang
 from hub.tokenizer import PROMPT_FORMATS
 from plumbing.atomic import sha256_file
 
@@ -113,8 +114,6 @@ def render(
         metrics_path: The version's metrics.parquet, if measured.
         sources: Training data sources (`training_sources`).
     """
-    from hub.serving.hf_folder import default_lang
-
     model, training = config.model, config.training
     languages, region = list(config.languages), config.region
     table = metrics_by_lang(metrics_path)

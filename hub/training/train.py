@@ -22,15 +22,8 @@ import torch
 import torch.nn.functional as F
 
 from hub import registry
-from hub.model import (
-    SIZES,
-    DecoderLM,
-    ModelConfig,
-    config_for,
-    count_parameters,
-    flops_per_token,
-    parameter_count,
-)
+from hub.model import DecoderLM, count_parameters
+from hub.model_config import SIZES, ModelConfig, config_for, flops_per_token, parameter_count
 from hub.tokenizer import tokenizer_path
 from hub.training import checkpoint as ckpt
 from hub.training.distributed import Distributed
