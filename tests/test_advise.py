@@ -268,13 +268,13 @@ def test_office_and_lab_moves_name_countries_the_firm_may_serve():
     from simulator.scenario import Scenario, load_scenario
     from simulator.technology import load_profile
 
-    scenario = load_scenario(shipped_path("scenarios", "default.toml"))
+    scenario = load_scenario(shipped_path("scenarios", "stylised.toml"))
     profile = load_profile(scenario.profile_path(), scenario.profile_size)
     sites = [m for m in generate_moves(scenario, "Euro Challenger", profile)
              if m.kind in ("office", "lab") and m.place]
     assert {m.kind for m in sites} == {"office", "lab"}
     assert all(m.place not in ("CN", "FR") for m in sites)  # blocked there; home
-    path = shipped_path("scenarios", "default.toml")
+    path = shipped_path("scenarios", "stylised.toml")
     document = tomllib.loads(path.read_text(encoding="utf-8"))
     for move in sites:
         edited = apply_overrides(document, move.overrides, path, Scenario)

@@ -15,7 +15,7 @@ from simulator.cli import main
 from tests.cli_text import shows
 from tests.tmpfs import mounted_tmpfs
 
-SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "default.toml"
+SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "stylised.toml"
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from simulator.overrides import apply_overrides
 from simulator.scenario import Scenario
 
 ROOT = Path(__file__).parents[1]
-SCENARIO = ROOT / "data" / "scenarios" / "default.toml"
+SCENARIO = ROOT / "data" / "scenarios" / "stylised.toml"
 DOCUMENT = tomllib.loads(SCENARIO.read_text(encoding="utf-8"))
 
 NUMERIC_KEYS = ["months", "seed", "firms.0.cash_usd", "firms.0.capability",

@@ -27,7 +27,7 @@ from simulator.cli import main as simulator_main
 from tests.cli_text import shows
 
 ROOT = Path(__file__).parents[1]
-SCENARIO = ROOT / "data" / "scenarios" / "default.toml"
+SCENARIO = ROOT / "data" / "scenarios" / "stylised.toml"
 DOCUMENT = tomllib.loads(SCENARIO.read_text(encoding="utf-8"))
 
 

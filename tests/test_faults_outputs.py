@@ -21,7 +21,7 @@ from tests.cli_text import shows
 from tests.tiny_hub import register_tiny
 from tests.tmpfs import mounted_tmpfs
 
-SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "default.toml"
+SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "stylised.toml"
 
 
 def run(out: Path | str, *extra: str):

@@ -34,7 +34,7 @@ def test_the_new_firm_joins_the_base_scenario_keeps_its_comments_and_runs(tmp_pa
     assert result.exit_code == 0, result.output
     out = tmp_path / "seoul.toml"
     text = out.read_text(encoding="utf-8")
-    base = shipped_path("scenarios", "default.toml").read_text(encoding="utf-8")
+    base = shipped_path("scenarios", "stylised.toml").read_text(encoding="utf-8")
     comments = [line.strip() for line in base.splitlines() if line.strip().startswith("#")]
     assert comments and all(comment in text for comment in comments)
     assert "# Seoul Lab: added by `simulator firm new`" in text
@@ -44,7 +44,7 @@ def test_the_new_firm_joins_the_base_scenario_keeps_its_comments_and_runs(tmp_pa
     firm = scenario.firms[-1]
     assert [f.name for f in scenario.firms[:-1]] == [f.name for f in
                                                       load_scenario(shipped_path(
-                                                          "scenarios", "default.toml")).firms]
+                                                          "scenarios", "stylised.toml")).firms]
     assert (firm.name, firm.home, firm.cash_usd) == ("Seoul Lab", "KR", 1e9)
     assert (firm.model.active_params, firm.model.tokenizer) == (30e9, "qwen")
     assert (firm.talent.researchers, firm.talent.engineers) == (120, 1200)
@@ -121,7 +121,7 @@ def test_a_tokenizer_outside_the_profile_and_no_family_are_written_with_warnings
 
 
 def test_never_over_a_shipped_file_nor_an_existing_one_without_force(tmp_path):
-    shipped = shipped_path("scenarios", "default.toml")
+    shipped = shipped_path("scenarios", "stylised.toml")
     before = shipped.read_bytes()
     result = CliRunner().invoke(main, ["firm", "new", *FLAGS, "--out", str(shipped), "--force"])
     assert result.exit_code == 2 and shows(result.output, "is a file shipped with the product")

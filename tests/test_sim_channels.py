@@ -8,7 +8,7 @@ from simulator.channels import lift_to_floor
 from simulator.run import run_scenario
 from simulator.scenario import load_scenario
 
-DEFAULT = shipped_path("scenarios", "default.toml")
+DEFAULT = shipped_path("scenarios", "stylised.toml")
 FIRM = "Open Weights"
 MONTHS = 24
 CHANNEL = (f'firms.{FIRM}.channels=[{{ name = "messaging app", start = "2023-03", '

@@ -31,7 +31,7 @@ US, CHINA, EURO = "Frontier US", "China Lab", "Euro Challenger"
 
 @pytest.fixture(scope="module")
 def default():
-    return load_scenario("data/scenarios/default.toml")
+    return load_scenario("data/scenarios/stylised.toml")
 
 
 def _row(country: str, home: str, activity: str):
@@ -167,7 +167,7 @@ def test_loader_refuses_a_bad_row_naming_file_row_column(tmp_path, monkeypatch):
                     "RU,US,travel,investment,2022-04-06,,n,P,T,https://x.org,2022,c\n")
     monkeypatch.setattr(curated, "load_availability", lambda: curated.read_availability(path))
     result = CliRunner(env={"COLUMNS": "1000"}).invoke(  # wide: the message is not wrapped
-        cli.main, ["run", "data/scenarios/default.toml", "--months", "1", "--out",
+        cli.main, ["run", "data/scenarios/stylised.toml", "--months", "1", "--out",
                    str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert f"{path}:3: column 'activity'" in result.output and "expected one of" in result.output

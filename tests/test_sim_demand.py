@@ -20,7 +20,7 @@ from simulator.model import StrategyModel
 from simulator.run import run_scenario
 from simulator.scenario import load_scenario
 
-DEFAULT = shipped_path("scenarios", "default.toml")
+DEFAULT = shipped_path("scenarios", "stylised.toml")
 FIRM = "Euro Challenger"
 PRICE = f"firms.{FIRM}.strategy.pricing"
 ELASTICITY_RANGE = (-4.0, -1.0)  # Enache, Friberg and Wiklander (2023), IJIO 88, 102945

@@ -229,7 +229,7 @@ def test_a_finished_run_keeps_no_model_alive():
     from simulator.run import run_scenario
     from simulator.scenario import load_scenario
 
-    scenario = load_scenario(shipped_path("scenarios", "default.toml"))
+    scenario = load_scenario(shipped_path("scenarios", "stylised.toml"))
     before = len(mesa.Agent._ids)
     for _ in range(2):
         run_scenario(scenario, months=2)

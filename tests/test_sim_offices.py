@@ -13,7 +13,7 @@ from simulator.footprint import Footprint, Level, per_level
 from simulator.run import run_scenario
 from simulator.scenario import load_scenario
 
-DEFAULT = shipped_path("scenarios", "default.toml")
+DEFAULT = shipped_path("scenarios", "stylised.toml")
 FRONTIER = "Frontier US"
 NO_CHOICE = f"firms.{FRONTIER}.strategy.offices=0"
 MONTHS = 36

@@ -13,7 +13,7 @@ from plumbing.shipped import shipped_path
 from simulator.overrides import apply_overrides, parse_assignment
 from simulator.scenario import Scenario, load_scenario
 
-DEFAULT = shipped_path("scenarios/default.toml")
+DEFAULT = shipped_path("scenarios/stylised.toml")
 
 
 def _document() -> dict:

@@ -18,7 +18,7 @@ def profile(tmp_path_factory):
 
 def test_the_questions_come_in_pairs():
     names = {path.stem for path in SCENARIOS}
-    assert {"default", "eu_localise_early", "eu_localise_late", "hire_home", "hire_europe",
+    assert {"default", "stylised", "eu_localise_early", "eu_localise_late", "hire_home", "hire_europe",
             "entry_uppsala", "entry_gravity"} <= names
 
 
@@ -32,8 +32,8 @@ def test_shipped_scenario_runs_seeded(path, profile):
     assert first.firms.num_rows == len(scenario.firms)
 
 
-def test_the_default_scenario_has_the_four_archetypes_and_every_country(profile):
-    scenario = load_scenario(shipped_path("scenarios", "default.toml"))
+def test_the_stylised_scenario_has_the_four_archetypes_and_every_country(profile):
+    scenario = load_scenario(shipped_path("scenarios", "stylised.toml"))
     model = StrategyModel(scenario, profile=profile)
     assert len(model.agents_by_type[FirmAgent]) == len(model.agents) == 4  # firms decide
     assert model.geo.size > 200 and model.geo.is_market.all()

@@ -8,7 +8,7 @@ from simulator.model import StrategyModel
 from simulator.scenario import load_scenario
 from simulator.tokenizers import firm_premiums
 
-DEFAULT = shipped_path("scenarios", "default.toml")
+DEFAULT = shipped_path("scenarios", "stylised.toml")
 KEY = "firms.Frontier US.model"
 MODEL = ('{ active_params = 2.8e11, tokenizer = "cl100k_base", family = "gpt", '
          'training_tokens = 1.3e13, generation_months = 12%s }')

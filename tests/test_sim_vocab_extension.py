@@ -13,7 +13,7 @@ from simulator.scenario import Localisation, load_scenario
 from simulator.tokenizers import firm_premiums
 from simulator.vocab_extension import ExtensionRow, extensions
 
-DEFAULT = shipped_path("scenarios", "default.toml")
+DEFAULT = shipped_path("scenarios", "stylised.toml")
 FRONTIER = "Frontier US"
 
 

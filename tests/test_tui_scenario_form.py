@@ -79,7 +79,7 @@ def test_fields_are_grouped_by_section_and_firm_with_labels_for_people(draft_fil
 def test_shipped_scenarios_group_their_sections():
     from tui.workspace import shipped_scenarios
 
-    draft = ScenarioDraft.open(next(p for p in shipped_scenarios() if p.name == "default.toml"))
+    draft = ScenarioDraft.open(next(p for p in shipped_scenarios() if p.name == "stylised.toml"))
     keys = [g.key for g in draft.groups()]
     assert keys[0] == () and ("parameters",) in keys and ("firms", 0) in keys
     parameters = next(g for g in draft.groups() if g.key == ("parameters",))
