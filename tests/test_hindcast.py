@@ -75,3 +75,18 @@ def test_every_real_move_in_the_horizon_is_scored_or_said_why(scored):
     assert list(table["id"]) == ["enter-us", "office-de", "world-deal"]
     advice = json.loads((folder / "out" / "advice" / "advice.json").read_text())
     assert advice["decision_date"] == "2023-11" and "calibration" in advice["ensemble"]["source"]
+
+
+def test_a_cut_off_before_the_calibration_or_no_move_to_score_is_refused(scored):
+    from calibration_cases import UNTIL
+
+    from plumbing.errors import InputError
+
+    folder, _, _ = scored
+    moves = [real("enter-us", date(2024, 1, 10), "enter", "US")]
+    with pytest.raises(InputError, match=f"--until: expected the calibration's cut-off {UNTIL}"):
+        hindcast(folder / "cal", "Euro", "2023-09", folder / "early", moves, samples=1)
+    with pytest.raises(InputError, match="no real move of Euro from 2023-11 to 2024-04"):
+        hindcast(folder / "cal", "Euro", UNTIL, folder / "none",
+                 [real("late", date(2025, 1, 1), "office", "DE")], samples=1)
+    assert not (folder / "early").exists() and not (folder / "none").exists()
