@@ -115,3 +115,19 @@ def test_absent_moves_list_the_new_kinds_with_their_rows(world):
     absent = dict(absent_moves(scenario, "Frontier US", decision))
     assert {"region-CN-cloud", "channel-CN-weixin"} <= set(absent)
     assert all("data/availability.csv" in why for why in absent.values())
+
+
+def test_hiring_and_labs_in_named_countries_from_the_decision_date(world):
+    # Hiring where the AI researchers are, never where the firm's home state forbids it:
+    # Executive Order 14071 (new US investment in Russia) and, from 2025-01-02, the US
+    # outbound investment rule on AI labs in China.
+    from simulator.advice.moves import _hire_moves
+
+    scenario, decision, _ = world
+    firm = find_firm(scenario, "Frontier US")
+    rules = Forbidden(scenario, firm, decision)
+    hires = _hire_moves(scenario, firm, "firms.Frontier US", rules)
+    assert len(hires) == 3 and all(m.kind == "hire" and len(m.place) == 2 for m in hires)
+    assert "14071" in why_absent(scenario, "Frontier US", "hire-RU", decision)
+    assert "part 850" in why_absent(scenario, "Frontier US", "lab-CN", decision)
+    assert why_absent(scenario, "Euro Challenger", "lab-CN", decision) is None  # a US rule
