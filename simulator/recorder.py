@@ -10,17 +10,29 @@ seed gives identical tables.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
 
 from simulator.aggregates import share
-from simulator.finance import FLOWS, MEASURES
+from simulator.finance import FLOWS, MEASURES, Ledger
+from simulator.footprint import Footprint
 from simulator.report_schema import FIRM_MONTHS_SCHEMA, TIMESERIES_SCHEMA
 
-if TYPE_CHECKING:
-    from simulator.model import StrategyModel
+
+class MonthEnd(Protocol):
+    """What the recorder reads of the model at the end of a month (`StrategyModel` has it).
+
+    Named here, not imported from `simulator.model`, which imports this module.
+    """
+
+    users: np.ndarray  # [firms, countries]
+    staff: np.ndarray  # [firms, countries, 2]: researchers, engineers (simulator.talent)
+    cash: np.ndarray  # [firms]
+    ledger: Ledger
+    footprint: Footprint
+
 
 class Recorder:
     """Preallocated [months, firms, countries] arrays, filled one month at a time."""
@@ -34,7 +46,7 @@ class Recorder:
         self.touched = np.zeros(shape, dtype=bool)
         self.cash = np.zeros((months, firms))
 
-    def record(self, model: StrategyModel, month: int) -> None:
+    def record(self, model: MonthEnd, month: int) -> None:
         """Copy the model's state at the end of `month` (1-based)."""
         t = month - 1
         self.series["users"][t] = model.users
