@@ -23,6 +23,7 @@ from hub.measurement.compressor import (
     compressor_baseline,
     prime_of,
     primed_baseline,
+    scored_bytes,
 )
 from hub.measurement.evaluate import EvalSettings, evaluate
 from hub.measurement.measure_target import open_target
@@ -66,6 +67,27 @@ def test_compressor_baselines_in_parallel_are_those_of_one_language_at_a_time():
     assert sorted(done) == sorted(texts) and list(found) == list(texts)
     for lang, (t, prime) in jobs.items():
         assert found[lang] == (compressor_baseline(t), primed_baseline(t, prime))
+
+
+@pytest.mark.parametrize("lang", ["de", "ja", "ru", "el"])
+def test_the_fitted_xz_dictionary_gives_preset_9es_sizes_on_real_text(lang):
+    import lzma
+
+    from babel import Locale
+
+    from hub.measurement.compressor import XZ_PRESET, compressed_sizes, xz_filters
+
+    names = Locale(lang)
+    prime = scored_bytes(sorted(names.territories.values()) * 3)
+    data = scored_bytes(sorted(names.languages.values()))
+    for chunk in (data, prime + data, prime):
+        preset = lzma.compress(chunk, format=lzma.FORMAT_RAW,
+                               filters=[{"id": lzma.FILTER_LZMA2, "preset": XZ_PRESET}])
+        fitted = lzma.compress(chunk, format=lzma.FORMAT_RAW, filters=xz_filters(len(chunk)))
+        assert len(fitted) == len(preset)
+        assert xz_filters(len(chunk))[0]["dict_size"] >= len(chunk)
+    container = lzma.compress(data, format=lzma.FORMAT_XZ, preset=XZ_PRESET)
+    assert compressed_sizes(data)["xz"] == len(container)
 
 
 class Recorded:

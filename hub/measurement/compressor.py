@@ -14,8 +14,9 @@ That cold figure is weak: on 20 KB a compressor has barely begun to learn the la
 meaningful baseline is primed on the training split, as the model is: `primed_baseline`
 counts the bits xz needs for the evaluation bytes after it has seen up to PRIME_BYTES of the
 language's training text, xz(train + eval) - xz(train), in raw LZMA2 (no container; the
-difference cancels it anyway). Its dictionary (64 MiB at preset 9) holds the whole prime, so
-every repetition between train and eval can be used, as a model could. zstd with a
+difference cancels it anyway). Its dictionary (preset 9's 64 MiB, fitted down to the input:
+`xz_filters`) holds the whole prime, so every repetition between train and eval can be used,
+as a model could. zstd with a
 dictionary trained on the same text was measured too and was weaker on every language tried
 (German 2.51 against 1.81 bits/byte, Japanese 2.11 against 1.47), so it is not used.
 """
@@ -32,6 +33,10 @@ SEPARATOR = b"\n"
 PRIME_BYTES = 1 << 20
 ZSTD_LEVEL = 22
 XZ_PRESET = 9 | lzma.PRESET_EXTREME
+# Preset 9's dictionary; a smaller input gets a dictionary of its own size (next power of two,
+# at least liblzma's 4 KiB minimum), as one larger than the input is never reached.
+XZ_DICTIONARY = 64 << 20
+XZ_MIN_DICTIONARY = 4 << 10
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,27 @@ def scored_bytes(texts: Sequence[str]) -> bytes:
     return b"".join(text.encode("utf-8") + SEPARATOR for text in texts)
 
 
+def xz_filters(size: int) -> list[dict]:
+    """LZMA2 at preset 9e with the dictionary fitted to `size` input bytes.
+
+    Setting up preset 9's 64 MiB dictionary (zeroing its hash table) cost more than
+    compressing an evaluation set, and it was done for every language. With the dictionary
+    no larger than the input the output was byte-for-byte the same size on every evaluation
+    set and prime measured (benchmarks/RESULTS.md, issue 27); the match finder's hash table
+    shrinks with the dictionary, which could in principle change a match it finds.
+    """
+    dictionary = XZ_MIN_DICTIONARY
+    while dictionary < min(size, XZ_DICTIONARY):
+        dictionary *= 2
+    return [{"id": lzma.FILTER_LZMA2, "preset": XZ_PRESET, "dict_size": dictionary}]
+
+
 def compressed_sizes(data: bytes) -> dict[str, int]:
     """Compressed size in bytes of `data` under xz -9e and zstd -22."""
     import zstandard
 
     return {
-        "xz": len(lzma.compress(data, format=lzma.FORMAT_XZ, preset=XZ_PRESET)),
+        "xz": len(lzma.compress(data, format=lzma.FORMAT_XZ, filters=xz_filters(len(data)))),
         "zstd": len(zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data)),
     }
 
@@ -85,8 +105,7 @@ class PrimedResult:
 
 
 def _raw_xz_size(data: bytes) -> int:
-    filters = [{"id": lzma.FILTER_LZMA2, "preset": XZ_PRESET}]
-    return len(lzma.compress(data, format=lzma.FORMAT_RAW, filters=filters))
+    return len(lzma.compress(data, format=lzma.FORMAT_RAW, filters=xz_filters(len(data))))
 
 
 def prime_of(train_texts: Sequence[str], limit: int = PRIME_BYTES) -> bytes:
