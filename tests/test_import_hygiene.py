@@ -5,7 +5,8 @@ dependency from import-linter and from a reader, and can hide an import cycle. O
 third-party packages (torch, onnxruntime, pandas, pyarrow, transformers, ray, textual) are
 deferred freely. A project import stays inside a function only when
 `tests/import_allowlist.toml` lists it with its reason; an entry that no longer matches
-anything fails too, so the list only shrinks.
+anything fails too, so the list only shrinks. And the imports at module level form no cycle
+(those under `if TYPE_CHECKING:` are not run, so they do not count).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import ast
 import tomllib
 from pathlib import Path
+
+import networkx as nx
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ("hub", "simulator", "tui", "plumbing")
@@ -87,6 +90,34 @@ def test_project_modules_are_imported_at_module_level_unless_allowed_with_a_reas
                        "remove them:\n  " + "\n  ".join(stale))
 
 
+def module_level_imports(path: Path) -> set[str]:
+    """Project modules `path` imports when it is imported (not inside functions, not typing)."""
+    def statements(body):
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                yield node
+            elif isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+                yield from statements(node.body)
+                yield from statements(node.orelse)
+            elif isinstance(node, ast.Try):
+                yield from statements(node.body)
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return {module for node in statements(tree.body) for module in _imported(node, path)
+            if module.split(".")[0] in PROJECT and module != _module_of(path)}
+
+
+def test_module_level_imports_form_no_cycle():
+    graph = nx.DiGraph()
+    for package in PROJECT:
+        for path in (ROOT / package).rglob("*.py"):
+            graph.add_edges_from((_module_of(path), module)
+                                 for module in module_level_imports(path))
+    if not nx.is_directed_acyclic_graph(graph):
+        cycles = sorted(" -> ".join(c) for c in nx.simple_cycles(graph, length_bound=4))
+        raise AssertionError("module-level import cycles:\n  " + "\n  ".join(cycles))
+
+
 def test_the_scan_sees_function_level_and_relative_imports(tmp_path, monkeypatch):
     # The rule's own check: a nested import is found, resolved to the module it names; a
     # module-level one is not.
@@ -100,3 +131,4 @@ def test_the_scan_sees_function_level_and_relative_imports(tmp_path, monkeypatch
     monkeypatch.setitem(globals(), "ROOT", tmp_path)
     assert function_level_imports(source) == {"hub/serving/card.py: hub.serving.bundle",
                                               "hub/serving/card.py: hub.registry"}
+    assert module_level_imports(source) == {"hub.registry"}
