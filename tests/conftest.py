@@ -1,5 +1,6 @@
 """Test-wide settings and fixtures."""
 
+import os
 import subprocess
 import sys
 
@@ -18,3 +19,42 @@ def dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
+
+
+# The README's `python -m pytest -q` runs on two worker processes (pytest-xdist, `addopts` in
+# pyproject.toml). Tests are handed out a module at a time, so a module-scoped fixture is
+# built once; `@pytest.mark.xdist_group(NAME)` puts tests of several modules on one worker
+# (those that share a session fixture, or Ray, which one worker at a time starts).
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleOrGroup(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.rfind("@") > nodeid.rfind("]"):
+                return nodeid.split("@")[-1]
+            return nodeid.split("::", 1)[0]
+
+    config.option.loadscopereorder = False  # collection order: see below
+    return ModuleOrGroup(config, log)
+
+
+def _scope(item) -> str:
+    """The unit xdist hands out: the test's xdist_group, else its module."""
+    group = item.get_closest_marker("xdist_group")
+    return str(group.args[0] if group and group.args else group.kwargs.get("name", "default")
+               ) if group else str(item.path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """On xdist workers, units with a test marked `slow` go first (stable otherwise).
+
+    Work goes out in collection order, so a long unit last would leave one worker idle
+    while the other finishes it; every worker sorts the same way, as xdist requires.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    slow = {_scope(item) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: _scope(item) not in slow)
