@@ -11,6 +11,7 @@ import pytest
 from test_tui_support import (  # noqa: F401 - fixtures
     SIZE,
     english_afterwards,
+    freeze_times,
     kept_simulation,
     one_simulation_process,
     write_workspace,
@@ -37,6 +38,7 @@ def after(*keys: str):
     async def run_before(pilot) -> None:
         await settle(pilot)
         for key in keys:
+            freeze_times(pilot.app.workspace.reports_dir)  # "made" in the pickers
             await pilot.press(key)
             await settle(pilot)
         pilot.app.clear_notifications()
@@ -99,4 +101,5 @@ def batch_folder(tmp_path_factory):
 class TestBatch:
     def test_results_of_a_sobol_batch(self, snap_compare, tmp_path, batch_folder):
         app = StrategyApp(locale="en", **write_workspace(tmp_path), report=batch_folder)
+        freeze_times(batch_folder)  # "made" in the pickers
         assert snap_compare(app, terminal_size=SIZE, run_before=after("3"))

@@ -6,6 +6,8 @@ Kept small so every Pilot test runs a whole scenario in well under a second.
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -139,6 +141,17 @@ class KeptSimulation(SimulationProcess):
     def close(self) -> None:
         """Stop a run in progress, keep the process."""
         self._cancel.set()
+
+
+FROZEN = datetime(2026, 1, 1, 12, 0).timestamp()  # what snapshots show as "made"
+
+
+def freeze_times(root: Path) -> None:
+    """Every file and folder under `root` dated 2026-01-01 12:00 (local time), so the pickers'
+    "made" stamps in snapshots do not follow the clock."""
+    if root.exists():
+        for path in [*root.rglob("*"), root]:
+            os.utime(path, (FROZEN, FROZEN))
 
 
 # The terminal size the app tests and the snapshots run in.

@@ -58,7 +58,8 @@ def detail(row, table) -> list[str]:
         _("Rivals present at the end of the status quo: {rivals}").format(
             rivals=", ".join(row.rivals) or _("none")),
         _("Entry: {cost} compliance, {months} months' delay").format(
-            cost=i18n.fmt_money(row.compliance_usd), months=i18n.fmt_number(row.delay_months)),
+            cost=i18n.fmt_money(row.compliance_usd, compact=True),
+            months=i18n.fmt_number(row.delay_months)),
     ]
     if row.advice_move is not None:
         lines.append(_("Advice: {move}, median gain {gain} over the status quo").format(
