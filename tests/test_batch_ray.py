@@ -6,6 +6,8 @@ from batch_sweeps import tables, tiny_sweep
 from simulator.batch import run_batch
 
 ray = pytest.importorskip("ray")
+# One local Ray at a time: the Ray tests share a test worker (tests/conftest.py).
+pytestmark = [pytest.mark.xdist_group("ray"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ from calibration_cases import UNTIL, twin_case
 from simulator.calibration.calibrate import Settings, calibrate
 
 ray = pytest.importorskip("ray")
+# One local Ray at a time: the Ray tests share a test worker (tests/conftest.py).
+pytestmark = [pytest.mark.xdist_group("ray"), pytest.mark.slow]
 
 
 def test_ray_and_local_processes_give_the_same_non_implausible_set(tmp_path):
