@@ -5,7 +5,16 @@ from __future__ import annotations
 import rich_click as click
 
 from hub.home import home_option, hub_home
-from hub.tokenizer import DEFAULT_ALPHA, DEFAULT_MAX_CHARS, DEFAULT_VOCAB
+from hub.languages import region_corpus_langs
+from hub.tokenizer import (
+    DEFAULT_ALPHA,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_VOCAB,
+    tokenizer_path,
+    train_tokenizer,
+)
+from plumbing.atomic import write_parquet
+from plumbing.errors import InputError
 from plumbing.json_output import echo_json, json_option
 
 REGION_HELP = "Region name (see `hub regions`), `global` or `english` (English-centric baseline)."
@@ -53,9 +62,6 @@ def train(home, regions, vocab_size, alpha, max_chars) -> None:
     from rich.console import Console
 
     from hub.corpus.store import read_manifest
-    from hub.languages import region_corpus_langs
-    from hub.tokenizer import tokenizer_path, train_tokenizer
-    from plumbing.errors import InputError
 
     if not math.isfinite(alpha):
         raise InputError(f"--alpha {alpha}: expected a finite number of at least 0")
@@ -94,8 +100,6 @@ def evaluate(home, region, as_json) -> None:
 
     from hub.measurement.premium import region_tokenizer_metrics
     from hub.metrics import metrics_table
-    from hub.tokenizer import tokenizer_path
-    from plumbing.atomic import write_parquet
 
     home = hub_home(home)
     with Console(stderr=True).status(f"measuring tokenizers on the {region} languages"):
