@@ -34,7 +34,7 @@ def test_the_new_firm_joins_the_base_scenario_keeps_its_comments_and_runs(tmp_pa
     assert result.exit_code == 0, result.output
     out = tmp_path / "seoul.toml"
     text = out.read_text(encoding="utf-8")
-    base = shipped_path("scenarios", "stylised.toml").read_text(encoding="utf-8")
+    base = shipped_path("scenarios", "default.toml").read_text(encoding="utf-8")
     comments = [line.strip() for line in base.splitlines() if line.strip().startswith("#")]
     assert comments and all(comment in text for comment in comments)
     assert "# Seoul Lab: added by `simulator firm new`" in text
@@ -44,7 +44,7 @@ def test_the_new_firm_joins_the_base_scenario_keeps_its_comments_and_runs(tmp_pa
     firm = scenario.firms[-1]
     assert [f.name for f in scenario.firms[:-1]] == [f.name for f in
                                                       load_scenario(shipped_path(
-                                                          "scenarios", "stylised.toml")).firms]
+                                                          "scenarios", "default.toml")).firms]
     assert (firm.name, firm.home, firm.cash_usd) == ("Seoul Lab", "KR", 1e9)
     assert (firm.model.active_params, firm.model.tokenizer) == (30e9, "qwen")
     assert (firm.talent.researchers, firm.talent.engineers) == (120, 1200)
@@ -95,7 +95,7 @@ def test_a_bad_figure_is_asked_again_at_the_prompt(tmp_path):
     ("--home", "XX", "--home: expected an ISO 3166 alpha-2 country code such as 'DE'"),
     ("--offices", "JP,Mars", "--offices: expected an ISO 3166 alpha-2 country code"),
     ("--family", "gpt-17", "--family: expected one of"),
-    ("--name", "Frontier US", "already has a firm named 'Frontier US'"),
+    ("--name", "US Frontier", "already has a firm named 'US Frontier'"),
 ])
 def test_bad_input_exits_2_naming_the_option_and_what_was_expected(tmp_path, option, value,
                                                                    message):

@@ -371,7 +371,7 @@ async def test_no_arguments_opens_the_shipped_defaults_and_runs_with_one_key(
     app = StrategyApp(locale="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.workspace.scenario_path == shipped_path("scenarios", "stylised.toml")
+        assert app.workspace.scenario_path == shipped_path("scenarios", "default.toml")
         assert app.workspace.draft.problems == []
         assert app.workspace.profile_path == shipped_path("technology_profile.parquet")
         await pilot.press("r")
