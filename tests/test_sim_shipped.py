@@ -18,8 +18,8 @@ def profile(tmp_path_factory):
 
 def test_the_questions_come_in_pairs():
     names = {path.stem for path in SCENARIOS}
-    assert {"default", "stylised", "eu_localise_early", "eu_localise_late", "hire_home", "hire_europe",
-            "entry_uppsala", "entry_gravity"} <= names
+    assert {"default", "stylised", "eu_localise_early", "eu_localise_late", "hire_home",
+            "hire_europe", "entry_uppsala", "entry_gravity"} <= names
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
