@@ -77,6 +77,7 @@ def india(tmp_path_factory):
     return advise(case(folder, "IN"), "Solo", folder / "advice", samples=4, workers=2)
 
 
+@pytest.mark.slow
 def test_localising_a_large_market_pays_through_the_measured_extension(india):
     table = india.table.set_index("move")
     extended, plain = table.loc["localise-apac-now-vocab16k"], table.loc["localise-apac-now"]
@@ -96,6 +97,7 @@ def test_localising_a_large_market_pays_through_the_measured_extension(india):
     assert table["best_expected"].sum() == 1 and table["robust"].sum() == 1
 
 
+@pytest.mark.slow
 def test_localising_a_tiny_market_cannot_pay(tmp_path):
     scenario = case(tmp_path, "IS")
     moves = tmp_path / "moves.toml"
@@ -112,6 +114,7 @@ def test_localising_a_tiny_market_cannot_pay(tmp_path):
     assert -now["gain_p50"] > 0.8 * now["d_localisation_spend"]
 
 
+@pytest.mark.slow
 def test_outputs_agree_and_the_same_seed_gives_the_same_table(india, tmp_path):
     folder = tmp_path / "again"
     scenario = case(folder, "IN")
@@ -177,6 +180,7 @@ def test_outputs_are_checked_before_any_run(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_a_calibrated_ensemble_is_the_non_implausible_set_with_its_seeds(tmp_path):
     from calibration_cases import UNTIL, twin_case
 

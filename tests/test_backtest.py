@@ -25,6 +25,7 @@ def calibrated(tmp_path_factory):
     return folder / "cal"
 
 
+@pytest.mark.slow
 def test_backtest_covers_the_twins_held_out_months_and_writes_its_report(calibrated, tmp_path):
     html = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["backtest", str(calibrated), "--holdout", HOLDOUT,

@@ -49,6 +49,7 @@ def sweep_and_reference(tmp_path_factory):
     return sweep, tables(folder / "reference")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("victim", ["worker", "everything"])
 def test_killed_sweep_resumes_to_the_same_rows(sweep_and_reference, tmp_path, victim):
     sweep, reference = sweep_and_reference

@@ -26,6 +26,7 @@ def twin(tmp_path_factory):
     return folder, scenario, observations, metadata
 
 
+@pytest.mark.slow
 def test_true_point_is_non_implausible_and_most_of_the_space_is_ruled_out(twin):
     folder, scenario_path, observations_path, metadata = twin
     scenario = load_scenario(scenario_path)

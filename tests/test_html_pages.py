@@ -131,6 +131,7 @@ def test_page_fits_1280_px_and_every_chart_has_labelled_axes(browser, pages, nam
         assert chart["outside"] == [], f"{name}: {chart['title']}: labels cut off"
 
 
+@pytest.mark.slow
 def test_the_advice_page_leads_with_the_answer_in_human_terms(pages):
     page = pages["advice"].read_text(encoding="utf-8")
     answer = re.search(r"<p class='answer'>(.*?)</p>", page).group(1)

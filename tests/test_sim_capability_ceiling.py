@@ -136,6 +136,7 @@ UNCERTAIN = "[uncertain]\n" + "".join(
 SETTINGS = Settings(until=UNTIL, runs=600, waves=3, replicates=3, seed=5, discrepancy_scale=0.0)
 
 
+@pytest.mark.slow
 def test_the_twin_with_the_elasticity_unknown_recovers_the_truth(tmp_path):
     scenario_path, observations = twin_case(tmp_path, TRUTH, UNCERTAIN)
     metadata = calibrate(scenario_path, observations, tmp_path / "cal", SETTINGS, workers=2)

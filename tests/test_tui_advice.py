@@ -48,6 +48,7 @@ def app_for(workspace) -> StrategyApp:
                        reports_dir=workspace["reports_dir"])
 
 
+@pytest.mark.slow
 async def test_ranking_drivers_and_a_move_sent_to_the_scenarios_screen(advised):
     workspace, out = advised
     ranking = pq.read_table(out / "advice.parquet").to_pylist()

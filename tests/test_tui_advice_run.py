@@ -50,6 +50,7 @@ def status(screen) -> str:
     return str(screen.query_one("#advice-status", Static).render())
 
 
+@pytest.mark.slow
 async def test_advice_runs_ranks_charts_and_opens_the_top_move(workspace):
     app = app_for(workspace)
     async with app.run_test(size=SIZE) as pilot:

@@ -29,6 +29,7 @@ def rows(tmp_path_factory) -> dict[str, dict]:
     return {r["move"]: r for r in pq.read_table(folder / "out" / "advice.parquet").to_pylist()}
 
 
+@pytest.mark.slow
 def test_english_says_what_the_simulator_measured(rows):
     i18n.set_locale("en")
     now, later = rows["localise-apac-now"], rows["localise-apac-12m"]

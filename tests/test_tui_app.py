@@ -460,6 +460,7 @@ def test_bad_keymap_files_are_refused_with_exit_code_2(tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 async def test_edits_of_a_shipped_scenario_are_saved_to_the_user_folder(workspace):
     from tui.workspace import shipped_scenarios
 

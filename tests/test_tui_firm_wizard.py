@@ -102,6 +102,7 @@ async def test_wizard_checks_answers_reads_them_back_and_warns(workspace):
         await pilot.pause()
         assert isinstance(app.screen, ScenariosScreen)
 
+@pytest.mark.slow
 async def test_a_firm_made_in_the_wizard_gets_advice(workspace, tmp_path):
     app = StrategyApp(**workspace)
     async with app.run_test(size=SIZE) as pilot:

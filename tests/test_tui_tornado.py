@@ -46,6 +46,7 @@ def advised(tmp_path_factory):
     return workspace, out
 
 
+@pytest.mark.slow
 async def test_the_tornado_shows_the_folders_bars_largest_on_top(advised):
     workspace, out = advised
     expected = from_folder(out)
