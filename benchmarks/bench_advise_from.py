@@ -3,11 +3,12 @@
 Run on purpose (not a test):
     python benchmarks/bench_advise_from.py [--moves 6] [--members 4] [--from 2025-12]
                                            [--target-moves 36] [--target-members 100]
-                                           [--workers 2]
+                                           [--workers 2] [--scenario stylised|default]
 
 The shipped stylised four-lab scenario (scenarios/stylised.toml, formerly default.toml;
-four firms, every country), the US frontier lab, decided in
-`--from` (its horizon to the scenario's end: 83 months from 2025-12); `--moves` of its
+four firms, every country, to 2032-10) or `--scenario default` (the calibrated world:
+history's six archetypes, to 2030-12), the US frontier lab, decided in `--from` (its
+horizon to the scenario's end: 83 or 61 months from 2025-12); `--moves` of its
 generated moves, the status quo and the others evenly spaced over the generated list (so
 the kinds vary: entries, localisations, sites, regions, channels, prices, tiers); members
 are the scenario's own Latin hypercube. Three measurements, one core each:
@@ -38,7 +39,7 @@ from rich.console import Console
 
 from plumbing.shipped import shipped_path
 
-FIRM = "Frontier US"
+FIRMS = {"stylised": "Frontier US", "default": "US Frontier"}  # the US frontier lab
 
 
 def main() -> None:
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--target-moves", type=int, default=36)
     parser.add_argument("--target-members", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scenario", choices=["stylised", "default"], default="stylised")
     args = parser.parse_args()
 
     from simulator.advice.advise import advise
@@ -64,21 +66,21 @@ def main() -> None:
     from simulator.sweep import flatten_overrides
     from simulator.technology import load_profile
 
-    path = next(p for p in (Path(str(shipped_path("."))) / "scenarios" / n
-                             for n in ("stylised.toml", "default.toml")) if p.exists())
+    path = shipped_path("scenarios", f"{args.scenario}.toml")
     scenario = load_scenario(path)
+    firm = FIRMS[args.scenario]
     decision = decide_from(scenario, args.decide)
     base = apply(scenario, {"months": decision.months})
     profile = load_profile(base.profile_path(), base.profile_size)
     started = time.perf_counter()
-    every = generate_moves(base, FIRM, profile, decision)
+    every = generate_moves(base, firm, profile, decision)
     generating = time.perf_counter() - started
     step = max((len(every) - 1) // max(args.moves - 1, 1), 1)
     moves = [every[0], *every[1::step][: args.moves - 1]]
     ensemble = sampled(base, args.members, base.seed)
 
     def plan_of(chosen):
-        return plan_advice(build_plan(base, chosen, ensemble, FIRM, base.seed), decision,
+        return plan_advice(build_plan(base, chosen, ensemble, firm, base.seed), decision,
                            [m.delay for m in chosen])
 
     def branching(chosen) -> float:
@@ -104,7 +106,7 @@ def main() -> None:
     scratch = (time.process_time() - cpu) / (ensemble.size * len(moves))
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        advise(path, FIRM, Path(tmp) / "advice", samples=args.members, decide=args.decide,
+        advise(path, firm, Path(tmp) / "advice", samples=args.members, decide=args.decide,
                workers=args.workers, moves=moves, console=Console(stderr=True, quiet=True))
         whole = time.perf_counter() - started
 
@@ -112,8 +114,8 @@ def main() -> None:
     target_runs = args.target_moves * args.target_members
     branch_total = args.target_members * (one + per_branch * (args.target_moves - 1))
     scratch_total = target_runs * scratch
-    print(f"default scenario, {FIRM}, from {decision.date} (month {decision.month}), horizon "
-          f"{decision.horizon} months; {os.cpu_count()} CPUs, load average "
+    print(f"{args.scenario} scenario, {firm}, from {decision.date} (month {decision.month}), "
+          f"horizon {decision.horizon} months; {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f}; {len(every)} moves generated in {generating:.1f} s "
           "(price search included)")
     print(f"small case {len(moves)} moves x {ensemble.size} members = {runs} runs, CPU seconds "
