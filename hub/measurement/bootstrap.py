@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import bootstrap
 
 RESAMPLES = 1000
 SEED = 20231
@@ -75,6 +74,8 @@ def ratio_interval(
     value = float(_ratio_of_sums(top, bottom))
     if len(top) == 1:
         return Interval(value, value, value)  # one row: nothing to resample
+    from scipy.stats import bootstrap  # 1 s to import: only where an interval is computed
+
     found = bootstrap(
         (top, bottom), _ratio_of_sums, n_resamples=resamples, confidence_level=level,
         method=method, paired=True, vectorized=True, rng=np.random.default_rng(seed),
