@@ -58,3 +58,14 @@ def pytest_collection_modifyitems(config, items):
         return
     slow = {_scope(item) for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: _scope(item) not in slow)
+
+
+@pytest.fixture(scope="session")
+def tiny_export(tmp_path_factory):
+    """(registry version, tar, folder): tests/tiny_bundle.py's model exported once per worker.
+
+    The modules that read it share the xdist_group "tiny-export", so one export serves them.
+    """
+    from tests.tiny_bundle import export_tiny_tar
+
+    return export_tiny_tar(tmp_path_factory.mktemp("tiny-export"))

@@ -11,6 +11,9 @@ from plumbing.errors import InputError
 from tests.cli_text import shows
 from tests.measured_hub import REGION, measured_home
 
+# One measured hub per test worker (tests/measured_hub.py) for the modules of this group.
+pytestmark = pytest.mark.xdist_group("measured-hub")
+
 
 @pytest.fixture(scope="module")
 def hub_home(tmp_path_factory):

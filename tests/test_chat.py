@@ -11,13 +11,14 @@ import torch
 import transformers
 from tokenizers import Tokenizer
 
-from tests.tiny_bundle import export_tiny
+# The shared tiny export (tests/conftest.py) is built once for the modules of this group.
+pytestmark = pytest.mark.xdist_group("tiny-export")
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
+def bundle(tiny_export):
     """The tiny model's bundle folder (languages de, en, fr)."""
-    return export_tiny(tmp_path_factory.mktemp("chat"))[1]
+    return tiny_export[2]
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,9 @@ from hub.metrics import Metric
 from hub.serving import bundle
 from tests.measured_hub import REGION, measured_home
 
+# One measured hub per test worker (tests/measured_hub.py) for the modules of this group.
+pytestmark = [pytest.mark.xdist_group("measured-hub"), pytest.mark.slow]  # slow: the export
+
 SMALL = ["--chrf-rows", "2"]
 
 

@@ -1,5 +1,6 @@
 """`hub export` bundles, opened by the tools ML engineers use: transformers, onnxruntime-genai,
-plain onnxruntime + tokenizers. One tiny model is exported once per module."""
+plain onnxruntime + tokenizers. One tiny model is exported once (`tiny_export`, a tar through the
+CLI, safely extracted) for this module and the others that read the same bundle."""
 
 import json
 import math
@@ -30,7 +31,7 @@ from hub.serving.build import (
 from hub.serving.runtime import Generator
 from plumbing.atomic import sha256_file
 from tests.cli_text import shows
-from tests.tiny_hub import LANGS, TEXT, register_tiny
+from tests.tiny_hub import LANGS, TEXT
 
 PROMPTS = ["Guten Tag", "Bonjour, comment allez-vous", "Good"]
 GENAI_FILES = {
@@ -43,16 +44,14 @@ GENAI_FILES = {
 }
 
 
+# The shared tiny export (tests/conftest.py) is built once for the modules of this group.
+pytestmark = [pytest.mark.xdist_group("tiny-export"), pytest.mark.slow]
+
+
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """One CLI export per module: (registry version, bundle folder)."""
-    root = tmp_path_factory.mktemp("export")
-    version = register_tiny(root / "home", weight_std=0.3)
-    out = root / "bundle"
-    result = CliRunner().invoke(
-        main, ["export", "--region", "eu", "--out", str(out), "--home", str(root / "home")]
-    )
-    assert result.exit_code == 0, result.output
+def exported(tiny_export):
+    """The shared CLI export: (registry version, bundle folder)."""
+    version, _, out = tiny_export
     return version, out
 
 

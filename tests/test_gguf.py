@@ -12,7 +12,6 @@ from safetensors.numpy import load_file
 from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
 
 from hub.serving import gguf_file
-from tests.tiny_bundle import export_tiny
 from tests.tiny_hub import TEXT
 
 # llama.cpp's split for tokenizer.ggml.pre = "gpt-2" (llama-vocab.cpp, LLAMA_VOCAB_PRE_TYPE_GPT2).
@@ -23,10 +22,14 @@ LLAMA_CPP_SPLITS = {
 NFC_TEXT = ["Grün und schön", TEXT[3], "Bonjour, comment allez-vous aujourd'hui ?"]
 
 
+# The shared tiny export (tests/conftest.py) is built once for the modules of this group.
+pytestmark = pytest.mark.xdist_group("tiny-export")
+
+
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(tiny_export):
     """(registry version, bundle folder) of the tiny model."""
-    return export_tiny(tmp_path_factory.mktemp("gguf"))
+    return tiny_export[0], tiny_export[2]
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,9 @@ from tests.cli_text import shows
 from tests.measured_hub import REGION, measured_home
 from tests.tiny_hub import register_tiny
 
+# One measured hub per test worker (tests/measured_hub.py) for the modules of this group.
+pytestmark = pytest.mark.xdist_group("measured-hub")
+
 QUICK_EVAL = ["--chrf-rows", "1"]
 QUICK_BENCH = ["--prompt-tokens", "8", "--new-tokens", "4", "--batches", "1,2", "--repeats", "5"]
 

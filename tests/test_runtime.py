@@ -12,22 +12,16 @@ from hub.serving import bundle
 from hub.serving.runtime import Generator, Sampling, choose_tokens, session_options
 from plumbing.errors import InputError
 from tests.cli_text import shows
-from tests.tiny_hub import register_tiny
+
+# The shared tiny export (tests/conftest.py) is built once for the modules of this group.
+pytestmark = pytest.mark.xdist_group("tiny-export")
 
 
 @pytest.fixture(scope="module")
-def hub_bundle(tmp_path_factory):
-    """One CLI export per module, as a tar, safely extracted: (home, tar, folder)."""
-    root = tmp_path_factory.mktemp("runtime")
-    home = root / "home"
-    register_tiny(home, weight_std=0.3)
-    tar = root / "eu.tar"
-    result = CliRunner().invoke(
-        main,
-        ["export", "--region", "eu", "--format", "tar", "--out", str(tar), "--home", str(home)],
-    )
-    assert result.exit_code == 0, result.output
-    return home, tar, bundle.extract_tar(tar, root / "eu")
+def hub_bundle(tiny_export):
+    """The shared CLI export, a tar, safely extracted: (home, tar, folder)."""
+    version, tar, folder = tiny_export
+    return version.home, tar, folder
 
 
 @pytest.fixture(scope="module")
