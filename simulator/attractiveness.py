@@ -37,7 +37,9 @@ import numpy as np
 from simulator.advice.forbidden import why_absent
 from simulator.scenario import Scenario
 
-PLACE_KINDS = ("enter", "localise", "office", "lab", "hire")  # advice moves about a place
+# Advice moves about a place (simulator.advice.moves and local_moves).
+PLACE_KINDS = ("enter", "localise", "office", "lab", "hire", "data_region", "channel",
+               "price_tier")
 GROWTH_WINDOW = 12  # months: the horizon's last year
 
 

@@ -34,7 +34,8 @@ def test_english_says_what_the_simulator_measured(rows):
     i18n.set_locale("en")
     now, later = rows["localise-apac-now"], rows["localise-apac-12m"]
     assert describe(now, "2022-11") == "localise for apac now"
-    assert describe(later, "2022-11") == "localise for apac from 2023-10"  # month 12
+    # 12 months after the decision (month 1, 2022-11): model month 13.
+    assert describe(later, "2022-11") == "localise for apac from 2023-11"
     drivers = explain(now)
     premium = f"{now['token_premium']:.1f}"  # the profile's measured premium, as written
     assert drivers[0].startswith(f"Hindi costs {premium}× English in tokens on the firm's "

@@ -26,6 +26,7 @@ class AdviceFolder:
     gains: dict[str, list[float]]  # move -> its NPV less the status quo's, per member (USD)
     start_date: str  # the scenario's month 1 (YYYY-MM), so "month 12" reads as a date
     tornado: object  # what the top move's gain depends on (simulator.advice.tornado), or None
+    decision_month: int = 1  # the model month the firm decides in (advice.json)
 
     @classmethod
     def read(cls, path: Path) -> AdviceFolder:
@@ -41,7 +42,8 @@ class AdviceFolder:
         gains = npv.sub(npv[STATUS_QUO], axis=0)  # common random numbers: paired by member
         return cls(path, summary, pq.read_table(path / "advice.parquet").to_pylist(),
                    {move: gains[move].tolist() for move in gains.columns},
-                   _start_date(Path(summary["scenario"]["path"])), from_folder(path))
+                   _start_date(Path(summary["scenario"]["path"])), from_folder(path),
+                   int(summary.get("decision_month", 1)))
 
 
 def folder_label(path: Path) -> str:

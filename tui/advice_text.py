@@ -44,8 +44,12 @@ def _edit(row: dict, suffix: str) -> object:
     return next((value for key, value in edits.items() if key.endswith(suffix)), None)
 
 
-def describe(row: dict, start: str) -> str:
-    """What the move does, e.g. 'localise for eu from 2023-10', in the UI's language."""
+def describe(row: dict, start: str, decided: int = 1) -> str:
+    """What the move does, e.g. 'localise for eu from 2023-10', in the UI's language.
+
+    `decided` is the advice's decision month (advice.json's `decision_month`): a plan
+    starting then or before is "now".
+    """
     kind, place = row.get("kind"), _place(row.get("place"))
     if kind == "status_quo":
         return _("the scenario as written")
@@ -61,7 +65,7 @@ def describe(row: dict, start: str) -> str:
         if not plans:
             return _("never localise for {region}").format(region=place)
         month, tokens = int(plans[0].get("start_month", 0)), plans[0].get("vocab_tokens", 0)
-        text = (_("localise for {region} now").format(region=place) if month == 0 else
+        text = (_("localise for {region} now").format(region=place) if month <= decided else
                 _("localise for {region} from {date}").format(region=place,
                                                               date=_month(start, month)))
         if tokens:  # the tokenizer extended as well (simulator.vocab_extension)
@@ -80,6 +84,24 @@ def describe(row: dict, start: str) -> str:
             return _("charge {price} a month").format(price=i18n.fmt_money(price, digits=2))
         if _edit(row, ".strategy.pricing.ppp_adjusted"):
             return _("scale the price to local purchasing power")
+    if kind == "data_region":
+        via = next((r.get("via") for r in _edit(row, ".strategy.data_regions") or []
+                    if r.get("country") == row.get("place")), "cloud")
+        text = (_("serve organisations in {place} from its own data centre there; their data "
+                  "stays there") if via == "own" else
+                _("serve organisations in {place} from a cloud partner's region there; their "
+                  "data stays there"))
+        return text.format(place=place)
+    if kind == "channel":
+        product = next((c.get("name") for c in _edit(row, ".channels") or []
+                        if row.get("place") in (c.get("countries") or [])), "")
+        return _("reach users through {product} in {place}").format(product=product,
+                                                                   place=place)
+    if kind == "price_tier" and (tiers := _edit(row, ".strategy.pricing.tiers")):
+        price = tiers.get(row.get("place"))
+        if price is not None:
+            return _("charge {price} a month in {place}, its median willingness to "
+                     "pay").format(price=i18n.fmt_money(price, digits=2), place=place)
     return str(row.get("description") or row.get("move") or "")
 
 

@@ -96,11 +96,13 @@ def strategy_label(report, strategy: str) -> str:
 
 
 def advice_label(summary: dict, start_date: str, folder: Path) -> str:
-    """An advice: scenario · firm · dates (months) · futures · made."""
+    """An advice: scenario · firm · dates valued (months) · futures · made."""
     from simulator.chart_axes import month_label
 
-    months = int(summary["horizon_months"])
-    span = Span(months, month_label(start_date, 1), month_label(start_date, months))
+    # Valued from the decision month (advice.json's `decision_month`, 1 before --from).
+    months, first = int(summary["horizon_months"]), int(summary.get("decision_month", 1))
+    span = Span(months, month_label(start_date, first),
+                month_label(start_date, first + months - 1))
     return " · ".join([summary["scenario"]["name"], summary["firm"], span_text(span),
                        _("{members} futures").format(members=summary["ensemble"]["members"]),
                        _("made {when}").format(when=made(folder))])

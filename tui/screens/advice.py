@@ -244,7 +244,7 @@ class AdviceScreen(MainScreen):
         row = self.advice.rows[index]
         edits = json.loads(row["overrides"])
         # In the UI's language, from the ranking's figures (the Parquet's sentences are English).
-        description = describe(row, self.advice.start_date)
+        description = describe(row, self.advice.start_date, self.advice.decision_month)
         lines = [f"[b]{escape(row['move'])}[/b]: {escape(description)}",
                  f"{_(LABELS['gain_p50'])}: {i18n.fmt_money(row['gain_p50'], compact=True)}",
                  *(escape(line) for line in explain(row)),
