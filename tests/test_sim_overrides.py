@@ -1,17 +1,17 @@
 """`--set dotted.key=value`: overrides validated like the file, named as the user wrote them."""
 
-import os
-import subprocess
-import sys
 import tomllib
 
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 
 from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
+from simulator.cli import main
 from simulator.overrides import apply_overrides, parse_assignment
 from simulator.scenario import Scenario, load_scenario
+from tests.cli_text import shows
 
 DEFAULT = shipped_path("scenarios/stylised.toml")
 
@@ -56,19 +56,16 @@ def test_every_bad_override_is_listed_under_the_key_given():
 
 
 def test_the_run_command_takes_set_and_exits_2_on_a_bad_key(tmp_path):
-    command = [sys.executable, "-c", "from simulator.cli import main; main()", "run",
-               str(DEFAULT), "--months", "2", "--out", str(tmp_path / "o")]
-    env = {**os.environ, "COLUMNS": "300"}
-    done = subprocess.run([*command, "--set", "start_date=2024-03"], capture_output=True,
-                          text=True, env=env)
-    assert done.returncode == 0, done.stderr
+    command = ["run", str(DEFAULT), "--months", "2", "--out", str(tmp_path / "o")]
+    done = CliRunner().invoke(main, [*command, "--set", "start_date=2024-03"])
+    assert done.exit_code == 0, done.output
     dates = pq.read_table(tmp_path / "o" / "timeseries.parquet")["date"].to_pylist()
     assert {d.date().isoformat() for d in dates} == {"2024-03-01", "2024-04-01"}
-    done = subprocess.run([*command, "--set", "parameters.no_such=1"], capture_output=True,
-                          text=True, env=env)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert f"{DEFAULT}: parameters.no_such: unknown key; expected one of: bass_p_annual" in (
-        done.stderr)
+    done = CliRunner().invoke(main, [*command, "--set", "parameters.no_such=1"])
+    # A refusal, not an uncaught exception (which would leave exit code 1 and a traceback).
+    assert done.exit_code == 2 and isinstance(done.exception, SystemExit), done.output
+    assert shows(done.output, f"{DEFAULT}: parameters.no_such: unknown key; expected one of: "
+                 "bass_p_annual")
 
 
 def test_no_overrides_reads_the_file_as_is():

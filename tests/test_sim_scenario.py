@@ -1,8 +1,5 @@
 """Scenario files, profiles and the `simulator run` command: good input runs, bad input is told."""
 
-import os
-import subprocess
-import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,6 +11,7 @@ from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
 
 from plumbing.errors import InputError
 from plumbing.outputs import OWNER_MARKER
+from simulator.cli import main
 from simulator.report_schema import TIMESERIES_SCHEMA
 from simulator.run import load_scenario, run_scenario
 from simulator.run_cli import run
@@ -139,12 +137,10 @@ def test_run_command_writes_parquet_and_prints_the_summary(tmp_path):
 def test_bad_scenario_exits_2_without_traceback(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(BAD, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", "from simulator.cli import main; main()", "run", str(bad)],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "300"})
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr + done.stdout
-    assert shows(done.stderr, f"{bad}: firms[0].home: expected an ISO 3166")
+    done = CliRunner().invoke(main, ["run", str(bad)])
+    # A refusal, not an uncaught exception (which would leave exit code 1 and a traceback).
+    assert done.exit_code == 2 and isinstance(done.exception, SystemExit), done.output
+    assert shows(done.output, f"{bad}: firms[0].home: expected an ISO 3166")
 
 
 def test_profile_keeps_the_largest_newest_model_per_region(tmp_path):
