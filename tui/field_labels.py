@@ -123,6 +123,7 @@ KEYS = {
     "paying_reference_price_usd": N_("paying reference price usd"),
     "paying_share": N_("paying share"),
     "paying_share_max": N_("paying share max"),
+    "place": N_("place"),
     "poach_share": N_("poach share"),
     "ppp_adjusted": N_("ppp adjusted"),
     "ppp_price_floor": N_("ppp price floor"),
@@ -139,6 +140,7 @@ KEYS = {
     "research_compute_multiple": N_("research compute multiple"),
     "researchers": N_("researchers"),
     "review_by_margin": N_("review by margin"),
+    "rollout": N_("rollout"),
     "rule": N_("rule"),
     "salary_engineer_usd": N_("salary engineer usd"),
     "salary_gdp_elasticity": N_("salary gdp elasticity"),
@@ -177,6 +179,7 @@ KEYS = {
     "utilisation": N_("utilisation"),
     "via": N_("via"),
     "vocab_tokens": N_("vocab tokens"),
+    "weekly_active_share": N_("weekly active share"),
     "wtp_income_elasticity": N_("wtp income elasticity"),
 }
 SECTIONS = {
