@@ -192,7 +192,7 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     scores = {}
     for precision, generator in generators.items():
         batches = -(-sum(map(len, rows.values())) // settings.batch_size)
-        step(f"bits per byte and per character, onnxruntime {precision} (batches)", batches)
+        step(f"scoring with onnxruntime {precision} (batches)", batches)
         found = ort_scores(
             generator.session, rows, special["pad"], settings.batch_size, owners, step.advance
         )
@@ -218,14 +218,14 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
             add(lang, "top1_agreement_vs_fp32", same.mean(), "share", "int8")
     worst = None
     if target.version is not None:
-        step("bits per byte, PyTorch (languages)", len(langs))
+        step("PyTorch check (languages)", len(langs))
         lang_rows = {lang: rows[lang] for lang in langs}
         worst = _check_torch(
             target, lang_rows, n_bytes, scores["fp32"], special, settings, add, step.advance
         )
-    step("compressor baselines, cold and primed on the training split (languages)", len(langs))
+    step("compressor baselines (languages)", len(langs))
     _baselines(home, samples, langs, n_bytes, add, settings.threads, step.advance)
-    step("tokens per character, token premium, reference serving cost")
+    step("tokens per character and premium")
     params = target.config.training.get("params")
     measured = tokenizer_figures(tokenizer, target, {k: samples[k] for k in langs})
     for lang, figures in measured.items():
@@ -238,7 +238,7 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
     n_prompts = len(translation_prompts(tokenizer, special, chrf_samples, context))
     for precision, generator in generators.items():
         batches = -(-n_prompts // settings.batch_size)
-        step(f"translating held-out parallel rows, {precision} (batches)", batches)
+        step(f"translating for chrF, {precision} (batches)", batches)
         chrf = chrf_by_lang(
             generator, chrf_samples, context, settings.batch_size, on_batch=step.advance
         )
