@@ -89,13 +89,24 @@ def gains(advice: Advice) -> pd.DataFrame:
                          "changes_nothing": same}).set_index("move")
 
 
+def valued(advice: Advice) -> tuple[int, int]:
+    """(first model month, months) the NPVs count: from the decision date over the horizon."""
+    return advice.decision.month, advice.decision.horizon
+
+
+def span_text(advice: Advice) -> str:
+    """`36 months (2025-12 to 2028-11)`: what the NPVs count, as calendar months."""
+    (first, months), start = valued(advice), advice.scenario.start_date
+    return (f"{months} months ({month_label(start, first)} to "
+            f"{month_label(start, first + months - 1)})")
+
+
 def answer(advice: Advice) -> str:
     """The advice in one sentence (and the robust choice where it differs), as HTML."""
     table, start = advice.table.set_index("move"), advice.scenario.start_date
-    summary, months = advice.summary(), advice.scenario.months
+    summary = advice.summary()
     best, robust = summary["best_expected"], summary["robust"]
-    span = (f"over {months} months ({month_label(start, 1)} to {month_label(start, months)}, "
-            f"{advice.ensemble.size} simulated futures)")
+    span = f"over {span_text(advice)[:-1]}, {advice.ensemble.size} simulated futures)"
     if best == STATUS_QUO:
         text = (f"<b>Stay the course.</b> No move beats the status quo's median NPV {span}: "
                 f"{escape(figure(table.loc[best, 'npv_p50'], 'money'))}.")
@@ -150,7 +161,7 @@ def gain_chart(advice: Advice, found: pd.DataFrame) -> str:
              f'<line x1="{x(0):.1f}" y1="{top}" x2="{x(0):.1f}" y2="{bottom}" stroke="#444" '
              f'stroke-dasharray="3 2"/><text x="{x(0) + 4:.1f}" y="{top - 2}">status quo</text>',
              *x_axis(tick_labels(ticks, "money"), x, bottom, label_w, width - value_w,
-                     f"NPV gain over {advice.scenario.months} months (USD; 0 = the status quo)")]
+                     f"NPV gain over {valued(advice)[1]} months (USD; 0 = the status quo)")]
     for i, (move, r) in enumerate(rows.iterrows()):
         y, color = top + i * row_h, PALETTE[0] if r["gain_p50"] >= 0 else PALETTE[1]
         parts += [f'<text x="4" y="{y + 16}">{escape(move)}</text>',
@@ -167,15 +178,18 @@ def gain_chart(advice: Advice, found: pd.DataFrame) -> str:
 
 
 def cash_over_time(advice: Advice, moves: list[str]) -> pd.DataFrame:
-    """Per move and month: p10, median, p90 of the firm's cash change since the start."""
-    names = [m.name for m in advice.moves]
-    initial = next(f.cash_usd for f in advice.scenario.firms if f.name == advice.firm)
+    """Per move and model month: p10, median, p90 of the firm's cash change since the decision.
+
+    `advice.cash` holds the horizon's months from the decision date; each member's change
+    is against its own cash at that date (`start_cash`).
+    """
+    names, first = [m.name for m in advice.moves], valued(advice)[0]
     rows = []
     for move in moves:
-        change = advice.cash[names.index(move)] - initial  # [members, months]
+        change = advice.cash[names.index(move)] - advice.start_cash[:, None]  # [members, months]
         q = np.quantile(change, [0.1, 0.5, 0.9], axis=0)
-        rows += [{"strategy": move, "month": t + 1, "cash_p10": q[0, t], "cash_median": q[1, t],
-                  "cash_p90": q[2, t]} for t in range(change.shape[1])]
+        rows += [{"strategy": move, "month": first + t, "cash_p10": q[0, t],
+                  "cash_median": q[1, t], "cash_p90": q[2, t]} for t in range(change.shape[1])]
     return pd.DataFrame(rows)
 
 
@@ -184,7 +198,7 @@ def cash_panels(advice: Advice, moves: list[str]) -> str:
     frame = cash_over_time(advice, [*moves, STATUS_QUO])
     limits = (min(frame["cash_p10"].min(), 0.0), max(frame["cash_p90"].max(), 0.0))
     return "".join(band_chart(frame, "cash", f"{move} against the status quo (dashed)", [move],
-                              "cash change since the start (USD)", "money",
+                              "cash change since the decision (USD)", "money",
                               advice.scenario.start_date, limits, STATUS_QUO,
                               [PALETTE[i % len(PALETTE)]])
                    for i, move in enumerate(moves))
@@ -214,7 +228,7 @@ def render(advice: Advice) -> str:
     """The whole page."""
     summary, table, found = advice.summary(), advice.table, gains(advice)
     moving = [m for m in table["move"] if m != STATUS_QUO and not found.loc[m, "changes_nothing"]]
-    months, start = advice.scenario.months, advice.scenario.start_date
+    months = valued(advice)[1]
     html = [page_head(f"Advice for {advice.firm}"),
             f"<h1>Where should {escape(advice.firm)} expand next?</h1>",
             f"<p class='answer'>{answer(advice)}</p>",
@@ -222,7 +236,7 @@ def render(advice: Advice) -> str:
             f"({escape(str(advice.scenario.source))}, digest {summary['scenario']['digest']}); "
             f"{len(advice.moves)} moves x {advice.ensemble.size} members: "
             f"{escape(advice.ensemble.source)}; common random numbers. NPV of the firm's "
-            f"monthly cash flows from {month_label(start, 1)} to {month_label(start, months)} "
+            f"monthly cash flows over {span_text(advice)}, from the decision date, "
             f"at {advice.discount.annual:.1%} a year ({escape(advice.discount.source)}), "
             "no terminal value. Pessimistic and optimistic are the 10th and 90th percentiles "
             "over the members; the largest regret is what a move forgoes, in its worst member, "
