@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 from rich.console import Console
 
+from plumbing.fingerprint import resuming
 from plumbing.locks import exclusive
 from simulator.advice.decision import Decision, decide_from
 from simulator.advice.drivers import all_drivers
@@ -44,6 +45,7 @@ from simulator.advice.members import AdvicePlan, plan_advice, run_members
 from simulator.advice.moves import Move, absent_moves, find_firm, generate_moves, load_moves
 from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
 from simulator.geography import build_geography
+from simulator.inputs import scenario_parts
 from simulator.overrides import apply
 from simulator.run import load_scenario
 from simulator.scenario import Scenario
@@ -128,7 +130,10 @@ def advise(scenario_file: str | Path, firm: str, out: str | Path, moves_file: Pa
     plan = plan_advice(build_plan(base, moves, ensemble, firm, seed), decision,
                        [m.delay for m in moves])
     out.mkdir(parents=True, exist_ok=True)
-    with exclusive(out, "`simulator advise`"):
+    # What the runs depend on beyond the plan's digest: the profile's bytes and the model code.
+    parts = {**scenario_parts(base), "runs": plan.digest()}
+    with (exclusive(out, "`simulator advise`"),
+          resuming(out, "simulator advise", parts, any((out / "runs").glob("shards/*.parquet")))):
         run_members(plan, ensemble, out / "runs", workers, backend, address, console, on_row)
         result = evaluate(plan, ensemble, moves, discount, profile, out / "runs")
         write(result, out)
