@@ -6,6 +6,15 @@ from pathlib import Path
 
 import rich_click as click
 
+from plumbing.json_output import echo_json, json_option
+from simulator.scenario_options import set_option
+
+HINDCAST_SCHEMA = (
+    '{"summary": hindcast.json ("firm", "cutoff", "decision_date", "candidates", '
+    '"median_rank", "median_rank_quantile", "below_status_quo", "not_expressed", ...), '
+    '"moves": [row of hindcast.parquet: "id", "date", "kind", "move", "rank", '
+    '"p_beats_status_quo", "why", ...]}'
+)
 
 @click.command()
 @click.argument("calibration", type=click.Path(file_okay=False, path_type=Path))
@@ -23,14 +32,14 @@ import rich_click as click
 @click.option("--horizon", type=click.IntRange(1, 600), default=None, metavar="MONTHS",
               help="Months valued from the decision date (default: to the scenario's end).")
 @click.option("--workers", type=click.IntRange(1, 256), default=2, help="Worker processes.")
-@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
-              help="Override a scenario key (repeatable), validated like the file.")
+@set_option('--set "firms.US Frontier.strategy.offices=0"')
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder for the advice, hindcast.parquet and hindcast.json "
                                  "(default: runs/hindcast-FIRM-UNTIL).")
+@json_option(HINDCAST_SCHEMA)
 def hindcast(calibration: Path, firm: str, cutoff: str, scenario_file: Path | None,
              real_file: Path | None, samples: int | None, horizon: int | None, workers: int,
-             assignments: tuple[str, ...], out_dir: Path | None) -> None:
+             assignments: tuple[str, ...], out_dir: Path | None, as_json: bool) -> None:
     """Advise a firm from the month after a calibration's cut-off; rank what it really did.
 
     Every real move of the firm (data/real_moves.csv) dated within the horizon is expressed
@@ -56,6 +65,9 @@ def hindcast(calibration: Path, firm: str, cutoff: str, scenario_file: Path | No
                                        samples, horizon, workers, assignments)
     except RuntimeError as exc:  # runs that failed: the model's problem, not the input's
         raise click.ClickException(str(exc)) from None
+    if as_json:
+        echo_json({"summary": summary, "moves": scores})
+        return
     table = Table("real move", "date", "as", "rank", "vs status quo", "P(beats)")
     for s in scores:
         if s.move is None:
@@ -68,7 +80,7 @@ def hindcast(calibration: Path, firm: str, cutoff: str, scenario_file: Path | No
     console = Console()
     console.print(table)
     console.print(f"median rank {summary['median_rank']} of {summary['candidates']} "
-                  f"(quantile {summary['median_rank_quantile']}); below the status quo: "
+                  f"(quantile {summary['median_rank_quantile']:.2f}); below the status quo: "
                   f"{summary['below_status_quo']}; not expressed: "
                   f"{len(summary['not_expressed'])}", highlight=False)
     console.print(f"wrote {out}/ (hindcast.parquet, hindcast.json, advice/)")

@@ -21,7 +21,7 @@ def set_option(example: str = "--set compute.gpu_usd_per_hour=5") -> Callable:
     return click.option(
         "--set", "assignments", multiple=True, metavar="KEY=VALUE",
         help="Override a scenario key (repeatable), validated like the file (firms by name: "
-             f"`--set 'firms.Frontier US.cash_usd=1e9'`): `{example}`.")
+             f"`--set 'firms.US Frontier.cash_usd=1e9'`): `{example}`.")
 
 
 def horizon_option(default_text: str = "the scenario's months") -> Callable:
