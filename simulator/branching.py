@@ -36,8 +36,9 @@ import numpy as np
 
 from simulator.agents import LocalisationPlan
 from simulator.firm_economics import localised_premiums
+from simulator.firm_spec import Firm, Strategy
 from simulator.footprint import Level
-from simulator.scenario import Firm, Scenario, Strategy
+from simulator.scenario import Scenario
 from simulator.technology import check_localisations
 
 if TYPE_CHECKING:

@@ -25,13 +25,13 @@ from simulator.human_units import MONEY, PARAMETERS, PEOPLE, TOKENS, Month, toml
 def _countries(text: str, option: str) -> list[str]:
     """Comma-separated ISO 3166 codes; 'none' or nothing for none."""
     from plumbing.errors import InputError
-    from simulator.scenario import _check_country
+    from simulator.firm_spec import check_country
 
     codes = [c.strip().upper() for c in text.split(",") if c.strip()]
     if codes == ["NONE"]:
         return []
     try:
-        return [_check_country(code) for code in codes]
+        return [check_country(code) for code in codes]
     except ValueError as error:
         raise InputError(f"{option}: {error}") from None
 
@@ -225,10 +225,10 @@ def new(name: str, home: str, params: float, tokenizer: str, family: str, cash: 
     """
     from plumbing.atomic import write_text
     from plumbing.errors import InputError
-    from simulator.scenario import _check_country
+    from simulator.firm_spec import check_country
 
     try:
-        home = _check_country(home.strip().upper())
+        home = check_country(home.strip().upper())
     except ValueError as error:
         raise InputError(f"--home: {error}") from None
     base = base_scenario(base)

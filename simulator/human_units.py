@@ -68,10 +68,10 @@ class Month(click.ParamType):
 
     def convert(self, value, param, ctx):
         """The month's text, checked as scenario files check theirs."""
-        from simulator.scenario import _check_month
+        from simulator.firm_spec import check_month
 
         try:
-            return _check_month(str(value).strip())
+            return check_month(str(value).strip())
         except ValueError as error:
             self.fail(str(error), param, ctx)
 

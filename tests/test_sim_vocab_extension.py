@@ -8,8 +8,9 @@ from plumbing.shipped import shipped_path
 from simulator.advice.drivers import _vocab_tokens
 from simulator.advice.moves import Move
 from simulator.firm_economics import localised_premiums
+from simulator.firm_spec import Localisation
 from simulator.model import StrategyModel
-from simulator.scenario import Localisation, load_scenario
+from simulator.scenario import load_scenario
 from simulator.tokenizers import firm_premiums
 from simulator.vocab_extension import ExtensionRow, extensions
 

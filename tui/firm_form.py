@@ -54,11 +54,11 @@ def _figure(kind: click.ParamType, text: str, label: str, answers: FirmAnswers) 
 
 
 def _countries(text: str, label: str, answers: FirmAnswers) -> list[str]:
-    from simulator.scenario import _check_country
+    from simulator.firm_spec import check_country
 
     codes = [c.strip().upper() for c in text.replace(";", ",").split(",") if c.strip()]
     try:
-        return [_check_country(code) for code in codes]
+        return [check_country(code) for code in codes]
     except ValueError as error:
         answers.problems.append(_("{field}: {problem}").format(field=_(label), problem=error))
         return []

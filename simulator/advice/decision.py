@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from plumbing.errors import InputError
-from simulator.scenario import Scenario, _check_month
+from simulator.firm_spec import check_month
+from simulator.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def decide_from(scenario: Scenario, date: str | None = None,
     """
     date = date or scenario.today or scenario.start_date
     try:
-        _check_month(date)
+        check_month(date)
     except ValueError as exc:
         raise InputError(f"--from: {exc}") from None
     last = scenario.month_dates(scenario.months)[-1].strftime("%Y-%m")

@@ -40,8 +40,9 @@ from simulator.advice.decision import Decision, decide_from
 from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases
 from simulator.advice.moves import Move, find_firm, generate_moves
 from simulator.advice.real_moves import RealMove
+from simulator.firm_spec import Firm
 from simulator.geography import Geography, build_geography
-from simulator.scenario import Firm, Scenario
+from simulator.scenario import Scenario
 from simulator.technology import TechnologyProfile
 
 
