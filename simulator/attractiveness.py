@@ -1,26 +1,28 @@
 """Country attractiveness for one firm: every country as the model sees it, and what advice says.
 
 Every figure is read from the model's own arrays (`simulator.model.StrategyModel` built for
-the scenario), never from a table of its own:
+the scenario and run on its status quo, as written, to the month before its `today`, else
+read at its start: "today" below), never from a table of its own:
 
-- market size: `start_addressable` (people who could use an assistant at the start:
-  population x literacy x affordability x adoption ceiling) and `potential` for the firm
-  (consumer revenue a year if they all used it at the firm's local price and paid share);
+- market size: `addressable` today (people who could use an assistant: population x
+  literacy x affordability x adoption ceiling, raised by the best model served there) and
+  `potential` for the firm (consumer revenue a year if the start's market all used it at
+  the firm's local price and paid share);
 - growth: every firm's users in the country over one status-quo run of the scenario (its
   seed, as written), annualised over the horizon's last year (the whole run when it is
   shorter than two years); None where nobody is served at the window's start;
 - rivals present: the other firms serving the country at the end of that run;
-- the firm's status: present at the start (its home, or where it serves already),
+- the firm's status: present today (its home, or where it serves already),
   forbidden (the row of data/availability.csv, the firm's own exclude list or a
   regulator's suspension, with why), the month the status-quo run enters it, or not a
   market of the scenario;
 - token premium: the firm's tokenizer in the country's languages (`econ.firm_premium`);
-- language quality: exp(-the logit's language term) at the start (`quality_gap`): for a
+- language quality: exp(-the logit's language term) today (`quality_gap`): for a
   firm with a model family the geometric mean of its published per-language score over
   its English score (1 = as good as English), else the hub model's normalised gap;
-- regulation: the one-off compliance cost and delay of entering (`entry_cost`);
+- regulation: the one-off compliance cost and delay of entering today (`entry_cost`);
 - data residency: whether organisations there can keep their data in the country or its
-  bloc with the firm at the start (`footprint.resident`), or from which month its strategy
+  bloc with the firm today (`footprint.resident`), or from which month its strategy
   opens a data region there;
 - distance: the combined CAGE distance from the firm's home (`geo.distance`);
 - what advice expects: from an advice folder for the firm, the move about the country (or
@@ -73,6 +75,7 @@ class CountryTable:
     months: int
     start_date: str
     advice: str | None  # the advice folder read, if any
+    today: str = ""  # YYYY-MM the status, size and costs are read at
     rows: list[CountryRow] = field(default_factory=list)
 
 
@@ -125,8 +128,10 @@ def country_table(scenario: Scenario, firm_name: str, advice_rows: list[dict] | 
                   advice: str | None = None, profile=None) -> CountryTable:
     """Every country of the scenario for `firm_name` (see the module docstring).
 
-    Builds the model, reads its arrays at the start, then runs the status quo once.
+    Builds the model, runs the status quo once and reads its arrays today (the month before
+    the scenario's `today`, else the start) and at the run's end.
     """
+    from simulator.advice.decision import decide_from
     from simulator.advice.moves import find_firm
     from simulator.model import StrategyModel
 
@@ -134,19 +139,17 @@ def country_table(scenario: Scenario, firm_name: str, advice_rows: list[dict] | 
     f = scenario.firms.index(firm)
     model = StrategyModel(scenario, profile=profile)
     geo, months = model.geo, model.months
-    # The start's state, read before the run moves it.
-    cost, delay = (a.copy() for a in model.entry_cost(f))
-    quality = np.exp(-model.quality_gap(model.region_of)[f])
-    resident = model.footprint.resident[f].copy()
-    present_start = model.present(0)[f].copy()
-    forbidden_start = model.forbidden[0][f] | model.forbidden[1][f]
+    today = decide_from(scenario).month - 1  # months simulated before the decision
     users = np.zeros((months + 1, geo.size))
     entered = np.full(geo.size, -1)
     for month in range(1, months + 1):
+        if month == today + 1:
+            state = _today(model, f, today)  # read before the run moves on
         model.step()
         users[month] = model.users.sum(axis=0)
         now = model.present(month)[f]
-        entered = np.where((entered < 0) & now, month, entered)
+        entered = np.where((entered < 0) & now & (month > today), month, entered)
+    cost, delay, quality, resident, present_start, forbidden_start, addressable = state
     present_end = model.present(months)
     growth = _growth(users, months)
     planned = {geo.index(r.country): r.month for r in firm.strategy.data_regions}
@@ -168,7 +171,7 @@ def country_table(scenario: Scenario, firm_name: str, advice_rows: list[dict] | 
         residency = "yes" if resident[c] else (
             dates[max(planned[c], 1) - 1].strftime("%Y-%m") if c in planned else "")
         rows.append(CountryRow(
-            iso2=code, status=status, why=why, addressable=float(model.start_addressable[c]),
+            iso2=code, status=status, why=why, addressable=float(addressable[c]),
             revenue_potential=float(model.potential[f, c]),
             growth=None if np.isnan(growth[c]) else float(growth[c]),
             rivals=tuple(n for g, n in enumerate(names) if g != f and present_end[g, c]),
@@ -177,7 +180,21 @@ def country_table(scenario: Scenario, firm_name: str, advice_rows: list[dict] | 
             delay_months=float(delay[c]), residency=residency,
             distance=float(geo.distance[model.home[f], c]),
             advice_move=moves[c][0], advice_gain=moves[c][1]))
-    return CountryTable(scenario.name, firm.name, months, scenario.start_date, advice, rows)
+    return CountryTable(scenario.name, firm.name, months, scenario.start_date, advice,
+                        today=dates[today].strftime("%Y-%m"), rows=rows)
+
+
+def _today(model, f: int, month: int) -> tuple[np.ndarray, ...]:
+    """What the model holds for firm `f` after `month` simulated months.
+
+    Entry cost and delay, language quality, residency, presence, what is forbidden to it,
+    and the addressable market.
+    """
+    cost, delay = (a.copy() for a in model.entry_cost(f))
+    quality = np.exp(-model.quality_gap(model.region_of)[f])
+    forbidden = model.forbidden[month][f] | model.forbidden[min(month + 1, model.months)][f]
+    return (cost, delay, quality, model.footprint.resident[f].copy(),
+            model.present(month)[f].copy(), forbidden, model.addressable.copy())
 
 
 def _why_forbidden(scenario: Scenario, firm, iso2: str) -> str:

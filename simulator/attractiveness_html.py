@@ -74,19 +74,21 @@ def render(table: CountryTable, sort: str = "revenue_potential", descending: boo
         page_head(f"Countries for {table.firm}"),
         f"<h1>Where could {escape(table.firm)} go? Every country as the model sees it</h1>",
         f"<p class='muted'>Scenario {escape(table.scenario)}, from "
-        f"{month_label(table.start_date, 1)} to {end} ({table.months} months). Market: people "
-        "who could use an assistant at the start (population x literacy x affordability x "
-        "adoption ceiling); revenue potential: a year of them at the firm's local price and "
-        "paying share. Growth: every firm's users there over the scenario's status-quo run, "
-        "a year, over its last year. Rivals: the other firms serving it at the run's end "
+        f"{month_label(table.start_date, 1)} to {end} ({table.months} months); status, market, "
+        f"quality, entry and residency as of {table.today or table.start_date} (the scenario's "
+        "today, else its start). Market: people who could use an assistant (population x "
+        "literacy x affordability x adoption ceiling); revenue potential: a year of the "
+        "start's market at the firm's local price and paying share. Growth: every firm's "
+        "users there over the scenario's status-quo run, a year, over its last year. Rivals: "
+        "the other firms serving it at the run's end "
         f"({end}). Token premium: the firm's tokenizer in the country's languages against "
         "English; language quality: its model's quality there against its English. Entry: the "
         "one-off compliance cost and the months it delays entry. Data residency: whether "
         "organisations there can keep their data in the country or its bloc with the firm. "
         "CAGE distance (cultural, administrative, geographic, economic) from the firm's home, "
         f"0 to 1. {advice}</p>",
-        _table(rows, left=(COLUMNS["status"], COLUMNS["rivals"], COLUMNS["advice"]),
-               names=(COLUMNS["iso2"],)),
+        _table(rows, left=(COLUMNS["rivals"], COLUMNS["advice"]),
+               names=(COLUMNS["iso2"], COLUMNS["status"])),
         *([("<h2>Why a country is forbidden</h2><ol>"
             + "".join(f"<li>{escape(note)}</li>" for note in notes) + "</ol>")] if notes else []),
         "</body></html>"])

@@ -123,3 +123,12 @@ def test_the_command_refuses_an_advice_of_another_firm(tmp_path, scenario):
                                        "--advice", str(folder), "--html",
                                        str(tmp_path / "c.html")])
     assert result.exit_code == 2 and "advises 'Challenger', not 'Frontier'" in result.output
+
+
+def test_status_and_market_are_read_at_the_scenarios_today(scenario, frontier):
+    later = apply(scenario, {"months": 12, "today": "2023-06"})
+    rows, before = by_code(country_table(later, "Frontier")), by_code(frontier)
+    assert before["FR"].status == "enters"  # the status quo enters France in 2023-04
+    assert rows["FR"].status == "present"  # ... so by 2023-06 it is there
+    # The market has grown with the best model served since the start.
+    assert rows["US"].addressable >= before["US"].addressable

@@ -160,3 +160,25 @@ def test_ticks_are_round_and_months_are_dates(pages):
             assert len(digits) <= 2, f"{name}: tick {label}"
         dates = [label for label in labels if re.fullmatch(r"\d{4}-\d{2}", label)]
         assert dates, name
+
+
+@pytest.fixture(scope="module")
+def countries_page(tmp_path_factory) -> Path:
+    """Every country of the shipped default scenario for its first firm (one table)."""
+    from plumbing.shipped import shipped_path
+    from simulator.attractiveness import country_table
+    from simulator.attractiveness_html import render as render_countries
+    from simulator.run import load_scenario
+
+    scenario = load_scenario(shipped_path("scenarios", "default.toml"))
+    page = tmp_path_factory.mktemp("countries") / "countries.html"
+    page.write_text(render_countries(country_table(scenario, scenario.firms[0].name)),
+                    encoding="utf-8")
+    return page
+
+
+def test_the_countries_page_fits_1280_px(browser, countries_page):
+    probe = rendered(countries_page, browser)
+    assert probe["width"] <= WINDOW, f"countries: the page is {probe['width']} px wide"
+    page = countries_page.read_text(encoding="utf-8")
+    assert page.count("<tr>") > 150  # every country of the default scenario, one row each
