@@ -150,7 +150,7 @@ def test_bad_sweep_file_names_file_key_and_expectation(tmp_path):
     assert any(line.startswith(f"{bad}: uncertain.no_such: expected a parameter name")
                for line in lines)
     assert any(line.startswith(f"{bad}: uncertain.compute.gpu_usd_per_hour: -1.0 is out of "
-                               "range: expected greater than 0") for line in lines)
+                               "range: expected greater than or equal to 0.01") for line in lines)
 
 
 def test_missing_scenario_and_bad_toml(tmp_path):
