@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.advice.decision import decide_from
 from simulator.advice.forbidden import why_absent
 from simulator.scenario import Scenario
 
@@ -131,7 +132,6 @@ def country_table(scenario: Scenario, firm_name: str, advice_rows: list[dict] | 
     Builds the model, runs the status quo once and reads its arrays today (the month before
     the scenario's `today`, else the start) and at the run's end.
     """
-    from simulator.advice.decision import decide_from
     from simulator.advice.moves import find_firm
     from simulator.model import StrategyModel
 
