@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import types
 import typing
 from pathlib import Path
@@ -92,3 +93,25 @@ def read_table(path: Path, row_type: type[T]) -> list[T]:
     if problems:
         raise InputError("bad table rows:\n  " + "\n  ".join(problems))
     return rows
+
+
+MAX_CELL = 128 * 1024  # csv's own field limit (131,072 characters), stated in the refusal
+
+
+def csv_rows(text: str, path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header and every (row number, cells) of CSV `text` (the header is row 1).
+
+    Raises:
+        InputError: a line csv cannot read (a cell over its field limit, a NUL byte), named
+            with the line being read.
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = None
+    try:
+        header = reader.fieldnames or []
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:
+        line = reader.line_num + (header is not None)  # the line being read when it failed
+        raise InputError(f"{path}: line {line}: not a CSV row that can be read "
+                         f"({exc}; a cell holds at most {MAX_CELL:,} characters)") from None
+    return list(header), rows

@@ -13,8 +13,6 @@ the header is row 1), so a typo never silently drops or misdates a move.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +20,7 @@ from pathlib import Path
 
 from plumbing.checked import MAX_MAGNITUDE, parse_number
 from plumbing.errors import InputError
+from plumbing.tables import csv_rows
 
 # The history scenario's archetype (data/scenarios/history.toml) each real company stands for.
 FIRM_OF = {
@@ -133,13 +132,7 @@ def _parse_row(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
 
 def parse_real_moves(text: str, path: str | Path = "<real moves>") -> list[RealMove]:
     """Validate real-moves CSV text; InputError lists every problem at once."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = reader.fieldnames or []
-        rows = list(enumerate(reader, start=2))
-    except csv.Error as exc:
-        raise InputError(f"{path}: line {reader.line_num}: not a CSV row that can be read "
-                         f"({exc})") from None
+    header, rows = csv_rows(text, path)
     if list(header) != list(COLUMNS):
         missing = [c for c in COLUMNS if c not in header]
         extra = [c for c in header if c not in COLUMNS]

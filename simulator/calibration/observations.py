@@ -10,8 +10,6 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first fi
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from plumbing.checked import MAX_MAGNITUDE, parse_number
 from plumbing.errors import InputError
+from plumbing.tables import csv_rows
 from simulator.calibration.metrics import METRICS
 
 # Column -> what a cell must hold (the message a bad cell gets).
@@ -43,7 +42,6 @@ COLUMNS = {
 ROLES = ("calibrate", "holdout")
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")  # ASCII digits only
-MAX_CELL = 128 * 1024  # csv's own field limit (131,072 characters), stated in the refusal
 
 
 @dataclass(frozen=True)
@@ -157,15 +155,7 @@ def _check_choices(fields: dict, problems: list[tuple[str, str]]) -> None:
 
 def parse_observations(text: str, path: str | Path = "<observations>") -> list[Observation]:
     """Validate observation CSV text; InputError lists every problem at once."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = None
-    try:
-        header = reader.fieldnames or []
-        rows = list(enumerate(reader, start=2))
-    except csv.Error as exc:  # a cell over csv's field limit, a NUL byte
-        line = reader.line_num + (header is not None)  # the line being read when it failed
-        raise InputError(f"{path}: line {line}: not a CSV row that can be read "
-                         f"({exc}; a cell holds at most {MAX_CELL:,} characters)") from None
+    header, rows = csv_rows(text, path)
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS]
     if missing or extra:

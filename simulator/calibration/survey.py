@@ -19,8 +19,6 @@ correlation is the test.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ import numpy as np
 
 from plumbing.checked import parse_number
 from plumbing.errors import InputError
+from plumbing.tables import csv_rows
 
 UNITS = {"percent": 100.0, "fraction": 1.0}  # unit -> the value of "everyone"
 COLUMNS = {
@@ -132,13 +131,7 @@ def _parse_row(cells: dict[str, str], known: frozenset[str]) -> tuple[dict, list
 
 def parse_survey(text: str, path: str | Path = "<survey>") -> list[SurveyRow]:
     """Validate survey CSV text; InputError lists every problem as file: row: column."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = reader.fieldnames or []
-        rows = list(enumerate(reader, start=2))
-    except csv.Error as exc:
-        raise InputError(f"{path}: line {reader.line_num}: not a CSV row that can be read "
-                         f"({exc})") from None
+    header, rows = csv_rows(text, path)
     if list(header) != list(COLUMNS):
         missing = [c for c in COLUMNS if c not in header]
         extra = [c for c in header if c not in COLUMNS]
