@@ -28,6 +28,7 @@ from simulator.advice.decision import decide_from
 from simulator.advice.ensemble import build_plan, sampled
 from simulator.advice.members import plan_advice, simulate_member
 from simulator.advice.moves import STATUS_QUO, Move
+from simulator.advice.report import terminal_table
 from simulator.advice.valuation import npv
 from simulator.branching import adopt, snapshot
 from simulator.cli import main
@@ -189,6 +190,8 @@ def test_advice_from_a_date_values_cash_from_it_and_records_it(tmp_path):
     assert result.cash.shape == (2, 2, 12) and result.scenario.months == 24
     assert np.array_equal(result.values, npv(result.cash, result.start_cash, 0.10))
     assert (result.start_cash != result.scenario.firms[0].cash_usd).all()  # a year has passed
+    # The terminal table names the months the NPVs count: from the decision, not the start.
+    assert "NPV over 12 months (2023-11 to 2024-10)" in str(terminal_table(result).title)
 
 
 def test_a_set_up_edit_cannot_start_from_a_later_date(tmp_path):

@@ -39,7 +39,7 @@ def _share(value: float) -> str:
 
 def terminal_table(advice: Advice) -> Table:
     """The ranking: NPV quantiles, P(beats status quo), max regret; robust and best marked."""
-    table = Table(title=f"Moves for {advice.firm}: NPV over {advice.scenario.months} months at "
+    table = Table(title=f"Moves for {advice.firm}: NPV over {span_text(advice)} at "
                         f"{advice.discount.annual:.0%} a year, {advice.ensemble.size} members "
                         "(* best expected, R robust: least maximum regret)")
     for name in ("", "move", "NPV p10", "p50", "p90", "P(beats status quo)", "max regret"):
