@@ -105,7 +105,8 @@ def csv_rows(text: str, path: str | Path) -> tuple[list[str], list[tuple[int, di
         InputError: a line csv cannot read (a cell over its field limit, a NUL byte), named
             with the line being read.
     """
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # No newline="" here: a bare \r inside a cell stays in its row (the row is named).
+    reader = csv.DictReader(io.StringIO(text))
     header = None
     try:
         header = reader.fieldnames or []

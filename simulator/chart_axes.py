@@ -33,6 +33,9 @@ def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
         high = low + (abs(low) or 1.0)
     step = nice_step(high - low, target)
     first, last = math.floor(low / step), math.ceil(high / step)
+    # low / step can underflow to -0.0 (a subnormal low), leaving the first tick above low.
+    first -= first * step > low
+    last += last * step < high
     # Rounded to the step's decimals, so 0.1 * 3 prints as 0.3, not 0.30000000000000004.
     decimals = max(0, -math.floor(math.log10(step)))
     return [round(k * step, decimals) + 0.0 for k in range(first, last + 1)]

@@ -23,7 +23,7 @@ from simulator.firm_economics import localised_premiums
 from simulator.footprint import Footprint
 from simulator.technology import scaled_premium
 from simulator.tokenizers import firm_premiums
-from simulator.world.curated import load_availability
+from simulator.world import curated
 
 
 class WorldSetup:
@@ -157,7 +157,8 @@ class WorldSetup:
             self.home, geo.is_market[self.home], self.region_mask, hiring,
             geo.in_bloc[self.home].copy(), p.office_spillover,  # at home in the EU: complies
             geo.in_bloc)
-        rules, homes, start = load_availability(), [f.home for f in s.firms], s.month_dates(1)[0]
+        rules, homes = curated.load_availability(), [f.home for f in s.firms]
+        start = s.month_dates(1)[0]
         self.forbidden = self.serving_forbidden()
         # What the rules forbid beyond serving; strategies naming it are noted, not errors.
         self.constraints = {activity: activity_forbidden(activity, self.months, geo.iso2,
@@ -179,7 +180,7 @@ class WorldSetup:
             excluded[i, geo.places(f.strategy.exclude)] = True
         forbidden = forbidden_by_month(self.months, geo.iso2, [f.home for f in s.firms],
                                        excluded, [f.suspensions for f in s.firms],
-                                       load_availability(), s.month_dates(1)[0])
+                                       curated.load_availability(), s.month_dates(1)[0])
         for i, f in enumerate(s.firms):  # the firm's own launch calendar
             for rollout in f.strategy.rollout:
                 before = min(self.months + 1, max(0, s.month_of(rollout.start)))

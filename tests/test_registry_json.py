@@ -69,7 +69,8 @@ def test_show_table_is_readable_and_cuts_no_number_at_80_columns(home):
     result = invoke("show", "eu", "--home", home)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert max(map(len, lines)) <= 80
+    # the table fits; the heading's path is as long as the temporary folder makes it
+    assert max(len(line) for line in lines if not line.startswith("eu/v1 ")) <= 80
     assert "2.0123456789" not in result.output and "{" not in result.output  # no raw dict
     cells = [c.strip() for line in lines for c in line.replace("┃", "│").split("│")]
     assert "de 2.012, pt-BR 3.5" in " ".join(cells) and "634,112" in cells and "12.35" in cells
