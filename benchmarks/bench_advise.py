@@ -44,8 +44,8 @@ def main() -> None:
     from simulator.advice.advise import advise
     from simulator.advice.ensemble import build_plan, read_outcomes
     from simulator.advice.moves import generate_moves
-    from simulator.overrides import apply
     from simulator.run import load_scenario
+    from simulator.scenario.overrides import apply
     from simulator.technology import load_profile
 
     with tempfile.TemporaryDirectory() as tmp:

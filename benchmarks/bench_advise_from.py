@@ -59,11 +59,11 @@ def main() -> None:
     from simulator.advice.ensemble import build_plan, sampled
     from simulator.advice.members import plan_advice, simulate_member
     from simulator.advice.moves import generate_moves
-    from simulator.branching import adopt
+    from simulator.batch.sweep import flatten_overrides
     from simulator.model import StrategyModel
-    from simulator.overrides import apply, uncertain_path
     from simulator.run import _release, load_scenario
-    from simulator.sweep import flatten_overrides
+    from simulator.run.branching import adopt
+    from simulator.scenario.overrides import apply, uncertain_path
     from simulator.technology import load_profile
 
     path = shipped_path("scenarios", f"{args.scenario}.toml")

@@ -25,7 +25,7 @@ from rich.console import Console
 
 from plumbing.shipped import shipped_path
 from simulator.batch import run_batch
-from simulator.batch_store import read_table
+from simulator.batch.store import read_table
 
 SEEDS = 5
 

@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_validation.py
 Every batch point, calibration point and advice move validates a whole scenario once
-(`simulator.overrides.apply`); this times that validation on the shipped default scenario
+(`simulator.scenario.overrides.apply`); this times that validation on the shipped default scenario
 with the check as shipped and with its per-field walk switched off, side by side, in
 alternating rounds (median of 5 rounds of 200 validations each).
 """
@@ -13,8 +13,8 @@ import tomllib
 from pathlib import Path
 
 import plumbing.checked
-from simulator.overrides import apply_overrides
 from simulator.scenario import Scenario
+from simulator.scenario.overrides import apply_overrides
 
 DOCUMENT = tomllib.loads((Path(__file__).parents[1] / "data" / "scenarios" / "default.toml")
                          .read_text(encoding="utf-8"))

@@ -17,9 +17,9 @@ import numpy as np
 
 from simulator import decisions, economics
 from simulator.entry import explicit_next, next_market
-from simulator.firm_spec import Firm
 from simulator.footprint import Level, per_level
 from simulator.offices import best_location, lab_scores
+from simulator.scenario.firm import Firm
 
 
 @dataclass

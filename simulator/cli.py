@@ -9,16 +9,16 @@ from plumbing.lazy_group import LazyGroup
 # One line per subcommand: name -> "module:click command". Keep modules light at import.
 COMMANDS: dict[str, str] = {
     "regions": "hub.regions_cli:regions",
-    "batch": "simulator.batch_cli:batch",
-    "report": "simulator.report_cli:report",
-    "run": "simulator.run_cli:run",
-    "calibrate": "simulator.calibrate_cli:calibrate",
-    "backtest": "simulator.backtest_cli:backtest",
-    "ship": "simulator.ship_cli:ship",
-    "advise": "simulator.advise_cli:advise",
-    "hindcast": "simulator.hindcast_cli:hindcast",
-    "firm": "simulator.firm_cli:firm",
-    "countries": "simulator.countries_cli:countries",
+    "batch": "simulator.batch.cli:batch",
+    "report": "simulator.reports.cli:report",
+    "run": "simulator.run.cli:run",
+    "calibrate": "simulator.calibration.calibrate_cli:calibrate",
+    "backtest": "simulator.calibration.backtest_cli:backtest",
+    "ship": "simulator.calibration.ship_cli:ship",
+    "advise": "simulator.advice.cli:advise",
+    "hindcast": "simulator.advice.hindcast_cli:hindcast",
+    "firm": "simulator.scenario.firm_cli:firm",
+    "countries": "simulator.world.cli:countries",
 }
 
 

@@ -13,7 +13,7 @@ on D tokens 6 N D / (P u) GPU-seconds; at a price of h dollars per GPU-hour:
   data in its languages), a stated dollar figure.
 
 So the GPU price moves serving, training and localisation together. The defaults and their
-sources are in `simulator.scenario.Compute`, `simulator.firm_spec.FirmModel` and
+sources are in `simulator.scenario.Compute`, `simulator.scenario.firm.FirmModel` and
 `simulator.parameters.Parameters`.
 """
 

@@ -3,7 +3,7 @@
 `WorldSetup` is the model's set-up half (a mixin of `simulator.model.StrategyModel`): the
 arrays each mechanism starts from, read once from the scenario, the world data and the
 technology profile. Some are recomputed when a branch adopts a move mid-run
-(`simulator.branching`): the price options, the serving mask and entry's experience.
+(`simulator.run.branching`): the price options, the serving mask and entry's experience.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class WorldSetup:
         """[months + 1, F, C] bool: the firm may not serve the country that month.
 
         Rules of data/availability.csv, the firms' own lists and their suspensions (a branch
-        that edits a strategy reads it again, `simulator.branching`).
+        that edits a strategy reads it again, `simulator.run.branching`).
         """
         geo, s = self.geo, self.scenario
         excluded = np.zeros((len(s.firms), geo.size), dtype=bool)

@@ -1,6 +1,6 @@
 """The run's record: monthly arrays kept in memory, the report's tables at the end.
 
-Two tables (`simulator.report_schema`): the country table, a row per (month, firm,
+Two tables (`simulator.reports.schema`): the country table, a row per (month, firm,
 country) for every pair the firm has touched by that month (entered, pending entry,
 employing people, or spending there); and the firm-month table, a row per (month, firm)
 with the firm-level figures (cash, training) and the firm's totals over countries. Rows
@@ -15,10 +15,10 @@ from typing import Protocol
 import numpy as np
 import pyarrow as pa
 
-from simulator.aggregates import share
 from simulator.finance import FLOWS, MEASURES, Ledger
 from simulator.footprint import Footprint
-from simulator.report_schema import FIRM_MONTHS_SCHEMA, TIMESERIES_SCHEMA
+from simulator.reports.aggregates import share
+from simulator.reports.schema import FIRM_MONTHS_SCHEMA, TIMESERIES_SCHEMA
 
 
 class MonthEnd(Protocol):

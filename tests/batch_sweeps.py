@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 from sim_profiles import firm_toml, scenario_file
 
-from simulator.batch_store import read_table
-from simulator.report_schema import TABLES
+from simulator.batch.store import read_table
+from simulator.reports.schema import TABLES
 
 FIRMS = [firm_toml("Frontier", "US", entry_rule='"gravity"'),
          firm_toml("Euro", "FR", localise='[{ region = "eu", start_month = 0 }]')]

@@ -268,8 +268,8 @@ def test_office_and_lab_moves_name_countries_the_firm_may_serve():
 
     from plumbing.shipped import shipped_path
     from simulator.advice.moves import generate_moves
-    from simulator.overrides import apply_overrides
     from simulator.scenario import Scenario, load_scenario
+    from simulator.scenario.overrides import apply_overrides
     from simulator.technology import load_profile
 
     scenario = load_scenario(shipped_path("scenarios", "stylised.toml"))

@@ -1,7 +1,7 @@
 """Advice from a decision date: branching adds no drift, a move is the status quo until it acts.
 
 A member is simulated to the decision date once and every move continues from a copy of
-that state (`simulator.branching`, `simulator.advice.members`). What must hold, byte for
+that state (`simulator.run.branching`, `simulator.advice.members`). What must hold, byte for
 byte (`np.array_equal` on the float cash paths):
 
 - an edit applied when a run starts gives the run a scenario with that edit gives (so
@@ -30,11 +30,11 @@ from simulator.advice.members import plan_advice, simulate_member
 from simulator.advice.moves import STATUS_QUO, Move
 from simulator.advice.report import terminal_table
 from simulator.advice.valuation import npv
-from simulator.branching import adopt, snapshot
 from simulator.cli import main
 from simulator.model import StrategyModel
-from simulator.overrides import apply, uncertain_path
 from simulator.run import load_scenario, run_scenario
+from simulator.run.branching import adopt, snapshot
+from simulator.scenario.overrides import apply, uncertain_path
 from simulator.technology import load_profile
 
 FIRM = "Frontier US"

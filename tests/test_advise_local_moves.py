@@ -29,8 +29,8 @@ from simulator.advice.local_moves import (
 )
 from simulator.advice.moves import absent_moves, find_firm
 from simulator.geography import build_geography
-from simulator.overrides import apply
 from simulator.run import load_scenario
+from simulator.scenario.overrides import apply
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from advice_cases import four_labs
 
 from simulator.advice import price_search
 from simulator.advice.moves import generate_moves
-from simulator.overrides import apply
 from simulator.scenario import load_scenario
+from simulator.scenario.overrides import apply
 from simulator.technology import load_profile
 
 LOW, HIGH = math.log(price_search.PRICE_MIN_USD), math.log(price_search.PRICE_MAX_USD)

@@ -1,4 +1,4 @@
-"""Derived figures (simulator.aggregates): shares, concentration, totals, final KPIs.
+"""Derived figures (simulator.reports.aggregates): shares, concentration, totals, final KPIs.
 
 Theory: shares of a partition (the firms of one market) add up to one; the Herfindahl-
 Hirschman index of n equal firms is 1/n and of a monopoly 1 (Hirschman 1964; the US
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sim_profiles import firm_toml, scenario_file
 
-from simulator.aggregates import KPIS, final_kpis, firm_totals, hhi, share
+from simulator.reports.aggregates import KPIS, final_kpis, firm_totals, hhi, share
 from simulator.run import load_scenario, run_scenario
 
 

@@ -1,4 +1,6 @@
-"""Country attractiveness for one firm (`simulator.attractiveness`): the model's own figures.
+"""Country attractiveness for one firm (`simulator.reports.attractiveness`).
+
+The model's own figures.
 
 The TUI tests' tiny scenario with Iran and Japan added: a US firm is present at home, may
 not serve Iran (US sanctions, the row of data/availability.csv says so) while the German
@@ -13,10 +15,10 @@ import numpy as np
 import pytest
 from test_tui_support import SCENARIO, write_workspace
 
-from simulator.attractiveness import best_moves, country_table, sort_rows
 from simulator.model import StrategyModel
-from simulator.overrides import apply
+from simulator.reports.attractiveness import best_moves, country_table, sort_rows
 from simulator.run import load_scenario
+from simulator.scenario.overrides import apply
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +92,7 @@ def test_the_best_advice_move_about_each_country_or_its_region():
 
 
 def test_the_html_page_lists_every_country_and_says_why_one_is_forbidden(frontier):
-    from simulator.attractiveness_html import render
+    from simulator.reports.attractiveness_html import render
 
     page = render(frontier)
     table = page[page.index("<table"):page.index("</table>")]

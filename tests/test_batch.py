@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from simulator.batch import run_batch
-from simulator.batch_runs import SweepPlan
-from simulator.batch_store import MANIFEST, METADATA
+from simulator.batch.runs import SweepPlan
+from simulator.batch.store import MANIFEST, METADATA
+from simulator.batch.sweep import apply, flatten_overrides, load_sweep, parse_sweep
 from simulator.cli import main
-from simulator.report_schema import TABLES
-from simulator.sweep import apply, flatten_overrides, load_sweep, parse_sweep
+from simulator.reports.schema import TABLES
 from tests.cli_text import shows
 
 

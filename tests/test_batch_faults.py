@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.batch import run_batch
-from simulator.batch_runs import MAX_RUNS
-from simulator.batch_store import BOOKKEEPING, MANIFEST, METADATA, shard_path
+from simulator.batch.runs import MAX_RUNS
+from simulator.batch.store import BOOKKEEPING, MANIFEST, METADATA, shard_path
 from simulator.cli import main
-from simulator.report_schema import TABLES
+from simulator.reports.schema import TABLES
 from tests.cli_text import shows
 
 BATCH = [sys.executable, "-c", "from simulator.cli import main; main()", "batch"]

@@ -12,8 +12,8 @@ import pytest
 from batch_sweeps import tables, tiny_sweep
 
 from simulator.batch import run_batch
-from simulator.batch_store import MANIFEST, METADATA
-from simulator.report_schema import TABLES
+from simulator.batch.store import MANIFEST, METADATA
+from simulator.reports.schema import TABLES
 from tests.cli_text import shows
 
 RUNS = 3 * 4 * 2  # variants x points x seeds

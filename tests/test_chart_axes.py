@@ -7,7 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.chart_axes import month_label, month_ticks, nice_ticks, tick_labels
+from simulator.reports.chart_axes import month_label, month_ticks, nice_ticks, tick_labels
 
 values = st.floats(-1e12, 1e12, allow_nan=False)
 

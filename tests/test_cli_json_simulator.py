@@ -17,7 +17,7 @@ from calibration_cases import HOLDOUT, UNTIL, twin_case
 from click.testing import CliRunner
 from sim_profiles import firm_toml, scenario_file
 
-from simulator.batch_store import METADATA
+from simulator.batch.store import METADATA
 from simulator.cli import main
 
 GPU = "compute.gpu_usd_per_hour"

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.design import design_points, design_size
-from simulator.sweep import Design
+from simulator.batch.design import design_points, design_size
+from simulator.batch.sweep import Design
 
 RANGES = {"a": (1.0, 3.0), "b": (-2.0, 0.5), "c": (100.0, 200.0)}
 

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from plumbing.errors import InputError
 from simulator.batch import run_batch
-from simulator.batch_store import MANIFEST
+from simulator.batch.store import MANIFEST
 from simulator.cli import main
 from tests.cli_text import flat, shows
 from tests.test_batch_resume import _workers

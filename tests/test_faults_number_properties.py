@@ -22,8 +22,8 @@ from plumbing.checked import MAX_MAGNITUDE
 from plumbing.errors import InputError
 from simulator.calibration.observations import COLUMNS, parse_observations
 from simulator.cli import main as simulator_main
-from simulator.overrides import apply_overrides
 from simulator.scenario import Scenario
+from simulator.scenario.overrides import apply_overrides
 
 ROOT = Path(__file__).parents[1]
 SCENARIO = ROOT / "data" / "scenarios" / "stylised.toml"
@@ -138,9 +138,9 @@ def test_generated_moves_are_refused_cleanly_or_accepted_finite(tmp_path_factory
     import tomlkit
 
     from simulator.advice.moves import MovesFile
-    from simulator.overrides import check_overrides
-    from simulator.sweep import flatten_overrides
-    from simulator.toml_check import read_user_file, validate_toml
+    from simulator.batch.sweep import flatten_overrides
+    from simulator.scenario.overrides import check_overrides
+    from simulator.scenario.toml_check import read_user_file, validate_toml
 
     path = tmp_path_factory.mktemp("moves") / "moves.toml"
     path.write_text(tomlkit.dumps({"moves": [{"name": "m", "overrides": overrides}]}),

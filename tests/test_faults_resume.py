@@ -1,7 +1,7 @@
 """A resume never mixes outputs made from other inputs; one writer per folder.
 
 Every resuming command records what its results depend on (`plumbing.fingerprint`, parts
-from `simulator.inputs`) and compares it when it starts again: a folder made from other
+from `simulator.scenario.inputs`) and compares it when it starts again: a folder made from other
 inputs is refused before any work, with exit 2 and the part that changed named; an
 unfinished backtest (every run failed) is redone, never trusted. Real commands on real
 files; the concurrent writer is a real second process holding the folder's lock.

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from plumbing.shipped import shipped_path
 from simulator.cli import main
-from simulator.human_units import parse_figure, toml_number
 from simulator.scenario import load_scenario
+from simulator.scenario.human_units import parse_figure, toml_number
 
 FLAGS = ["--name", "Seoul Lab", "--home", "KR", "--params", "30B", "--tokenizer", "qwen",
          "--family", "llama", "--cash", "$1B", "--researchers", "120", "--engineers", "1.2K",

@@ -21,14 +21,14 @@ from batch_sweeps import tiny_sweep
 from calibration_cases import HOLDOUT, twin_case
 from test_advise import case
 
-from simulator import analysis
 from simulator.advice.advise import advise
 from simulator.advice.report import render as render_advice
 from simulator.batch import run_batch
 from simulator.calibration.backtest import backtest
 from simulator.calibration.backtest_html import render_backtest
 from simulator.calibration.calibrate import Settings, calibrate
-from simulator.html_report import render as render_batch
+from simulator.reports import analysis
+from simulator.reports.html import render as render_batch
 
 WINDOW = 1280
 # Runs in the page once it is laid out; what it finds goes into the DOM Chromium dumps.
@@ -166,8 +166,8 @@ def test_ticks_are_round_and_months_are_dates(pages):
 def countries_page(tmp_path_factory) -> Path:
     """Every country of the shipped default scenario for its first firm (one table)."""
     from plumbing.shipped import shipped_path
-    from simulator.attractiveness import country_table
-    from simulator.attractiveness_html import render as render_countries
+    from simulator.reports.attractiveness import country_table
+    from simulator.reports.attractiveness_html import render as render_countries
     from simulator.run import load_scenario
 
     scenario = load_scenario(shipped_path("scenarios", "default.toml"))

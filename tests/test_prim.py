@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
-from simulator.prim import _inside, peel
+from simulator.reports.prim import _inside, peel
 
 
 def one_input_case(seed=3, n=1000, noise=0.1):

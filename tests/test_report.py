@@ -8,11 +8,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator import analysis
 from simulator.batch import run_batch
-from simulator.batch_store import BOOKKEEPING, METADATA
+from simulator.batch.store import BOOKKEEPING, METADATA
 from simulator.cli import main
-from simulator.prim import peel
+from simulator.reports import analysis
+from simulator.reports.prim import peel
 from tests.cli_text import shows
 
 

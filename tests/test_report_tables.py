@@ -18,10 +18,10 @@ import pytest
 from batch_sweeps import tiny_sweep
 
 from simulator.batch import run_batch
-from simulator.batch_store import PARTITION
-from simulator.report_schema import SCHEMAS, TABLES, data_dictionary
+from simulator.batch.store import PARTITION
+from simulator.reports.schema import SCHEMAS, TABLES, data_dictionary
 from simulator.run import load_scenario, run_scenario
-from simulator.run_report import write_report
+from simulator.run.report import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,7 +117,7 @@ def test_run_and_batch_write_one_runs_schema(folders):
 def test_the_data_dictionary_in_the_docs_is_the_schemas():
     committed = (ROOT / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
     assert committed == data_dictionary(), ("docs/data_dictionary.md is stale: run "
-                                            "python -m simulator.report_schema "
+                                            "python -m simulator.reports.schema "
                                             "docs/data_dictionary.md")
     for table, schema in SCHEMAS.items():
         assert f"## {table}" in committed

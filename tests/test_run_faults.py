@@ -9,7 +9,7 @@ from sim_profiles import firm_toml, scenario_file
 from plumbing.outputs import OWNER_MARKER
 from simulator.cli import main
 from simulator.run import load_scenario, run_scenario
-from simulator.run_report import REPORT_FILES, write_report
+from simulator.run.report import REPORT_FILES, write_report
 from tests.cli_text import shows
 
 

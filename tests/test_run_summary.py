@@ -4,7 +4,7 @@ from rich.console import Console
 from sim_profiles import firm_toml, scenario_file
 
 from simulator.run import load_scenario, run_scenario
-from simulator.run_report import (
+from simulator.run.report import (
     economics_table,
     firm_table,
     footprint_table,

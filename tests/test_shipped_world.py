@@ -20,8 +20,8 @@ from simulator.calibration.implausibility import ensemble_moments, implausibilit
 from simulator.calibration.observations import read_observations
 from simulator.calibration.ship import TODAY, UNTIL, default_document
 from simulator.calibration.targets import Targets, select
-from simulator.overrides import uncertain_path
 from simulator.run import load_scenario
+from simulator.scenario.overrides import uncertain_path
 
 CALIBRATION = shipped_path("calibration", "history")
 

@@ -22,8 +22,8 @@ from simulator.advice.forbidden import Forbidden, why_absent
 from simulator.availability import activity_forbidden, forbidden_by_month
 from simulator.footprint import Level
 from simulator.model import StrategyModel
-from simulator.overrides import apply
 from simulator.run import load_scenario
+from simulator.scenario.overrides import apply
 from simulator.world.curated import load_availability
 
 US, CHINA, EURO = "Frontier US", "China Lab", "Euro Challenger"

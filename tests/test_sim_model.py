@@ -13,7 +13,7 @@ from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
 from simulator.geography import build_geography
 from simulator.model import STREAMS, StrategyModel
 from simulator.run import load_scenario, run_scenario
-from simulator.run_report import write_report
+from simulator.run.report import write_report
 from simulator.world.countries import get_country, load_countries
 
 TWO_FIRMS = [

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from simulator.cli import main
-from simulator.overrides import apply_overrides, parse_assignment
 from simulator.scenario import Scenario, load_scenario
+from simulator.scenario.overrides import apply_overrides, parse_assignment
 from tests.cli_text import shows
 
 DEFAULT = shipped_path("scenarios/stylised.toml")

@@ -11,8 +11,8 @@ import pytest
 
 from plumbing.errors import InputError
 from simulator.model import StrategyModel
-from simulator.overrides import apply
 from simulator.run import load_scenario
+from simulator.scenario.overrides import apply
 
 FIRM = "US Second"
 

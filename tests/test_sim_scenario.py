@@ -12,11 +12,11 @@ from sim_profiles import firm_toml, profile_rows, scenario_file, write_profile
 from plumbing.errors import InputError
 from plumbing.outputs import OWNER_MARKER
 from simulator.cli import main
-from simulator.report_schema import TIMESERIES_SCHEMA
+from simulator.reports.schema import TIMESERIES_SCHEMA
 from simulator.run import load_scenario, run_scenario
-from simulator.run_cli import run
+from simulator.run.cli import run
 from simulator.scenario import Scenario, parse_scenario
-from simulator.toml_check import format_problems
+from simulator.scenario.toml_check import format_problems
 from tests.cli_text import shows
 
 BAD = """

@@ -8,9 +8,9 @@ from plumbing.shipped import shipped_path
 from simulator.advice.drivers import _vocab_tokens
 from simulator.advice.moves import Move
 from simulator.firm_economics import localised_premiums
-from simulator.firm_spec import Localisation
 from simulator.model import StrategyModel
 from simulator.scenario import load_scenario
+from simulator.scenario.firm import Localisation
 from simulator.tokenizers import firm_premiums
 from simulator.vocab_extension import ExtensionRow, extensions
 

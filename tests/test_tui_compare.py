@@ -14,9 +14,9 @@ import pytest
 from test_tui_support import SIZE, english_afterwards, write_workspace  # noqa: F401
 from textual.widgets import DataTable, Select, Static
 
-from simulator.aggregates import final_kpis
+from simulator.reports.aggregates import final_kpis
 from simulator.run import load_scenario, run_scenario
-from simulator.run_report import write_report
+from simulator.run.report import write_report
 from tui.app import StrategyApp
 
 

@@ -19,7 +19,7 @@ from test_tui_support import (  # noqa: F401 - fixtures
 from textual.widgets import Input, OptionList
 
 import tui.app
-from simulator.batch_store import BOOKKEEPING, METADATA
+from simulator.batch.store import BOOKKEEPING, METADATA
 from tui.app import StrategyApp
 from tui.cli import run_app
 from tui.reports import NUMERIC, ReportError, open_report

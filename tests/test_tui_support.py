@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from hub.profile_schema import PROFILE_SCHEMA
-from simulator.batch_store import METADATA
+from simulator.batch.store import METADATA
 from tui import i18n
 from tui.simulation import CHART_SECONDS, SimulationProcess
 

@@ -1,7 +1,7 @@
 """The World screen's countries for one firm (Pilot): country attractiveness, sortable.
 
 The TUI tests' tiny scenario with Iran and Japan added; choosing Frontier (a US firm) shows
-every country of the scenario as `simulator.attractiveness` computes it: present at home,
+every country of the scenario as `simulator.reports.attractiveness` computes it: present at home,
 Iran forbidden with the sanction's row, sorted by market size on the header's click.
 """
 

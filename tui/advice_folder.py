@@ -95,7 +95,7 @@ def _inline(value: object) -> object:
 
 def draft_for_move(advice: AdviceFolder, row: dict) -> ScenarioDraft:
     """The advice's scenario file with the move's edits applied, as an unsaved draft."""
-    from simulator.overrides import set_key
+    from simulator.scenario.overrides import set_key
 
     draft = ScenarioDraft.open(Path(advice.summary["scenario"]["path"]))
     edits = json.loads(row["overrides"])

@@ -105,8 +105,8 @@ def run_advice(request: AdviceRequest, out: Path, on_moves: Callable[[int], None
     from simulator.advice.advise import advise
     from simulator.advice.ensemble import shard_path
     from simulator.advice.moves import generate_moves
-    from simulator.overrides import apply
     from simulator.run import load_scenario
+    from simulator.scenario.overrides import apply
     from simulator.technology import load_profile
 
     base = apply(load_scenario(request.scenario), {"months": request.months})

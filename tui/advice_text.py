@@ -33,7 +33,7 @@ def _place(code: str | None) -> str:
 
 
 def _month(start: str, month: int) -> str:
-    from simulator.chart_axes import month_label
+    from simulator.reports.chart_axes import month_label
 
     return month_label(start, month)
 

@@ -1,6 +1,6 @@
 """Country attractiveness for the World screen, computed in a spawned process. Free of Textual.
 
-`simulator.attractiveness.country_table` builds the model and runs the status quo once (a
+`simulator.reports.attractiveness.country_table` builds the model and runs the status quo once (a
 few seconds for the shipped scenario): in a thread of the UI process it would hold the
 interpreter lock and the screen would stutter, so it runs in a child process at a lower
 priority, like `tui.simulation`'s runs and `tui.advice_job`'s advice. The advice it reads
@@ -35,7 +35,7 @@ def newest_advice(reports: Path, scenario: Path, firm: str) -> Path | None:
 
 def compute(scenario: Path, firm: str, reports: Path):
     """(In the child) the firm's country table, with its newest advice where there is one."""
-    from simulator.attractiveness import advice_rows, country_table
+    from simulator.reports.attractiveness import advice_rows, country_table
     from simulator.run import load_scenario
 
     try:

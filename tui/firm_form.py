@@ -1,6 +1,6 @@
 """The firm wizard's answers read as `simulator firm new` reads its options.
 
-Free of Textual. Each figure goes through the CLI's own parsers (`simulator.human_units`:
+Free of Textual. Each figure goes through the CLI's own parsers (`simulator.scenario.human_units`:
 "$1B", "30B", "1.2K", "2025-12"), countries through the scenario's check, and the scenario
 is built by the CLI's `new_scenario` (the base's comments kept, the firm appended under its
 own comment, validated like any scenario), so the wizard and the command write the same
@@ -54,7 +54,7 @@ def _figure(kind: click.ParamType, text: str, label: str, answers: FirmAnswers) 
 
 
 def _countries(text: str, label: str, answers: FirmAnswers) -> list[str]:
-    from simulator.firm_spec import check_country
+    from simulator.scenario.firm import check_country
 
     codes = [c.strip().upper() for c in text.replace(";", ",").split(",") if c.strip()]
     try:
@@ -73,7 +73,7 @@ def read_answers(texts: dict[str, str], tokenizer: str, family: str,
                  tokenizers: list[str]) -> FirmAnswers:
     """Check the answers (`texts` by question key) as `simulator firm new` checks its flags."""
     from plumbing.numbers import compact, compact_money
-    from simulator.human_units import MONEY, PARAMETERS, PEOPLE, Month
+    from simulator.scenario.human_units import MONEY, PARAMETERS, PEOPLE, Month
 
     answers = FirmAnswers()
     labels = {key: label for key, label, _example in QUESTIONS}
@@ -122,7 +122,7 @@ def write_firm_scenario(base: Path, answers: FirmAnswers, out: Path,
         InputError: the CLI's checks (a firm of that name in the base, a launch too early).
     """
     from plumbing.atomic import write_text
-    from simulator.firm_cli import new_scenario
+    from simulator.scenario.firm_cli import new_scenario
 
     if out.name in shipped_names:
         raise FileExistsError(_("{name} is the name of a shipped scenario; choose another "

@@ -1,6 +1,6 @@
 """Figures in the scenario form as people write them: shown 40B or $2.5B, typed the same way.
 
-Typed text is read by the CLI's parser (`simulator.human_units.parse_figure`: K/M/B/T
+Typed text is read by the CLI's parser (`simulator.scenario.human_units.parse_figure`: K/M/B/T
 suffixes, a dollar sign), written back as the shipped scenarios write figures (30e9), and
 shown so that it parses back to the very same number. A scenario's tokenizers are checked
 against its technology profile's list, read once per file version.
@@ -21,7 +21,7 @@ def parse_scalar(text: str, kind: str) -> object:
     Unparsable text goes to the simulator's validation as is, so that it (not the form)
     says what was expected.
     """
-    from simulator.human_units import parse_figure
+    from simulator.scenario.human_units import parse_figure
 
     stripped = text.strip()
     if kind in ("int", "float"):
@@ -63,7 +63,7 @@ def human_figure(value: float, money: bool = False, suffix: bool = True) -> str:
 
 def toml_value(value: object) -> Item:
     """A figure written as people write it in TOML (30e9, not 30000000000.0)."""
-    from simulator.human_units import toml_number
+    from simulator.scenario.human_units import toml_number
 
     if isinstance(value, float) and value and abs(value) >= SUFFIX_FROM:
         return tomlkit.value(toml_number(value))

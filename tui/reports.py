@@ -1,10 +1,10 @@
 """Reading Parquet reports for the results, run and world screens.
 
 A report is what `simulator run --out DIR` or `simulator batch --out DIR` writes: the
-tables of `simulator.report_schema` (docs/data_dictionary.md), of which the screens read
+tables of `simulator.reports.schema` (docs/data_dictionary.md), of which the screens read
 `runs`, the country table `timeseries` and `firm_months` (the firm-level figures, cash
 among them); batches over a Sobol design also have sensitivity indices. The derived
-figures (shares, totals, final KPIs) are `simulator.aggregates`', so they are the ones
+figures (shares, totals, final KPIs) are `simulator.reports.aggregates`', so they are the ones
 the CLI and the HTML report show; this module only reads the tables and picks figures
 for display.
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator import aggregates
-from simulator.aggregates import KPIS, firm_totals
+from simulator.reports import aggregates
+from simulator.reports.aggregates import KPIS, firm_totals
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -42,8 +42,9 @@ class Report:
     runs: pd.DataFrame
     timeseries: pd.DataFrame
     firm_months: pd.DataFrame
-    bands: pd.DataFrame | None = None  # batches: simulator.analysis.over_time
-    sensitivity: pd.DataFrame | None = None  # Sobol batches: simulator.analysis.sobol_indices
+    bands: pd.DataFrame | None = None  # batches: simulator.reports.analysis.over_time
+    # Sobol batches: simulator.reports.analysis.sobol_indices
+    sensitivity: pd.DataFrame | None = None
     focus_firm: str | None = None  # batches: the firm the sweep is about
 
     @property
@@ -86,8 +87,8 @@ def _read_table(folder: Path, name: str, required: bool = True) -> pd.DataFrame 
 
 def open_batch(folder: Path) -> Report:
     """A `simulator batch` folder, read and summarised by the simulator's own analysis."""
-    from simulator.analysis import Batch, over_time, sobol_indices
-    from simulator.batch_store import read_table
+    from simulator.batch.store import read_table
+    from simulator.reports.analysis import Batch, over_time, sobol_indices
 
     batch = Batch(folder)
     timeseries = read_table(folder, "timeseries").to_pandas()
@@ -118,7 +119,7 @@ def open_report(path: str | Path) -> Report:
     """Read a report folder (one run or a batch); ReportError says what is wrong."""
     import pandas as pd
 
-    from simulator.batch_store import METADATA
+    from simulator.batch.store import METADATA
 
     folder = Path(path)
     if not folder.is_dir():
@@ -141,7 +142,7 @@ def open_report(path: str | Path) -> Report:
 
 def find_reports(root: Path) -> list[Path]:
     """Report folders directly under `root` (a run's or a batch's), newest first."""
-    from simulator.batch_store import METADATA
+    from simulator.batch.store import METADATA
 
     if not root.is_dir():
         return []
@@ -155,7 +156,7 @@ def firm_series(timeseries: pd.DataFrame, firm_months: pd.DataFrame, run_id: str
     """Per firm, a monthly figure of the firm-month table, over `countries` (all when None).
 
     Over some countries, users and revenue are summed over them and `share` is the firm's
-    users over all firms' users there (`simulator.aggregates.firm_totals`); `cash` is the
+    users over all firms' users there (`simulator.reports.aggregates.firm_totals`); `cash` is the
     firm's company-wide cash whatever the countries.
     """
     if run_id is not None:
@@ -173,7 +174,7 @@ def firm_series(timeseries: pd.DataFrame, firm_months: pd.DataFrame, run_id: str
 
 
 def final_kpis(report: Report, run_id: str, until: int | None = None) -> pd.DataFrame:
-    """Per firm at the end of a run (or of its month `until`): `simulator.aggregates.KPIS`.
+    """Per firm at the end of a run (or of its month `until`): `simulator.reports.aggregates.KPIS`.
 
     Indexed by firm; with `until`, revenue over the run is summed to that month, so runs of
     different horizons compare over the months they share.

@@ -97,7 +97,7 @@ def strategy_label(report, strategy: str) -> str:
 
 def advice_label(summary: dict, start_date: str, folder: Path) -> str:
     """An advice: scenario · firm · dates valued (months) · futures · made."""
-    from simulator.chart_axes import month_label
+    from simulator.reports.chart_axes import month_label
 
     # Valued from the decision month (advice.json's `decision_month`, 1 before --from).
     months, first = int(summary["horizon_months"]), int(summary.get("decision_month", 1))

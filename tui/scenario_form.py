@@ -184,7 +184,7 @@ class ScenarioDraft:
         from pydantic import ValidationError
 
         from simulator.scenario import Scenario
-        from simulator.toml_check import format_problems
+        from simulator.scenario.toml_check import format_problems
 
         try:
             self.scenario = Scenario.model_validate({**self.doc.unwrap(), "source": str(self.path)})

@@ -3,7 +3,7 @@
 The simulator computes in Python and numpy; in a thread of the UI process it would hold
 the GIL for long stretches and the screen would stutter. One spawned worker process
 (started on the first run, then reused, so its imports are paid once) runs
-`simulator.run.run_scenario` and writes the report with `simulator.run_report.write_report`,
+`simulator.run.run_scenario` and writes the report with `simulator.run.report.write_report`,
 exactly like `simulator run`; months done and, every few simulated months, the chart
 figures of the months since the last update (summed per firm and region in the child, so
 each message is small) come back through a queue; cancellation goes there through an
@@ -97,7 +97,7 @@ def _simulate(scenario: object, reports_dir: str, metrics: tuple[str, ...],
     import pyarrow.compute as pc
 
     from simulator.run import run_scenario
-    from simulator.run_report import write_report
+    from simulator.run.report import write_report
 
     last = [0.0]
     charted = [0, time.monotonic() + chart_seconds]  # last month charted, next update from

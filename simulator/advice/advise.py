@@ -45,10 +45,10 @@ from simulator.advice.members import AdvicePlan, plan_advice, run_members
 from simulator.advice.moves import Move, absent_moves, find_firm, generate_moves, load_moves
 from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
 from simulator.geography import build_geography
-from simulator.inputs import scenario_parts
-from simulator.overrides import apply
 from simulator.run import load_scenario
 from simulator.scenario import Scenario
+from simulator.scenario.inputs import scenario_parts
+from simulator.scenario.overrides import apply
 from simulator.technology import TechnologyProfile, load_profile
 
 LEAD_COLUMNS = ("move", "npv_p10", "npv_p50", "npv_p90", "p_beats_status_quo", "max_regret")

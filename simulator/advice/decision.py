@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from plumbing.errors import InputError
-from simulator.firm_spec import check_month
 from simulator.scenario import Scenario
+from simulator.scenario.firm import check_month
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ folder (its non-implausible points, `simulator.calibration.ensemble`). Every mov
 every member with the member's seed: common random numbers (Law 2015, ch. 11), so a
 difference between two moves in a member is the moves' doing, not seed noise.
 
-The runs are a `simulator.batch_runs.SweepPlan` (variants = moves, design points x seeds =
+The runs are a `simulator.batch.runs.SweepPlan` (variants = moves, design points x seeds =
 members; its run ids, seeds and scenario building). A member is simulated once to the
 decision date and every move branches from it (`simulator.advice.members`, on the
-experiment runner `simulator.experiments`, local processes or Ray); each run is reduced to
+experiment runner `simulator.batch.experiments`, local processes or Ray); each run is reduced to
 what the valuation reads (the firm's cash each month of the horizon and at the decision
 date, its horizon totals, users per country at the end; every firm's for the status quo),
 one small Parquet shard per run, written atomically. A killed advice resumes: runs whose
@@ -41,10 +41,10 @@ import pyarrow.parquet as pq
 
 from plumbing.errors import InputError
 from simulator.advice.moves import Move
-from simulator.batch_runs import MAX_RUNS, SweepPlan
-from simulator.design import design_points
+from simulator.batch.design import design_points
+from simulator.batch.runs import MAX_RUNS, SweepPlan
+from simulator.batch.sweep import Design, Sweep, Variant
 from simulator.scenario import Scenario
-from simulator.sweep import Design, Sweep, Variant
 
 FLOWS = ("revenue", "serving_cost", "localisation_spend")
 SHARD_SCHEMA = pa.schema([

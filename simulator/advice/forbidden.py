@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from simulator.advice.decision import Decision
 from simulator.availability import VERBS, forbidding_rule
-from simulator.firm_spec import Firm
 from simulator.scenario import Scenario
+from simulator.scenario.firm import Firm
 from simulator.world.curated import load_availability
 
 # Move kinds and the activity of data/availability.csv each needs; a data region and a

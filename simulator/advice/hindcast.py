@@ -40,9 +40,9 @@ from simulator.advice.decision import Decision, decide_from
 from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases
 from simulator.advice.moves import Move, find_firm, generate_moves
 from simulator.advice.real_moves import RealMove
-from simulator.firm_spec import Firm
 from simulator.geography import Geography, build_geography
 from simulator.scenario import Scenario
+from simulator.scenario.firm import Firm
 from simulator.technology import TechnologyProfile
 
 
@@ -206,8 +206,8 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
     """
     from simulator.advice.advise import advise
     from simulator.calibration.ensemble import calibration_metadata
-    from simulator.overrides import apply
     from simulator.run import load_scenario
+    from simulator.scenario.overrides import apply
     from simulator.technology import load_profile
 
     metadata = calibration_metadata(calibration)

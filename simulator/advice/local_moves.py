@@ -34,9 +34,9 @@ from simulator.advice.forbidden import ACTIVITY_OF, Forbidden
 from simulator.advice.price_search import PRICE_MIN_USD
 from simulator.economics import willingness_to_pay
 from simulator.finance import list_prices
-from simulator.firm_spec import Firm
 from simulator.geography import Geography
 from simulator.scenario import Scenario
+from simulator.scenario.firm import Firm
 
 if TYPE_CHECKING:
     from simulator.advice.moves import Move

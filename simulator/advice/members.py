@@ -4,12 +4,12 @@ A member (one setting of the uncertain parameters and one seed) is simulated fro
 scenario's start to the month before the decision date once. The status quo goes on from
 there; every other move is a copy of that state taken at the month the move takes effect
 (the decision month, or 6 or 12 months later), its edit applied there
-(`simulator.branching`), run to the horizon's end. Before its month a move's path is the
+(`simulator.run.branching`), run to the horizon's end. Before its month a move's path is the
 status quo's, byte for byte; the status quo is the straight run of the member's scenario.
 A move whose edit only set-up can make (a moves file's parameter, say) is built from its
 edited scenario, which is only possible from the scenario's start (`AdvicePlan.fresh`).
 
-A member is one task of the experiment runner (`simulator.experiments`); it writes one shard
+A member is one task of the experiment runner (`simulator.batch.experiments`); it writes one shard
 per run (`simulator.advice.ensemble.shard_path`: index = move x members + member), only
 those not already there, so a resumed advice keeps every finished run.
 """
@@ -37,13 +37,13 @@ from simulator.advice.ensemble import (
     plan_digest,
     shard_path,
 )
-from simulator.backends import evaluator
-from simulator.batch_runs import SweepPlan, _profile
-from simulator.batch_store import read_json, write_json
-from simulator.branching import adopt, branch_problems, snapshot
-from simulator.experiments import Job, perform_experiments
-from simulator.overrides import apply, uncertain_path
-from simulator.sweep import flatten_overrides
+from simulator.batch.backends import evaluator
+from simulator.batch.experiments import Job, perform_experiments
+from simulator.batch.runs import SweepPlan, _profile
+from simulator.batch.store import read_json, write_json
+from simulator.batch.sweep import flatten_overrides
+from simulator.run.branching import adopt, branch_problems, snapshot
+from simulator.scenario.overrides import apply, uncertain_path
 
 
 @dataclass(frozen=True)

@@ -59,13 +59,18 @@ from plumbing.errors import InputError
 from simulator.advice.decision import Decision, decide_from
 from simulator.advice.forbidden import Forbidden
 from simulator.advice.local_moves import channel_moves, region_moves, tier_moves
-from simulator.firm_spec import Firm, StrictModel
+from simulator.batch.sweep import VariantName, flatten_overrides
 from simulator.geography import REPORT_REGIONS, build_geography
-from simulator.overrides import check_overrides
 from simulator.scenario import Scenario
-from simulator.sweep import VariantName, flatten_overrides
+from simulator.scenario.firm import Firm, StrictModel
+from simulator.scenario.overrides import check_overrides
+from simulator.scenario.toml_check import (
+    problems_error,
+    read_user_file,
+    require_unique,
+    validate_toml,
+)
 from simulator.technology import TechnologyProfile
-from simulator.toml_check import problems_error, read_user_file, require_unique, validate_toml
 from simulator.vocab_extension import extensions
 
 STATUS_QUO = "status-quo"

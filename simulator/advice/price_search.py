@@ -4,7 +4,7 @@ The value of a monthly list price p (`usd_per_month`) is the NPV of the firm's c
 horizon from the decision date (`simulator.advice.valuation.npv`) when it charges p from
 then, the rest of the scenario as written: its parameters and its seed (common random
 numbers, so two prices differ by the price alone). The scenario is simulated to the decision
-date once; every price branches from there (`simulator.branching`). The search runs in log
+date once; every price branches from there (`simulator.run.branching`). The search runs in log
 price, where a doubling is one step wherever it starts:
 
 1. bracket by expansion (Press et al., Numerical Recipes, 3rd ed., section 10.1): from the
@@ -29,10 +29,10 @@ from scipy.optimize import minimize_scalar
 
 from simulator.advice.decision import Decision
 from simulator.advice.valuation import DISCOUNT_RATE_ANNUAL, npv
-from simulator.branching import adopt, snapshot
 from simulator.geography import build_geography
-from simulator.overrides import apply
+from simulator.run.branching import adopt, snapshot
 from simulator.scenario import Scenario
+from simulator.scenario.overrides import apply
 from simulator.technology import TechnologyProfile
 
 # Consumer tiers published in 2024-25 span about $1 (regional tiers) to $200 a month

@@ -162,7 +162,7 @@ def parse_real_moves(text: str, path: str | Path = "<real moves>") -> list[RealM
 
 def read_real_moves(path: str | Path) -> list[RealMove]:
     """Read and validate a real-moves file (a user's or the shipped one)."""
-    from simulator.toml_check import read_user_file
+    from simulator.scenario.toml_check import read_user_file
 
     path = Path(path)
     return parse_real_moves(read_user_file(path, "real moves"), path)

@@ -6,7 +6,7 @@ ranking in words and millions of dollars, the gain of the top moves over the sta
 status quo (one panel per move on a shared scale, so bands never hide each other), the
 drivers per move folded, and where the top move loses (PRIM). Model months are shown as
 calendar months (YYYY-MM) from the scenario's start_date. The batch report's style and
-helpers (`simulator.html_report`) draw it.
+helpers (`simulator.reports.html`) draw it.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from simulator.advice.labels import LABELS
 from simulator.advice.moves import STATUS_QUO
 from simulator.advice.tornado import RECIPE, top_move_tornado
 from simulator.advice.tornado_chart import tornado_chart
-from simulator.chart_axes import month_label, nice_ticks, tick_labels, x_axis
-from simulator.html_report import PALETTE, _table, band_chart, figure, page_head
+from simulator.reports.chart_axes import month_label, nice_ticks, tick_labels, x_axis
+from simulator.reports.html import PALETTE, _table, band_chart, figure, page_head
 
 TOP_GAIN = 10  # moves in the gain chart: a screen's worth, the rest are in the table
 TOP_CASH = 4  # moves drawn over time, one panel each, beside the status quo

@@ -12,8 +12,8 @@ from html import escape
 
 from plumbing.numbers import compact, compact_money
 from simulator.advice.tornado import Tornado
-from simulator.chart_axes import nice_ticks, tick_labels, x_axis
-from simulator.html_report import PALETTE
+from simulator.reports.chart_axes import nice_ticks, tick_labels, x_axis
+from simulator.reports.html import PALETTE
 
 MAX_BARS = 10  # the rest move the gain less than the tenth: left out, and said so
 WIDTH, VALUE_W, ROW_H, TOP = 1000, 90, 30, 48

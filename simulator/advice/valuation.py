@@ -8,9 +8,9 @@
   move's NPV is above the status quo's in the same member (common random numbers).
 - Regret of a move in a member = the best NPV of any move there minus its own (Savage 1951);
   the robust choice has the least maximum regret, the best expected the highest mean NPV.
-- Scenario discovery (Bryant and Lempert 2010, with `simulator.prim`): where in the uncertain
-  parameters the top move loses to the status quo (or the status quo, when it is the top,
-  to the best other move of the member).
+- Scenario discovery (Bryant and Lempert 2010, with `simulator.reports.prim`): where in
+  the uncertain parameters the top move loses to the status quo (or the status quo, when
+  it is the top, to the best other move of the member).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.prim import PrimBox, peel
+from simulator.reports.prim import PrimBox, peel
 
 # Cost of capital of listed software companies, order of 10% a year: Damodaran (NYU Stern),
 # "Cost of Capital by Sector (US)", January 2025, software (system & application) ~9-10%.

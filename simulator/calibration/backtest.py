@@ -49,8 +49,8 @@ from simulator.calibration.observations import Observation, read_observations
 from simulator.calibration.survey import by_survey, compare, load_survey, population
 from simulator.calibration.targets import Targets, check_against, select
 from simulator.geography import build_geography
-from simulator.inputs import scenario_parts
 from simulator.scenario import Scenario, parse_scenario
+from simulator.scenario.inputs import scenario_parts
 
 PREDICTIVE_DRAWS = 50  # discrepancy + error draws per ensemble value (seeded)
 # Points that stand in when no point is non-implausible (the report labels them so).
@@ -188,7 +188,7 @@ def backtest_parts(scenario: Scenario, metadata: dict, first: date, last: date,
                    points: np.ndarray) -> dict[str, str]:
     """What a backtest's runs depend on (`plumbing.fingerprint`).
 
-    The scenario, its profile and the model (`simulator.inputs`), the observations, the
+    The scenario, its profile and the model (`simulator.scenario.inputs`), the observations, the
     window, the members and their seeds.
     """
     settings = metadata["settings"]

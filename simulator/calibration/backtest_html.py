@@ -1,7 +1,7 @@
 """A backtest as one self-contained HTML page, in the batch report's style (inline SVG).
 
 Two kinds of chart: each firm's worldwide users over time (ensemble median and 10th-90th
-percentile band, `simulator.html_report.band_chart`, months as calendar dates), and per
+percentile band, `simulator.reports.html.band_chart`, months as calendar dates), and per
 metric an interval chart: each held-out observation's predictive 90% interval (light),
 ensemble 90% (dark) and the observed value (a dot, red when outside), on round ticks. The
 table gives each observation in its unit, intervals as one "low to high" cell, so it fits a
@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.chart_axes import nice_ticks, tick_labels, x_axis
-from simulator.html_report import PALETTE, _table, band_chart, figure, legend, page_head
+from simulator.reports.chart_axes import nice_ticks, tick_labels, x_axis
+from simulator.reports.html import PALETTE, _table, band_chart, figure, legend, page_head
 
 ROW, LABEL_W, CHART_W = 22, 210, 560
 KINDS = {"users": "count", "fraction": "percent", "usd_per_year": "money"}  # unit -> figures

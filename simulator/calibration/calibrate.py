@@ -43,7 +43,7 @@ from plumbing.checked_files import read_parquet
 from plumbing.errors import InputError
 from plumbing.fingerprint import record
 from plumbing.locks import exclusive
-from simulator.batch_store import write_json
+from simulator.batch.store import write_json
 from simulator.calibration.engine import run_points
 from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
 from simulator.calibration.folder import (
@@ -120,7 +120,7 @@ def scenario_markets(scenario: Scenario) -> set[str]:
 
 def ranges_of(scenario: Scenario) -> dict[str, tuple[float, float]]:
     """The scenario's uncertain parameters as dotted keys -> (low, high)."""
-    from simulator.overrides import uncertain_path
+    from simulator.scenario.overrides import uncertain_path
 
     if not scenario.uncertain:
         raise InputError(f"{scenario.source}: uncertain: expected at least one uncertain "

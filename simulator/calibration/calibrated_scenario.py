@@ -45,7 +45,7 @@ def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: p
     if settings.get("skip"):
         note += f"left out: {', '.join(settings['skip'])}; "
     if settings.get("assignments"):
-        from simulator.overrides import parse_assignment
+        from simulator.scenario.overrides import parse_assignment
 
         note += f"with --set {' --set '.join(settings['assignments'])}; "
         for key, value in map(parse_assignment, settings["assignments"]):

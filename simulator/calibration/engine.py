@@ -13,7 +13,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from simulator.backends import evaluator
+from simulator.batch.backends import evaluator
+from simulator.batch.experiments import Job, perform_experiments
 from simulator.calibration.evaluate import (
     EvaluationPlan,
     execute_point,
@@ -22,7 +23,6 @@ from simulator.calibration.evaluate import (
     shard_path,
     write_point,
 )
-from simulator.experiments import Job, perform_experiments
 
 CALIBRATION_JOB = Job(execute_point, write_point, noun="point")
 

@@ -2,7 +2,7 @@
 
     from simulator.calibration.ensemble import load_ensemble
     members = load_ensemble("calibration/history")  # list of {dotted key: value}
-    scenario = simulator.overrides.apply(base, members[0])
+    scenario = simulator.scenario.overrides.apply(base, members[0])
 
 Each member is one non-implausible point as scenario overrides (`parameters.beta_price`
 and the like), in the calibration's point order, so running the base scenario with each

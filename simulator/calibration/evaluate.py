@@ -1,6 +1,6 @@
 """Evaluating design points on the batch engine: each task runs one point's replicate seeds.
 
-A task (`execute_point`, run by `simulator.backends` on local processes or Ray) builds the
+A task (`execute_point`, run by `simulator.batch.backends` on local processes or Ray) builds the
 point's scenario from the base and the point's values, runs each replicate seed up to the
 plan's last month, and reads every observation's metric from the run (the metric table in
 `simulator.calibration.metrics`); it returns one small row per replicate, never a time
@@ -93,7 +93,7 @@ def _profile(path: Path, size: str | None) -> TechnologyProfile:
 
 def point_scenario(plan: EvaluationPlan, index: int) -> Scenario:
     """The base scenario with point `index`'s values set."""
-    from simulator.overrides import apply
+    from simulator.scenario.overrides import apply
 
     values = dict(zip(plan.keys, (float(v) for v in plan.points[index]), strict=True))
     return apply(plan.base, {**values, "months": plan.months})

@@ -15,23 +15,23 @@ from pathlib import Path
 from plumbing.errors import InputError
 from plumbing.fingerprint import FINGERPRINT, check, file_part, value_part
 from plumbing.locks import LOCK
-from simulator.batch_store import read_json
-from simulator.inputs import model_code, scenario_parts
+from simulator.batch.store import read_json
 from simulator.scenario import Scenario
+from simulator.scenario.inputs import model_code, scenario_parts
 
 METADATA = "metadata.json"
 COMMAND = "simulator calibrate"
 
 
 def model_digest() -> dict:
-    """sha256 of the model (`simulator.inputs.model_code`), which a resume must run."""
+    """sha256 of the model (`simulator.scenario.inputs.model_code`), which a resume must run."""
     return {"sha256": model_code(), "version": version("intl-strategy")}
 
 
 def calibration_parts(scenario: Scenario, observations_file: Path, settings: dict) -> dict:
     """What a calibration's results depend on (`plumbing.fingerprint`).
 
-    The scenario, its profile and the model (`simulator.inputs`), the observations file
+    The scenario, its profile and the model (`simulator.scenario.inputs`), the observations file
     and every setting.
     """
     return {**scenario_parts(scenario), "observations": file_part(observations_file),

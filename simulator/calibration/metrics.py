@@ -30,7 +30,7 @@ import pyarrow as pa
 from simulator.footprint import Level
 
 USERS_PRESENT = 1.0  # a firm with at least one user in a country is available there
-# Time-series columns read only by some metrics (simulator.report_schema).
+# Time-series columns read only by some metrics (simulator.reports.schema).
 OPTIONAL_COLUMNS = ("api_revenue", "paying_users")
 
 

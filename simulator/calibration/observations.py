@@ -189,7 +189,7 @@ def parse_observations(text: str, path: str | Path = "<observations>") -> list[O
 
 def read_observations(path: str | Path) -> list[Observation]:
     """Read and validate an observations file."""
-    from simulator.toml_check import read_user_file
+    from simulator.scenario.toml_check import read_user_file
 
     path = Path(path)
     return parse_observations(read_user_file(path, "observations"), path)

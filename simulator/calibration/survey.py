@@ -176,7 +176,7 @@ def by_survey(rows: Sequence[SurveyRow]) -> dict[str, list[SurveyRow]]:
 
 def read_survey(path: str | Path) -> list[SurveyRow]:
     """Read and validate an adoption-survey file."""
-    from simulator.toml_check import read_user_file
+    from simulator.scenario.toml_check import read_user_file
 
     path = Path(path)
     return parse_survey(read_user_file(path, "adoption survey"), path)

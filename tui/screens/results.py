@@ -30,7 +30,7 @@ from tui.widgets.chart import LineChart
 KPI_LABELS = {"users": N_("Users"), "share": N_("Share of users"),
               "revenue_total": N_("Revenue, USD"), "revenue": N_("Revenue, USD"),
               "cash": N_("Cash, USD")}
-"""Labels of the final KPIs (simulator.aggregates.KPIS) and of the charted figures."""
+"""Labels of the final KPIs (simulator.reports.aggregates.KPIS) and of the charted figures."""
 FIGURES = ("users", "share", "revenue", "cash")
 """Monthly figures of the firm-month table the chart cycles through (revenue: the month's)."""
 

@@ -244,7 +244,7 @@ class ScenariosScreen(MainScreen):
 
     def action_new_firm(self) -> None:
         """The firm wizard: a new scenario with the user's firm among the open one's firms."""
-        from simulator.firm_cli import model_families, profile_tokenizers
+        from simulator.scenario.firm_cli import model_families, profile_tokenizers
         from tui.dialogs.firm_wizard import FirmWizard
 
         workspace = self.strategy_app.workspace

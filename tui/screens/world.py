@@ -83,7 +83,10 @@ def _curated_by_country(iso2: tuple[str, ...]) -> dict[str, dict[str, object]]:
 
 
 class CountriesComputed(Message):
-    """The chosen firm's country table (`simulator.attractiveness.CountryTable`), or why not."""
+    """The chosen firm's country table, or why not.
+
+    The table is `simulator.reports.attractiveness.CountryTable`.
+    """
 
     def __init__(self, table: object, error: str | None) -> None:
         super().__init__()
@@ -111,7 +114,7 @@ class WorldScreen(MainScreen):
         self.home_country = "US"
         self.sort_column = "cage"
         self.sort_reverse = False
-        self.firm_table = None  # simulator.attractiveness.CountryTable of the chosen firm
+        self.firm_table = None  # simulator.reports.attractiveness.CountryTable of the chosen firm
         self.firm_sort, self.firm_reverse = "revenue_potential", True
 
     def compose_body(self) -> ComposeResult:
@@ -267,7 +270,7 @@ class WorldScreen(MainScreen):
 
     def refill_firm(self) -> None:
         """The chosen firm's countries, filtered and sorted (missing figures last)."""
-        from simulator.attractiveness import sort_rows
+        from simulator.reports.attractiveness import sort_rows
 
         found, table = self.firm_table, self.query_one("#world-table", DataTable)
         needle = self.query_one("#world-filter", Input).value.strip().lower()

@@ -1,4 +1,6 @@
-"""The World screen's view for one firm: country attractiveness (`simulator.attractiveness`).
+"""The World screen's view for one firm: country attractiveness.
+
+The figures are `simulator.reports.attractiveness`'s.
 
 Columns, their cells in the UI's language and units, and the chosen country's detail; the
 screen (`tui.screens.world`) owns the table, the sorting and the filter.

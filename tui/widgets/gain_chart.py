@@ -29,7 +29,7 @@ class GainChart(PlotextPlot):
         plt.title(title)
         plt.xlabel(xlabel)
         plt.ylabel(ylabel)
-        from simulator.chart_axes import nice_ticks
+        from simulator.reports.chart_axes import nice_ticks
 
         ranks = [rank for rank, move in enumerate(moves, start=1) if move in gains]
         if ranks:

@@ -21,7 +21,7 @@ class TornadoChart(PlotextPlot):
     def show_tornado(self, title: str, found, xlabel: str, empty: str) -> None:
         """Draw `found` (a `simulator.advice.tornado.Tornado`, or None); `empty` if no bars."""
         from plumbing.numbers import compact
-        from simulator.chart_axes import nice_ticks
+        from simulator.reports.chart_axes import nice_ticks
 
         plt = self.plt
         plt.clear_data()

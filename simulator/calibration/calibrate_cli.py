@@ -8,8 +8,8 @@ import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
 from plumbing.seed_option import seed_option
-from simulator.backend_options import backend_options
-from simulator.scenario_options import set_option
+from simulator.batch.options import backend_options
+from simulator.scenario.options import set_option
 
 CALIBRATE_SCHEMA = (
     '{"out": folder, "waves": [{"wave", "points", "non_implausible", "failed"}], '

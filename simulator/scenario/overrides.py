@@ -10,7 +10,7 @@ text that is not valid TOML stays a string (`firms.0.home=DE`).
 
 Problems are reported as `file: dotted.key: what was expected`, the key as the user
 wrote it, every problem at once (InputError, exit code 2 in the CLI). Sweep variants and
-the batch engine's design points use the same keys (`simulator.sweep`).
+the batch engine's design points use the same keys (`simulator.batch.sweep`).
 
 The model a document is validated as is the caller's (`Scenario`, or the class of the
 scenario being changed): `simulator.scenario` reads `--set` through this module, so this
@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from plumbing.errors import InputError
 from simulator.parameters import parameter_names
-from simulator.toml_check import format_problems, problems_error
+from simulator.scenario.toml_check import format_problems, problems_error
 
 Model = TypeVar("Model", bound=BaseModel)
 

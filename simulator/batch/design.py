@@ -18,7 +18,7 @@ import itertools
 
 import numpy as np
 
-from simulator.sweep import Design
+from simulator.batch.sweep import Design
 
 
 def salib_problem(ranges: dict[str, tuple[float, float]]) -> dict:

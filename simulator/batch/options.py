@@ -20,7 +20,7 @@ def _check(backend: str, address: str | None) -> None:
     named = address or os.environ.get("RAY_ADDRESS") or None
     if backend != "ray" or named in (None, "auto", "local"):
         return
-    from simulator.backends import unreachable
+    from simulator.batch.backends import unreachable
 
     problem = unreachable(named)
     if problem:

@@ -1,10 +1,10 @@
 """Batch sweeps: run every run of a sweep file in parallel into a Parquet dataset, resumably.
 
 Output folder layout (the contract `simulator report`, the TUI, pandas, polars and DuckDB
-read; `simulator.batch_store` writes it and `read_table(DIR, name)` reads a table in run
+read; `simulator.batch.store` writes it and `read_table(DIR, name)` reads a table in run
 order): one Parquet dataset whose tables are hive partitions, `DIR/table_name=TABLE/
 NNNNNN.parquet` (one shard per run, NNNNNN = run index) for the tables `runs`, `firms`,
-`firm_months` and `timeseries` of `simulator.report_schema` (docs/data_dictionary.md),
+`firm_months` and `timeseries` of `simulator.reports.schema` (docs/data_dictionary.md),
 and its bookkeeping in `DIR/_batch/` (dataset readers skip `_` names)::
 
     DIR/_batch/metadata.json    sweep file path, text and sha256; base scenario path,
@@ -38,9 +38,10 @@ from plumbing.atomic import sha256_file
 from plumbing.errors import InputError
 from plumbing.locks import exclusive
 from plumbing.outputs import check_output_folder
-from simulator.backends import evaluator
-from simulator.batch_runs import SweepPlan, execute_run
-from simulator.batch_store import (
+from simulator.batch.backends import evaluator
+from simulator.batch.experiments import Job, perform_experiments
+from simulator.batch.runs import SweepPlan, execute_run
+from simulator.batch.store import (
     MANIFEST,
     METADATA,
     finished_runs,
@@ -49,9 +50,8 @@ from simulator.batch_store import (
     write_json,
     write_run,
 )
-from simulator.experiments import Job, perform_experiments
-from simulator.inputs import scenario_parts
-from simulator.sweep import load_sweep
+from simulator.batch.sweep import load_sweep
+from simulator.scenario.inputs import scenario_parts
 from simulator.technology import load_profile
 
 
@@ -101,9 +101,9 @@ def _prepare(out: Path, fresh: dict, parts: dict[str, str]) -> dict:
 
 
 def _parts(sweep_file: Path, plan: SweepPlan) -> dict[str, str]:
-    """What the sweep's runs depend on: the sweep file and `simulator.inputs`' parts."""
-    from simulator.overrides import apply
-    from simulator.sweep import flatten_overrides
+    """What the sweep's runs depend on: the sweep file and `simulator.scenario.inputs`' parts."""
+    from simulator.batch.sweep import flatten_overrides
+    from simulator.scenario.overrides import apply
 
     # Only a variant that names another profile can read one (its other overrides cannot).
     variants = [apply(plan.base, flat) for v in plan.sweep.variants

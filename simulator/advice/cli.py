@@ -7,8 +7,8 @@ from pathlib import Path
 import rich_click as click
 
 from plumbing.seed_option import seed_option
-from simulator.backend_options import backend_options
-from simulator.scenario_options import horizon_option, set_option
+from simulator.batch.options import backend_options
+from simulator.scenario.options import horizon_option, set_option
 
 
 @click.command()

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import rich_click as click
 
-from simulator.human_units import MONEY, PARAMETERS, PEOPLE, TOKENS, Month, toml_number
+from simulator.scenario.human_units import MONEY, PARAMETERS, PEOPLE, TOKENS, Month, toml_number
 
 
 def _countries(text: str, option: str) -> list[str]:
     """Comma-separated ISO 3166 codes; 'none' or nothing for none."""
     from plumbing.errors import InputError
-    from simulator.firm_spec import check_country
+    from simulator.scenario.firm import check_country
 
     codes = [c.strip().upper() for c in text.split(",") if c.strip()]
     if codes == ["NONE"]:
@@ -225,7 +225,7 @@ def new(name: str, home: str, params: float, tokenizer: str, family: str, cash: 
     """
     from plumbing.atomic import write_text
     from plumbing.errors import InputError
-    from simulator.firm_spec import check_country
+    from simulator.scenario.firm import check_country
 
     try:
         home = check_country(home.strip().upper())

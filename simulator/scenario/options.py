@@ -1,7 +1,7 @@
 """The options of every command that runs a scenario: `--set KEY=VALUE` and `--horizon`.
 
 One definition for `run`, `batch`, `calibrate`, `backtest` and `advise`, so the same words
-mean the same thing everywhere (`simulator.overrides` reads the assignments).
+mean the same thing everywhere (`simulator.scenario.overrides` reads the assignments).
 `--months`, the former spelling of `--horizon`, still works (hidden, with a warning).
 """
 

@@ -2,7 +2,7 @@
 
 A sweep names a base scenario, the strategy variants (each a set of overrides of the
 scenario's keys), the uncertain parameters with their ranges, the design that samples
-them (`simulator.design`) and the number of seeds per design point. It is TOML validated
+them (`simulator.batch.design`) and the number of seeds per design point. It is TOML validated
 strictly with pydantic; a bad file is refused with every problem on one line each, as
 `file: dotted.key: what was expected` (the style of `simulator.scenario`), exit code 2.
 
@@ -25,7 +25,7 @@ Example::
     serving_cost_multiplier = [0.5, 2.0]     # a model parameter (short for parameters.X)
     token_premium_scale = [0.6, 1.6]         # short for technology.token_premium_scale
 
-Override and uncertain keys are the dotted paths of `simulator.overrides` (the keys of
+Override and uncertain keys are the dotted paths of `simulator.scenario.overrides` (the keys of
 `simulator run --set`); a list of firms is indexed by firm name (`firms.Frontier.cash_usd`)
 or position (`firms.0.cash_usd`). Without an `[uncertain]` table the scenario's own
 `uncertain` ranges are used.
@@ -41,9 +41,9 @@ from pydantic import Field, model_validator
 
 from plumbing.checked import SEED_MAX, CheckedModel
 from plumbing.errors import InputError
-from simulator.overrides import apply, check_overrides, set_key, uncertain_path
 from simulator.scenario import Scenario, load_scenario
-from simulator.toml_check import read_user_file, require_unique, validate_toml
+from simulator.scenario.overrides import apply, check_overrides, set_key, uncertain_path
+from simulator.scenario.toml_check import read_user_file, require_unique, validate_toml
 
 __all__ = ["Design", "Sweep", "Variant", "apply", "flatten_overrides", "load_sweep",
            "parse_sweep", "set_key", "uncertain_path"]
@@ -55,7 +55,7 @@ class _Strict(CheckedModel):
 
 
 class Design(_Strict):
-    """How the uncertain parameters are sampled (see `simulator.design`)."""
+    """How the uncertain parameters are sampled (see `simulator.batch.design`)."""
 
     kind: Literal["grid", "random", "latin", "sobol"] = "latin"
     samples: int = Field(8, ge=1, le=100_000)  # random/latin: points; sobol: base N (power of 2)

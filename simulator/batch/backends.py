@@ -1,6 +1,6 @@
 """Evaluators: where a plan's tasks run, local worker processes or Ray tasks on a cluster.
 
-Both take the same plan, indices and `simulator.experiments.Job` and yield, in completion
+Both take the same plan, indices and `simulator.batch.experiments.Job` and yield, in completion
 order, a `Finished` (the task's result is stored) or a `Lost` (it did not end, and why) per
 index; the runner orders nothing by completion, so no table depends on the backend.
 
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from plumbing.errors import InputError
-from simulator.experiments import Finished, Job, Lost
+from simulator.batch.experiments import Finished, Job, Lost
 
 # One BLAS thread per worker: a run's numbers then do not depend on the machine's cores or
 # the backend (a multi-threaded matrix product rounds differently), and workers do not

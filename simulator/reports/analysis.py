@@ -6,12 +6,12 @@ finished with status ok:
 - `kpi_distributions`: per strategy, the 10th percentile, median and 90th percentile of its
   final users, share, total revenue and cash across seeds and design points.
 - `best_by_region`: per region, the strategy with the highest median final share of the
-  region's users (DuckDB sums over the timeseries shards, shares by `simulator.aggregates`).
+  region's users (DuckDB sums over the timeseries shards, shares by `simulator.reports.aggregates`).
 - `over_time`: per strategy and month, percentiles of the firm's revenue and share of users
   (the firm-month table's, as the recorder wrote them).
 - `sobol_indices`: first and total order Sobol' indices of each KPI to each parameter
   (`SALib.analyze.sobol`, KPI averaged over the seeds of a design point); Sobol designs only.
-- `discover`: scenario discovery with PRIM (`simulator.prim`): the parameter ranges in which
+- `discover`: scenario discovery with PRIM (`simulator.reports.prim`): the parameter ranges in which
   a strategy wins (has the best KPI of all strategies on the same point and seed) or fails.
 """
 
@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from plumbing.errors import InputError
-from simulator.aggregates import KPIS, share
-from simulator.batch_store import METADATA, read_metadata, read_table, shard_path
-from simulator.design import salib_problem
-from simulator.prim import PrimBox, peel
+from simulator.batch.design import salib_problem
+from simulator.batch.store import METADATA, read_metadata, read_table, shard_path
+from simulator.reports.aggregates import KPIS, share
+from simulator.reports.prim import PrimBox, peel
 
 PERCENTILES = (0.1, 0.5, 0.9)
 

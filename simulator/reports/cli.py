@@ -8,7 +8,7 @@ import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
 from plumbing.numbers import compact
-from simulator.aggregates import KPIS
+from simulator.reports.aggregates import KPIS
 
 REPORT_SCHEMA = (
     '{"folder", "sweep", "runs": int (finished), "runs_planned": int, "failed": int, '
@@ -49,7 +49,7 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str,
 
     from plumbing.errors import InputError
     from plumbing.outputs import check_output_file
-    from simulator import analysis
+    from simulator.reports import analysis
 
     if html_file is not None:
         check_output_file(html_file, "--html")  # before the analysis, not after it
@@ -138,7 +138,7 @@ def report(folder: Path, html_file: Path | None, strategy: str | None, kpi: str,
 def _write_html(html_file: Path, batch, tables: dict, boxes: dict, strategy: str,
                 kpi: str) -> None:
     from plumbing.atomic import write_text
-    from simulator.html_report import render
+    from simulator.reports.html import render
 
     write_text(html_file, render(batch, tables, boxes, strategy, kpi))
 

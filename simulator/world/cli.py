@@ -6,7 +6,7 @@ from pathlib import Path
 
 import rich_click as click
 
-from simulator.attractiveness import SORT_KEYS
+from simulator.reports.attractiveness import SORT_KEYS
 
 
 @click.command()
@@ -31,8 +31,8 @@ def countries(scenario_file: Path, firm: str, advice_dir: Path | None, sort: str
     """
     from plumbing.atomic import write_text
     from plumbing.outputs import check_output_file
-    from simulator.attractiveness import advice_rows, country_table
-    from simulator.attractiveness_html import render
+    from simulator.reports.attractiveness import advice_rows, country_table
+    from simulator.reports.attractiveness_html import render
     from simulator.run import load_scenario
 
     check_output_file(html_file, "--html")

@@ -3,7 +3,7 @@
 `write_report(result, out_dir)` writes the report's four tables, `<table>.parquet` each,
 all together or none (the folder is replaced whole, so it never mixes two runs' files):
 `timeseries` (the tidy country table), `firm_months`, `firms` and `runs`, with the schemas,
-units and meanings of `simulator.report_schema` (docs/data_dictionary.md).
+units and meanings of `simulator.reports.schema` (docs/data_dictionary.md).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from plumbing.atomic import write_parquet
 from plumbing.numbers import compact, compact_money
 from plumbing.outputs import check_replaceable_folder
 from plumbing.staging import publish, staging_folder
-from simulator.aggregates import firm_totals
-from simulator.report_schema import TABLES
+from simulator.reports.aggregates import firm_totals
+from simulator.reports.schema import TABLES
 from simulator.run import RunResult
 
 REPORT_FILES = tuple(f"{name}.parquet" for name in TABLES)

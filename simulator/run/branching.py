@@ -36,9 +36,9 @@ import numpy as np
 
 from simulator.agents import LocalisationPlan
 from simulator.firm_economics import localised_premiums
-from simulator.firm_spec import Firm, Strategy
 from simulator.footprint import Level
 from simulator.scenario import Scenario
+from simulator.scenario.firm import Firm, Strategy
 from simulator.technology import check_localisations
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from pathlib import Path
 import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
-from simulator.backend_options import backend_options
-from simulator.scenario_options import set_option
+from simulator.batch.options import backend_options
+from simulator.scenario.options import set_option
 
 BATCH_SCHEMA = (
     '{"out": folder, "ok": int, "error": int (failed runs), "skipped": int (finished before), '
@@ -39,7 +39,7 @@ def batch(sweep_file: Path, out: Path, workers: int, backend: str, address: str 
     from rich.console import Console
 
     from simulator.batch import run_batch
-    from simulator.batch_store import shard_path
+    from simulator.batch.store import shard_path
 
     console = Console(stderr=True)
     counts = run_batch(sweep_file, out, workers, backend, address, console, assignments)

@@ -12,7 +12,7 @@ A run's report and a batch hold the same four tables (DESIGN, "Reports"):
 
 Every field carries `unit` and `description` in its Arrow field metadata; column names are
 plain identifiers (no quoting in SQL); `date` is a timestamp (pandas reads datetime64).
-`python -m simulator.report_schema docs/data_dictionary.md` writes the data dictionary
+`python -m simulator.reports.schema docs/data_dictionary.md` writes the data dictionary
 from these schemas (a test checks the committed file matches).
 """
 
@@ -73,7 +73,7 @@ TIMESERIES_SCHEMA = pa.schema([
     *_ids(country=True),
     _field("users", pa.float64(), "users", "the firm's users in the country at the month's end"),
     _field("share", pa.float64(), "fraction 0-1",
-           "the firm's users over all firms' users in the country (simulator.aggregates)"),
+           "the firm's users over all firms' users in the country (simulator.reports.aggregates)"),
     *_flows("in the country"),
     _field("commitment", pa.int8(), "level 0-4",
            "establishment-chain level in the country, 0 absent .. 4 local lab"),
@@ -147,8 +147,8 @@ ROWS = {"runs": "one row per run", "firms": "one row per firm and run (final KPI
 def data_dictionary() -> str:
     """The data dictionary of the report tables, as Markdown, from the schemas above."""
     lines = ["# Data dictionary: run and batch reports", "",
-             "Generated from `simulator/report_schema.py` by "
-             "`python -m simulator.report_schema docs/data_dictionary.md`; do not edit.", "",
+             "Generated from `simulator/reports/schema.py` by "
+             "`python -m simulator.reports.schema docs/data_dictionary.md`; do not edit.", "",
              "A run folder (`simulator run --out DIR`) holds `DIR/<table>.parquet`; a batch "
              "folder (`simulator batch --out DIR`) holds `DIR/table_name=<table>/NNNNNN.parquet`"
              " (one shard per run, hive partitions) and its bookkeeping in `DIR/_batch/`, which"

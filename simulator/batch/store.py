@@ -4,7 +4,7 @@ The folder is one Parquet dataset whose tables are hive partitions, with the boo
 beside them in `_batch/` (dataset readers skip names starting with `_`)::
 
     DIR/table_name=runs/NNNNNN.parquet         one shard per run (NNNNNN = run index),
-    DIR/table_name=firms/NNNNNN.parquet        the tables of `simulator.report_schema`
+    DIR/table_name=firms/NNNNNN.parquet        the tables of `simulator.reports.schema`
     DIR/table_name=firm_months/NNNNNN.parquet  (docs/data_dictionary.md)
     DIR/table_name=timeseries/NNNNNN.parquet
     DIR/_batch/metadata.json                   the sweep, design, variants, focus firm, times
@@ -28,8 +28,8 @@ import pyarrow.parquet as pq
 
 from plumbing.atomic import sha256_file, write_parquet, write_text
 from plumbing.errors import InputError
-from simulator.batch_runs import RunOutput, SweepPlan
-from simulator.report_schema import RUNS_SCHEMA, SCHEMAS, TABLES
+from simulator.batch.runs import RunOutput, SweepPlan
+from simulator.reports.schema import RUNS_SCHEMA, SCHEMAS, TABLES
 
 BOOKKEEPING = "_batch"
 MANIFEST = f"{BOOKKEEPING}/manifest.json"

@@ -68,7 +68,7 @@ class Month(click.ParamType):
 
     def convert(self, value, param, ctx):
         """The month's text, checked as scenario files check theirs."""
-        from simulator.firm_spec import check_month
+        from simulator.scenario.firm import check_month
 
         try:
             return check_month(str(value).strip())

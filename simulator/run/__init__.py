@@ -2,7 +2,7 @@
 
 from simulator.run import load_scenario, run_scenario
 result = run_scenario(load_scenario("data/scenarios/default.toml"), seed=1, months=24)
-result.timeseries   # the tidy country table (Reports contract, simulator.report_schema)
+result.timeseries   # the tidy country table (Reports contract, simulator.reports.schema)
 result.firm_months  # firm-level figures (cash, training, totals), one row per firm-month
 result.firms        # one row per firm: final users, share, revenue, cash, markets
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 import pyarrow as pa
 import rich_click as click
 
-from simulator.aggregates import final_kpis, hhi
-from simulator.overrides import _step, uncertain_path
-from simulator.report_schema import FIRMS_SCHEMA, FOCUS_KPIS, RUNS_SCHEMA
+from simulator.reports.aggregates import final_kpis, hhi
+from simulator.reports.schema import FIRMS_SCHEMA, FOCUS_KPIS, RUNS_SCHEMA
 from simulator.scenario import Scenario, load_scenario
+from simulator.scenario.overrides import _step, uncertain_path
 from simulator.technology import TechnologyProfile
 
 __all__ = ["RunResult", "load_scenario", "run_id_for", "run_scenario", "uncertain_values"]
@@ -44,7 +44,7 @@ def uncertain_values(scenario: Scenario, keys: Iterable[str]) -> dict[str, float
 
 @dataclass
 class RunResult:
-    """Everything a finished (or cancelled) run produced (tables: simulator.report_schema)."""
+    """Everything a finished (or cancelled) run produced (tables: simulator.reports.schema)."""
 
     run_id: str
     scenario: Scenario

@@ -7,7 +7,7 @@ from pathlib import Path
 import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
-from simulator.scenario_options import set_option
+from simulator.scenario.options import set_option
 
 HINDCAST_SCHEMA = (
     '{"summary": hindcast.json ("firm", "cutoff", "decision_date", "candidates", '

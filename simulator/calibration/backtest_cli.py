@@ -7,8 +7,8 @@ from pathlib import Path
 import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
-from simulator.backend_options import backend_options
-from simulator.scenario_options import set_option
+from simulator.batch.options import backend_options
+from simulator.scenario.options import set_option
 
 BACKTEST_SCHEMA = (
     '{"summary": summary.json ("holdout", "members", "ensemble", "runs", "failed_runs", '

@@ -8,7 +8,7 @@ import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
 from plumbing.seed_option import seed_option
-from simulator.scenario_options import horizon_option, set_option
+from simulator.scenario.options import horizon_option, set_option
 
 RUN_SCHEMA = (
     '{"run_id", "scenario", "seed": int, "months": int, "out": folder, "files": {table: path}, '
@@ -50,7 +50,7 @@ def run(scenario_file: Path, seed: int | None, horizon: int | None, out_dir: Pat
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from simulator.run import load_scenario, run_scenario
-    from simulator.run_report import (
+    from simulator.run.report import (
         check_report_folder,
         economics_table,
         firm_table,

@@ -14,9 +14,16 @@ import numpy as np
 import pandas as pd
 
 from plumbing.numbers import MISSING, compact, compact_money
-from simulator.analysis import Batch, over_time
-from simulator.chart_axes import month_label, month_ticks, nice_ticks, tick_labels, x_axis, y_axis
-from simulator.prim import PrimBox
+from simulator.reports.analysis import Batch, over_time
+from simulator.reports.chart_axes import (
+    month_label,
+    month_ticks,
+    nice_ticks,
+    tick_labels,
+    x_axis,
+    y_axis,
+)
+from simulator.reports.prim import PrimBox
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 # Tables fit the page (1100 px of a 1280 px window): long cells wrap, never widen the page.

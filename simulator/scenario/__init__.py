@@ -2,7 +2,7 @@
 
 A scenario names the markets, the firms with their strategies, the technology profile, the
 compute prices and any parameter overrides. A bad file is refused with one message that
-lists every problem as `file: dotted.key: what was expected` (`simulator.toml_check`).
+lists every problem as `file: dotted.key: what was expected` (`simulator.scenario.toml_check`).
 
 Example::
 
@@ -29,7 +29,8 @@ from pydantic import Field, field_validator, model_validator
 
 from plumbing.checked import SEED_MAX
 from plumbing.errors import InputError
-from simulator.firm_spec import (
+from simulator.parameters import Parameters, parameter_names
+from simulator.scenario.firm import (
     Firm,
     Name,
     StrictModel,
@@ -37,9 +38,8 @@ from simulator.firm_spec import (
     check_place,
     territories,
 )
-from simulator.overrides import apply_overrides
-from simulator.parameters import Parameters, parameter_names
-from simulator.toml_check import parse_toml, read_user_file, require_unique, validate_toml
+from simulator.scenario.overrides import apply_overrides
+from simulator.scenario.toml_check import parse_toml, read_user_file, require_unique, validate_toml
 
 
 class Compute(StrictModel):
@@ -78,7 +78,7 @@ class RegulationOverride(StrictModel):
     delay_months: float | None = Field(None, ge=0)
 
 
-# Tables whose numeric keys may be uncertain besides the parameters (simulator.overrides
+# Tables whose numeric keys may be uncertain besides the parameters (simulator.scenario.overrides
 # checks the full key when a sweep or calibration applies it).
 UNCERTAIN_TABLES = ("compute", "technology", "firms")
 
@@ -178,7 +178,7 @@ def parse_scenario(text: str, path: str | Path = "<scenario>",
     """Validate scenario TOML text with `--set KEY=VALUE` overrides applied.
 
     The overrides are applied to the text's document before validation, so a problem in
-    either is reported the same way (`simulator.overrides`); InputError lists every
+    either is reported the same way (`simulator.scenario.overrides`); InputError lists every
     problem at once.
     """
     assignments = list(assignments)

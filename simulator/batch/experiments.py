@@ -3,7 +3,7 @@
 EMA Workbench's pattern (`perform_experiments` over interchangeable evaluators): a sweep, an
 advice ensemble and a calibration wave each describe what one run is (a `Job`) and hand
 the indices still to do to `perform_experiments`, which runs them on an evaluator of
-`simulator.backends` (local worker processes or Ray tasks), shows one rich progress bar
+`simulator.batch.backends` (local worker processes or Ray tasks), shows one rich progress bar
 and counts typed outcomes:
 
 - `Finished`: the run ended and its result is stored; its row says `status` ok, or error
@@ -71,7 +71,7 @@ class Lost:
 
 
 class Evaluator(Protocol):
-    """Where tasks run: `simulator.backends.LocalEvaluator` or `RayEvaluator`."""
+    """Where tasks run: `simulator.batch.backends.LocalEvaluator` or `RayEvaluator`."""
 
     name: str
 

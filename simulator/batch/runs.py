@@ -10,7 +10,7 @@ rather than noise that would inflate every total-order index.
 
 `execute_run` is what a worker does: build the run's scenario, run it, and return its row
 of the `runs` table plus its `firms`, `firm_months` and `timeseries` tables
-(`simulator.report_schema`; the runs row is `RunResult.run_row`'s, as `simulator run`
+(`simulator.reports.schema`; the runs row is `RunResult.run_row`'s, as `simulator run`
 writes it). A run that raises returns a row with status "error" and the message, and no
 table rows.
 """
@@ -27,10 +27,10 @@ import numpy as np
 import pyarrow as pa
 
 from plumbing.errors import InputError
-from simulator.design import design_points, design_size
-from simulator.overrides import apply, uncertain_path
+from simulator.batch.design import design_points, design_size
+from simulator.batch.sweep import Sweep, flatten_overrides
 from simulator.scenario import Scenario
-from simulator.sweep import Sweep, flatten_overrides
+from simulator.scenario.overrides import apply, uncertain_path
 from simulator.technology import TechnologyProfile, load_profile
 
 MAX_RUNS = 100_000

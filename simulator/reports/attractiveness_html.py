@@ -1,9 +1,9 @@
-"""Country attractiveness (`simulator.attractiveness`) as one self-contained HTML page.
+"""Country attractiveness (`simulator.reports.attractiveness`) as one self-contained HTML page.
 
 One table, every country of the scenario for the firm, in a reader's words and units (the
 largest consumer revenue potential first unless asked otherwise); why a country is
 forbidden is a numbered note under the table, so the table stays narrow; the recipe of
-each figure above it. The batch report's style (`simulator.html_report`).
+each figure above it. The batch report's style (`simulator.reports.html`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from html import escape
 import pandas as pd
 
 from plumbing.numbers import MISSING, compact, compact_money
-from simulator.attractiveness import CountryTable, sort_rows
-from simulator.chart_axes import month_label
-from simulator.html_report import _table, page_head
+from simulator.reports.attractiveness import CountryTable, sort_rows
+from simulator.reports.chart_axes import month_label
+from simulator.reports.html import _table, page_head
 
 COLUMNS = {  # CountryRow field -> the table's heading
     "iso2": "country", "status": "status for the firm", "addressable": "market: people",

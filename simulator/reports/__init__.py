@@ -1,0 +1,1 @@
+"""Reports: the tables as data, aggregates, charts, HTML pages and their command."""
