@@ -69,8 +69,8 @@ async def test_ranking_drivers_and_a_move_sent_to_the_scenarios_screen(advised):
         drivers = str(screen.query_one("#advice-drivers", Static).render())
         assert "localise for the EU at once" in drivers
         assert "firms.Frontier.strategy.localise" in drivers
-        # The drivers in the UI's language from the ranking's figures (tui.advice_text).
-        from tui.advice_text import explain
+        # The drivers in the UI's language from the ranking's figures (tui.data.advice_text).
+        from tui.data.advice_text import explain
 
         assert explain(ranking[row])[0] in drivers
 

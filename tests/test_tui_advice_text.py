@@ -16,7 +16,7 @@ from test_tui_support import english_afterwards  # noqa: F401 - fixture
 from simulator.advice.advise import advise
 from simulator.advice.report import LABELS
 from tui import i18n
-from tui.advice_text import RANKING_LABELS, describe, explain
+from tui.data.advice_text import RANKING_LABELS, describe, explain
 
 # Words of an English template; "token" is the field's word in Chinese too, apac a region.
 ENGLISH_WORD = re.compile(r"\b(?!token\b|apac\b)[a-z]{4,}\b", re.I)

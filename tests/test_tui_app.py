@@ -462,7 +462,7 @@ def test_bad_keymap_files_are_refused_with_exit_code_2(tmp_path):
 
 @pytest.mark.slow
 async def test_edits_of_a_shipped_scenario_are_saved_to_the_user_folder(workspace):
-    from tui.workspace import shipped_scenarios
+    from tui.data.workspace import shipped_scenarios
 
     shipped = shipped_scenarios()[0]
     before = shipped.read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ import tui.app
 from simulator.batch.store import BOOKKEEPING, METADATA
 from tui.app import StrategyApp
 from tui.cli import run_app
-from tui.reports import NUMERIC, ReportError, open_report
+from tui.data.reports import NUMERIC, ReportError, open_report
 
 pytestmark = pytest.mark.usefixtures("one_simulation_process")
 

@@ -25,7 +25,7 @@ from hub.measurement.premium import measure
 from hub.measurement.production_tokenizers import load_tokenizer
 from tests.train_home import LANGS, cldr_names
 from tui.app import StrategyApp
-from tui.hub_figures import premium_bars, production_premiums, profile_figures
+from tui.data.hub_figures import premium_bars, production_premiums, profile_figures
 from tui.widgets.chart import BarChart
 
 pytestmark = pytest.mark.usefixtures("one_simulation_process")

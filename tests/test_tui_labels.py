@@ -19,7 +19,7 @@ from textual.widgets import Label, Static
 from simulator.scenario import Scenario
 from tui import i18n
 from tui.app import StrategyApp
-from tui.field_labels import KEYS, SECTIONS, key_label
+from tui.data.field_labels import KEYS, SECTIONS, key_label
 
 pytestmark = pytest.mark.usefixtures("one_simulation_process")
 

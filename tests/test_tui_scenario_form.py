@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_tui_support import SCENARIO
 
-from tui.scenario_form import DraftError, ScenarioDraft
+from tui.data.scenario_form import DraftError, ScenarioDraft
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_fields_are_grouped_by_section_and_firm_with_labels_for_people(draft_fil
 
 
 def test_shipped_scenarios_group_their_sections():
-    from tui.workspace import shipped_scenarios
+    from tui.data.workspace import shipped_scenarios
 
     draft = ScenarioDraft.open(next(p for p in shipped_scenarios() if p.name == "stylised.toml"))
     keys = [g.key for g in draft.groups()]

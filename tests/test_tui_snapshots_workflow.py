@@ -19,8 +19,8 @@ from test_tui_support import (  # noqa: F401 - fixture
 )
 from textual.widgets import Input, Select
 
-from tui.advice_job import AdviceRequest, run_advice
 from tui.app import StrategyApp
+from tui.data.advice_job import AdviceRequest, run_advice
 
 SIZES = {"small": (100, 30), "large": (160, 45)}
 

@@ -18,12 +18,12 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from tui import i18n, interrupt
+from tui.data.workspace import Workspace
 from tui.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 from tui.i18n import N_, _
 from tui.modes import SCREENS, screen_class
 from tui.screens.base import translate_bindings
 from tui.simulation import SimulationProcess
-from tui.workspace import Workspace
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"

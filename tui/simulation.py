@@ -58,7 +58,7 @@ Charts = dict[str, dict[str, dict[str, Series]]]
 
 def run_charts(timeseries: object, firm_months: object, metrics: tuple[str, ...]) -> Charts:
     """Each metric per firm over months, for all markets and for each region of the run."""
-    from tui.reports import firm_series
+    from tui.data.reports import firm_series
 
     frame = timeseries.to_pandas()  # type: ignore[attr-defined]
     firms = firm_months.to_pandas()  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@
 The TUI's `simulator firm new`: the same questions (name, home, model, cash, talent,
 footprint) answered in human units ("$1B", "30B", "1.2K", "2025-12"), the tokenizer picked
 from the profile's production tokenizers and the model family from the published quality
-table, every answer checked as typed (`tui.firm_form`), the figures read back, and a
+table, every answer checked as typed (`tui.data.firm_form`), the figures read back, and a
 warning where a figure falls back. Saved as a new file in the user's scenarios folder,
 never over a shipped name nor an existing file; dismisses with the file written.
 """
@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.firm_form import NO_FAMILY, QUESTIONS, FirmAnswers, file_name, read_answers
+from tui.data.firm_form import NO_FAMILY, QUESTIONS, FirmAnswers, file_name, read_answers
 from tui.i18n import N_, _
 
 
@@ -114,7 +114,7 @@ class FirmWizard(ModalScreen[Path | None]):
     def action_save(self) -> None:
         """Write the new scenario; stay open with the reason when it cannot be written."""
         from plumbing.errors import InputError
-        from tui.firm_form import write_firm_scenario
+        from tui.data.firm_form import write_firm_scenario
 
         self.check()
         if self.answers.problems:

@@ -3,7 +3,7 @@
 The run panel (`tui.widgets.advice_run`) picks the firm, the number of simulated futures,
 the horizon and how many moves, and runs the advice in the background with progress and
 cancel; the result is written under the reports folder like `simulator advise --out`.
-Every advice folder there (`tui.advice_folder`) can be opened: the ranking in the HTML
+Every advice folder there (`tui.data.advice_folder`) can be opened: the ranking in the HTML
 report's words (`simulator.advice.labels.LABELS`) with units, each move's gain over the
 status quo in every future (a strip chart), and the highlighted move's drivers. `e` sends
 the move to the Scenarios screen as an edited scenario: the advice's scenario file with the
@@ -25,10 +25,10 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 
 from tui import i18n
-from tui.advice_folder import AdviceFolder, draft_for_move, find_advice, folder_label
+from tui.data.advice_folder import AdviceFolder, draft_for_move, find_advice, folder_label
+from tui.data.scenario_form import DraftError
 from tui.i18n import N_, _
 from tui.modes import screen_class
-from tui.scenario_form import DraftError
 from tui.screens.base import MainScreen
 from tui.widgets.advice_run import AdviceRun
 from tui.widgets.gain_chart import GainChart
@@ -237,7 +237,7 @@ class AdviceScreen(MainScreen):
     def show_drivers(self, index: int) -> None:
         """The description, drivers and edits of the move in row `index`."""
         from simulator.advice.labels import LABELS
-        from tui.advice_text import describe, explain
+        from tui.data.advice_text import describe, explain
 
         if self.advice is None or not 0 <= index < len(self.advice.rows):
             return

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Log, OptionList, Static
 
 from tui import i18n
-from tui.hub_figures import FIGURES, premium_bars
+from tui.data.hub_figures import FIGURES, premium_bars
 from tui.i18n import N_, _
 from tui.screens.base import MainScreen
 from tui.widgets.chart import BarChart
@@ -128,7 +128,7 @@ class HubScreen(MainScreen):
 
         The production tokenizers' premiums come from the profile either way.
         """
-        from tui.hub_figures import production_premiums, profile_figures, registry_figures
+        from tui.data.hub_figures import production_premiums, profile_figures, registry_figures
 
         workspace = self.strategy_app.workspace
         profile = workspace.profile_path

@@ -1,7 +1,7 @@
 """Results: open reports, pick two runs (or strategies of a batch) and compare them.
 
 The pickers name each choice by scenario, firm(s), date range, months and when it was made
-(`tui.run_labels`). The KPI table shows each firm's final users, share, revenue over the run
+(`tui.data.run_labels`). The KPI table shows each firm's final users, share, revenue over the run
 and cash for run A and run B with the difference (a share's in percentage points); two runs
 of different horizons are compared over the months they share, and the banner says so.
 Charts show a chosen figure over time for both. A batch report also shows uncertainty bands
@@ -22,8 +22,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from tui import i18n
+from tui.data.reports import Report, ReportError, find_reports, open_report
 from tui.i18n import N_, _
-from tui.reports import Report, ReportError, find_reports, open_report
 from tui.screens.base import MainScreen
 from tui.widgets.chart import LineChart
 
@@ -133,7 +133,7 @@ class ResultsScreen(MainScreen):
 
     def show_reports(self) -> None:
         """Fill the pickers: a batch's strategies (medians over their runs), then every run."""
-        from tui.run_labels import run_label, strategy_label
+        from tui.data.run_labels import run_label, strategy_label
 
         self.choices = []
         labels = []
@@ -180,14 +180,14 @@ class ResultsScreen(MainScreen):
 
     def compare(self) -> None:
         """KPI table, the chosen figure over time, and batch extras."""
-        from tui.reports import (
+        from tui.data.reports import (
             compare_kpis,
             final_kpis,
             firm_series,
             strategy_kpis,
             strategy_series,
         )
-        from tui.run_labels import common_months, run_span
+        from tui.data.run_labels import common_months, run_span
 
         a, b = self.chosen("#results-a"), self.chosen("#results-b")
         if a is None or b is None:
@@ -225,7 +225,7 @@ class ResultsScreen(MainScreen):
 
     def describe_pair(self, spans: list, common: int) -> None:
         """The banner: what A and B are, and the months they are compared over."""
-        from tui.run_labels import span_text
+        from tui.data.run_labels import span_text
 
         picked = [int(self.query_one(i, Select).value) for i in ("#results-a", "#results-b")]
         lines = [f"A: {self.labels[picked[0]]}", f"B: {self.labels[picked[1]]}"]

@@ -18,12 +18,12 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import i18n
+from tui.data.field_labels import section_title
+from tui.data.scenario_form import DraftError, FormField, FormGroup, ScenarioDraft
+from tui.data.workspace import shipped_scenarios
 from tui.dialogs.confirm import ConfirmDialog
-from tui.field_labels import section_title
 from tui.i18n import N_, _
-from tui.scenario_form import DraftError, FormField, FormGroup, ScenarioDraft
 from tui.screens.base import MainScreen
-from tui.workspace import shipped_scenarios
 
 
 class ScenariosScreen(MainScreen):

@@ -5,7 +5,7 @@ you type; choosing a country shows its detail and, when a report is open, its ma
 time per firm. Choosing a firm of the open scenario (`f`) shows every country as the model
 sees it for that firm (`tui.screens.world_firm`: market size and growth, rivals, token
 premium and language quality, regulation, data residency, distance, the advice's best move),
-computed in a child process (`tui.country_job`).
+computed in a child process (`tui.data.country_job`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from tui import i18n
+from tui.data.reports import Report, ReportError, firm_series, open_report
 from tui.i18n import N_, _
-from tui.reports import Report, ReportError, firm_series, open_report
 from tui.screens import world_firm
 from tui.screens.base import MainScreen
 from tui.widgets.chart import LineChart
@@ -159,7 +159,7 @@ class WorldScreen(MainScreen):
     def compute_countries(self, firm: str) -> None:
         """The firm's country table from a child process (the model runs once there)."""
         from plumbing.errors import InputError
-        from tui.country_job import country_table_in_process
+        from tui.data.country_job import country_table_in_process
 
         workspace = self.strategy_app.workspace
         try:

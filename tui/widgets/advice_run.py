@@ -2,7 +2,7 @@
 
 A thread worker (harlequin's query runner: `@work(thread=True, exclusive=True,
 exit_on_error=False, group=..., description=...)`) waits on the advice's own process
-(`tui.advice_job.advise_in_process`) and reports back with typed messages; progress
+(`tui.data.advice_job.advise_in_process`) and reports back with typed messages; progress
 messages replace each other in the queue (toolong's scan progress), so a fast ensemble
 never floods the screen. Cancel is an event the worker polls between two finished runs
 (and the worker's own `is_cancelled`, set when the app closes).
@@ -22,8 +22,8 @@ from textual.widgets import ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from tui import i18n
-from tui.advice_folder import AdviceFolder
-from tui.advice_job import (
+from tui.data.advice_folder import AdviceFolder
+from tui.data.advice_job import (
     HORIZON_CHOICES,
     MEMBER_CHOICES,
     MOVE_CHOICES,
@@ -151,7 +151,7 @@ class AdviceRun(Vertical):
         # The child read the folder (pandas, the tornado): none of it holds this process's
         # interpreter lock, which a loaded machine turned into UI stalls of up to 1 s
         # (benchmarks/bench_tui.py). The screen's words are imported here, off its thread.
-        import tui.advice_text  # noqa: F401
+        import tui.data.advice_text  # noqa: F401
 
         self.post_message(self.Finished(folder, read[0]))
 

@@ -145,7 +145,7 @@ def _child(request: AdviceRequest, out: Path, messages: multiprocessing.Queue,
            cancel: object) -> None:
     """(In the child process) run the advice; every outcome is a message, never a crash.
 
-    Done, the folder is read here too (`tui.advice_folder.AdviceFolder`: pandas, the
+    Done, the folder is read here too (`tui.data.advice_folder.AdviceFolder`: pandas, the
     tornado) and sent back whole, so the UI's process does none of that work.
     """
     from plumbing.errors import InputError
@@ -165,7 +165,7 @@ def _child(request: AdviceRequest, out: Path, messages: multiprocessing.Queue,
     except Exception as error:  # noqa: BLE001 - a failure is reported, never a crash
         messages.put(("error", f"{type(error).__name__}: {error}"))
     else:
-        from tui.advice_folder import AdviceFolder
+        from tui.data.advice_folder import AdviceFolder
 
         try:
             messages.put(("done", AdviceFolder.read(out)))
@@ -181,7 +181,7 @@ def advise_in_process(request: AdviceRequest, out: Path, on_moves: Callable[[int
 
     The reason is "" for a cancel, else the error's message. `cancelled` is polled every
     `POLL_SECONDS`; the child stops after the simulations already running. `on_read` gets
-    the finished folder as the child read it (a `tui.advice_folder.AdviceFolder`, or None
+    the finished folder as the child read it (a `tui.data.advice_folder.AdviceFolder`, or None
     where it could not).
     """
     context = multiprocessing.get_context("spawn")

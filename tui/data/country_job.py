@@ -3,7 +3,7 @@
 `simulator.reports.attractiveness.country_table` builds the model and runs the status quo once (a
 few seconds for the shipped scenario): in a thread of the UI process it would hold the
 interpreter lock and the screen would stutter, so it runs in a child process at a lower
-priority, like `tui.simulation`'s runs and `tui.advice_job`'s advice. The advice it reads
+priority, like `tui.simulation`'s runs and `tui.data.advice_job`'s advice. The advice it reads
 is the newest folder under the reports folder written for the same firm and scenario file.
 """
 
@@ -20,7 +20,7 @@ CHILD_NICENESS = 10  # the model yields the CPU to the UI
 
 def newest_advice(reports: Path, scenario: Path, firm: str) -> Path | None:
     """The newest advice folder under `reports` for `firm` on the scenario file `scenario`."""
-    from tui.advice_folder import find_advice
+    from tui.data.advice_folder import find_advice
 
     for folder in find_advice(reports):
         try:

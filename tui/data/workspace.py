@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hub.home import hub_home
 from plumbing.shipped import shipped_path
-from tui.scenario_form import ScenarioDraft
+from tui.data.scenario_form import ScenarioDraft
 
 
 def shipped_scenarios() -> list[Path]:

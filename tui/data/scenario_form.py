@@ -14,7 +14,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Item
 
-from tui.form_figures import human_figure, parse_scalar, profile_tokenizers, toml_value
+from tui.data.form_figures import human_figure, parse_scalar, profile_tokenizers, toml_value
 from tui.i18n import _
 
 Key = str | int
@@ -52,9 +52,9 @@ class FormField:
     def label(self) -> str:
         """The key inside its group, for people: `talent · researchers`, `localise 1 · region`.
 
-        In the UI's language (`tui.field_labels`).
+        In the UI's language (`tui.data.field_labels`).
         """
-        from tui.field_labels import key_label
+        from tui.data.field_labels import key_label
 
         words: list[str] = []
         for part in self.path[self.group_depth:]:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.scenario_form import ScenarioDraft
+from tui.data.scenario_form import ScenarioDraft
 
 ADVICE_FILES = ("advice.parquet", "advice.json", "members.parquet")
 
@@ -48,7 +48,7 @@ class AdviceFolder:
 
 def folder_label(path: Path) -> str:
     """The picker's line for an advice folder: scenario, firm, dates, futures, when made."""
-    from tui.run_labels import advice_label
+    from tui.data.run_labels import advice_label
 
     try:
         summary = json.loads((path / "advice.json").read_text(encoding="utf-8"))
