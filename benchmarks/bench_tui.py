@@ -46,7 +46,7 @@ def workspace(root: Path, size: str) -> dict:
 
     from hub.regions import BUILTIN
     from plumbing.shipped import shipped_path
-    from tui.workspace import shipped_profile
+    from tui.data.workspace import shipped_profile
 
     ws = write_workspace(root)
     if size == "small":
