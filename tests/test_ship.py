@@ -73,3 +73,17 @@ def test_a_calibration_that_kept_nothing_ships_nothing(tmp_path):
                                        str(tmp_path / "data")])
     assert result.exit_code == 2 and shows(result.output, "no point is non-implausible")
     assert not (tmp_path / "data").exists()
+
+
+def test_a_users_own_file_in_the_data_folder_is_never_replaced(calibration, tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    mine = tmp_path / "scenarios" / "default.toml"
+    mine.write_text('name = "mine"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["ship", str(calibration), "--data", str(tmp_path)])
+    assert result.exit_code == 2 and shows(result.output, "was not written by `simulator ship`")
+    assert mine.read_text(encoding="utf-8") == 'name = "mine"\n'
+    assert not (tmp_path / "calibration").exists()  # refused before any write
+    again = CliRunner().invoke(main, ["ship", str(calibration), "--data", str(tmp_path / "d")])
+    assert again.exit_code == 0, again.output  # ship's own files are replaced by ship
+    assert CliRunner().invoke(main, ["ship", str(calibration), "--data",
+                                     str(tmp_path / "d")]).exit_code == 0
