@@ -18,6 +18,8 @@ from functools import cache
 
 import pyarrow as pa
 
+from hub.measurement.production_tokenizers import PRODUCTION
+from hub.prices import load_api_prices
 from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from plumbing.tables import read_table
@@ -67,8 +69,6 @@ class ApiTokenizer:
     @staticmethod
     def check(row: dict) -> list[tuple[str, str]]:
         """Problems with one row's values, as (column, what was expected)."""
-        from hub.measurement.production_tokenizers import PRODUCTION
-
         if row["certainty"] not in CERTAINTIES:
             return [("certainty", f"expected one of {', '.join(CERTAINTIES)}")]
         if (row["tokenizer"] is None) != (row["certainty"] == "none"):
@@ -85,8 +85,6 @@ def load_api_tokenizers() -> dict[str, ApiTokenizer]:
     Raises:
         InputError: a bad row, a model listed twice, or a priced model without a mapping.
     """
-    from hub.prices import load_api_prices
-
     path = shipped_path("api_tokenizers.csv")
     rows = read_table(path, ApiTokenizer)
     mapping = {row.api_model: row for row in rows}
@@ -108,8 +106,6 @@ def api_cost_table(premium: pa.Table) -> pa.Table:
     tokens-per-character intervals. A model whose tokenizer is not public, or was not
     measured in `premium`, gets its rows with the money left empty.
     """
-    from hub.prices import load_api_prices
-
     mapping = load_api_tokenizers()
     measured = {(row["tokenizer"], row["lang"]): row for row in premium.to_pylist()}
     langs = sorted({row["lang"] for row in measured.values()})

@@ -21,7 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from hub.measurement.evaluate import test_sample
 from hub.metrics import Metric
+from hub.serving import bundle
+from hub.serving.runtime import Generator
+from plumbing.errors import InputError
 
 MIN_REPEATS = 5  # fewer runs give no spread worth reporting
 # Unset lengths: a 64-token prompt and 128 new tokens where the context allows (a chat
@@ -58,8 +62,6 @@ class BenchSettings:
         Raises:
             InputError: a prompt plus new tokens longer than the context.
         """
-        from plumbing.errors import InputError
-
         prompt = self.prompt_tokens or min(PROMPT_TOKENS, context // 2)
         new = self.new_tokens or min(NEW_TOKENS, context - prompt)
         if prompt + new > context:
@@ -139,7 +141,6 @@ def measure_precision(
     """Time one precision of the model in `folder` (run it in a fresh process for memory)."""
     import resource
 
-    from hub.serving.runtime import Generator
 
     generator = Generator(
         Path(folder), int8=precision == "int8", device=settings.device, threads=settings.threads
@@ -181,9 +182,6 @@ def benchmark(target, home, settings: BenchSettings, progress: Progress | None =
     """
     from tokenizers import Tokenizer
 
-    from hub.measurement.evaluate import test_sample
-    from hub.serving import bundle
-    from plumbing.errors import InputError
 
     step = progress or (lambda message: None)
     settings = settings.fitted(int(target.config.model["context_length"]))

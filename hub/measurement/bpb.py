@@ -17,6 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from hub.tokenizer import lang_tag
+
 IGNORE = -100  # cross_entropy's ignore_index: positions that are given, not predicted
 # Logits scored at once (1 M float32 = 4 MiB): a cache-sized block, whatever the vocabulary.
 LOG_SOFTMAX_ELEMENTS = 1 << 20
@@ -97,8 +99,6 @@ def scoring_groups(tokenizer, groups: dict, special: dict, context_length: int):
     Returns:
         ({key: rows}, {key: owners}): see `text_rows`.
     """
-    from hub.tokenizer import lang_tag
-
     rows, owners = {}, {}
     for key, (lang, texts) in groups.items():
         tag = tokenizer.token_to_id(lang_tag(lang))

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from hub.corpus import load_corpus
+
 # Every language's set holds at least this many UTF-8 bytes where the test split has them.
 MIN_BYTES = 20_000
 # The same cap for every model and tokenizer, so a language's bytes never depend on who asks.
@@ -114,8 +116,6 @@ def evaluation_sets(
         InputError: no corpus, or a corpus file changed since its build.
         ValueError: `max_bytes` below MIN_BYTES.
     """
-    from hub.corpus import load_corpus
-
     if max_bytes < MIN_BYTES:
         raise ValueError(f"max_bytes must be at least {MIN_BYTES}, got {max_bytes}")
     wanted = sorted(set(langs))

@@ -26,6 +26,9 @@ from typing import Protocol
 
 import numpy as np
 
+from hub import registry
+from hub.corpus import load_corpus
+from hub.measurement.bootstrap import Interval
 from hub.measurement.bpb import (  # noqa: F401 - scoring_rows_by_lang: for the benchmarks
     bits_per_byte,
     ort_scores,
@@ -33,8 +36,21 @@ from hub.measurement.bpb import (  # noqa: F401 - scoring_rows_by_lang: for the 
     scoring_groups,
     scoring_rows_by_lang,
 )
-from hub.measurement.eval_set import EvalSet
+from hub.measurement.compressor import baselines_by_lang, prime_of, scored_bytes
+from hub.measurement.eval_set import EvalSet, evaluation_sets
+from hub.measurement.premium import TokenCounter, language_premium
+from hub.measurement.production_tokenizers import (
+    HUB_PREFIX,
+    HUB_VENDOR,
+    LoadedTokenizer,
+    TokenizerIdentity,
+)
+from hub.measurement.quality import model_figures, text_bits
+from hub.measurement.translation_eval import chrf_by_lang, translation_prompts
 from hub.metrics import Metric
+from hub.prices import REFERENCE_HARDWARE as ref
+from hub.serving import bundle
+from hub.serving.runtime import Generator
 from plumbing.atomic import sha256_file
 from plumbing.errors import InputError
 
@@ -91,8 +107,6 @@ def language_samples(home, langs: list[str], chrf_rows: int) -> dict[str, Langua
     Raises:
         InputError: no corpus (naming `hub corpus build`).
     """
-    from hub.measurement.eval_set import evaluation_sets
-
     return {
         lang: LanguageSample(list(found.texts), found.pairs[:chrf_rows], found.pairs, found)
         for lang, found in evaluation_sets(home, langs).items()
@@ -113,15 +127,6 @@ def tokenizer_figures(tokenizer, target, samples: dict) -> dict[str, dict]:
     Counted as `hub premium` counts them (`hub.measurement.premium.language_premium`), so
     the two commands give the same figures for `hub:REGION`.
     """
-    from hub.measurement.premium import TokenCounter, language_premium
-    from hub.measurement.production_tokenizers import (
-        HUB_PREFIX,
-        HUB_VENDOR,
-        LoadedTokenizer,
-        TokenizerIdentity,
-    )
-    from hub.serving import bundle
-
     path = target.folder / bundle.TOKENIZER
     identity = TokenizerIdentity(
         f"{HUB_PREFIX}{target.region}", "hub", HUB_VENDOR,
@@ -151,12 +156,6 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
         InputError: the corpus lacks test rows for every language of the model.
         click.ClickException: PyTorch and onnxruntime disagree by more than 0.5%.
     """
-    from hub.measurement.compressor import scored_bytes
-    from hub.measurement.quality import model_figures, text_bits
-    from hub.measurement.translation_eval import chrf_by_lang, translation_prompts
-    from hub.serving import bundle
-    from hub.serving.runtime import Generator
-
     step = progress or _Quiet()
     step(f"reading the evaluation sets ({settings.chrf_rows} translations per language)")
     samples = language_samples(home, target.languages, settings.chrf_rows)
@@ -251,8 +250,6 @@ def evaluate(target, home, settings: EvalSettings, progress: Progress | None = N
 def _reference_cost(lang, tokens_per_char, params: int, add) -> None:
     # Tokens per character times a cost per token from the model's size on the reference
     # accelerator; never this machine's timings (hub.prices).
-    from hub.measurement.bootstrap import Interval
-    from hub.prices import REFERENCE_HARDWARE as ref
 
     def cost(value):
         return ref.usd_per_1m_chars(value, params)
@@ -269,8 +266,6 @@ def _reference_cost(lang, tokens_per_char, params: int, add) -> None:
 def _baselines(home, samples, langs, n_bytes, add, threads, advance) -> None:
     import os
 
-    from hub.corpus import load_corpus
-    from hub.measurement.compressor import baselines_by_lang, prime_of
 
     train = load_corpus(home, langs, "train")
     by_lang: dict[str, list[str]] = {}
@@ -296,7 +291,6 @@ def _baselines(home, samples, langs, n_bytes, add, threads, advance) -> None:
 def _check_torch(target, rows, n_bytes, ort_fp32, special, settings, add, advance) -> float:
     import rich_click as click
 
-    from hub import registry
 
     model, _, _ = registry.load_model(target.version)
     worst, problems = 0.0, []

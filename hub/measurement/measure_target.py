@@ -23,10 +23,13 @@ import pyarrow as pa
 from click import ClickException
 
 from hub import manifest, registry
+from hub.home import hub_home
 from hub.metrics import Metric, metrics_table, upgrade_metrics
 from hub.names import check_name
 from hub.registry_config import VersionConfig
 from hub.serving import bundle
+from hub.serving.runtime import model_folder
+from plumbing.atomic import write_parquet
 from plumbing.errors import InputError
 from plumbing.fingerprint import changes
 
@@ -73,8 +76,6 @@ def open_target(
         InputError: both or neither given, an unknown region or version, a bundle that
             fails verification, or a version that was never exported.
     """
-    from hub.serving.runtime import model_folder
-
     folder = model_folder(workdir, bundle_path, home, region, version)
     if bundle_path is not None:
         path = Path(bundle_path)
@@ -156,8 +157,6 @@ def save_metrics(target: Target, rows: list[Metric]) -> list[Path]:
     Returns:
         The files written (empty when the target is a bundle tar the registry lacks).
     """
-    from plumbing.atomic import write_parquet
-
     written = []
     if target.version is not None:
         path = target.version.file(bundle.METRICS)
@@ -238,7 +237,6 @@ def measure_and_save(home, region, version, bundle_path, console, measure):
         TimeElapsedColumn,
     )
 
-    from hub.home import hub_home
 
     try:
         with tempfile.TemporaryDirectory(prefix="hub-measure-") as workdir:

@@ -36,8 +36,11 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from hub import registry
 from hub.home import hub_home
-from hub.tokenizer import TOKENIZERS_DIR
+from hub.registry import all_versions
+from hub.tokenizer import TOKENIZERS_DIR, tokenizer_path
+from plumbing.atomic import sha256_file
 from plumbing.errors import InputError
 
 HUB_PREFIX = "hub:"
@@ -292,9 +295,6 @@ def _load_production(spec: ProductionFile) -> LoadedTokenizer:
 def _load_hub(name: str, home) -> LoadedTokenizer:
     from tokenizers import Tokenizer
 
-    from hub import registry
-    from hub.tokenizer import tokenizer_path
-    from plumbing.atomic import sha256_file
 
     region = name.removeprefix(HUB_PREFIX)
     if registry.versions(home, region) or not tokenizer_path(hub_home(home), region).is_file():
@@ -331,8 +331,6 @@ def hub_tokenizer(
 
 def hub_names(home) -> list[str]:
     """`hub:REGION` for each region with a registered model or a trained tokenizer."""
-    from hub.registry import all_versions
-
     trained = sorted(
         p.parent.name for p in hub_home(home).glob(f"{TOKENIZERS_DIR}/*/tokenizer.json")
     )

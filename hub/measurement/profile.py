@@ -23,7 +23,14 @@ from collections import Counter
 import pyarrow as pa
 
 from hub import registry
+from hub.corpus import read_manifest
+from hub.measurement.eval_set import evaluation_sets
+from hub.measurement.premium import measure, premium_table
+from hub.measurement.production_tokenizers import load_tokenizer
+from hub.metrics import machine_name, now_iso
+from hub.prices import REFERENCE_HARDWARE as ref
 from hub.profile_schema import PROFILE_SCHEMA
+from plumbing.errors import InputError
 
 # Profile column -> (metric, precision, part) in metrics.parquet; `part` is the metric
 # row's value, low or high.
@@ -66,8 +73,6 @@ def _metric_rows(version: registry.ModelVersion) -> list[dict]:
 
 def version_rows(version: registry.ModelVersion, device: str, command: str) -> list[dict]:
     """Profile rows of one version (languages with both bits per byte and cost measured)."""
-    from hub.prices import REFERENCE_HARDWARE as ref
-
     metrics = _metric_rows(version)
     values: dict[tuple, dict] = {}
     speed_metrics = {metric for metric, _, _ in SPEED.values()}
@@ -130,12 +135,6 @@ def production_rows(home, names: list[str], command: str) -> list[dict]:
         InputError: an unknown tokenizer name, a tokenizer file whose sha256 does not
             match, or no corpus.
     """
-    from hub.corpus import read_manifest
-    from hub.measurement.eval_set import evaluation_sets
-    from hub.measurement.premium import measure, premium_table
-    from hub.measurement.production_tokenizers import load_tokenizer
-    from hub.metrics import machine_name, now_iso
-
     eval_sets = evaluation_sets(home, list(read_manifest(home)["languages"]))
     tokenizers = [load_tokenizer(name, home) for name in names]
     table = premium_table(measure(tokenizers, eval_sets), command, now_iso())
@@ -180,7 +179,6 @@ def carried_hub_rows(path) -> list[dict]:
     """
     import pyarrow.parquet as pq
 
-    from plumbing.errors import InputError
 
     try:
         rows = pq.read_table(path).to_pylist()

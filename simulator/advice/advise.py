@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 from rich.console import Console
 
+from plumbing.atomic import write_parquet, write_text
 from plumbing.fingerprint import resuming
 from plumbing.locks import exclusive
 from simulator.advice.decision import Decision, decide_from
@@ -165,8 +166,6 @@ def evaluate(plan: AdvicePlan, ensemble: Ensemble, moves: list[Move], discount: 
 
 def write(result: Advice, out: Path) -> None:
     """advice.parquet, members.parquet and advice.json, each written atomically."""
-    from plumbing.atomic import write_parquet, write_text
-
     write_parquet(pa.Table.from_pandas(result.table, preserve_index=False),
                   out / "advice.parquet")
     values, members = result.values, result.ensemble.size

@@ -44,6 +44,7 @@ from simulator.advice.moves import Move
 from simulator.batch.design import design_points
 from simulator.batch.runs import MAX_RUNS, SweepPlan
 from simulator.batch.sweep import Design, Sweep, Variant
+from simulator.calibration.ensemble import calibration_metadata, load_ensemble
 from simulator.scenario import Scenario
 
 FLOWS = ("revenue", "serving_cost", "localisation_spend")
@@ -98,8 +99,6 @@ def calibrated(folder: Path, limit: int | None = None) -> tuple[Ensemble, int]:
     seeds, so the status quo's runs are the calibrated ensemble's own (over the advice's
     horizon). `limit` keeps that many points, evenly spaced (`load_ensemble`).
     """
-    from simulator.calibration.ensemble import calibration_metadata, load_ensemble
-
     settings = calibration_metadata(folder)["settings"]
     members = load_ensemble(folder, limit)
     names = list(members[0])

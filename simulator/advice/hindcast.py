@@ -35,15 +35,20 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from plumbing.atomic import write_parquet, write_text
 from plumbing.errors import InputError
+from simulator.advice.advise import advise
 from simulator.advice.decision import Decision, decide_from
 from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases
 from simulator.advice.moves import Move, find_firm, generate_moves
 from simulator.advice.real_moves import RealMove
+from simulator.calibration.ensemble import calibration_metadata
 from simulator.geography import Geography, build_geography
+from simulator.run import load_scenario
 from simulator.scenario import Scenario
 from simulator.scenario.firm import Firm
-from simulator.technology import TechnologyProfile
+from simulator.scenario.overrides import apply
+from simulator.technology import TechnologyProfile, load_profile
 
 
 @dataclass(frozen=True)
@@ -204,12 +209,6 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
         InputError: the cut-off is not the calibration's (or later), or is outside the
             scenario; no real move of the firm falls within the horizon.
     """
-    from simulator.advice.advise import advise
-    from simulator.calibration.ensemble import calibration_metadata
-    from simulator.run import load_scenario
-    from simulator.scenario.overrides import apply
-    from simulator.technology import load_profile
-
     metadata = calibration_metadata(calibration)
     until = metadata["settings"].get("until")
     if until and cutoff < until:
@@ -253,7 +252,6 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
 
 
 def _write(out: Path, scores: list[Score], summary: dict) -> None:
-    from plumbing.atomic import write_parquet, write_text
 
     frame = pd.DataFrame([asdict(s) for s in scores])
     write_parquet(pa.Table.from_pandas(frame, preserve_index=False), out / "hindcast.parquet")

@@ -42,6 +42,8 @@ from simulator.batch.experiments import Job, perform_experiments
 from simulator.batch.runs import SweepPlan, _profile
 from simulator.batch.store import read_json, write_json
 from simulator.batch.sweep import flatten_overrides
+from simulator.model import StrategyModel
+from simulator.run import _release
 from simulator.run.branching import adopt, branch_problems, snapshot
 from simulator.scenario.overrides import apply, uncertain_path
 
@@ -112,9 +114,6 @@ class FocusRecorder:
 
 def simulate_member(plan: AdvicePlan, member: int) -> tuple[float, list]:
     """(the firm's cash at the decision date, each move's finished model), moves' order."""
-    from simulator.model import StrategyModel
-    from simulator.run import _release
-
     runs, decision = plan.runs, plan.decision
     spec = runs.spec(member)  # the status quo's run of the member: its seed and values
     values = {uncertain_path(k): v for k, v in spec.values.items()}

@@ -59,6 +59,7 @@ from plumbing.errors import InputError
 from simulator.advice.decision import Decision, decide_from
 from simulator.advice.forbidden import Forbidden
 from simulator.advice.local_moves import channel_moves, region_moves, tier_moves
+from simulator.availability import forbidden_by_month
 from simulator.batch.sweep import VariantName, flatten_overrides
 from simulator.geography import REPORT_REGIONS, build_geography
 from simulator.scenario import Scenario
@@ -72,6 +73,7 @@ from simulator.scenario.toml_check import (
 )
 from simulator.technology import TechnologyProfile
 from simulator.vocab_extension import extensions
+from simulator.world.curated import load_availability
 
 STATUS_QUO = "status-quo"
 SAME_PRICE = 0.02  # a found price within 2% of the current one is the status quo
@@ -181,8 +183,6 @@ def _office_moves(firm: Firm, key: str) -> list[Move]:
 
 def _site_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
                 decision: Decision) -> list[Move]:
-    from simulator.availability import forbidden_by_month
-    from simulator.world.curated import load_availability
 
     geo = build_geography(scenario)
     sites = [site.model_dump() for site in firm.strategy.sites]

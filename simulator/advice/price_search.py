@@ -30,6 +30,8 @@ from scipy.optimize import minimize_scalar
 from simulator.advice.decision import Decision
 from simulator.advice.valuation import DISCOUNT_RATE_ANNUAL, npv
 from simulator.geography import build_geography
+from simulator.model import StrategyModel
+from simulator.run import _release
 from simulator.run.branching import adopt, snapshot
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import apply
@@ -86,9 +88,6 @@ def search_price(scenario: Scenario, firm: str, profile: TechnologyProfile,
                  rate: float = DISCOUNT_RATE_ANNUAL,
                  decision: Decision | None = None) -> PriceSearch:
     """The NPV-maximising list price of `firm` from `decision` (default: the start) on."""
-    from simulator.model import StrategyModel
-    from simulator.run import _release
-
     spec = next(f for f in scenario.firms if f.name == firm)
     index = scenario.firms.index(spec)
     key = f"firms.{firm}.strategy.pricing.usd_per_month"

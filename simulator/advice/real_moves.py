@@ -20,7 +20,9 @@ from pathlib import Path
 
 from plumbing.checked import MAX_MAGNITUDE, parse_number
 from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
 from plumbing.tables import csv_rows
+from simulator.scenario.toml_check import read_user_file
 
 # The history scenario's archetype (data/scenarios/history.toml) each real company stands for.
 FIRM_OF = {
@@ -162,16 +164,12 @@ def parse_real_moves(text: str, path: str | Path = "<real moves>") -> list[RealM
 
 def read_real_moves(path: str | Path) -> list[RealMove]:
     """Read and validate a real-moves file (a user's or the shipped one)."""
-    from simulator.scenario.toml_check import read_user_file
-
     path = Path(path)
     return parse_real_moves(read_user_file(path, "real moves"), path)
 
 
 def load_real_moves() -> list[RealMove]:
     """The shipped `data/real_moves.csv`."""
-    from plumbing.shipped import shipped_path
-
     return read_real_moves(shipped_path("real_moves.csv"))
 
 

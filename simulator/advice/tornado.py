@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.advice.moves import STATUS_QUO
+
 LOW, HIGH = 0.1, 0.9  # the deciles a bar runs between
 MIN_MEMBERS = 3  # a slope through two points is no evidence
 RECIPE = ("For the top-ranked move (the best other move when the status quo ranks first), each "
@@ -101,7 +103,6 @@ def top_move_tornado(ranked: list[str], values: dict[str, np.ndarray], parameter
     None when there is no move but the status quo.
     """
     # Here, not at the top: a Tornado unpickled in the UI's process needs only numpy.
-    from simulator.advice.moves import STATUS_QUO
 
     others = [m for m in ranked if m != STATUS_QUO]
     if not others or STATUS_QUO not in values:
@@ -115,7 +116,6 @@ def from_folder(folder: Path) -> Tornado | None:
     """The top move's tornado from an advice folder's advice.parquet and members.parquet."""
     import pyarrow.parquet as pq
 
-    from simulator.advice.moves import STATUS_QUO
 
     ranked = pq.read_table(folder / "advice.parquet", columns=["move"]).column(0).to_pylist()
     members = pq.read_table(folder / "members.parquet").to_pandas()

@@ -50,8 +50,9 @@ from simulator.batch.store import (
     write_json,
     write_run,
 )
-from simulator.batch.sweep import load_sweep
+from simulator.batch.sweep import flatten_overrides, load_sweep
 from simulator.scenario.inputs import scenario_parts
+from simulator.scenario.overrides import apply
 from simulator.technology import load_profile
 
 
@@ -102,9 +103,6 @@ def _prepare(out: Path, fresh: dict, parts: dict[str, str]) -> dict:
 
 def _parts(sweep_file: Path, plan: SweepPlan) -> dict[str, str]:
     """What the sweep's runs depend on: the sweep file and `simulator.scenario.inputs`' parts."""
-    from simulator.batch.sweep import flatten_overrides
-    from simulator.scenario.overrides import apply
-
     # Only a variant that names another profile can read one (its other overrides cannot).
     variants = [apply(plan.base, flat) for v in plan.sweep.variants
                 if "technology_profile" in (flat := flatten_overrides(v.overrides))]

@@ -29,6 +29,7 @@ import pyarrow as pa
 from plumbing.errors import InputError
 from simulator.batch.design import design_points, design_size
 from simulator.batch.sweep import Sweep, flatten_overrides
+from simulator.run import run_scenario
 from simulator.scenario import Scenario
 from simulator.scenario.overrides import apply, uncertain_path
 from simulator.technology import TechnologyProfile, load_profile
@@ -125,8 +126,6 @@ def build_run(plan: SweepPlan, spec: RunSpec) -> tuple[Scenario, TechnologyProfi
 
 def execute_run(plan: SweepPlan, index: int) -> RunOutput:
     """Run one run of the sweep; an exception becomes an error row, never a crash."""
-    from simulator.run import run_scenario
-
     spec = plan.spec(index)
     ids = {"run_id": spec.run_id, "run_index": spec.index, "strategy": spec.strategy,
            "point": spec.point, "replicate": spec.replicate}

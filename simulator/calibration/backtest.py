@@ -38,6 +38,7 @@ from plumbing.errors import InputError
 from plumbing.fingerprint import check, file_part, record, recorded, value_part
 from plumbing.locks import exclusive
 from simulator.calibration.calibrate import parse_month, scenario_markets, start_of
+from simulator.calibration.engine import points_to_run, run_points
 from simulator.calibration.ensemble import (
     calibration_metadata,
     load_ensemble,
@@ -202,8 +203,6 @@ def backtest_parts(scenario: Scenario, metadata: dict, first: date, last: date,
 def _run(plan: EvaluationPlan, out: Path, parts: dict[str, str], holdout: str, backend: str,
          workers: int, address: str | None, console) -> pd.DataFrame:
     """Run what `out` lacks (or holds from other inputs of an unfinished backtest)."""
-    from simulator.calibration.engine import points_to_run, run_points
-
     runs_dir = out / "runs"
     had = recorded(out)
     has_results = any((runs_dir / "points").glob("*.parquet")) or (out / SUMMARY).exists()

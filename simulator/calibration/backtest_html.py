@@ -16,8 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from plumbing.errors import InputError
+from simulator.calibration.ensemble import calibration_metadata
 from simulator.reports.chart_axes import nice_ticks, tick_labels, x_axis
 from simulator.reports.html import PALETTE, _table, band_chart, figure, legend, page_head
+from simulator.scenario import parse_scenario
 
 ROW, LABEL_W, CHART_W = 22, 210, 560
 KINDS = {"users": "count", "fraction": "percent", "usd_per_year": "money"}  # unit -> figures
@@ -81,10 +84,6 @@ def prediction_table(predictions: pd.DataFrame) -> pd.DataFrame:
 
 def start_month(calibration: str) -> str | None:
     """The calendar month (YYYY-MM) of the calibrated scenario's month 1, if it can be read."""
-    from plumbing.errors import InputError
-    from simulator.calibration.ensemble import calibration_metadata
-    from simulator.scenario import parse_scenario
-
     try:
         metadata = calibration_metadata(Path(calibration))
         scenario = parse_scenario(metadata["scenario"]["text"], metadata["scenario"]["path"])

@@ -44,6 +44,7 @@ from plumbing.errors import InputError
 from plumbing.fingerprint import record
 from plumbing.locks import exclusive
 from simulator.batch.store import write_json
+from simulator.calibration.calibrated_scenario import write_calibrated
 from simulator.calibration.engine import run_points
 from simulator.calibration.evaluate import EvaluationPlan, finished_points, read_points
 from simulator.calibration.folder import (
@@ -63,7 +64,9 @@ from simulator.calibration.implausibility import (
 from simulator.calibration.metrics import METRICS
 from simulator.calibration.observations import read_observations
 from simulator.calibration.targets import Targets, check_against, select
+from simulator.geography import build_geography
 from simulator.scenario import Scenario, load_scenario
+from simulator.scenario.overrides import uncertain_path
 from simulator.technology import load_profile
 
 
@@ -112,16 +115,12 @@ def start_of(scenario: Scenario) -> tuple[int, int]:
 
 def scenario_markets(scenario: Scenario) -> set[str]:
     """ISO codes of the countries the scenario simulates as markets."""
-    from simulator.geography import build_geography
-
     geo = build_geography(scenario)
     return {code for code, market in zip(geo.iso2, geo.is_market, strict=True) if market}
 
 
 def ranges_of(scenario: Scenario) -> dict[str, tuple[float, float]]:
     """The scenario's uncertain parameters as dotted keys -> (low, high)."""
-    from simulator.scenario.overrides import uncertain_path
-
     if not scenario.uncertain:
         raise InputError(f"{scenario.source}: uncertain: expected at least one uncertain "
                          "parameter with a range to calibrate")
@@ -191,8 +190,6 @@ def calibrate(scenario_file: str | Path, observations_file: str | Path, out: str
               settings: Settings, backend: str = "local", workers: int = 2,
               address: str | None = None, console: Console | None = None) -> dict:
     """Run (or resume) a calibration into `out`; returns the metadata written."""
-    from simulator.calibration.calibrated_scenario import write_calibrated
-
     scenario_file, observations_file, out = Path(scenario_file), Path(observations_file), Path(out)
     scenario = load_scenario(scenario_file, settings.assignments)
     observations = read_observations(observations_file)

@@ -18,6 +18,7 @@ import pandas as pd
 import tomlkit
 
 from plumbing.atomic import write_text
+from simulator.scenario.overrides import parse_assignment
 
 
 def _set(document: Any, dotted: str, value: Any) -> None:
@@ -45,7 +46,6 @@ def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: p
     if settings.get("skip"):
         note += f"left out: {', '.join(settings['skip'])}; "
     if settings.get("assignments"):
-        from simulator.scenario.overrides import parse_assignment
 
         note += f"with --set {' --set '.join(settings['assignments'])}; "
         for key, value in map(parse_assignment, settings["assignments"]):

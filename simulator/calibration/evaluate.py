@@ -27,7 +27,9 @@ from plumbing.checked_files import read_parquet
 from simulator.calibration.metrics import METRICS, RunView, metric_months
 from simulator.calibration.observations import Observation
 from simulator.geography import build_geography
+from simulator.run import run_scenario
 from simulator.scenario import Scenario
+from simulator.scenario.overrides import apply
 from simulator.technology import TechnologyProfile, load_profile
 
 
@@ -93,8 +95,6 @@ def _profile(path: Path, size: str | None) -> TechnologyProfile:
 
 def point_scenario(plan: EvaluationPlan, index: int) -> Scenario:
     """The base scenario with point `index`'s values set."""
-    from simulator.scenario.overrides import apply
-
     values = dict(zip(plan.keys, (float(v) for v in plan.points[index]), strict=True))
     return apply(plan.base, {**values, "months": plan.months})
 
@@ -111,8 +111,6 @@ def read_metrics(plan: EvaluationPlan, view: RunView) -> list[float]:
 
 def _run(plan: EvaluationPlan, scenario: Scenario, seed: int) -> dict:
     """One replicate: its metrics and its worldwide users per firm and month."""
-    from simulator.run import run_scenario
-
     profile = _profile(scenario.profile_path(), scenario.profile_size)
     result = run_scenario(scenario, seed=seed, profile=profile)
     firms = [f.name for f in scenario.firms]

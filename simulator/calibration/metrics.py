@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from simulator.footprint import Level
+from simulator.world.countries import load_countries
 
 USERS_PRESENT = 1.0  # a firm with at least one user in a country is available there
 # Time-series columns read only by some metrics (simulator.reports.schema).
@@ -37,8 +38,6 @@ OPTIONAL_COLUMNS = ("api_revenue", "paying_users")
 @cache
 def eu_members() -> frozenset[str]:
     """ISO codes of the EU's member states (the world data's flag)."""
-    from simulator.world.countries import load_countries
-
     return frozenset(c.iso2 for c in load_countries() if c.eu_member)
 
 

@@ -19,6 +19,7 @@ from plumbing.checked import MAX_MAGNITUDE, parse_number
 from plumbing.errors import InputError
 from plumbing.tables import csv_rows
 from simulator.calibration.metrics import METRICS
+from simulator.scenario.toml_check import read_user_file
 
 # Column -> what a cell must hold (the message a bad cell gets).
 COLUMNS = {
@@ -189,7 +190,5 @@ def parse_observations(text: str, path: str | Path = "<observations>") -> list[O
 
 def read_observations(path: str | Path) -> list[Observation]:
     """Read and validate an observations file."""
-    from simulator.scenario.toml_check import read_user_file
-
     path = Path(path)
     return parse_observations(read_user_file(path, "observations"), path)

@@ -29,7 +29,10 @@ import numpy as np
 
 from plumbing.checked import parse_number
 from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
 from plumbing.tables import csv_rows
+from simulator.scenario.toml_check import read_user_file
+from simulator.world.countries import load_countries
 
 UNITS = {"percent": 100.0, "fraction": 1.0}  # unit -> the value of "everyone"
 COLUMNS = {
@@ -92,7 +95,6 @@ def _parse_date(text: str) -> date:
 
 
 def _known_countries() -> frozenset[str]:
-    from simulator.world.countries import load_countries
 
     return frozenset(c.iso2 for c in load_countries())
 
@@ -176,23 +178,17 @@ def by_survey(rows: Sequence[SurveyRow]) -> dict[str, list[SurveyRow]]:
 
 def read_survey(path: str | Path) -> list[SurveyRow]:
     """Read and validate an adoption-survey file."""
-    from simulator.scenario.toml_check import read_user_file
-
     path = Path(path)
     return parse_survey(read_user_file(path, "adoption survey"), path)
 
 
 def load_survey() -> list[SurveyRow]:
     """The shipped `data/adoption_survey.csv`."""
-    from plumbing.shipped import shipped_path
-
     return read_survey(shipped_path("adoption_survey.csv"))
 
 
 def population() -> dict[str, float]:
     """Each country's population (simulator.world), the denominator of users per person."""
-    from simulator.world.countries import load_countries
-
     return {c.iso2: float(c.population) for c in load_countries()}
 
 

@@ -24,6 +24,7 @@ from simulator.reports.chart_axes import (
     y_axis,
 )
 from simulator.reports.prim import PrimBox
+from simulator.scenario import Scenario
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 # Tables fit the page (1100 px of a 1280 px window): long cells wrap, never widen the page.
@@ -195,7 +196,6 @@ def start_month(batch: Batch) -> str | None:
     """
     import tomllib
 
-    from simulator.scenario import Scenario
 
     try:
         with open(batch.metadata["scenario"]["path"], "rb") as handle:

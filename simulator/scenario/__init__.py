@@ -29,6 +29,7 @@ from pydantic import Field, field_validator, model_validator
 
 from plumbing.checked import SEED_MAX
 from plumbing.errors import InputError
+from plumbing.shipped import shipped_path
 from simulator.parameters import Parameters, parameter_names
 from simulator.scenario.firm import (
     Firm,
@@ -140,7 +141,6 @@ class Scenario(StrictModel):
     def profile_path(self) -> Path:
         """The technology profile this scenario uses (the shipped one by default)."""
         if self.technology_profile is None:
-            from plumbing.shipped import shipped_path
 
             try:
                 return shipped_path("technology_profile.parquet")

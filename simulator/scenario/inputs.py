@@ -17,6 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from plumbing.fingerprint import file_part, value_part
+from plumbing.shipped import shipped_path
 from simulator.scenario import Scenario
 
 # Modules that run, sweep, record or report the model without changing what a run computes.
@@ -32,8 +33,6 @@ def model_code() -> str:
 
     The commands, reports, sweeps and the calibration and advice packages only run it.
     """
-    from plumbing.shipped import shipped_path
-
     root = Path(__file__).resolve().parents[1]  # simulator/: the model's modules
     digest = hashlib.sha256()
     paths = [p for p in [*root.glob("*.py"), *root.glob("world/*.py")]
