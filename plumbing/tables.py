@@ -98,12 +98,14 @@ def read_table(path: Path, row_type: type[T]) -> list[T]:
 MAX_CELL = 128 * 1024  # csv's own field limit (131,072 characters), stated in the refusal
 
 
-def csv_rows(text: str, path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
+def csv_rows(text: str, path: str | Path,
+             columns: typing.Sequence[str] = ()) -> tuple[list[str], list[tuple[int, dict]]]:
     """The header and every (row number, cells) of CSV `text` (the header is row 1).
 
     Raises:
         InputError: a line csv cannot read (a cell over its field limit, a NUL byte), named
-            with the line being read.
+            with the line being read; with `columns`, a header other than exactly those in
+            that order, naming what is missing and unknown.
     """
     # No newline="" here: a bare \r inside a cell stays in its row (the row is named).
     reader = csv.DictReader(io.StringIO(text))
@@ -115,4 +117,9 @@ def csv_rows(text: str, path: str | Path) -> tuple[list[str], list[tuple[int, di
         line = reader.line_num + (header is not None)  # the line being read when it failed
         raise InputError(f"{path}: line {line}: not a CSV row that can be read "
                          f"({exc}; a cell holds at most {MAX_CELL:,} characters)") from None
+    if columns and list(header) != list(columns):
+        missing = [c for c in columns if c not in header]
+        extra = [c for c in header if c not in columns]
+        raise InputError(f"{path}: row 1: header: expected the columns {', '.join(columns)} "
+                         f"in this order; missing {missing or 'none'}, unknown {extra or 'none'}")
     return list(header), rows
