@@ -1,8 +1,11 @@
-"""The advice ranking's columns in a reader's words.
+"""The advice ranking's columns in a reader's words, and the status quo's name.
 
-Shared by the HTML page's table and the TUI's Advice screen; its own module, free of
-imports, so the UI reads the words without the report's pandas.
+Shared by the HTML page's table, the tornado and the TUI's Advice screen; its own module,
+free of imports, so the UI reads them without the generator's or the report's imports (an
+import in the UI's process holds the interpreter while the screen waits).
 """
+
+STATUS_QUO = "status-quo"  # the move that changes nothing
 
 LABELS = {
     "description": "what it does",

@@ -58,6 +58,7 @@ from pydantic import Field, model_validator
 from plumbing.errors import InputError
 from simulator.advice.decision import Decision, decide_from
 from simulator.advice.forbidden import Forbidden
+from simulator.advice.labels import STATUS_QUO
 from simulator.advice.local_moves import channel_moves, region_moves, tier_moves
 from simulator.availability import forbidden_by_month
 from simulator.batch.sweep import VariantName, flatten_overrides
@@ -75,7 +76,6 @@ from simulator.technology import TechnologyProfile
 from simulator.vocab_extension import extensions
 from simulator.world.curated import load_availability
 
-STATUS_QUO = "status-quo"
 SAME_PRICE = 0.02  # a found price within 2% of the current one is the status quo
 LOCALISE_LATER_MONTH = 12  # "in a year"
 PRICE_DELAYS = (0, 6, 12)  # a price charged from the decision, in six months or in a year

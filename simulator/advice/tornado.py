@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.advice.moves import STATUS_QUO
+from simulator.advice.labels import STATUS_QUO
 
 LOW, HIGH = 0.1, 0.9  # the deciles a bar runs between
 MIN_MEMBERS = 3  # a slope through two points is no evidence

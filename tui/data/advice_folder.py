@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.advice.labels import STATUS_QUO
 from tui.data.scenario_form import ScenarioDraft
 
 ADVICE_FILES = ("advice.parquet", "advice.json", "members.parquet")
@@ -33,7 +34,6 @@ class AdviceFolder:
         """Read a folder written by `simulator advise`."""
         import pyarrow.parquet as pq
 
-        from simulator.advice.moves import STATUS_QUO
         from simulator.advice.tornado import from_folder
 
         summary = json.loads((path / "advice.json").read_text(encoding="utf-8"))
