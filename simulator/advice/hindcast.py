@@ -252,7 +252,6 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
 
 
 def _write(out: Path, scores: list[Score], summary: dict) -> None:
-
     frame = pd.DataFrame([asdict(s) for s in scores])
     write_parquet(pa.Table.from_pandas(frame, preserve_index=False), out / "hindcast.parquet")
     write_text(out / "hindcast.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")

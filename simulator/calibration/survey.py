@@ -95,7 +95,6 @@ def _parse_date(text: str) -> date:
 
 
 def _known_countries() -> frozenset[str]:
-
     return frozenset(c.iso2 for c in load_countries())
 
 
