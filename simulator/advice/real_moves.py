@@ -19,10 +19,9 @@ from datetime import date
 from pathlib import Path
 
 from plumbing.checked import MAX_MAGNITUDE, parse_number
-from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from plumbing.tables import csv_rows
-from simulator.scenario.toml_check import read_user_file
+from simulator.scenario.toml_check import problems_error, read_user_file
 
 # The history scenario's archetype (data/scenarios/history.toml) each real company stands for.
 FIRM_OF = {
@@ -152,8 +151,7 @@ def parse_real_moves(text: str, path: str | Path = "<real moves>") -> list[RealM
     if not moves and not problems:
         problems.append(f"{path}: row 2: id: expected at least one move")
     if problems:
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        raise InputError(f"bad real moves ({count}):\n" + "\n".join(problems))
+        raise problems_error("real moves", problems)
     return moves
 
 

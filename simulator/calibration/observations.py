@@ -19,7 +19,7 @@ from plumbing.checked import MAX_MAGNITUDE, parse_number
 from plumbing.errors import InputError
 from plumbing.tables import csv_rows
 from simulator.calibration.metrics import METRICS
-from simulator.scenario.toml_check import read_user_file
+from simulator.scenario.toml_check import problems_error, read_user_file
 
 # Column -> what a cell must hold (the message a bad cell gets).
 COLUMNS = {
@@ -183,8 +183,7 @@ def parse_observations(text: str, path: str | Path = "<observations>") -> list[O
     if not observations and not problems:
         problems.append(f"{path}: row 2: id: expected at least one observation row")
     if problems:
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        raise InputError(f"bad observations ({count}):\n" + "\n".join(problems))
+        raise problems_error("observations", problems)
     return observations
 
 

@@ -28,10 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from plumbing.checked import parse_number
-from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from plumbing.tables import csv_rows
-from simulator.scenario.toml_check import read_user_file
+from simulator.scenario.toml_check import problems_error, read_user_file
 from simulator.world.countries import load_countries
 
 UNITS = {"percent": 100.0, "fraction": 1.0}  # unit -> the value of "everyone"
@@ -157,8 +156,7 @@ def parse_survey(text: str, path: str | Path = "<survey>") -> list[SurveyRow]:
                             f"unit per survey, {name!r} has more (a question is compared at a "
                             "time)")
     if problems:
-        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
-        raise InputError(f"bad adoption survey ({count}):\n" + "\n".join(problems))
+        raise problems_error("adoption survey", problems)
     return survey
 
 
