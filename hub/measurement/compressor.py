@@ -23,7 +23,10 @@ dictionary trained on the same text was measured too and was weaker on every lan
 
 from __future__ import annotations
 
+import _lzma
+import functools
 import lzma
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -69,17 +72,60 @@ def xz_filters(size: int) -> list[dict]:
     return [{"id": lzma.FILTER_LZMA2, "preset": XZ_PRESET, "dict_size": dictionary}]
 
 
-def compressed_sizes(data: bytes) -> dict[str, int]:
+def settings_of(tool: str, input_size: int) -> dict:
+    """What fixes `tool`'s output on `input_size` bytes: library version and settings.
+
+    Tools: "xz" (the .xz container), "xz-raw" (raw LZMA2, the primed baseline), "zstd".
+
+    Two runs with equal settings and input give the same size, so a size can be remembered
+    under them (`hub.measurement.size_cache`).
+    """
+    if tool in ("xz", "xz-raw"):
+        return {"tool": tool, "liblzma": _liblzma_version(), "filters": xz_filters(input_size)}
+    if tool == "zstd":
+        import zstandard
+
+        return {"tool": tool, "zstd": ".".join(map(str, zstandard.ZSTD_VERSION)),
+                "level": ZSTD_LEVEL}
+    raise ValueError(f"unknown compressor {tool!r} (xz, xz-raw or zstd)")
+
+
+def compressed_size(tool: str, data: bytes) -> int:
+    """Bytes `tool` (see `settings_of`) compresses `data` to, computed."""
+    if tool == "zstd":
+        import zstandard
+
+        return len(zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data))
+    form = {"xz": lzma.FORMAT_XZ, "xz-raw": lzma.FORMAT_RAW}[tool]
+    return len(lzma.compress(data, format=form, filters=xz_filters(len(data))))
+
+
+# (tool, data) -> compressed bytes: `compressed_size`, or a cache in front of it.
+SizeOf = Callable[[str, bytes], int]
+
+
+@functools.cache
+def _liblzma_version() -> str:
+    # The version of the liblzma Python's lzma module runs (its output may change between
+    # versions); Python does not expose it, the library itself does.
+    import ctypes
+
+    try:
+        version = ctypes.CDLL(_lzma.__file__).lzma_version_string
+    except (OSError, AttributeError):  # statically linked without the symbol: Python's own
+        return f"python-{sys.version.split()[0]}"
+    version.restype = ctypes.c_char_p
+    return version().decode()
+
+
+def compressed_sizes(data: bytes, size_of: SizeOf = compressed_size) -> dict[str, int]:
     """Compressed size in bytes of `data` under xz -9e and zstd -22."""
-    import zstandard
-
-    return {
-        "xz": len(lzma.compress(data, format=lzma.FORMAT_XZ, filters=xz_filters(len(data)))),
-        "zstd": len(zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data)),
-    }
+    return {tool: size_of(tool, data) for tool in ("xz", "zstd")}
 
 
-def compressor_baseline(texts: Sequence[str]) -> CompressorResult:
+def compressor_baseline(
+    texts: Sequence[str], size_of: SizeOf = compressed_size
+) -> CompressorResult:
     """The better of xz and zstd on the texts' scored bytes, as bits per original byte.
 
     Raises:
@@ -88,7 +134,7 @@ def compressor_baseline(texts: Sequence[str]) -> CompressorResult:
     data = scored_bytes(texts)
     if not texts:
         raise ValueError("the compressor baseline needs at least one text")
-    sizes = compressed_sizes(data)
+    sizes = compressed_sizes(data, size_of)
     name = min(sizes, key=lambda key: (sizes[key], key))
     return CompressorResult(name, 8 * sizes[name] / len(data), sizes[name], len(data))
 
@@ -102,10 +148,6 @@ class PrimedResult:
     compressed_bytes: int
     original_bytes: int
     prime_bytes: int
-
-
-def _raw_xz_size(data: bytes) -> int:
-    return len(lzma.compress(data, format=lzma.FORMAT_RAW, filters=xz_filters(len(data))))
 
 
 def prime_of(train_texts: Sequence[str], limit: int = PRIME_BYTES) -> bytes:
@@ -123,7 +165,9 @@ def prime_of(train_texts: Sequence[str], limit: int = PRIME_BYTES) -> bytes:
     return b"".join(parts)
 
 
-def primed_baseline(texts: Sequence[str], prime: bytes) -> PrimedResult:
+def primed_baseline(
+    texts: Sequence[str], prime: bytes, size_of: SizeOf = compressed_size
+) -> PrimedResult:
     """Bits per byte and per character xz spends on the texts' scored bytes after `prime`.
 
     Characters count like bytes: every text's code points plus one for its separator.
@@ -137,9 +181,9 @@ def primed_baseline(texts: Sequence[str], prime: bytes) -> PrimedResult:
     chars = sum(len(text) + 1 for text in texts)
     if prime:
         # Floored at 0: the range coder's flush can make a tiny difference come out negative.
-        extra = max(_raw_xz_size(prime + data) - _raw_xz_size(prime), 0)
+        extra = max(size_of("xz-raw", prime + data) - size_of("xz-raw", prime), 0)
     else:
-        extra = _raw_xz_size(data)
+        extra = size_of("xz-raw", data)
     return PrimedResult(8 * extra / len(data), 8 * extra / chars, extra, len(data), len(prime))
 
 
@@ -147,18 +191,20 @@ def baselines_by_lang(
     jobs: dict[str, tuple[Sequence[str], bytes]],
     workers: int,
     done: Callable[[str], None] | None = None,
+    size_of: SizeOf = compressed_size,
 ) -> dict[str, tuple[CompressorResult, PrimedResult]]:
     """The cold and primed baselines of every language (`{lang: (texts, prime)}`), in parallel.
 
     xz and zstd release the GIL while they compress, so `workers` threads use that many
     cores; the figures are those of one language at a time. `done(lang)` is called as each
-    language finishes. On an interrupt, languages not yet started are cancelled (the ones
+    language finishes; `size_of` measures every compression (`hub.measurement.size_cache`
+    remembers them). On an interrupt, languages not yet started are cancelled (the ones
     running finish first: a compression cannot be stopped half-way).
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     def both(texts: Sequence[str], prime: bytes) -> tuple[CompressorResult, PrimedResult]:
-        return compressor_baseline(texts), primed_baseline(texts, prime)
+        return compressor_baseline(texts, size_of), primed_baseline(texts, prime, size_of)
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="compressor")
     try:

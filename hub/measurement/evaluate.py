@@ -46,6 +46,7 @@ from hub.measurement.production_tokenizers import (
     TokenizerIdentity,
 )
 from hub.measurement.quality import model_figures, text_bits
+from hub.measurement.size_cache import cache_folder, cached
 from hub.measurement.translation_eval import chrf_by_lang, translation_prompts
 from hub.metrics import Metric
 from hub.prices import REFERENCE_HARDWARE as ref
@@ -274,7 +275,9 @@ def _baselines(home, samples, langs, n_bytes, add, threads, advance) -> None:
     jobs = {lang: (samples[lang].texts, prime_of(by_lang.get(lang, []))) for lang in langs}
     # One language per core at a time (the machine's, or --threads): xz -9e is the slow part.
     workers = threads or len(os.sched_getaffinity(0))
-    found = baselines_by_lang(jobs, workers, lambda lang: advance())
+    # The sizes depend on the corpus only: remembered in the home for every later evaluation.
+    size_of = cached(cache_folder(home))
+    found = baselines_by_lang(jobs, workers, lambda lang: advance(), size_of)
     for lang in langs:
         cold, primed = found[lang]
         # Same bytes as the model's score, or the comparison means nothing.
