@@ -16,7 +16,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from simulator import channels, economics, market, talent
+from simulator import channels, economics, enterprise, market, talent
 from simulator.agents import FirmAgent
 from simulator.entry import entry_keys, regulatory_burden
 from simulator.family_quality import FamilyQuality
@@ -213,17 +213,28 @@ class StrategyModel(WorldSetup, mesa.Model):
         consumer = economics.consumer_revenue(active, self.price, self.paying, arpu)
         consumer_tokens = active * econ.tokens_per_user(self.region_of, self.paying)
         selling = present & ~self.forbidden_to("api")  # organisations a firm may sell to
-        target = market.logit_shares(self.api_utility(), selling)
+        listed = selling & (self.marketplace_from <= month)  # and through a marketplace
+        utility, footprint = self.api_utility(), self.footprint
+        office = enterprise.office_presence(footprint.offices, footprint.covered(),
+                                            footprint.spillover)
+        target = market.logit_shares(utility + p.beta_office_direct * office, selling)
         self.api_share = economics.adjust_shares(self.api_share, target, selling,
-                                                 p.api_share_adjustment)
+                                                 p.api_share_adjustment)  # direct sales
+        self.market_share = economics.adjust_shares(
+            self.market_share, market.logit_shares(utility, listed), listed,
+            p.api_share_adjustment)
         # API spend per user stays that of the start's market as the ceiling rises.
         spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp, np.divide(
             self.users.sum(axis=0), self.start_addressable,
             out=np.zeros(self.geo.size), where=self.start_addressable > 0))
         # Cost-plus: the API price falls with the compute cost.
-        api = economics.api_revenue(self.api_share, spend,
-                                    econ.api_price_per_char(self.region_of) * self.factor,
-                                    econ.reference_per_char, p.api_price_elasticity)
+        direct, marketplace = enterprise.channel_spend(spend, p.direct_sales_share,
+                                                       listed.any(axis=0))
+        price = econ.api_price_per_char(self.region_of) * self.factor
+        api = sum(economics.api_revenue(share, channel, price, econ.reference_per_char,
+                                        p.api_price_elasticity)
+                  for share, channel in ((self.api_share, direct),
+                                         (self.market_share, marketplace)))
         api_tokens = api / (econ.api_price[:, None] * self.factor)
         flows["revenue"] += consumer + api
         flows["serving_cost"] += ((consumer_tokens + api_tokens)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator import market, talent
+from simulator import enterprise, market, talent
 from simulator.availability import (
     ACTIVITIES,
     activity_forbidden,
@@ -88,6 +88,8 @@ class WorldSetup:
         self.shock = np.zeros(shape)
         self.users = np.zeros(shape)
         self.api_share = np.zeros(shape)
+        self.market_share = np.zeros(shape)  # API shares through cloud marketplaces
+        self.marketplace_from = enterprise.marketplace_months(self.scenario, geo)
         self.cash = np.array([f.cash_usd for f in firms], dtype=float)
         self.alive = np.ones(len(firms), dtype=bool)
         self.exit_month = np.full(len(firms), -1)

@@ -101,6 +101,20 @@ class Parameters(CheckedModel):
     # them move slowly: this share of the gap to the choice shares closes a month.
     beta_api_price: float = Field(-1.5, le=0)
     api_share_adjustment: float = Field(0.1, gt=0, le=1)
+    # Enterprise channels (simulator.enterprise): organisations buy this share of API spend
+    # from the labs' own sales teams, the rest through the cloud marketplaces they have
+    # contracts with (where a listed firm's model is served in the country or its bloc).
+    # Not published as a spend share: 71% of organisations reached frontier models through
+    # a hyperscaler contract (Forrester 2025, as cited by anchor.is; a count, not spend),
+    # and the labs' payouts to the clouds were forecast at about a tenth of Anthropic's
+    # revenue at about half the gross profit on those sales (The Information, 2025), which
+    # puts a third or more of its sales through marketplaces. Assumed 0.6; calibrated in
+    # history.toml's [uncertain].
+    direct_sales_share: float = Field(0.6, ge=0, le=1)
+    # A local sales office's lift to a firm's direct-sales utility (its own country fully,
+    # its summary region's others by office_spillover): sales, support and contracts are
+    # local. No published elasticity; an assumption for calibration.
+    beta_office_direct: float = Field(0.5, ge=0)
     # Churn and switching: monthly churn of consumer subscriptions ~4-8% (Recurly 2023);
     # of churners this share re-chooses among the firms present, the rest leave the category.
     churn_monthly: float = Field(0.04, ge=0, lt=1)

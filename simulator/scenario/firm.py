@@ -251,6 +251,27 @@ class Channel(StrictModel):
     _places = field_validator("countries")(lambda v: [check_place(c) for c in v])
 
 
+CLOUDS = ("aws", "azure", "gcp")  # the cloud marketplaces data/cloud_regions.csv names
+
+
+class Listing(StrictModel):
+    """The firm's models sold through a cloud's marketplace from a month on.
+
+    Azure OpenAI, Claude on Bedrock: organisations there buy them on their cloud contract.
+    """
+
+    cloud: Literal["aws", "azure", "gcp"]
+    start: str  # YYYY-MM, first month listed
+
+    _start = field_validator("start")(lambda v: check_month(v))
+
+
+class Enterprise(StrictModel):
+    """How organisations buy from the firm beside its direct sales (simulator.enterprise)."""
+
+    marketplaces: list[Listing] = Field(default_factory=list, max_length=12)
+
+
 class Firm(StrictModel):
     """One firm: where it is from, its money, people, knowledge, model and strategy."""
 
@@ -264,5 +285,6 @@ class Firm(StrictModel):
     strategy: Strategy = Strategy()
     suspensions: list[Suspension] = Field(default_factory=list)
     channels: list[Channel] = Field(default_factory=list, max_length=20)
+    enterprise: Enterprise = Enterprise()  # no listing: it sells to organisations directly
 
     _home = field_validator("home")(lambda v: check_country(v))
