@@ -174,7 +174,8 @@ def verify(ref, as_json, home):
 @click.argument("ref")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @home_option
-def rm(ref, yes, home):
+@json_option('{"removed": model_id, "region", "version": int, "path": path}')
+def rm(ref, yes, home, as_json):
     """Delete a model version (asks first unless --yes).
 
     REF is REGION@VERSION; the version must be named.
@@ -185,7 +186,11 @@ def rm(ref, yes, home):
 
     region, version_name = parse_ref(ref, need_version=True)
     version = registry.resolve(home, region, version_name)
-    if not yes:
-        click.confirm(f"Delete {version.model_id} ({version.path})?", abort=True)
+    if not yes:  # with --json the question goes to stderr: stdout carries only the document
+        click.confirm(f"Delete {version.model_id} ({version.path})?", abort=True, err=as_json)
     registry.remove(home, region, version.version)
+    if as_json:
+        echo_json({"removed": version.model_id, "region": region, "version": version.version,
+                   "path": version.path})
+        return
     click.echo(f"removed {version.model_id}")

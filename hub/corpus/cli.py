@@ -55,7 +55,10 @@ def corpus() -> None:
     help="Add a .tmx, .txt, .jsonl, .parquet, .po or .mo file (repeatable).",
 )
 @click.option("--strict", is_flag=True, help="Fail on an unreadable input instead of skipping it.")
-def build(home, sources, doc_dirs, gettext_dirs, added, strict) -> None:
+@json_option('{"corpus": path, "manifest": path, "rows": int, "languages": {lang: rows}, '
+             '"files": {split: {"name", "sha256"}}, "skipped": [{"source", "file", "reason"}], '
+             '"dropped": {reason: int}}')
+def build(home, sources, doc_dirs, gettext_dirs, added, strict, as_json) -> None:
     """Read, clean, split and store the corpus in {home}/_corpus/.
 
     Example: `hub corpus build --sources cldr,iso-codes,gettext,debian-docs --add memory.tmx`
@@ -64,7 +67,7 @@ def build(home, sources, doc_dirs, gettext_dirs, added, strict) -> None:
     from rich.progress import Progress
 
     from hub.corpus.sources import make_sources
-    from hub.corpus.store import build_corpus
+    from hub.corpus.store import MANIFEST, build_corpus, corpus_dir
 
     names = [name.strip() for name in sources.split(",") if name.strip()]
     chosen = make_sources(
@@ -78,6 +81,7 @@ def build(home, sources, doc_dirs, gettext_dirs, added, strict) -> None:
         manifest = build_corpus(
             hub_home(home), chosen, strict, lambda label: progress.advance(task)
         )
+    folder = corpus_dir(hub_home(home))
     for warning in caught[:SHOWN_WARNINGS]:
         console.print(f"[yellow]warning:[/] {warning.message}", markup=True, highlight=False)
     if len(caught) > SHOWN_WARNINGS:
@@ -85,9 +89,16 @@ def build(home, sources, doc_dirs, gettext_dirs, added, strict) -> None:
             f"[yellow]... {len(caught) - SHOWN_WARNINGS} more skipped inputs, "
             "listed in the manifest[/]"
         )
+    if as_json:  # the warnings above went to stderr; the skipped inputs are in here too
+        echo_json({"corpus": folder, "manifest": folder / MANIFEST, "rows": manifest["rows"],
+                   "languages": {lang: sum(counts["rows"].values())
+                                 for lang, counts in manifest["languages"].items()},
+                   "files": manifest["files"], "skipped": manifest["skipped"],
+                   "dropped": manifest["dropped"]})
+        return
     click.echo(
         f"{manifest['rows']} rows in {len(manifest['languages'])} languages, "
-        f"{len(manifest['skipped'])} inputs skipped -> {hub_home(home) / '_corpus'}"
+        f"{len(manifest['skipped'])} inputs skipped -> {folder}"
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import rich_click as click
 
+from plumbing.json_output import echo_json, json_option
 from simulator.scenario.human_units import MONEY, PARAMETERS, PEOPLE, TOKENS, Month, toml_number
 
 
@@ -211,9 +212,13 @@ def firm() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               prompt="Save the scenario as", help="The new scenario file (never a shipped one).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@json_option('{"wrote": path, "base": path, "warnings": [text], "firm": {"name", "home", '
+             '"active_params", "cash_usd", "offices": [code], "labs": [code], "launch_month": '
+             'int|null, ...}} (give every figure as a flag: questions go to stdout)')
 def new(name: str, home: str, params: float, tokenizer: str, family: str, cash: float,
         researchers: int, engineers: int, offices: str, labs: str, launch: str | None,
-        training_tokens: float | None, base: Path | None, out: Path, force: bool) -> None:
+        training_tokens: float | None, base: Path | None, out: Path, force: bool,
+        as_json: bool) -> None:
     """Write a new scenario file: a base scenario with your firm added.
 
     Figures as you would write them: cash $1B, a 30B model, 1.2K engineers, 2025-12.
@@ -243,6 +248,15 @@ def new(name: str, home: str, params: float, tokenizer: str, family: str, cash: 
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     write_text(out, text)
+    if as_json:
+        # Named as in the file (`launch_month`: month 1 is the scenario's start_date).
+        shown = {"name": "name", "home": "home", "active_params": "params",
+                 "tokenizer": "tokenizer", "family": "family", "cash_usd": "cash",
+                 "researchers": "researchers", "engineers": "engineers", "offices": "offices",
+                 "labs": "labs", "launch_month": "launch", "training_tokens": "training_tokens"}
+        echo_json({"wrote": out, "base": base, "warnings": warnings,
+                   "firm": {key: values[field] for key, field in shown.items()}})
+        return
     click.echo(f"wrote {out}: {name} ({home}) joins the firms of {base.name}; run it with "
                f"`simulator run {out}`")
 
