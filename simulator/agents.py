@@ -313,7 +313,7 @@ class FirmAgent(mesa.Agent):
         m, f, p = self.model, self.index, self.model.params
         present = m.present()
         utility = m.utility()
-        users = m.users.sum(axis=0)
+        users = m.chosen.sum(axis=0)  # the market the price competes for
         arpu = per_level(p.commitment_arpu, m.footprint.effective_level()[f])
         cost = m.econ.serving_cost[f] * m.horizon_cost_factor()
         margins = []

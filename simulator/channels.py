@@ -9,9 +9,14 @@ the channel has ramped up (1 - exp(-months since launch / channel_ramp_months)):
 
   floor_fc = sum_channels reach x conversion x ramp(t) x M_c(t)
 
-The firm's users in a country where it is present never fall below that floor; the users
-it adds come from non-adopters (the market's total stays within M_c). A channel counts only
-where the firm may serve (availability, compliance delay): it is distribution, not entry.
+Channel users are people who meet the assistant inside the partner's product; most of
+them also use, or never chose, an assistant of their own (a WhatsApp user asking Meta AI
+in the search bar is not choosing between assistants). So a channel does not draw on the
+market: the firm's users in a country where it is present are the larger of the users who
+chose it there (simulator.market) and its channel floor, and only the chosen ones count in
+the category's Bass adoption, the installed-base term of the logit and the switching
+between firms. A channel counts only where the firm may serve (availability, compliance
+delay): it is distribution, not entry.
 """
 
 from __future__ import annotations
@@ -37,11 +42,6 @@ def channel_floor(firm_of: np.ndarray, share: np.ndarray, ramp: np.ndarray,
     return floor
 
 
-def lift_to_floor(users: np.ndarray, floor: np.ndarray, present: np.ndarray,
-                  addressable: np.ndarray) -> np.ndarray:
-    """Users after channel reach: each firm up to its floor, from the non-adopters left."""
-    extra = np.where(present, np.maximum(floor - users, 0.0), 0.0)
-    room = np.maximum(addressable - users.sum(axis=0), 0.0)
-    wanted = extra.sum(axis=0)
-    scale = np.divide(room, wanted, out=np.ones_like(room), where=wanted > room)
-    return users + extra * scale[None, :]
+def with_channel_users(chosen: np.ndarray, floor: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Users per firm and country: those who chose it, raised to its channel floor ([F, C])."""
+    return np.where(present, np.maximum(chosen, floor), chosen)

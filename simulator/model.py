@@ -16,7 +16,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from simulator import channels, economics, enterprise, market, talent
+from simulator import channels, economics, enterprise, market, releases, talent
 from simulator.agents import FirmAgent
 from simulator.entry import entry_keys, regulatory_burden
 from simulator.family_quality import FamilyQuality
@@ -66,6 +66,11 @@ class StrategyModel(WorldSetup, mesa.Model):
             scenario.month_dates(self.months + 1), self.params.localisation_quality_gain)
         self.notes += [n for n in self.family_quality.notes if n not in self.notes]
         self.tokenizer_changes = self._tokenizer_changes()
+        self.releases = releases.release_schedule(
+            [starts if family else None for starts, family in zip(
+                self.family_quality.start_months, self.family_quality.families, strict=True)],
+            np.array([f.launch_month for f in scenario.firms]),
+            np.array([f.model.generation_months for f in scenario.firms]), self.months)
         self._setup_channels()
         self._setup_market()
         self._setup_talent()
@@ -112,6 +117,8 @@ class StrategyModel(WorldSetup, mesa.Model):
         self.ledger.reset()
         for firm, *figures in self.tokenizer_changes.get(month, []):
             self.econ = self.econ.with_tokenizer(firm, *figures)
+        self.released = releases.released_knowledge(self.released, self.knowledge,
+                                                    self.releases[min(month, self.months)])
         firms = self.agents_by_type[FirmAgent]
         firms.do("decide")
         firms.do("train_localisations", month)
@@ -141,7 +148,7 @@ class StrategyModel(WorldSetup, mesa.Model):
 
     def _base_utility(self, level: np.ndarray) -> np.ndarray:
         p = self.params
-        return (p.beta_capability * np.log1p(self.knowledge)[:, None]
+        return (p.beta_capability * np.log1p(self.released)[:, None]
                 - p.beta_quality * self.quality_gap(self.region_of)
                 + p.beta_localised * (self.region_of != self.global_index)
                 + p.beta_commitment * np.maximum(level - 1, 0)
@@ -160,8 +167,8 @@ class StrategyModel(WorldSetup, mesa.Model):
 
     def utility(self) -> np.ndarray:
         """Consumer logit utility of each firm's offer in each country ([firms, countries])."""
-        p, total = self.params, self.users.sum(axis=0, keepdims=True)
-        installed = np.divide(self.users, total, out=np.zeros_like(self.users), where=total > 0)
+        p, total = self.params, self.chosen.sum(axis=0, keepdims=True)
+        installed = np.divide(self.chosen, total, out=np.zeros_like(self.chosen), where=total > 0)
         return (self._base_utility(self.footprint.effective_level())
                 + p.beta_price * self.price_term + p.beta_installed * installed)
 
@@ -174,8 +181,8 @@ class StrategyModel(WorldSetup, mesa.Model):
                 + self.params.beta_residency * self.footprint.resident)
 
     def adoption(self) -> np.ndarray:
-        """Share of each country's addressable market using any firm ([countries])."""
-        total = self.users.sum(axis=0)
+        """Share of each country's addressable market that chose any firm ([countries])."""
+        total = self.chosen.sum(axis=0)
         return np.divide(total, self.addressable, out=np.zeros_like(total),
                          where=self.addressable > 0)
 
@@ -186,7 +193,7 @@ class StrategyModel(WorldSetup, mesa.Model):
         knowledge stock's obsolescence is relative to a moving frontier), and a pool that
         never shrinks keeps every firm's users within it.
         """
-        served = np.where(present, 1.0 + self.knowledge[:, None], 0.0).max(axis=0)
+        served = np.where(present, 1.0 + self.released[:, None], 0.0).max(axis=0)
         self.best_capability = np.maximum(self.best_capability, served)
         p = self.params
         self.addressable = self.reachable * market.capability_ceiling(
@@ -200,14 +207,15 @@ class StrategyModel(WorldSetup, mesa.Model):
         self.shock = rho * self.shock + p.demand_shock_sd * np.sqrt(1 - rho**2) * draws
         present = self.present(month)
         self._raise_ceiling(present)
-        self.users = market.market_step(self.users, self.addressable, present, self.utility(),
-                                        *self.bass, p.churn_monthly, p.switch_share,
-                                        p.switching_cost)
+        self.chosen = market.market_step(self.chosen, self.addressable, present,
+                                         self.utility(), *self.bass, p.churn_monthly,
+                                         p.switch_share, p.switching_cost)
+        self.users = self.chosen
         if self.channel_firm.size:
             ramp = channels.channel_ramp(self.channel_start, month, p.channel_ramp_months)
             floor = channels.channel_floor(self.channel_firm, self.channel_share, ramp,
                                            self.addressable, len(self.firms))
-            self.users = channels.lift_to_floor(self.users, floor, present, self.addressable)
+            self.users = channels.with_channel_users(self.chosen, floor, present)
         active = self.users * present  # a suspended firm's users are dormant
         arpu = per_level(p.commitment_arpu, self.footprint.effective_level())
         consumer = economics.consumer_revenue(active, self.price, self.paying, arpu)
@@ -225,7 +233,7 @@ class StrategyModel(WorldSetup, mesa.Model):
             p.api_share_adjustment)
         # API spend per user stays that of the start's market as the ceiling rises.
         spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp, np.divide(
-            self.users.sum(axis=0), self.start_addressable,
+            self.chosen.sum(axis=0), self.start_addressable,
             out=np.zeros(self.geo.size), where=self.start_addressable > 0))
         # Cost-plus: the API price falls with the compute cost.
         direct, marketplace = enterprise.channel_spend(spend, p.direct_sales_share,
@@ -292,7 +300,10 @@ class StrategyModel(WorldSetup, mesa.Model):
         self.alive &= ~broke
         self.exit_month[broke] = month
         shares = market.logit_shares(self.utility(), self.present(month))
-        self.users += shares * self.users[broke].sum(axis=0) * self.params.switch_share
+        moved = shares * self.chosen[broke].sum(axis=0) * self.params.switch_share
+        self.chosen += moved
+        self.users += moved
+        self.chosen[broke] = 0.0
         self.users[broke] = 0.0
         self.api_share[broke] = 0.0
         self.pool += self.staff[broke].sum(axis=0)

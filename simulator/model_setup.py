@@ -86,7 +86,8 @@ class WorldSetup:
         self.set_prices()
         self.region_of = np.full(shape, self.global_index)
         self.shock = np.zeros(shape)
-        self.users = np.zeros(shape)
+        self.users = np.zeros(shape)  # this month's users: chosen ones and channel-only ones
+        self.chosen = np.zeros(shape)  # users who chose the firm in the market (its state)
         self.api_share = np.zeros(shape)
         self.market_share = np.zeros(shape)  # API shares through cloud marketplaces
         self.marketplace_from = enterprise.marketplace_months(self.scenario, geo)
@@ -137,6 +138,7 @@ class WorldSetup:
         totals = np.array([p.talent_pool_researchers, p.talent_pool_engineers])
         self.pool = geo.talent_share * totals[None, :]
         self.knowledge = np.array([f.capability for f in firms], dtype=float)
+        self.released = self.knowledge.copy()  # the capability users meet (simulator.releases)
         self.training = np.zeros(n_firms, dtype=bool)  # paying for this month's training
 
     def _setup_entry(self) -> None:

@@ -195,4 +195,5 @@ def _leave(model: StrategyModel, f: int, leaving: np.ndarray) -> None:
     footprint.hiring[f, leaving] &= np.isin(np.flatnonzero(leaving), model.geo.places(
         model.firms[f].spec.strategy.hiring.countries))
     model.users[f, leaving] = 0.0
+    model.chosen[f, leaving] = 0.0
     model.api_share[f, leaving] = 0.0
