@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -251,7 +251,8 @@ class Channel(StrictModel):
     _places = field_validator("countries")(lambda v: [check_place(c) for c in v])
 
 
-CLOUDS = ("aws", "azure", "gcp")  # the cloud marketplaces data/cloud_regions.csv names
+Cloud = Literal["aws", "azure", "gcp"]  # the cloud marketplaces data/cloud_regions.csv names
+CLOUDS = get_args(Cloud)
 
 
 class Listing(StrictModel):
@@ -260,7 +261,7 @@ class Listing(StrictModel):
     Azure OpenAI, Claude on Bedrock: organisations there buy them on their cloud contract.
     """
 
-    cloud: Literal["aws", "azure", "gcp"]
+    cloud: Cloud
     start: str  # YYYY-MM, first month listed
 
     _start = field_validator("start")(lambda v: check_month(v))
