@@ -61,7 +61,9 @@ def eval_command(
     xz/zstd baseline cold and primed on the training split, tokens per character, the
     token premium against English, and chrF of the model's translations of held-out
     parallel rows. The corpus comes from the hub home; results are merged into the
-    model's metrics.parquet and printed.
+    model's metrics.parquet and printed. The compressors' sizes depend on the corpus only
+    and are kept in {home}/_cache/compressed_sizes/ for later evaluations (checked on every
+    read; safe to delete).
 
     Example: `hub eval --bundle bundles/eu-v1 --chrf-rows 4`
     """
