@@ -146,6 +146,11 @@ class StrategyModel(WorldSetup, mesa.Model):
         return (self.footprint.served() & live[:, None] & self.geo.is_market[None, :]
                 & allowed)
 
+    def choosable(self, month: int | None = None) -> np.ndarray:
+        """Firms people may choose in each country ([F, C] bool): present, with an own app."""
+        month = self.steps if month is None else month
+        return self.present(month) & (month >= self.app_month)[:, None]
+
     def _base_utility(self, level: np.ndarray) -> np.ndarray:
         p = self.params
         return (p.beta_capability * np.log1p(self.released)[:, None]
@@ -207,7 +212,7 @@ class StrategyModel(WorldSetup, mesa.Model):
         self.shock = rho * self.shock + p.demand_shock_sd * np.sqrt(1 - rho**2) * draws
         present = self.present(month)
         self._raise_ceiling(present)
-        self.chosen = market.market_step(self.chosen, self.addressable, present,
+        self.chosen = market.market_step(self.chosen, self.addressable, self.choosable(month),
                                          self.utility(), *self.bass, p.churn_monthly,
                                          p.switch_share, p.switching_cost)
         self.users = self.chosen
@@ -299,7 +304,7 @@ class StrategyModel(WorldSetup, mesa.Model):
         """Firms out of cash leave every market; their users switch or leave, staff return."""
         self.alive &= ~broke
         self.exit_month[broke] = month
-        shares = market.logit_shares(self.utility(), self.present(month))
+        shares = market.logit_shares(self.utility(), self.choosable(month))
         moved = shares * self.chosen[broke].sum(axis=0) * self.params.switch_share
         self.chosen += moved
         self.users += moved

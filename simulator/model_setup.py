@@ -71,6 +71,8 @@ class WorldSetup:
         shape = (len(firms), geo.size)
         self.home = np.array([geo.index(f.home) for f in firms])
         self.launch_month = np.array([f.launch_month for f in firms])
+        self.app_month = np.array([0 if f.own_app is None else self.scenario.month_of(f.own_app)
+                                   for f in firms])  # first month users may choose the firm
         # People a perfect assistant could reach; the ceiling's share of them grows with the
         # best model each country has been served (market.capability_ceiling).
         self.reachable = geo.is_market * market.addressable_market(

@@ -43,3 +43,15 @@ def test_channel_users_are_the_chosen_ones_raised_to_the_floor_where_the_firm_se
     users = with_channel_users(chosen, floor, present)
     assert users[0] == pytest.approx([80.0, 10.0])  # the floor, or the chosen if more
     assert users[1] == pytest.approx([30.0, 0.0])  # none where the firm may not serve
+
+
+def test_before_its_own_app_a_firm_has_only_its_channel_users():
+    app = f'firms.{FIRM}.own_app="2024-06"'  # month 20; it launches in 10, the channel in 14
+    table = run_scenario(load_scenario(DEFAULT, [CHANNEL, app]), months=MONTHS).timeseries
+    frame = table.to_pandas()
+    own = frame[frame.firm == FIRM].groupby("month").users.sum()
+    reach = frame[(frame.firm == FIRM) & ~frame.country.isin(["IN", "BR"])].groupby(
+        "month").users.sum()
+    # Nobody chooses it before its app opens: outside the channel's countries it has nobody.
+    assert (reach.loc[:19] == 0).all() and own.loc[19] > 0
+    assert reach.loc[MONTHS] > 0  # once the app is open people choose it there too

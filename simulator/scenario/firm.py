@@ -286,6 +286,10 @@ class Firm(StrictModel):
     strategy: Strategy = Strategy()
     suspensions: list[Suspension] = Field(default_factory=list)
     channels: list[Channel] = Field(default_factory=list, max_length=20)
+    # YYYY-MM its own assistant app opens: before it people meet the firm only through its
+    # channels, none choose it in the market (Meta AI's app, April 2025). None: from launch.
+    own_app: str | None = None
     enterprise: Enterprise = Enterprise()  # no listing: it sells to organisations directly
 
     _home = field_validator("home")(lambda v: check_country(v))
+    _own_app = field_validator("own_app")(lambda v: v if v is None else check_month(v))

@@ -122,6 +122,7 @@ KEYS = {
     "office_weight_distance": N_("office weight distance"),
     "office_weight_salary": N_("office weight salary"),
     "offices": N_("offices"),
+    "own_app": N_("own app"),
     "paid_requests_per_month": N_("paid requests per month"),
     "parameters": N_("parameters"),
     "paying_reference_gdp_pc_usd": N_("paying reference gdp pc usd"),
