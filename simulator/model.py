@@ -236,10 +236,15 @@ class StrategyModel(WorldSetup, mesa.Model):
         self.market_share = economics.adjust_shares(
             self.market_share, market.logit_shares(utility, listed), listed,
             p.api_share_adjustment)
-        # API spend per user stays that of the start's market as the ceiling rises.
-        spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp, np.divide(
-            self.chosen.sum(axis=0), self.start_addressable,
-            out=np.zeros(self.geo.size), where=self.start_addressable > 0))
+        # Organisations adopt where some firm sells to them; each better model widens what
+        # they buy for as it widens the consumers' pool (the ceiling's growth).
+        self.organisations = np.where(selling.any(axis=0), market.bass_step(
+            self.organisations, *self.api_bass), self.organisations)
+        spend = economics.api_spend(self.geo.gdp_usd, p.api_spend_share_gdp,
+                                    self.organisations * np.divide(
+                                        self.addressable, self.start_addressable,
+                                        out=np.zeros(self.geo.size),
+                                        where=self.start_addressable > 0))
         # Cost-plus: the API price falls with the compute cost.
         direct, marketplace = enterprise.channel_spend(spend, p.direct_sales_share,
                                                        listed.any(axis=0))

@@ -82,6 +82,9 @@ class WorldSetup:
         self.best_capability = np.full(geo.size, self.capability_start)
         self.addressable = self.start_addressable = self.reachable * p.adoption_ceiling
         self.bass = market.monthly_rate(p.bass_p_annual), market.monthly_rate(p.bass_q_annual)
+        self.api_bass = (market.monthly_rate(p.api_bass_p_annual),
+                         market.monthly_rate(p.api_bass_q_annual))
+        self.organisations = np.zeros(geo.size)  # share of organisations buying AI, [C]
         self.price_options = self.list_price_options()
         ppp = np.array([f.strategy.pricing.ppp_adjusted for f in firms])
         self.price_choice = np.repeat(ppp.astype(int)[:, None], geo.size, axis=1)

@@ -80,13 +80,18 @@ class Parameters(CheckedModel):
     # Serving cost beyond the physics of simulator.compute (batching, caching, speculative
     # decoding lower it; idle capacity raises it): 1 = the formula as is. Sensitivity knob.
     serving_cost_multiplier: float = Field(1.0, gt=0)
-    # API/enterprise segment, paid per token. Spend once the start's addressable market has
-    # fully adopted, a share of GDP (PPP) a year; users beyond it, as a rising ceiling adds
-    # them, spend at the same rate per user (simulator.model, ODD 3.3). ~$8.4B of model API
-    # spend in mid-2025 (Menlo Ventures, "2025 Mid-Year LLM Market Update") at roughly a
-    # third of the way up the adoption curve, over ~$185T of world GDP (PPP) -> ~1.5e-4.
-    # Calibration prior.
+    # API/enterprise segment, paid per token. Spend once every organisation buys, a share of
+    # GDP (PPP) a year, growing with the adoption ceiling as better models widen the uses
+    # (simulator.model, ODD "API segment"). ~$8.4B of model API spend in mid-2025 (Menlo
+    # Ventures, "2025 Mid-Year LLM Market Update") at roughly a third of the way up the
+    # adoption curve, over ~$185T of world GDP (PPP) -> ~1.5e-4. Calibration prior.
     api_spend_share_gdp: float = Field(1.5e-4, ge=0)
+    # Organisations adopt on their own Bass curve (simulator.market.bass_step), later and
+    # slower than consumers: the Ramp AI Index's share of US businesses paying for AI went
+    # from 7% in January 2023 (lindresearch.com citing Ramp) to 46.8% in January 2026 (Ramp
+    # Economics Lab); p 0.03 and q 0.65 a year take 7% to about 43% over those three years.
+    api_bass_p_annual: float = Field(0.03, gt=0, le=1)
+    api_bass_q_annual: float = Field(0.65, ge=0, le=5)
     # Token demand falls with the price per character: constant elasticity against a
     # reference list price (blended input/output, order of data/api_prices.csv). Cheaper
     # tokens bring more use; assumption, calibration prior.

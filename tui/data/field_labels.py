@@ -19,6 +19,8 @@ KEYS = {
     "adoption_ceiling": N_("adoption ceiling"),
     "affordability_gdp_pc_usd": N_("affordability gdp pc usd"),
     "affordability_slope": N_("affordability slope"),
+    "api_bass_p_annual": N_("api bass p annual"),
+    "api_bass_q_annual": N_("api bass q annual"),
     "api_markup": N_("api markup"),
     "api_price_elasticity": N_("api price elasticity"),
     "api_reference_usd_per_1m_tokens": N_("api reference usd per 1m tokens"),
