@@ -313,3 +313,43 @@ def test_advise_takes_set_like_run(tmp_path):
     result = advise(scenario, "Solo", tmp_path / "advice", moves_file=moves, samples=2,
                     workers=1, horizon=6, assignments=("firms.Solo.cash_usd=7e9",))
     assert result.scenario.firms[0].cash_usd == 7e9
+
+
+def test_an_exit_value_prices_revenue_beyond_the_horizon():
+    import numpy as np
+
+    from simulator.advice.valuation import Discount
+
+    # Two years: "harvest" banks 1 a month; "build" spends 1 a month and ends with 100 a year
+    # of revenue. Cash over the horizon prefers harvesting; valued at 5x revenue at the
+    # horizon, as growth firms are, building wins. The exit value is discounted two years.
+    months = np.arange(1, 25)
+    cash = np.stack([100.0 + months, 100.0 - months])
+    exit_revenue = np.array([0.0, 100.0])
+    plain = Discount().value(cash, 100.0, exit_revenue)
+    assert plain[0] > plain[1]
+    valued = Discount().with_exit(5).value(cash, 100.0, exit_revenue)
+    assert valued[1] > valued[0]
+    assert valued[1] - plain[1] == pytest.approx(500.0 * 1.1 ** -2)
+
+
+def test_advise_exit_multiple_adds_each_runs_last_year_of_revenue(india, tmp_path):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "advice"
+    shutil.copytree(Path(india.scenario.source).parent / "advice", out)
+    result = CliRunner().invoke(main, ["advise", india.scenario.source, "--firm", "Solo",
+                                       "--samples", "4", "--out", str(out),
+                                       "--exit-multiple", "8"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "advice.json").read_text(encoding="utf-8"))
+    assert summary["exit_multiple"] == 8 and "--exit-multiple 8" in summary["exit_multiple_source"]
+    runs = pq.read_table(out / "runs" / "shards").to_pandas()
+    # Revenue is booked every month, so a run's last year of it is positive and below its
+    # whole horizon's.
+    assert (runs["exit_revenue"] > 0).all() and (runs["exit_revenue"] <= runs["revenue"]).all()
+    added = 8 * runs.groupby("move")["exit_revenue"].mean() * 1.1 ** (-india.decision.horizon / 12)
+    before = india.table.set_index("move")["npv_mean"]
+    after = pd.read_parquet(out / "advice.parquet").set_index("move")["npv_mean"]
+    np.testing.assert_allclose((after - before)[added.index], added, rtol=1e-9)

@@ -37,8 +37,8 @@ FAST_OPTIONS = {
     "hub premium --tokenizer cl100k_base --extend apac:16000 --lang ja --lang hi --out "
     "runs/extension.parquet": ["--train-chars", "300000"],
     "simulator calibrate data/scenarios/history.toml --observations data/observations.csv "
-    "--until 2024-12 --runs 2000 --out calibration/history": ["--runs", "24", "--waves", "2",
-                                                              "--replicates", "2"],
+    "--until 2024-12 --runs 2000 --waves 4 --out calibration/history": [
+        "--runs", "24", "--waves", "2", "--replicates", "2"],
 }
 
 

@@ -44,7 +44,7 @@ from simulator.advice.drivers import all_drivers
 from simulator.advice.ensemble import Ensemble, build_plan, calibrated, read_outcomes, sampled
 from simulator.advice.members import AdvicePlan, plan_advice, run_members
 from simulator.advice.moves import Move, absent_moves, find_firm, generate_moves, load_moves
-from simulator.advice.valuation import Discount, Discovery, discover, npv, rank
+from simulator.advice.valuation import Discount, Discovery, discover, rank
 from simulator.geography import build_geography
 from simulator.run import load_scenario
 from simulator.scenario import Scenario
@@ -82,7 +82,8 @@ class Advice:
             "firm": self.firm, "decision_date": self.decision.date,
             "decision_month": self.decision.month, "horizon_months": self.decision.horizon,
             "discount_rate_annual": self.discount.annual, "discount_rate_source":
-                self.discount.source,
+                self.discount.source, "exit_multiple": self.discount.exit_multiple,
+            "exit_multiple_source": self.discount.exit_source,
             "ensemble": {"source": self.ensemble.source, "members": self.ensemble.size,
                          "parameters": self.ensemble.names},
             "moves": len(self.moves), "best_expected": best,
@@ -146,7 +147,7 @@ def evaluate(plan: AdvicePlan, ensemble: Ensemble, moves: list[Move], discount: 
     """Value, rank and explain the moves from the finished runs in `runs`."""
     base, firm = plan.runs.base, plan.runs.focus_firm
     outcomes = read_outcomes(plan.runs, runs)
-    values = npv(outcomes.cash, outcomes.start_cash, discount.annual)
+    values = discount.value(outcomes.cash, outcomes.start_cash, outcomes.exit_revenue)
     names = [m.name for m in moves]
     ranked = rank(names, values)
     drivers = all_drivers(moves, base, firm, build_geography(base), outcomes, profile)

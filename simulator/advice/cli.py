@@ -11,6 +11,15 @@ from simulator.batch.options import backend_options
 from simulator.scenario.options import horizon_option, set_option
 
 
+def exit_multiple_option(command):
+    """--exit-multiple: the firm's value at the horizon as a multiple of its revenue."""
+    return click.option(
+        "--exit-multiple", type=click.FloatRange(0, 200), default=0.0, show_default=True,
+        help="Add the firm's value at the horizon: this multiple of its revenue over the "
+             "horizon's last 12 months, discounted (0: cash over the horizon only; growth "
+             "software trades at several times revenue).")(command)
+
+
 @click.command()
 @click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--firm", required=True, help="The firm to advise (a firm name of the scenario).")
@@ -31,6 +40,7 @@ from simulator.scenario.options import horizon_option, set_option
 @click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
               help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
                    "software firms; see simulator/advice/valuation.py).")
+@exit_multiple_option
 @set_option("--set parameters.office_spillover=0.5")
 @backend_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -40,7 +50,7 @@ from simulator.scenario.options import horizon_option, set_option
               help="Also write a self-contained HTML page with the ranking and charts.")
 def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration: Path | None,
            samples: int | None, decide: str | None, horizon: int | None, seed: int | None,
-           discount_rate: float | None,
+           discount_rate: float | None, exit_multiple: float,
            assignments: tuple[str, ...], workers: int, backend: str, address: str | None,
            out_dir: Path | None, html_file: Path | None) -> None:
     """Rank a firm's candidate moves against the status quo over an uncertainty ensemble.
@@ -64,7 +74,8 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     from simulator.advice.report import discovery_text, terminal_table
     from simulator.advice.valuation import Discount
 
-    discount = Discount() if discount_rate is None else Discount(discount_rate, "--discount-rate")
+    discount = (Discount() if discount_rate is None
+                else Discount(discount_rate, "--discount-rate")).with_exit(exit_multiple)
     out = out_dir or Path("runs") / f"advice-{scenario_file.stem}-{firm.replace(' ', '_')}"
     check_output_folder(out, "--out")  # before minutes of runs, not after
     if html_file is not None:
@@ -86,6 +97,7 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
         console.print(f"[bold]{row.move}[/]: {row.drivers}", highlight=False)
     console.print(discovery_text(advice), highlight=False)
     console.print(f"discount rate {advice.discount.annual:.1%} a year: {advice.discount.source}; "
+                  f"exit value: {advice.discount.exit_source}; "
                   f"ensemble: {advice.ensemble.source}", style="dim", highlight=False)
     if html_file is not None:
         from plumbing.atomic import write_text

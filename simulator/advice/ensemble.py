@@ -54,6 +54,7 @@ SHARD_SCHEMA = pa.schema([
     ("error", pa.string()), ("duration_s", pa.float64()), ("cpu_s", pa.float64()),
     ("cash", pa.list_(pa.float64())), ("start_cash", pa.float64()),
     *[(name, pa.float64()) for name in FLOWS],
+    ("exit_revenue", pa.float64()),  # the firm's revenue over the horizon's last 12 months
     ("countries", pa.list_(pa.string())), ("own_users", pa.list_(pa.float64())),
     ("market_country", pa.list_(pa.string())), ("market_firm", pa.list_(pa.string())),
     ("market_users", pa.list_(pa.float64())),
@@ -153,6 +154,7 @@ class Outcomes:
     cash: np.ndarray  # [moves, members, months] the firm's cash at each month's end
     start_cash: np.ndarray  # [members] the firm's cash at the decision date
     flows: dict[str, np.ndarray]  # revenue, serving_cost, localisation_spend: [moves, members]
+    exit_revenue: np.ndarray  # [moves, members] revenue over the horizon's last 12 months
     own: pd.DataFrame  # move, member, country, users: the firm's users at the last month
     market: pd.DataFrame  # member, country, firm, users: every firm's, status quo, last month
     duration_s: np.ndarray  # [moves, members] seconds each run took in its worker (wall)
@@ -186,6 +188,7 @@ def read_outcomes(plan: SweepPlan, out: Path) -> Outcomes:
     market = market.rename(columns={"market_country": "country", "market_firm": "firm",
                                     "market_users": "users"}).astype({"users": float})
     start_cash = runs["start_cash"].to_numpy()[:members]
-    return Outcomes(cash, start_cash, flows, own, market,
+    exit_revenue = runs["exit_revenue"].to_numpy().reshape(moves, members)
+    return Outcomes(cash, start_cash, flows, exit_revenue, own, market,
                     runs["duration_s"].to_numpy().reshape(moves, -1),
                     runs["cpu_s"].to_numpy().reshape(moves, -1))

@@ -42,6 +42,7 @@ from simulator.advice.decision import Decision, decide_from
 from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases
 from simulator.advice.moves import Move, find_firm, generate_moves
 from simulator.advice.real_moves import RealMove
+from simulator.advice.valuation import Discount
 from simulator.calibration.ensemble import calibration_metadata
 from simulator.geography import Geography, build_geography
 from simulator.run import load_scenario
@@ -198,7 +199,8 @@ def score(table: pd.DataFrame, real: list[RealMove],
 def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[RealMove],
              scenario_file: Path | None = None, samples: int | None = None,
              horizon: int | None = None, workers: int = 2,
-             assignments: tuple[str, ...] = ()) -> tuple[list[Score], dict]:
+             assignments: tuple[str, ...] = (),
+             exit_multiple: float = 0.0) -> tuple[list[Score], dict]:
     """Advise `firm` from the month after `cutoff` and score the real moves (see above).
 
     `real` is every real move (`simulator.advice.real_moves`); those of the firm dated from
@@ -231,12 +233,14 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
     out = Path(out)
     advice = advise(scenario_file, firm, out / "advice", samples=samples,
                     calibration=calibration, horizon=decision.horizon, workers=workers,
-                    moves=moves, assignments=assignments, decide=decision.date)
+                    moves=moves, assignments=assignments, decide=decision.date,
+                    discount=Discount().with_exit(exit_multiple))
     scores = score(advice.table, within, matched)
     ranks = np.array([s.rank for s in scores if s.rank is not None], dtype=float)
     summary = {
         "calibration": str(calibration), "cutoff": cutoff, "decision_date": decision.date,
-        "horizon_months": decision.horizon, "firm": firm, "candidates": len(moves),
+        "horizon_months": decision.horizon, "exit_multiple": advice.discount.exit_multiple,
+        "firm": firm, "candidates": len(moves),
         "generated": len(moves) - sum(added for _, added, _ in matched.values()),
         "real_moves": len(within), "expressed": int(ranks.size),
         "median_rank": float(np.median(ranks)) if ranks.size else None,

@@ -7,6 +7,7 @@ from pathlib import Path
 import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
+from simulator.advice.cli import exit_multiple_option
 from simulator.scenario.options import set_option
 
 HINDCAST_SCHEMA = (
@@ -36,10 +37,12 @@ HINDCAST_SCHEMA = (
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder for the advice, hindcast.parquet and hindcast.json "
                                  "(default: runs/hindcast-FIRM-UNTIL).")
+@exit_multiple_option
 @json_option(HINDCAST_SCHEMA)
 def hindcast(calibration: Path, firm: str, cutoff: str, scenario_file: Path | None,
              real_file: Path | None, samples: int | None, horizon: int | None, workers: int,
-             assignments: tuple[str, ...], out_dir: Path | None, as_json: bool) -> None:
+             assignments: tuple[str, ...], out_dir: Path | None, exit_multiple: float,
+             as_json: bool) -> None:
     """Advise a firm from the month after a calibration's cut-off; rank what it really did.
 
     Every real move of the firm (data/real_moves.csv) dated within the horizon is expressed
@@ -62,7 +65,8 @@ def hindcast(calibration: Path, firm: str, cutoff: str, scenario_file: Path | No
     real = read_real_moves(real_file) if real_file else load_real_moves()
     try:
         scores, summary = run_hindcast(calibration, firm, cutoff, out, real, scenario_file,
-                                       samples, horizon, workers, assignments)
+                                       samples, horizon, workers, assignments,
+                                       exit_multiple)
     except RuntimeError as exc:  # runs that failed: the model's problem, not the input's
         raise click.ClickException(str(exc)) from None
     if as_json:

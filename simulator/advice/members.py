@@ -100,6 +100,7 @@ class FocusRecorder:
     def __init__(self, firm: int, decision: Decision) -> None:
         self.firm, self.first, self.months_done = firm, decision.month, 0
         self.cash = np.full(decision.horizon, np.nan)
+        self.revenue = np.zeros(decision.horizon)  # each month's, for the exit value
         self.flows = dict.fromkeys(FLOWS, 0.0)
 
     def record(self, model, month: int) -> None:
@@ -108,6 +109,7 @@ class FocusRecorder:
         if month < self.first:
             return
         self.cash[month - self.first] = model.cash[self.firm]
+        self.revenue[month - self.first] = model.ledger.flows["revenue"][self.firm].sum()
         for name in FLOWS:
             self.flows[name] += float(model.ledger.flows[name][self.firm].sum())
 
@@ -170,7 +172,8 @@ def _row(model, focus: int, start_cash: float, status_quo: bool) -> dict:
     geo, users = model.geo, model.users
     own = np.flatnonzero(users[focus] > 0)
     out = {"cash": model.recorder.cash.tolist(), "start_cash": start_cash,
-           **model.recorder.flows, "countries": [geo.iso2[c] for c in own],
+           **model.recorder.flows, "exit_revenue": float(model.recorder.revenue[-12:].sum()),
+           "countries": [geo.iso2[c] for c in own],
            "own_users": users[focus, own].tolist(),
            "market_country": None, "market_firm": None, "market_users": None}
     if status_quo:

@@ -3,7 +3,10 @@
 - NPV over the horizon of the firm's monthly cash flows (the change of its cash, so every
   flow the model books counts: revenue, serving, salaries, localisation, compliance, offices),
   counted from the decision date, each month t after it discounted by (1 + r)^(-t / 12);
-  nothing after the horizon (no terminal value).
+  by default nothing after the horizon. With an exit multiple m (`--exit-multiple`), the
+  firm's value at the horizon H is added as growth firms are valued, m x its revenue over
+  the horizon's last 12 months, discounted by (1 + r)^(-H / 12): a move that buys revenue
+  beyond the horizon is worth that revenue's price, not only its first months' cash.
 - p10 / p50 / p90 across the members; P(beats status quo) = share of members where the
   move's NPV is above the status quo's in the same member (common random numbers).
 - Regret of a move in a member = the best NPV of any move there minus its own (Savage 1951);
@@ -15,7 +18,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -30,12 +33,31 @@ DISCOUNT_RATE_SOURCE = ("Damodaran (NYU Stern), Cost of Capital by Sector (US), 
                         "software (system & application), about 10% a year")
 
 
+NO_EXIT = "none: the value is the NPV of cash over the horizon"
+
+
 @dataclass(frozen=True)
 class Discount:
-    """The discount rate the NPVs use, and where it comes from."""
+    """The discount rate the values use, the exit multiple at the horizon, their sources."""
 
     annual: float = DISCOUNT_RATE_ANNUAL
     source: str = DISCOUNT_RATE_SOURCE
+    exit_multiple: float = 0.0  # firm value / last 12 months' revenue at the horizon
+    exit_source: str = NO_EXIT
+
+    def with_exit(self, multiple: float) -> Discount:
+        """This discount with an exit multiple (`--exit-multiple`; itself at 0)."""
+        if not multiple:
+            return self
+        return replace(self, exit_multiple=multiple,
+                       exit_source=f"--exit-multiple {multiple:g} x the last 12 months' revenue")
+
+    def value(self, cash: np.ndarray, initial_cash: float | np.ndarray,
+              exit_revenue: np.ndarray) -> np.ndarray:
+        """NPV of the cash over the horizon plus the discounted exit value ([...])."""
+        horizon = cash.shape[-1]
+        exit_value = self.exit_multiple * exit_revenue * (1.0 + self.annual) ** (-horizon / 12)
+        return npv(cash, initial_cash, self.annual) + exit_value
 
 
 def npv(cash: np.ndarray, initial_cash: float | np.ndarray, rate: float) -> np.ndarray:

@@ -63,7 +63,7 @@ def calibrate(scenario_file: Path, observations_file: Path, until: str, runs: in
     written into calibrated.toml, so the backtest runs the same scenario).
 
     Example: `simulator calibrate data/scenarios/history.toml --observations
-    data/observations.csv --until 2024-12 --runs 2000 --out calibration/history`
+    data/observations.csv --until 2024-12 --runs 2000 --waves 4 --out calibration/history`
     """
     from rich.console import Console
 
