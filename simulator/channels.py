@@ -9,14 +9,15 @@ the channel has ramped up (1 - exp(-months since launch / channel_ramp_months)):
 
   floor_fc = sum_channels reach x conversion x ramp(t) x M_c(t)
 
-Channel users are people who meet the assistant inside the partner's product; most of
-them also use, or never chose, an assistant of their own (a WhatsApp user asking Meta AI
-in the search bar is not choosing between assistants). So a channel does not draw on the
-market: the firm's users in a country where it is present are the larger of the users who
-chose it there (simulator.market) and its channel floor, and only the chosen ones count in
-the category's Bass adoption, the installed-base term of the logit and the switching
-between firms. A channel counts only where the firm may serve (availability, compliance
-delay): it is distribution, not entry.
+Channel users are people who meet the assistant inside the partner's product, whether or
+not they chose an assistant of their own (a WhatsApp user asking Meta AI in the search bar
+is not choosing between assistants). So a channel does not draw on the market, and with no
+published overlap between the two the neutral assumption is independence: of the chosen
+users N and the floor R among M addressable people, the firm counts N + R (1 - N / M)
+people, the union of two independent draws. Only the chosen count in the category's Bass
+adoption, the installed-base term of the logit and the switching between firms. A channel
+counts only where the firm may serve (availability, compliance delay): it is distribution,
+not entry.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def channel_floor(firm_of: np.ndarray, share: np.ndarray, ramp: np.ndarray,
     return floor
 
 
-def with_channel_users(chosen: np.ndarray, floor: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Users per firm and country: those who chose it, raised to its channel floor ([F, C])."""
-    return np.where(present, np.maximum(chosen, floor), chosen)
+def with_channel_users(chosen: np.ndarray, floor: np.ndarray, present: np.ndarray,
+                       addressable: np.ndarray) -> np.ndarray:
+    """Users per firm and country: the chosen ones and the channel's, independent ([F, C])."""
+    chose = np.divide(chosen, addressable[None, :], out=np.zeros_like(chosen),
+                      where=addressable[None, :] > 0)
+    return np.where(present, chosen + floor * (1.0 - np.minimum(chose, 1.0)), chosen)

@@ -220,11 +220,26 @@ class StrategyModel(WorldSetup, mesa.Model):
             ramp = channels.channel_ramp(self.channel_start, month, p.channel_ramp_months)
             floor = channels.channel_floor(self.channel_firm, self.channel_share, ramp,
                                            self.addressable, len(self.firms))
-            self.users = channels.with_channel_users(self.chosen, floor, present)
+            self.users = channels.with_channel_users(self.chosen, floor, present,
+                                                     self.addressable)
         active = self.users * present  # a suspended firm's users are dormant
         arpu = per_level(p.commitment_arpu, self.footprint.effective_level())
         consumer = economics.consumer_revenue(active, self.price, self.paying, arpu)
         consumer_tokens = active * econ.tokens_per_user(self.region_of, self.paying)
+        api = self._api_revenue(month, present)
+        api_tokens = api / (econ.api_price[:, None] * self.factor)
+        flows["revenue"] += consumer + api
+        flows["serving_cost"] += ((consumer_tokens + api_tokens)
+                                  * econ.serving_cost[:, None] * self.factor)
+        measures = self.ledger.measures
+        measures["api_revenue"] += api
+        measures["api_tokens"] += api_tokens
+        measures["tokens"] += consumer_tokens + api_tokens
+        measures["paying_users"] += active * self.paying  # whom consumer revenue bills
+
+    def _api_revenue(self, month: int, present: np.ndarray) -> np.ndarray:
+        """This month's API revenue per firm and country: direct sales and marketplaces."""
+        p, econ = self.params, self.econ
         selling = present & ~self.forbidden_to("api")  # organisations a firm may sell to
         listed = selling & (self.marketplace_from <= month)  # and through a marketplace
         utility, footprint = self.api_utility(), self.footprint
@@ -253,15 +268,7 @@ class StrategyModel(WorldSetup, mesa.Model):
                                         p.api_price_elasticity)
                   for share, channel in ((self.api_share, direct),
                                          (self.market_share, marketplace)))
-        api_tokens = api / (econ.api_price[:, None] * self.factor)
-        flows["revenue"] += consumer + api
-        flows["serving_cost"] += ((consumer_tokens + api_tokens)
-                                  * econ.serving_cost[:, None] * self.factor)
-        measures = self.ledger.measures
-        measures["api_revenue"] += api
-        measures["api_tokens"] += api_tokens
-        measures["tokens"] += consumer_tokens + api_tokens
-        measures["paying_users"] += active * self.paying  # whom consumer revenue bills
+        return api
 
     def _talent(self) -> None:
         p, geo = self.params, self.geo

@@ -36,13 +36,15 @@ def test_a_partner_channel_raises_reach_where_its_base_is_and_nowhere_else():
     assert np.allclose(reached[elsewhere], plain[elsewhere], rtol=0.05, atol=1.0)
 
 
-def test_channel_users_are_the_chosen_ones_raised_to_the_floor_where_the_firm_serves():
+def test_channel_users_are_the_chosen_ones_and_the_channels_independent_draw():
     chosen = np.array([[50.0, 10.0], [30.0, 0.0]])
     floor = np.array([[80.0, 5.0], [30.0, 5.0]])
     present = np.array([[True, True], [True, False]])
-    users = with_channel_users(chosen, floor, present)
-    assert users[0] == pytest.approx([80.0, 10.0])  # the floor, or the chosen if more
-    assert users[1] == pytest.approx([30.0, 0.0])  # none where the firm may not serve
+    users = with_channel_users(chosen, floor, present, np.array([100.0, 100.0]))
+    # Half of the first country chose the firm: half its channel's reach is new people.
+    assert users[0] == pytest.approx([50.0 + 80.0 * 0.5, 10.0 + 5.0 * 0.9])
+    assert users[1] == pytest.approx([30.0 + 30.0 * 0.7, 0.0])  # none where it may not serve
+    assert np.all(users <= chosen + floor) and np.all(users >= np.maximum(chosen, floor * present))
 
 
 def test_before_its_own_app_a_firm_has_only_its_channel_users():
