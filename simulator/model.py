@@ -212,9 +212,11 @@ class StrategyModel(WorldSetup, mesa.Model):
         self.shock = rho * self.shock + p.demand_shock_sd * np.sqrt(1 - rho**2) * draws
         present = self.present(month)
         self._raise_ceiling(present)
+        churn = min(0.999, p.churn_monthly + p.trial_churn_monthly
+                    * np.exp(-(month - 1) / p.trial_decay_months))  # triers leave first
         self.chosen = market.market_step(self.chosen, self.addressable, self.choosable(month),
-                                         self.utility(), *self.bass, p.churn_monthly,
-                                         p.switch_share, p.switching_cost)
+                                         self.utility(), *self.bass, churn, p.switch_share,
+                                         p.switching_cost)
         self.users = self.chosen
         if self.channel_firm.size:
             ramp = channels.channel_ramp(self.channel_start, month, p.channel_ramp_months)

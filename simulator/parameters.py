@@ -124,6 +124,12 @@ class Parameters(CheckedModel):
     # of churners this share re-chooses among the firms present, the rest leave the category.
     churn_monthly: float = Field(0.04, ge=0, lt=1)
     switch_share: float = Field(0.6, ge=0, le=1)
+    # Novelty: a new category's first users include triers who leave fast, an extra churn
+    # trial_churn_monthly x exp(-(t - 1) / trial_decay_months) from the start (ChatGPT's
+    # web traffic fell for three months from June 2023, its first declines, Similarweb;
+    # "the novelty wearing off" was one reading). 0: no novelty; calibrated in history.
+    trial_churn_monthly: float = Field(0.0, ge=0, lt=1)
+    trial_decay_months: float = Field(6.0, gt=0)
 
     # Multinomial logit (McFadden 1974) utility weights; calibration assumptions.
     beta_capability: float = Field(0.6, ge=0)  # per log unit of the firm's knowledge stock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from simulator.reports.chart_axes import month_label, month_ticks, nice_ticks, tick_labels
@@ -13,15 +13,21 @@ values = st.floats(-1e12, 1e12, allow_nan=False)
 
 
 @given(values, values)
+@example(-999999999501.0, -999999999500.0)  # found by hypothesis: float spacing 1.2e-4
 def test_ticks_cover_the_data_in_a_few_round_steps(a, b):
     low, high = min(a, b), max(a, b)
     ticks = nice_ticks(low, high)
     # At most 5 whole steps, and a part of one at either end.
     assert ticks[0] <= low and ticks[-1] >= high and 2 <= len(ticks) <= 8
     step = ticks[1] - ticks[0]
-    mantissa = step / 10 ** math.floor(math.log10(step))
-    assert min(abs(mantissa - m) for m in (1, 2, 5, 10)) < 1e-6  # 1-2-5 x a power of ten
-    assert all(math.isclose(t / step, round(t / step), abs_tol=1e-6) for t in ticks)
+    scale = 10 ** math.floor(math.log10(step))
+    # A tick is the float nearest k x step: near 1e12 floats are 1.2e-4 apart, so a step
+    # read back as a difference of two ticks is off by up to two spacings.
+    spacing = math.ulp(max(abs(ticks[0]), abs(ticks[-1])))
+    mantissa = step / scale
+    assert min(abs(mantissa - m) for m in (1, 2, 5, 10)) < 1e-6 + 2 * spacing / scale
+    assert all(math.isclose(t / step, round(t / step), abs_tol=1e-6 + spacing / step)
+               for t in ticks)  # 1-2-5 x a power of ten, every tick a whole number of steps
 
 
 def test_the_issues_ticks_become_round():

@@ -178,6 +178,8 @@ KEYS = {
     "tokenizer": N_("tokenizer"),
     "tokenizer_changes": N_("tokenizer changes"),
     "training_tokens": N_("training tokens"),
+    "trial_churn_monthly": N_("trial churn monthly"),
+    "trial_decay_months": N_("trial decay months"),
     "uncertain": N_("uncertain"),
     "uppsala_distance_weight": N_("uppsala distance weight"),
     "uppsala_learning_months": N_("uppsala learning months"),
