@@ -1,8 +1,7 @@
 """When each firm's model improvements reach users: capability moves in releases.
 
 A lab's research raises its knowledge stock every month (simulator.talent), but users
-meet a model only when it ships: ChatGPT's user counts jumped after GPT-4 (March 2023),
-GPT-4o (May 2024) and its image generation (March 2025), not along a smooth curve. So the
+meet a model only when it ships, on a dated release, not along a smooth curve. So the
 capability the market sees (the logit's capability term and the adoption ceiling,
 simulator.market) is the knowledge stock at the firm's last release, held until the next.
 
