@@ -353,3 +353,14 @@ def test_advise_exit_multiple_adds_each_runs_last_year_of_revenue(india, tmp_pat
     before = india.table.set_index("move")["npv_mean"]
     after = pd.read_parquet(out / "advice.parquet").set_index("move")["npv_mean"]
     np.testing.assert_allclose((after - before)[added.index], added, rtol=1e-9)
+
+
+@pytest.mark.parametrize(("horizon", "annual"), [(24, 12 * 30.0), (6, 12 * 30.0)])
+def test_the_exit_revenue_is_a_years_run_rate_at_the_horizon(horizon, annual):
+    from simulator.advice.decision import Decision
+    from simulator.advice.members import FocusRecorder
+
+    recorder = FocusRecorder(0, Decision("2025-12", 38, horizon))
+    recorder.revenue[:] = 30.0  # 30 a month throughout
+    # A year's revenue at the horizon, whether the horizon is longer or shorter than a year.
+    assert recorder.annual_revenue() == pytest.approx(annual)

@@ -16,8 +16,8 @@ def exit_multiple_option(command):
     return click.option(
         "--exit-multiple", type=click.FloatRange(0, 200), default=0.0, show_default=True,
         help="Add the firm's value at the horizon: this multiple of its revenue over the "
-             "horizon's last 12 months, discounted (0: cash over the horizon only; growth "
-             "software trades at several times revenue).")(command)
+             "horizon's last 12 months (annualised if shorter), discounted (0: cash over the "
+             "horizon only; growth software trades at several times revenue).")(command)
 
 
 @click.command()

@@ -103,6 +103,11 @@ class FocusRecorder:
         self.revenue = np.zeros(decision.horizon)  # each month's, for the exit value
         self.flows = dict.fromkeys(FLOWS, 0.0)
 
+    def annual_revenue(self) -> float:
+        """Revenue over the horizon's last 12 months (a shorter horizon's, annualised)."""
+        last = self.revenue[-12:]
+        return float(last.sum() * 12 / last.size)
+
     def record(self, model, month: int) -> None:
         """After `month`: the firm's cash and its flows, from the decision month on."""
         self.months_done = month
@@ -172,7 +177,7 @@ def _row(model, focus: int, start_cash: float, status_quo: bool) -> dict:
     geo, users = model.geo, model.users
     own = np.flatnonzero(users[focus] > 0)
     out = {"cash": model.recorder.cash.tolist(), "start_cash": start_cash,
-           **model.recorder.flows, "exit_revenue": float(model.recorder.revenue[-12:].sum()),
+           **model.recorder.flows, "exit_revenue": model.recorder.annual_revenue(),
            "countries": [geo.iso2[c] for c in own],
            "own_users": users[focus, own].tolist(),
            "market_country": None, "market_firm": None, "market_users": None}
