@@ -212,8 +212,8 @@ class StrategyModel(WorldSetup, mesa.Model):
         self.shock = rho * self.shock + p.demand_shock_sd * np.sqrt(1 - rho**2) * draws
         present = self.present(month)
         self._raise_ceiling(present)
-        churn = min(0.999, p.churn_monthly + p.trial_churn_monthly
-                    * np.exp(-(month - 1) / p.trial_decay_months))  # triers leave first
+        churn = p.churn_monthly + p.trial_churn_monthly * np.exp(
+            -(month - 1) / p.trial_decay_months)  # triers leave first; below 1 (Parameters)
         self.chosen = market.market_step(self.chosen, self.addressable, self.choosable(month),
                                          self.utility(), *self.bass, churn, p.switch_share,
                                          p.switching_cost)

@@ -283,6 +283,14 @@ class Parameters(CheckedModel):
                              f"({self.paying_share_max}), got {self.paying_share}")
         return self
 
+    @model_validator(mode="after")
+    def _churn(self) -> Parameters:
+        # The month's churn is churn_monthly plus the novelty's, at most their sum at launch.
+        if self.churn_monthly + self.trial_churn_monthly >= 1:
+            raise ValueError(f"trial_churn_monthly: expected churn_monthly + trial_churn_monthly "
+                             f"below 1, got {self.churn_monthly} + {self.trial_churn_monthly}")
+        return self
+
 
 def parameter_names() -> list[str]:
     """Names of the parameters a scenario may override or sweep, in declaration order."""

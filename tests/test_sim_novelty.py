@@ -28,3 +28,18 @@ def test_triers_leave_early_and_the_gap_closes_as_the_novelty_fades():
     assert late > early and late > 0.97  # and later adopters stayed (measured 0.985)
     # Between, the novel market grows faster than the plain one.
     assert novel[24] / novel[12] > plain[24] / plain[12]
+
+
+def test_a_churn_of_everyone_at_launch_exits_2_naming_the_field(tmp_path):
+    from cli_text import shows
+    from click.testing import CliRunner
+
+    from simulator.cli import main
+
+    result = CliRunner().invoke(main, [
+        "run", str(STYLISED), "--horizon", "2", "--out", str(tmp_path / "run"),
+        "--set", "parameters.churn_monthly=0.5", "--set", "parameters.trial_churn_monthly=0.6"])
+    assert result.exit_code == 2
+    assert shows(result.output, "trial_churn_monthly: expected churn_monthly + "
+                 "trial_churn_monthly below 1, got 0.5 + 0.6")
+    assert not (tmp_path / "run").exists()  # refused before any work
