@@ -17,6 +17,9 @@ per month for all countries and firms together.
   adopter population), exact within each month where M is held.
 - McFadden (1974) multinomial logit: among the firms present in a country, new users
   choose firm f with probability exp(U_f) / sum_g exp(U_g).
+- Order of entry (Urban, Carter, Gaskin and Mucha 1986): a brand's share is log-linear in
+  its order of entry, so the logit carries -beta_entry_order x ln(order), the order being
+  1 + the firms people could choose in the country before it (`entry_order`).
 - Switching costs (Klemperer 1995): a churner who re-chooses pays `switching_cost` in
   utility to move from the firm g they use, so they pick f with probability
   exp(U_f - s [f != g]) / sum_h exp(U_h - s [h != g]); an installed base therefore moves
@@ -96,6 +99,15 @@ def price_burden(price: np.ndarray, wtp: np.ndarray, max_share: float, elasticit
     burden = max_share * price * hyp2f1(1.0, 1.0 / elasticity, 1.0 + 1.0 / elasticity,
                                         -(ratio**elasticity))
     return 100.0 * burden / (reference_share * income_month[None, :])
+
+
+def entry_order(entered: np.ndarray) -> np.ndarray:
+    """Order of entry of each firm in each country ([F, C]) from the month it entered.
+
+    1 + the firms that entered strictly earlier, so firms entering together share a rank;
+    a firm not yet there (inf) ranks after every firm that is.
+    """
+    return 1.0 + (entered[None, :, :] < entered[:, None, :]).sum(axis=1)
 
 
 def logit_shares(utility: np.ndarray, present: np.ndarray) -> np.ndarray:

@@ -175,7 +175,8 @@ class StrategyModel(WorldSetup, mesa.Model):
         p, total = self.params, self.chosen.sum(axis=0, keepdims=True)
         installed = np.divide(self.chosen, total, out=np.zeros_like(self.chosen), where=total > 0)
         return (self._base_utility(self.footprint.effective_level())
-                + p.beta_price * self.price_term + p.beta_installed * installed)
+                + p.beta_price * self.price_term + p.beta_installed * installed
+                - p.beta_entry_order * np.log(market.entry_order(self.entered)))
 
     def api_utility(self) -> np.ndarray:
         """API buyers' logit utility: quality and log price per character ([firms, countries])."""
@@ -214,7 +215,9 @@ class StrategyModel(WorldSetup, mesa.Model):
         self._raise_ceiling(present)
         churn = p.churn_monthly + p.trial_churn_monthly * np.exp(
             -(month - 1) / p.trial_decay_months)  # triers leave first; below 1 (Parameters)
-        self.chosen = market.market_step(self.chosen, self.addressable, self.choosable(month),
+        choosable = self.choosable(month)
+        self.entered = np.where(choosable, np.minimum(self.entered, month), self.entered)
+        self.chosen = market.market_step(self.chosen, self.addressable, choosable,
                                          self.utility(), *self.bass, churn, p.switch_share,
                                          p.switching_cost)
         self.users = self.chosen

@@ -93,6 +93,7 @@ class WorldSetup:
         self.shock = np.zeros(shape)
         self.users = np.zeros(shape)  # this month's users: chosen ones and channel-only ones
         self.chosen = np.zeros(shape)  # users who chose the firm in the market (its state)
+        self.entered = np.full(shape, np.inf)  # month people could first choose it there
         self.api_share = np.zeros(shape)
         self.market_share = np.zeros(shape)  # API shares through cloud marketplaces
         self.marketplace_from = enterprise.marketplace_months(self.scenario, geo)

@@ -150,6 +150,11 @@ class Parameters(CheckedModel):
     # of mouth, per unit of the firm's share there). Calibration priors.
     switching_cost: float = Field(1.5, ge=0)
     beta_installed: float = Field(1.0, ge=0)
+    # Order of entry (Urban, Carter, Gaskin and Mucha 1986: a brand's share is log-linear
+    # in its order of entry into the category): the logit's -b ln(order) makes the n-th
+    # firm people can choose in a country hold n^-b of the pioneer's share, all else
+    # equal. 0, none, unless calibrated (history.toml).
+    beta_entry_order: float = Field(0.0, ge=0)
     # AR(1) taste shocks per firm and country, the model's stochastic term.
     demand_shock_sd: float = Field(0.05, ge=0)
     demand_shock_persistence: float = Field(0.9, ge=0, lt=1)
