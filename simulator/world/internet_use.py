@@ -14,7 +14,6 @@ reports which countries were estimated.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -157,13 +156,15 @@ def online_share(iso2: tuple[str, ...]) -> OnlineShares:
     if unknown:
         raise InputError(f"internet use: unknown countries {unknown}: expected ISO alpha-2 "
                          "codes of the countries table")
-    rows, measured, curve = load_internet_use(), usable(load_internet_use()), _world_curve()
-    share = np.empty(len(iso2))
-    for i, code in enumerate(iso2):
-        gdp = world[code].gdp_per_capita
-        share[i] = measured[code] if code in measured else float(curve(np.array([gdp]))[0])
-        if not math.isfinite(share[i]):
-            raise InputError(f"internet use: no finite share for {code} (GDP per capita {gdp})")
+    rows = load_internet_use()
+    measured, curve = usable(rows), _world_curve()
+    gdp = np.array([world[code].gdp_per_capita for code in iso2], dtype=float)
+    is_measured = np.array([code in measured for code in iso2], dtype=bool)
+    share = np.where(is_measured, [measured.get(code, 0.0) for code in iso2], curve(gdp))
+    if not np.all(np.isfinite(share)):  # a negative GDP per capita has no logarithm
+        bad = [code for code, value in zip(iso2, share, strict=True) if not np.isfinite(value)]
+        raise InputError(f"internet use: no finite share for {bad}: expected a GDP per "
+                         "capita >= 0 in the countries table")
     return OnlineShares(
         iso2=tuple(iso2),
         share=share,
