@@ -90,3 +90,30 @@ def test_a_cut_off_before_the_calibration_or_no_move_to_score_is_refused(scored)
         hindcast(folder / "cal", "Euro", UNTIL, folder / "none",
                  [real("late", date(2025, 1, 1), "office", "DE")], samples=1)
     assert not (folder / "early").exists() and not (folder / "none").exists()
+
+
+def test_a_real_tier_is_priced_as_published_in_us_dollars():
+    from dataclasses import replace
+
+    from plumbing.shipped import shipped_path
+    from simulator.advice.decision import decide_from
+    from simulator.advice.hindcast import express
+    from simulator.advice.moves import find_firm
+    from simulator.geography import build_geography
+    from simulator.run import load_scenario
+    from simulator.technology import load_profile
+
+    scenario = load_scenario(shipped_path("scenarios", "history.toml"))
+    firm, geo = find_firm(scenario, "US Frontier"), build_geography(scenario)
+    decision = decide_from(scenario, "2024-01", 24)
+    profile = load_profile(scenario.profile_path(), scenario.profile_size)
+    go = replace(real("go", date(2025, 8, 1), "price_tier", "IN", firm="US Frontier"),
+                 value=4.6, unit="usd_per_month")
+    move, why = express(go, scenario, firm, decision, profile, geo)
+    assert why == "" and move.name == "tier-IN-4.6usd" and move.kind == "price_tier"
+    assert move.overrides == {"firms.US Frontier.strategy.pricing.tiers": {"IN": 4.6}}
+    # a price in another currency, or a free promotion, is no tier the simulator can price
+    for value, unit in ((399.0, "INR_per_month"), (0.0, "usd_per_month")):
+        move, why = express(replace(go, value=value, unit=unit), scenario, firm, decision,
+                            profile, geo)
+        assert move is None and "US dollars a month, above 0" in why

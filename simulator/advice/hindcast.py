@@ -12,7 +12,8 @@ the real lab's dated moves (`data/real_moves.csv`):
    list excludes it, a localisation of the profile region holding its country, a channel
    where data/partner_bases.csv names the partner's base (the partner named in the move), a
    data region "in the EU" as one in its largest member (a member's region keeps the bloc's
-   data), a price tier as the generated tier of its country. A real move
+   data), a price tier at its published US-dollar price (else, a price in another currency
+   or a free promotion, as the generated tier of its country). A real move
    the generator would have made anyway is that move; one it would not (an office outside
    the two largest markets, say) is added to the candidates, built by the same recipe, and
    said so (`added`).
@@ -39,7 +40,7 @@ from plumbing.atomic import write_parquet, write_text
 from plumbing.errors import InputError
 from simulator.advice.advise import advise
 from simulator.advice.decision import Decision, decide_from
-from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases
+from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases, tier_move
 from simulator.advice.moves import Move, find_firm, generate_moves
 from simulator.advice.real_moves import RealMove
 from simulator.advice.valuation import Discount
@@ -148,9 +149,11 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                         "name": base.product, "start": decision.date, "countries": [place],
                         "reach": reach, "conversion": CHANNEL_CONVERSION}]}), ""
     if real.kind == "price_tier":
-        return None, (f"a tier in {place} at a price in local currency ({real.value:g} "
-                      f"{real.unit}): the generator's tier is at the median willingness to "
-                      "pay; compare with its tier move where generated")
+        if real.unit == "usd_per_month" and real.value:
+            return tier_move(firm, key, place, real.value, "the real tier's price"), ""
+        return None, (f"a tier in {place} at {real.value:g} {real.unit}: the simulator's "
+                      "tiers are priced in US dollars a month, above 0; compare with the "
+                      "generated tier move where there is one")
     return None, f"kind {real.kind!r} has no generated counterpart"
 
 

@@ -141,8 +141,6 @@ def channel_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
 def tier_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
                decision: Decision, geo: Geography) -> list[Move]:
     """Country tiers at the median willingness to pay where the price is far above it."""
-    from simulator.advice.moves import Move
-
     p, pricing = scenario.parameters, firm.strategy.pricing
     wtp = willingness_to_pay(geo.gdp_per_capita, p.paying_reference_gdp_pc_usd,
                              p.wtp_income_elasticity, p.paying_reference_price_usd,
@@ -156,12 +154,20 @@ def tier_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
     for c in order:
         if len(moves) == TIER_CANDIDATES:
             break
-        tier = round(max(float(wtp[c]), PRICE_MIN_USD), 2)
-        name = f"tier-{geo.iso2[c]}-{tier:.3g}usd"
-        if rules.allows(ACTIVITY_OF["tier"], geo.iso2[c], name):
-            moves.append(Move(
-                name, "price_tier", geo.iso2[c],
-                f"charge ${tier:.2f} a month in {geo.iso2[c]} (a country tier at its median "
-                f"willingness to pay, against ${price[c]:.2f})",
-                {f"{key}.strategy.pricing.tiers": {**pricing.tiers, geo.iso2[c]: tier}}))
+        move = tier_move(firm, key, geo.iso2[c], max(float(wtp[c]), PRICE_MIN_USD),
+                         f"a country tier at its median willingness to pay, against "
+                         f"${price[c]:.2f}")
+        if rules.allows(ACTIVITY_OF["tier"], move.place, move.name):
+            moves.append(move)
     return moves
+
+
+def tier_move(firm: Firm, key: str, country: str, usd_per_month: float, why: str) -> Move:
+    """The move that adds a country tier at `usd_per_month` (rounded to the cent)."""
+    from simulator.advice.moves import Move
+
+    tier = round(usd_per_month, 2)
+    return Move(f"tier-{country}-{tier:.3g}usd", "price_tier", country,
+                f"charge ${tier:.2f} a month in {country} ({why})",
+                {f"{key}.strategy.pricing.tiers": {**firm.strategy.pricing.tiers,
+                                                   country: tier}})
