@@ -20,6 +20,7 @@ from simulator.scenario import Scenario
 from simulator.world.cage import cage_matrices
 from simulator.world.countries import load_countries
 from simulator.world.curated import load_regulation
+from simulator.world.internet_use import online_share
 
 # Order in which a country is assigned to one region for the summary tables.
 REPORT_REGIONS = ("eu", "na", "latam", "apac", "mena", "ssa", "cis")
@@ -32,7 +33,8 @@ class Geography:
     iso2: tuple[str, ...]
     is_market: np.ndarray  # bool: firms may sell here
     population: np.ndarray
-    literacy: np.ndarray
+    online: np.ndarray  # share of people online, 0..1 (ITU; simulator.world.internet_use)
+    online_estimated: tuple[str, ...]  # countries whose share is the income curve's
     gdp_per_capita: np.ndarray  # PPP US dollars
     gdp_usd: np.ndarray  # PPP US dollars a year
     regulator: np.ndarray  # [countries] bool: its own AI/privacy regulator, or an EU member
@@ -177,13 +179,15 @@ def _build(scenario: Scenario) -> Geography:
     )
 
     talent, openness = talent_arrays(iso2)
+    online = online_share(iso2)
     seats = {row.jurisdiction for row in load_regulation()}
     cost, delay, bloc_cost, bloc_delay = regulation_arrays(iso2, countries, scenario)
     return Geography(
         iso2=iso2,
         is_market=np.array([code in market_codes for code in iso2]),
         population=np.array([c.population for c in countries], dtype=float),
-        literacy=np.array([c.literacy for c in countries], dtype=float),
+        online=online.share,
+        online_estimated=online.estimated,
         gdp_per_capita=np.array([c.gdp_per_capita for c in countries], dtype=float),
         gdp_usd=np.array([c.gdp_usd for c in countries], dtype=float),
         regulator=np.array([c.iso2 in seats or (c.eu_member and "EU" in seats)

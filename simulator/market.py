@@ -66,16 +66,14 @@ def bass_step(adopted: np.ndarray, p: float, q: float, months: float = 1.0) -> n
     return (ratio - p) / (ratio + q)
 
 
-def addressable_market(population: np.ndarray, literacy: np.ndarray, gdp_per_capita: np.ndarray,
-                       ceiling: float | np.ndarray, affordability_gdp: float,
-                       slope: float) -> np.ndarray:
-    """People who could use an AI assistant: population x literacy x affordability x ceiling.
+def addressable_market(population: np.ndarray, online: np.ndarray,
+                       ceiling: float | np.ndarray) -> np.ndarray:
+    """People who could use an AI assistant: population x share online x ceiling.
 
-    Affordability is a logistic curve in log income, 1 / (1 + (g0 / g)^slope): half the
-    literate people can afford a device and data at income g0.
+    The share online is measured (ITU: used the Internet in the last 3 months;
+    simulator.world.internet_use): an assistant reaches only people already online.
     """
-    affordable = 1.0 / (1.0 + (affordability_gdp / np.maximum(gdp_per_capita, 1.0)) ** slope)
-    return population * literacy * affordable * ceiling
+    return population * online * ceiling
 
 
 def capability_ceiling(ceiling: float, best: np.ndarray, start: float,

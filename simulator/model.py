@@ -65,6 +65,10 @@ class StrategyModel(WorldSetup, mesa.Model):
             [f.model.family for f in scenario.firms], geo.lang_codes, geo.lang_weights,
             scenario.month_dates(self.months + 1), self.params.localisation_quality_gain)
         self.notes += [n for n in self.family_quality.notes if n not in self.notes]
+        estimated = [c for c in geo.online_estimated if geo.is_market[geo.index(c)]]
+        if estimated:
+            self.notes.append("people online estimated from income per head (no usable ITU "
+                              "figure): " + ", ".join(estimated))
         self.tokenizer_changes = self._tokenizer_changes()
         self.releases = releases.release_schedule(
             [starts if family else None for starts, family in zip(

@@ -75,9 +75,8 @@ class WorldSetup:
                                    for f in firms])  # first month users may choose the firm
         # People a perfect assistant could reach; the ceiling's share of them grows with the
         # best model each country has been served (market.capability_ceiling).
-        self.reachable = geo.is_market * market.addressable_market(
-            geo.population, geo.literacy, geo.gdp_per_capita, 1.0,
-            p.affordability_gdp_pc_usd, p.affordability_slope)
+        self.reachable = geo.is_market * market.addressable_market(geo.population, geo.online,
+                                                                   1.0)
         self.capability_start = 1.0 + max(f.capability for f in firms)
         self.best_capability = np.full(geo.size, self.capability_start)
         self.addressable = self.start_addressable = self.reachable * p.adoption_ceiling

@@ -29,11 +29,6 @@ class Parameters(CheckedModel):
     # its own market potential (Norton and Bass 1987). No estimate exists for LLM
     # assistants; 0 keeps the ceiling fixed, and history.toml lets calibration decide.
     ceiling_capability_elasticity: float = Field(0.0, ge=0)
-    # Affordability: logistic in log GDP per capita (PPP); half the literate people can
-    # afford a device and data at this income (ITU Facts and Figures 2023: internet use
-    # is ~50% around 10-15k USD PPP per head).
-    affordability_gdp_pc_usd: float = Field(12_000.0, gt=0)
-    affordability_slope: float = Field(1.5, gt=0)
     # Income at which prices and salaries are quoted: US GDP per head, PPP (IMF WEO 2024).
     reference_gdp_per_capita_usd: float = Field(80_000.0, gt=0)
     # A PPP-adjusted price falls with income per head down to this share of the list price:
@@ -68,7 +63,7 @@ class Parameters(CheckedModel):
     # Requests per user scale with income per head (PPP) to this power (work use rises with
     # income): Claude's use per working-age person rises 0.7% per 1% of GDP per head across
     # countries (Anthropic Economic Index, September 2025); about half of that is adoption,
-    # which the affordability curve gives, so 0.35 per user (calibration prior). The usage
+    # which the share of people online gives, so 0.35 per user (calibration prior). The usage
     # figures above are the world's average user: world GDP (PPP) per head, ~$185T / 8.1B.
     usage_income_elasticity: float = Field(0.35, ge=0)
     usage_reference_gdp_pc_usd: float = Field(23_000.0, gt=0)

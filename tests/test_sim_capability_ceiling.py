@@ -50,9 +50,7 @@ def test_without_elasticity_users_are_the_closed_form_bass_curve(tmp_path, extra
     model, column, users, knowledge = _history(_solo(tmp_path, 60, extra))
     assert knowledge[-1] > 5 * knowledge[0]  # capability rose, and changed nothing
     ceiling = model.params.adoption_ceiling
-    pool = model.geo.population[column] * model.geo.literacy[column] * ceiling / (
-        1.0 + (model.params.affordability_gdp_pc_usd / model.geo.gdp_per_capita[column])
-        ** model.params.affordability_slope)
+    pool = model.geo.population[column] * model.geo.online[column] * ceiling
     expected = pool * market.bass_adoption(np.arange(1, 61), P, Q)
     np.testing.assert_allclose(users, expected, rtol=1e-9)
 
@@ -67,9 +65,7 @@ def test_rising_capability_keeps_users_growing_within_the_population(tmp_path):
     # The pool of the ODD's equation, from the knowledge each month saw.
     start = 1.0 + knowledge[0]
     best = np.maximum.accumulate(np.maximum(1.0 + knowledge, start))
-    reachable = model.geo.population[column] * model.geo.literacy[column] / (
-        1.0 + (model.params.affordability_gdp_pc_usd / model.geo.gdp_per_capita[column])
-        ** model.params.affordability_slope)
+    reachable = model.geo.population[column] * model.geo.online[column]
     pool = reachable * np.minimum(1.0, 0.2 * (best / start) ** 0.3)
     assert np.all(users <= pool * (1 + 1e-9))
     # Capability reaches users in releases: the pool steps up at each, and adoption comes
@@ -82,13 +78,13 @@ def test_rising_capability_keeps_users_growing_within_the_population(tmp_path):
     assert np.all(users <= model.geo.population[column])
 
 
-def test_the_ceiling_stops_at_everyone_who_can_read_and_afford_it(tmp_path):
+def test_the_ceiling_stops_at_everyone_online(tmp_path):
     model, column, users, _ = _history(_solo(tmp_path, 60, "ceiling_capability_elasticity = 3\n"))
     reachable = model.reachable[column]
     assert model.addressable[column] == reachable  # min(1, ...) binds
     assert users[-1] > 0.99 * reachable
     assert np.all(users <= reachable * (1 + 1e-9))
-    assert reachable < model.geo.population[column] * model.geo.literacy[column]
+    assert reachable < model.geo.population[column]  # not everyone is online
 
 
 def test_a_model_that_gets_no_better_leaves_the_pool_where_it_started(tmp_path):

@@ -5,7 +5,7 @@ the scenario and run on its status quo, as written, to the month before its `tod
 read at its start: "today" below), never from a table of its own:
 
 - market size: `addressable` today (people who could use an assistant: population x
-  literacy x affordability x adoption ceiling, raised by the best model served there) and
+  share online x adoption ceiling, raised by the best model served there) and
   `potential` for the firm (consumer revenue a year if the start's market all used it at
   the firm's local price and paid share);
 - growth: every firm's users in the country over one status-quo run of the scenario (its

@@ -77,7 +77,7 @@ def render(table: CountryTable, sort: str = "revenue_potential", descending: boo
         f"{month_label(table.start_date, 1)} to {end} ({table.months} months); status, market, "
         f"quality, entry and residency as of {table.today or table.start_date} (the scenario's "
         "today, else its start). Market: people who could use an assistant (population x "
-        "literacy x affordability x adoption ceiling); revenue potential: a year of the "
+        "share online x adoption ceiling); revenue potential: a year of the "
         "start's market at the firm's local price and paying share. Growth: every firm's "
         "users there over the scenario's status-quo run, a year, over its last year. Rivals: "
         "the other firms serving it at the run's end "

@@ -17,8 +17,6 @@ from tui.i18n import N_, _
 KEYS = {
     "active_params": N_("active params"),
     "adoption_ceiling": N_("adoption ceiling"),
-    "affordability_gdp_pc_usd": N_("affordability gdp pc usd"),
-    "affordability_slope": N_("affordability slope"),
     "api_bass_p_annual": N_("api bass p annual"),
     "api_bass_q_annual": N_("api bass q annual"),
     "api_markup": N_("api markup"),
