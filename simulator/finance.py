@@ -1,8 +1,8 @@
 """Money: list prices (with regional tiers), local prices and the monthly cash-flow ledger.
 
 Every flow is booked per (firm, country) so that a firm's cash change in a month equals the
-sum over countries of revenue (consumer and API) minus serving cost, salaries,
-localisation, compliance, commitment (offices included) and training spend (the
+sum over countries of revenue (consumer and API) and a parent's funding minus serving cost,
+salaries, localisation, compliance, commitment (offices included) and training spend (the
 conservation test checks this on the written time series). Measures (API revenue, tokens)
 are recorded beside the flows but are parts of them, not extra money.
 """
@@ -15,7 +15,9 @@ import numpy as np
 
 COST_FLOWS = ("serving_cost", "salaries", "localisation_spend", "compliance_spend",
               "commitment_spend", "training_spend")
-FLOWS = ("revenue", *COST_FLOWS)
+# A parent's transfer covering the month's loss (`parent_funding`) is money in, not revenue.
+INFLOWS = ("revenue", "parent_funding")
+FLOWS = (*INFLOWS, *COST_FLOWS)
 # API revenue is part of revenue; paying users are the consumers who pay (a stock, not a flow).
 MEASURES = ("api_revenue", "tokens", "api_tokens", "paying_users")
 
@@ -61,8 +63,8 @@ class Ledger:
         self.flows[flow][firm, country] += amount
 
     def net(self) -> np.ndarray:
-        """Cash change per firm: revenue minus every cost flow, summed over countries."""
-        total = self.flows["revenue"].sum(axis=1)
+        """Cash change per firm: money in minus every cost flow, summed over countries."""
+        total = sum(self.flows[name].sum(axis=1) for name in INFLOWS)
         for name in COST_FLOWS:
             total = total - self.flows[name].sum(axis=1)
         return total

@@ -313,6 +313,9 @@ class StrategyModel(WorldSetup, mesa.Model):
         rows = np.arange(len(self.home))
         self.ledger.flows["training_spend"][rows, self.home] += (
             self.econ.training_monthly * self.factor * self.training)
+        # A parent covers the unit's loss, up to what it can pay a month.
+        self.ledger.flows["parent_funding"][rows, self.home] += np.minimum(
+            np.maximum(-self.ledger.net(), 0.0), self.parent_funding_cap) * self.alive
         self.net = self.ledger.net()
         self.cash += self.net
         self.burn = self.ledger.costs()

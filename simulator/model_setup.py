@@ -98,6 +98,7 @@ class WorldSetup:
         self.marketplace_from = enterprise.marketplace_months(self.scenario, geo)
         self.cash = np.array([f.cash_usd for f in firms], dtype=float)
         self.alive = np.ones(len(firms), dtype=bool)
+        self.parent_funding_cap = np.array([f.parent_funding_usd_monthly for f in firms])
         self.exit_month = np.full(len(firms), -1)
         self.burn = np.zeros(len(firms))
         self.net = np.zeros(len(firms))

@@ -279,6 +279,9 @@ class Firm(StrictModel):
     name: Name
     home: str
     cash_usd: float = Field(gt=0)
+    # The most a parent pays a month to cover the firm's loss (a big-tech unit such as Meta
+    # AI or Gemini); 0 for a firm on its own cash.
+    parent_funding_usd_monthly: float = Field(0.0, ge=0)
     capability: float = Field(1.0, ge=0)  # initial knowledge stock (R&D units)
     launch_month: int = Field(0, ge=0)  # first month its service may go live anywhere
     talent: Talent

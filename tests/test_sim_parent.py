@@ -1,0 +1,53 @@
+"""A parent's funding of a loss-making unit (Meta AI, Gemini): flows, survival, the cap.
+
+Theory: a unit whose parent covers its losses keeps serving where a standalone firm with the
+same books runs out of cash; the parent pays only the month's loss and never more than its
+cap, so a unit that earns gets nothing and a cap below the loss delays the exit, not
+prevents it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plumbing.shipped import shipped_path
+from simulator.run import run_scenario
+from simulator.scenario import load_scenario
+
+STYLISED = shipped_path("scenarios", "stylised.toml")
+FIRM = "Open Weights"
+MONTHS = 48
+
+
+def _run(cap: float):
+    scenario = load_scenario(STYLISED, [f"firms.{FIRM}.cash_usd=2e8",
+                                        f"firms.{FIRM}.parent_funding_usd_monthly={cap}"])
+    result = run_scenario(scenario, months=MONTHS)
+    fm = result.firm_months.to_pandas()
+    return fm[fm.firm == FIRM].set_index("month"), result.firms.to_pandas().set_index("firm")
+
+
+def _costs(fm):
+    return (fm.serving_cost + fm.salaries + fm.localisation_spend + fm.compliance_spend
+            + fm.commitment_spend + fm.training_spend)
+
+
+def test_a_parent_keeps_a_loss_making_unit_serving():
+    alone, alone_firms = _run(0.0)
+    backed, backed_firms = _run(1e11)
+    # Alone, the free assistant's serving costs exhaust its cash and it leaves every market.
+    assert alone.parent_funding.eq(0).all()
+    assert alone_firms.loc[FIRM, "exit_month"] > 0
+    # Backed, it never runs out: the parent pays exactly each month's loss, nothing in a
+    # month that earns.
+    assert np.isnan(backed_firms.loc[FIRM, "exit_month"])
+    loss = np.maximum(_costs(backed) - backed.revenue, 0.0)
+    np.testing.assert_allclose(backed.parent_funding, loss, rtol=1e-9, atol=1.0)
+    assert (backed.parent_funding > 0).any() and (backed.cash > 0).all()
+    assert backed.users.iloc[-1] > 0
+
+
+def test_the_parent_pays_no_more_than_its_cap():
+    capped, firms = _run(1e6)
+    assert capped.parent_funding.max() <= 1e6 * (1 + 1e-12)
+    assert firms.loc[FIRM, "exit_month"] > 0  # the cap is far below the unit's losses
