@@ -1,9 +1,9 @@
 """Money: list prices (with regional tiers), local prices and the monthly cash-flow ledger.
 
 Every flow is booked per (firm, country) so that a firm's cash change in a month equals the
-sum over countries of revenue (consumer and API) and a parent's funding minus serving cost,
-salaries, localisation, compliance, commitment (offices included) and training spend (the
-conservation test checks this on the written time series). Measures (API revenue, tokens)
+sum over countries of revenue (consumer and API), equity raised and a parent's funding minus
+serving cost, salaries, localisation, compliance, commitment (offices included) and training
+spend (the conservation test checks this on the written time series). Measures (API revenue, tokens)
 are recorded beside the flows but are parts of them, not extra money.
 """
 
@@ -15,8 +15,9 @@ import numpy as np
 
 COST_FLOWS = ("serving_cost", "salaries", "localisation_spend", "compliance_spend",
               "commitment_spend", "training_spend")
-# A parent's transfer covering the month's loss (`parent_funding`) is money in, not revenue.
-INFLOWS = ("revenue", "parent_funding")
+# Equity raised in a funding round and a parent's transfer covering the month's loss are
+# money in, not revenue.
+INFLOWS = ("revenue", "equity_raised", "parent_funding")
 FLOWS = (*INFLOWS, *COST_FLOWS)
 # API revenue is part of revenue; paying users are the consumers who pay (a stock, not a flow).
 MEASURES = ("api_revenue", "tokens", "api_tokens", "paying_users")

@@ -313,6 +313,8 @@ class StrategyModel(WorldSetup, mesa.Model):
         rows = np.arange(len(self.home))
         self.ledger.flows["training_spend"][rows, self.home] += (
             self.econ.training_monthly * self.factor * self.training)
+        self.ledger.flows["equity_raised"][rows, self.home] += (
+            self.equity_rounds[min(month, self.months)] * self.alive)
         # A parent covers the unit's loss, up to what it can pay a month.
         self.ledger.flows["parent_funding"][rows, self.home] += np.minimum(
             np.maximum(-self.ledger.net(), 0.0), self.parent_funding_cap) * self.alive

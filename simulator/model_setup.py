@@ -99,6 +99,12 @@ class WorldSetup:
         self.cash = np.array([f.cash_usd for f in firms], dtype=float)
         self.alive = np.ones(len(firms), dtype=bool)
         self.parent_funding_cap = np.array([f.parent_funding_usd_monthly for f in firms])
+        self.equity_rounds = np.zeros((self.months + 1, len(firms)))  # [month, firm] raised
+        for f, spec in enumerate(firms):
+            for round_ in spec.funding:
+                month = self.scenario.month_of(round_.month)
+                if 1 <= month <= self.months:  # one before the start is in cash_usd already
+                    self.equity_rounds[month, f] += round_.usd
         self.exit_month = np.full(len(firms), -1)
         self.burn = np.zeros(len(firms))
         self.net = np.zeros(len(firms))

@@ -62,9 +62,9 @@ def test_users_shares_and_cash_flows_are_conserved(two_firms):
     assert (per_country.share <= 1 + 1e-9).all() and (df.share >= 0).all()
     # The firm-month table: the firm's cash, training and its totals over countries.
     fm = result.firm_months.to_pandas()
-    by_firm = fm.assign(net=fm.revenue + fm.parent_funding - fm.serving_cost - fm.salaries
-                        - fm.localisation_spend - fm.compliance_spend - fm.commitment_spend
-                        - fm.training_spend
+    by_firm = fm.assign(net=fm.revenue + fm.equity_raised + fm.parent_funding - fm.serving_cost
+                        - fm.salaries - fm.localisation_spend - fm.compliance_spend
+                        - fm.commitment_spend - fm.training_spend
                         ).set_index(["firm", "month"])
     for firm, cash in (("Alpha", 5e9), ("Beta", 5e9)):
         series = by_firm.loc[firm]

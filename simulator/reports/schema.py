@@ -84,6 +84,8 @@ FIRM_MONTHS_SCHEMA = pa.schema([
     _field("cash", pa.float64(), USD, "the firm's cash at the month's end"),
     _field("training_spend", pa.float64(), USD_MONTH,
            "frontier training compute (firm-level, in no country table row)"),
+    _field("equity_raised", pa.float64(), USD_MONTH,
+           "equity raised in a funding round this month (firm-level)"),
     _field("parent_funding", pa.float64(), USD_MONTH,
            "the parent's transfer covering the month's loss, up to its cap (firm-level)"),
     _field("users", pa.float64(), "users", "the firm's users over all countries"),

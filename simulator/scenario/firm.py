@@ -251,6 +251,15 @@ class Channel(StrictModel):
     _places = field_validator("countries")(lambda v: [check_place(c) for c in v])
 
 
+class FundingRound(StrictModel):
+    """Equity the firm raised in a month (a round's cash coming in, as published)."""
+
+    month: str  # YYYY-MM
+    usd: float = Field(gt=0)
+
+    _month = field_validator("month")(lambda v: check_month(v))
+
+
 Cloud = Literal["aws", "azure", "gcp"]  # the cloud marketplaces data/cloud_regions.csv names
 CLOUDS = get_args(Cloud)
 
@@ -282,6 +291,7 @@ class Firm(StrictModel):
     # The most a parent pays a month to cover the firm's loss (a big-tech unit such as Meta
     # AI or Gemini); 0 for a firm on its own cash.
     parent_funding_usd_monthly: float = Field(0.0, ge=0)
+    funding: list[FundingRound] = Field(default_factory=list)  # equity rounds after the start
     capability: float = Field(1.0, ge=0)  # initial knowledge stock (R&D units)
     launch_month: int = Field(0, ge=0)  # first month its service may go live anywhere
     talent: Talent

@@ -1,4 +1,4 @@
-"""A parent's funding of a loss-making unit (Meta AI, Gemini): flows, survival, the cap.
+"""Money in besides revenue: a parent covering its unit's loss (Meta AI, Gemini), equity rounds.
 
 Theory: a unit whose parent covers its losses keeps serving where a standalone firm with the
 same books runs out of cash; the parent pays only the month's loss and never more than its
@@ -9,7 +9,9 @@ prevents it.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from simulator.run import run_scenario
 from simulator.scenario import load_scenario
@@ -51,3 +53,30 @@ def test_the_parent_pays_no_more_than_its_cap():
     capped, firms = _run(1e6)
     assert capped.parent_funding.max() <= 1e6 * (1 + 1e-12)
     assert firms.loc[FIRM, "exit_month"] > 0  # the cap is far below the unit's losses
+
+
+def test_a_round_adds_its_cash_in_its_month_and_keeps_a_lab_alive():
+    # The same near-broke firm (out of cash in month 3 alone), without and with a round of
+    # $5B in month 2 (December 2022: the stylised world starts in November 2022).
+    def run(*extra: str):
+        scenario = load_scenario(STYLISED, [f"firms.{FIRM}.cash_usd=2e8", *extra])
+        result = run_scenario(scenario, months=MONTHS)
+        fm = result.firm_months.to_pandas()
+        return fm[fm.firm == FIRM].set_index("month"), result.firms.to_pandas().set_index("firm")
+
+    alone, alone_firms = run()
+    raised, raised_firms = run(f'firms.{FIRM}.funding=[{{ month = "2022-12", usd = 5e9 }}]')
+    assert raised.equity_raised[2] == 5e9
+    assert raised.equity_raised.drop(2).eq(0).all() and alone.equity_raised.eq(0).all()
+    assert raised.cash[2] - alone.cash[2] == 5e9  # the same month's books otherwise
+    exited = raised_firms.loc[FIRM, "exit_month"]
+    assert alone_firms.loc[FIRM, "exit_month"] == 3 and (np.isnan(exited) or exited > 12)
+
+
+def test_a_bad_round_or_cap_is_refused_naming_the_field():
+    with pytest.raises(InputError) as error:
+        load_scenario(STYLISED, [f'firms.{FIRM}.funding=[{{ month = "2024-13", usd = -1 }}]',
+                                 f"firms.{FIRM}.parent_funding_usd_monthly=-5"])
+    message = " ".join(str(error.value).split())  # independent of line breaks
+    for field in ("funding[0].month", "funding[0].usd", "parent_funding_usd_monthly"):
+        assert f"firms.{FIRM}.{field}" in message
