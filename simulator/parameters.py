@@ -21,7 +21,7 @@ class Parameters(CheckedModel):
     # Sultan, Farley and Lehmann (1990): p = 0.03, q = 0.38 per year.
     bass_p_annual: float = Field(0.03, gt=0, le=1)
     bass_q_annual: float = Field(0.38, ge=0, le=5)
-    # Share of the literate, able-to-pay population that ever uses an AI assistant:
+    # Share of the people online (ITU; simulator.world.internet_use) who ever use an AI assistant:
     # ChatGPT reached ~10% of the world's adults in 2025 with ~800M weekly users (OpenAI).
     adoption_ceiling: float = Field(0.6, gt=0, le=1)
     # The ceiling rises with the best model a country is served, x (C / C0)^this, C = 1 +
