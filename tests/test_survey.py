@@ -27,7 +27,7 @@ from simulator.calibration.survey import (
 ROOT = Path(__file__).resolve().parents[1]
 PROBLEM = re.compile(r"^\S+: row \d+: [a-z_()]+: expected .+$")
 GOOD = {"survey": "s1", "country": "JP", "date": "2023-11", "value": "6", "unit": "percent",
-        "measure": "daily use", "population_base": "online adults",
+        "firm": "", "measure": "daily use", "population_base": "online adults",
         "source_publisher": "SRI", "source_title": "GPO-AI",
         "source_url": "https://example.org/s", "checked": "2026-12-07 search pages: x"}
 
@@ -45,12 +45,15 @@ def test_shipped_survey_covers_many_countries_with_sources_and_checks():
     for rows in by_survey(survey).values():
         assert len({r.country for r in rows}) >= 8
     for row in survey:
-        assert 0 < row.share < 1 and row.checked and row.source_url.startswith("https://")
+        assert row.share > 0 and row.checked and row.source_url.startswith("https://")
+        assert row.unit == "index" or row.share < 1
     gpo = {r.country: r.share for r in by_survey(survey)["gpo-ai-2023"]}
     assert gpo["IN"] > gpo["US"] > gpo["JP"]  # as published: India 36%, US 18%, Japan 6%
     msft = {r.country: r.share for r in by_survey(survey)["msft-diffusion-2025h2"]}
     assert msft["AE"] > msft["US"] > msft["KH"]  # 64.0%, 28.3%, 5.1%
-
+    aui = {r.country: r for r in by_survey(survey)["anthropic-aui-2025-08"]}
+    assert aui["IL"].share > aui["US"].share > 1 > aui["IN"].share  # 7, 3.6, 0.27
+    assert {r.firm for r in aui.values()} == {"US Second"}
 
 def test_the_survey_is_held_out_of_calibration():
     """Calibration never loads the survey: only the backtest's held-out check reads it."""
@@ -92,7 +95,7 @@ def test_a_bad_cell_is_named_by_row_and_column(column, data):
 def test_a_country_twice_at_one_date_and_mixed_measures_are_refused():
     with pytest.raises(InputError, match="row 3: country: expected one row per survey"):
         parse_survey(as_csv([GOOD, GOOD]), "survey.csv")
-    with pytest.raises(InputError, match="one measure and unit per survey"):
+    with pytest.raises(InputError, match="one measure, unit and firm per survey"):
         parse_survey(as_csv([GOOD, {**GOOD, "country": "US", "measure": "weekly"}]), "s.csv")
     # Two surveys may ask different questions; compare takes one of them.
     two = parse_survey(as_csv([GOOD, {**GOOD, "survey": "s2", "measure": "weekly"}]))
@@ -151,3 +154,24 @@ def test_country_users_reads_a_firm_or_all_firms_at_a_month():
 def test_world_population_is_the_denominator():
     people = population()
     assert people["IN"] > people["US"] > people["JP"] > 0
+
+
+def test_an_index_compares_users_per_person_over_the_world_average():
+    """An index (1 = the country's share of people) needs no level: the model's side is
+    divided by its own world average, so a model with the survey's relative order and
+    ratios matches it at level 1 whatever its absolute users."""
+    index = parse_survey(as_csv([{**GOOD, "country": c, "value": v, "unit": "index",
+                                  "firm": "US Second"}
+                                 for c, v in [("IN", "0.27"), ("US", "3.6"), ("DE", "1.5"),
+                                              ("JP", "1.2")]]))
+    for scale in (1e-3, 1.0):
+        world = sum(PEOPLE.values())
+        # users per person proportional to the index, then the world average rescales it
+        users = {r.country: scale * r.value * PEOPLE[r.country] for r in index}
+        average = sum(users.values()) / world
+        result = compare(users, index, PEOPLE)
+        assert result.spearman == pytest.approx(1.0)
+        assert result.model == pytest.approx(tuple(scale * r.value / average for r in index))
+    assert {r.firm for r in index} == {"US Second"}
+    with pytest.raises(InputError, match="row 2: measure: expected one measure, unit and firm"):
+        parse_survey(as_csv([GOOD, {**GOOD, "country": "US", "firm": "US Second"}]), "s.csv")

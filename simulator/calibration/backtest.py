@@ -222,19 +222,27 @@ def _run(plan: EvaluationPlan, out: Path, parts: dict[str, str], holdout: str, b
 def survey_checks(ok: pd.DataFrame, scenario: Scenario, holdout: str) -> list[dict]:
     """Held-out surveys dated in the window against every member's users per country.
 
+    A survey of one firm's users (its `firm`) compares with that firm's, else with all
+    firms'; a survey naming a firm the scenario lacks is for another scenario and skipped.
+
     The runs end with the window, so a survey of its last year compares with their last
     month; earlier surveys wait for a backtest whose window ends with them.
     """
     first, last = parse_window(holdout)
-    countries = build_geography(scenario).iso2
-    members = [dict(zip(countries, users, strict=True)) for users in ok["country_users"]]
+    countries, firms = build_geography(scenario).iso2, [f.name for f in scenario.firms]
+    per_firm = [np.array([np.asarray(row, dtype=float) for row in users])
+                for users in ok["country_users"]]  # [firm][country] per member
     checks = []
     for name, rows in by_survey(load_survey()).items():
-        if not all(first <= r.date.replace(day=1) <= last and r.date.year == last.year
-                   for r in rows):
+        firm = rows[0].firm
+        if (firm and firm not in firms) or not all(
+                first <= r.date.replace(day=1) <= last and r.date.year == last.year
+                for r in rows):
             continue
+        members = [dict(zip(countries, users[firms.index(firm)] if firm else users.sum(axis=0),
+                            strict=True)) for users in per_firm]
         result = compare(members, rows, population())
-        checks.append({"survey": name, "date": f"{rows[0].date:%Y-%m}",
+        checks.append({"survey": name, "date": f"{rows[0].date:%Y-%m}", "firm": firm or None,
                        "countries": list(result.countries),
                        "spearman": None if np.isnan(result.spearman) else result.spearman,
                        "level_ratio": result.level_ratio, "measure": rows[0].measure})

@@ -78,9 +78,10 @@ class EvaluationPlan:
             *[(f"obs:{o.id}", pa.float64()) for o in self.observations],
             # Worldwide users per firm and month, for the charts: [firm][month].
             ("world_users", pa.list_(pa.list_(pa.float64()))),
-            # Every firm's users per country at the last month, in `countries` order: what
-            # the held-out per-country surveys are compared with (simulator.calibration.survey).
-            ("country_users", pa.list_(pa.float64())), ("duration_s", pa.float64()),
+            # Each firm's users per country at the last month ([firm][country], `countries`
+            # order): what the held-out per-country surveys are compared with
+            # (simulator.calibration.survey), a firm's or all firms'.
+            ("country_users", pa.list_(pa.list_(pa.float64()))), ("duration_s", pa.float64()),
         ], metadata={"firms": ",".join(firms), "countries": ",".join(self.countries())})
 
     def countries(self) -> list[str]:
@@ -117,9 +118,8 @@ def _run(plan: EvaluationPlan, scenario: Scenario, seed: int) -> dict:
     view = RunView(result.timeseries, firms, _countries(result.timeseries), plan.months,
                    scenario.parameters.weekly_active_share)
     metrics = read_metrics(plan, view)
-    last = view.arrays["users"][-1].sum(axis=0)
-    countries = [last[view.countries[c]] if c in view.countries else 0.0
-                 for c in plan.countries()]
+    countries = [[row[view.countries[c]] if c in view.countries else 0.0
+                  for c in plan.countries()] for row in view.arrays["users"][-1]]
     return {**{f"obs:{o.id}": v for o, v in zip(plan.observations, metrics, strict=True)},
             "world_users": view.arrays["users"].sum(axis=2).T.tolist(),
             "country_users": countries}

@@ -85,10 +85,11 @@ def print_backtest(result, console: Console) -> None:
     for check in summary.get("surveys", []):
         rho = check["spearman"]
         shown = "n/a" if rho is None else f"{rho:.2f}"
+        whose = f"{check['firm']}'s users" if check.get("firm") else "all firms' users"
         console.print(f"held-out survey {check['survey']} ({check['date']}, "
-                      f"{check['measure']}): Spearman {shown} over "
+                      f"{check['measure']}; {whose}): Spearman {shown} over "
                       f"{len(check['countries'])} countries (target >= 0.7); the model's "
-                      f"users per person are {check['level_ratio']:.2f} x the survey's share")
+                      f"level is {check['level_ratio']:.2f} x the survey's")
     if result.context:
         console.print("not modelled (recorded, not scored): "
                       + ", ".join(o.id for o in result.context))

@@ -1,10 +1,13 @@
 """Held-out per-country adoption surveys and how a run or an ensemble compares with them.
 
 `data/adoption_survey.csv` holds public per-country shares of people using generative AI,
-one survey per `survey` id (`COLUMNS`). Shipped: `gpo-ai-2023`, the GPO-AI survey's share of
-respondents using ChatGPT daily (21 countries, late 2023: compare one firm's users), and
-`msft-diffusion-2025h2`, Microsoft's share of the working-age population using any
-generative AI product (8 countries, second half of 2025: compare all firms' users). Neither
+one survey per `survey` id (`COLUMNS`), of one firm's users (`firm`) or all firms'. Shipped:
+`gpo-ai-2023`, the GPO-AI survey's share of respondents using ChatGPT daily (21 countries,
+late 2023: the US Frontier's users); `msft-diffusion-2025h2`, Microsoft's share of the
+working-age population using any generative AI product (8 countries, second half of 2025:
+all firms' users); and `anthropic-aui-2025-08`, Anthropic's AI Usage Index, a country's
+share of Claude.ai use over its share of working-age people (16 countries, August 2025: the
+US Second's users; unit `index`, so the model's side is over its own world average). None
 is a calibration target: calibration reads `observations.csv` only. They check what
 calibration did not see, the order of countries.
 
@@ -34,12 +37,16 @@ from simulator.scenario.toml_check import problems_error, read_user_file
 from simulator.world.countries import load_countries
 
 UNITS = {"percent": 100.0, "fraction": 1.0}  # unit -> the value of "everyone"
+# Users per person over the world's average (1 = as many as the country's share of people):
+# the model's side is then divided by its own world average too.
+INDEX, INDEX_MAX = "index", 1000.0
 COLUMNS = {
     "survey": "the survey's identifier: letters, digits, '_', '-' or '.'",
     "country": "an ISO 3166 alpha-2 code of a country in the world data",
     "date": "a date as YYYY-MM-DD or YYYY-MM (the survey's fieldwork)",
     "value": "a number from 0 to the unit's whole (100 percent, 1 fraction)",
-    "unit": "one of " + ", ".join(UNITS),
+    "unit": "one of " + ", ".join([*UNITS, INDEX]),
+    "firm": "the scenario firm whose users compare (e.g. US Second), or empty for all firms'",
     "measure": "what respondents answered (non-empty)",
     "population_base": "who the value is a share of (non-empty)",
     "source_publisher": "who published the survey (non-empty)",
@@ -61,6 +68,7 @@ class SurveyRow:
     date: date
     value: float
     unit: str
+    firm: str  # whose users compare; "" for every firm's
     measure: str
     population_base: str
     source_publisher: str
@@ -70,8 +78,8 @@ class SurveyRow:
 
     @property
     def share(self) -> float:
-        """The value as a fraction of the base (0..1)."""
-        return self.value / UNITS[self.unit]
+        """The value as a fraction of the base (0..1), or the index as published."""
+        return self.value / UNITS[self.unit] if self.unit in UNITS else self.value
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,8 @@ class SurveyComparison:
     """How a model's users per person order and scale against the survey's countries."""
 
     countries: tuple[str, ...]  # compared, in the survey's order
-    observed: tuple[float, ...]  # the survey's shares (fractions)
-    model: tuple[float, ...]  # the model's users per person
+    observed: tuple[float, ...]  # the survey's shares (fractions), or its index
+    model: tuple[float, ...]  # the model's users per person (index: over its world average)
     spearman: float  # rank correlation; nan with fewer than 3 countries or no spread
     level_ratio: float  # median of model / observed over the countries
     absent: tuple[str, ...]  # surveyed countries the run does not have
@@ -114,11 +122,12 @@ def _parse_row(cells: dict[str, str], known: frozenset[str]) -> tuple[dict, list
         fields["date"] = _parse_date(text["date"])
     except ValueError:
         bad("date")
-    if text["unit"] not in UNITS:
+    if text["unit"] not in (*UNITS, INDEX):
         bad("unit")
     else:
         try:
-            fields["value"] = parse_number(text["value"], low=0, high=UNITS[text["unit"]])
+            fields["value"] = parse_number(text["value"], low=0,
+                                           high=UNITS.get(text["unit"], INDEX_MAX))
         except ValueError:
             bad("value")
     for column in _TEXT:
@@ -151,10 +160,10 @@ def parse_survey(text: str, path: str | Path = "<survey>") -> list[SurveyRow]:
     if not survey and not problems:
         problems.append(f"{path}: row 2: country: expected at least one country")
     for name, rows_of in by_survey(survey).items():
-        if len({(r.measure, r.unit) for r in rows_of}) > 1:
-            problems.append(f"{path}: row {rows_of[0].row}: measure: expected one measure and "
-                            f"unit per survey, {name!r} has more (a question is compared at a "
-                            "time)")
+        if len({(r.measure, r.unit, r.firm) for r in rows_of}) > 1:
+            problems.append(f"{path}: row {rows_of[0].row}: measure: expected one measure, "
+                            f"unit and firm per survey, {name!r} has more (a question is "
+                            "compared at a time)")
     if problems:
         raise problems_error("adoption survey", problems)
     return survey
@@ -184,6 +193,13 @@ def population() -> dict[str, float]:
     return {c.iso2: float(c.population) for c in load_countries()}
 
 
+def _world_per_person(users: Mapping[str, float], people: Mapping[str, float]) -> float:
+    """A run's users over the population of the countries it has (its world average)."""
+    total = sum(users.values())
+    base = sum(people.get(c, 0.0) for c in users)
+    return total / base if total > 0 and base > 0 else 1.0
+
+
 def country_users(timeseries, month: int, firm: str | None = None) -> dict[str, float]:
     """A run's users per country at model month `month`: of `firm`, or of all firms (None)."""
     import pyarrow.compute as pc
@@ -211,6 +227,8 @@ def compare(users: Mapping[str, float] | Sequence[Mapping[str, float]],
     from scipy.stats import spearmanr
 
     members = [users] if isinstance(users, Mapping) else list(users)
+    if survey and survey[0].unit == INDEX:  # each member's users per person over its average
+        members = [{c: u / _world_per_person(m, people) for c, u in m.items()} for m in members]
     if not members:
         raise ValueError("compare needs at least one run's users")
     if len(by_survey(survey)) > 1:
