@@ -44,7 +44,7 @@ COLUMNS = {
     "survey": "the survey's identifier: letters, digits, '_', '-' or '.'",
     "country": "an ISO 3166 alpha-2 code of a country in the world data",
     "date": "a date as YYYY-MM-DD or YYYY-MM (the survey's fieldwork)",
-    "value": "a number from 0 to the unit's whole (100 percent, 1 fraction)",
+    "value": "a number from 0 to the unit's whole (100 percent, 1 fraction, 1000 index)",
     "unit": "one of " + ", ".join([*UNITS, INDEX]),
     "firm": "the scenario firm whose users compare (e.g. US Second), or empty for all firms'",
     "measure": "what respondents answered (non-empty)",
