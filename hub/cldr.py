@@ -3,8 +3,8 @@
 Two installed copies of CLDR are read, each for what it carries:
 
 - language_data's `supplementalData.xml` (CLDR supplemental data) for each territory's
-  population, GDP (purchasing-power-parity US dollars, as CLDR gives it) and literacy, and
-  for the territory containment tree (UN M.49 regions plus CLDR's groupings EU, EZ, UN);
+  population and GDP (purchasing-power-parity US dollars, as CLDR gives it), and for the
+  territory containment tree (UN M.49 regions plus CLDR's groupings EU, EZ, UN);
 - babel's `territory_languages` for the languages spoken in each territory, with the
   percentage of the population that speaks them and their official status.
 
@@ -30,7 +30,6 @@ class TerritoryInfo:
     code: str
     population: int
     gdp_usd: float
-    literacy: float
     languages: tuple[tuple[str, float, str | None], ...]  # (BCP 47, share 0..1, status)
 
 
@@ -79,7 +78,6 @@ def territory_info() -> dict[str, TerritoryInfo]:
             code=code,
             population=population,
             gdp_usd=float(node.get("gdp", "0")),
-            literacy=float(node.get("literacyPercent", "100")) / 100.0,
             languages=tuple(shares),
         )
     return info

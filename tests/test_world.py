@@ -20,7 +20,6 @@ def test_germany():
     assert de.eu_member and de.continent == "EU" and de.m49_subregion == "155"
     assert {"AT", "FR", "PL"} <= set(de.neighbours)
     assert 1e4 < de.gdp_per_capita < 2e5  # PPP dollars per person
-    assert 0.9 < de.literacy <= 1
 
 
 def test_eu_members_are_the_27():

