@@ -134,6 +134,14 @@ class StrategyModel(WorldSetup, mesa.Model):
         if month >= self.months:
             self.running = False
 
+    def own_cash(self) -> np.ndarray:
+        """Each firm's cash less what investors and a parent put in since the start.
+
+        What advice values: a discounted cash flow counts the firm's operating flows, not
+        its financing, so a move a parent pays for is still a loss to the group.
+        """
+        return self.cash - self.financed
+
     def forbidden_now(self) -> np.ndarray:
         """[firms, countries] bool: the firm may not serve the country this month."""
         return self.forbidden[min(self.steps, self.months)]
@@ -313,11 +321,12 @@ class StrategyModel(WorldSetup, mesa.Model):
         rows = np.arange(len(self.home))
         self.ledger.flows["training_spend"][rows, self.home] += (
             self.econ.training_monthly * self.factor * self.training)
-        self.ledger.flows["equity_raised"][rows, self.home] += (
-            self.equity_rounds[min(month, self.months)] * self.alive)
+        equity = self.equity_rounds[min(month, self.months)] * self.alive
+        self.ledger.flows["equity_raised"][rows, self.home] += equity
         # A parent covers the unit's loss, up to what it can pay a month.
-        self.ledger.flows["parent_funding"][rows, self.home] += np.minimum(
-            np.maximum(-self.ledger.net(), 0.0), self.parent_funding_cap) * self.alive
+        parent = np.minimum(np.maximum(-self.ledger.net(), 0.0), self.parent_funding_cap)
+        self.ledger.flows["parent_funding"][rows, self.home] += parent * self.alive
+        self.financed += equity + parent * self.alive
         self.net = self.ledger.net()
         self.cash += self.net
         self.burn = self.ledger.costs()

@@ -99,6 +99,7 @@ class WorldSetup:
         self.cash = np.array([f.cash_usd for f in firms], dtype=float)
         self.alive = np.ones(len(firms), dtype=bool)
         self.parent_funding_cap = np.array([f.parent_funding_usd_monthly for f in firms])
+        self.financed = np.zeros(len(firms))  # equity and a parent's funding received so far
         self.equity_rounds = np.zeros((self.months + 1, len(firms)))  # [month, firm] raised
         for f, spec in enumerate(firms):
             for round_ in spec.funding:

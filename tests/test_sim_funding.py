@@ -13,6 +13,9 @@ import pytest
 
 from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
+from simulator.advice.decision import decide_from
+from simulator.advice.members import FocusRecorder
+from simulator.model import StrategyModel
 from simulator.run import run_scenario
 from simulator.scenario import load_scenario
 
@@ -80,3 +83,24 @@ def test_a_bad_round_or_cap_is_refused_naming_the_field():
     message = " ".join(str(error.value).split())  # independent of line breaks
     for field in ("funding[0].month", "funding[0].usd", "parent_funding_usd_monthly"):
         assert f"firms.{FIRM}.{field}" in message
+
+
+def test_advice_values_the_firms_own_cash_not_its_financing():
+    """A parent's cover keeps a unit's cash flat, but its losses are still the group's: the
+    cash advice values (`own_cash`) falls by them, and a round is no operating gain."""
+    scenario = load_scenario(STYLISED, [f"firms.{FIRM}.cash_usd=2e8",
+                                        f"firms.{FIRM}.parent_funding_usd_monthly=1e11",
+                                        f'firms.{FIRM}.funding=[{{ month = "2023-01", '
+                                        f'usd = 1e9 }}]'])
+    firm = [f.name for f in scenario.firms].index(FIRM)
+    decision = decide_from(scenario, "2022-12", 12)
+    model = StrategyModel(scenario, months=decision.months)
+    model.recorder = FocusRecorder(firm, decision)
+    money_in = 0.0
+    while model.steps < decision.months:
+        model.step()
+        flows = model.ledger.flows
+        money_in += flows["equity_raised"][firm].sum() + flows["parent_funding"][firm].sum()
+    assert money_in > 1e9  # the round and the parent's cover both came in
+    np.testing.assert_allclose(model.own_cash()[firm], model.cash[firm] - money_in, rtol=1e-12)
+    assert model.recorder.cash[-1] == model.own_cash()[firm] < 2e8  # losses, as advice sees

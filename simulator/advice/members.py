@@ -95,7 +95,10 @@ def plan_advice(runs: SweepPlan, decision: Decision, delays: list[int]) -> Advic
 
 
 class FocusRecorder:
-    """What advice reads of a run: the firm's cash each month of the horizon, flow totals."""
+    """What advice reads of a run: the firm's own cash each month of the horizon, flow totals.
+
+    Own cash leaves out equity raised and a parent's funding (`StrategyModel.own_cash`).
+    """
 
     def __init__(self, firm: int, decision: Decision) -> None:
         self.firm, self.first, self.months_done = firm, decision.month, 0
@@ -113,7 +116,7 @@ class FocusRecorder:
         self.months_done = month
         if month < self.first:
             return
-        self.cash[month - self.first] = model.cash[self.firm]
+        self.cash[month - self.first] = model.own_cash()[self.firm]
         self.revenue[month - self.first] = model.ledger.flows["revenue"][self.firm].sum()
         for name in FLOWS:
             self.flows[name] += float(model.ledger.flows[name][self.firm].sum())
@@ -146,7 +149,7 @@ def simulate_member(plan: AdvicePlan, member: int) -> tuple[float, list]:
         trunk = build(edited[0])
         for _ in range(decision.month - 1):
             trunk.step()
-        start_cash = float(trunk.cash[firm])
+        start_cash = float(trunk.own_cash()[firm])
         done: list = [None] * plan.moves
         due: dict[int, list[int]] = {}  # months done when a move's edit applies -> moves
         for i in range(1, plan.moves):

@@ -94,7 +94,7 @@ def search_price(scenario: Scenario, firm: str, profile: TechnologyProfile,
     trunk = StrategyModel(scenario, profile=profile, geography=build_geography(scenario))
     for _ in range((decision.month if decision else 1) - 1):
         trunk.step()
-    start_cash = float(trunk.cash[index])
+    start_cash = float(trunk.own_cash()[index])
     cache: dict[float, float] = {}
 
     def value(log_price: float) -> float:
@@ -105,7 +105,7 @@ def search_price(scenario: Scenario, firm: str, profile: TechnologyProfile,
             cash = np.empty(model.months - model.steps)
             for month in range(cash.size):
                 model.step()
-                cash[month] = model.cash[index]
+                cash[month] = model.own_cash()[index]
             cache[price] = float(npv(cash, start_cash, rate))
         return cache[price]
 
