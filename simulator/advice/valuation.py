@@ -1,7 +1,8 @@
 """Money per move: NPV per ensemble member, its spread, the odds against the status quo, regret.
 
-- NPV over the horizon of the firm's monthly cash flows (the change of its cash, so every
-  flow the model books counts: revenue, serving, salaries, localisation, compliance, offices),
+- NPV over the horizon of the firm's monthly cash flows (the change of its own cash,
+  `StrategyModel.own_cash`, so every operating flow the model books counts: revenue, serving,
+  salaries, localisation, compliance, offices; equity raised and a parent's funding do not),
   counted from the decision date, each month t after it discounted by (1 + r)^(-t / 12);
   by default nothing after the horizon. With an exit multiple m (`--exit-multiple`), the
   firm's value at the horizon H is added as growth firms are valued, m x its revenue over
