@@ -105,9 +105,10 @@ class FirmAgent(mesa.Agent):
         region_of = m.region_of if region_of is None else region_of
         arpu = per_level(p.commitment_arpu, m.footprint.effective_level()[f])
         factor = m.horizon_cost_factor()  # compute gets cheaper over the horizon
-        per_user = decisions.margin_per_user(m.price[f], m.paying[f], arpu,
-                                             econ.tokens_per_user(region_of, m.paying)[f],
-                                             econ.serving_cost[f] * factor)
+        revenue = economics.consumer_revenue(1.0, m.price[f], m.paying[f], m.lite_price[f],
+                                             m.lite_paying[f], arpu)
+        tokens = econ.tokens_per_user(region_of, econ.paid_use(m.paying, m.lite_paying))[f]
+        per_user = decisions.margin_per_user(revenue, tokens, econ.serving_cost[f] * factor)
         adoption = decisions.expected_adoption(m.adoption(), *m.bass, p.decision_horizon_months)
         spend = economics.api_spend(m.geo.gdp_usd, p.api_spend_share_gdp, adoption)
         revenue = economics.api_revenue(np.ones((1, spend.size)), spend,
@@ -320,12 +321,13 @@ class FirmAgent(mesa.Agent):
         for option in m.price_options[:, f]:
             prices = m.price.copy()
             prices[f] = option
-            paying = m.econ.paying_share(prices)
-            change = p.beta_price * (m.econ.price_term(prices)[f] - m.price_term[f])
+            paying, lite_price, lite_paying = m.econ.menu(prices, m.lite)
+            change = p.beta_price * (m.econ.price_term(prices, m.lite)[f] - m.price_term[f])
             share = decisions.share_if(utility, present, f, change)
-            tokens = m.econ.tokens_per_user(m.region_of, paying)[f]
-            margins.append(share * users * decisions.margin_per_user(
-                option, paying[f], arpu, tokens, cost))
+            tokens = m.econ.tokens_per_user(m.region_of, m.econ.paid_use(paying, lite_paying))[f]
+            revenue = economics.consumer_revenue(1.0, option, paying[f], lite_price[f],
+                                                 lite_paying[f], arpu)
+            margins.append(share * users * decisions.margin_per_user(revenue, tokens, cost))
         choice = decisions.best_option(np.array(margins))
         m.price_choice[f] = np.where(present[f], choice, m.price_choice[f])
         m.set_prices()

@@ -5,7 +5,8 @@ and acts on the options that pay. Every option is valued the same way:
 
   expected margin = horizon x (expected users x margin per user + API margin) - one-off cost
 
-- margin per user = paying share x price x ARPU multiplier - tokens per user x cost per token
+- margin per user = paying share x price x ARPU multiplier (each tier's) - tokens per user x
+  cost per token
   (the free tier's serving is in it, so a high token premium can make a market lose money);
 - API margin = API revenue x (1 - cost per token / price per token);
 - expected users of an entrant = addressable market x the Bass share expected halfway
@@ -22,10 +23,10 @@ import numpy as np
 from simulator.market import bass_step, logit_shares
 
 
-def margin_per_user(price: np.ndarray, paying_share: float, arpu: np.ndarray,
-                    tokens_per_user: np.ndarray, cost_per_token: np.ndarray) -> np.ndarray:
+def margin_per_user(revenue_per_user: np.ndarray, tokens_per_user: np.ndarray,
+                    cost_per_token: np.ndarray) -> np.ndarray:
     """Monthly consumer margin of one user (revenue minus the serving of free and paid use)."""
-    return paying_share * price * arpu - tokens_per_user * cost_per_token
+    return revenue_per_user - tokens_per_user * cost_per_token
 
 
 def expected_adoption(adopted: np.ndarray, p: float, q: float, horizon: float) -> np.ndarray:

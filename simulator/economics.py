@@ -9,11 +9,18 @@ Pure numpy on [firms, countries] arrays (or [firms] where a figure is the firm's
   median WTP w of a country scales with income per head (PPP), w = w0 (g / g0)^eta, w0 set
   so that the reference price converts the reference share at the reference income. Revenue
   per user p s(p) peaks at (p / w)^k = 1 / (k - 1) and falls beyond it (k > 1).
+- A lite tier beside the full one (`menu_shares`, e.g. ChatGPT Go beside Plus): a user who
+  values the full tier at v values the lite one at theta v (vertical differentiation, Mussa
+  and Rosen 1978), so at prices p and l < theta p the full tier sells to v above
+  (p - l) / (1 - theta), the lite one between l / theta and that, and the full tier loses
+  its lowest payers to the lite one. theta is set so that a lite tier at `ratio` of the full
+  price multiplies the payers by `multiple` where few pay (`lite_value_share`).
 - Tokens per user-month = requests x characters per request x context multiplier x the
   firm's English tokens per character x its token premium in the country; requests mix the
   free tier (its usage limit) and the paid tier by the paying share, times the country's
   usage intensity (g / g_u)^nu (work use rises with income). Free users cost serving too.
-- Consumer revenue = users x paying share x local price x the commitment level's ARPU.
+- Consumer revenue = users x paying share x local price x the commitment level's ARPU,
+  for the full tier and the lite one.
 - API segment (per token): spend at full adoption = share of GDP a year / 12, times the
   country's adoption (the Bass share of all firms' users). A firm with API share s and
   price per character p earns s x spend x (p / p_ref)^(1 - elasticity): a constant-
@@ -51,6 +58,40 @@ def paying_share(price: np.ndarray, wtp: np.ndarray, max_share: float,
     return max_share / (1.0 + (np.asarray(price) / wtp[None, :]) ** elasticity)
 
 
+def menu_thresholds(price: np.ndarray, lite: np.ndarray,
+                    value_share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where a lite tier sells, and the values above which users buy full and lite ([F, C]).
+
+    `lite` is NaN where there is no lite tier; a lite tier at or above `value_share` x the
+    full price is worth less than the full tier to every payer, and sells nothing (there
+    both thresholds are the full price).
+    """
+    price = np.asarray(price, dtype=float)
+    sells = np.isfinite(lite) & (lite < value_share * price)
+    lite_price = np.where(sells, lite, 0.0)
+    full_above = np.where(sells, (price - lite_price) / (1.0 - value_share), price)
+    lite_above = np.where(sells, lite_price / value_share, price)
+    return sells, full_above, lite_above
+
+
+def menu_shares(price: np.ndarray, lite: np.ndarray, wtp: np.ndarray, max_share: float,
+                elasticity: float, value_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """(full tier's, lite tier's) paying shares ([F, C]) at full `price` and `lite` price."""
+    _, full_above, lite_above = menu_thresholds(price, lite, value_share)
+    full = paying_share(full_above, wtp, max_share, elasticity)
+    return full, paying_share(lite_above, wtp, max_share, elasticity) - full
+
+
+def lite_value_share(price_ratio: float, payers_multiple: float, elasticity: float) -> float:
+    """The lite tier's share of the full tier's value to a user, from an observed launch.
+
+    Where few pay, the share paying at x falls as x^-k, so a lite tier at `price_ratio` of
+    the full price multiplies the payers by (theta / price_ratio)^k: theta is price_ratio x
+    payers_multiple^(1 / k).
+    """
+    return price_ratio * payers_multiple ** (1.0 / elasticity)
+
+
 def usage_intensity(gdp_per_capita: np.ndarray, reference_gdp: float,
                     elasticity: float) -> np.ndarray:
     """Requests per user relative to the world's average user, per country ([C])."""
@@ -66,10 +107,12 @@ def tokens_per_user_month(paying: np.ndarray | float, free_requests: float,
     return requests * chars_per_request * context_multiplier * tokens_per_char
 
 
-def consumer_revenue(users: np.ndarray, price: np.ndarray, paying: np.ndarray,
+def consumer_revenue(users: np.ndarray | float, price: np.ndarray, paying: np.ndarray,
+                     lite_price: np.ndarray, lite_paying: np.ndarray,
                      arpu_multiplier: np.ndarray) -> np.ndarray:
-    """Users x paying share x local price x the commitment level's revenue multiplier."""
-    return users * paying * price * arpu_multiplier
+    """Users x each tier's paying share x its local price x the commitment level's multiplier."""
+    return (users * paying * price * arpu_multiplier
+            + users * lite_paying * lite_price * arpu_multiplier)
 
 
 def api_prices(cost_per_token: np.ndarray, markup: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Money: list prices (with regional tiers), local prices and the monthly cash-flow ledger.
+"""Money: list prices (with regional tiers), lite tiers, local prices and the monthly cash-flow ledger.
 
 Every flow is booked per (firm, country) so that a firm's cash change in a month equals the
 sum over countries of revenue (consumer and API), equity raised and a parent's funding minus
@@ -32,6 +32,15 @@ def list_prices(firms, geo) -> np.ndarray:
                       dtype=float)
     for i, firm in enumerate(firms):
         for place, price in firm.strategy.pricing.tiers.items():
+            prices[i, geo.places([place])] = price
+    return prices
+
+
+def lite_prices(firms, geo) -> np.ndarray:
+    """Each firm's lite-tier price per country ([F, C]), NaN where it sells none."""
+    prices = np.full((len(firms), geo.size), np.nan)
+    for i, firm in enumerate(firms):
+        for place, price in firm.strategy.pricing.lite.items():
             prices[i, geo.places([place])] = price
     return prices
 

@@ -7,7 +7,8 @@ country (`region_of`: the global model, or a region's localised one).
 - cost per token served (simulator.compute) x the scenario's serving_cost_multiplier;
 - API list price per token: cost-plus, the dearest held to the next (simulator.economics);
 - paid conversion: each country's median willingness to pay (income at PPP) and the share
-  of users a price converts; the logit's price term reads the same curve;
+  of users a price converts, to the full tier and to a lite tier beside it where a firm
+  sells one; the logit's price term reads the same curve;
 - usage intensity per country (income at PPP) scales requests per user;
 - tokens per character = English tokens per character of the firm's tokenizer x its
   parallel premium in the country's languages; where the firm has localised a region with
@@ -49,6 +50,7 @@ class FirmEconomics:
     reference_per_char: float  # API reference price per English character
     usage: tuple[float, float, float, float]  # free and paid requests, chars, context
     conversion: tuple[float, float, float]  # paying share max, elasticity k, reference share
+    lite_value: float  # a lite tier's share of the full tier's value (and of its paid use)
     wtp: np.ndarray  # [C] median WTP of would-be payers, US dollars a month
     intensity: np.ndarray  # [C] requests per user relative to the world's average user
     income_month: np.ndarray  # [C] GDP per head (PPP) a month
@@ -106,6 +108,9 @@ class FirmEconomics:
             usage=(p.free_requests_per_month, p.paid_requests_per_month,
                    p.chars_per_request, p.context_multiplier),
             conversion=(p.paying_share_max, p.conversion_price_elasticity, p.paying_share),
+            lite_value=economics.lite_value_share(p.lite_tier_price_ratio,
+                                                  p.lite_tier_payers_multiple,
+                                                  p.conversion_price_elasticity),
             wtp=economics.willingness_to_pay(
                 geo.gdp_per_capita, p.paying_reference_gdp_pc_usd, p.wtp_income_elasticity,
                 p.paying_reference_price_usd, p.paying_share, p.paying_share_max,
@@ -144,18 +149,31 @@ class FirmEconomics:
         """Tokens per character per firm and country ([F, C])."""
         return self.en_tokens_per_char[:, None] * self.premium(region_of)
 
-    def paying_share(self, price: np.ndarray) -> np.ndarray:
-        """Share of users who pay at each firm's local price ([F, C])."""
-        max_share, elasticity, _ = self.conversion
-        return economics.paying_share(price, self.wtp, max_share, elasticity)
+    def menu(self, price: np.ndarray,
+             lite: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(full tier's paying share, lite tier's price, its paying share), [F, C] each.
 
-    def price_term(self, price: np.ndarray) -> np.ndarray:
+        `lite` is each firm's lite price per country, NaN where it has none; the lite price
+        returned is 0 wherever the lite tier sells nothing.
+        """
+        max_share, elasticity, _ = self.conversion
+        paying, lite_paying = economics.menu_shares(price, lite, self.wtp, max_share,
+                                                    elasticity, self.lite_value)
+        return paying, np.where(lite_paying > 0, lite, 0.0), lite_paying
+
+    def price_term(self, price: np.ndarray, lite: np.ndarray) -> np.ndarray:
         """The consumer logit's price variable (market.price_burden), [F, C]."""
-        return price_burden(price, self.wtp, *self.conversion, self.income_month)
+        max_share, elasticity, reference = self.conversion
+        return price_burden(price, lite, self.wtp, max_share, elasticity, self.lite_value,
+                            reference, self.income_month)
+
+    def paid_use(self, paying: np.ndarray, lite_paying: np.ndarray) -> np.ndarray:
+        """The share of users using as payers do: a lite payer counts its value share."""
+        return paying + self.lite_value * lite_paying
 
     def tokens_per_user(self, region_of: np.ndarray,
                         paying: np.ndarray | float | None = None) -> np.ndarray:
-        """Tokens a consumer user costs a month ([F, C]) when `paying` of them pay.
+        """Tokens a consumer user costs a month ([F, C]) when `paying` of them use as payers.
 
         Without `paying`, the reference paying share (for callers that hold no prices).
         """

@@ -32,13 +32,16 @@ per month for all countries and firms together.
   money is expected surplus). The logit weighs B(p) / s0 as a share of monthly income by
   beta_price, so at the reference paying share s0 a dollar weighs as beta_price says, and
   price weighs more where more would pay and less where few would: adoption and paid
-  conversion read the same WTP.
+  conversion read the same WTP. A lite tier beside the full one leaves users the surplus of
+  the better of the two (`price_burden`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.special import hyp2f1
+
+from simulator.economics import menu_thresholds
 
 MONTHS_PER_YEAR = 12.0
 
@@ -86,17 +89,31 @@ def capability_ceiling(ceiling: float, best: np.ndarray, start: float,
     return np.minimum(1.0, ceiling * (np.asarray(best) / start) ** elasticity)
 
 
-def price_burden(price: np.ndarray, wtp: np.ndarray, max_share: float, elasticity: float,
-                 reference_share: float, income_month: np.ndarray) -> np.ndarray:
-    """The logit's price term: B(p) / s0 in percent of monthly income ([F, C]).
+def price_burden(price: np.ndarray, lite: np.ndarray, wtp: np.ndarray, max_share: float,
+                 elasticity: float, value_share: float, reference_share: float,
+                 income_month: np.ndarray) -> np.ndarray:
+    """The logit's price term: the surplus a firm's prices take, / s0, in percent of income.
 
-    B(p) = s_max p 2F1(1, 1/k; 1 + 1/k; -(p / w)^k), the closed form of the integral of
-    s_max / (1 + (x / w)^k) from 0 to p.
+    One tier: B(p) = s_max p 2F1(1, 1/k; 1 + 1/k; -(p / w)^k), the closed form of the
+    integral of s_max / (1 + (x / w)^k) from 0 to p. With a lite tier that sells
+    (simulator.economics.menu_shares), a user keeps max(0, theta v - l, v - p) = theta
+    max(0, v - l / theta) + (1 - theta) max(0, v - (p - l) / (1 - theta)), so the burden is
+    theta B(l / theta) + (1 - theta) B((p - l) / (1 - theta)), below B(p): a cheaper option
+    leaves users more surplus and draws them to the firm.
     """
-    ratio = np.asarray(price) / wtp[None, :]
-    burden = max_share * price * hyp2f1(1.0, 1.0 / elasticity, 1.0 + 1.0 / elasticity,
-                                        -(ratio**elasticity))
+    sells, full_above, lite_above = menu_thresholds(price, lite, value_share)
+    weight = np.where(sells, value_share, 0.0)
+    burden = ((1.0 - weight) * _surplus_taken(full_above, wtp, max_share, elasticity)
+              + weight * _surplus_taken(lite_above, wtp, max_share, elasticity))
     return 100.0 * burden / (reference_share * income_month[None, :])
+
+
+def _surplus_taken(price: np.ndarray, wtp: np.ndarray, max_share: float,
+                   elasticity: float) -> np.ndarray:
+    """B(p): the integral from 0 to p of the share that would pay (its closed form)."""
+    ratio = price / wtp[None, :]
+    return max_share * price * hyp2f1(1.0, 1.0 / elasticity, 1.0 + 1.0 / elasticity,
+                                      -(ratio**elasticity))
 
 
 def entry_order(entered: np.ndarray) -> np.ndarray:

@@ -241,8 +241,10 @@ class StrategyModel(WorldSetup, mesa.Model):
                                                      self.addressable)
         active = self.users * present  # a suspended firm's users are dormant
         arpu = per_level(p.commitment_arpu, self.footprint.effective_level())
-        consumer = economics.consumer_revenue(active, self.price, self.paying, arpu)
-        consumer_tokens = active * econ.tokens_per_user(self.region_of, self.paying)
+        consumer = economics.consumer_revenue(active, self.price, self.paying, self.lite_price,
+                                              self.lite_paying, arpu)
+        consumer_tokens = active * econ.tokens_per_user(
+            self.region_of, econ.paid_use(self.paying, self.lite_paying))
         api = self._api_revenue(month, present)
         api_tokens = api / (econ.api_price[:, None] * self.factor)
         flows["revenue"] += consumer + api
@@ -252,7 +254,7 @@ class StrategyModel(WorldSetup, mesa.Model):
         measures["api_revenue"] += api
         measures["api_tokens"] += api_tokens
         measures["tokens"] += consumer_tokens + api_tokens
-        measures["paying_users"] += active * self.paying  # whom consumer revenue bills
+        measures["paying_users"] += active * (self.paying + self.lite_paying)  # whom it bills
 
     def _api_revenue(self, month: int, present: np.ndarray) -> np.ndarray:
         """This month's API revenue per firm and country: direct sales and marketplaces."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator import enterprise, market, talent
+from simulator import economics, enterprise, market, talent
 from simulator.availability import (
     ACTIVITIES,
     activity_forbidden,
@@ -18,7 +18,7 @@ from simulator.availability import (
     strategy_notes,
 )
 from simulator.entry import experience_needed, regulatory_burden
-from simulator.finance import Ledger, list_prices, local_price
+from simulator.finance import Ledger, lite_prices, list_prices, local_price
 from simulator.firm_economics import localised_premiums
 from simulator.footprint import Footprint
 from simulator.technology import scaled_premium
@@ -85,6 +85,7 @@ class WorldSetup:
                          market.monthly_rate(p.api_bass_q_annual))
         self.organisations = np.zeros(geo.size)  # share of organisations buying AI, [C]
         self.price_options = self.list_price_options()
+        self.lite = lite_prices(firms, geo)  # [F, C], NaN where a firm sells no lite tier
         ppp = np.array([f.strategy.pricing.ppp_adjusted for f in firms])
         self.price_choice = np.repeat(ppp.astype(int)[:, None], geo.size, axis=1)
         self.set_prices()
@@ -123,11 +124,15 @@ class WorldSetup:
                                      p.reference_gdp_per_capita_usd, p.ppp_price_floor)])
 
     def set_prices(self) -> None:
-        """Consumer prices from each firm's chosen option, the paying shares they convert."""
+        """Consumer prices from each firm's chosen option, the paying shares they convert.
+
+        `paying` pays the full tier, `lite_paying` the lite one at `lite_price` (0 where it
+        sells nothing).
+        """
         rows, columns = np.indices(self.price_choice.shape)
         self.price = self.price_options[self.price_choice, rows, columns]
-        self.paying = self.econ.paying_share(self.price)
-        self.price_term = self.econ.price_term(self.price)  # the logit's price variable
+        self.paying, self.lite_price, self.lite_paying = self.econ.menu(self.price, self.lite)
+        self.price_term = self.econ.price_term(self.price, self.lite)  # the logit's variable
 
     def _setup_talent(self) -> None:
         """Pay, hiring targets and places, staff at home, pools, knowledge."""
@@ -211,7 +216,9 @@ class WorldSetup:
         entry needs from it ([F, C] each).
         """
         p, s = self.params, self.scenario
-        potential = self.start_addressable[None, :] * self.paying * self.price * 12.0
+        potential = 12.0 * economics.consumer_revenue(
+            self.start_addressable[None, :], self.price, self.paying, self.lite_price,
+            self.lite_paying, 1.0)
         burden = regulatory_burden(self.entry_cost(np.arange(len(s.firms)))[0], potential,
                                    p.burden_revenue_share)
         return potential, np.stack([

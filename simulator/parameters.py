@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from plumbing.checked import CheckedModel
+from simulator.economics import lite_value_share
 
 
 class Parameters(CheckedModel):
@@ -54,6 +55,13 @@ class Parameters(CheckedModel):
     # Willingness to pay scales with income per head (PPP) to this power: 1 = the same share
     # of income everywhere (assumption; prices are US dollars, incomes PPP; calibration prior).
     wtp_income_elasticity: float = Field(1.0, ge=0)
+    # A lite tier beside the full one (`strategy.pricing.lite`) carries a share theta of the
+    # full tier's value and paid use (simulator.economics.menu_shares). theta is set from a
+    # launch: ChatGPT Go at $4.60 a month beside Plus at $20 in India (price ratio 0.23), after
+    # which paid subscriptions there doubled (as reported, October 2025), so theta = 0.23 x
+    # 2^(1/k) (lite_value_share; data/SOURCES.md, "ChatGPT Go").
+    lite_tier_price_ratio: float = Field(0.23, gt=0, lt=1)
+    lite_tier_payers_multiple: float = Field(2.0, gt=1)
     # Consumer usage per user-month, by tier, at usage_reference_gdp_pc_usd. ChatGPT: ~2.5
     # billion prompts a day from ~800M weekly users (OpenAI to Axios, July 2025), ~95 prompts
     # a user a month on average; the free tier's usage limit keeps free users below paid
@@ -281,6 +289,17 @@ class Parameters(CheckedModel):
         if self.paying_share >= self.paying_share_max:
             raise ValueError(f"paying_share: expected below paying_share_max "
                              f"({self.paying_share_max}), got {self.paying_share}")
+        return self
+
+    @model_validator(mode="after")
+    def _lite_tier(self) -> Parameters:
+        theta = lite_value_share(self.lite_tier_price_ratio, self.lite_tier_payers_multiple,
+                                 self.conversion_price_elasticity)
+        if theta >= 1:
+            raise ValueError(f"lite_tier_payers_multiple: expected a lite tier worth less than "
+                             f"the full one (price ratio x multiple^(1/k) below 1), got "
+                             f"{self.lite_tier_price_ratio} x {self.lite_tier_payers_multiple}"
+                             f"^(1/{self.conversion_price_elasticity}) = {theta:.3g}")
         return self
 
     @model_validator(mode="after")

@@ -25,6 +25,7 @@ FIRM = "Euro Challenger"
 PRICE = f"firms.{FIRM}.strategy.pricing"
 ELASTICITY_RANGE = (-4.0, -1.0)  # Enache, Friberg and Wiklander (2023), IJIO 88, 102945
 MONTHS = 36
+NO_LITE = np.array([[np.nan]])  # no lite tier beside the price
 
 
 def _paying_users(*assignments: str) -> tuple[float, float]:
@@ -67,7 +68,8 @@ def test_the_logits_price_term_falls_by_the_paying_share_per_dollar(price, k, wt
     # dB/dp = s(p): a dollar more costs the users who would pay it, and nobody else.
     w, income = np.array([wtp]), np.array([3000.0])
     step = 1e-4 * price
-    burden = [market.price_burden(np.array([[p]]), w, 0.4, k, 0.05, income)[0, 0]
+    burden = [market.price_burden(np.array([[p]]), NO_LITE, w, 0.4, k, 0.3, 0.05,
+                                  income)[0, 0]
               for p in (price - step, price + step)]
     slope = (burden[1] - burden[0]) / (2 * step) * 0.05 * 3000.0 / 100.0
     share = economics.paying_share(np.array([[price]]), w, 0.4, k)[0, 0]

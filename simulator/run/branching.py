@@ -16,8 +16,8 @@ again what the firms' strategies and channels feed (`BRANCHABLE`):
   spent), the premiums of its extended vocabularies and of its later tokenizers;
 - `hiring`: where it hires (offices and labs hire locally whatever the list says) and its
   targets;
-- `pricing`: the price options, the firm's PPP choice, its paying shares, the revenue
-  potential and experience its entries are judged by;
+- `pricing`: the price options and lite tiers, the firm's PPP choice, its paying shares,
+  the revenue potential and experience its entries are judged by;
 - `channels`: every channel's start, reach and conversion;
 - `offices`, `labs`, `sites`, `data_regions`, `entries_per_year`, `max_commitment`: read by
   the firm's decisions every month.
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.agents import LocalisationPlan
+from simulator.finance import lite_prices
 from simulator.firm_economics import localised_premiums
 from simulator.footprint import Level
 from simulator.scenario import Scenario
@@ -162,6 +163,7 @@ def _pricing(model: StrategyModel, f: int, old: Firm, new: Firm) -> None:
     own firm's prices and nothing that has happened since.
     """
     model.price_options = model.list_price_options()
+    model.lite = lite_prices(model.scenario.firms, model.geo)
     choice = model.price_choice.copy()
     if old.strategy.pricing.ppp_adjusted != new.strategy.pricing.ppp_adjusted:
         choice[f] = int(new.strategy.pricing.ppp_adjusted)

@@ -90,6 +90,8 @@ class Hiring(StrictModel):
 class Pricing(StrictModel):
     """Consumer price; `ppp_adjusted` scales it by purchasing power (to ppp_price_floor).
 
+    A `lite` tier may sell beside it: a cheaper subscription with less of the full tier.
+
     With `review_by_margin` the firm re-chooses, country by country every price review,
     between its list price and the PPP-adjusted one, whichever has the larger expected
     margin (simulator.agents); its API price is cost-plus, the dearest server held to the
@@ -102,8 +104,13 @@ class Pricing(StrictModel):
     # Regional price tiers: US dollars a month in a region or country instead of
     # usd_per_month, in the order written (a country after its region keeps its own).
     tiers: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    # A lite tier beside the price above, US dollars a month in a region or country, in the
+    # order written (e.g. ChatGPT Go: IN = 4.6). Payers choose between the two tiers
+    # (simulator.economics.menu_shares); it is not PPP-adjusted, being a local price already.
+    lite: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
 
-    _tiers = field_validator("tiers")(lambda v: {check_place(k): x for k, x in v.items()})
+    _tiers = field_validator("tiers", "lite")(
+        lambda v: {check_place(k): x for k, x in v.items()})
 
 
 class Localisation(StrictModel):
