@@ -99,15 +99,21 @@ def test_partner_channels_where_the_data_names_a_base(world):
 def test_price_tiers_where_the_price_is_far_above_willingness_to_pay(world):
     scenario, _, _ = world
     moves, absent = generated(world, "Frontier US", tier_moves)
-    assert {m.place for m in moves.values()} == {"IN", "ID"}
-    for move in moves.values():
+    tiers = [m for m in moves.values() if m.kind == "price_tier"]
+    lites = [m for m in moves.values() if m.kind == "lite_tier"]
+    assert {m.place for m in tiers} == {m.place for m in lites} == {"IN", "ID"}
+    for move in tiers:
         tier = move.overrides["firms.Frontier US.strategy.pricing.tiers"][move.place]
         assert 1.0 <= tier < 20.0 / 2  # the list price is at least twice the tier
         edited = find_firm(apply(scenario, move.overrides), "Frontier US")
         assert edited.strategy.pricing.tiers == {move.place: tier}
-    assert any(name.startswith("tier-CN-") for name in absent)
-    assert "may not serve in CN" in next(why for name, why in absent.items()
-                                         if name.startswith("tier-CN-"))
+    for move in lites:  # beside the $20 price, at ChatGPT Go's share of Plus's
+        edited = find_firm(apply(scenario, move.overrides), "Frontier US")
+        assert edited.strategy.pricing.lite == {move.place: 4.6}
+        assert edited.strategy.pricing.usd_per_month == 20.0 and not edited.strategy.pricing.tiers
+    for kind in ("tier", "lite"):
+        assert "may not serve in CN" in next(why for name, why in absent.items()
+                                             if name.startswith(f"{kind}-CN-"))
 
 
 def test_absent_moves_list_the_new_kinds_with_their_rows(world):

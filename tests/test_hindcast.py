@@ -107,11 +107,16 @@ def test_a_real_tier_is_priced_as_published_in_us_dollars():
     firm, geo = find_firm(scenario, "US Frontier"), build_geography(scenario)
     decision = decide_from(scenario, "2024-01", 24)
     profile = load_profile(scenario.profile_path(), scenario.profile_size)
-    go = replace(real("go", date(2025, 8, 1), "price_tier", "IN", firm="US Frontier"),
-                 value=4.6, unit="usd_per_month")
-    move, why = express(go, scenario, firm, decision, profile, geo)
+    tier = replace(real("tier", date(2025, 8, 1), "price_tier", "IN", firm="US Frontier"),
+                   value=4.6, unit="usd_per_month")
+    move, why = express(tier, scenario, firm, decision, profile, geo)
     assert why == "" and move.name == "tier-IN-4.6usd" and move.kind == "price_tier"
     assert move.overrides == {"firms.US Frontier.strategy.pricing.tiers": {"IN": 4.6}}
+    # ChatGPT Go: a lite tier beside Plus, which keeps its price
+    go = replace(tier, kind="lite_tier")
+    move, why = express(go, scenario, firm, decision, profile, geo)
+    assert why == "" and move.name == "lite-IN-4.6usd" and move.kind == "lite_tier"
+    assert move.overrides == {"firms.US Frontier.strategy.pricing.lite": {"IN": 4.6}}
     # a price in another currency, or a free promotion, is no tier the simulator can price
     for value, unit in ((399.0, "INR_per_month"), (0.0, "usd_per_month")):
         move, why = express(replace(go, value=value, unit=unit), scenario, firm, decision,

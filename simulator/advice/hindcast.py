@@ -12,8 +12,9 @@ the real lab's dated moves (`data/real_moves.csv`):
    list excludes it, a localisation of the profile region holding its country, a channel
    where data/partner_bases.csv names the partner's base (the partner named in the move), a
    data region "in the EU" as one in its largest member (a member's region keeps the bloc's
-   data), a price tier at its published US-dollar price (else, a price in another currency
-   or a free promotion, as the generated tier of its country). A real move
+   data), a price tier (replacing the price) or a lite tier (beside it) at its published
+   US-dollar price (else, a price in another currency or a free promotion, as the
+   generated move of its kind in its country). A real move
    the generator would have made anyway is that move; one it would not (an office outside
    the two largest markets, say) is added to the candidates, built by the same recipe, and
    said so (`added`).
@@ -40,7 +41,12 @@ from plumbing.atomic import write_parquet, write_text
 from plumbing.errors import InputError
 from simulator.advice.advise import advise
 from simulator.advice.decision import Decision, decide_from
-from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases, tier_move
+from simulator.advice.local_moves import (
+    CHANNEL_CONVERSION,
+    lite_move,
+    partner_bases,
+    tier_move,
+)
 from simulator.advice.moves import Move, find_firm, generate_moves
 from simulator.advice.real_moves import RealMove
 from simulator.advice.valuation import Discount
@@ -148,12 +154,13 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                     {f"{key}.channels": [*(c.model_dump() for c in firm.channels), {
                         "name": base.product, "start": decision.date, "countries": [place],
                         "reach": reach, "conversion": CHANNEL_CONVERSION}]}), ""
-    if real.kind == "price_tier":
+    if real.kind in ("price_tier", "lite_tier"):
         if real.unit == "usd_per_month" and real.value:
-            return tier_move(firm, key, place, real.value, "the real tier's price"), ""
+            recipe = tier_move if real.kind == "price_tier" else lite_move
+            return recipe(firm, key, place, real.value, "the real tier's price"), ""
         return None, (f"a tier in {place} at {real.value:g} {real.unit}: the simulator's "
-                      "tiers are priced in US dollars a month, above 0; compare with the "
-                      "generated tier move where there is one")
+                      "tiers are priced in US dollars a month, above 0, and last; compare "
+                      "with the generated move of its kind there, where there is one")
     return None, f"kind {real.kind!r} has no generated counterpart"
 
 
@@ -168,8 +175,8 @@ def candidates(scenario: Scenario, firm_name: str, decision: Decision,
     for move in real:
         expressed, why = express(move, scenario, firm, decision, profile, geo)
         if expressed is None:
-            # a price tier: the generated tier of its country, where there is one
-            tier = next((m for m in moves if m.kind == "price_tier"
+            # a price or lite tier: the generated one of its country, where there is one
+            tier = next((m for m in moves if m.kind == move.kind
                          and m.place == move.country), None)
             matched[move.id] = (tier.name if tier else None, False, "" if tier else why)
             continue

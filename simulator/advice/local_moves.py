@@ -13,7 +13,11 @@ channels`, `simulator.finance.list_prices`); advice generates them from the deci
 - `tier-C-Pusd`: a country price tier (`strategy.pricing.tiers`) at the country's median
   willingness to pay of would-be payers (`simulator.economics.willingness_to_pay`, the
   point its conversion curve turns), in the `TIER_CANDIDATES` most populous markets where
-  the firm's price is at least `TIER_GAP` times that (ChatGPT Go in India, 2025).
+  the firm's price is at least `TIER_GAP` times that;
+- `lite-C-Pusd`: in the same countries, a lite tier beside the price
+  (`strategy.pricing.lite`) at `Parameters.lite_tier_price_ratio` of it, the ratio of
+  ChatGPT Go to Plus in India (2025): the country tier replaces the price, the lite tier
+  keeps it for the payers who value the full tier.
 
 Never what data/availability.csv forbids: a region needs the firm to serve and sell to
 organisations there (`serve`, `api`), a channel or tier to serve; a country passed over is
@@ -140,7 +144,8 @@ def channel_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
 
 def tier_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
                decision: Decision, geo: Geography) -> list[Move]:
-    """Country tiers at the median willingness to pay where the price is far above it."""
+    """Where the price is far above the median willingness to pay: a country tier at it, or
+    a lite tier beside the price."""
     p, pricing = scenario.parameters, firm.strategy.pricing
     wtp = willingness_to_pay(geo.gdp_per_capita, p.paying_reference_gdp_pc_usd,
                              p.wtp_income_elasticity, p.paying_reference_price_usd,
@@ -148,17 +153,22 @@ def tier_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
     price = list_prices([firm], geo)[0]
     order = sorted((c for c in range(geo.size)
                     if geo.is_market[c] and not _own_list(firm, geo)[c]
-                    and geo.iso2[c] not in pricing.tiers and price[c] >= TIER_GAP * wtp[c]),
+                    and geo.iso2[c] not in pricing.tiers and geo.iso2[c] not in pricing.lite
+                    and price[c] >= TIER_GAP * wtp[c]),
                    key=lambda c: (-geo.population[c], geo.iso2[c]))
-    moves = []
+    moves, countries = [], 0
     for c in order:
-        if len(moves) == TIER_CANDIDATES:
+        if countries == TIER_CANDIDATES:
             break
-        move = tier_move(firm, key, geo.iso2[c], max(float(wtp[c]), PRICE_MIN_USD),
+        country = geo.iso2[c]
+        tier = tier_move(firm, key, country, max(float(wtp[c]), PRICE_MIN_USD),
                          f"a country tier at its median willingness to pay, against "
                          f"${price[c]:.2f}")
-        if rules.allows(ACTIVITY_OF["tier"], move.place, move.name):
-            moves.append(move)
+        lite = lite_move(firm, key, country, p.lite_tier_price_ratio * float(price[c]),
+                         f"beside ${price[c]:.2f}, at ChatGPT Go's share of Plus's price")
+        allowed = [m for m in (tier, lite) if rules.allows(ACTIVITY_OF["tier"], country, m.name)]
+        moves += allowed
+        countries += bool(allowed)
     return moves
 
 
@@ -171,3 +181,14 @@ def tier_move(firm: Firm, key: str, country: str, usd_per_month: float, why: str
                 f"charge ${tier:.2f} a month in {country} ({why})",
                 {f"{key}.strategy.pricing.tiers": {**firm.strategy.pricing.tiers,
                                                    country: tier}})
+
+
+def lite_move(firm: Firm, key: str, country: str, usd_per_month: float, why: str) -> Move:
+    """The move that sells a lite tier at `usd_per_month` beside the price in `country`."""
+    from simulator.advice.moves import Move
+
+    lite = round(usd_per_month, 2)
+    return Move(f"lite-{country}-{lite:.3g}usd", "lite_tier", country,
+                f"sell a lite tier at ${lite:.2f} a month in {country} ({why})",
+                {f"{key}.strategy.pricing.lite": {**firm.strategy.pricing.lite,
+                                                  country: lite}})

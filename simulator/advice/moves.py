@@ -95,7 +95,7 @@ class Move:
 
     name: str
     kind: str  # status_quo | enter | skip | localise | office | lab | hire | price |
-    # data_region | channel | price_tier | custom
+    # data_region | channel | price_tier | lite_tier | custom
     place: str | None  # the region or country it is about, if any
     description: str
     overrides: dict[str, Any] = field(default_factory=dict)

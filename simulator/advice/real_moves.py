@@ -2,7 +2,7 @@
 
 `data/real_moves.csv` holds one move per row (`COLUMNS`): an office opened, a launch or
 entry into a country, a localised model, a partnership or distribution channel, a price
-tier, a data region, a hiring push, or a withdrawal, by one of the six companies the history
+tier (replacing the price) or a lite tier (beside it), a data region, a hiring push, or a withdrawal, by one of the six companies the history
 scenario's archetypes stand for (`FIRM_OF`). Every row names its source and says how it was
 checked against a stored public page (`checked`; data/SOURCES.md, "Real moves").
 
@@ -32,8 +32,8 @@ FIRM_OF = {
     "Mistral AI": "Euro Challenger",
     "DeepSeek": "China Lab",
 }
-KINDS = ("office", "launch", "localised_model", "partnership", "price_tier", "data_region",
-         "hiring", "enter", "exit")
+KINDS = ("office", "launch", "localised_model", "partnership", "price_tier", "lite_tier",
+         "data_region", "hiring", "enter", "exit")
 FIRST, LAST = date(2023, 1, 1), date(2025, 12, 31)  # the years the hindcast scores
 COLUMNS = {
     "id": "a unique identifier of letters, digits, '_', '-' or '.'",

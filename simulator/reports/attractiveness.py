@@ -42,7 +42,7 @@ from simulator.scenario import Scenario
 
 # Advice moves about a place (simulator.advice.moves and local_moves).
 PLACE_KINDS = ("enter", "localise", "office", "lab", "hire", "data_region", "channel",
-               "price_tier")
+               "price_tier", "lite_tier")
 GROWTH_WINDOW = 12  # months: the horizon's last year
 
 

@@ -102,6 +102,11 @@ def describe(row: dict, start: str, decided: int = 1) -> str:
         if price is not None:
             return _("charge {price} a month in {place}, its median willingness to "
                      "pay").format(price=i18n.fmt_money(price, digits=2), place=place)
+    if kind == "lite_tier" and (lite := _edit(row, ".strategy.pricing.lite")):
+        price = lite.get(row.get("place"))
+        if price is not None:
+            return _("sell a lite tier at {price} a month in {place}, beside the "
+                     "price").format(price=i18n.fmt_money(price, digits=2), place=place)
     return str(row.get("description") or row.get("move") or "")
 
 
