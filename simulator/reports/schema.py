@@ -57,7 +57,8 @@ def _flows(where: str) -> list[pa.Field]:
                f"tokens served {where}, consumer and API"),
         _field("api_tokens", pa.float64(), "tokens in the month", "the API's part of tokens"),
         _field("paying_users", pa.float64(), "users",
-               f"consumers paying for the firm's tier {where} (active users x paying share)"),
+               f"consumers paying for the firm's tiers, full and lite, {where} (active users x "
+               "paying shares)"),
         _field("localisation_spend", pa.float64(), USD_MONTH,
                f"continued pre-training of localised models booked {where}"),
         _field("talent_headcount", pa.float64(), "people", f"people the firm employs {where}"),
