@@ -82,7 +82,7 @@ def test_the_launch_that_sets_theta_doubles_the_payers_where_few_pay():
     p = Parameters()
     theta = economics.lite_value_share(p.lite_tier_price_ratio, p.lite_tier_payers_multiple,
                                        p.conversion_price_elasticity)
-    # India in the shipped member: median WTP $0.63 against Plus's $20.
+    # India: a median WTP of $0.63 against Plus's $20, as in a calibrated member.
     full_alone = float(economics.paying_share(np.array([[20.0]]), np.array([0.63]),
                                               MAX_SHARE, p.conversion_price_elasticity)[0, 0])
     full, lite_share = _shares(20.0, p.lite_tier_price_ratio * 20.0, 0.63,
@@ -92,8 +92,13 @@ def test_the_launch_that_sets_theta_doubles_the_payers_where_few_pay():
 
 
 def _india(*assignments: str) -> dict[str, float]:
-    """FIRM's paying shares and users in India, and its payers elsewhere, at the end."""
-    model = StrategyModel(load_scenario(HISTORY, assignments))
+    """FIRM's paying shares and users in India, and its payers elsewhere, at the end.
+
+    The firm keeps its $20 list price (no margin review to the PPP price), as OpenAI kept
+    Plus's beside Go.
+    """
+    fixed = f"firms.{FIRM}.strategy.pricing.review_by_margin=false"
+    model = StrategyModel(load_scenario(HISTORY, [fixed, *assignments]))
     for _ in range(model.months):
         model.step()
     f, c = 0, model.geo.iso2.index("IN")

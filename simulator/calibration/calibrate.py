@@ -142,15 +142,17 @@ def score(plan: EvaluationPlan, targets: Targets, runs: pa.Table, settings: Sett
     values = implausibility(targets.observed, mean, targets.v_obs, targets.v_md, v_ens)
     mean = targets.untransform(mean)  # reported in the observations' units
     summary = summary_implausibility(values, settings.rule)
-    rows = pd.DataFrame({"wave": wave, "point": points})
+    # One frame from all columns at once: one grown column by column fragments (pandas warns)
+    table = {"wave": wave, "point": points}
     for j, key in enumerate(plan.keys):
-        rows[key] = plan.points[points, j] if points else []
+        table[key] = plan.points[points, j] if points else []
     for j, ident in enumerate(ids):
         # mean: geometric for log metrics; v_ens on the comparison scale
-        rows[f"mean:{ident}"], rows[f"v_ens:{ident}"] = mean[:, j], v_ens[:, j]
-        rows[f"I:{ident}"] = values[:, j]
-    rows["implausibility"] = summary
-    rows["non_implausible"] = summary <= settings.cutoff
+        table[f"mean:{ident}"], table[f"v_ens:{ident}"] = mean[:, j], v_ens[:, j]
+        table[f"I:{ident}"] = values[:, j]
+    table["implausibility"] = summary
+    table["non_implausible"] = summary <= settings.cutoff
+    rows = pd.DataFrame(table)
     failed_points = sorted(set(failed[failed].index))
     if failed_points:  # a point whose runs fail is ruled out, and shown as such
         gone = pd.DataFrame({"wave": wave, "point": failed_points, "implausibility": np.inf,
