@@ -1,4 +1,4 @@
-"""Money: list prices (with regional tiers), lite tiers, local prices and the monthly cash-flow ledger.
+"""Money: list prices (with regional tiers), lite tiers, local prices, the monthly ledger.
 
 Every flow is booked per (firm, country) so that a firm's cash change in a month equals the
 sum over countries of revenue (consumer and API), equity raised and a parent's funding minus

@@ -18,7 +18,7 @@ from simulator.availability import (
     strategy_notes,
 )
 from simulator.entry import experience_needed, regulatory_burden
-from simulator.finance import Ledger, lite_prices, list_prices, local_price
+from simulator.finance import Ledger, list_prices, lite_prices, local_price
 from simulator.firm_economics import localised_premiums
 from simulator.footprint import Footprint
 from simulator.technology import scaled_premium

@@ -144,8 +144,10 @@ def channel_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
 
 def tier_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
                decision: Decision, geo: Geography) -> list[Move]:
-    """Where the price is far above the median willingness to pay: a country tier at it, or
-    a lite tier beside the price."""
+    """Country tiers at the median willingness to pay where the price is far above it.
+
+    Beside each, a lite tier at ChatGPT Go's share of the price, which keeps the price.
+    """
     p, pricing = scenario.parameters, firm.strategy.pricing
     wtp = willingness_to_pay(geo.gdp_per_capita, p.paying_reference_gdp_pc_usd,
                              p.wtp_income_elasticity, p.paying_reference_price_usd,

@@ -2,8 +2,9 @@
 
 `data/real_moves.csv` holds one move per row (`COLUMNS`): an office opened, a launch or
 entry into a country, a localised model, a partnership or distribution channel, a price
-tier (replacing the price) or a lite tier (beside it), a data region, a hiring push, or a withdrawal, by one of the six companies the history
-scenario's archetypes stand for (`FIRM_OF`). Every row names its source and says how it was
+tier (replacing the price) or a lite tier (beside it), a data region, a hiring push, or a
+withdrawal, by one of the six companies the history scenario's archetypes stand for
+(`FIRM_OF`). Every row names its source and says how it was
 checked against a stored public page (`checked`; data/SOURCES.md, "Real moves").
 
 `parse_real_moves` validates the whole file and refuses it with every problem on its own
