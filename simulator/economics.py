@@ -77,8 +77,10 @@ def menu_thresholds(price: np.ndarray, lite: np.ndarray,
 def menu_shares(price: np.ndarray, lite: np.ndarray, wtp: np.ndarray, max_share: float,
                 elasticity: float, value_share: float) -> tuple[np.ndarray, np.ndarray]:
     """(full tier's, lite tier's) paying shares ([F, C]) at full `price` and `lite` price."""
-    _, full_above, lite_above = menu_thresholds(price, lite, value_share)
+    sells, full_above, lite_above = menu_thresholds(price, lite, value_share)
     full = paying_share(full_above, wtp, max_share, elasticity)
+    if not sells.any():
+        return full, np.zeros_like(full)
     return full, paying_share(lite_above, wtp, max_share, elasticity) - full
 
 

@@ -102,9 +102,11 @@ def price_burden(price: np.ndarray, lite: np.ndarray, wtp: np.ndarray, max_share
     leaves users more surplus and draws them to the firm.
     """
     sells, full_above, lite_above = menu_thresholds(price, lite, value_share)
-    weight = np.where(sells, value_share, 0.0)
-    burden = ((1.0 - weight) * _surplus_taken(full_above, wtp, max_share, elasticity)
-              + weight * _surplus_taken(lite_above, wtp, max_share, elasticity))
+    burden = _surplus_taken(full_above, wtp, max_share, elasticity)
+    if sells.any():  # hyp2f1 is the step's dearest call: only where a lite tier sells
+        weight = np.where(sells, value_share, 0.0)
+        burden = ((1.0 - weight) * burden
+                  + weight * _surplus_taken(lite_above, wtp, max_share, elasticity))
     return 100.0 * burden / (reference_share * income_month[None, :])
 
 
