@@ -66,7 +66,7 @@ def test_every_real_move_in_the_horizon_is_scored_or_said_why(scored):
     office = scores["office-de"]
     assert office.move == "office-DE" and 1 < office.rank <= office.candidates
     deal = scores["world-deal"]
-    assert deal.move is None and deal.rank is None and "name one country" in deal.why
+    assert deal.move is None and deal.rank is None and "no base of this partner" in deal.why
     assert summary["expressed"] == 2 and summary["real_moves"] == 3
     assert summary["not_expressed"] == [f"world-deal: {deal.why}"]
     written = json.loads((folder / "out" / "hindcast.json").read_text())
@@ -122,3 +122,27 @@ def test_a_real_tier_is_priced_as_published_in_us_dollars():
         move, why = express(replace(go, value=value, unit=unit), scenario, firm, decision,
                             profile, geo)
         assert move is None and "US dollars a month, above 0" in why
+
+
+def test_a_partnership_about_the_world_reaches_the_partners_bases():
+    from dataclasses import replace
+
+    from plumbing.shipped import shipped_path
+    from simulator.advice.decision import decide_from
+    from simulator.advice.hindcast import express
+    from simulator.advice.moves import find_firm
+    from simulator.geography import build_geography
+    from simulator.run import load_scenario
+    from simulator.technology import load_profile
+
+    scenario = load_scenario(shipped_path("scenarios", "history.toml"))
+    firm, geo = find_firm(scenario, "US Frontier"), build_geography(scenario)
+    decision = decide_from(scenario, "2024-01", 24)
+    profile = load_profile(scenario.profile_path(), scenario.profile_size)
+    deal = replace(real("deal", date(2024, 6, 1), "partnership", "world", firm="US Frontier"),
+                   detail="distribution through KakaoTalk")
+    move, why = express(deal, scenario, firm, decision, profile, geo)
+    assert why == "" and move.name == "channel-world-kakaotalk" and move.kind == "channel"
+    added = move.overrides["firms.US Frontier.channels"][len(firm.channels):]
+    assert [c["countries"] for c in added] == [["KR"]]  # data/partner_bases.csv's one base
+    assert 0.8 < added[0]["reach"] <= 1.0  # 44.97M of Korea's ~51.7M people

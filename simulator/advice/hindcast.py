@@ -10,7 +10,8 @@ the real lab's dated moves (`data/real_moves.csv`):
    expressed as the move the generator would make for its kind and place
    (`express`): an office, data region or hire in its country, an entry where the firm's
    list excludes it, a localisation of the profile region holding its country, a channel
-   where data/partner_bases.csv names the partner's base (the partner named in the move), a
+   where data/partner_bases.csv names the partner's base (the partner named in the move;
+   a partnership about the world reaches every base the partner has there), a
    data region "in the EU" as one in its largest member (a member's region keeps the bloc's
    data), a price tier (replacing the price) or a lite tier (beside it) at its published
    US-dollar price (else, a price in another currency or a free promotion, as the
@@ -99,6 +100,8 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
         # A region in any member keeps the bloc's data (simulator.footprint): its largest.
         members = [c for c in range(geo.size) if geo.in_bloc[c] and geo.is_market[c]]
         place = geo.iso2[max(members, key=lambda c: geo.gdp_usd[c])] if members else place
+    if real.kind == "partnership" and (place == "world" or place in geo.iso2):
+        return _partner_channel(real, firm, decision, geo)
     if place in ("EU", "world"):
         return None, (f"{real.kind} in {place}: the generator's moves of this kind name one "
                       "country")
@@ -140,20 +143,6 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                     f"localise for {region} now (continued pre-training)",
                     {f"{key}.strategy.localise": [*others, {"region": region,
                                                             "start_month": d}]}), ""
-    if real.kind == "partnership":
-        detail = real.detail.lower()
-        base = next((b for b in partner_bases() if b.country == place and (
-            b.partner.lower() in detail or b.product.lower() in detail)), None)
-        if base is None:
-            return None, (f"no base of this partner in {place} in data/partner_bases.csv: the "
-                          "channel's reach is unknown")
-        slug = "".join(ch for ch in base.product.lower() if ch.isalnum())
-        reach = round(float(min(base.users / geo.population[geo.index(place)], 1.0)), 4)
-        return Move(f"channel-{place}-{slug}", "channel", place,
-                    f"reach users through {base.product} ({base.partner}) in {place}",
-                    {f"{key}.channels": [*(c.model_dump() for c in firm.channels), {
-                        "name": base.product, "start": decision.date, "countries": [place],
-                        "reach": reach, "conversion": CHANNEL_CONVERSION}]}), ""
     if real.kind in ("price_tier", "lite_tier"):
         if real.unit == "usd_per_month" and real.value:
             recipe = tier_move if real.kind == "price_tier" else lite_move
@@ -162,6 +151,34 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                       "tiers are priced in US dollars a month, above 0, and last; compare "
                       "with the generated move of its kind there, where there is one")
     return None, f"kind {real.kind!r} has no generated counterpart"
+
+
+def _partner_channel(real: RealMove, firm: Firm, decision: Decision,
+                     geo: Geography) -> tuple[Move | None, str]:
+    """A partnership as channels through the partner's bases in data/partner_bases.csv.
+
+    The partner or product must be named in the move; a move about the world reaches every
+    market where the partner has a base, each at its own reach.
+    """
+    place, detail = real.country, real.detail.lower()
+    bases = [b for b in partner_bases()
+             if (b.country == place or place == "world")
+             and b.country in geo.iso2 and geo.is_market[geo.index(b.country)]
+             and (b.partner.lower() in detail or b.product.lower() in detail)]
+    if not bases:
+        return None, (f"no base of this partner in {place} in data/partner_bases.csv: the "
+                      "channel's reach is unknown")
+    product, partner = bases[0].product, bases[0].partner
+    slug = "".join(ch for ch in product.lower() if ch.isalnum())
+    channels = [{"name": product, "start": decision.date, "countries": [b.country],
+                 "reach": round(float(min(b.users / geo.population[geo.index(b.country)], 1.0)),
+                                4),
+                 "conversion": CHANNEL_CONVERSION} for b in bases]
+    where = ", ".join(b.country for b in bases)
+    return Move(f"channel-{place}-{slug}", "channel", place,
+                f"reach users through {product} ({partner}) in {where}",
+                {f"firms.{firm.name}.channels": [*(c.model_dump() for c in firm.channels),
+                                                  *channels]}), ""
 
 
 def candidates(scenario: Scenario, firm_name: str, decision: Decision,
