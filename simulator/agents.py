@@ -15,11 +15,13 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
+from plumbing.errors import InputError
 from simulator import decisions, economics
 from simulator.entry import explicit_next, next_market
+from simulator.firm_economics import languages_of
 from simulator.footprint import Level, per_level
 from simulator.offices import best_location, lab_scores
-from simulator.scenario.firm import Firm
+from simulator.scenario.firm import Firm, Localisation
 
 
 @dataclass
@@ -32,7 +34,24 @@ class LocalisationPlan:
     rule: str  # "scheduled": at start_month; "margin": from then on, once it pays
     cost_usd: float
     months: int
+    members: np.ndarray  # [C] where it serves once live: the region, or the plan's countries
+    share: float  # of the region's effective languages it trains for (1: all of them)
     started: int | None = None
+
+    @classmethod
+    def of(cls, spec: Localisation, firm: Firm, index: int, econ, geo) -> LocalisationPlan:
+        """The plan a firm's `localise` entry describes, costed for its languages."""
+        r = econ.regions.index(spec.region)
+        members, share = geo.region_members[spec.region], 1.0
+        if spec.countries:
+            outside = [c for c in spec.countries if not members[geo.index(c)]]
+            if outside:
+                raise InputError(f"firms.{firm.name}.strategy.localise: expected countries of "
+                                 f"region {spec.region}, got {', '.join(outside)}")
+            members = members & np.isin(np.arange(geo.size), geo.places(spec.countries))
+            share = languages_of(members, geo) / float(econ.languages[r])
+        cost, months = econ.localisation(index, r, share)
+        return cls(spec.region, r, spec.start_month, spec.rule, cost, months, members, share)
 
     @property
     def end_month(self) -> int | None:
@@ -47,11 +66,7 @@ class FirmAgent(mesa.Agent):
         super().__init__(model)
         self.index, self.spec, self.home = index, spec, home
         econ, geo = model.econ, model.geo
-        regions = model.tech.regions
-        self.plans = [LocalisationPlan(p.region, regions.index(p.region), p.start_month, p.rule,
-                                       econ.localisation_usd(index, regions.index(p.region)),
-                                       int(econ.localisation_months[index,
-                                                                    regions.index(p.region)]))
+        self.plans = [LocalisationPlan.of(p, spec, index, econ, geo)
                       for p in spec.strategy.localise]
         self.entry_order = geo.places(spec.strategy.entry_order)
         self.last_entry = -math.inf
@@ -88,7 +103,7 @@ class FirmAgent(mesa.Agent):
         for plan in self.plans:
             if plan.started is None or not plan.started <= month <= plan.end_month:
                 continue
-            members = geo.region_members[plan.region]
+            members = plan.members
             if month == plan.end_month:  # the region's model goes live
                 row = m.region_of[self.index]
                 row[members & (row == m.global_index)] = plan.region_index
@@ -123,7 +138,8 @@ class FirmAgent(mesa.Agent):
             if plan.started is not None or month < plan.start_month:
                 continue
             # Compute bought now, at this month's price; post-training is people and data.
-            plan.cost_usd = m.econ.localisation_usd(f, plan.region_index, m.cost_factor(month))
+            plan.cost_usd, _ = m.econ.localisation(f, plan.region_index, plan.share,
+                                                   m.cost_factor(month))
             if m.cash[f] < reserve + plan.cost_usd:
                 continue
             if plan.rule == "margin" and self._localisation_gain(plan) <= plan.cost_usd:
@@ -133,7 +149,7 @@ class FirmAgent(mesa.Agent):
     def _localisation_gain(self, plan: LocalisationPlan) -> float:
         """Expected margin the region's model adds over the horizon once it is live."""
         m, f, p = self.model, self.index, self.model.params
-        members = m.geo.region_members[plan.region] & (m.region_of[f] == m.global_index)
+        members = plan.members & (m.region_of[f] == m.global_index)
         if not members.any():
             return 0.0
         after = m.region_of.copy()

@@ -61,11 +61,24 @@ class FirmEconomics:
     localisation_compute_usd: np.ndarray  # [F, R] continued pre-training, month 1's prices
     localisation_post_usd: np.ndarray  # [R] post-training in the region's languages
     localisation_months: np.ndarray  # [F, R]
+    localisation_gpu_hours: np.ndarray  # [F, R] continued pre-training
+    cluster: tuple[int, int]  # the scenario's GPUs, and the fewest months a localisation takes
 
     def localisation_usd(self, firm: int, region: int, factor: float = 1.0) -> float:
         """Cost of localising `region` for `firm` with compute at `factor` x month 1's price."""
         return float(self.localisation_compute_usd[firm, region] * factor
                      + self.localisation_post_usd[region])
+
+    def localisation(self, firm: int, region: int, share: float,
+                     factor: float = 1.0) -> tuple[float, int]:
+        """(cost, months) of localising `share` of the region's effective languages.
+
+        Continued pre-training and post-training both scale with the languages trained for
+        (1: the whole region; one country's languages: a share of them).
+        """
+        hours = float(self.localisation_gpu_hours[firm, region]) * share
+        return (self.localisation_usd(firm, region, factor) * share,
+                localisation_months(hours, *self.cluster))
 
     @classmethod
     def build(cls, scenario, profile, tech, geo, notes: list[str]) -> FirmEconomics:
@@ -126,6 +139,8 @@ class FirmEconomics:
             localisation_post_usd=p.localisation_post_training_usd_per_language * languages,
             localisation_months=np.vectorize(localisation_months)(hours, c.gpus,
                                                                   p.localisation_min_months),
+            localisation_gpu_hours=hours,
+            cluster=(c.gpus, p.localisation_min_months),
         )
 
     def with_tokenizer(self, firm: int, premium: np.ndarray, en_tokens_per_char: float,
@@ -215,11 +230,14 @@ def effective_languages(regions: tuple[str, ...], geo) -> np.ndarray:
     countries weighted by population): a region of one language counts 1, of ten equal
     ones 10. The global model's row counts every country of the run.
     """
-    out = np.ones(len(regions))
-    for r, region in enumerate(regions):
-        members = geo.region_members.get(region, np.ones(geo.size, dtype=bool))
-        speakers = (geo.population * members) @ geo.lang_weights
-        if speakers.sum() > 0:
-            share = speakers / speakers.sum()
-            out[r] = 1.0 / float((share**2).sum())
-    return out
+    return np.array([languages_of(geo.region_members.get(region, np.ones(geo.size, dtype=bool)),
+                                  geo) for region in regions])
+
+
+def languages_of(members: np.ndarray, geo) -> float:
+    """The effective number of languages spoken in the countries of `members` ([C] bool)."""
+    speakers = (geo.population * members) @ geo.lang_weights
+    if speakers.sum() <= 0:
+        return 1.0
+    share = speakers / speakers.sum()
+    return 1.0 / float((share**2).sum())

@@ -126,10 +126,7 @@ def _localise(model: StrategyModel, f: int, firm: Firm) -> None:
         if plan.region in started:
             plans.append(started.pop(plan.region))
             continue
-        r = regions.index(plan.region)
-        plans.append(LocalisationPlan(plan.region, r, plan.start_month, plan.rule,
-                                      econ.localisation_usd(f, r),
-                                      int(econ.localisation_months[f, r])))
+        plans.append(LocalisationPlan.of(plan, firm, f, econ, model.geo))
     agent.plans = plans + list(started.values())
     tokenizer = firm.model.tokenizer  # the one it serves now: the last change so far
     for change in firm.model.tokenizer_changes:

@@ -119,14 +119,19 @@ class Localisation(StrictModel):
     `rule = "scheduled"` starts then (cash allowing); `"margin"` starts then or later, once
     the localised model's expected margin over the decision horizon pays for it. Localising
     is continued pre-training (quality); `vocab_tokens` also extends the tokenizer (cost).
+    With `countries`, only those of the region's countries get the model, trained for their
+    languages alone (a Japanese model: region apac, countries JP), at that share of the cost.
     """
 
     region: str
+    countries: list[str] = Field(default_factory=list)  # [] = the whole region
     start_month: int = Field(0, ge=0)
     rule: Literal["scheduled", "margin"] = "scheduled"
     # Tokens added to the firm's tokenizer for the region's languages, as measured in
     # data/vocab_extension.csv (simulator.vocab_extension); 0 keeps the tokenizer.
     vocab_tokens: int = Field(0, ge=0, le=1_000_000)
+
+    _countries = field_validator("countries")(lambda v: [check_country(c) for c in v])
 
 
 class Site(StrictModel):
