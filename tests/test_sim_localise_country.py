@@ -64,3 +64,20 @@ def test_a_country_outside_the_region_is_refused_naming_the_field():
             DEFAULT, [f'{LOCALISE}=[{{ region = "apac", countries = ["FR"] }}]']))
     message = " ".join(str(error.value).split())
     assert f"{LOCALISE}" in message and "region apac" in message and "FR" in message
+
+
+def test_advice_offers_models_for_the_largest_markets_a_regional_model_serves_better():
+    from simulator.advice.moves import generate_moves
+    from simulator.technology import load_profile
+
+    scenario = load_scenario(DEFAULT)
+    profile = load_profile(scenario.profile_path(), scenario.profile_size)
+    moves = {m.name: m for m in generate_moves(scenario, FIRM, profile)}
+    japan = moves["localise-JP-now"]
+    assert japan.kind == "localise" and japan.place == "JP"
+    plan = japan.overrides[LOCALISE][-1]
+    assert (plan["region"], plan["countries"]) == ("apac", ["JP"])
+    # once the firm localises the region, no model for one of its countries is offered
+    planned = load_scenario(DEFAULT, [f'{LOCALISE}=[{{ region = "apac" }}]'])
+    names = {m.name for m in generate_moves(planned, FIRM, profile)}
+    assert not {"localise-JP-now", "localise-IN-now"} & names

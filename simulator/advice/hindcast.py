@@ -9,7 +9,8 @@ the real lab's dated moves (`data/real_moves.csv`):
    (`simulator.advice.moves`), and every real move of the firm dated within the horizon is
    expressed as the move the generator would make for its kind and place
    (`express`): an office, data region or hire in its country, an entry where the firm's
-   list excludes it, a localisation of the profile region holding its country, a channel
+   list excludes it, a model for its country's languages (trained as the profile region
+   holding it is), a channel
    where data/partner_bases.csv names the partner's base (the partner named in the move;
    a partnership about the world reaches every base the partner has there), a
    data region "in the EU" as one in its largest member (a member's region keeps the bloc's
@@ -135,14 +136,16 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
         return Move(f"skip-{place}", "skip", place, f"serve {place} no more",
                     {f"{key}.strategy.exclude": [*strategy.exclude, place]}), ""
     if real.kind == "localised_model":
+        # a model for the country's languages, trained as its region's model is
         region = _region_of(place, profile, geo)
         if region is None:
             return None, f"no trained regional model of the profile covers {place}"
         others = [p.model_dump() for p in strategy.localise if p.region != region]
-        return Move(f"localise-{region}-now", "localise", region,
-                    f"localise for {region} now (continued pre-training)",
-                    {f"{key}.strategy.localise": [*others, {"region": region,
-                                                            "start_month": d}]}), ""
+        return Move(f"localise-{place}-now", "localise", place,
+                    f"localise for {place}'s languages alone now ({region}'s continued "
+                    "pre-training on them)",
+                    {f"{key}.strategy.localise": [*others, {
+                        "region": region, "countries": [place], "start_month": d}]}), ""
     if real.kind in ("price_tier", "lite_tier"):
         if real.unit == "usd_per_month" and real.value:
             recipe = tier_move if real.kind == "price_tier" else lite_move

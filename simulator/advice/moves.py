@@ -10,6 +10,10 @@ months after it (`Move.delay`; month fields of the edit name the month it takes 
 - `localise-R-now`, `localise-R-12m`, `localise-R-never`: train the regional model for R from
   the decision, 12 months after it, or not at all (for every profile region with a trained
   model that the scenario's markets reach), leaving out the timing the firm already has;
+- `localise-C-now`: train a model for the languages of country C alone (`localise` with
+  `countries`; a Japanese model), for the `LOCALISE_COUNTRIES` largest markets abroad by GDP
+  that the firm may serve, where the firm has no plan for C's region and that region's
+  trained model is better in C's languages than the global one;
 - `offices-N`: allow one (three) more regional offices (`strategy.offices`); the model opens
   one where a region's extra revenue pays for it, in the country its location choice picks
   (`simulator.offices`), so the move says how many, not where;
@@ -72,12 +76,13 @@ from simulator.scenario.toml_check import (
     require_unique,
     validate_toml,
 )
-from simulator.technology import TechnologyProfile
+from simulator.technology import TechnologyProfile, country_technology
 from simulator.vocab_extension import extensions
 from simulator.world.curated import load_availability
 
 SAME_PRICE = 0.02  # a found price within 2% of the current one is the status quo
 LOCALISE_LATER_MONTH = 12  # "in a year"
+LOCALISE_COUNTRIES = 2  # largest markets abroad by GDP for a model of their languages alone
 PRICE_DELAYS = (0, 6, 12)  # a price charged from the decision, in six months or in a year
 VOCAB_TOKENS = 16_000  # the middle of the measured extensions (data/vocab_extension.csv: 4k-32k)
 HIRE_CANDIDATES = 3  # countries with the most AI researchers, not hired in yet
@@ -169,6 +174,39 @@ def _localise_moves(scenario: Scenario, firm: Firm, key: str, profile: Technolog
     return moves
 
 
+def _country_localise_moves(scenario: Scenario, firm: Firm, key: str,
+                            profile: TechnologyProfile, decision: Decision,
+                            rules: Forbidden) -> list[Move]:
+    geo = build_geography(scenario)
+    tech = country_technology(profile, geo.lang_codes, geo.lang_weights)
+    regions, planned = tech.regions, {p.region for p in firm.strategy.localise}
+    region_of = np.full(geo.size, -1)  # the profile region holding each country, if any
+    for r, region in enumerate(regions):
+        if region != "global" and region in geo.region_members and region not in planned:
+            region_of[geo.region_members[region] & (region_of < 0)] = r
+    gain = np.array([region_of[c] >= 0 and tech.quality_gap[region_of[c], c]
+                     < tech.quality_gap[regions.index("global"), c] for c in range(geo.size)])
+    excluded = np.zeros((1, geo.size), dtype=bool)
+    excluded[0, geo.places(firm.strategy.exclude)] = True
+    blocked = forbidden_by_month(decision.month, geo.iso2, [firm.home], excluded,
+                                 [firm.suspensions], load_availability(),
+                                 scenario.month_dates(1)[0])[decision.month, 0]
+    order = sorted((c for c in range(geo.size) if geo.is_market[c] and gain[c]
+                    and not blocked[c] and c != geo.index(firm.home)),
+                   key=lambda c: (-geo.gdp_usd[c], geo.iso2[c]))
+    others = [p.model_dump() for p in firm.strategy.localise]
+    moves = []
+    for c in rules.first("serve", order, geo.iso2, LOCALISE_COUNTRIES, "localise-{}-now"):
+        region, country = regions[region_of[c]], geo.iso2[c]
+        moves.append(Move(f"localise-{country}-now", "localise", country,
+                          f"localise for {country}'s languages alone now ({region}'s continued "
+                          "pre-training on them)",
+                          {f"{key}.strategy.localise": [*others, {
+                              "region": region, "countries": [country],
+                              "start_month": decision.month}]}))
+    return moves
+
+
 def _office_moves(firm: Firm, key: str) -> list[Move]:
     current, moves = firm.strategy.offices, []
     for extra in OFFICE_STEPS:
@@ -254,6 +292,7 @@ def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfil
     return [Move(STATUS_QUO, "status_quo", None, "the scenario as written"),
             *_entry_moves(scenario, firm, key, rules),
             *_localise_moves(scenario, firm, key, profile, decision),
+            *_country_localise_moves(scenario, firm, key, profile, decision, rules),
             *_office_moves(firm, key), *_site_moves(scenario, firm, key, rules, decision),
             *_hire_moves(scenario, firm, key, rules),
             *region_moves(scenario, firm, key, rules, decision, geo),

@@ -60,8 +60,8 @@ def describe(row: dict, start: str, decided: int = 1) -> str:
     if kind == "hire":
         return _("also hire in {place}").format(place=place)
     if kind == "localise":
-        plans = [p for p in _edit(row, ".strategy.localise") or []
-                 if p.get("region") == row.get("place")]
+        plans = [p for p in _edit(row, ".strategy.localise") or []  # a region's or a country's
+                 if row.get("place") in (p.get("region"), *(p.get("countries") or []))]
         if not plans:
             return _("never localise for {region}").format(region=place)
         month, tokens = int(plans[0].get("start_month", 0)), plans[0].get("vocab_tokens", 0)
