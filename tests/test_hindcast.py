@@ -11,6 +11,7 @@ not expressible and is listed with why.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -92,9 +93,9 @@ def test_a_cut_off_before_the_calibration_or_no_move_to_score_is_refused(scored)
     assert not (folder / "early").exists() and not (folder / "none").exists()
 
 
-def test_a_real_tier_is_priced_as_published_in_us_dollars():
-    from dataclasses import replace
-
+@pytest.fixture(scope="module")
+def history_2024():
+    """`express` for the history's US Frontier, deciding from 2024-01 over 24 months."""
     from plumbing.shipped import shipped_path
     from simulator.advice.decision import decide_from
     from simulator.advice.hindcast import express
@@ -107,42 +108,33 @@ def test_a_real_tier_is_priced_as_published_in_us_dollars():
     firm, geo = find_firm(scenario, "US Frontier"), build_geography(scenario)
     decision = decide_from(scenario, "2024-01", 24)
     profile = load_profile(scenario.profile_path(), scenario.profile_size)
+    return lambda real_move: express(real_move, scenario, firm, decision, profile, geo)
+
+
+def test_a_real_tier_is_priced_as_published_in_us_dollars(history_2024):
+    express = history_2024
     tier = replace(real("tier", date(2025, 8, 1), "price_tier", "IN", firm="US Frontier"),
                    value=4.6, unit="usd_per_month")
-    move, why = express(tier, scenario, firm, decision, profile, geo)
+    move, why = express(tier)
     assert why == "" and move.name == "tier-IN-4.6usd" and move.kind == "price_tier"
     assert move.overrides == {"firms.US Frontier.strategy.pricing.tiers": {"IN": 4.6}}
     # ChatGPT Go: a lite tier beside Plus, which keeps its price
     go = replace(tier, kind="lite_tier")
-    move, why = express(go, scenario, firm, decision, profile, geo)
+    move, why = express(go)
     assert why == "" and move.name == "lite-IN-4.6usd" and move.kind == "lite_tier"
     assert move.overrides == {"firms.US Frontier.strategy.pricing.lite": {"IN": 4.6}}
     # a price in another currency, or a free promotion, is no tier the simulator can price
     for value, unit in ((399.0, "INR_per_month"), (0.0, "usd_per_month")):
-        move, why = express(replace(go, value=value, unit=unit), scenario, firm, decision,
-                            profile, geo)
+        move, why = express(replace(go, value=value, unit=unit))
         assert move is None and "US dollars a month, above 0" in why
 
 
-def test_a_partnership_about_the_world_reaches_the_partners_bases():
-    from dataclasses import replace
-
-    from plumbing.shipped import shipped_path
-    from simulator.advice.decision import decide_from
-    from simulator.advice.hindcast import express
-    from simulator.advice.moves import find_firm
-    from simulator.geography import build_geography
-    from simulator.run import load_scenario
-    from simulator.technology import load_profile
-
-    scenario = load_scenario(shipped_path("scenarios", "history.toml"))
-    firm, geo = find_firm(scenario, "US Frontier"), build_geography(scenario)
-    decision = decide_from(scenario, "2024-01", 24)
-    profile = load_profile(scenario.profile_path(), scenario.profile_size)
+def test_a_partnership_about_the_world_reaches_the_partners_bases(history_2024):
+    express = history_2024
     deal = replace(real("deal", date(2024, 6, 1), "partnership", "world", firm="US Frontier"),
                    detail="distribution through KakaoTalk")
-    move, why = express(deal, scenario, firm, decision, profile, geo)
+    move, why = express(deal)
     assert why == "" and move.name == "channel-world-kakaotalk" and move.kind == "channel"
-    added = move.overrides["firms.US Frontier.channels"][len(firm.channels):]
+    added = move.overrides["firms.US Frontier.channels"][-1:]
     assert [c["countries"] for c in added] == [["KR"]]  # data/partner_bases.csv's one base
     assert 0.8 < added[0]["reach"] <= 1.0  # 44.97M of Korea's ~51.7M people

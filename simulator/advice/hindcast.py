@@ -43,12 +43,7 @@ from plumbing.atomic import write_parquet, write_text
 from plumbing.errors import InputError
 from simulator.advice.advise import advise
 from simulator.advice.decision import Decision, decide_from
-from simulator.advice.local_moves import (
-    CHANNEL_CONVERSION,
-    lite_move,
-    partner_bases,
-    tier_move,
-)
+from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases, tier_move
 from simulator.advice.moves import Move, find_firm, generate_moves
 from simulator.advice.real_moves import RealMove
 from simulator.advice.valuation import Discount
@@ -148,8 +143,8 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                         "region": region, "countries": [place], "start_month": d}]}), ""
     if real.kind in ("price_tier", "lite_tier"):
         if real.unit == "usd_per_month" and real.value:
-            recipe = tier_move if real.kind == "price_tier" else lite_move
-            return recipe(firm, key, place, real.value, "the real tier's price"), ""
+            return tier_move(firm, key, place, real.value, "the real tier's price",
+                             real.kind), ""
         return None, (f"a tier in {place} at {real.value:g} {real.unit}: the simulator's "
                       "tiers are priced in US dollars a month, above 0, and last; compare "
                       "with the generated move of its kind there, where there is one")

@@ -166,31 +166,31 @@ def tier_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
         tier = tier_move(firm, key, country, max(float(wtp[c]), PRICE_MIN_USD),
                          f"a country tier at its median willingness to pay, against "
                          f"${price[c]:.2f}")
-        lite = lite_move(firm, key, country, p.lite_tier_price_ratio * float(price[c]),
-                         f"beside ${price[c]:.2f}, at ChatGPT Go's share of Plus's price")
+        lite = tier_move(firm, key, country, p.lite_tier_price_ratio * float(price[c]),
+                         f"beside ${price[c]:.2f}, at ChatGPT Go's share of Plus's price",
+                         "lite_tier")
         allowed = [m for m in (tier, lite) if rules.allows(ACTIVITY_OF["tier"], country, m.name)]
         moves += allowed
         countries += bool(allowed)
     return moves
 
 
-def tier_move(firm: Firm, key: str, country: str, usd_per_month: float, why: str) -> Move:
-    """The move that adds a country tier at `usd_per_month` (rounded to the cent)."""
+# kind -> (name prefix, Pricing field, what the move does)
+TIER_KINDS = {"price_tier": ("tier", "tiers", "charge ${price:.2f} a month in {country}"),
+              "lite_tier": ("lite", "lite", "sell a lite tier at ${price:.2f} a month in "
+                                            "{country}")}
+
+
+def tier_move(firm: Firm, key: str, country: str, usd_per_month: float, why: str,
+              kind: str = "price_tier") -> Move:
+    """The move that adds a tier at `usd_per_month` (rounded to the cent) in `country`.
+
+    `price_tier`: a country tier instead of the price; `lite_tier`: a lite tier beside it.
+    """
     from simulator.advice.moves import Move
 
-    tier = round(usd_per_month, 2)
-    return Move(f"tier-{country}-{tier:.3g}usd", "price_tier", country,
-                f"charge ${tier:.2f} a month in {country} ({why})",
-                {f"{key}.strategy.pricing.tiers": {**firm.strategy.pricing.tiers,
-                                                   country: tier}})
-
-
-def lite_move(firm: Firm, key: str, country: str, usd_per_month: float, why: str) -> Move:
-    """The move that sells a lite tier at `usd_per_month` beside the price in `country`."""
-    from simulator.advice.moves import Move
-
-    lite = round(usd_per_month, 2)
-    return Move(f"lite-{country}-{lite:.3g}usd", "lite_tier", country,
-                f"sell a lite tier at ${lite:.2f} a month in {country} ({why})",
-                {f"{key}.strategy.pricing.lite": {**firm.strategy.pricing.lite,
-                                                  country: lite}})
+    prefix, field, does = TIER_KINDS[kind]
+    price, existing = round(usd_per_month, 2), getattr(firm.strategy.pricing, field)
+    return Move(f"{prefix}-{country}-{price:.3g}usd", kind, country,
+                f"{does.format(price=price, country=country)} ({why})",
+                {f"{key}.strategy.pricing.{field}": {**existing, country: price}})
