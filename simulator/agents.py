@@ -36,7 +36,13 @@ class LocalisationPlan:
     months: int
     members: np.ndarray  # [C] where it serves once live: the region, or the plan's countries
     share: float  # of the region's effective languages it trains for (1: all of them)
+    countries: tuple[str, ...] = ()  # the plan's own countries (none: the whole region)
     started: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The region, or the region and the countries it is trained for ('apac: JP')."""
+        return f"{self.region}: {', '.join(self.countries)}" if self.countries else self.region
 
     @classmethod
     def of(cls, spec: Localisation, firm: Firm, index: int, econ, geo) -> LocalisationPlan:
@@ -51,7 +57,8 @@ class LocalisationPlan:
             members = members & np.isin(np.arange(geo.size), geo.places(spec.countries))
             share = languages_of(members, geo) / float(econ.languages[r])
         cost, months = econ.localisation(index, r, share)
-        return cls(spec.region, r, spec.start_month, spec.rule, cost, months, members, share)
+        return cls(spec.region, r, spec.start_month, spec.rule, cost, months, members, share,
+                   tuple(spec.countries))
 
     @property
     def end_month(self) -> int | None:

@@ -43,6 +43,7 @@ def test_a_japanese_model_costs_japans_share_of_the_regions_languages(runs):
     assert japan.share == pytest.approx(share) and 0 < share < 0.2  # Japan is ~1 language
     assert japan.cost_usd == pytest.approx(region.cost_usd * share)
     assert japan.months <= region.months
+    assert (region.label, japan.label) == ("apac", "apac: JP")  # as the run's summary says
 
 
 def test_a_japanese_model_sells_in_japan_and_nowhere_else(runs):

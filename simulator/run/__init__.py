@@ -202,6 +202,6 @@ def _unit_economics(model) -> list[dict]:
             "localisation_months": {region: int(econ.localisation_months[f, r])
                                     for r, region in enumerate(econ.regions)
                                     if region != "global"},
-            "localises": [plan.region for plan in firm.plans],
+            "localises": [plan.label for plan in firm.plans],
         })
     return rows
