@@ -10,16 +10,14 @@ the real lab's dated moves (`data/real_moves.csv`):
    expressed as the move the generator would make for its kind and place
    (`express`): an office, data region or hire in its country, an entry where the firm's
    list excludes it, a model for its country's languages (trained as the profile region
-   holding it is), a channel
-   where data/partner_bases.csv names the partner's base (the partner named in the move;
-   a partnership about the world reaches every base the partner has there), a
-   data region "in the EU" as one in its largest member (a member's region keeps the bloc's
-   data), a price tier (replacing the price) or a lite tier (beside it) at its published
-   US-dollar price (else, a price in another currency or a free promotion, as the
-   generated move of its kind in its country). A real move
-   the generator would have made anyway is that move; one it would not (an office outside
-   the two largest markets, say) is added to the candidates, built by the same recipe, and
-   said so (`added`).
+   holding it is), a channel where data/partner_bases.csv names the partner's base (the
+   partner named in the move; a partnership about the world reaches every base the partner
+   has), a data region "in the EU" as one in its largest member (a member's region keeps
+   the bloc's data), a price tier (replacing the price) or a lite tier (beside it) at its
+   published US-dollar price (else, a price in another currency or a free promotion, as
+   the generated move of its kind in its country). A real move the generator would have
+   made anyway is that move; one it would not (an office outside the two largest markets,
+   say) is added to the candidates, built by the same recipe, and said so (`added`).
 3. Advice ranks them all (`simulator.advice.advise`); each real move's rank among the
    candidates (1 = best expected), its NPV against the status quo's and its odds of beating
    it are the score. A real move the generator cannot express is listed with why.

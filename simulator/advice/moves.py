@@ -174,6 +174,15 @@ def _localise_moves(scenario: Scenario, firm: Firm, key: str, profile: Technolog
     return moves
 
 
+def _blocked(scenario: Scenario, firm: Firm, decision: Decision, geo) -> np.ndarray:
+    """[C] bool: where the firm may not serve at the decision (its list, blocks, sanctions)."""
+    excluded = np.zeros((1, geo.size), dtype=bool)
+    excluded[0, geo.places(firm.strategy.exclude)] = True
+    return forbidden_by_month(decision.month, geo.iso2, [firm.home], excluded,
+                              [firm.suspensions], load_availability(),
+                              scenario.month_dates(1)[0])[decision.month, 0]
+
+
 def _country_localise_moves(scenario: Scenario, firm: Firm, key: str,
                             profile: TechnologyProfile, decision: Decision,
                             rules: Forbidden) -> list[Move]:
@@ -186,11 +195,7 @@ def _country_localise_moves(scenario: Scenario, firm: Firm, key: str,
             region_of[geo.region_members[region] & (region_of < 0)] = r
     gain = np.array([region_of[c] >= 0 and tech.quality_gap[region_of[c], c]
                      < tech.quality_gap[regions.index("global"), c] for c in range(geo.size)])
-    excluded = np.zeros((1, geo.size), dtype=bool)
-    excluded[0, geo.places(firm.strategy.exclude)] = True
-    blocked = forbidden_by_month(decision.month, geo.iso2, [firm.home], excluded,
-                                 [firm.suspensions], load_availability(),
-                                 scenario.month_dates(1)[0])[decision.month, 0]
+    blocked = _blocked(scenario, firm, decision, geo)
     order = sorted((c for c in range(geo.size) if geo.is_market[c] and gain[c]
                     and not blocked[c] and c != geo.index(firm.home)),
                    key=lambda c: (-geo.gdp_usd[c], geo.iso2[c]))
@@ -224,12 +229,8 @@ def _site_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden,
 
     geo = build_geography(scenario)
     sites = [site.model_dump() for site in firm.strategy.sites]
-    excluded = np.zeros((1, geo.size), dtype=bool)
-    excluded[0, geo.places(firm.strategy.exclude)] = True
     # blocks and sanctions from data too: an office where the firm may never serve is no move
-    blocked = forbidden_by_month(decision.month, geo.iso2, [firm.home], excluded,
-                                 [firm.suspensions], load_availability(),
-                                 scenario.month_dates(1)[0])[decision.month, 0]
+    blocked = _blocked(scenario, firm, decision, geo)
     taken = {geo.index(firm.home)} | {geo.index(site["country"]) for site in sites}
     open_to = [i for i in range(geo.size)
                if geo.is_market[i] and not blocked[i] and i not in taken]
