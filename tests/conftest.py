@@ -69,3 +69,11 @@ def tiny_export(tmp_path_factory):
     from tests.tiny_bundle import export_tiny_tar
 
     return export_tiny_tar(tmp_path_factory.mktemp("tiny-export"))
+
+
+@pytest.fixture()
+def tui_workspace(tmp_path):
+    """The TUI's tiny scenario and profile in the test's own folder (tests/test_tui_support)."""
+    from test_tui_support import write_workspace
+
+    return write_workspace(tmp_path)

@@ -6,6 +6,7 @@ Kept small so every Pilot test runs a whole scenario in well under a second.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import datetime
 from pathlib import Path
@@ -182,3 +183,18 @@ def one_simulation_process(kept_simulation, monkeypatch):
     kept_simulation.chart_seconds = CHART_SECONDS
     monkeypatch.setattr("tui.app.SimulationProcess", lambda: kept_simulation)
     return kept_simulation
+
+
+
+async def settle(app, pilot) -> None:
+    """Let the app finish its workers and handle its messages."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, condition) -> None:
+    """Let the app handle its messages until `condition()` holds (bounded, not a sleep)."""
+    async with asyncio.timeout(60):
+        while not condition():
+            await pilot.pause()
