@@ -60,7 +60,6 @@ class FirmEconomics:
     languages: np.ndarray  # [R] effective number of languages of each region's markets
     localisation_compute_usd: np.ndarray  # [F, R] continued pre-training, month 1's prices
     localisation_post_usd: np.ndarray  # [R] post-training in the region's languages
-    localisation_months: np.ndarray  # [F, R]
     localisation_gpu_hours: np.ndarray  # [F, R] continued pre-training
     cluster: tuple[int, int]  # the scenario's GPUs, and the fewest months a localisation takes
 
@@ -137,8 +136,6 @@ class FirmEconomics:
             languages=languages,
             localisation_compute_usd=hours * c.gpu_usd_per_hour,
             localisation_post_usd=p.localisation_post_training_usd_per_language * languages,
-            localisation_months=np.vectorize(localisation_months)(hours, c.gpus,
-                                                                  p.localisation_min_months),
             localisation_gpu_hours=hours,
             cluster=(c.gpus, p.localisation_min_months),
         )

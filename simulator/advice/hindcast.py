@@ -42,7 +42,7 @@ from plumbing.errors import InputError
 from simulator.advice.advise import advise
 from simulator.advice.decision import Decision, decide_from
 from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases, tier_move
-from simulator.advice.moves import Move, find_firm, generate_moves
+from simulator.advice.moves import Move, find_firm, generate_moves, profile_region
 from simulator.advice.real_moves import RealMove
 from simulator.advice.valuation import Discount
 from simulator.calibration.ensemble import calibration_metadata
@@ -77,13 +77,6 @@ def next_month(cutoff: str) -> str:
     """The month after a YYYY-MM cut-off."""
     year, month = (int(part) for part in cutoff.split("-"))
     return f"{year + month // 12}-{month % 12 + 1:02d}"
-
-
-def _region_of(country: str, profile: TechnologyProfile, geo: Geography) -> str | None:
-    """The profile's (non-global) region whose markets hold `country`."""
-    c = geo.index(country)
-    return next((r for r in profile.regions if r != "global"
-                 and r in geo.region_members and geo.region_members[r][c]), None)
 
 
 def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
@@ -130,7 +123,7 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                     {f"{key}.strategy.exclude": [*strategy.exclude, place]}), ""
     if real.kind == "localised_model":
         # a model for the country's languages, trained as its region's model is
-        region = _region_of(place, profile, geo)
+        region = profile_region(place, profile, geo)
         if region is None:
             return None, f"no trained regional model of the profile covers {place}"
         others = [p.model_dump() for p in strategy.localise if p.region != region]

@@ -183,18 +183,24 @@ def _blocked(scenario: Scenario, firm: Firm, decision: Decision, geo) -> np.ndar
                               scenario.month_dates(1)[0])[decision.month, 0]
 
 
+def profile_region(country: str, profile: TechnologyProfile, geo) -> str | None:
+    """The profile's (non-global) region whose markets hold `country`."""
+    c = geo.index(country)
+    return next((r for r in profile.regions if r != "global"
+                 and r in geo.region_members and geo.region_members[r][c]), None)
+
+
 def _country_localise_moves(scenario: Scenario, firm: Firm, key: str,
                             profile: TechnologyProfile, decision: Decision,
                             rules: Forbidden) -> list[Move]:
     geo = build_geography(scenario)
     tech = country_technology(profile, geo.lang_codes, geo.lang_weights)
-    regions, planned = tech.regions, {p.region for p in firm.strategy.localise}
-    region_of = np.full(geo.size, -1)  # the profile region holding each country, if any
-    for r, region in enumerate(regions):
-        if region != "global" and region in geo.region_members and region not in planned:
-            region_of[geo.region_members[region] & (region_of < 0)] = r
-    gain = np.array([region_of[c] >= 0 and tech.quality_gap[region_of[c], c]
-                     < tech.quality_gap[regions.index("global"), c] for c in range(geo.size)])
+    planned = {p.region for p in firm.strategy.localise}
+    region_of = [profile_region(code, profile, geo) for code in geo.iso2]
+    gap = tech.quality_gap
+    gain = np.array([region not in (None, *planned)
+                     and gap[tech.regions.index(region), c] < gap[tech.regions.index("global"), c]
+                     for c, region in enumerate(region_of)])
     blocked = _blocked(scenario, firm, decision, geo)
     order = sorted((c for c in range(geo.size) if geo.is_market[c] and gain[c]
                     and not blocked[c] and c != geo.index(firm.home)),
@@ -202,7 +208,7 @@ def _country_localise_moves(scenario: Scenario, firm: Firm, key: str,
     others = [p.model_dump() for p in firm.strategy.localise]
     moves = []
     for c in rules.first("serve", order, geo.iso2, LOCALISE_COUNTRIES, "localise-{}-now"):
-        region, country = regions[region_of[c]], geo.iso2[c]
+        region, country = region_of[c], geo.iso2[c]
         moves.append(Move(f"localise-{country}-now", "localise", country,
                           f"localise for {country}'s languages alone now ({region}'s continued "
                           "pre-training on them)",

@@ -199,7 +199,7 @@ def _unit_economics(model) -> list[dict]:
             # Localising each region of the profile (the global model is no localisation).
             "localisation_usd": {region: econ.localisation_usd(f, r)
                                  for r, region in enumerate(econ.regions) if region != "global"},
-            "localisation_months": {region: int(econ.localisation_months[f, r])
+            "localisation_months": {region: econ.localisation(f, r, 1.0)[1]
                                     for r, region in enumerate(econ.regions)
                                     if region != "global"},
             "localises": [plan.label for plan in firm.plans],
