@@ -9,7 +9,8 @@ country (`region_of`: the global model, or a region's localised one).
 - paid conversion: each country's median willingness to pay (income at PPP) and the share
   of users a price converts, to the full tier and to a lite tier beside it where a firm
   sells one; the logit's price term reads the same curve;
-- usage intensity per country (income at PPP) scales requests per user;
+- requests per monthly user: the weekly active user's figures x weekly_active_share, scaled
+  per country by usage intensity (income at PPP);
 - tokens per character = English tokens per character of the firm's tokenizer x its
   parallel premium in the country's languages; where the firm has localised a region with
   a vocabulary extension (`vocab_tokens`), the premium the hub measured after it
@@ -48,7 +49,7 @@ class FirmEconomics:
     gap: np.ndarray  # [R, C] quality gap of each region model
     global_index: int
     reference_per_char: float  # API reference price per English character
-    usage: tuple[float, float, float, float]  # free and paid requests, chars, context
+    usage: tuple[float, float, float, float]  # free, paid requests a monthly user; chars, context
     conversion: tuple[float, float, float]  # paying share max, elasticity k, reference share
     lite_value: float  # a lite tier's share of the full tier's value (and of its paid use)
     wtp: np.ndarray  # [C] median WTP of would-be payers, US dollars a month
@@ -117,7 +118,10 @@ class FirmEconomics:
             global_index=tech.regions.index("global"),
             reference_per_char=p.api_reference_usd_per_1m_tokens / 1e6
             * DEFAULT_EN_TOKENS_PER_CHAR,
-            usage=(p.free_requests_per_month, p.paid_requests_per_month,
+            # The request figures are per weekly active user; a monthly user (what the
+            # model counts) is active in a given week with weekly_active_share.
+            usage=(p.free_requests_per_month * p.weekly_active_share,
+                   p.paid_requests_per_month * p.weekly_active_share,
                    p.chars_per_request, p.context_multiplier),
             conversion=(p.paying_share_max, p.conversion_price_elasticity, p.paying_share),
             lite_value=economics.lite_value_share(p.lite_tier_price_ratio,

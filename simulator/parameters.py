@@ -62,12 +62,15 @@ class Parameters(CheckedModel):
     # 2^(1/k) (lite_value_share; data/SOURCES.md, "ChatGPT Go").
     lite_tier_price_ratio: float = Field(0.23, gt=0, lt=1)
     lite_tier_payers_multiple: float = Field(2.0, gt=1)
-    # Consumer usage per user-month, by tier, at usage_reference_gdp_pc_usd. ChatGPT: ~2.5
-    # billion prompts a day from ~800M weekly users (OpenAI to Axios, July 2025), ~95 prompts
-    # a user a month on average; the free tier's usage limit keeps free users below paid
-    # ones, who use several times more (assumption: 5x). Free users cost serving, pay nothing.
-    free_requests_per_month: float = Field(80.0, ge=0)
-    paid_requests_per_month: float = Field(400.0, ge=0)
+    # Consumer usage a month per WEEKLY active user, by tier, at usage_reference_gdp_pc_usd
+    # (the anchors count prompts over weekly users; a monthly user makes weekly_active_share
+    # of these, firm_economics). ChatGPT: 1 billion prompts a day at 300M weekly users
+    # (December 2024) and 2.5 billion at about 680M (July 2025, between March's 500M and
+    # August's 700M): 101 and 112 a weekly user a month. The free tier's limit keeps free
+    # users below paid ones, who use several times more (assumption: 5x); at 3% paying that
+    # is 100 and 500. Free users cost serving, pay nothing.
+    free_requests_per_month: float = Field(100.0, ge=0)
+    paid_requests_per_month: float = Field(500.0, ge=0)
     # Requests per user scale with income per head (PPP) to this power (work use rises with
     # income): Claude's use per working-age person rises 0.7% per 1% of GDP per head across
     # countries (Anthropic Economic Index, September 2025); about half of that is adoption,
@@ -81,7 +84,9 @@ class Parameters(CheckedModel):
     chars_per_request: float = Field(3_000.0, ge=0)
     context_multiplier: float = Field(3.0, ge=1)
     # Serving cost beyond the physics of simulator.compute (batching, caching, speculative
-    # decoding lower it; idle capacity raises it): 1 = the formula as is. Sensitivity knob.
+    # decoding and a cloud partner's discount lower it; idle capacity and hidden reasoning
+    # tokens raise it): 1 = the formula as is. history.toml's [uncertain] lets OpenAI's
+    # reported inference spend decide it (data/observations.csv, metric serving_cost_ytd).
     serving_cost_multiplier: float = Field(1.0, gt=0)
     # API/enterprise segment, paid per token. Spend once every organisation buys, a share of
     # GDP (PPP) a year, growing with the adoption ceiling as better models widen the uses

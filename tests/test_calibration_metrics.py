@@ -47,3 +47,27 @@ def test_model_months_count_from_the_start():
     assert metric_months(2022, 11, 2022, 11) == 1
     assert metric_months(2022, 11, 2024, 12) == 26
     assert metric_months(2022, 11, 2025, 12) == 38
+
+
+def test_serving_cost_ytd_sums_from_the_observations_january():
+    """A figure 'in 2024' or 'in the first nine months of 2025' counts its year alone.
+
+    A run from November 2022 for 26 months: model month 15 is January 2024, 26 December
+    2024. Each month's serving cost is its month number, so the window shows in the sum.
+    """
+    months = 26
+    table = pa.table({"month": pa.array(range(1, months + 1), pa.int32()),
+                      "firm": ["A"] * months, "country": ["US"] * months,
+                      "users": [1.0] * months, "revenue": [0.0] * months,
+                      "commitment": pa.array([4] * months, pa.int8()),
+                      "serving_cost": [float(m) for m in range(1, months + 1)]})
+    v = RunView(table, ["A"], ["US"], months=months, first_calendar_month=11)
+    ytd = METRICS["serving_cost_ytd"]
+    mask = v.country_mask("world")
+    assert ytd.read(v, 0, mask, metric_months(2022, 11, 2024, 12)) == sum(range(15, 27))
+    assert ytd.read(v, 0, mask, metric_months(2022, 11, 2024, 9)) == sum(range(15, 24))
+    assert ytd.read(v, 0, mask, metric_months(2022, 11, 2023, 1)) == 3.0  # January 2023 alone
+    # The run's first year starts at its first month, not before it.
+    assert ytd.read(v, 0, mask, metric_months(2022, 11, 2022, 12)) == 1.0 + 2.0
+    with pytest.raises(ValueError, match="first calendar month"):
+        ytd.read(RunView(table, ["A"], ["US"], months=months), 0, mask, 26)

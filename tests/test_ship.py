@@ -8,17 +8,25 @@ point ships nothing.
 
 from __future__ import annotations
 
+import csv
 import json
 import tomllib
+from functools import reduce
 from pathlib import Path
 
+import numpy as np
 import pytest
-from calibration_cases import UNTIL, twin_case
+from calibration_cases import HOLDOUT, UNTIL, twin_case
 from cli_text import shows
 from click.testing import CliRunner
 
+from simulator.calibration.backtest import backtest
 from simulator.calibration.calibrate import Settings, calibrate
 from simulator.calibration.ensemble import load_ensemble
+from simulator.calibration.evaluate import EvaluationPlan, execute_point
+from simulator.calibration.implausibility import ensemble_moments, implausibility
+from simulator.calibration.observations import read_observations
+from simulator.calibration.targets import Targets
 from simulator.cli import main
 from simulator.run import load_scenario
 
@@ -87,3 +95,84 @@ def test_a_users_own_file_in_the_data_folder_is_never_replaced(calibration, tmp_
     assert again.exit_code == 0, again.output  # ship's own files are replaced by ship
     assert CliRunner().invoke(main, ["ship", str(calibration), "--data",
                                      str(tmp_path / "d")]).exit_code == 0
+
+
+@pytest.fixture(scope="module")
+def slower_later(tmp_path_factory):
+    """The twin calibrated as before, its held-out users 0.7 x the truth's.
+
+    A held-out year that grew slower than the calibration's months imply: the member that
+    meets both is not the calibration's own least implausible point.
+    """
+    folder = tmp_path_factory.mktemp("slower")
+    scenario, observations = twin_case(folder)
+    with observations.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["role"] == "holdout" and row["metric"] == "users":
+            row["value"] = f"{float(row['value']) * 0.7:.6g}"
+    with observations.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    calibrate(scenario, observations, folder / "cal",
+              Settings(until=UNTIL, runs=24, waves=1, replicates=2, seed=3), workers=1)
+    backtest(folder / "cal", HOLDOUT, out=folder / "bt", workers=1)
+    return folder / "cal", folder / "bt"
+
+
+def _all_rows_implausibility(calibration: Path) -> tuple[list[dict[str, float]], list[float]]:
+    """Each member's largest I over every row, calibration and held-out, run here afresh.
+
+    Independent of the backtest's files: every member's seeds run again.
+    """
+    metadata = json.loads((calibration / "metadata.json").read_text())
+    settings = metadata["settings"]
+    scenario = load_scenario(Path(metadata["scenario"]["path"]))
+    rows = [o for o in read_observations(Path(metadata["observations"]["path"])) if o.modelled]
+    targets = Targets.build(rows, (2022, 11), settings["discrepancy_scale"])
+    members = load_ensemble(calibration)
+    keys = tuple(members[0])
+    plan = EvaluationPlan(scenario, keys, np.array([[m[k] for k in keys] for m in members]),
+                          tuple(rows), settings["replicates"], settings["seed"], 18, (2022, 11))
+    totals = []
+    for index in range(len(members)):
+        table = execute_point(plan, index).table
+        samples = np.array([[table[f"obs:{o.id}"].to_pylist() for o in rows]]).transpose(0, 2, 1)
+        mean, v_ens = ensemble_moments(targets.transform(samples))
+        values = implausibility(targets.observed, mean[0], targets.v_obs, targets.v_md, v_ens[0])
+        totals.append(float(values.max()))
+    return members, totals
+
+
+def test_with_a_backtest_the_member_that_meets_every_row_best_ships(slower_later, tmp_path):
+    """The shipped history is the set's member least implausible over all rows, held-out too.
+
+    Without a backtest it is the calibration's least implausible point, which here misses
+    the slower held-out months; with one, `simulator run` on the shipped history meets them
+    as well as any member of the set can.
+    """
+    calibration, backtest_dir = slower_later
+    members, totals = _all_rows_implausibility(calibration)
+    best = members[int(np.argmin(totals))]
+    for args, expected in (([], None), (["--backtest", str(backtest_dir)], best)):
+        result = CliRunner().invoke(main, ["ship", str(calibration), "--data",
+                                           str(tmp_path / str(len(args))), *args])
+        assert result.exit_code == 0, result.output
+        path = tmp_path / str(len(args)) / "scenarios/history_calibrated.toml"
+        shipped = {k: reduce(getattr, k.split("."), load_scenario(path)) for k in best}
+        if expected is None:
+            assert shipped != pytest.approx(best, rel=1e-5)  # the case tells the two apart
+        else:
+            assert shipped == pytest.approx(best, rel=1e-5)
+            text = path.read_text(encoding="utf-8")
+            assert text.startswith("# Calibrated by `simulator calibrate`")  # ship's own file
+            assert f"I = {min(totals):.2f}" in " ".join(text.replace("#", " ").split())
+
+
+def test_a_backtest_folder_that_is_not_one_is_refused(calibration, tmp_path):
+    (tmp_path / "bt").mkdir()
+    result = CliRunner().invoke(main, ["ship", str(calibration), "--data", str(tmp_path / "d"),
+                                       "--backtest", str(tmp_path / "bt")])
+    assert result.exit_code == 2 and shows(result.output, "expected a finished backtest")
+    assert not (tmp_path / "d").exists()

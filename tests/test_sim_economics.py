@@ -70,6 +70,25 @@ def test_serving_cost_follows_from_model_size_and_hardware():
         2 * compute.training_usd(7e10, 1e12, 989e12, 0.4, 2.5))
 
 
+
+def test_requests_are_counted_per_weekly_user_as_their_anchors_are():
+    """Prompts a day over weekly users is the anchor; the model counts monthly users.
+
+    A monthly user makes weekly_active_share of a weekly user's requests, so the tokens a
+    weekly user costs do not depend on that share (they did, 1 / share too many, when the
+    weekly figures were charged to every monthly user). The free and paid figures give the
+    published rate at 3% paying: 2.5 billion prompts a day at about 680M weekly users
+    (July 2025; 500M in March, 700M in August) is 112 a weekly user a month.
+    """
+    per_weekly_user = []
+    for share in (0.4, 0.8):
+        model = StrategyModel(load_scenario(DEFAULT, [f"parameters.weekly_active_share={share}"]))
+        per_weekly_user.append(model.econ.tokens_per_user(model.region_of, 0.03) / share)
+    np.testing.assert_allclose(per_weekly_user[0], per_weekly_user[1], rtol=1e-12)
+    p = load_scenario(DEFAULT).parameters
+    mix = 0.97 * p.free_requests_per_month + 0.03 * p.paid_requests_per_month
+    assert mix == pytest.approx(2.5e9 * 365.25 / 12 / 680e6, rel=0.02)
+
 def _api_token_share(df, firm: str, countries: set[str]) -> float:
     """The firm's share of the API tokens bought in `countries` over the run."""
     rows = df[df.country.isin(countries)]

@@ -21,7 +21,7 @@ from plumbing.atomic import write_text
 from simulator.scenario.overrides import parse_assignment
 
 
-def _set(document: Any, dotted: str, value: Any) -> None:
+def set_key(document: Any, dotted: str, value: Any) -> None:
     """Set a dotted scenario key in a tomlkit document (firms by name or position)."""
     *parents, last = dotted.split(".")
     node = document
@@ -49,7 +49,7 @@ def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: p
 
         note += f"with --set {' --set '.join(settings['assignments'])}; "
         for key, value in map(parse_assignment, settings["assignments"]):
-            _set(document, key, value)
+            set_key(document, key, value)
     if kept.empty:
         _note(document, note + "no point was non-implausible; values and ranges are the "
                                "original's, a finding, not a calibration.")
@@ -59,7 +59,7 @@ def write_calibrated(scenario_file: Path, path: Path, metadata: dict, history: p
     uncertain = document.setdefault("uncertain", tomlkit.table())
     for parameter in metadata["parameters"]:
         name = parameter["name"]
-        _set(document, name, float(f"{best[name]:.6g}"))
+        set_key(document, name, float(f"{best[name]:.6g}"))
         low, high = float(kept[name].min()), float(kept[name].max())
         if high > low:
             uncertain[parameter["key"]] = [float(f"{low:.6g}"), float(f"{high:.6g}")]

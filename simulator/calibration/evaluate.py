@@ -116,7 +116,7 @@ def _run(plan: EvaluationPlan, scenario: Scenario, seed: int) -> dict:
     result = run_scenario(scenario, seed=seed, profile=profile)
     firms = [f.name for f in scenario.firms]
     view = RunView(result.timeseries, firms, _countries(result.timeseries), plan.months,
-                   scenario.parameters.weekly_active_share)
+                   scenario.parameters.weekly_active_share, plan.start[1])
     metrics = read_metrics(plan, view)
     countries = [[row[view.countries[c]] if c in view.countries else 0.0
                   for c in plan.countries()] for row in view.arrays["users"][-1]]

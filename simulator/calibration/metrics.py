@@ -32,7 +32,7 @@ from simulator.world.countries import load_countries
 
 USERS_PRESENT = 1.0  # a firm with at least one user in a country is available there
 # Time-series columns read only by some metrics (simulator.reports.schema).
-OPTIONAL_COLUMNS = ("api_revenue", "paying_users")
+OPTIONAL_COLUMNS = ("api_revenue", "paying_users", "serving_cost")
 
 
 @cache
@@ -45,9 +45,12 @@ class RunView:
     """A run's time series as dense [months, firms, countries] arrays for fast reading."""
 
     def __init__(self, timeseries: pa.Table, firms: list[str], countries: list[str],
-                 months: int, weekly_active_share: float | None = None) -> None:
+                 months: int, weekly_active_share: float | None = None,
+                 first_calendar_month: int | None = None) -> None:
         # The run's Parameters.weekly_active_share: what weekly counts are compared with.
         self.weekly_active_share = weekly_active_share
+        # The calendar month (1-12) of model month 1: where a year to date starts.
+        self.first_calendar_month = first_calendar_month
         self.firms = {name: i for i, name in enumerate(firms)}
         self.countries = {code: i for i, code in enumerate(countries)}
         self.months = months
@@ -110,6 +113,14 @@ def _paying_users(view: RunView, firm: int, mask: np.ndarray, month: int) -> flo
     return float(view.array("paying_users")[month - 1, firm, mask].sum())
 
 
+def _serving_cost_ytd(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
+    # From the January of the observation's year (or the run's first month) to its month.
+    if view.first_calendar_month is None:
+        raise ValueError("serving_cost_ytd needs the run's first calendar month (RunView)")
+    january = max(1, month - (view.first_calendar_month + month - 2) % 12)
+    return float(view.array("serving_cost")[january - 1:month, firm, mask].sum())
+
+
 def _traffic_share(view: RunView, firm: int, mask: np.ndarray, month: int) -> float:
     users = view.arrays["users"][month - 1, firm]
     total = users.sum()
@@ -169,6 +180,11 @@ METRICS: dict[str, Metric] = {
         "the model's active users x its paying share at the firm's price; reported counts "
         "are of one tier (ChatGPT Plus) while the model has one price per country, and "
         "business seats are business_users"),
+    "serving_cost_ytd": Metric(
+        "usd", "world", _serving_cost_ytd, 0.4, True,
+        "the model's serving cost from January to the month: its tokens at GPU-hour list "
+        "prices x serving_cost_multiplier; a cloud partner's discount, hidden reasoning "
+        "tokens and which provider serves what are not modelled"),
     "business_users": Metric(
         "users", "world", None, 0.0, True,
         "context only: paying seats of business plans (Team, Enterprise, Edu); the model "

@@ -2,14 +2,16 @@
 
     simulator calibrate data/scenarios/history.toml --observations data/observations.csv \
         --until 2024-12 --runs 2000 --waves 4 --out calibration/history
-    simulator ship calibration/history
+    simulator backtest calibration/history --holdout 2025-01..2025-12
+    simulator ship calibration/history --backtest calibration/history/backtest
 
 writes, into the data folder (`--data`, default the shipped one):
 
     calibration/history/metadata.json          what `advise --calibration` and `backtest`
     calibration/history/non_implausible.parquet  read: the set, its seeds and settings
-    scenarios/history_calibrated.toml          history at the least implausible point, its
-                                               [uncertain] the box of the set
+    scenarios/history_calibrated.toml          history at the member least implausible
+                                               over the calibration's and the backtest's
+                                               rows, its [uncertain] the box of the set
     scenarios/default.toml                     the same world run on to `--until`, deciding
                                                from `--today`: where advice and the TUI start
 
@@ -28,6 +30,7 @@ from plumbing.atomic import write_bytes, write_text
 from plumbing.errors import InputError
 from plumbing.shipped import shipped_path
 from simulator.calibration.ensemble import calibration_metadata, load_ensemble
+from simulator.calibration.shipped_member import at_member, member_through_today
 from simulator.scenario import Scenario
 
 SHIPPED_FILES = ("metadata.json", "non_implausible.parquet")
@@ -81,8 +84,14 @@ def _refuse_others(path: Path, mark: str) -> None:
 
 
 def ship(calibration: Path, data: Path | None = None, today: str = TODAY,
-         until: str = UNTIL, command: str = "simulator ship") -> list[Path]:
-    """Copy the non-implausible set and write the calibrated and default scenarios."""
+         until: str = UNTIL, command: str = "simulator ship",
+         backtest: Path | None = None) -> list[Path]:
+    """Copy the non-implausible set and write the calibrated and default scenarios.
+
+    With `backtest` (a finished backtest of the calibration) the calibrated history is the
+    member least implausible over its rows and the held-out ones
+    (`simulator.calibration.shipped_member`); without, the calibration's least implausible.
+    """
     data = data or shipped_path()
     metadata = calibration_metadata(calibration)
     if not load_ensemble(calibration, least_implausible=None):
@@ -92,6 +101,8 @@ def ship(calibration: Path, data: Path | None = None, today: str = TODAY,
         raise InputError(f"{calibrated}: expected the calibrated scenario `simulator "
                          "calibrate` writes")
     text = calibrated.read_text(encoding="utf-8")
+    if backtest is not None:
+        text = at_member(text, member_through_today(calibration, backtest))
     default = default_document(text, command, today, until)
     Scenario.model_validate(tomlkit.parse(default).unwrap())  # never ship an invalid world
     folder = data / "calibration" / Path(metadata["scenario"]["path"]).stem
