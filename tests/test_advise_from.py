@@ -51,6 +51,8 @@ EDITS = {  # one of each kind a generated move makes, at month 1
     "region": {f"{KEY}.strategy.data_regions": [{"country": "DE", "month": 1, "via": "cloud"}]},
     "channel": {f"{KEY}.channels": [{"name": "KakaoTalk", "start": "2022-11", "countries": ["KR"],
                                      "reach": 0.87, "conversion": 0.1}]},
+    "tokenizer": {f"{KEY}.model.tokenizer_changes": [{"month": "2023-06",
+                                                      "tokenizer": "o200k_base"}]},
 }
 
 
@@ -107,6 +109,22 @@ def test_a_price_edit_that_changes_no_price_changes_nothing_mid_run(world):
     assert np.array_equal(copy.potential, model.potential)
     assert np.array_equal(copy.experience_needed, model.experience_needed)
     assert np.array_equal(cash_path(copy), cash_path(model))
+
+
+def test_a_tokenizer_already_served_cannot_be_changed_mid_run(world):
+    scenario, profile = world
+    model = StrategyModel(scenario, profile=profile)
+    for _ in range(9):  # to July 2023: a change from June 2023 would have been served
+        model.step()
+    with pytest.raises(ValueError, match="tokenizer_changes 2023-06 is served already"):
+        adopt(snapshot(model), apply(scenario, EDITS["tokenizer"]))
+    later = {f"{KEY}.model.tokenizer_changes": [{"month": "2023-12", "tokenizer": "o200k_base"}]}
+    branched = snapshot(model)
+    adopt(branched, apply(scenario, later))
+    built = StrategyModel(apply(scenario, later), profile=profile)
+    for _ in range(9):
+        built.step()
+    assert np.array_equal(cash_path(branched), cash_path(built))
 
 
 def test_leaving_a_region_mid_run_ends_the_firm_there(world):

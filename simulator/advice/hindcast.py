@@ -5,19 +5,24 @@ the real lab's dated moves (`data/real_moves.csv`):
 
 1. The calibration folder (`simulator calibrate --until CUTOFF`) gives the ensemble (its
    non-implausible points and replicate seeds) and the scenario it calibrated.
-2. The decision date is the month after the cut-off; the firm's moves are generated there
+2. The decision date is the month after the cut-off. The status quo is what the firm had
+   chosen by then: its own sites, data regions, localisation plans and tokenizer changes
+   dated from the decision on are left out of the scenario (`later_choices`), since they
+   are the history being scored. The firm's moves are generated there
    (`simulator.advice.moves`), and every real move of the firm dated within the horizon is
    expressed as the move the generator would make for its kind and place
    (`express`): an office, data region or hire in its country, an entry where the firm's
    list excludes it, a model for its country's languages (trained as the profile region
    holding it is), a channel where data/partner_bases.csv names the partner's base (the
    partner named in the move; a partnership about the world reaches every base the partner
-   has), a data region "in the EU" as one in its largest member (a member's region keeps
-   the bloc's data), a price tier (replacing the price) or a lite tier (beside it) at its
-   published US-dollar price (else, a price in another currency or a free promotion, as
-   the generated move of its kind in its country). A real move the generator would have
-   made anyway is that move; one it would not (an office outside the two largest markets,
-   say) is added to the candidates, built by the same recipe, and said so (`added`).
+   has), a tokenizer named in the move from the firm's next release (`simulator.advice.
+   tokenizer_moves`), a data region "in the EU" as one in its largest member (a member's
+   region keeps the bloc's data), a price tier (replacing the price) or a lite tier
+   (beside it) at its published US-dollar price (else, a price in another currency or a
+   free promotion, as the generated move of its kind in its country). A real move the
+   generator would have made anyway is that move; one it would not (an office outside the
+   two largest markets, say) is added to the candidates, built by the same recipe, and
+   said so (`added`).
 3. Advice ranks them all (`simulator.advice.advise`); each real move's rank among the
    candidates (1 = best expected), its NPV against the status quo's and its odds of beating
    it are the score. A real move the generator cannot express is listed with why.
@@ -36,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import tomlkit
 
 from plumbing.atomic import write_parquet, write_text
 from plumbing.errors import InputError
@@ -44,6 +50,7 @@ from simulator.advice.decision import Decision, decide_from
 from simulator.advice.local_moves import CHANNEL_CONVERSION, partner_bases, tier_move
 from simulator.advice.moves import Move, find_firm, generate_moves, profile_region
 from simulator.advice.real_moves import RealMove
+from simulator.advice.tokenizer_moves import next_release, tokenizer_at, tokenizer_move
 from simulator.advice.valuation import Discount
 from simulator.calibration.ensemble import calibration_metadata
 from simulator.geography import Geography, build_geography
@@ -87,6 +94,16 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
         # A region in any member keeps the bloc's data (simulator.footprint): its largest.
         members = [c for c in range(geo.size) if geo.in_bloc[c] and geo.is_market[c]]
         place = geo.iso2[max(members, key=lambda c: geo.gdp_usd[c])] if members else place
+    if real.kind == "tokenizer":
+        # the first tokenizer the move names other than the one the firm serves with
+        own = tokenizer_at(firm, scenario, d)
+        named = [t for t in profile.tokenizers if t != own and t in real.detail]
+        tokenizer = min(named, key=real.detail.index) if named else None
+        month = next_release(scenario, firm, decision)
+        if tokenizer is None or month is None:
+            return None, (f"the move names no production tokenizer of the profile but {own}"
+                          if tokenizer is None else "the firm releases no model in the horizon")
+        return tokenizer_move(scenario, firm, tokenizer, month, "the real move's tokenizer"), ""
     if real.kind == "partnership" and (place == "world" or place in geo.iso2):
         return _partner_channel(real, firm, decision, geo)
     if place in ("EU", "world"):
@@ -140,6 +157,44 @@ def express(real: RealMove, scenario: Scenario, firm: Firm, decision: Decision,
                       "tiers are priced in US dollars a month, above 0, and last; compare "
                       "with the generated move of its kind there, where there is one")
     return None, f"kind {real.kind!r} has no generated counterpart"
+
+
+def later_choices(scenario: Scenario, firm: Firm, decision: Decision) -> tuple[list[str],
+                                                                                list[str]]:
+    """`--set` assignments that leave the firm's own choices dated from the decision on out.
+
+    The status quo is what the firm had chosen by the decision date: the scenario's sites,
+    data regions, localisation plans and tokenizer changes of the firm from the decision
+    month on are history after the cut-off, the very moves the hindcast scores. Returns the
+    assignments and a line for each choice they leave out.
+    """
+    key, strategy, d = f"firms.{firm.name}", firm.strategy, decision.month
+    dated = {  # field: (its items, the model month each starts, a label)
+        "strategy.sites": (strategy.sites, lambda i: i.month,
+                           lambda i: f"{i.kind} {i.country}"),
+        "strategy.data_regions": (strategy.data_regions, lambda i: i.month,
+                                  lambda i: f"data region {i.country}"),
+        "strategy.localise": (strategy.localise, lambda i: i.start_month,
+                              lambda i: f"localise {i.region}"),
+        "model.tokenizer_changes": (firm.model.tokenizer_changes,
+                                    lambda i: scenario.month_of(i.month),
+                                    lambda i: f"tokenizer {i.tokenizer}"),
+    }
+    assignments, left_out = [], []
+    for field, (items, month, label) in dated.items():
+        later = [i for i in items if month(i) >= d]
+        if not later:
+            continue
+        kept = tomlkit.array()
+        for item in items:
+            if month(item) < d:
+                table = tomlkit.inline_table()
+                table.update(item.model_dump(exclude_none=True))
+                kept.append(table)
+        assignments.append(f"{key}.{field}={kept.as_string()}")
+        left_out += [f"{label(i)} from {scenario.month_dates(month(i))[-1]:%Y-%m}"
+                     for i in later]
+    return assignments, left_out
 
 
 def _partner_channel(real: RealMove, firm: Firm, decision: Decision,
@@ -234,8 +289,10 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
                          f"saw data to {until}), got {cutoff}")
     scenario_file = Path(scenario_file or metadata["scenario"]["path"])
     scenario = load_scenario(scenario_file, list(assignments))
-    find_firm(scenario, firm)
     decision = decide_from(scenario, next_month(cutoff), horizon)
+    extra, left_out = later_choices(scenario, find_firm(scenario, firm), decision)
+    assignments = (*assignments, *extra)
+    scenario = load_scenario(scenario_file, list(assignments))
     base = apply(scenario, {"months": decision.months})
     end = base.month_dates(decision.months)[-1]
     first = base.month_dates(decision.months)[decision.month - 1]
@@ -256,7 +313,7 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
     summary = {
         "calibration": str(calibration), "cutoff": cutoff, "decision_date": decision.date,
         "horizon_months": decision.horizon, "exit_multiple": advice.discount.exit_multiple,
-        "firm": firm, "candidates": len(moves),
+        "firm": firm, "candidates": len(moves), "status_quo_leaves_out": left_out,
         "generated": len(moves) - sum(added for _, added, _ in matched.values()),
         "real_moves": len(within), "expressed": int(ranks.size),
         "median_rank": float(np.median(ranks)) if ranks.size else None,

@@ -26,6 +26,9 @@ months after it (`Move.delay`; month fields of the edit name the month it takes 
   the firm's NPV from the decision on the scenario as written, found by a bracketed search
   (`simulator.advice.price_search`), charged from the decision or 6 or 12 months later; or
   the price scaled to local purchasing power;
+- `tokenizer-T`: serve with the profile's production tokenizer T from the firm's next model
+  release, where it spends fewer tokens in the firm's markets (`simulator.advice.
+  tokenizer_moves`);
 - `region-C-cloud`, `region-C-own`, `channel-C-PRODUCT`, `tier-C-Pusd`: a data region, a
   partner's channel or a country price tier in a named country (`simulator.advice.
   local_moves`).
@@ -64,6 +67,7 @@ from simulator.advice.decision import Decision, decide_from
 from simulator.advice.forbidden import Forbidden
 from simulator.advice.labels import STATUS_QUO
 from simulator.advice.local_moves import channel_moves, region_moves, tier_moves
+from simulator.advice.tokenizer_moves import tokenizer_moves
 from simulator.availability import forbidden_by_month
 from simulator.batch.sweep import VariantName, flatten_overrides
 from simulator.geography import REPORT_REGIONS, build_geography
@@ -99,8 +103,8 @@ class Move:
     """One candidate: a name, what kind of move it is, where, and the scenario keys it sets."""
 
     name: str
-    kind: str  # status_quo | enter | skip | localise | office | lab | hire | price |
-    # data_region | channel | price_tier | lite_tier | custom
+    kind: str  # status_quo | enter | skip | localise | tokenizer | office | lab | hire |
+    # price | data_region | channel | price_tier | lite_tier | custom
     place: str | None  # the region or country it is about, if any
     description: str
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -140,7 +144,8 @@ def _entry_moves(scenario: Scenario, firm: Firm, key: str, rules: Forbidden) -> 
     for region in REPORT_REGIONS:
         if region == home or region in strategy.exclude or not _reached(scenario, region):
             continue
-        moves.append(Move(f"skip-{region}", "skip", region, f"never enter {region}",
+        moves.append(Move(f"skip-{region}", "skip", region,
+                          f"serve {region} no more (leave where it serves, enter no more)",
                           {f"{key}.strategy.exclude": [*strategy.exclude, region]}))
     return moves
 
@@ -300,6 +305,8 @@ def generate_moves(scenario: Scenario, firm_name: str, profile: TechnologyProfil
             *_entry_moves(scenario, firm, key, rules),
             *_localise_moves(scenario, firm, key, profile, decision),
             *_country_localise_moves(scenario, firm, key, profile, decision, rules),
+            *tokenizer_moves(scenario, firm, profile, decision, geo,
+                             _blocked(scenario, firm, decision, geo)),
             *_office_moves(firm, key), *_site_moves(scenario, firm, key, rules, decision),
             *_hire_moves(scenario, firm, key, rules),
             *region_moves(scenario, firm, key, rules, decision, geo),

@@ -34,7 +34,7 @@ FIRM_OF = {
     "DeepSeek": "China Lab",
 }
 KINDS = ("office", "launch", "localised_model", "partnership", "price_tier", "lite_tier",
-         "data_region", "hiring", "enter", "exit")
+         "data_region", "hiring", "enter", "exit", "tokenizer")
 FIRST, LAST = date(2023, 1, 1), date(2025, 12, 31)  # the years the hindcast scores
 COLUMNS = {
     "id": "a unique identifier of letters, digits, '_', '-' or '.'",

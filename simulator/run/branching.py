@@ -19,11 +19,13 @@ again what the firms' strategies and channels feed (`BRANCHABLE`):
 - `pricing`: the price options and lite tiers, the firm's PPP choice, its paying shares,
   the revenue potential and experience its entries are judged by;
 - `channels`: every channel's start, reach and conversion;
+- `model.tokenizer_changes`: the tokenizers its later releases serve with (a change dated
+  by the branch's month has been served already and cannot be undone);
 - `offices`, `labs`, `sites`, `data_regions`, `entries_per_year`, `max_commitment`: read by
   the firm's decisions every month.
 
-Anything else (parameters, compute, a firm's money or model) shaped the state already
-built, so it cannot be applied at a month: `branch_problems` names it.
+Anything else (parameters, compute, a firm's money or the rest of its model) shaped the
+state already built, so it cannot be applied at a month: `branch_problems` names it.
 """
 
 from __future__ import annotations
@@ -72,8 +74,11 @@ def branch_problems(before: Scenario, after: Scenario) -> list[str]:
     for old, new in zip(before.firms, after.firms, strict=True):
         prefix = f"firms.{old.name}"
         problems += [f"{prefix}.{key}" for key in Firm.model_fields
-                     if key not in ("strategy", "channels") and getattr(old, key) != getattr(
-                         new, key)]
+                     if key not in ("strategy", "channels", "model")
+                     and getattr(old, key) != getattr(new, key)]
+        problems += [f"{prefix}.model.{key}" for key in type(old.model).model_fields
+                     if key != "tokenizer_changes"
+                     and getattr(old.model, key) != getattr(new.model, key)]
         problems += [f"{prefix}.strategy.{key}" for key in Strategy.model_fields
                      if key not in BRANCHABLE and getattr(old.strategy, key) != getattr(
                          new.strategy, key)]
@@ -101,6 +106,7 @@ def adopt(model: StrategyModel, scenario: Scenario) -> None:
         model.firms[f].spec = new
     if any(old.channels != new.channels for _, old, new in changed):
         model._setup_channels()
+    _later_tokenizers(model, changed)
     for f, old, new in changed:
         if old.strategy.localise != new.strategy.localise:
             _localise(model, f, new)
@@ -114,6 +120,29 @@ def adopt(model: StrategyModel, scenario: Scenario) -> None:
             if old.strategy.exclude != new.strategy.exclude:
                 _leave(model, f, forbidden[month, f] & ~model.forbidden[month, f])
         model.forbidden = forbidden
+
+
+def _later_tokenizers(model: StrategyModel, changed: list[tuple[int, Firm, Firm]]) -> None:
+    """The tokenizer changes of later releases as the firms' models have them now.
+
+    Raises:
+        ValueError: an added or removed change is dated by the branch's month (served).
+    """
+    edited = [(old, new) for _, old, new in changed
+              if old.model.tokenizer_changes != new.model.tokenizer_changes]
+    for old, new in edited:
+        served = [c for c in _symmetric(old.model.tokenizer_changes,
+                                        new.model.tokenizer_changes)
+                  if model.scenario.month_of(c.month) <= model.steps]
+        if served:
+            raise ValueError(f"cannot apply at month {model.steps + 1}: firms.{new.name}.model."
+                             f"tokenizer_changes {served[0].month} is served already")
+    if edited:
+        model.tokenizer_changes = model._tokenizer_changes()
+
+
+def _symmetric(first: list, second: list) -> list:
+    return [c for c in first if c not in second] + [c for c in second if c not in first]
 
 
 def _localise(model: StrategyModel, f: int, firm: Firm) -> None:

@@ -56,7 +56,10 @@ def describe(row: dict, start: str, decided: int = 1) -> str:
     if kind == "enter":
         return _("serve {place} (no longer excluded)").format(place=place)
     if kind == "skip":
-        return _("never enter {place}").format(place=place)
+        return _("serve {place} no more").format(place=place)
+    if kind == "tokenizer" and (changes := _edit(row, ".model.tokenizer_changes")):
+        return _("serve with the {tokenizer} tokenizer from {date}").format(
+            tokenizer=changes[-1]["tokenizer"], date=changes[-1]["month"])
     if kind == "hire":
         return _("also hire in {place}").format(place=place)
     if kind == "localise":
