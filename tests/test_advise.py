@@ -331,6 +331,16 @@ def test_an_exit_value_prices_revenue_beyond_the_horizon():
     valued = Discount().with_exit(5).value(cash, 100.0, exit_revenue)
     assert valued[1] > valued[0]
     assert valued[1] - plain[1] == pytest.approx(500.0 * 1.1 ** -2)
+    # Priced by its users instead, as investors priced OpenAI (about $600 a weekly user):
+    # harvesting that loses 10 weekly users of 20 loses 10 x 600, discounted, and building
+    # wins again. One exit value at a time.
+    weekly_users = np.array([10.0, 20.0])
+    by_users = Discount().with_exit(per_weekly_user=600).value(cash, 100.0, exit_revenue,
+                                                                 weekly_users)
+    assert by_users[1] > by_users[0]
+    assert by_users - plain == pytest.approx(600 * weekly_users * 1.1 ** -2)
+    with pytest.raises(ValueError, match="not both"):
+        Discount().with_exit(5, 600)
 
 
 def test_advise_exit_multiple_adds_each_runs_last_year_of_revenue(india, tmp_path):
@@ -350,6 +360,33 @@ def test_advise_exit_multiple_adds_each_runs_last_year_of_revenue(india, tmp_pat
     # whole horizon's.
     assert (runs["exit_revenue"] > 0).all() and (runs["exit_revenue"] <= runs["revenue"]).all()
     added = 8 * runs.groupby("move")["exit_revenue"].mean() * 1.1 ** (-india.decision.horizon / 12)
+    before = india.table.set_index("move")["npv_mean"]
+    after = pd.read_parquet(out / "advice.parquet").set_index("move")["npv_mean"]
+    np.testing.assert_allclose((after - before)[added.index], added, rtol=1e-9)
+
+
+def test_advise_per_weekly_user_values_each_runs_users_at_the_horizon(india, tmp_path):
+    """v x users at the horizon x the weekly share, discounted; both exit values exit 2."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "advice"
+    shutil.copytree(Path(india.scenario.source).parent / "advice", out)
+    both = CliRunner().invoke(main, ["advise", india.scenario.source, "--firm", "Solo",
+                                     "--samples", "4", "--out", str(out), "--exit-multiple",
+                                     "8", "--exit-per-weekly-user", "600"])
+    assert both.exit_code == 2 and shows(both.output, "not both")
+    result = CliRunner().invoke(main, ["advise", india.scenario.source, "--firm", "Solo",
+                                       "--samples", "4", "--out", str(out),
+                                       "--exit-per-weekly-user", "600"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "advice.json").read_text(encoding="utf-8"))
+    assert summary["exit_per_weekly_user"] == 600 and "$300B" in summary["exit_multiple_source"]
+    runs = pq.read_table(out / "runs" / "shards").to_pandas()
+    users = runs["own_users"].map(sum)  # the firm's users in every country, last month
+    weekly = india.scenario.parameters.weekly_active_share
+    added = (600 * weekly * users.groupby(runs["move"]).mean()
+             * 1.1 ** (-india.decision.horizon / 12))
     before = india.table.set_index("move")["npv_mean"]
     after = pd.read_parquet(out / "advice.parquet").set_index("move")["npv_mean"]
     np.testing.assert_allclose((after - before)[added.index], added, rtol=1e-9)

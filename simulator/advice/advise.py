@@ -41,7 +41,14 @@ from plumbing.fingerprint import resuming
 from plumbing.locks import exclusive
 from simulator.advice.decision import Decision, decide_from
 from simulator.advice.drivers import all_drivers
-from simulator.advice.ensemble import Ensemble, build_plan, calibrated, read_outcomes, sampled
+from simulator.advice.ensemble import (
+    Ensemble,
+    Outcomes,
+    build_plan,
+    calibrated,
+    read_outcomes,
+    sampled,
+)
 from simulator.advice.members import AdvicePlan, plan_advice, run_members
 from simulator.advice.moves import Move, absent_moves, find_firm, generate_moves, load_moves
 from simulator.advice.valuation import Discount, Discovery, discover, rank
@@ -83,6 +90,7 @@ class Advice:
             "decision_month": self.decision.month, "horizon_months": self.decision.horizon,
             "discount_rate_annual": self.discount.annual, "discount_rate_source":
                 self.discount.source, "exit_multiple": self.discount.exit_multiple,
+            "exit_per_weekly_user": self.discount.exit_per_weekly_user,
             "exit_multiple_source": self.discount.exit_source,
             "ensemble": {"source": self.ensemble.source, "members": self.ensemble.size,
                          "parameters": self.ensemble.names},
@@ -147,7 +155,8 @@ def evaluate(plan: AdvicePlan, ensemble: Ensemble, moves: list[Move], discount: 
     """Value, rank and explain the moves from the finished runs in `runs`."""
     base, firm = plan.runs.base, plan.runs.focus_firm
     outcomes = read_outcomes(plan.runs, runs)
-    values = discount.value(outcomes.cash, outcomes.start_cash, outcomes.exit_revenue)
+    values = discount.value(outcomes.cash, outcomes.start_cash, outcomes.exit_revenue,
+                            weekly_users(outcomes, ensemble, base))
     names = [m.name for m in moves]
     ranked = rank(names, values)
     drivers = all_drivers(moves, base, firm, build_geography(base), outcomes, profile)
@@ -163,6 +172,15 @@ def evaluate(plan: AdvicePlan, ensemble: Ensemble, moves: list[Move], discount: 
     seeds = [plan.runs.spec(k).seed for k in range(ensemble.size)]
     return Advice(base, firm, moves, ensemble, discount, table, values, discovery, seeds,
                   outcomes.cash, plan.decision, outcomes.start_cash)
+
+
+def weekly_users(outcomes: Outcomes, ensemble: Ensemble, base: Scenario) -> np.ndarray:
+    """[moves, members] the firm's weekly users at the horizon: users x the weekly share."""
+    users = np.zeros(outcomes.exit_revenue.shape)
+    totals = outcomes.own.groupby(["move", "member"])["users"].sum()
+    for (move, member), total in totals.items():
+        users[int(move), int(member)] = total
+    return users * ensemble.member_parameter(base, "weekly_active_share")[None, :]
 
 
 def write(result: Advice, out: Path) -> None:

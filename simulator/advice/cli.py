@@ -11,13 +11,27 @@ from simulator.batch.options import backend_options
 from simulator.scenario.options import horizon_option, set_option
 
 
-def exit_multiple_option(command):
-    """--exit-multiple: the firm's value at the horizon as a multiple of its revenue."""
+def exit_value_options(command):
+    """--exit-multiple, --exit-per-weekly-user: the firm's value at the horizon, one of them."""
+    command = click.option(
+        "--exit-per-weekly-user", type=click.FloatRange(0, 1e5), default=0.0, show_default=True,
+        metavar="USD",
+        help="Add the firm's value at the horizon as its investors price it: this many US "
+             "dollars a weekly user then, discounted (OpenAI's last two rounds: about $600; "
+             "not with --exit-multiple).")(command)
     return click.option(
         "--exit-multiple", type=click.FloatRange(0, 200), default=0.0, show_default=True,
         help="Add the firm's value at the horizon: this multiple of its revenue over the "
              "horizon's last 12 months (annualised if shorter), discounted (0: cash over the "
              "horizon only; growth software trades at several times revenue).")(command)
+
+
+def with_exit_value(discount, multiple: float, per_weekly_user: float):
+    """`discount` with the command's exit value; both options at once exit 2."""
+    try:
+        return discount.with_exit(multiple, per_weekly_user)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.command()
@@ -40,7 +54,7 @@ def exit_multiple_option(command):
 @click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
               help="Annual discount rate of the NPV (default: 10%, the cost of capital of "
                    "software firms; see simulator/advice/valuation.py).")
-@exit_multiple_option
+@exit_value_options
 @set_option("--set parameters.office_spillover=0.5")
 @backend_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -50,7 +64,7 @@ def exit_multiple_option(command):
               help="Also write a self-contained HTML page with the ranking and charts.")
 def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration: Path | None,
            samples: int | None, decide: str | None, horizon: int | None, seed: int | None,
-           discount_rate: float | None, exit_multiple: float,
+           discount_rate: float | None, exit_multiple: float, exit_per_weekly_user: float,
            assignments: tuple[str, ...], workers: int, backend: str, address: str | None,
            out_dir: Path | None, html_file: Path | None) -> None:
     """Rank a firm's candidate moves against the status quo over an uncertainty ensemble.
@@ -74,8 +88,9 @@ def advise(scenario_file: Path, firm: str, moves_file: Path | None, calibration:
     from simulator.advice.report import discovery_text, terminal_table
     from simulator.advice.valuation import Discount
 
-    discount = (Discount() if discount_rate is None
-                else Discount(discount_rate, "--discount-rate")).with_exit(exit_multiple)
+    discount = with_exit_value(Discount() if discount_rate is None
+                               else Discount(discount_rate, "--discount-rate"),
+                               exit_multiple, exit_per_weekly_user)
     out = out_dir or Path("runs") / f"advice-{scenario_file.stem}-{firm.replace(' ', '_')}"
     check_output_folder(out, "--out")  # before minutes of runs, not after
     if html_file is not None:

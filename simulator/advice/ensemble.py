@@ -46,6 +46,7 @@ from simulator.batch.runs import MAX_RUNS, SweepPlan
 from simulator.batch.sweep import Design, Sweep, Variant
 from simulator.calibration.ensemble import calibration_metadata, load_ensemble
 from simulator.scenario import Scenario
+from simulator.scenario.overrides import uncertain_path
 
 FLOWS = ("revenue", "serving_cost", "localisation_spend")
 SHARD_SCHEMA = pa.schema([
@@ -78,6 +79,14 @@ class Ensemble:
     def member_values(self) -> np.ndarray:
         """Parameter values of each member ([members, parameters]), point-major."""
         return np.repeat(self.points, self.seeds, axis=0)
+
+    def member_parameter(self, scenario: Scenario, name: str) -> np.ndarray:
+        """Each member's `parameters.<name>`: its own where uncertain, else the scenario's."""
+        paths = [uncertain_path(n) for n in self.names]
+        key = f"parameters.{name}"
+        if key in paths:
+            return self.member_values()[:, paths.index(key)]
+        return np.full(self.size, float(getattr(scenario.parameters, name)))
 
 
 def sampled(scenario: Scenario, samples: int, seed: int) -> Ensemble:

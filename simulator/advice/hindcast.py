@@ -271,7 +271,7 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
              scenario_file: Path | None = None, samples: int | None = None,
              horizon: int | None = None, workers: int = 2,
              assignments: tuple[str, ...] = (),
-             exit_multiple: float = 0.0) -> tuple[list[Score], dict]:
+             discount: Discount | None = None) -> tuple[list[Score], dict]:
     """Advise `firm` from the month after `cutoff` and score the real moves (see above).
 
     `real` is every real move (`simulator.advice.real_moves`); those of the firm dated from
@@ -307,12 +307,13 @@ def hindcast(calibration: Path, firm: str, cutoff: str, out: Path, real: list[Re
     advice = advise(scenario_file, firm, out / "advice", samples=samples,
                     calibration=calibration, horizon=decision.horizon, workers=workers,
                     moves=moves, assignments=assignments, decide=decision.date,
-                    discount=Discount().with_exit(exit_multiple))
+                    discount=discount or Discount())
     scores = score(advice.table, within, matched)
     ranks = np.array([s.rank for s in scores if s.rank is not None], dtype=float)
     summary = {
         "calibration": str(calibration), "cutoff": cutoff, "decision_date": decision.date,
         "horizon_months": decision.horizon, "exit_multiple": advice.discount.exit_multiple,
+        "exit_per_weekly_user": advice.discount.exit_per_weekly_user,
         "firm": firm, "candidates": len(moves), "status_quo_leaves_out": left_out,
         "generated": len(moves) - sum(added for _, added, _ in matched.values()),
         "real_moves": len(within), "expressed": int(ranks.size),

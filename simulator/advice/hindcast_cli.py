@@ -7,7 +7,7 @@ from pathlib import Path
 import rich_click as click
 
 from plumbing.json_output import echo_json, json_option
-from simulator.advice.cli import exit_multiple_option
+from simulator.advice.cli import exit_value_options, with_exit_value
 from simulator.scenario.options import set_option
 
 HINDCAST_SCHEMA = (
@@ -37,12 +37,12 @@ HINDCAST_SCHEMA = (
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder for the advice, hindcast.parquet and hindcast.json "
                                  "(default: runs/hindcast-FIRM-UNTIL).")
-@exit_multiple_option
+@exit_value_options
 @json_option(HINDCAST_SCHEMA)
 def hindcast(calibration: Path, firm: str, cutoff: str, scenario_file: Path | None,
              real_file: Path | None, samples: int | None, horizon: int | None, workers: int,
              assignments: tuple[str, ...], out_dir: Path | None, exit_multiple: float,
-             as_json: bool) -> None:
+             exit_per_weekly_user: float, as_json: bool) -> None:
     """Advise a firm from the month after a calibration's cut-off; rank what it really did.
 
     Every real move of the firm (data/real_moves.csv) dated within the horizon is expressed
@@ -59,14 +59,15 @@ def hindcast(calibration: Path, firm: str, cutoff: str, scenario_file: Path | No
     from plumbing.outputs import check_output_folder
     from simulator.advice.hindcast import hindcast as run_hindcast
     from simulator.advice.real_moves import load_real_moves, read_real_moves
+    from simulator.advice.valuation import Discount
 
+    discount = with_exit_value(Discount(), exit_multiple, exit_per_weekly_user)
     out = out_dir or Path("runs") / f"hindcast-{firm.replace(' ', '_')}-{cutoff}"
     check_output_folder(out, "--out")
     real = read_real_moves(real_file) if real_file else load_real_moves()
     try:
         scores, summary = run_hindcast(calibration, firm, cutoff, out, real, scenario_file,
-                                       samples, horizon, workers, assignments,
-                                       exit_multiple)
+                                       samples, horizon, workers, assignments, discount)
     except RuntimeError as exc:  # runs that failed: the model's problem, not the input's
         raise click.ClickException(str(exc)) from None
     if as_json:

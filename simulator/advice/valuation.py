@@ -7,7 +7,11 @@
   by default nothing after the horizon. With an exit multiple m (`--exit-multiple`), the
   firm's value at the horizon H is added as growth firms are valued, m x its revenue over
   the horizon's last 12 months, discounted by (1 + r)^(-H / 12): a move that buys revenue
-  beyond the horizon is worth that revenue's price, not only its first months' cash.
+  beyond the horizon is worth that revenue's price, not only its first months' cash. With a
+  value per weekly user v (`--exit-per-weekly-user`), the firm's value at the horizon is v x
+  its weekly users then (its users x the member's weekly_active_share), discounted alike: how
+  OpenAI's investors priced it, about $600 a weekly user in two rounds
+  (`USD_PER_WEEKLY_USER_SOURCE`). One exit value or the other, not both.
 - p10 / p50 / p90 across the members; P(beats status quo) = share of members where the
   move's NPV is above the status quo's in the same member (common random numbers).
 - Regret of a move in a member = the best NPV of any move there minus its own (Savage 1951);
@@ -35,6 +39,12 @@ DISCOUNT_RATE_SOURCE = ("Damodaran (NYU Stern), Cost of Capital by Sector (US), 
 
 
 NO_EXIT = "none: the value is the NPV of cash over the horizon"
+# Post-money over weekly users at each of OpenAI's last two rounds before 2025-12 (data/
+# SOURCES.md, "Funding rounds"): $157B at about 250M (October 2024; 250M as the FT reported
+# on 30 November 2024) = $628; $300B at 500M (OpenAI's statement of 31 March 2025) = $600.
+USD_PER_WEEKLY_USER_SOURCE = ("OpenAI's rounds: $157B post-money at about 250M weekly users "
+                              "(October 2024) and $300B at 500M (March 2025), $628 and $600 "
+                              "a weekly user")
 
 
 @dataclass(frozen=True)
@@ -44,20 +54,35 @@ class Discount:
     annual: float = DISCOUNT_RATE_ANNUAL
     source: str = DISCOUNT_RATE_SOURCE
     exit_multiple: float = 0.0  # firm value / last 12 months' revenue at the horizon
+    exit_per_weekly_user: float = 0.0  # firm value / weekly users at the horizon, US dollars
     exit_source: str = NO_EXIT
 
-    def with_exit(self, multiple: float) -> Discount:
-        """This discount with an exit multiple (`--exit-multiple`; itself at 0)."""
-        if not multiple:
-            return self
-        return replace(self, exit_multiple=multiple,
-                       exit_source=f"--exit-multiple {multiple:g} x the last 12 months' revenue")
+    def with_exit(self, multiple: float = 0.0, per_weekly_user: float = 0.0) -> Discount:
+        """This discount with an exit value (`--exit-multiple` or `--exit-per-weekly-user`).
+
+        Raises:
+            ValueError: both are given (two prices of the same firm).
+        """
+        if multiple and per_weekly_user:
+            raise ValueError("expected one exit value: --exit-multiple or "
+                             "--exit-per-weekly-user, not both")
+        if multiple:
+            return replace(self, exit_multiple=multiple, exit_source=(
+                f"--exit-multiple {multiple:g} x the last 12 months' revenue"))
+        if per_weekly_user:
+            return replace(self, exit_per_weekly_user=per_weekly_user, exit_source=(
+                f"--exit-per-weekly-user ${per_weekly_user:g} x the weekly users at the "
+                f"horizon ({USD_PER_WEEKLY_USER_SOURCE})"))
+        return self
 
     def value(self, cash: np.ndarray, initial_cash: float | np.ndarray,
-              exit_revenue: np.ndarray) -> np.ndarray:
+              exit_revenue: np.ndarray, exit_weekly_users: np.ndarray | float = 0.0
+              ) -> np.ndarray:
         """NPV of the cash over the horizon plus the discounted exit value ([...])."""
         horizon = cash.shape[-1]
-        exit_value = self.exit_multiple * exit_revenue * (1.0 + self.annual) ** (-horizon / 12)
+        exit_value = ((self.exit_multiple * exit_revenue
+                       + self.exit_per_weekly_user * np.asarray(exit_weekly_users))
+                      * (1.0 + self.annual) ** (-horizon / 12))
         return npv(cash, initial_cash, self.annual) + exit_value
 
 
