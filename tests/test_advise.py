@@ -343,53 +343,50 @@ def test_an_exit_value_prices_revenue_beyond_the_horizon():
         Discount().with_exit(5, 600)
 
 
-def test_advise_exit_multiple_adds_each_runs_last_year_of_revenue(india, tmp_path):
-    import numpy as np
+def _revalued(india, tmp_path, *options: str):
+    """The India advice's runs valued again with `options`: (advice.json, runs, NPV gain)."""
     import pyarrow.parquet as pq
 
     out = tmp_path / "advice"
     shutil.copytree(Path(india.scenario.source).parent / "advice", out)
     result = CliRunner().invoke(main, ["advise", india.scenario.source, "--firm", "Solo",
-                                       "--samples", "4", "--out", str(out),
-                                       "--exit-multiple", "8"])
+                                       "--samples", "4", "--out", str(out), *options])
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "advice.json").read_text(encoding="utf-8"))
-    assert summary["exit_multiple"] == 8 and "--exit-multiple 8" in summary["exit_multiple_source"]
     runs = pq.read_table(out / "runs" / "shards").to_pandas()
+    before = india.table.set_index("move")["npv_mean"]
+    after = pd.read_parquet(out / "advice.parquet").set_index("move")["npv_mean"]
+    return summary, runs, after - before
+
+
+def test_advise_exit_multiple_adds_each_runs_last_year_of_revenue(india, tmp_path):
+    import numpy as np
+
+    summary, runs, gain = _revalued(india, tmp_path, "--exit-multiple", "8")
+    assert summary["exit_multiple"] == 8 and "--exit-multiple 8" in summary["exit_multiple_source"]
     # Revenue is booked every month, so a run's last year of it is positive and below its
     # whole horizon's.
     assert (runs["exit_revenue"] > 0).all() and (runs["exit_revenue"] <= runs["revenue"]).all()
     added = 8 * runs.groupby("move")["exit_revenue"].mean() * 1.1 ** (-india.decision.horizon / 12)
-    before = india.table.set_index("move")["npv_mean"]
-    after = pd.read_parquet(out / "advice.parquet").set_index("move")["npv_mean"]
-    np.testing.assert_allclose((after - before)[added.index], added, rtol=1e-9)
+    np.testing.assert_allclose(gain[added.index], added, rtol=1e-9)
 
 
 def test_advise_per_weekly_user_values_each_runs_users_at_the_horizon(india, tmp_path):
     """v x users at the horizon x the weekly share, discounted; both exit values exit 2."""
     import numpy as np
-    import pyarrow.parquet as pq
 
-    out = tmp_path / "advice"
-    shutil.copytree(Path(india.scenario.source).parent / "advice", out)
     both = CliRunner().invoke(main, ["advise", india.scenario.source, "--firm", "Solo",
-                                     "--samples", "4", "--out", str(out), "--exit-multiple",
-                                     "8", "--exit-per-weekly-user", "600"])
+                                     "--samples", "4", "--out", str(tmp_path / "both"),
+                                     "--exit-multiple", "8", "--exit-per-weekly-user", "600"])
     assert both.exit_code == 2 and shows(both.output, "not both")
-    result = CliRunner().invoke(main, ["advise", india.scenario.source, "--firm", "Solo",
-                                       "--samples", "4", "--out", str(out),
-                                       "--exit-per-weekly-user", "600"])
-    assert result.exit_code == 0, result.output
-    summary = json.loads((out / "advice.json").read_text(encoding="utf-8"))
+    assert not (tmp_path / "both").exists()
+    summary, runs, gain = _revalued(india, tmp_path, "--exit-per-weekly-user", "600")
     assert summary["exit_per_weekly_user"] == 600 and "$300B" in summary["exit_multiple_source"]
-    runs = pq.read_table(out / "runs" / "shards").to_pandas()
     users = runs["own_users"].map(sum)  # the firm's users in every country, last month
     weekly = india.scenario.parameters.weekly_active_share
     added = (600 * weekly * users.groupby(runs["move"]).mean()
              * 1.1 ** (-india.decision.horizon / 12))
-    before = india.table.set_index("move")["npv_mean"]
-    after = pd.read_parquet(out / "advice.parquet").set_index("move")["npv_mean"]
-    np.testing.assert_allclose((after - before)[added.index], added, rtol=1e-9)
+    np.testing.assert_allclose(gain[added.index], added, rtol=1e-9)
 
 
 @pytest.mark.parametrize(("horizon", "annual"), [(24, 12 * 30.0), (6, 12 * 30.0)])
