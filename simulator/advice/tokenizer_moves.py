@@ -3,8 +3,9 @@
 What a language costs a lab in tokens is its tokenizer's: English tokens per character
 times the language's token premium over English (`hub premium`, the technology profile's
 production tokenizers). A tokenizer comes with a model: OpenAI served with o200k_base from
-GPT-4o (May 2024), which cut Hindi's tokens 2.9-fold and Japanese's 1.4-fold against
-cl100k_base (OpenAI's launch post). So the move starts at the firm's first model release
+GPT-4o (May 2024), on which the hub measures Hindi's premium at 1.59 and Japanese's at 1.69,
+against 3.57 and 2.25 on cl100k_base (data/technology_profile.parquet). So the move starts
+at the firm's first model release
 after the decision (`simulator.releases`: its family's published dates, then its training
 cadence); the firm trains that model anyway (`simulator.firm_economics` pays a generation's
 run every generation), so the move costs nothing more.
