@@ -340,16 +340,17 @@ class FirmAgent(mesa.Agent):
         users = m.chosen.sum(axis=0)  # the market the price competes for
         arpu = per_level(p.commitment_arpu, m.footprint.effective_level()[f])
         cost = m.econ.serving_cost[f] * m.horizon_cost_factor()
-        margins = []
+        margins, lite = [], m.lite[f:f + 1]
         for option in m.price_options[:, f]:
-            prices = m.price.copy()
-            prices[f] = option
-            paying, lite_price, lite_paying = m.econ.menu(prices, m.lite)
-            change = p.beta_price * (m.econ.price_term(prices, m.lite)[f] - m.price_term[f])
+            # A firm's shares and price term read its own prices only: its row, [1, C].
+            paying, lite_price, lite_paying = m.econ.menu(option[None, :], lite)
+            change = p.beta_price * (m.econ.price_term(option[None, :], lite)[0]
+                                     - m.price_term[f])
             share = decisions.share_if(utility, present, f, change)
-            tokens = m.econ.tokens_per_user(m.region_of, m.econ.paid_use(paying, lite_paying))[f]
-            revenue = economics.consumer_revenue(1.0, option, paying[f], lite_price[f],
-                                                 lite_paying[f], arpu)
+            tokens = m.econ.tokens_per_user(m.region_of,
+                                            m.econ.paid_use(paying, lite_paying))[f]
+            revenue = economics.consumer_revenue(1.0, option, paying[0], lite_price[0],
+                                                 lite_paying[0], arpu)
             margins.append(share * users * decisions.margin_per_user(revenue, tokens, cost))
         choice = decisions.best_option(np.array(margins))
         m.price_choice[f] = np.where(present[f], choice, m.price_choice[f])
