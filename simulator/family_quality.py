@@ -40,6 +40,21 @@ def _relative(family: str, lang_codes: tuple[str, ...],
     return values, tuple(notes)
 
 
+def _released(family: str, month_dates: list[datetime.date]) -> list[datetime.date]:
+    """The family's release dates after the run's first month, by its last."""
+    return sorted({g.release_date for g in family_generations(_table(), family)
+                   if month_dates[0] < g.release_date <= month_dates[-1]})
+
+
+def release_months(family: str, month_dates: list[datetime.date]) -> np.ndarray:
+    """Model months (1-based) each generation of the family serves from: 1, then its releases.
+
+    A release in a month serves from the next month's first day.
+    """
+    return np.array([1] + [1 + sum(d < r for d in month_dates)
+                           for r in _released(family, month_dates)])
+
+
 @dataclass(frozen=True)
 class FamilyQuality:
     """Per firm, the months its family's generations go live and their relative quality."""
@@ -62,12 +77,9 @@ class FamilyQuality:
                 plain.append(np.zeros((1, lang_weights.shape[0])))
                 localised.append(plain[-1])
                 continue
-            released = sorted({g.release_date for g in family_generations(_table(), family)
-                               if month_dates[0] < g.release_date <= month_dates[-1]})
+            released = _released(family, month_dates)
             dates = [month_dates[0], *released]
-            # A release in a month serves from the next month's first day.
-            months = [1] + [1 + sum(d < r for d in month_dates) for r in released]
-            starts.append(np.array(months))
+            starts.append(release_months(family, month_dates))
             rel = np.stack([_relative(family, lang_codes, d)[0] for d in dates])
             better = np.maximum(rel, np.minimum(1.0, rel + gain))
             plain.append(-np.log(rel) @ lang_weights.T)

@@ -70,11 +70,7 @@ class StrategyModel(WorldSetup, mesa.Model):
             self.notes.append("people online estimated from income per head (no usable ITU "
                               "figure): " + ", ".join(estimated))
         self.tokenizer_changes = self._tokenizer_changes()
-        self.releases = releases.release_schedule(
-            [starts if family else None for starts, family in zip(
-                self.family_quality.start_months, self.family_quality.families, strict=True)],
-            np.array([f.launch_month for f in scenario.firms]),
-            np.array([f.model.generation_months for f in scenario.firms]), self.months)
+        self.releases = releases.scenario_schedule(scenario, self.months)
         self._setup_channels()
         self._setup_market()
         self._setup_talent()

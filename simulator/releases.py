@@ -13,7 +13,14 @@ firm without a family releases every `generation_months` from its launch.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from simulator.family_quality import release_months
+
+if TYPE_CHECKING:
+    from simulator.scenario import Scenario
 
 
 def release_schedule(published: list[np.ndarray | None], launch_months: np.ndarray,
@@ -37,3 +44,13 @@ def released_knowledge(released: np.ndarray, knowledge: np.ndarray,
                        releasing: np.ndarray) -> np.ndarray:
     """The capability each firm serves after this month's releases ([firms])."""
     return np.where(releasing, knowledge, released)
+
+
+def scenario_schedule(scenario: Scenario, months: int) -> np.ndarray:
+    """`release_schedule` of the scenario's firms over `months`: families, launches, cadence."""
+    dates = scenario.month_dates(months + 1)
+    return release_schedule(
+        [release_months(f.model.family, dates) if f.model.family else None
+         for f in scenario.firms],
+        np.array([f.launch_month for f in scenario.firms]),
+        np.array([f.model.generation_months for f in scenario.firms]), months)

@@ -33,9 +33,9 @@ FIRM = "US Frontier"
 def world():
     """The history deciding from 2024-01 over 24 months, the firm's later choices left out."""
     path = shipped_path("scenarios", "history.toml")
-    decision = decide_from(load_scenario(path), "2024-01", 24)
-    extra, left_out = later_choices(load_scenario(path), find_firm(load_scenario(path), FIRM),
-                                    decision)
+    history = load_scenario(path)
+    decision = decide_from(history, "2024-01", 24)
+    extra, left_out = later_choices(history, find_firm(history, FIRM), decision)
     scenario = apply(load_scenario(path, extra), {"months": decision.months})
     profile = load_profile(scenario.profile_path(), scenario.profile_size)
     return scenario, decision, profile, build_geography(scenario), extra, left_out

@@ -176,10 +176,9 @@ def evaluate(plan: AdvicePlan, ensemble: Ensemble, moves: list[Move], discount: 
 
 def weekly_users(outcomes: Outcomes, ensemble: Ensemble, base: Scenario) -> np.ndarray:
     """[moves, members] the firm's weekly users at the horizon: users x the weekly share."""
-    users = np.zeros(outcomes.exit_revenue.shape)
-    totals = outcomes.own.groupby(["move", "member"])["users"].sum()
-    for (move, member), total in totals.items():
-        users[int(move), int(member)] = total
+    own, users = outcomes.own, np.zeros(outcomes.exit_revenue.shape)
+    np.add.at(users, (own["move"].to_numpy(int), own["member"].to_numpy(int)),
+              own["users"].to_numpy(float))
     return users * ensemble.member_parameter(base, "weekly_active_share")[None, :]
 
 
